@@ -1,0 +1,77 @@
+//! The directory's error dialect: a status and `{"errors": ["<field>: <rule>"]}`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+
+use crate::api::auth::Unauthorized;
+use crate::domain::DomainError;
+use crate::service::ServiceError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DirectoryError {
+    #[error("unauthorized")]
+    Unauthorized,
+    #[error("{}", .0.join("; "))]
+    BadRequest(Vec<String>),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// A bug or a failing disk; the detail goes to the log, not the client.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<ServiceError> for DirectoryError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Invalid(messages) => Self::BadRequest(messages),
+            ServiceError::NotFound(m) => Self::NotFound(m),
+            ServiceError::Conflict(m) => Self::Conflict(m),
+            e @ (ServiceError::Store(_) | ServiceError::Crypto(_)) => Self::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<DomainError> for DirectoryError {
+    fn from(e: DomainError) -> Self {
+        Self::BadRequest(vec![e.to_string()])
+    }
+}
+
+impl From<Unauthorized> for DirectoryError {
+    fn from(_: Unauthorized) -> Self {
+        Self::Unauthorized
+    }
+}
+
+impl ResponseError for DirectoryError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let errors = match self {
+            Self::Unauthorized => return Unauthorized.error_response(),
+            Self::BadRequest(messages) => messages.clone(),
+            Self::Internal(detail) => {
+                log::error!("internal error: {detail}");
+                vec!["internal error; see the obdir log".to_owned()]
+            }
+            other => vec![other.to_string()],
+        };
+        HttpResponse::build(self.status_code()).json(serde_json::json!({ "errors": errors }))
+    }
+}

@@ -1,0 +1,158 @@
+//! Reading a directory request: FAPI headers, path ids, JSON and PEM bodies.
+
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::{HttpRequest, web};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use super::DirectoryError;
+use crate::domain::DomainError;
+use crate::domain::fapi::{
+    AUTH_DATE_HEADER, CUSTOMER_IP_HEADER, CustomerIpAddress, FapiAuthDate, INTERACTION_ID_HEADER,
+    InteractionId,
+};
+
+/// The largest PEM body the upload takes.
+pub const MAX_PEM_BYTES: usize = 64 * 1024;
+/// The largest JSON body the directory takes.
+pub const MAX_JSON_BYTES: usize = 256 * 1024;
+
+/// Checks the optional FAPI headers; a present but malformed one is a 400 naming it.
+pub fn check_fapi_headers(req: &HttpRequest) -> Result<(), DirectoryError> {
+    let mut errors = Vec::new();
+    let mut check = |name: &str, parse: &dyn Fn(&str) -> Result<(), DomainError>| {
+        if let Some(value) = req.headers().get(name) {
+            let result = value
+                .to_str()
+                .map_err(|_| DomainError::field(name, "must be visible ASCII"))
+                .and_then(parse);
+            if let Err(e) = result {
+                errors.push(e.to_string());
+            }
+        }
+    };
+    check(AUTH_DATE_HEADER, &|v| FapiAuthDate::parse(v).map(drop));
+    check(CUSTOMER_IP_HEADER, &|v| {
+        CustomerIpAddress::parse(v).map(drop)
+    });
+    check(INTERACTION_ID_HEADER, &|v| {
+        InteractionId::parse(v).map(drop)
+    });
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(DirectoryError::BadRequest(errors))
+    }
+}
+
+/// Parses every path value, reporting all that break their rule at once.
+pub fn collect<T, U>(
+    a: Result<T, DomainError>,
+    b: Result<U, DomainError>,
+) -> Result<(T, U), DirectoryError> {
+    match (a, b) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (a, b) => Err(DirectoryError::BadRequest(
+            [a.err(), b.err()]
+                .into_iter()
+                .flatten()
+                .map(|e| e.to_string())
+                .collect(),
+        )),
+    }
+}
+
+fn content_type(req: &HttpRequest) -> String {
+    req.headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+fn media_type(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Reads the body up to `limit` bytes; more is a 413, checked on the declared
+/// length first so an oversize upload is refused before it is read.
+async fn read_body(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<Vec<u8>, DirectoryError> {
+    let too_large =
+        || DirectoryError::PayloadTooLarge(format!("body: must be at most {limit} bytes"));
+    let declared = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            DirectoryError::BadRequest(vec![format!("body: could not be read: {e}")])
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// An `application/x-pem-file` body: required, UTF-8, at most 64 KiB, no `<` or `>`.
+pub async fn pem_body(req: &HttpRequest, payload: web::Payload) -> Result<String, DirectoryError> {
+    let content_type = content_type(req);
+    if media_type(&content_type) != "application/x-pem-file" {
+        return Err(DirectoryError::UnsupportedMediaType(format!(
+            "Content-Type: must be application/x-pem-file, got '{content_type}'"
+        )));
+    }
+    let body = read_body(req, payload, MAX_PEM_BYTES).await?;
+    let text = String::from_utf8(body)
+        .map_err(|_| DirectoryError::BadRequest(vec!["body: must be UTF-8 PEM text".into()]))?;
+    if text.trim().is_empty() {
+        return Err(DirectoryError::BadRequest(vec![
+            "body: is required (a PEM file)".into(),
+        ]));
+    }
+    if text.contains(['<', '>']) {
+        return Err(DirectoryError::BadRequest(vec![
+            "body: must match ^[^<>]*$ (no '<' or '>')".into(),
+        ]));
+    }
+    Ok(text)
+}
+
+/// A JSON body decoded into `T`; a type error names the field it is in.
+pub async fn json_body<T: DeserializeOwned>(
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> Result<T, DirectoryError> {
+    let content_type = content_type(req);
+    if media_type(&content_type) != "application/json" {
+        return Err(DirectoryError::UnsupportedMediaType(format!(
+            "Content-Type: must be application/json, got '{content_type}'"
+        )));
+    }
+    let body = read_body(req, payload, MAX_JSON_BYTES).await?;
+    let mut deserializer = serde_json::Deserializer::from_slice(&body);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.into_inner().to_string();
+        DirectoryError::BadRequest(vec![if path == "." {
+            format!("body: {message}")
+        } else {
+            format!("{path}: {message}")
+        }])
+    })
+}

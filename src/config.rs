@@ -1,0 +1,218 @@
+//! Settings: the compiled-in default (config/default.toml) < a file < OBDIR_*
+//! environment variables < command-line flags.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+const DEFAULT: &str = include_str!("../config/default.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub keystore: KeystoreSettings,
+    pub certificates: CertificateSettings,
+    pub ca: CaSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    pub bind: String,
+    pub data_dir: PathBuf,
+    pub public_url: String,
+    pub admin_token: AdminToken,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeystoreSettings {
+    pub base_url: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificateSettings {
+    pub validity_months: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaSettings {
+    pub organisation: String,
+    pub country: String,
+    pub key_bits: u32,
+}
+
+/// The admin bearer token. Never printed by Debug; empty means "generate one".
+#[derive(Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct AdminToken(String);
+
+impl AdminToken {
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(token.into())
+    }
+
+    pub fn is_set(&self) -> bool {
+        !self.0.is_empty()
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for AdminToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.is_set() {
+            "AdminToken([set])"
+        } else {
+            "AdminToken([unset])"
+        })
+    }
+}
+
+/// Values from the command line; None leaves the layer below in force.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub bind: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub public_url: Option<String>,
+    pub admin_token: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path} is not valid: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+impl Settings {
+    /// The compiled-in defaults alone.
+    pub fn defaults() -> Settings {
+        toml::from_str(DEFAULT).expect("config/default.toml is valid")
+    }
+
+    /// Every layer: defaults, then `file`, then `env`, then `flags`.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+        flags: Overrides,
+    ) -> Result<Settings, ConfigError> {
+        let mut table: toml::Table = toml::from_str(DEFAULT).expect("config/default.toml is valid");
+        let default_path = PathBuf::from("<compiled-in default>");
+        let file = file
+            .map(Path::to_path_buf)
+            .or_else(|| env("OBDIR_CONFIG").map(PathBuf::from));
+        let mut origin = default_path;
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let overlay: toml::Table = toml::from_str(&text).map_err(|e| ConfigError::Invalid {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+            merge(&mut table, overlay);
+            origin = path;
+        }
+        let mut settings: Settings =
+            table
+                .try_into()
+                .map_err(|e: toml::de::Error| ConfigError::Invalid {
+                    path: origin,
+                    message: e.to_string(),
+                })?;
+
+        let env_layer = Overrides {
+            bind: env("OBDIR_BIND"),
+            data_dir: env("OBDIR_DATA_DIR").map(PathBuf::from),
+            public_url: env("OBDIR_PUBLIC_URL"),
+            admin_token: env("OBDIR_ADMIN_TOKEN"),
+        };
+        settings.apply(env_layer);
+        settings.apply(flags);
+        Ok(settings)
+    }
+
+    pub fn apply(&mut self, layer: Overrides) {
+        if let Some(bind) = layer.bind {
+            self.server.bind = bind;
+        }
+        if let Some(dir) = layer.data_dir {
+            self.server.data_dir = dir;
+        }
+        if let Some(url) = layer.public_url {
+            self.server.public_url = url;
+        }
+        if let Some(token) = layer.admin_token {
+            self.server.admin_token = AdminToken::new(token);
+        }
+    }
+}
+
+/// Deep-merges `overlay` into `base`: tables merge, other values replace.
+fn merge(base: &mut toml::Table, overlay: toml::Table) {
+    for (key, value) in overlay {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_need_no_file() {
+        let s = Settings::load(None, |_| None, Overrides::default()).unwrap();
+        assert_eq!(s.server.bind, "127.0.0.1:8080");
+        assert_eq!(s.certificates.validity_months, 13);
+        assert!(!s.server.admin_token.is_set());
+    }
+
+    #[test]
+    fn file_then_env_then_flags_override() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("obdir.toml");
+        std::fs::write(&path, "[server]\nbind = \"127.0.0.1:1\"\npublic_url = \"https://file\"\n[certificates]\nvalidity_months = 3\n").unwrap();
+        let env = |k: &str| (k == "OBDIR_PUBLIC_URL").then(|| "https://env".to_owned());
+        let flags = Overrides {
+            bind: Some("127.0.0.1:2".into()),
+            ..Default::default()
+        };
+        let s = Settings::load(Some(&path), env, flags).unwrap();
+        assert_eq!(s.server.bind, "127.0.0.1:2");
+        assert_eq!(s.server.public_url, "https://env");
+        assert_eq!(s.certificates.validity_months, 3);
+        assert_eq!(s.ca.key_bits, 2048);
+    }
+
+    #[test]
+    fn a_misspelt_key_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("obdir.toml");
+        std::fs::write(&path, "[server]\nbnid = \"x\"\n").unwrap();
+        let err = Settings::load(Some(&path), |_| None, Overrides::default()).unwrap_err();
+        assert!(err.to_string().contains("bnid"), "{err}");
+    }
+
+    #[test]
+    fn the_token_does_not_print() {
+        let token = AdminToken::new("s3cret");
+        assert!(!format!("{token:?}").contains("s3cret"));
+    }
+}

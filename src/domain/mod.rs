@@ -1,0 +1,32 @@
+//! Plain types and rules of the directory: no I/O, no HTTP, no crypto library.
+
+pub mod authority;
+pub mod certificate;
+pub mod clock;
+pub mod fapi;
+pub mod ids;
+pub mod organisation;
+pub mod urls;
+
+pub use certificate::{CertOrKeyType, CertificateOrKey, KeyUse, PublicJwk, RecordStatus};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use ids::{Kid, OrganisationId, SoftwareStatementId};
+pub use organisation::{Organisation, SoftwareStatement};
+pub use urls::PublicUrls;
+
+/// A value that broke a rule: which field, and which rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {rule}")]
+pub struct DomainError {
+    pub field: String,
+    pub rule: String,
+}
+
+impl DomainError {
+    pub fn field(field: impl Into<String>, rule: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            rule: rule.into(),
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! obdir: an Open Banking directory emulator. This file builds the actix
+//! application from the core and runs it; everything else lives in the layers
+//! below (`api -> service -> (pki, store) -> domain`).
+
+pub mod api;
+pub mod config;
+pub mod domain;
+pub mod pki;
+pub mod service;
+pub mod store;
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Logger, from_fn};
+use actix_web::{App, HttpServer, web};
+
+use config::{AdminToken, Settings};
+use domain::{Clock, PublicUrls};
+use pki::authority::CaNaming;
+use service::{Core, CoreSettings, ServiceError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot listen on {bind}: {source}")]
+    Bind {
+        bind: String,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Config(String),
+    #[error("cannot open the directory: {0}")]
+    Core(#[from] ServiceError),
+}
+
+/// A bound, ready-to-run obdir server.
+pub struct Application {
+    port: u16,
+    public_url: String,
+    server: Server,
+}
+
+impl Application {
+    /// Binds the listener (port 0 picks a free one), opens the data dir, loads
+    /// `seed` if given, and builds the server. Nothing is served until `run`.
+    pub async fn build(
+        settings: Settings,
+        seed: Option<PathBuf>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StartError> {
+        let bind = settings.server.bind.clone();
+        let listener = TcpListener::bind(&bind).map_err(|source| StartError::Bind {
+            bind: bind.clone(),
+            source,
+        })?;
+        let address = listener.local_addr().map_err(|source| StartError::Bind {
+            bind: bind.clone(),
+            source,
+        })?;
+        let public_url = match settings.server.public_url.trim_end_matches('/') {
+            "" => format!("http://{address}"),
+            url => url.to_owned(),
+        };
+        let keystore_url = match settings.keystore.base_url.trim_end_matches('/') {
+            "" => format!("{public_url}/keystore"),
+            url => url.to_owned(),
+        };
+        let keystore_path = url_path(&keystore_url).ok_or_else(|| {
+            StartError::Config(format!(
+                "keystore.base_url '{keystore_url}' is not an http(s) URL"
+            ))
+        })?;
+
+        let data_dir = settings.server.data_dir.clone();
+        let core = Core::open(
+            &data_dir,
+            CoreSettings {
+                urls: PublicUrls::new(&public_url, &keystore_url),
+                validity_months: settings.certificates.validity_months,
+                ca: CaNaming {
+                    organisation: settings.ca.organisation.clone(),
+                    country: settings.ca.country.clone(),
+                    key_bits: settings.ca.key_bits,
+                },
+            },
+            clock,
+        )
+        .await?;
+        let admin_token = admin_token(&settings, &data_dir)?;
+        if let Some(seed) = seed {
+            let report = service::seed::load(&core, &seed).await?;
+            log::info!(
+                "seed {}: {} organisations and {} software statements created",
+                seed.display(),
+                report.organisations,
+                report.software_statements
+            );
+        }
+
+        let core = web::Data::new(core);
+        let admin_token = web::Data::new(admin_token);
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(core.clone())
+                .app_data(admin_token.clone())
+                .wrap(from_fn(api::interaction::interaction_id))
+                .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
+                .configure(|cfg| api::configure(cfg, &keystore_path))
+        })
+        .listen(listener)
+        .map_err(|source| StartError::Bind {
+            bind: bind.clone(),
+            source,
+        })?
+        .run();
+        log::info!(
+            "obdir listening on http://{address} (public URL {public_url}, keystore {keystore_url})"
+        );
+        Ok(Self {
+            port: address.port(),
+            public_url,
+            server,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
+    /// A handle that can stop the server.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// The configured token, else the one kept in the data dir (made on first start).
+fn admin_token(settings: &Settings, data_dir: &std::path::Path) -> Result<AdminToken, StartError> {
+    if settings.server.admin_token.is_set() {
+        return Ok(settings.server.admin_token.clone());
+    }
+    let generate = || {
+        let mut bytes = [0u8; 32];
+        openssl::rand::rand_bytes(&mut bytes).expect("the system RNG works");
+        pki::encoding::base64url(&bytes)
+    };
+    let (token, created) = store::token_file::load_or_create(data_dir, generate).map_err(|e| {
+        StartError::Config(format!(
+            "cannot keep the admin token in {}: {e}",
+            data_dir.display()
+        ))
+    })?;
+    if created {
+        log::info!(
+            "generated admin token (kept in {}): {token}",
+            store::token_file::path(data_dir).display()
+        );
+    }
+    Ok(AdminToken::new(token))
+}
+
+/// The path part of an http(s) URL, without a trailing slash ("" for the root).
+fn url_path(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))?;
+    Some(rest.find('/').map_or(String::new(), |i| {
+        rest[i..].trim_end_matches('/').to_owned()
+    }))
+}

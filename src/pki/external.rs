@@ -1,0 +1,91 @@
+//! Certificates issued elsewhere (`*_ext` types): read, held to the key policy,
+//! the validity window and the subject naming rule, then stored as given.
+
+use chrono::{DateTime, Utc};
+use openssl::pkey::{PKey, Public};
+use openssl::x509::X509;
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+use super::PkiError;
+use super::csr::subject_attributes;
+use super::key::check_key_policy;
+use super::pem::{PemKind, first_block};
+use crate::domain::{CertOrKeyType, OrganisationId, SoftwareStatementId};
+
+pub struct ExternalCertificate {
+    /// Leaf first, then any CA certificates the upload carried, as DER.
+    pub chain: Vec<Vec<u8>>,
+    pub public_key: PKey<Public>,
+    pub not_before: DateTime<Utc>,
+    pub not_after: DateTime<Utc>,
+}
+
+pub fn parse_external_certificate(
+    text: &str,
+    key_type: CertOrKeyType,
+    org: &OrganisationId,
+    ss: &SoftwareStatementId,
+    now: DateTime<Utc>,
+) -> Result<ExternalCertificate, PkiError> {
+    match first_block(text) {
+        Some(PemKind::Certificate) => {}
+        Some(other) => {
+            return Err(PkiError::WrongContent {
+                expected: "an issued certificate (CERTIFICATE)".into(),
+                found: other.describe().into(),
+            });
+        }
+        None => {
+            return Err(PkiError::Unreadable(
+                "the body is not PEM: no -----BEGIN line".into(),
+            ));
+        }
+    }
+    let certificates = X509::stack_from_pem(text.as_bytes()).map_err(|_| {
+        let _ = openssl::error::ErrorStack::get();
+        PkiError::Unreadable("the certificate PEM does not decode as X.509".into())
+    })?;
+    let leaf = certificates
+        .first()
+        .ok_or_else(|| PkiError::Unreadable("the body holds no certificate".into()))?;
+    let chain = certificates
+        .iter()
+        .map(|c| c.to_der())
+        .collect::<Result<Vec<_>, _>>()?;
+    let (_, parsed) = X509Certificate::from_der(&chain[0])
+        .map_err(|e| PkiError::Unreadable(format!("the certificate does not parse: {e}")))?;
+
+    let public_key = leaf.public_key().map_err(|_| {
+        PkiError::KeyPolicy("the certificate public key is of an unsupported type".into())
+    })?;
+    check_key_policy(&public_key, key_type)?;
+
+    let validity = parsed.validity();
+    let not_before =
+        DateTime::from_timestamp(validity.not_before.timestamp(), 0).unwrap_or_default();
+    let not_after = DateTime::from_timestamp(validity.not_after.timestamp(), 0).unwrap_or_default();
+    if now < not_before {
+        return Err(PkiError::Validity(format!(
+            "the certificate is not valid before {}",
+            not_before.to_rfc3339()
+        )));
+    }
+    if now > not_after {
+        return Err(PkiError::Validity(format!(
+            "the certificate expired at {}",
+            not_after.to_rfc3339()
+        )));
+    }
+    let subject = subject_attributes(parsed.subject());
+    key_type
+        .subject_naming()
+        .check(&subject, org, ss)
+        .map_err(PkiError::Subject)?;
+
+    Ok(ExternalCertificate {
+        chain,
+        public_key,
+        not_before,
+        not_after,
+    })
+}

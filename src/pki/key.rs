@@ -1,0 +1,102 @@
+//! Public keys: reading them from PEM and holding them to the key policy.
+
+use openssl::nid::Nid;
+use openssl::pkey::{Id, PKey, Public};
+use openssl::rsa::Rsa;
+
+use super::PkiError;
+use super::pem::{PemKind, first_block};
+use crate::domain::CertOrKeyType;
+use crate::domain::certificate::{Curve, MIN_RSA_BITS};
+
+/// Reads a bare public key: SPKI `PUBLIC KEY` or PKCS#1 `RSA PUBLIC KEY`.
+pub fn parse_public_key_pem(text: &str) -> Result<PKey<Public>, PkiError> {
+    let parsed = match first_block(text) {
+        Some(PemKind::PublicKey) => PKey::public_key_from_pem(text.as_bytes()),
+        Some(PemKind::RsaPublicKey) => {
+            Rsa::public_key_from_pem_pkcs1(text.as_bytes()).and_then(PKey::from_rsa)
+        }
+        Some(other) => {
+            return Err(PkiError::WrongContent {
+                expected: "a public key (PUBLIC KEY or RSA PUBLIC KEY)".into(),
+                found: other.describe().into(),
+            });
+        }
+        None => {
+            return Err(PkiError::Unreadable(
+                "the body is not PEM: no -----BEGIN line".into(),
+            ));
+        }
+    };
+    parsed.map_err(|_| {
+        let _ = openssl::error::ErrorStack::get(); // drain the queue
+        PkiError::Unreadable("the public key PEM does not decode".into())
+    })
+}
+
+pub fn curve_of(nid: Nid) -> Option<Curve> {
+    match nid {
+        Nid::X9_62_PRIME256V1 => Some(Curve::P256),
+        Nid::SECP384R1 => Some(Curve::P384),
+        Nid::SECP521R1 => Some(Curve::P521),
+        _ => None,
+    }
+}
+
+/// RSA of at least 2048 bits with a CA/B Forum exponent, or EC on a curve the type allows.
+pub fn check_key_policy(key: &PKey<Public>, key_type: CertOrKeyType) -> Result<(), PkiError> {
+    let curves = key_type.allowed_curves();
+    let allowed = if curves.is_empty() {
+        format!("RSA of at least {MIN_RSA_BITS} bits")
+    } else {
+        let names: Vec<String> = curves.iter().map(|c| curve_name(*c)).collect();
+        format!(
+            "RSA of at least {MIN_RSA_BITS} bits or EC on {}",
+            names.join(", ")
+        )
+    };
+    match key.id() {
+        Id::RSA => {
+            let rsa = key.rsa()?;
+            let bits = rsa.n().num_bits() as u32;
+            if bits < MIN_RSA_BITS {
+                return Err(PkiError::KeyPolicy(format!(
+                    "RSA key is {bits} bits; {key_type} needs at least {MIN_RSA_BITS}"
+                )));
+            }
+            // Baseline Requirements 6.1.6: odd, and at least 65537.
+            let e = rsa.e();
+            if !e.is_bit_set(0) || e.num_bits() < 17 {
+                return Err(PkiError::KeyPolicy(format!(
+                    "RSA public exponent {e} is not accepted: it must be odd and at least 65537"
+                )));
+            }
+            Ok(())
+        }
+        Id::EC => {
+            let ec = key.ec_key()?;
+            let curve = ec.group().curve_name().and_then(curve_of);
+            match curve {
+                Some(c) if curves.contains(&c) => Ok(()),
+                _ => Err(PkiError::KeyPolicy(format!(
+                    "EC key on {} is not accepted for {key_type}; use {allowed}",
+                    curve
+                        .map(curve_name)
+                        .unwrap_or_else(|| "an unsupported curve".into())
+                ))),
+            }
+        }
+        _ => Err(PkiError::KeyPolicy(format!(
+            "key algorithm is not accepted for {key_type}; use {allowed}"
+        ))),
+    }
+}
+
+fn curve_name(curve: Curve) -> String {
+    match curve {
+        Curve::P256 => "P-256",
+        Curve::P384 => "P-384",
+        Curve::P521 => "P-521",
+    }
+    .into()
+}

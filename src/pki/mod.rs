@@ -1,0 +1,50 @@
+//! Crypto with no HTTP: the CA, CSR intake and policy, certificate profiles,
+//! public keys as JWKs.
+
+pub mod authority;
+pub mod csr;
+mod der;
+pub mod encoding;
+pub mod external;
+pub mod jwk;
+pub mod key;
+pub mod pem;
+pub mod profile;
+
+pub use authority::{CertificateAuthority, IssuedCertificate};
+pub use csr::CheckedCsr;
+pub use profile::Profile;
+
+use crate::domain::DomainError;
+
+/// Why a CSR, certificate or key was refused, or why signing failed.
+#[derive(Debug, thiserror::Error)]
+pub enum PkiError {
+    #[error("{0}")]
+    Unreadable(String),
+    #[error("expected {expected} but the body holds {found}")]
+    WrongContent { expected: String, found: String },
+    #[error(
+        "the CSR signature does not verify with the CSR's own public key (proof of possession failed)"
+    )]
+    ProofOfPossession,
+    #[error(
+        "signature algorithm {0} is not accepted: use SHA-256 or stronger (sha256WithRSAEncryption, RSASSA-PSS with SHA-256+, ecdsa-with-SHA256+)"
+    )]
+    WeakSignature(String),
+    #[error("{0}")]
+    KeyPolicy(String),
+    #[error("subject does not name this software statement: {0}")]
+    Subject(DomainError),
+    #[error("{0}")]
+    Validity(String),
+    /// OpenSSL failed on input that had passed every check: a bug, not bad input.
+    #[error("internal crypto error: {0}")]
+    Internal(#[from] openssl::error::ErrorStack),
+}
+
+impl PkiError {
+    pub fn is_internal(&self) -> bool {
+        matches!(self, Self::Internal(_))
+    }
+}

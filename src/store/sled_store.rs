@@ -1,0 +1,168 @@
+//! The sled engine: one tree per record kind, JSON values, keys joined with
+//! NUL (which ids can never contain) so prefix scans select an owner's records.
+
+use std::path::Path;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::{Flush, Store, StoreError};
+use crate::domain::authority::CaRecord;
+use crate::domain::{
+    CertificateOrKey, Kid, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId,
+};
+
+pub struct SledStore {
+    db: sled::Db,
+    organisations: sled::Tree,
+    statements: sled::Tree,
+    certificates: sled::Tree,
+    authority: sled::Tree,
+}
+
+const CA_KEY: &[u8] = b"current";
+
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> Self {
+        StoreError::Engine(e.to_string())
+    }
+}
+
+fn key(parts: &[&str]) -> Vec<u8> {
+    parts.join("\0").into_bytes()
+}
+
+fn prefix(parts: &[&str]) -> Vec<u8> {
+    let mut k = key(parts);
+    k.push(0);
+    k
+}
+
+fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(value).map_err(|e| StoreError::Engine(format!("encoding a record: {e}")))
+}
+
+fn decode<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
+        key: String::from_utf8_lossy(key).replace('\0', "/"),
+        reason: e.to_string(),
+    })
+}
+
+impl SledStore {
+    pub fn open(dir: &Path) -> Result<SledStore, StoreError> {
+        let db = sled::Config::new().path(dir.join("db")).open()?;
+        Ok(SledStore {
+            organisations: db.open_tree("organisations")?,
+            statements: db.open_tree("software_statements")?,
+            certificates: db.open_tree("certificates")?,
+            authority: db.open_tree("certificate_authority")?,
+            db,
+        })
+    }
+
+    fn get<T: DeserializeOwned>(tree: &sled::Tree, key: &[u8]) -> Result<Option<T>, StoreError> {
+        tree.get(key)?.map(|v| decode(key, &v)).transpose()
+    }
+
+    fn insert_new<T: Serialize>(
+        tree: &sled::Tree,
+        key: &[u8],
+        value: &T,
+    ) -> Result<bool, StoreError> {
+        let swapped = tree.compare_and_swap(key, None as Option<&[u8]>, Some(encode(value)?))?;
+        Ok(swapped.is_ok())
+    }
+
+    fn scan<T: DeserializeOwned>(tree: &sled::Tree, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
+        tree.scan_prefix(prefix)
+            .map(|entry| {
+                let (k, v) = entry?;
+                decode(&k, &v)
+            })
+            .collect()
+    }
+}
+
+impl Store for SledStore {
+    fn organisation(&self, id: &OrganisationId) -> Result<Option<Organisation>, StoreError> {
+        Self::get(&self.organisations, &key(&[id.as_str()]))
+    }
+
+    fn insert_organisation(&self, organisation: &Organisation) -> Result<bool, StoreError> {
+        Self::insert_new(
+            &self.organisations,
+            &key(&[organisation.organisation_id.as_str()]),
+            organisation,
+        )
+    }
+
+    fn software_statement(
+        &self,
+        org: &OrganisationId,
+        ss: &SoftwareStatementId,
+    ) -> Result<Option<SoftwareStatement>, StoreError> {
+        Self::get(&self.statements, &key(&[org.as_str(), ss.as_str()]))
+    }
+
+    fn insert_software_statement(&self, statement: &SoftwareStatement) -> Result<bool, StoreError> {
+        let k = key(&[
+            statement.organisation_id.as_str(),
+            statement.software_statement_id.as_str(),
+        ]);
+        Self::insert_new(&self.statements, &k, statement)
+    }
+
+    fn certificate(
+        &self,
+        org: &OrganisationId,
+        ss: &SoftwareStatementId,
+        kid: &Kid,
+    ) -> Result<Option<CertificateOrKey>, StoreError> {
+        Self::get(
+            &self.certificates,
+            &key(&[org.as_str(), ss.as_str(), kid.as_str()]),
+        )
+    }
+
+    fn put_certificate(&self, record: &CertificateOrKey) -> Result<(), StoreError> {
+        let k = key(&[
+            record.organisation_id.as_str(),
+            record.software_statement_id.as_str(),
+            record.kid.as_str(),
+        ]);
+        self.certificates.insert(k, encode(record)?)?;
+        Ok(())
+    }
+
+    fn statement_certificates(
+        &self,
+        org: &OrganisationId,
+        ss: &SoftwareStatementId,
+    ) -> Result<Vec<CertificateOrKey>, StoreError> {
+        Self::scan(&self.certificates, &prefix(&[org.as_str(), ss.as_str()]))
+    }
+
+    fn organisation_certificates(
+        &self,
+        org: &OrganisationId,
+    ) -> Result<Vec<CertificateOrKey>, StoreError> {
+        Self::scan(&self.certificates, &prefix(&[org.as_str()]))
+    }
+
+    fn certificate_authority(&self) -> Result<Option<CaRecord>, StoreError> {
+        Self::get(&self.authority, CA_KEY)
+    }
+
+    fn put_certificate_authority(&self, record: &CaRecord) -> Result<(), StoreError> {
+        self.authority.insert(CA_KEY, encode(record)?)?;
+        Ok(())
+    }
+
+    fn flush(&self) -> Flush<'_> {
+        Box::pin(async move {
+            self.db.flush_async().await?;
+            Ok(())
+        })
+    }
+}
