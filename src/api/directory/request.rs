@@ -149,7 +149,7 @@ pub async fn json_body<T: DeserializeOwned>(
     serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();
-        DirectoryError::BadRequest(vec![if path == "." {
+        DirectoryError::BadRequest(vec![if path == "." || path == "?" {
             format!("body: {message}")
         } else {
             format!("{path}: {message}")

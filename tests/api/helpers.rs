@@ -1,0 +1,335 @@
+//! spawn_app(): the real server on a random port with a temporary data dir,
+//! plus `openssl` command-line helpers that play the TPP.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Once};
+
+use chrono::{DateTime, Utc};
+use obdir::Application;
+use obdir::config::{Overrides, Settings};
+use obdir::domain::{Clock, FixedClock, SystemClock};
+use reqwest::{Response, StatusCode};
+use serde_json::Value;
+use tempfile::TempDir;
+
+pub const TOKEN: &str = "test-admin-token";
+pub const ORG: &str = "c8f0bf49-4744-4933-8960-7add6e590841";
+pub const SS: &str = "d6a3b1c4-9e2f-4a7b-8c5d-0f1e2d3c4b5a";
+
+static LOG: Once = Once::new();
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    /// Removed when the test ends.
+    _data_dir: TempDir,
+}
+
+/// Options for a test server; the defaults suit most tests.
+#[derive(Default)]
+pub struct AppOptions {
+    pub public_url: Option<String>,
+    pub keystore_base_url: Option<String>,
+    /// A frozen clock at this time; None runs on the system clock.
+    pub now: Option<DateTime<Utc>>,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(AppOptions::default()).await
+}
+
+pub async fn spawn_app_with(options: AppOptions) -> TestApp {
+    LOG.call_once(|| {
+        if std::env::var("TEST_LOG").is_ok() {
+            let _ = env_logger::builder().is_test(true).try_init();
+        }
+    });
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let mut settings = Settings::load(
+        None,
+        |_| None,
+        Overrides {
+            bind: Some("127.0.0.1:0".into()),
+            data_dir: Some(data_dir.path().to_path_buf()),
+            public_url: options.public_url,
+            admin_token: Some(TOKEN.into()),
+        },
+    )
+    .expect("settings");
+    if let Some(base) = options.keystore_base_url {
+        settings.keystore.base_url = base;
+    }
+    let clock: Arc<dyn Clock> = match options.now {
+        Some(now) => Arc::new(FixedClock::new(now)),
+        None => Arc::new(SystemClock),
+    };
+    let seed = Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo.json"));
+    let app = Application::build(settings, seed, clock)
+        .await
+        .expect("server starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        _data_dir: data_dir,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub fn certificates_path(org: &str, ss: &str, key_type: &str) -> String {
+        format!("/organisations/{org}/softwarestatements/{ss}/certificates/{key_type}")
+    }
+
+    /// Uploads a PEM body to the seeded software statement as the admin.
+    pub async fn upload(&self, key_type: &str, pem: &str) -> Response {
+        self.upload_to(ORG, SS, key_type, pem).await
+    }
+
+    pub async fn upload_to(&self, org: &str, ss: &str, key_type: &str, pem: &str) -> Response {
+        self.client
+            .post(self.url(&Self::certificates_path(org, ss, key_type)))
+            .bearer_auth(TOKEN)
+            .header("Content-Type", "application/x-pem-file")
+            .body(pem.to_owned())
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn get_public(&self, url: &str) -> Response {
+        self.client.get(url).send().await.expect("request sent")
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(TOKEN)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// The kids in a keystore document.
+    pub async fn jwks_kids(&self, url: &str) -> Vec<String> {
+        let response = self.get_public(url).await;
+        assert_eq!(response.status(), StatusCode::OK, "{url}");
+        let jwks: Value = response.json().await.expect("JWKS is JSON");
+        jwks["keys"]
+            .as_array()
+            .expect("keys")
+            .iter()
+            .map(|k| k["kid"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+/// Asserts the status and that one of the `errors` names `needle`.
+pub async fn assert_error(response: Response, status: StatusCode, needle: &str) {
+    assert_eq!(response.status(), status);
+    let body: Value = response.json().await.expect("error body is JSON");
+    let errors = body["errors"].as_array().expect("errors array");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.as_str().unwrap_or_default().contains(needle)),
+        "no error mentions {needle:?}: {errors:?}"
+    );
+}
+
+/// A scratch directory where the `openssl` command line makes keys and CSRs.
+pub struct Tpp {
+    dir: TempDir,
+}
+
+impl Tpp {
+    pub fn new() -> Tpp {
+        Tpp {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn rsa_key(&self, name: &str, bits: u32) -> PathBuf {
+        let path = self.path(name);
+        openssl(&[
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            &format!("rsa_keygen_bits:{bits}"),
+            "-out",
+            s(&path),
+        ]);
+        path
+    }
+
+    pub fn rsa_key_with_exponent(&self, name: &str, exponent: u32) -> PathBuf {
+        let path = self.path(name);
+        openssl(&[
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:2048",
+            "-pkeyopt",
+            &format!("rsa_keygen_pubexp:{exponent}"),
+            "-out",
+            s(&path),
+        ]);
+        path
+    }
+
+    pub fn ec_key(&self, name: &str, curve: &str) -> PathBuf {
+        let path = self.path(name);
+        openssl(&[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            &format!("ec_paramgen_curve:{curve}"),
+            "-out",
+            s(&path),
+        ]);
+        path
+    }
+
+    /// A CSR for `key` with `subject`; `extra` goes to `openssl req` as is.
+    pub fn csr(&self, key: &Path, subject: &str, extra: &[&str]) -> String {
+        let out = self.path("request.csr");
+        let mut args = vec![
+            "req",
+            "-new",
+            "-key",
+            s(key),
+            "-subj",
+            subject,
+            "-out",
+            s(&out),
+        ];
+        args.extend_from_slice(extra);
+        openssl(&args);
+        std::fs::read_to_string(out).expect("CSR written")
+    }
+
+    pub fn public_key_pem(&self, key: &Path) -> String {
+        openssl_stdout(&["pkey", "-in", s(key), "-pubout"])
+    }
+
+    pub fn rsa_public_key_pem(&self, key: &Path) -> String {
+        openssl_stdout(&["rsa", "-in", s(key), "-RSAPublicKey_out"])
+    }
+
+    /// A self-signed certificate, as a CA elsewhere would hand a participant.
+    pub fn self_signed(&self, key: &Path, subject: &str, days: u32) -> String {
+        let out = self.path("external.pem");
+        openssl(&[
+            "req",
+            "-x509",
+            "-new",
+            "-key",
+            s(key),
+            "-subj",
+            subject,
+            "-days",
+            &days.to_string(),
+            "-out",
+            s(&out),
+        ]);
+        std::fs::read_to_string(out).expect("certificate written")
+    }
+
+    /// Runs `openssl verify -CAfile chain leaf` and answers its output.
+    pub fn verify(&self, chain_pem: &str, leaf_pem: &str) -> (bool, String) {
+        let chain = self.path("chain.pem");
+        let leaf = self.path("leaf.pem");
+        std::fs::write(&chain, chain_pem).unwrap();
+        std::fs::write(&leaf, leaf_pem).unwrap();
+        let out = Command::new("openssl")
+            .args(["verify", "-CAfile", s(&chain), s(&leaf)])
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
+    }
+
+    /// `openssl x509 -text` of a PEM certificate.
+    pub fn describe(&self, pem: &str) -> String {
+        let path = self.path("describe.pem");
+        std::fs::write(&path, pem).unwrap();
+        openssl_stdout(&["x509", "-in", s(&path), "-noout", "-text"])
+    }
+}
+
+pub fn obie_subject(org: &str, ss: &str) -> String {
+    format!("/C=GB/O=OpenBanking/OU={org}/CN={ss}")
+}
+
+pub fn brazil_subject(org: &str, ss: &str) -> String {
+    format!(
+        "/businessCategory=Private Organization/jurisdictionC=BR/serialNumber=43142666000197/C=BR/O=Demo TPP/ST=SP/L=Sao Paulo/organizationIdentifier=OFBBR-{org}/UID={ss}/CN=tpp.example"
+    )
+}
+
+/// Wraps base64 DER (an x5c entry) in PEM armour.
+pub fn pem_of(x5c: &str) -> String {
+    let lines: Vec<&str> = x5c
+        .as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    format!(
+        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+        lines.join("\n")
+    )
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().expect("UTF-8 path")
+}
+
+fn openssl(args: &[&str]) {
+    let out = Command::new("openssl")
+        .args(args)
+        .output()
+        .expect("openssl runs");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn openssl_stdout(args: &[&str]) -> String {
+    let out = Command::new("openssl")
+        .args(args)
+        .output()
+        .expect("openssl runs");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}

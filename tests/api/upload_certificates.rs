@@ -1,0 +1,471 @@
+//! CSR uploads signed by the directory's CA, and certificates issued elsewhere.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::*;
+
+async fn created(response: reqwest::Response) -> Value {
+    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(response.headers()["content-type"], "application/jwk+json");
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn rtstransport_csr_is_signed_into_a_certificate_that_openssl_verifies() {
+    let app = spawn_app().await;
+    let tpp = Tpp::new();
+    let key = tpp.rsa_key("transport.key", 2048);
+    let csr = tpp.csr(
+        &key,
+        &obie_subject(ORG, SS),
+        &[
+            "-addext",
+            "subjectAltName=DNS:tpp.example,DNS:api.tpp.example",
+        ],
+    );
+
+    let record = created(app.upload("rtstransport", &csr).await).await;
+
+    assert_eq!(record["OrganisationId"], ORG);
+    assert_eq!(record["SoftwareStatementIds"], serde_json::json!([SS]));
+    assert_eq!(record["ClientName"], "Demo TPP App");
+    assert_eq!(record["Status"], "Active");
+    assert_eq!(record["keyType"], "rtstransport");
+    assert_eq!(record["use"], "tls");
+    assert_eq!(record["kty"], "RSA");
+    assert_eq!(record["e"], "AQAB");
+    let kid = record["kid"].as_str().unwrap();
+    assert_eq!(kid.len(), 43);
+    assert_eq!(record["x5thashS256"], kid);
+    assert_eq!(record["x5t"].as_str().unwrap().len(), 27);
+    let x5c = record["x5c"].as_array().unwrap();
+    assert_eq!(x5c.len(), 2, "leaf then issuing CA");
+
+    let chain = app
+        .get_public(&app.url("/ca/chain.pem"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let leaf = pem_of(x5c[0].as_str().unwrap());
+    let (ok, output) = tpp.verify(&chain, &leaf);
+    assert!(ok, "openssl verify: {output}");
+    // The second x5c entry is the issuing CA that chain.pem starts with.
+    assert!(chain.starts_with(&pem_of(x5c[1].as_str().unwrap())));
+
+    let text = tpp.describe(&leaf);
+    assert!(text.contains(&format!("OU = {ORG}, CN = {SS}")), "{text}");
+    assert!(
+        text.contains("X509v3 Key Usage: critical\n                Digital Signature\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("TLS Web Server Authentication, TLS Web Client Authentication"),
+        "{text}"
+    );
+    assert!(
+        text.contains("DNS:tpp.example, DNS:api.tpp.example"),
+        "{text}"
+    );
+    assert!(text.contains("CA:FALSE"), "{text}");
+    assert!(text.contains("X509v3 Subject Key Identifier"), "{text}");
+    assert!(text.contains("X509v3 Authority Key Identifier"), "{text}");
+    assert!(
+        text.contains(&format!("URI:{}/crl/", app.address)),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("OCSP - URI:{}/ocsp", app.address)),
+        "{text}"
+    );
+    assert!(
+        text.contains("Signature Algorithm: sha256WithRSAEncryption"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn issued_certificates_have_a_sixteen_byte_serial_and_thirteen_months_validity() {
+    let now = chrono::DateTime::parse_from_rfc3339("2026-01-31T10:00:00Z")
+        .unwrap()
+        .to_utc();
+    let app = spawn_app_with(AppOptions {
+        now: Some(now),
+        ..Default::default()
+    })
+    .await;
+    let tpp = Tpp::new();
+    let key = tpp.rsa_key("signing.key", 2048);
+    let record = created(
+        app.upload("rtssigning", &tpp.csr(&key, &obie_subject(ORG, SS), &[]))
+            .await,
+    )
+    .await;
+
+    assert_eq!(record["ValidFromDateTime"], "2026-01-31T10:00:00Z");
+    assert_eq!(record["ExpiryDateTime"], "2027-02-28T10:00:00Z");
+    let text = tpp.describe(&pem_of(record["x5c"][0].as_str().unwrap()));
+    let serial_line = text
+        .lines()
+        .skip_while(|l| !l.contains("Serial Number:"))
+        .nth(1)
+        .unwrap()
+        .trim()
+        .to_owned();
+    assert_eq!(serial_line.split(':').count(), 16, "{serial_line}");
+    assert!(
+        text.contains("Not Before: Jan 31 10:00:00 2026 GMT"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Not After : Feb 28 10:00:00 2027 GMT"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Digital Signature, Non Repudiation"),
+        "{text}"
+    );
+    assert!(!text.contains("Extended Key Usage"), "{text}");
+}
+
+#[tokio::test]
+async fn the_type_defaults_to_rtssigning() {
+    let app = spawn_app().await;
+    let tpp = Tpp::new();
+    let csr = tpp.csr(&tpp.rsa_key("k", 2048), &obie_subject(ORG, SS), &[]);
+    let response = app
+        .client
+        .post(app.url(&format!(
+            "/organisations/{ORG}/softwarestatements/{SS}/certificates"
+        )))
+        .bearer_auth(TOKEN)
+        .header("Content-Type", "application/x-pem-file")
+        .body(csr)
+        .send()
+        .await
+        .unwrap();
+    let record = created(response).await;
+    assert_eq!(record["keyType"], "rtssigning");
+    assert_eq!(record["use"], "sig");
+}
+
+#[tokio::test]
+async fn rtssigning_takes_p256_and_p384_but_rtstransport_takes_only_rsa() {
+    let app = spawn_app().await;
+    let tpp = Tpp::new();
+    for curve in ["P-256", "P-384"] {
+        let key = tpp.ec_key(curve, curve);
+        let record = created(
+            app.upload("rtssigning", &tpp.csr(&key, &obie_subject(ORG, SS), &[]))
+                .await,
+        )
+        .await;
+        assert_eq!(record["kty"], "EC");
+        assert_eq!(record["crv"], curve);
+        assert!(record["x"].is_string() && record["y"].is_string());
+    }
+    let p521 = tpp.ec_key("p521", "P-521");
+    let response = app
+        .upload("rtssigning", &tpp.csr(&p521, &obie_subject(ORG, SS), &[]))
+        .await;
+    assert_error(
+        response,
+        StatusCode::BAD_REQUEST,
+        "EC key on P-521 is not accepted for rtssigning",
+    )
+    .await;
+
+    let p256 = tpp.ec_key("p256", "P-256");
+    let response = app
+        .upload("rtstransport", &tpp.csr(&p256, &obie_subject(ORG, SS), &[]))
+        .await;
+    assert_error(
+        response,
+        StatusCode::BAD_REQUEST,
+        "RSA of at least 2048 bits",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn brcac_csr_must_carry_uid_and_organization_identifier() {
+    let app = spawn_app().await;
+    let tpp = Tpp::new();
+    let key = tpp.rsa_key("brcac.key", 2048);
+    let csr = tpp.csr(
+        &key,
+        &brazil_subject(ORG, SS),
+        &["-addext", "subjectAltName=DNS:tpp.example"],
+    );
+    let record = created(app.upload("brcac_2022", &csr).await).await;
+    assert_eq!(record["use"], "tls");
+    let text = tpp.describe(&pem_of(record["x5c"][0].as_str().unwrap()));
+    assert!(
+        text.contains("Digital Signature, Key Encipherment"),
+        "{text}"
+    );
+    assert!(text.contains("TLS Web Client Authentication"), "{text}");
+    assert!(!text.contains("TLS Web Server Authentication"), "{text}");
+    assert!(
+        text.contains(&format!("organizationIdentifier = OFBBR-{ORG}")),
+        "{text}"
+    );
+
+    // brcac still accepts the pre-2022 form with the organisation in OU; brcac_2022 does not.
+    let legacy = tpp.csr(
+        &tpp.rsa_key("legacy.key", 2048),
+        &format!("/C=BR/O=Demo/OU={ORG}/UID={SS}/CN=tpp.example"),
+        &[],
+    );
+    created(app.upload("brcac", &legacy).await).await;
+    let response = app.upload("brcac_2022", &legacy).await;
+    assert_error(
+        response,
+        StatusCode::BAD_REQUEST,
+        "organizationIdentifier (2.5.4.97): is missing",
+    )
+    .await;
+
+    let wrong_uid = tpp.csr(
+        &tpp.rsa_key("w.key", 2048),
+        &brazil_subject(ORG, "someone-else"),
+        &[],
+    );
+    let response = app.upload("brcac", &wrong_uid).await;
+    assert_error(
+        response,
+        StatusCode::BAD_REQUEST,
+        &format!("is 'someone-else' but the software statement is '{SS}'"),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn csr_whose_cn_or_ou_is_not_this_statement_is_refused_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let tpp = Tpp::new();
+    let key = tpp.rsa_key("k", 2048);
+    let response = app
+        .upload(
+            "rtstransport",
+            &tpp.csr(&key, &obie_subject(ORG, "abc"), &[]),
+        )
+        .await;
+    assert_error(
+        response,
+        StatusCode::BAD_REQUEST,
+        &format!("CN: is 'abc' but the software statement is '{SS}'"),
+    )
+    .await;
+    let response = app
+        .upload(
+            "rtstransport",
+            &tpp.csr(&key, &obie_subject("other-org", SS), &[]),
+        )
+        .await;
+    assert_error(
+        response,
+        StatusCode::BAD_REQUEST,
+        &format!("OU: is 'other-org' but the organisation is '{ORG}'"),
+    )
+    .await;
+    let response = app
+        .upload("rtstransport", &tpp.csr(&key, &format!("/CN={SS}"), &[]))
+        .await;
+    assert_error(response, StatusCode::BAD_REQUEST, "OU: is missing").await;
+
+    let transport = app.url(&format!("/keystore/{ORG}/{SS}/transport.jwks"));
+    assert!(app.jwks_kids(&transport).await.is_empty());
+}
+
+#[tokio::test]
+async fn csr_with_a_broken_signature_fails_proof_of_possession() {
+    use base64::Engine;
+    let app = spawn_app().await;
+    let tpp = Tpp::new();
+    let csr = tpp.csr(&tpp.rsa_key("k", 2048), &obie_subject(ORG, SS), &[]);
+    let body: String = csr.lines().filter(|l| !l.starts_with("-----")).collect();
+    let mut der = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .unwrap();
+    let last = der.len() - 1;
+    der[last] ^= 0x01; // the last byte is inside the signature
+    let tampered = format!(
+        "-----BEGIN CERTIFICATE REQUEST-----\n{}\n-----END CERTIFICATE REQUEST-----\n",
+        base64::engine::general_purpose::STANDARD.encode(der)
+    );
+    let response = app.upload("rtstransport", &tampered).await;
+    assert_error(
+        response,
+        StatusCode::BAD_REQUEST,
+        "proof of possession failed",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn weak_keys_and_hashes_are_refused() {
+    let app = spawn_app().await;
+    let tpp = Tpp::new();
+    let subject = obie_subject(ORG, SS);
+
+    let small = tpp.rsa_key("small", 1024);
+    let response = app
+        .upload("rtstransport", &tpp.csr(&small, &subject, &[]))
+        .await;
+    assert_error(
+        response,
+        StatusCode::BAD_REQUEST,
+        "RSA key is 1024 bits; rtstransport needs at least 2048",
+    )
+    .await;
+
+    let e3 = tpp.rsa_key_with_exponent("e3", 3);
+    let response = app
+        .upload("rtstransport", &tpp.csr(&e3, &subject, &[]))
+        .await;
+    assert_error(
+        response,
+        StatusCode::BAD_REQUEST,
+        "exponent 3 is not accepted",
+    )
+    .await;
+
+    let key = tpp.rsa_key("k", 2048);
+    let response = app
+        .upload("rtstransport", &tpp.csr(&key, &subject, &["-sha1"]))
+        .await;
+    assert_error(response, StatusCode::BAD_REQUEST, "sha1WithRSAEncryption").await;
+
+    // RSASSA-PSS with SHA-256 is as strong as PKCS#1 v1.5 with SHA-256.
+    let pss = tpp.csr(
+        &key,
+        &subject,
+        &["-sha256", "-sigopt", "rsa_padding_mode:pss"],
+    );
+    created(app.upload("rtstransport", &pss).await).await;
+}
+
+#[tokio::test]
+async fn the_same_key_twice_on_a_type_is_a_conflict() {
+    let app = spawn_app().await;
+    let tpp = Tpp::new();
+    let key = tpp.rsa_key("k", 2048);
+    let csr = tpp.csr(&key, &obie_subject(ORG, SS), &[]);
+    let first = created(app.upload("rtstransport", &csr).await).await;
+    let response = app.upload("rtstransport", &csr).await;
+    assert_error(
+        response,
+        StatusCode::CONFLICT,
+        "already active on software statement",
+    )
+    .await;
+    // The same key under another type is a different certificate.
+    created(app.upload("rtssigning", &csr).await).await;
+
+    let transport = app.url(&format!("/keystore/{ORG}/{SS}/transport.jwks"));
+    assert_eq!(
+        app.jwks_kids(&transport).await,
+        vec![first["kid"].as_str().unwrap().to_owned()]
+    );
+}
+
+#[tokio::test]
+async fn brcac_ext_stores_a_certificate_issued_elsewhere_as_is() {
+    let app = spawn_app().await;
+    let tpp = Tpp::new();
+    let key = tpp.rsa_key("ext.key", 2048);
+    let external = tpp.self_signed(&key, &brazil_subject(ORG, SS), 365);
+    let record = created(app.upload("brcac_ext", &external).await).await;
+    assert_eq!(record["keyType"], "brcac_ext");
+    assert_eq!(
+        pem_of(record["x5c"][0].as_str().unwrap()).trim(),
+        external.trim()
+    );
+
+    let csr = tpp.csr(&key, &brazil_subject(ORG, SS), &[]);
+    let response = app.upload("brcac_ext", &csr).await;
+    assert_error(response, StatusCode::BAD_REQUEST, "expected an issued certificate (CERTIFICATE) but the body holds a certificate signing request").await;
+
+    let stranger = tpp.self_signed(
+        &tpp.rsa_key("s.key", 2048),
+        &brazil_subject(ORG, "not-this-one"),
+        365,
+    );
+    let response = app.upload("brcac_ext", &stranger).await;
+    assert_error(
+        response,
+        StatusCode::BAD_REQUEST,
+        "UID (0.9.2342.19200300.100.1.1): is 'not-this-one'",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_expired_external_certificate_is_refused() {
+    let tpp = Tpp::new();
+    let external = tpp.self_signed(&tpp.rsa_key("ext.key", 2048), &brazil_subject(ORG, SS), 30);
+    // The server's clock is a year ahead, so the 30-day certificate has expired.
+    let now = obdir::domain::SystemClock.now() + chrono::Duration::days(365);
+    use obdir::domain::Clock;
+    let app = spawn_app_with(AppOptions {
+        now: Some(now),
+        ..Default::default()
+    })
+    .await;
+    let response = app.upload("brcac_ext", &external).await;
+    assert_error(
+        response,
+        StatusCode::BAD_REQUEST,
+        "the certificate expired at",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_csr_type_refuses_keys_and_certificates() {
+    let app = spawn_app().await;
+    let tpp = Tpp::new();
+    let key = tpp.rsa_key("k", 2048);
+    let response = app.upload("rtstransport", &tpp.public_key_pem(&key)).await;
+    assert_error(response, StatusCode::BAD_REQUEST, "expected a certificate signing request (CERTIFICATE REQUEST) but the body holds a public key").await;
+    let response = app
+        .upload(
+            "rtssigning",
+            &tpp.self_signed(&key, &obie_subject(ORG, SS), 30),
+        )
+        .await;
+    assert_error(
+        response,
+        StatusCode::BAD_REQUEST,
+        "but the body holds a certificate (CERTIFICATE)",
+    )
+    .await;
+    let response = app.upload("rtssigning", "-----BEGIN CERTIFICATE REQUEST-----\nnot base64 at all\n-----END CERTIFICATE REQUEST-----\n").await;
+    assert_error(
+        response,
+        StatusCode::BAD_REQUEST,
+        "the CSR PEM does not decode as PKCS#10",
+    )
+    .await;
+    let response = app.upload("rtssigning", "hello").await;
+    assert_error(response, StatusCode::BAD_REQUEST, "the body is not PEM").await;
+}
+
+#[tokio::test]
+async fn a_private_key_upload_is_refused_without_echoing_it() {
+    let app = spawn_app().await;
+    let tpp = Tpp::new();
+    let key_path = tpp.rsa_key("k", 2048);
+    let private = std::fs::read_to_string(&key_path).unwrap();
+    let response = app.upload("sigkey", &private).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let text = response.text().await.unwrap();
+    assert!(
+        text.contains("a private key, which must never be uploaded"),
+        "{text}"
+    );
+    let secret_line = private.lines().nth(1).unwrap();
+    assert!(!text.contains(secret_line));
+}
