@@ -15,6 +15,7 @@ pub struct Settings {
     pub keystore: KeystoreSettings,
     pub certificates: CertificateSettings,
     pub ca: CaSettings,
+    pub store: StoreSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -36,6 +37,14 @@ pub struct KeystoreSettings {
 #[serde(deny_unknown_fields)]
 pub struct CertificateSettings {
     pub validity_months: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreSettings {
+    /// sled's own periodic flush; 0 turns it off. Acknowledged writes are
+    /// flushed explicitly either way.
+    pub background_flush_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -62,6 +71,13 @@ impl AdminToken {
 
     pub fn expose(&self) -> &str {
         &self.0
+    }
+
+    /// Compares without leaking where the first difference is.
+    pub fn matches(&self, presented: &str) -> bool {
+        self.is_set()
+            && presented.len() == self.0.len()
+            && openssl::memcmp::eq(presented.as_bytes(), self.0.as_bytes())
     }
 }
 
@@ -129,7 +145,7 @@ impl Settings {
             table
                 .try_into()
                 .map_err(|e: toml::de::Error| ConfigError::Invalid {
-                    path: origin,
+                    path: origin.clone(),
                     message: e.to_string(),
                 })?;
 
@@ -141,7 +157,35 @@ impl Settings {
         };
         settings.apply(env_layer);
         settings.apply(flags);
+        settings.check().map_err(|message| ConfigError::Invalid {
+            path: origin,
+            message,
+        })?;
         Ok(settings)
+    }
+
+    /// Rules a value of the right type can still break.
+    fn check(&self) -> Result<(), String> {
+        let min_bits = crate::domain::certificate::MIN_RSA_BITS;
+        if self.ca.key_bits < min_bits {
+            return Err(format!(
+                "ca.key_bits must be at least {min_bits}, got {}",
+                self.ca.key_bits
+            ));
+        }
+        if !(1..=120).contains(&self.certificates.validity_months) {
+            return Err(format!(
+                "certificates.validity_months must be 1 to 120, got {}",
+                self.certificates.validity_months
+            ));
+        }
+        if self.ca.country.len() != 2 || !self.ca.country.chars().all(|c| c.is_ascii_uppercase()) {
+            return Err(format!(
+                "ca.country must be an ISO 3166 alpha-2 code such as BR, got '{}'",
+                self.ca.country
+            ));
+        }
+        Ok(())
     }
 
     pub fn apply(&mut self, layer: Overrides) {
@@ -208,6 +252,28 @@ mod tests {
         std::fs::write(&path, "[server]\nbnid = \"x\"\n").unwrap();
         let err = Settings::load(Some(&path), |_| None, Overrides::default()).unwrap_err();
         assert!(err.to_string().contains("bnid"), "{err}");
+    }
+
+    #[test]
+    fn a_weak_ca_key_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("obdir.toml");
+        std::fs::write(&path, "[ca]\nkey_bits = 1024\n").unwrap();
+        let err = Settings::load(Some(&path), |_| None, Overrides::default()).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("ca.key_bits must be at least 2048"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_token_matches_only_itself() {
+        let token = AdminToken::new("s3cret");
+        assert!(token.matches("s3cret"));
+        assert!(!token.matches("s3cre"));
+        assert!(!token.matches("s3creT"));
+        assert!(!AdminToken::default().matches(""));
     }
 
     #[test]

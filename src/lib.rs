@@ -17,7 +17,7 @@ use actix_web::dev::Server;
 use actix_web::middleware::{Logger, from_fn};
 use actix_web::{App, HttpServer, web};
 
-use config::{AdminToken, Settings};
+use config::Settings;
 use domain::{Clock, PublicUrls};
 use pki::authority::CaNaming;
 use service::{Core, CoreSettings, ServiceError};
@@ -79,6 +79,7 @@ impl Application {
             CoreSettings {
                 urls: PublicUrls::new(&public_url, &keystore_url),
                 validity_months: settings.certificates.validity_months,
+                background_flush_ms: settings.store.background_flush_ms,
                 ca: CaNaming {
                     organisation: settings.ca.organisation.clone(),
                     country: settings.ca.country.clone(),
@@ -88,7 +89,7 @@ impl Application {
             clock,
         )
         .await?;
-        let admin_token = admin_token(&settings, &data_dir)?;
+        let admin_token = service::access::admin_token(&settings.server.admin_token, &data_dir)?;
         if let Some(seed) = seed {
             let report = service::seed::load(&core, &seed).await?;
             log::info!(
@@ -108,6 +109,7 @@ impl Application {
                 .wrap(from_fn(api::interaction::interaction_id))
                 .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
                 .configure(|cfg| api::configure(cfg, &keystore_path))
+                .default_service(web::to(api::no_route))
         })
         .listen(listener)
         .map_err(|source| StartError::Bind {
@@ -141,31 +143,6 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
-}
-
-/// The configured token, else the one kept in the data dir (made on first start).
-fn admin_token(settings: &Settings, data_dir: &std::path::Path) -> Result<AdminToken, StartError> {
-    if settings.server.admin_token.is_set() {
-        return Ok(settings.server.admin_token.clone());
-    }
-    let generate = || {
-        let mut bytes = [0u8; 32];
-        openssl::rand::rand_bytes(&mut bytes).expect("the system RNG works");
-        pki::encoding::base64url(&bytes)
-    };
-    let (token, created) = store::token_file::load_or_create(data_dir, generate).map_err(|e| {
-        StartError::Config(format!(
-            "cannot keep the admin token in {}: {e}",
-            data_dir.display()
-        ))
-    })?;
-    if created {
-        log::info!(
-            "generated admin token (kept in {}): {token}",
-            store::token_file::path(data_dir).display()
-        );
-    }
-    Ok(AdminToken::new(token))
 }
 
 /// The path part of an http(s) URL, without a trailing slash ("" for the root).

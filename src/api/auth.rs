@@ -36,19 +36,18 @@ impl FromRequest for Caller {
             .headers()
             .get(AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
+            .and_then(bearer_token);
         let expected = req.app_data::<web::Data<AdminToken>>();
         ready(match (presented, expected) {
-            (Some(presented), Some(expected)) if same_secret(presented, expected.expose()) => {
-                Ok(Caller::Admin)
-            }
+            (Some(presented), Some(expected)) if expected.matches(presented) => Ok(Caller::Admin),
             _ => Err(Unauthorized),
         })
     }
 }
 
-/// Compares without leaking where the first difference is.
-fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len() && !b.is_empty() && openssl::memcmp::eq(a.as_bytes(), b.as_bytes())
+/// The credentials of an `Authorization: Bearer <token>` header; the scheme
+/// name is case-insensitive (RFC 7235 section 2.1).
+fn bearer_token(header: &str) -> Option<&str> {
+    let (scheme, token) = header.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }

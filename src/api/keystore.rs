@@ -46,10 +46,7 @@ fn jwks(records: &[CertificateOrKey], core: &Core) -> HttpResponse {
             key_use: r.key_use(),
             x5c: &r.x5c,
             x5t_s256: r.x5t_s256.as_deref(),
-            x5u: r.is_certificate().then(|| {
-                core.urls()
-                    .certificate_pem(&r.organisation_id, &r.software_statement_id, &r.kid)
-            }),
+            x5u: r.certificate_url(core.urls()),
         })
         .collect();
     HttpResponse::Ok()

@@ -7,7 +7,9 @@ pub mod interaction;
 pub mod keystore;
 mod root;
 
-use actix_web::web;
+use actix_web::{HttpRequest, web};
+
+use directory::DirectoryError;
 
 /// Registers every face's routes. `keystore_path` is the path part of the
 /// configured keystore base URL ("" when the keystore is the host root).
@@ -15,4 +17,13 @@ pub fn configure(cfg: &mut web::ServiceConfig, keystore_path: &str) {
     cfg.configure(root::routes)
         .service(web::scope("/organisations").configure(directory::routes))
         .service(web::scope(keystore_path).configure(keystore::routes));
+}
+
+/// Anything no route matches: a 404 in the directory's error shape.
+pub async fn no_route(req: HttpRequest) -> Result<actix_web::HttpResponse, DirectoryError> {
+    Err(DirectoryError::NotFound(format!(
+        "no route for {} {}",
+        req.method(),
+        req.path()
+    )))
 }

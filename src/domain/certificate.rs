@@ -209,6 +209,18 @@ impl CertificateOrKey {
     pub fn key_use(&self) -> KeyUse {
         self.key_type.key_use()
     }
+
+    /// Where the keystore serves this record's certificate (x5u,
+    /// SignedCertPath); None for a bare key, which has none.
+    pub fn certificate_url(&self, urls: &super::PublicUrls) -> Option<String> {
+        self.is_certificate().then(|| {
+            urls.certificate_pem(
+                &self.organisation_id,
+                &self.software_statement_id,
+                &self.kid,
+            )
+        })
+    }
 }
 
 #[cfg(test)]

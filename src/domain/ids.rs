@@ -31,6 +31,9 @@ fn check_directory_id(field: &'static str, value: &str) -> Result<(), DomainErro
         ));
     }
     // Ids become path segments of keystore URLs and file-like keys in the store.
+    if value == "." || value == ".." {
+        return Err(DomainError::field(field, "must not be '.' or '..'"));
+    }
     if value.contains(['/', '\\']) || value.chars().any(char::is_control) {
         return Err(DomainError::field(
             field,
@@ -147,7 +150,9 @@ mod tests {
 
     #[test]
     fn angle_brackets_empty_and_slashes_are_refused() {
-        for bad in ["", "a<b", "a>b", "<script>", "a/b", "a\\b", "a\nb"] {
+        for bad in [
+            "", "a<b", "a>b", "<script>", "a/b", "a\\b", "a\nb", ".", "..",
+        ] {
             assert!(SoftwareStatementId::parse(bad).is_err(), "{bad:?}");
         }
     }

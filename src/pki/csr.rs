@@ -3,11 +3,13 @@
 
 use openssl::pkey::{PKey, Public};
 use openssl::x509::X509Req;
-use x509_parser::prelude::{FromDer, ParsedCriAttribute, X509CertificationRequest};
+use x509_parser::prelude::{
+    FromDer, ParsedCriAttribute, ParsedExtension, X509CertificationRequest,
+};
 use x509_parser::signature_algorithm::SignatureAlgorithm;
 
 use super::PkiError;
-use super::key::check_key_policy;
+use super::key::{KeyFacts, check_key_policy, key_facts};
 use super::pem::{PemKind, first_block};
 use crate::domain::certificate::SubjectAttributes;
 use crate::domain::{CertOrKeyType, OrganisationId, SoftwareStatementId};
@@ -18,6 +20,7 @@ pub struct CheckedCsr {
     pub(super) public_key: PKey<Public>,
     /// The requested subjectAltName extension, copied into the certificate as is.
     pub(super) subject_alt_name: Option<RawExtension>,
+    key: KeyFacts,
 }
 
 pub(super) struct RawExtension {
@@ -67,21 +70,22 @@ impl CheckedCsr {
             return Err(PkiError::ProofOfPossession);
         }
         check_key_policy(&public_key, key_type)?;
-        let subject = subject_attributes(&parsed.certification_request_info.subject);
+        let subject = subject_attributes(&parsed.certification_request_info.subject)?;
         key_type
             .subject_naming()
             .check(&subject, org, ss)
             .map_err(PkiError::Subject)?;
 
         Ok(CheckedCsr {
-            subject_alt_name: requested_subject_alt_name(&parsed),
+            subject_alt_name: requested_subject_alt_name(&parsed)?,
+            key: key_facts(&public_key)?,
             request,
             public_key,
         })
     }
 
-    pub fn public_key(&self) -> &PKey<Public> {
-        &self.public_key
+    pub fn key(&self) -> &KeyFacts {
+        &self.key
     }
 }
 
@@ -130,39 +134,64 @@ fn algorithm_name(oid: &str) -> String {
     format!("{name} ({oid})")
 }
 
-fn requested_subject_alt_name(csr: &X509CertificationRequest<'_>) -> Option<RawExtension> {
-    csr.certification_request_info
-        .iter_attributes()
-        .find_map(|attribute| {
-            let ParsedCriAttribute::ExtensionRequest(request) = attribute.parsed_attribute() else {
-                return None;
-            };
-            request
-                .extensions
-                .iter()
-                .find(|e| e.oid.to_id_string() == SUBJECT_ALT_NAME)
-                .map(|e| RawExtension {
-                    critical: e.critical,
-                    value: e.value.to_vec(),
-                })
-        })
-}
-
-/// Reads the naming attributes out of an X.509 name.
-pub(super) fn subject_attributes(name: &x509_parser::x509::X509Name<'_>) -> SubjectAttributes {
-    let mut subject = SubjectAttributes::default();
-    for attribute in name.iter_attributes() {
-        let Ok(value) = attribute.as_str() else {
+/// The subjectAltName the CSR asks for. It is copied into the certificate as
+/// sent, so it must parse: a certificate with a broken SAN fails verification.
+fn requested_subject_alt_name(
+    csr: &X509CertificationRequest<'_>,
+) -> Result<Option<RawExtension>, PkiError> {
+    for attribute in csr.certification_request_info.iter_attributes() {
+        let ParsedCriAttribute::ExtensionRequest(request) = attribute.parsed_attribute() else {
             continue;
         };
-        let slot = match attribute.attr_type().to_id_string().as_str() {
-            "2.5.4.3" => &mut subject.common_name,
-            "2.5.4.11" => &mut subject.organisational_unit,
-            "0.9.2342.19200300.100.1.1" => &mut subject.uid,
-            "2.5.4.97" => &mut subject.organisation_identifier,
+        let Some(san) = request
+            .extensions
+            .iter()
+            .find(|e| e.oid.to_id_string() == SUBJECT_ALT_NAME)
+        else {
+            continue;
+        };
+        if !matches!(
+            san.parsed_extension(),
+            ParsedExtension::SubjectAlternativeName(_)
+        ) {
+            return Err(PkiError::Unreadable(
+                "the CSR's subjectAltName extension does not parse as GeneralNames".into(),
+            ));
+        }
+        return Ok(Some(RawExtension {
+            critical: san.critical,
+            value: san.value.to_vec(),
+        }));
+    }
+    Ok(None)
+}
+
+/// Reads the naming attributes out of an X.509 name. Each may appear once: a
+/// name with two CNs (or UIDs...) would name two software statements.
+pub(super) fn subject_attributes(
+    name: &x509_parser::x509::X509Name<'_>,
+) -> Result<SubjectAttributes, PkiError> {
+    let mut subject = SubjectAttributes::default();
+    for attribute in name.iter_attributes() {
+        let (slot, label) = match attribute.attr_type().to_id_string().as_str() {
+            "2.5.4.3" => (&mut subject.common_name, "CN"),
+            "2.5.4.11" => (&mut subject.organisational_unit, "OU"),
+            "0.9.2342.19200300.100.1.1" => (&mut subject.uid, "UID"),
+            "2.5.4.97" => (
+                &mut subject.organisation_identifier,
+                "organizationIdentifier",
+            ),
             _ => continue,
         };
-        slot.get_or_insert_with(|| value.to_owned());
+        let value = attribute
+            .as_str()
+            .map_err(|_| PkiError::Unreadable(format!("subject {label} is not a text string")))?;
+        if slot.is_some() {
+            return Err(PkiError::Unreadable(format!(
+                "subject has more than one {label}; it must name exactly one"
+            )));
+        }
+        *slot = Some(value.to_owned());
     }
-    subject
+    Ok(subject)
 }

@@ -32,3 +32,11 @@ fn digest(md: MessageDigest, bytes: &[u8]) -> Vec<u8> {
     // Digesting a byte slice with a built-in algorithm cannot fail.
     hash(md, bytes).map(|d| d.to_vec()).unwrap_or_default()
 }
+
+/// 256 random bits as base64url: a bearer secret.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    // The system RNG failing is not something a caller can recover from.
+    openssl::rand::rand_bytes(&mut bytes).expect("the system RNG works");
+    base64url(&bytes)
+}

@@ -2,20 +2,19 @@
 //! the validity window and the subject naming rule, then stored as given.
 
 use chrono::{DateTime, Utc};
-use openssl::pkey::{PKey, Public};
 use openssl::x509::X509;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use super::PkiError;
 use super::csr::subject_attributes;
-use super::key::check_key_policy;
+use super::key::{KeyFacts, check_key_policy, key_facts};
 use super::pem::{PemKind, first_block};
 use crate::domain::{CertOrKeyType, OrganisationId, SoftwareStatementId};
 
 pub struct ExternalCertificate {
     /// Leaf first, then any CA certificates the upload carried, as DER.
     pub chain: Vec<Vec<u8>>,
-    pub public_key: PKey<Public>,
+    pub key: KeyFacts,
     pub not_before: DateTime<Utc>,
     pub not_after: DateTime<Utc>,
 }
@@ -76,7 +75,7 @@ pub fn parse_external_certificate(
             not_after.to_rfc3339()
         )));
     }
-    let subject = subject_attributes(parsed.subject());
+    let subject = subject_attributes(parsed.subject())?;
     key_type
         .subject_naming()
         .check(&subject, org, ss)
@@ -84,7 +83,7 @@ pub fn parse_external_certificate(
 
     Ok(ExternalCertificate {
         chain,
-        public_key,
+        key: key_facts(&public_key)?,
         not_before,
         not_after,
     })

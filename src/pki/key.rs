@@ -5,12 +5,36 @@ use openssl::pkey::{Id, PKey, Public};
 use openssl::rsa::Rsa;
 
 use super::PkiError;
+use super::encoding::{hex, sha256};
+use super::jwk::public_jwk;
 use super::pem::{PemKind, first_block};
-use crate::domain::CertOrKeyType;
 use crate::domain::certificate::{Curve, MIN_RSA_BITS};
+use crate::domain::{CertOrKeyType, PublicJwk};
+
+/// What the directory records of a public key, however it arrived.
+#[derive(Debug, Clone)]
+pub struct KeyFacts {
+    pub jwk: PublicJwk,
+    /// Hex SHA-256 of the SubjectPublicKeyInfo DER: the same key under any wrapping.
+    pub spki_sha256: String,
+}
+
+pub(super) fn key_facts(key: &PKey<Public>) -> Result<KeyFacts, PkiError> {
+    Ok(KeyFacts {
+        jwk: public_jwk(key)?,
+        spki_sha256: hex(&sha256(&key.public_key_to_der()?)),
+    })
+}
+
+/// A bare public key upload: read, held to the key policy of its type.
+pub fn parse_public_key(text: &str, key_type: CertOrKeyType) -> Result<KeyFacts, PkiError> {
+    let key = parse_public_key_pem(text)?;
+    check_key_policy(&key, key_type)?;
+    key_facts(&key)
+}
 
 /// Reads a bare public key: SPKI `PUBLIC KEY` or PKCS#1 `RSA PUBLIC KEY`.
-pub fn parse_public_key_pem(text: &str) -> Result<PKey<Public>, PkiError> {
+fn parse_public_key_pem(text: &str) -> Result<PKey<Public>, PkiError> {
     let parsed = match first_block(text) {
         Some(PemKind::PublicKey) => PKey::public_key_from_pem(text.as_bytes()),
         Some(PemKind::RsaPublicKey) => {
@@ -44,7 +68,10 @@ pub fn curve_of(nid: Nid) -> Option<Curve> {
 }
 
 /// RSA of at least 2048 bits with a CA/B Forum exponent, or EC on a curve the type allows.
-pub fn check_key_policy(key: &PKey<Public>, key_type: CertOrKeyType) -> Result<(), PkiError> {
+pub(super) fn check_key_policy(
+    key: &PKey<Public>,
+    key_type: CertOrKeyType,
+) -> Result<(), PkiError> {
     let curves = key_type.allowed_curves();
     let allowed = if curves.is_empty() {
         format!("RSA of at least {MIN_RSA_BITS} bits")

@@ -1,6 +1,7 @@
 //! The use cases, one file each. They take domain types, call pki and the
 //! store, and answer domain results or a `ServiceError`.
 
+pub mod access;
 pub mod keystore;
 pub mod organisations;
 pub mod seed;
@@ -67,6 +68,7 @@ impl From<Vec<DomainError>> for ServiceError {
 pub struct CoreSettings {
     pub urls: PublicUrls,
     pub validity_months: u32,
+    pub background_flush_ms: u64,
     pub ca: CaNaming,
 }
 
@@ -77,13 +79,14 @@ impl Core {
         settings: CoreSettings,
         clock: Arc<dyn Clock>,
     ) -> Result<Core, ServiceError> {
-        std::fs::create_dir_all(data_dir).map_err(|e| {
+        create_private_dir(data_dir).map_err(|e| {
             StoreError::Engine(format!(
                 "cannot create data dir {}: {e}",
                 data_dir.display()
             ))
         })?;
-        let store: Arc<dyn Store> = Arc::new(SledStore::open(data_dir)?);
+        let store: Arc<dyn Store> =
+            Arc::new(SledStore::open(data_dir, settings.background_flush_ms)?);
         let authority = match store.certificate_authority()? {
             Some(record) => {
                 CertificateAuthority::from_record(&record).map_err(ServiceError::Crypto)?
@@ -123,4 +126,15 @@ impl Core {
     pub fn ca_chain_pem(&self) -> Result<String, ServiceError> {
         self.authority.chain_pem().map_err(ServiceError::Crypto)
     }
+}
+
+/// The data dir holds the CA's private keys: only its owner may read it.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
 }

@@ -3,7 +3,6 @@
 //! key is wrapped as a JWK. The record is on disk before this returns.
 
 use chrono::{DateTime, Utc};
-use openssl::pkey::{PKey, Public};
 
 use super::organisations::software_statement;
 use super::{Core, ServiceError};
@@ -11,10 +10,10 @@ use crate::domain::certificate::UploadBody;
 use crate::domain::{
     CertOrKeyType, CertificateOrKey, Kid, OrganisationId, RecordStatus, SoftwareStatementId,
 };
-use crate::pki::encoding::{base64, hex, sha256};
+use crate::pki::encoding::base64;
 use crate::pki::external::parse_external_certificate;
-use crate::pki::jwk::{public_jwk, thumbprint_sha256, x5t, x5t_s256};
-use crate::pki::key::{check_key_policy, parse_public_key_pem};
+use crate::pki::jwk::{thumbprint_sha256, x5t, x5t_s256};
+use crate::pki::key::{KeyFacts, parse_public_key};
 use crate::pki::{CheckedCsr, PkiError, Profile};
 
 pub async fn upload(
@@ -32,29 +31,20 @@ pub async fn upload(
         )]));
     }
     let now = core.clock.now();
-    let new = |key: &PKey<Public>,
-               chain: Vec<Vec<u8>>,
-               expiry: Option<DateTime<Utc>>,
-               valid_from,
-               serial| {
-        record(
-            org,
-            ss,
-            &statement.client_name,
-            key_type,
-            key,
-            chain,
-            valid_from,
-            expiry,
-            serial,
-        )
+    let new = |key: KeyFacts, chain: Vec<Vec<u8>>, valid_from, expiry, serial| NewRecord {
+        key_type,
+        client_name: &statement.client_name,
+        key,
+        chain,
+        valid_from,
+        expiry,
+        serial,
     };
 
     let record = match key_type.upload_body() {
         UploadBody::Csr => {
             let csr = CheckedCsr::parse(pem, key_type, org, ss)?;
-            let spki = spki_sha256(csr.public_key())?;
-            ensure_key_not_active(core, org, ss, key_type, &spki)?;
+            ensure_key_not_active(core, org, ss, key_type, &csr.key().spki_sha256)?;
             let profile = Profile::for_type(key_type).ok_or_else(|| {
                 ServiceError::Crypto(PkiError::Unreadable(format!(
                     "no certificate profile for {key_type}"
@@ -64,28 +54,30 @@ pub async fn upload(
                 .authority
                 .issue(&csr, profile, now, core.validity_months, &core.urls)
                 .map_err(ServiceError::Crypto)?;
+            let serial = Some(issued.serial_hex);
             new(
-                csr.public_key(),
+                csr.key().clone(),
                 issued.chain,
-                Some(issued.not_after),
                 issued.not_before,
-                Some(issued.serial_hex),
-            )?
+                Some(issued.not_after),
+                serial,
+            )
+            .into_record(org, ss)?
         }
         UploadBody::Certificate => {
             let cert = parse_external_certificate(pem, key_type, org, ss, now)?;
             new(
-                &cert.public_key,
+                cert.key,
                 cert.chain,
-                Some(cert.not_after),
                 cert.not_before,
+                Some(cert.not_after),
                 None,
-            )?
+            )
+            .into_record(org, ss)?
         }
         UploadBody::PublicKey => {
-            let key = parse_public_key_pem(pem)?;
-            check_key_policy(&key, key_type)?;
-            new(&key, Vec::new(), None, now, None)?
+            let key = parse_public_key(pem, key_type)?;
+            new(key, Vec::new(), now, None, None).into_record(org, ss)?
         }
     };
 
@@ -126,44 +118,47 @@ fn ensure_key_not_active(
     }
 }
 
-fn spki_sha256(key: &PKey<Public>) -> Result<String, PkiError> {
-    Ok(hex(&sha256(&key.public_key_to_der()?)))
-}
-
-#[allow(clippy::too_many_arguments)]
-fn record(
-    org: &OrganisationId,
-    ss: &SoftwareStatementId,
-    client_name: &str,
+/// What an upload produced, before it becomes a stored record.
+struct NewRecord<'a> {
     key_type: CertOrKeyType,
-    key: &PKey<Public>,
+    client_name: &'a str,
+    key: KeyFacts,
+    /// Certificate chain as DER, leaf first; empty for a bare key.
     chain: Vec<Vec<u8>>,
     valid_from: DateTime<Utc>,
     expiry: Option<DateTime<Utc>>,
     serial: Option<String>,
-) -> Result<CertificateOrKey, ServiceError> {
-    let jwk = public_jwk(key)?;
-    // The directory's rule: a certificate's kid is the SHA-256 of its DER; a
-    // bare key's is its RFC 7638 thumbprint.
-    let kid = match chain.first() {
-        Some(leaf) => x5t_s256(leaf),
-        None => thumbprint_sha256(&jwk),
-    };
-    Ok(CertificateOrKey {
-        organisation_id: org.clone(),
-        software_statement_id: ss.clone(),
-        client_name: client_name.to_owned(),
-        key_type,
-        status: RecordStatus::Active,
-        valid_from,
-        expiry,
-        revoked_at: None,
-        kid: Kid::parse(&kid)?,
-        x5t: chain.first().map(|leaf| x5t(leaf)),
-        x5t_s256: chain.first().map(|leaf| x5t_s256(leaf)),
-        x5c: chain.iter().map(|der| base64(der)).collect(),
-        jwk,
-        serial,
-        spki_sha256: spki_sha256(key)?,
-    })
+}
+
+impl NewRecord<'_> {
+    fn into_record(
+        self,
+        org: &OrganisationId,
+        ss: &SoftwareStatementId,
+    ) -> Result<CertificateOrKey, ServiceError> {
+        let leaf = self.chain.first();
+        // The directory's rule: a certificate's kid is the SHA-256 of its DER; a
+        // bare key's is its RFC 7638 thumbprint.
+        let kid = match leaf {
+            Some(der) => x5t_s256(der),
+            None => thumbprint_sha256(&self.key.jwk),
+        };
+        Ok(CertificateOrKey {
+            organisation_id: org.clone(),
+            software_statement_id: ss.clone(),
+            client_name: self.client_name.to_owned(),
+            key_type: self.key_type,
+            status: RecordStatus::Active,
+            valid_from: self.valid_from,
+            expiry: self.expiry,
+            revoked_at: None,
+            kid: Kid::parse(&kid)?,
+            x5t: leaf.map(|der| x5t(der)),
+            x5t_s256: leaf.map(|der| x5t_s256(der)),
+            x5c: self.chain.iter().map(|der| base64(der)).collect(),
+            jwk: self.key.jwk,
+            serial: self.serial,
+            spki_sha256: self.key.spki_sha256,
+        })
+    }
 }

@@ -50,8 +50,13 @@ fn decode<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T, StoreError
 }
 
 impl SledStore {
-    pub fn open(dir: &Path) -> Result<SledStore, StoreError> {
-        let db = sled::Config::new().path(dir.join("db")).open()?;
+    /// Opens the store in `dir`; `background_flush_ms` 0 leaves every flush
+    /// to the explicit ones.
+    pub fn open(dir: &Path, background_flush_ms: u64) -> Result<SledStore, StoreError> {
+        let db = sled::Config::new()
+            .path(dir.join("db"))
+            .flush_every_ms((background_flush_ms > 0).then_some(background_flush_ms))
+            .open()?;
         Ok(SledStore {
             organisations: db.open_tree("organisations")?,
             statements: db.open_tree("software_statements")?,

@@ -252,3 +252,62 @@ async fn the_body_must_be_pem_typed_small_and_free_of_angle_brackets() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::CREATED);
 }
+
+#[tokio::test]
+async fn a_400_echoes_a_valid_interaction_id() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url(&TestApp::certificates_path(ORG, SS, "sigkey")))
+        .bearer_auth(TOKEN)
+        .header("Content-Type", "application/x-pem-file")
+        .header("x-fapi-interaction-id", "req-42")
+        .body("not pem")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-fapi-interaction-id"], "req-42");
+    assert_error(response, StatusCode::BAD_REQUEST, "the body is not PEM").await;
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .get(app.url(&format!("/organisations/{ORG}")))
+        .header("Authorization", format!("bearer {TOKEN}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn unknown_routes_are_404_in_the_directory_shape() {
+    let app = spawn_app().await;
+    let response = app.get("/no/such/route").await;
+    assert_error(
+        response,
+        StatusCode::NOT_FOUND,
+        "no route for GET /no/such/route",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn dot_ids_are_refused() {
+    let app = spawn_app().await;
+    let response = app
+        .post_json(
+            "/organisations",
+            &serde_json::json!({"OrganisationId": "..", "OrganisationName": "x"}),
+        )
+        .await;
+    assert_error(
+        response,
+        StatusCode::BAD_REQUEST,
+        "OrganisationId: must not be '.' or '..'",
+    )
+    .await;
+}

@@ -84,6 +84,7 @@ async fn a_published_jwk_carries_the_members_a_relying_party_needs() {
     let jwks: Value = response.json().await.unwrap();
     let jwk = &jwks["keys"][0];
     for member in ["kid", "kty", "use", "n", "e", "x5c", "x5t#S256", "x5u"] {
+        assert!(!jwk[member].is_null(), "{member} is published");
         assert_eq!(
             jwk[member],
             record[if member == "x5t#S256" {

@@ -16,8 +16,22 @@ struct Process {
     log: Vec<String>,
 }
 
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill(); // SIGKILL: no shutdown, no final flush
+        let _ = self.child.wait();
+    }
+}
+
+/// The config file the binary is started with: sled's background flush is
+/// off, so only the explicit flush before each 201 can put records on disk.
+const CONFIG: &str =
+    "[server]\npublic_url = \"https://directory.example\"\n[store]\nbackground_flush_ms = 0\n";
+
 /// Starts `obdir serve` on a free port and waits for its listening line.
 fn start(data_dir: &Path) -> Process {
+    let config = data_dir.with_extension("toml");
+    std::fs::write(&config, CONFIG).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_obdir"))
         .args([
             "serve",
@@ -25,6 +39,8 @@ fn start(data_dir: &Path) -> Process {
             "127.0.0.1:0",
             "--data-dir",
             data_dir.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
             "--seed",
         ])
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo.json"))
@@ -59,7 +75,7 @@ async fn kill_9_after_201_loses_nothing_and_the_ca_and_token_survive() {
     let client = reqwest::Client::new();
     let tpp = Tpp::new();
 
-    let mut first = start(data_dir.path());
+    let first = start(data_dir.path());
     let token = std::fs::read_to_string(data_dir.path().join("admin-token")).unwrap();
     assert!(
         first
@@ -109,15 +125,19 @@ async fn kill_9_after_201_loses_nothing_and_the_ca_and_token_survive() {
             .unwrap();
         assert_eq!(response.status(), StatusCode::CREATED);
         let record: Value = response.json().await.unwrap();
+        let jwk_path = record["JwkPath"].as_str().unwrap();
+        assert!(
+            jwk_path.starts_with("https://directory.example/keystore/"),
+            "{jwk_path}"
+        );
         kids.push(record["kid"].as_str().unwrap().to_owned());
         if let Some(x5c) = record["x5c"][0].as_str() {
             leaf = pem_of(x5c);
         }
     }
-    first.child.kill().unwrap(); // SIGKILL: no shutdown, no final flush
-    first.child.wait().unwrap();
+    drop(first); // SIGKILL: no shutdown, no final flush
 
-    let mut second = start(data_dir.path());
+    let second = start(data_dir.path());
     assert!(
         !second
             .log
@@ -167,7 +187,4 @@ async fn kill_9_after_201_loses_nothing_and_the_ca_and_token_survive() {
         ok,
         "a certificate issued before the crash verifies after it: {output}"
     );
-
-    second.child.kill().unwrap();
-    second.child.wait().unwrap();
 }

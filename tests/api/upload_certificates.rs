@@ -35,12 +35,17 @@ async fn rtstransport_csr_is_signed_into_a_certificate_that_openssl_verifies() {
     assert_eq!(record["use"], "tls");
     assert_eq!(record["kty"], "RSA");
     assert_eq!(record["e"], "AQAB");
-    let kid = record["kid"].as_str().unwrap();
-    assert_eq!(kid.len(), 43);
-    assert_eq!(record["x5thashS256"], kid);
-    assert_eq!(record["x5t"].as_str().unwrap().len(), 27);
     let x5c = record["x5c"].as_array().unwrap();
     assert_eq!(x5c.len(), 2, "leaf then issuing CA");
+    // kid and x5t#S256 are the SHA-256, x5t the SHA-1, of the leaf DER.
+    use base64::Engine;
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(x5c[0].as_str().unwrap())
+        .unwrap();
+    let b64url = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    assert_eq!(record["kid"], b64url(&openssl::sha::sha256(&der)));
+    assert_eq!(record["x5thashS256"], b64url(&openssl::sha::sha256(&der)));
+    assert_eq!(record["x5t"], b64url(&openssl::sha::sha1(&der)));
 
     let chain = app
         .get_public(&app.url("/ca/chain.pem"))
@@ -468,4 +473,118 @@ async fn a_private_key_upload_is_refused_without_echoing_it() {
     );
     let secret_line = private.lines().nth(1).unwrap();
     assert!(!text.contains(secret_line));
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/tpp")
+            .join(name),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn committed_fixture_csrs_are_signed() {
+    let app = spawn_app().await;
+    let transport = created(
+        app.upload("rtstransport", &fixture("rtstransport.csr"))
+            .await,
+    )
+    .await;
+    assert_eq!(transport["use"], "tls");
+    let brcac = created(app.upload("brcac_2022", &fixture("brcac_2022.csr")).await).await;
+    assert_eq!(brcac["keyType"], "brcac_2022");
+    let sigkey = created(app.upload("sigkey", &fixture("sigkey-p256.pem")).await).await;
+    assert_eq!(sigkey["crv"], "P-256");
+}
+
+#[tokio::test]
+async fn a_subject_naming_two_statements_is_refused() {
+    let app = spawn_app().await;
+    let response = app
+        .upload("rtstransport", &fixture("two-common-names.csr"))
+        .await;
+    assert_error(
+        response,
+        StatusCode::BAD_REQUEST,
+        "subject has more than one CN",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_san_that_does_not_parse_is_refused_rather_than_signed() {
+    let app = spawn_app().await;
+    let response = app.upload("rtstransport", &fixture("broken-san.csr")).await;
+    assert_error(
+        response,
+        StatusCode::BAD_REQUEST,
+        "subjectAltName extension does not parse",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn legacy_brcac_gets_the_brazil_client_profile_and_refuses_ec() {
+    let app = spawn_app().await;
+    let tpp = Tpp::new();
+    let subject = format!("/C=BR/O=Demo/OU={ORG}/UID={SS}/CN=tpp.example");
+    let record = created(
+        app.upload("brcac", &tpp.csr(&tpp.rsa_key("k", 2048), &subject, &[]))
+            .await,
+    )
+    .await;
+    let text = tpp.describe(&pem_of(record["x5c"][0].as_str().unwrap()));
+    assert!(
+        text.contains(
+            "X509v3 Key Usage: critical\n                Digital Signature, Key Encipherment"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "X509v3 Extended Key Usage: \n                TLS Web Client Authentication\n"
+        ),
+        "{text}"
+    );
+    let ec = tpp.csr(&tpp.ec_key("ec", "P-256"), &subject, &[]);
+    assert_error(
+        app.upload("brcac", &ec).await,
+        StatusCode::BAD_REQUEST,
+        "EC key on P-256 is not accepted for brcac",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn brcac_ext_expiry_is_the_certificate_not_after_and_a_key_is_refused() {
+    let app = spawn_app().await;
+    let tpp = Tpp::new();
+    let key = tpp.rsa_key("ext.key", 2048);
+    let external = tpp.self_signed(&key, &brazil_subject(ORG, SS), 100);
+    let record = created(app.upload("brcac_ext", &external).await).await;
+    let text = tpp.describe(&external);
+    let not_after = text
+        .lines()
+        .find(|l| l.contains("Not After"))
+        .unwrap()
+        .split(" : ")
+        .nth(1)
+        .unwrap()
+        .trim()
+        .to_owned();
+    let expected =
+        chrono::NaiveDateTime::parse_from_str(&not_after, "%b %e %H:%M:%S %Y GMT").unwrap();
+    assert_eq!(
+        record["ExpiryDateTime"],
+        expected.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    );
+    let response = app.upload("brcac_ext", &tpp.public_key_pem(&key)).await;
+    assert_error(
+        response,
+        StatusCode::BAD_REQUEST,
+        "expected an issued certificate (CERTIFICATE) but the body holds a public key",
+    )
+    .await;
 }

@@ -104,9 +104,7 @@ pub struct CertificateOrKeyView {
 impl CertificateOrKeyView {
     pub fn new(record: &CertificateOrKey, urls: &PublicUrls) -> Self {
         let (org, ss) = (&record.organisation_id, &record.software_statement_id);
-        let pem_url = record
-            .is_certificate()
-            .then(|| urls.certificate_pem(org, ss, &record.kid));
+        let pem_url = record.certificate_url(urls);
         let jwk_path = match KeySet::for_use(record.key_use()) {
             KeySet::Application => urls.statement_jwks(org, ss),
             KeySet::Transport => urls.statement_transport_jwks(org, ss),

@@ -1,0 +1,29 @@
+//! Who may call the directory API: the admin token.
+
+use std::path::Path;
+
+use super::ServiceError;
+use crate::config::AdminToken;
+use crate::pki::encoding::random_token;
+use crate::store::{StoreError, token_file};
+
+/// The configured token, else the one kept in the data dir (made, and logged
+/// once, on first start).
+pub fn admin_token(configured: &AdminToken, data_dir: &Path) -> Result<AdminToken, ServiceError> {
+    if configured.is_set() {
+        return Ok(configured.clone());
+    }
+    let (token, created) = token_file::load_or_create(data_dir, random_token).map_err(|e| {
+        StoreError::Engine(format!(
+            "cannot keep the admin token in {}: {e}",
+            data_dir.display()
+        ))
+    })?;
+    if created {
+        log::info!(
+            "generated admin token (kept in {}): {token}",
+            token_file::path(data_dir).display()
+        );
+    }
+    Ok(AdminToken::new(token))
+}
