@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::domain::Flavour;
+
 const DEFAULT: &str = include_str!("../config/default.toml");
 
 #[derive(Debug, Clone, Deserialize)]
@@ -16,6 +18,7 @@ pub struct Settings {
     pub certificates: CertificateSettings,
     pub ca: CaSettings,
     pub store: StoreSettings,
+    pub oauth: OAuthConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -31,6 +34,14 @@ pub struct ServerSettings {
 #[serde(deny_unknown_fields)]
 pub struct KeystoreSettings {
     pub base_url: String,
+    pub flavour: Flavour,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OAuthConfig {
+    pub access_token_minutes: i64,
+    pub client_secret_basic: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -177,6 +188,12 @@ impl Settings {
             return Err(format!(
                 "certificates.validity_months must be 1 to 120, got {}",
                 self.certificates.validity_months
+            ));
+        }
+        if !(1..=24 * 60).contains(&self.oauth.access_token_minutes) {
+            return Err(format!(
+                "oauth.access_token_minutes must be 1 to 1440, got {}",
+                self.oauth.access_token_minutes
             ));
         }
         if self.ca.country.len() != 2 || !self.ca.country.chars().all(|c| c.is_ascii_uppercase()) {

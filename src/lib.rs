@@ -20,7 +20,7 @@ use actix_web::{App, HttpServer, web};
 use config::Settings;
 use domain::{Clock, PublicUrls};
 use pki::authority::CaNaming;
-use service::{Core, CoreSettings, ServiceError};
+use service::{Core, CoreSettings, OAuthSettings, ServiceError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -77,9 +77,13 @@ impl Application {
         let core = Core::open(
             &data_dir,
             CoreSettings {
-                urls: PublicUrls::new(&public_url, &keystore_url),
+                urls: PublicUrls::new(&public_url, &keystore_url, settings.keystore.flavour),
                 validity_months: settings.certificates.validity_months,
                 background_flush_ms: settings.store.background_flush_ms,
+                oauth: OAuthSettings {
+                    access_token_minutes: settings.oauth.access_token_minutes,
+                    client_secret_basic: settings.oauth.client_secret_basic,
+                },
                 ca: CaNaming {
                     organisation: settings.ca.organisation.clone(),
                     country: settings.ca.country.clone(),
@@ -100,6 +104,7 @@ impl Application {
             );
         }
 
+        let flavour = settings.keystore.flavour;
         let core = web::Data::new(core);
         let admin_token = web::Data::new(admin_token);
         let server = HttpServer::new(move || {
@@ -108,7 +113,7 @@ impl Application {
                 .app_data(admin_token.clone())
                 .wrap(from_fn(api::interaction::interaction_id))
                 .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
-                .configure(|cfg| api::configure(cfg, &keystore_path))
+                .configure(|cfg| api::configure(cfg, &keystore_path, flavour))
                 .default_service(web::to(api::no_route))
         })
         .listen(listener)

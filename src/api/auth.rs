@@ -8,12 +8,8 @@ use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 
 use crate::config::AdminToken;
-
-/// The caller of a directory API request, once authenticated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Caller {
-    Admin,
-}
+use crate::domain::Caller;
+use crate::service::{Core, access};
 
 #[derive(Debug, thiserror::Error)]
 #[error("missing or invalid bearer token")]
@@ -27,6 +23,7 @@ impl ResponseError for Unauthorized {
     }
 }
 
+/// The admin token, or an access token from `/token`, in `Authorization: Bearer`.
 impl FromRequest for Caller {
     type Error = Unauthorized;
     type Future = Ready<Result<Caller, Unauthorized>>;
@@ -37,9 +34,12 @@ impl FromRequest for Caller {
             .get(AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(bearer_token);
-        let expected = req.app_data::<web::Data<AdminToken>>();
-        ready(match (presented, expected) {
-            (Some(presented), Some(expected)) if expected.matches(presented) => Ok(Caller::Admin),
+        let core = req.app_data::<web::Data<Core>>();
+        let admin = req.app_data::<web::Data<AdminToken>>();
+        ready(match (presented, core, admin) {
+            (Some(token), Some(core), Some(admin)) => {
+                access::authenticate(core, admin, token).ok_or(Unauthorized)
+            }
             _ => Err(Unauthorized),
         })
     }

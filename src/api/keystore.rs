@@ -1,24 +1,54 @@
 //! The keystore face: the public JWKS and PEM documents the directory's
-//! records generate. No authentication, as on the real keystore host.
+//! records generate, in the layout of the configured flavour. No
+//! authentication, as on the real keystore host.
 
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
 use super::directory::DirectoryError;
 use crate::domain::{
-    CertificateOrKey, KeyUse, Kid, OrganisationId, PublicJwk, SoftwareStatementId,
+    CertificateOrKey, Flavour, KeySet, KeyUse, KeystoreDocument, Kid, OrganisationId, PublicJwk,
+    SoftwareStatementId,
 };
 use crate::service::Core;
-use crate::service::keystore::{self, KeySet};
+use crate::service::keystore;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/{org}/application.jwks", web::get().to(organisation_jwks))
-        .route(
-            "/{org}/{ss}/application.jwks",
-            web::get().to(application_jwks),
-        )
-        .route("/{org}/{ss}/transport.jwks", web::get().to(transport_jwks))
-        .route("/{org}/{ss}/{file}", web::get().to(certificate_pem));
+pub fn routes(cfg: &mut web::ServiceConfig, flavour: Flavour) {
+    cfg.route("/openbanking.jwks", web::get().to(directory_jwks));
+    match flavour {
+        Flavour::Raidiam => {
+            cfg.route(
+                "/{org}/application.jwks",
+                web::get().to(raidiam_organisation),
+            )
+            .route(
+                "/{org}/inactive/application.jwks",
+                web::get().to(raidiam_organisation_inactive),
+            )
+            .route(
+                "/{org}/{ss}/application.jwks",
+                web::get().to(raidiam_statement),
+            )
+            .route(
+                "/{org}/{ss}/transport.jwks",
+                web::get().to(raidiam_statement),
+            )
+            .route(
+                "/{org}/{ss}/inactive/application.jwks",
+                web::get().to(raidiam_statement_inactive),
+            )
+            .route(
+                "/{org}/{ss}/inactive/transport.jwks",
+                web::get().to(raidiam_statement_inactive),
+            )
+            .route("/{org}/{file}", web::get().to(organisation_file))
+            .route("/{org}/{ss}/{file}", web::get().to(statement_pem));
+        }
+        Flavour::Obie => {
+            cfg.route("/{org}/revoked/{file}", web::get().to(obie_revoked))
+                .route("/{org}/{file}", web::get().to(organisation_file));
+        }
+    }
 }
 
 /// A JWK as the keystore publishes it.
@@ -29,29 +59,43 @@ struct PublishedJwk<'a> {
     key: &'a PublicJwk,
     #[serde(rename = "use")]
     key_use: KeyUse,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alg: Option<&'static str>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     x5c: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    x5t: Option<String>,
     #[serde(rename = "x5t#S256", skip_serializing_if = "Option::is_none")]
-    x5t_s256: Option<&'a str>,
+    x5t_s256: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     x5u: Option<String>,
 }
 
-fn jwks(records: &[CertificateOrKey], core: &Core) -> HttpResponse {
-    let keys: Vec<PublishedJwk<'_>> = records
-        .iter()
-        .map(|r| PublishedJwk {
-            kid: r.kid.as_str(),
-            key: &r.jwk,
-            key_use: r.key_use(),
-            x5c: &r.x5c,
-            x5t_s256: r.x5t_s256.as_deref(),
-            x5u: r.certificate_url(core.urls()),
-        })
-        .collect();
+fn jwk_set(keys: Vec<PublishedJwk<'_>>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/jwk-set+json")
         .json(serde_json::json!({ "keys": keys }))
+}
+
+fn published<'a>(r: &'a CertificateOrKey, core: &Core) -> PublishedJwk<'a> {
+    let flavour = core.urls().flavour();
+    PublishedJwk {
+        kid: r.kid.as_str(),
+        key: &r.jwk,
+        key_use: r.key_use(),
+        alg: None,
+        x5c: &r.x5c,
+        x5t: r.x5t.as_deref().map(|d| flavour.digest_form(d)),
+        x5t_s256: r.x5t_s256.as_deref().map(|d| flavour.digest_form(d)),
+        x5u: r.certificate_url(core.urls()),
+    }
+}
+
+fn document(core: &Core, doc: KeystoreDocument) -> Result<HttpResponse, DirectoryError> {
+    let records = keystore::document_keys(core, &doc)?;
+    Ok(jwk_set(
+        records.iter().map(|r| published(r, core)).collect(),
+    ))
 }
 
 /// Keystore paths are file names: an id that cannot exist is simply not found.
@@ -59,61 +103,162 @@ fn not_found<E>(_: E) -> DirectoryError {
     DirectoryError::NotFound("no such keystore document".into())
 }
 
-fn statement_ids(
-    org: &str,
-    ss: &str,
-) -> Result<(OrganisationId, SoftwareStatementId), DirectoryError> {
-    Ok((
-        OrganisationId::parse(org).map_err(not_found)?,
-        SoftwareStatementId::parse(ss).map_err(not_found)?,
-    ))
+fn organisation(org: &str) -> Result<OrganisationId, DirectoryError> {
+    OrganisationId::parse(org).map_err(not_found)
 }
 
-/// GET {keystore}/{org}/application.jwks
-async fn organisation_jwks(
+fn statement(ss: &str) -> Result<SoftwareStatementId, DirectoryError> {
+    SoftwareStatementId::parse(ss).map_err(not_found)
+}
+
+fn doc(
+    org: OrganisationId,
+    ss: Option<SoftwareStatementId>,
+    keys: KeySet,
+    inactive: bool,
+) -> KeystoreDocument {
+    KeystoreDocument {
+        organisation_id: org,
+        software_statement_id: ss,
+        keys,
+        inactive,
+    }
+}
+
+/// GET {keystore}/openbanking.jwks: the directory's own signing key, which
+/// verifies its SSAs and access tokens.
+async fn directory_jwks(core: web::Data<Core>) -> HttpResponse {
+    let signer = &core.signer;
+    let flavour = core.urls().flavour();
+    let leaf_sha256 = signer
+        .x5c()
+        .first()
+        .and_then(|leaf| crate::pki::encoding::decode_base64(leaf));
+    let x5t_s256 = leaf_sha256.map(|der| flavour.digest_form(&crate::pki::jwk::x5t_s256(&der)));
+    jwk_set(vec![PublishedJwk {
+        kid: signer.kid(),
+        key: signer.public_jwk(),
+        key_use: KeyUse::Sig,
+        alg: Some("PS256"),
+        x5c: signer.x5c(),
+        x5t: None,
+        x5t_s256,
+        x5u: None,
+    }])
+}
+
+/// The set a Raidiam statement document name selects.
+fn raidiam_keys(path: &str) -> KeySet {
+    if path.ends_with("transport.jwks") {
+        KeySet::Transport
+    } else {
+        KeySet::Application
+    }
+}
+
+async fn raidiam_organisation(
     path: web::Path<String>,
     core: web::Data<Core>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let org = OrganisationId::parse(&path).map_err(not_found)?;
-    Ok(jwks(&keystore::organisation_keys(&core, &org)?, &core))
+    document(&core, doc(organisation(&path)?, None, KeySet::All, false))
 }
 
-/// GET {keystore}/{org}/{ss}/application.jwks
-async fn application_jwks(
+async fn raidiam_organisation_inactive(
+    path: web::Path<String>,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, DirectoryError> {
+    document(&core, doc(organisation(&path)?, None, KeySet::All, true))
+}
+
+async fn raidiam_statement(
+    req: actix_web::HttpRequest,
     path: web::Path<(String, String)>,
     core: web::Data<Core>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let (org, ss) = statement_ids(&path.0, &path.1)?;
-    Ok(jwks(
-        &keystore::statement_keys(&core, &org, &ss, KeySet::Application)?,
+    let keys = raidiam_keys(req.path());
+    document(
         &core,
-    ))
+        doc(
+            organisation(&path.0)?,
+            Some(statement(&path.1)?),
+            keys,
+            false,
+        ),
+    )
 }
 
-/// GET {keystore}/{org}/{ss}/transport.jwks
-async fn transport_jwks(
+async fn raidiam_statement_inactive(
+    req: actix_web::HttpRequest,
     path: web::Path<(String, String)>,
     core: web::Data<Core>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let (org, ss) = statement_ids(&path.0, &path.1)?;
-    Ok(jwks(
-        &keystore::statement_keys(&core, &org, &ss, KeySet::Transport)?,
+    let keys = raidiam_keys(req.path());
+    document(
         &core,
-    ))
+        doc(
+            organisation(&path.0)?,
+            Some(statement(&path.1)?),
+            keys,
+            true,
+        ),
+    )
 }
 
-/// GET {keystore}/{org}/{ss}/{kid}.pem
-async fn certificate_pem(
+fn pem(
+    core: &Core,
+    org: &OrganisationId,
+    ss: Option<&SoftwareStatementId>,
+    file: &str,
+) -> Result<HttpResponse, DirectoryError> {
+    let kid = file.strip_suffix(".pem").ok_or_else(|| not_found(()))?;
+    let kid = Kid::parse(kid).map_err(not_found)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/x-pem-file")
+        .body(keystore::certificate_pem(core, org, ss, &kid)?))
+}
+
+/// GET {keystore}/{org}/{ss}/{kid}.pem (Raidiam)
+async fn statement_pem(
     path: web::Path<(String, String, String)>,
     core: web::Data<Core>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let (org, ss) = statement_ids(&path.0, &path.1)?;
-    let kid = path
-        .2
-        .strip_suffix(".pem")
-        .ok_or_else(|| not_found(()))
-        .and_then(|k| Kid::parse(k).map_err(not_found))?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/x-pem-file")
-        .body(keystore::certificate_pem(&core, &org, &ss, &kid)?))
+    let (org, ss) = (organisation(&path.0)?, statement(&path.1)?);
+    pem(&core, &org, Some(&ss), &path.2)
+}
+
+/// GET {keystore}/{org}/{file}: `{kid}.pem` in both layouts; in the OBIE
+/// layout also `{org}.jwks` (the organisation's keys) and `{ss}.jwks`.
+async fn organisation_file(
+    path: web::Path<(String, String)>,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, DirectoryError> {
+    let org = organisation(&path.0)?;
+    let file = path.1.as_str();
+    match (core.urls().flavour(), file.strip_suffix(".jwks")) {
+        (Flavour::Obie, Some(name)) => document(&core, obie_doc(org, name, false)?),
+        _ => pem(&core, &org, None, file),
+    }
+}
+
+/// GET {keystore}/{org}/revoked/{ss or org}.jwks (OBIE)
+async fn obie_revoked(
+    path: web::Path<(String, String)>,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, DirectoryError> {
+    let org = organisation(&path.0)?;
+    let name = path.1.strip_suffix(".jwks").ok_or_else(|| not_found(()))?;
+    document(&core, obie_doc(org, name, true)?)
+}
+
+fn obie_doc(
+    org: OrganisationId,
+    name: &str,
+    inactive: bool,
+) -> Result<KeystoreDocument, DirectoryError> {
+    let ss = if name == org.as_str() {
+        None
+    } else {
+        Some(statement(name)?)
+    };
+    Ok(doc(org, ss, KeySet::All, inactive))
 }

@@ -5,18 +5,21 @@ pub mod auth;
 pub mod directory;
 pub mod interaction;
 pub mod keystore;
+pub mod oauth;
 mod root;
 
 use actix_web::{HttpRequest, web};
 
+use crate::domain::Flavour;
 use directory::DirectoryError;
 
 /// Registers every face's routes. `keystore_path` is the path part of the
 /// configured keystore base URL ("" when the keystore is the host root).
-pub fn configure(cfg: &mut web::ServiceConfig, keystore_path: &str) {
+pub fn configure(cfg: &mut web::ServiceConfig, keystore_path: &str, flavour: Flavour) {
     cfg.configure(root::routes)
+        .configure(oauth::routes)
         .service(web::scope("/organisations").configure(directory::routes))
-        .service(web::scope(keystore_path).configure(keystore::routes));
+        .service(web::scope(keystore_path).configure(|cfg| keystore::routes(cfg, flavour)));
 }
 
 /// Anything no route matches: a 404 in the directory's error shape.

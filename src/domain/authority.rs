@@ -39,6 +39,15 @@ pub struct CaRecord {
     pub issuing_key: PrivateKeyMaterial,
 }
 
+/// The directory's own signing key (SSAs, access tokens), certified by its CA.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignerRecord {
+    pub kid: String,
+    /// Signing certificate then issuing CA, standard base64 DER.
+    pub x5c: Vec<String>,
+    pub key: PrivateKeyMaterial,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

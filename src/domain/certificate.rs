@@ -1,5 +1,5 @@
-//! What the directory holds on a software statement: certificates and bare
-//! public keys, each published as a JWK.
+//! What the directory holds on a software statement or an organisation:
+//! certificates and bare public keys, each published as a JWK.
 
 use std::fmt;
 
@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{DomainError, Kid, OrganisationId, SoftwareStatementId};
 
-/// `SoftwareStatementCertificateOrKeyType` from the directory API.
+/// The directory API's `SoftwareStatementCertificateOrKeyType` (the first
+/// seven) and `OrganisationCertificateType` (the rest) in one enum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CertOrKeyType {
@@ -20,6 +21,13 @@ pub enum CertOrKeyType {
     BrcacExt,
     #[serde(rename = "brcac_2022")]
     Brcac2022,
+    Qwac,
+    Qseal,
+    Rtswac,
+    Rtsseal,
+    Brseal,
+    BrsealExt,
+    RtstransportRs,
 }
 
 /// What the body of an upload must contain for a type.
@@ -57,8 +65,9 @@ pub enum Curve {
 pub const MIN_RSA_BITS: u32 = 2048;
 
 impl CertOrKeyType {
-    pub const FIELD: &'static str = "SoftwareStatementCertificateOrKeyType";
-    pub const ALL: [CertOrKeyType; 7] = [
+    pub const STATEMENT_FIELD: &'static str = "SoftwareStatementCertificateOrKeyType";
+    pub const ORGANISATION_FIELD: &'static str = "OrganisationCertificateType";
+    pub const STATEMENT_TYPES: [CertOrKeyType; 7] = [
         Self::Rtstransport,
         Self::Rtssigning,
         Self::Sigkey,
@@ -67,15 +76,35 @@ impl CertOrKeyType {
         Self::BrcacExt,
         Self::Brcac2022,
     ];
+    pub const ORGANISATION_TYPES: [CertOrKeyType; 7] = [
+        Self::Qwac,
+        Self::Qseal,
+        Self::Rtswac,
+        Self::Rtsseal,
+        Self::Brseal,
+        Self::BrsealExt,
+        Self::RtstransportRs,
+    ];
 
-    pub fn parse(value: &str) -> Result<Self, DomainError> {
-        Self::ALL
-            .into_iter()
+    /// A type a software statement can hold.
+    pub fn parse_statement_type(value: &str) -> Result<Self, DomainError> {
+        Self::parse_among(value, &Self::STATEMENT_TYPES, Self::STATEMENT_FIELD)
+    }
+
+    /// A type an organisation itself can hold.
+    pub fn parse_organisation_type(value: &str) -> Result<Self, DomainError> {
+        Self::parse_among(value, &Self::ORGANISATION_TYPES, Self::ORGANISATION_FIELD)
+    }
+
+    fn parse_among(value: &str, types: &[Self], field: &str) -> Result<Self, DomainError> {
+        types
+            .iter()
+            .copied()
             .find(|t| t.as_str() == value)
             .ok_or_else(|| {
-                let allowed: Vec<&str> = Self::ALL.iter().map(|t| t.as_str()).collect();
+                let allowed: Vec<&str> = types.iter().map(|t| t.as_str()).collect();
                 DomainError::field(
-                    Self::FIELD,
+                    field,
                     format!("must be one of {}, got '{value}'", allowed.join(", ")),
                 )
             })
@@ -90,23 +119,50 @@ impl CertOrKeyType {
             Self::Brcac => "brcac",
             Self::BrcacExt => "brcac_ext",
             Self::Brcac2022 => "brcac_2022",
+            Self::Qwac => "qwac",
+            Self::Qseal => "qseal",
+            Self::Rtswac => "rtswac",
+            Self::Rtsseal => "rtsseal",
+            Self::Brseal => "brseal",
+            Self::BrsealExt => "brseal_ext",
+            Self::RtstransportRs => "rtstransport_rs",
         }
+    }
+
+    pub fn is_organisation_level(self) -> bool {
+        Self::ORGANISATION_TYPES.contains(&self)
     }
 
     pub fn upload_body(self) -> UploadBody {
         match self {
-            Self::Rtstransport | Self::Rtssigning | Self::Brcac | Self::Brcac2022 => {
-                UploadBody::Csr
-            }
-            Self::BrcacExt => UploadBody::Certificate,
+            Self::Rtstransport
+            | Self::Rtssigning
+            | Self::Brcac
+            | Self::Brcac2022
+            | Self::Rtswac
+            | Self::Rtsseal
+            | Self::Brseal
+            | Self::RtstransportRs => UploadBody::Csr,
+            Self::BrcacExt | Self::Qwac | Self::Qseal | Self::BrsealExt => UploadBody::Certificate,
             Self::Sigkey | Self::Enckey => UploadBody::PublicKey,
         }
     }
 
     pub fn key_use(self) -> KeyUse {
         match self {
-            Self::Rtstransport | Self::Brcac | Self::BrcacExt | Self::Brcac2022 => KeyUse::Tls,
-            Self::Rtssigning | Self::Sigkey => KeyUse::Sig,
+            Self::Rtstransport
+            | Self::Brcac
+            | Self::BrcacExt
+            | Self::Brcac2022
+            | Self::Qwac
+            | Self::Rtswac
+            | Self::RtstransportRs => KeyUse::Tls,
+            Self::Rtssigning
+            | Self::Sigkey
+            | Self::Qseal
+            | Self::Rtsseal
+            | Self::Brseal
+            | Self::BrsealExt => KeyUse::Sig,
             Self::Enckey => KeyUse::Enc,
         }
     }
@@ -114,19 +170,24 @@ impl CertOrKeyType {
     /// Curves an EC key may use for this type; empty means RSA only.
     pub fn allowed_curves(self) -> &'static [Curve] {
         match self {
-            Self::Rtssigning => &[Curve::P256, Curve::P384],
+            Self::Rtssigning | Self::Rtsseal | Self::Qwac | Self::Qseal => {
+                &[Curve::P256, Curve::P384]
+            }
             Self::Sigkey | Self::Enckey => &[Curve::P256, Curve::P384, Curve::P521],
             _ => &[],
         }
     }
 
-    /// How the CSR subject must name the software statement and organisation.
+    /// How the subject must name the software statement or organisation.
     pub fn subject_naming(self) -> SubjectNaming {
         match self {
             Self::Rtstransport | Self::Rtssigning => SubjectNaming::Obie,
             Self::Brcac | Self::BrcacExt => SubjectNaming::BrazilOrUnit,
             Self::Brcac2022 => SubjectNaming::Brazil,
-            Self::Sigkey | Self::Enckey => SubjectNaming::None,
+            Self::Rtswac | Self::Rtsseal | Self::RtstransportRs => SubjectNaming::ObieOrganisation,
+            Self::Brseal | Self::BrsealExt => SubjectNaming::BrazilOrganisation,
+            // eIDAS certificates carry the regulator's id, not the directory's.
+            Self::Sigkey | Self::Enckey | Self::Qwac | Self::Qseal => SubjectNaming::None,
         }
     }
 }
@@ -148,6 +209,11 @@ pub enum SubjectNaming {
     /// As `Brazil`, but certificates issued before the 2022 standard carried
     /// the organisation in OU instead, and that is still accepted.
     BrazilOrUnit,
+    /// Organisation-level OBIE certificates: OU = OrganisationId.
+    ObieOrganisation,
+    /// Open Finance Brasil signature certificate (BRSEAL): UID = OrganisationId
+    /// (the participant code), per the certificate standard.
+    BrazilOrganisation,
     None,
 }
 
@@ -172,11 +238,68 @@ pub enum PublicJwk {
     Ec { crv: Curve, x: String, y: String },
 }
 
-/// A certificate or key held on a software statement.
+/// Why a certificate or key was revoked: the directory API's RevokeReason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RevokeReason {
+    Unspecified,
+    KeyCompromise,
+    Superseded,
+    CessationOfOperation,
+    PrivilegeWithdrawn,
+}
+
+impl RevokeReason {
+    pub const FIELD: &'static str = "RevokeReason";
+    pub const ALL: [RevokeReason; 5] = [
+        Self::Unspecified,
+        Self::KeyCompromise,
+        Self::Superseded,
+        Self::CessationOfOperation,
+        Self::PrivilegeWithdrawn,
+    ];
+
+    pub fn parse(value: &str) -> Result<Self, DomainError> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == value)
+            .ok_or_else(|| {
+                let allowed: Vec<&str> = Self::ALL.iter().map(|r| r.as_str()).collect();
+                DomainError::field(
+                    Self::FIELD,
+                    format!("must be one of {}, got '{value}'", allowed.join(", ")),
+                )
+            })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unspecified => "unspecified",
+            Self::KeyCompromise => "keycompromise",
+            Self::Superseded => "superseded",
+            Self::CessationOfOperation => "cessationofoperation",
+            Self::PrivilegeWithdrawn => "privilegewithdrawn",
+        }
+    }
+
+    /// The RFC 5280 CRLReason code, for CRLs and OCSP.
+    pub fn crl_reason_code(self) -> u8 {
+        match self {
+            Self::Unspecified => 0,
+            Self::KeyCompromise => 1,
+            Self::Superseded => 4,
+            Self::CessationOfOperation => 5,
+            Self::PrivilegeWithdrawn => 9,
+        }
+    }
+}
+
+/// A certificate or key held on a software statement, or on the organisation
+/// itself when `software_statement_id` is None.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CertificateOrKey {
     pub organisation_id: OrganisationId,
-    pub software_statement_id: SoftwareStatementId,
+    pub software_statement_id: Option<SoftwareStatementId>,
     pub client_name: String,
     pub key_type: CertOrKeyType,
     pub status: RecordStatus,
@@ -184,6 +307,8 @@ pub struct CertificateOrKey {
     /// None for bare keys, which do not expire.
     pub expiry: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub revoke_reason: Option<RevokeReason>,
     pub kid: Kid,
     pub jwk: PublicJwk,
     /// Certificate chain, leaf first, as standard base64 DER; empty for bare keys.
@@ -198,8 +323,13 @@ pub struct CertificateOrKey {
 }
 
 impl CertificateOrKey {
-    pub fn is_active(&self) -> bool {
-        self.status == RecordStatus::Active
+    /// Published in the active key sets: not revoked, and not past its expiry.
+    pub fn is_active_at(&self, now: DateTime<Utc>) -> bool {
+        self.status == RecordStatus::Active && self.expiry.is_none_or(|expiry| expiry > now)
+    }
+
+    pub fn is_revoked(&self) -> bool {
+        self.status == RecordStatus::Revoked
     }
 
     pub fn is_certificate(&self) -> bool {
@@ -216,7 +346,7 @@ impl CertificateOrKey {
         self.is_certificate().then(|| {
             urls.certificate_pem(
                 &self.organisation_id,
-                &self.software_statement_id,
+                self.software_statement_id.as_ref(),
                 &self.kid,
             )
         })
@@ -229,8 +359,21 @@ mod tests {
 
     #[test]
     fn every_type_round_trips_through_its_name() {
-        for t in CertOrKeyType::ALL {
-            assert_eq!(CertOrKeyType::parse(t.as_str()).unwrap(), t);
+        for t in CertOrKeyType::STATEMENT_TYPES {
+            assert_eq!(CertOrKeyType::parse_statement_type(t.as_str()).unwrap(), t);
+            assert!(!t.is_organisation_level());
+        }
+        for t in CertOrKeyType::ORGANISATION_TYPES {
+            assert_eq!(
+                CertOrKeyType::parse_organisation_type(t.as_str()).unwrap(),
+                t
+            );
+            assert!(t.is_organisation_level());
+        }
+        for t in CertOrKeyType::STATEMENT_TYPES
+            .into_iter()
+            .chain(CertOrKeyType::ORGANISATION_TYPES)
+        {
             let json = serde_json::to_string(&t).unwrap();
             assert_eq!(json, format!("\"{}\"", t.as_str()));
         }
@@ -238,11 +381,34 @@ mod tests {
 
     #[test]
     fn an_unknown_type_names_the_allowed_ones() {
-        let err = CertOrKeyType::parse("qwac").unwrap_err().to_string();
+        let err = CertOrKeyType::parse_statement_type("qwac")
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("rtstransport, rtssigning, sigkey, enckey, brcac, brcac_ext, brcac_2022")
         );
         assert!(err.contains("'qwac'"));
+        let err = CertOrKeyType::parse_organisation_type("sigkey")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("OrganisationCertificateType: must be one of qwac, qseal"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn revoke_reasons_round_trip_and_map_to_crl_codes() {
+        for reason in RevokeReason::ALL {
+            assert_eq!(RevokeReason::parse(reason.as_str()).unwrap(), reason);
+            let json = serde_json::to_string(&reason).unwrap();
+            assert_eq!(json, format!("\"{}\"", reason.as_str()));
+        }
+        assert_eq!(RevokeReason::KeyCompromise.crl_reason_code(), 1);
+        let err = RevokeReason::parse("lost").unwrap_err().to_string();
+        assert!(err.contains(
+            "unspecified, keycompromise, superseded, cessationofoperation, privilegewithdrawn"
+        ));
     }
 
     #[test]
@@ -284,13 +450,15 @@ fn expect_attribute(
 }
 
 impl SubjectNaming {
+    /// `ss` is None for organisation-level certificates.
     pub fn check(
         self,
         subject: &SubjectAttributes,
         org: &OrganisationId,
-        ss: &SoftwareStatementId,
+        ss: Option<&SoftwareStatementId>,
     ) -> Result<(), DomainError> {
         let org_identifier = brazil_organisation_identifier(org);
+        let ss = ss.map(SoftwareStatementId::as_str).unwrap_or_default();
         let statement = "software statement";
         let brazil_org = || {
             expect_attribute(
@@ -303,7 +471,7 @@ impl SubjectNaming {
         match self {
             Self::None => Ok(()),
             Self::Obie => {
-                expect_attribute("CN", &subject.common_name, ss.as_str(), statement)?;
+                expect_attribute("CN", &subject.common_name, ss, statement)?;
                 expect_attribute(
                     "OU",
                     &subject.organisational_unit,
@@ -315,16 +483,28 @@ impl SubjectNaming {
                 expect_attribute(
                     "UID (0.9.2342.19200300.100.1.1)",
                     &subject.uid,
-                    ss.as_str(),
+                    ss,
                     statement,
                 )?;
                 brazil_org()
             }
+            Self::ObieOrganisation => expect_attribute(
+                "OU",
+                &subject.organisational_unit,
+                org.as_str(),
+                "organisation",
+            ),
+            Self::BrazilOrganisation => expect_attribute(
+                "UID (0.9.2342.19200300.100.1.1)",
+                &subject.uid,
+                org.as_str(),
+                "organisation's participant code",
+            ),
             Self::BrazilOrUnit => {
                 expect_attribute(
                     "UID (0.9.2342.19200300.100.1.1)",
                     &subject.uid,
-                    ss.as_str(),
+                    ss,
                     statement,
                 )?;
                 if subject.organisation_identifier.is_none()
@@ -357,13 +537,13 @@ mod naming_tests {
             organisational_unit: Some("org-1".into()),
             ..Default::default()
         };
-        assert!(SubjectNaming::Obie.check(&good, &org, &ss).is_ok());
+        assert!(SubjectNaming::Obie.check(&good, &org, Some(&ss)).is_ok());
         let wrong_cn = SubjectAttributes {
             common_name: Some("abc".into()),
             ..good.clone()
         };
         let err = SubjectNaming::Obie
-            .check(&wrong_cn, &org, &ss)
+            .check(&wrong_cn, &org, Some(&ss))
             .unwrap_err()
             .to_string();
         assert_eq!(err, "CN: is 'abc' but the software statement is 'ss-1'");
@@ -379,19 +559,27 @@ mod naming_tests {
         };
         assert!(
             SubjectNaming::BrazilOrUnit
-                .check(&legacy, &org, &ss)
+                .check(&legacy, &org, Some(&ss))
                 .is_ok()
         );
-        assert!(SubjectNaming::Brazil.check(&legacy, &org, &ss).is_err());
+        assert!(
+            SubjectNaming::Brazil
+                .check(&legacy, &org, Some(&ss))
+                .is_err()
+        );
         let modern = SubjectAttributes {
             uid: Some("ss-1".into()),
             organisation_identifier: Some("OFBBR-org-1".into()),
             ..Default::default()
         };
-        assert!(SubjectNaming::Brazil.check(&modern, &org, &ss).is_ok());
+        assert!(
+            SubjectNaming::Brazil
+                .check(&modern, &org, Some(&ss))
+                .is_ok()
+        );
         assert!(
             SubjectNaming::BrazilOrUnit
-                .check(&modern, &org, &ss)
+                .check(&modern, &org, Some(&ss))
                 .is_ok()
         );
     }

@@ -1,18 +1,23 @@
 //! Plain types and rules of the directory: no I/O, no HTTP, no crypto library.
 
+pub mod access;
 pub mod authority;
 pub mod certificate;
 pub mod clock;
 pub mod fapi;
 pub mod ids;
 pub mod organisation;
+pub mod page;
 pub mod urls;
 
-pub use certificate::{CertOrKeyType, CertificateOrKey, KeyUse, PublicJwk, RecordStatus};
+pub use access::Caller;
+pub use certificate::{
+    CertOrKeyType, CertificateOrKey, KeyUse, PublicJwk, RecordStatus, RevokeReason,
+};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::{Kid, OrganisationId, SoftwareStatementId};
 pub use organisation::{Organisation, SoftwareStatement};
-pub use urls::PublicUrls;
+pub use urls::{Flavour, KeySet, KeystoreDocument, PublicUrls};
 
 /// A value that broke a rule: which field, and which rule.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -55,6 +55,42 @@ pub struct OrganisationRequest {
     pub requires_participant_terms_and_conditions_signing: Option<bool>,
 }
 
+impl OrganisationRequest {
+    /// An update: the fields this request gives, the organisation's own elsewhere.
+    pub fn over(self, base: &Organisation) -> OrganisationRequest {
+        OrganisationRequest {
+            organisation_id: Some(base.organisation_id.to_string()),
+            status: self.status.or(Some(base.status.clone())),
+            organisation_name: self
+                .organisation_name
+                .or(Some(base.organisation_name.clone())),
+            legal_entity_name: self.legal_entity_name.or(base.legal_entity_name.clone()),
+            country_of_registration: self
+                .country_of_registration
+                .or(base.country_of_registration.clone()),
+            company_register: self.company_register.or(base.company_register.clone()),
+            tags: self.tags.or(Some(base.tags.clone())),
+            size: self.size.or(base.size.clone()),
+            registration_number: self
+                .registration_number
+                .or(base.registration_number.clone()),
+            registration_id: self.registration_id.or(base.registration_id.clone()),
+            registered_name: self.registered_name.or(base.registered_name.clone()),
+            address_line1: self.address_line1.or(base.address_line1.clone()),
+            address_line2: self.address_line2.or(base.address_line2.clone()),
+            city: self.city.or(base.city.clone()),
+            postcode: self.postcode.or(base.postcode.clone()),
+            country: self.country.or(base.country.clone()),
+            parent_organisation_reference: self
+                .parent_organisation_reference
+                .or(base.parent_organisation_reference.clone()),
+            requires_participant_terms_and_conditions_signing: self
+                .requires_participant_terms_and_conditions_signing
+                .or(Some(base.requires_participant_terms_and_conditions_signing)),
+        }
+    }
+}
+
 /// Collects every broken rule of a request, so one answer lists them all.
 #[derive(Default)]
 struct Rules(Vec<DomainError>);
@@ -204,6 +240,10 @@ pub struct SoftwareStatement {
     pub additional_software_metadata: Option<String>,
     pub rts_client_created: bool,
     pub locked: bool,
+    /// Regulatory roles published in the SSA's `software_roles` (an obdir
+    /// addition: a real directory derives them from authority claims).
+    #[serde(default)]
+    pub software_roles: Vec<String>,
 }
 
 /// The body of `POST /organisations/{OrganisationId}/softwarestatements`.
@@ -223,6 +263,36 @@ pub struct SoftwareStatementRequest {
     pub redirect_uri: Option<Vec<String>>,
     pub on_behalf_of: Option<String>,
     pub additional_software_metadata: Option<String>,
+    pub software_roles: Option<Vec<String>>,
+    /// Only in updates: Active, Suspended or Inactive.
+    pub status: Option<String>,
+}
+
+impl SoftwareStatementRequest {
+    /// An update: the fields this request gives, the statement's own elsewhere.
+    pub fn over(self, base: &SoftwareStatement) -> SoftwareStatementRequest {
+        SoftwareStatementRequest {
+            software_statement_id: Some(base.software_statement_id.to_string()),
+            client_name: self.client_name.or(Some(base.client_name.clone())),
+            description: self.description.or(base.description.clone()),
+            environment: self.environment.or(base.environment.clone()),
+            mode: self.mode.or(Some(base.mode.clone())),
+            version: self.version.or(Some(base.version.clone())),
+            client_uri: self.client_uri.or(base.client_uri.clone()),
+            logo_uri: self.logo_uri.or(base.logo_uri.clone()),
+            policy_uri: self.policy_uri.or(base.policy_uri.clone()),
+            terms_of_service_uri: self
+                .terms_of_service_uri
+                .or(base.terms_of_service_uri.clone()),
+            redirect_uri: self.redirect_uri.or(Some(base.redirect_uri.clone())),
+            on_behalf_of: self.on_behalf_of.or(base.on_behalf_of.clone()),
+            additional_software_metadata: self
+                .additional_software_metadata
+                .or(base.additional_software_metadata.clone()),
+            software_roles: self.software_roles.or(Some(base.software_roles.clone())),
+            status: self.status.or(Some(base.status.clone())),
+        }
+    }
 }
 
 impl SoftwareStatement {
@@ -254,7 +324,8 @@ impl SoftwareStatement {
         let description = r.text("Description", req.description, 0, 255);
         let environment = r.text("Environment", req.environment, 0, 40);
         let mode = r.one_of("Mode", req.mode, &["Live", "Test"]);
-        let status = "Active".to_owned();
+        let status = r.one_of("Status", req.status, &["Active", "Suspended", "Inactive"]);
+        let software_roles = req.software_roles.unwrap_or_default();
         let client_uri = r.uri("ClientUri", req.client_uri, &["http://", "https://"]);
         let logo_uri = r.uri("LogoUri", req.logo_uri, &["http://", "https://"]);
         let policy_uri = r.uri("PolicyUri", req.policy_uri, &["http://", "https://"]);
@@ -292,6 +363,7 @@ impl SoftwareStatement {
                 additional_software_metadata,
                 rts_client_created,
                 locked,
+                software_roles,
             }),
         )
     }

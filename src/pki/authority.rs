@@ -5,14 +5,14 @@ use chrono::{DateTime, Months, Utc};
 use openssl::asn1::{Asn1Integer, Asn1Object, Asn1OctetString, Asn1Time};
 use openssl::bn::BigNum;
 use openssl::hash::MessageDigest;
-use openssl::pkey::{PKey, Private};
+use openssl::pkey::{PKey, PKeyRef, Private, Public};
 use openssl::rsa::Rsa;
 use openssl::x509::extension::{
     AuthorityKeyIdentifier, BasicConstraints, KeyUsage, SubjectKeyIdentifier,
 };
-use openssl::x509::{X509, X509Builder, X509Extension, X509Name, X509NameBuilder};
+use openssl::x509::{X509, X509Builder, X509Extension, X509Name, X509NameBuilder, X509NameRef};
 
-use super::csr::CheckedCsr;
+use super::csr::{CheckedCsr, RawExtension};
 use super::encoding::{base64, decode_base64, hex};
 use super::pem::armour;
 use super::{PkiError, Profile, der};
@@ -144,6 +144,42 @@ impl CertificateAuthority {
         months: u32,
         urls: &PublicUrls,
     ) -> Result<IssuedCertificate, PkiError> {
+        let leaf = LeafRequest {
+            subject: csr.request.subject_name(),
+            public_key: &csr.public_key,
+            subject_alt_name: csr.subject_alt_name.as_ref(),
+        };
+        self.sign_leaf(leaf, profile, now, months, urls)
+    }
+
+    /// A fresh key and a signing certificate for the directory itself (SSAs,
+    /// access tokens), issued by this CA so relying parties can chain it.
+    pub fn issue_directory_signer(
+        &self,
+        naming: &CaNaming,
+        now: DateTime<Utc>,
+        urls: &PublicUrls,
+    ) -> Result<(PKey<Private>, IssuedCertificate), PkiError> {
+        let key = PKey::from_rsa(Rsa::generate(naming.key_bits)?)?;
+        let subject = ca_name(naming, "obdir Directory Signing")?;
+        let public_key = PKey::public_key_from_der(&key.public_key_to_der()?)?;
+        let leaf = LeafRequest {
+            subject: &subject,
+            public_key: &public_key,
+            subject_alt_name: None,
+        };
+        let issued = self.sign_leaf(leaf, Profile::Signing, now, 12 * ISSUING_YEARS, urls)?;
+        Ok((key, issued))
+    }
+
+    fn sign_leaf(
+        &self,
+        request: LeafRequest<'_>,
+        profile: Profile,
+        now: DateTime<Utc>,
+        months: u32,
+        urls: &PublicUrls,
+    ) -> Result<IssuedCertificate, PkiError> {
         let not_after = now
             .checked_add_months(Months::new(months))
             .ok_or_else(|| PkiError::Validity("validity period overflows the calendar".into()))?;
@@ -154,9 +190,9 @@ impl CertificateAuthority {
         leaf.set_version(2)?;
         let serial_number = Asn1Integer::from_bn(&serial)?;
         leaf.set_serial_number(&serial_number)?;
-        leaf.set_subject_name(csr.request.subject_name())?;
+        leaf.set_subject_name(request.subject)?;
         leaf.set_issuer_name(self.issuing.subject_name())?;
-        leaf.set_pubkey(&csr.public_key)?;
+        leaf.set_pubkey(request.public_key)?;
         let (start, end) = (asn1_time(now)?, asn1_time(not_after)?);
         leaf.set_not_before(&start)?;
         leaf.set_not_after(&end)?;
@@ -171,7 +207,7 @@ impl CertificateAuthority {
         let aki = AuthorityKeyIdentifier::new().keyid(true).build(&context)?;
         leaf.append_extension(ski)?;
         leaf.append_extension(aki)?;
-        if let Some(san) = &csr.subject_alt_name {
+        if let Some(san) = request.subject_alt_name {
             leaf.append_extension(raw_extension("2.5.29.17", san.critical, &san.value)?)?;
         }
         let crl = der::crl_distribution_points(&urls.crl(&self.id));
@@ -187,6 +223,13 @@ impl CertificateAuthority {
             not_after,
         })
     }
+}
+
+/// What goes into a leaf certificate besides the profile.
+struct LeafRequest<'a> {
+    subject: &'a X509NameRef,
+    public_key: &'a PKeyRef<Public>,
+    subject_alt_name: Option<&'a RawExtension>,
 }
 
 fn ca_name(naming: &CaNaming, common_name: &str) -> Result<X509Name, PkiError> {

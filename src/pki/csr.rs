@@ -35,7 +35,7 @@ impl CheckedCsr {
         text: &str,
         key_type: CertOrKeyType,
         org: &OrganisationId,
-        ss: &SoftwareStatementId,
+        ss: Option<&SoftwareStatementId>,
     ) -> Result<CheckedCsr, PkiError> {
         match first_block(text) {
             Some(PemKind::CertificateRequest) => {}

@@ -23,7 +23,7 @@ pub fn parse_external_certificate(
     text: &str,
     key_type: CertOrKeyType,
     org: &OrganisationId,
-    ss: &SoftwareStatementId,
+    ss: Option<&SoftwareStatementId>,
     now: DateTime<Utc>,
 ) -> Result<ExternalCertificate, PkiError> {
     match first_block(text) {

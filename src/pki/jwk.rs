@@ -2,7 +2,7 @@
 //! digests JOSE carries (x5t, x5t#S256).
 
 use openssl::bn::BigNumContext;
-use openssl::pkey::{Id, PKey, Public};
+use openssl::pkey::{Id, PKey};
 
 use super::PkiError;
 use super::encoding::{base64url, sha1, sha256};
@@ -10,7 +10,7 @@ use super::key::curve_of;
 use crate::domain::PublicJwk;
 use crate::domain::certificate::Curve;
 
-pub fn public_jwk(key: &PKey<Public>) -> Result<PublicJwk, PkiError> {
+pub fn public_jwk<T: openssl::pkey::HasPublic>(key: &PKey<T>) -> Result<PublicJwk, PkiError> {
     match key.id() {
         Id::RSA => {
             let rsa = key.rsa()?;
@@ -65,6 +65,11 @@ pub fn thumbprint_sha256(jwk: &PublicJwk) -> String {
     base64url(&sha256(thumbprint_input(jwk).as_bytes()))
 }
 
+/// The RFC 7638 thumbprint input hashed with SHA-1: the UK directory's kid.
+pub fn thumbprint_sha1(jwk: &PublicJwk) -> String {
+    base64url(&sha1(thumbprint_input(jwk).as_bytes()))
+}
+
 /// x5t: base64url SHA-1 of the certificate DER.
 pub fn x5t(der: &[u8]) -> String {
     base64url(&sha1(der))
@@ -90,6 +95,15 @@ mod tests {
             thumbprint_sha256(&jwk),
             "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
         );
+    }
+
+    #[test]
+    fn sha1_thumbprint_is_27_characters() {
+        let jwk = PublicJwk::Rsa {
+            n: "AQAB".into(),
+            e: "AQAB".into(),
+        };
+        assert_eq!(thumbprint_sha1(&jwk).len(), 27);
     }
 
     #[test]

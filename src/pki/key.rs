@@ -6,7 +6,7 @@ use openssl::rsa::Rsa;
 
 use super::PkiError;
 use super::encoding::{hex, sha256};
-use super::jwk::public_jwk;
+use super::jwk::{public_jwk, thumbprint_sha1, thumbprint_sha256};
 use super::pem::{PemKind, first_block};
 use crate::domain::certificate::{Curve, MIN_RSA_BITS};
 use crate::domain::{CertOrKeyType, PublicJwk};
@@ -17,12 +17,18 @@ pub struct KeyFacts {
     pub jwk: PublicJwk,
     /// Hex SHA-256 of the SubjectPublicKeyInfo DER: the same key under any wrapping.
     pub spki_sha256: String,
+    /// RFC 7638 thumbprints, base64url, with SHA-256 and with SHA-1.
+    pub thumbprint_sha256: String,
+    pub thumbprint_sha1: String,
 }
 
-pub(super) fn key_facts(key: &PKey<Public>) -> Result<KeyFacts, PkiError> {
+pub(super) fn key_facts<T: openssl::pkey::HasPublic>(key: &PKey<T>) -> Result<KeyFacts, PkiError> {
+    let jwk = public_jwk(key)?;
     Ok(KeyFacts {
-        jwk: public_jwk(key)?,
         spki_sha256: hex(&sha256(&key.public_key_to_der()?)),
+        thumbprint_sha256: thumbprint_sha256(&jwk),
+        thumbprint_sha1: thumbprint_sha1(&jwk),
+        jwk,
     })
 }
 

@@ -7,9 +7,10 @@ use crate::domain::CertOrKeyType;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Profile {
-    /// OBIE transport: TLS client and server.
+    /// TLS client and server: OBIE transport, RTS WAC, resource-server transport.
     Transport,
-    /// OBIE signing: JWS signatures, non-repudiable.
+    /// JWS signatures, non-repudiable: OBIE signing, RTS seal, and the Open
+    /// Finance Brasil signature certificate (BRSEAL, standard section 5.3).
     Signing,
     /// Open Finance Brasil client certificate (BRCAC), standard section 5.2.1.
     BrazilClient,
@@ -19,8 +20,12 @@ impl Profile {
     /// The profile a CSR of this type is issued under; None for types that are not signed.
     pub fn for_type(key_type: CertOrKeyType) -> Option<Profile> {
         match key_type {
-            CertOrKeyType::Rtstransport => Some(Self::Transport),
-            CertOrKeyType::Rtssigning => Some(Self::Signing),
+            CertOrKeyType::Rtstransport | CertOrKeyType::Rtswac | CertOrKeyType::RtstransportRs => {
+                Some(Self::Transport)
+            }
+            CertOrKeyType::Rtssigning | CertOrKeyType::Rtsseal | CertOrKeyType::Brseal => {
+                Some(Self::Signing)
+            }
             CertOrKeyType::Brcac | CertOrKeyType::Brcac2022 => Some(Self::BrazilClient),
             _ => None,
         }

@@ -1,9 +1,11 @@
-//! Who may call the directory API: the admin token.
+//! Who may call the directory API: the admin token, or an access token this
+//! directory issued to a software statement.
 
 use std::path::Path;
 
-use super::ServiceError;
+use super::{Core, ServiceError, oauth};
 use crate::config::AdminToken;
+use crate::domain::Caller;
 use crate::pki::encoding::random_token;
 use crate::store::{StoreError, token_file};
 
@@ -26,4 +28,12 @@ pub fn admin_token(configured: &AdminToken, data_dir: &Path) -> Result<AdminToke
         );
     }
     Ok(AdminToken::new(token))
+}
+
+/// The caller a bearer token stands for, or None if it stands for nobody.
+pub fn authenticate(core: &Core, admin: &AdminToken, bearer: &str) -> Option<Caller> {
+    if admin.matches(bearer) {
+        return Some(Caller::Admin);
+    }
+    oauth::access_token_caller(core, bearer)
 }

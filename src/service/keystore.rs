@@ -1,71 +1,64 @@
 //! Which records each keystore document publishes.
 
-use super::organisations::{organisation, software_statement};
+use super::organisations::{find_organisation, find_software_statement};
 use super::{Core, ServiceError};
-use crate::domain::{CertificateOrKey, KeyUse, Kid, OrganisationId, SoftwareStatementId};
+use crate::domain::{
+    CertificateOrKey, Flavour, KeystoreDocument, Kid, OrganisationId, SoftwareStatementId,
+};
 use crate::pki::encoding::decode_base64;
 use crate::pki::pem::armour;
 
-/// The JWKS documents a statement or organisation has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeySet {
-    /// application.jwks: signing and encryption keys.
-    Application,
-    /// transport.jwks: TLS client certificates.
-    Transport,
-}
-
-impl KeySet {
-    pub fn for_use(key_use: KeyUse) -> KeySet {
-        match key_use {
-            KeyUse::Tls => KeySet::Transport,
-            KeyUse::Sig | KeyUse::Enc => KeySet::Application,
+/// The records a document holds: active ones (not revoked, not expired), or
+/// with `inactive` the rest. An organisation's document holds every record
+/// under it, its statements' included; each kid appears once.
+pub fn document_keys(
+    core: &Core,
+    doc: &KeystoreDocument,
+) -> Result<Vec<CertificateOrKey>, ServiceError> {
+    let org = &doc.organisation_id;
+    let records = match &doc.software_statement_id {
+        Some(ss) => {
+            find_software_statement(core, org, ss)?;
+            core.store.owned_certificates(org, Some(ss))?
         }
-    }
-}
-
-/// Active records of a statement that belong in `set`.
-pub fn statement_keys(
-    core: &Core,
-    org: &OrganisationId,
-    ss: &SoftwareStatementId,
-    set: KeySet,
-) -> Result<Vec<CertificateOrKey>, ServiceError> {
-    software_statement(core, org, ss)?;
-    let records = core.store.statement_certificates(org, ss)?;
-    Ok(records
+        None => {
+            find_organisation(core, org)?;
+            core.store.organisation_certificates(org)?
+        }
+    };
+    let now = core.clock.now();
+    let mut keys: Vec<CertificateOrKey> = records
         .into_iter()
-        .filter(|r| r.is_active() && KeySet::for_use(r.key_use()) == set)
-        .collect())
-}
-
-/// Every active key of every statement of the organisation, each kid once.
-pub fn organisation_keys(
-    core: &Core,
-    org: &OrganisationId,
-) -> Result<Vec<CertificateOrKey>, ServiceError> {
-    organisation(core, org)?;
-    let mut records: Vec<CertificateOrKey> = core
-        .store
-        .organisation_certificates(org)?
-        .into_iter()
-        .filter(CertificateOrKey::is_active)
+        .filter(|r| r.is_active_at(now) != doc.inactive && doc.keys.holds(r.key_use()))
         .collect();
-    records.sort_by(|a, b| a.kid.cmp(&b.kid));
-    records.dedup_by(|a, b| a.kid == b.kid);
-    Ok(records)
+    keys.sort_by(|a, b| {
+        a.valid_from
+            .cmp(&b.valid_from)
+            .then_with(|| a.kid.cmp(&b.kid))
+    });
+    let mut seen = std::collections::HashSet::new();
+    keys.retain(|r| seen.insert(r.kid.clone()));
+    Ok(keys)
 }
 
-/// The certificate behind a kid, as PEM (identical to x5c[0]).
+/// The certificate behind a kid, as PEM (identical to x5c[0]). In the OBIE
+/// layout a kid is looked up across the whole organisation.
 pub fn certificate_pem(
     core: &Core,
     org: &OrganisationId,
-    ss: &SoftwareStatementId,
+    ss: Option<&SoftwareStatementId>,
     kid: &Kid,
 ) -> Result<String, ServiceError> {
-    let record = core.store.certificate(org, ss, kid)?.ok_or_else(|| {
-        ServiceError::NotFound(format!("kid '{kid}' does not exist on {org}/{ss}"))
-    })?;
+    let record = match (core.urls.flavour(), ss) {
+        (Flavour::Obie, _) => core
+            .store
+            .organisation_certificates(org)?
+            .into_iter()
+            .find(|r| &r.kid == kid),
+        (Flavour::Raidiam, ss) => core.store.certificate(org, ss, kid)?,
+    };
+    let record =
+        record.ok_or_else(|| ServiceError::NotFound(format!("kid '{kid}' does not exist here")))?;
     let der = record
         .x5c
         .first()

@@ -1,13 +1,17 @@
-//! Organisations and software statements: created, then read.
+//! Organisations and software statements: created, listed, read, updated.
 
-use super::{Core, ServiceError};
+use super::{Core, OAuthSettings, ServiceError, ensure_access, ensure_admin};
 use crate::domain::organisation::{OrganisationRequest, SoftwareStatementRequest};
-use crate::domain::{Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId};
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::{Caller, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId};
+use crate::pki::encoding::{hex, random_token, sha256};
 
 pub async fn create_organisation(
     core: &Core,
+    caller: &Caller,
     request: OrganisationRequest,
 ) -> Result<Organisation, ServiceError> {
+    ensure_admin(caller, "creating an organisation")?;
     let id = request
         .organisation_id
         .clone()
@@ -22,7 +26,34 @@ pub async fn create_organisation(
     Ok(organisation)
 }
 
-pub fn organisation(core: &Core, id: &OrganisationId) -> Result<Organisation, ServiceError> {
+/// The organisations the caller may see: all for the admin, its own otherwise.
+pub fn list_organisations(
+    core: &Core,
+    caller: &Caller,
+    page: PageRequest,
+) -> Result<Page<Organisation>, ServiceError> {
+    let visible: Vec<Organisation> = core
+        .store
+        .organisations()?
+        .into_iter()
+        .filter(|o| caller.may_access(&o.organisation_id))
+        .collect();
+    Ok(page.cut(visible))
+}
+
+pub fn organisation(
+    core: &Core,
+    caller: &Caller,
+    id: &OrganisationId,
+) -> Result<Organisation, ServiceError> {
+    ensure_access(caller, id)?;
+    find_organisation(core, id)
+}
+
+pub(crate) fn find_organisation(
+    core: &Core,
+    id: &OrganisationId,
+) -> Result<Organisation, ServiceError> {
     core.store.organisation(id)?.ok_or_else(|| {
         ServiceError::NotFound(format!(
             "OrganisationId: organisation '{id}' does not exist"
@@ -30,35 +61,150 @@ pub fn organisation(core: &Core, id: &OrganisationId) -> Result<Organisation, Se
     })
 }
 
+/// PUT: the fields given replace the organisation's; a status change is the admin's.
+pub async fn update_organisation(
+    core: &Core,
+    caller: &Caller,
+    id: &OrganisationId,
+    request: OrganisationRequest,
+) -> Result<Organisation, ServiceError> {
+    ensure_access(caller, id)?;
+    if request
+        .organisation_id
+        .as_deref()
+        .is_some_and(|given| given != id.as_str())
+    {
+        return Err(ServiceError::Invalid(vec![format!(
+            "OrganisationId: cannot be changed from '{id}'"
+        )]));
+    }
+    let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
+    let current = find_organisation(core, id)?;
+    if request
+        .status
+        .as_ref()
+        .is_some_and(|s| *s != current.status)
+    {
+        ensure_admin(caller, "changing an organisation's Status")?;
+    }
+    let updated =
+        Organisation::from_request(request.over(&current), id.as_str(), current.created_on)?;
+    core.store.put_organisation(&updated)?;
+    drop(_guard);
+    core.store.flush().await?;
+    Ok(updated)
+}
+
+/// A new statement, and its client secret when client_secret_basic is on
+/// (answered once; only its hash is kept).
 pub async fn create_software_statement(
     core: &Core,
+    caller: &Caller,
     org: &OrganisationId,
     request: SoftwareStatementRequest,
-) -> Result<SoftwareStatement, ServiceError> {
-    organisation(core, org)?;
+) -> Result<(SoftwareStatement, Option<String>), ServiceError> {
+    ensure_access(caller, org)?;
+    find_organisation(core, org)?;
     let id = request
         .software_statement_id
         .clone()
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    if request.status.is_some() {
+        return Err(ServiceError::Invalid(vec![
+            "Status: a new software statement is always Active; change it with PUT".into(),
+        ]));
+    }
     let statement = SoftwareStatement::from_request(request, org, &id)?;
     if !core.store.insert_software_statement(&statement)? {
         return Err(ServiceError::Conflict(format!(
-            "SoftwareStatementId: software statement '{id}' already exists in organisation '{org}'"
+            "SoftwareStatementId: software statement '{id}' already exists"
         )));
     }
+    let secret = issue_client_secret(core, &core.oauth, &statement.software_statement_id)?;
     core.store.flush().await?;
-    Ok(statement)
+    Ok((statement, secret))
+}
+
+fn issue_client_secret(
+    core: &Core,
+    oauth: &OAuthSettings,
+    ss: &SoftwareStatementId,
+) -> Result<Option<String>, ServiceError> {
+    if !oauth.client_secret_basic {
+        return Ok(None);
+    }
+    let secret = random_token();
+    core.store
+        .put_client_secret(ss, &hex(&sha256(secret.as_bytes())))?;
+    Ok(Some(secret))
+}
+
+pub fn list_software_statements(
+    core: &Core,
+    caller: &Caller,
+    org: &OrganisationId,
+) -> Result<Vec<SoftwareStatement>, ServiceError> {
+    ensure_access(caller, org)?;
+    find_organisation(core, org)?;
+    Ok(core.store.software_statements(org)?)
 }
 
 pub fn software_statement(
     core: &Core,
+    caller: &Caller,
     org: &OrganisationId,
     ss: &SoftwareStatementId,
 ) -> Result<SoftwareStatement, ServiceError> {
-    organisation(core, org)?;
+    ensure_access(caller, org)?;
+    find_software_statement(core, org, ss)
+}
+
+pub(crate) fn find_software_statement(
+    core: &Core,
+    org: &OrganisationId,
+    ss: &SoftwareStatementId,
+) -> Result<SoftwareStatement, ServiceError> {
+    find_organisation(core, org)?;
     core.store.software_statement(org, ss)?.ok_or_else(|| {
         ServiceError::NotFound(format!(
             "SoftwareStatementId: software statement '{ss}' does not exist in organisation '{org}'"
         ))
     })
+}
+
+/// PUT: the fields given replace the statement's; a Status change is the admin's.
+pub async fn update_software_statement(
+    core: &Core,
+    caller: &Caller,
+    org: &OrganisationId,
+    ss: &SoftwareStatementId,
+    request: SoftwareStatementRequest,
+) -> Result<SoftwareStatement, ServiceError> {
+    ensure_access(caller, org)?;
+    if request
+        .software_statement_id
+        .as_deref()
+        .is_some_and(|given| given != ss.as_str())
+    {
+        return Err(ServiceError::Invalid(vec![format!(
+            "SoftwareStatementId: cannot be changed from '{ss}'"
+        )]));
+    }
+    let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
+    let current = find_software_statement(core, org, ss)?;
+    if request
+        .status
+        .as_ref()
+        .is_some_and(|s| *s != current.status)
+    {
+        ensure_admin(caller, "changing a software statement's Status")?;
+    }
+    let mut updated = SoftwareStatement::from_request(request.over(&current), org, ss.as_str())?;
+    updated.locked = current.locked;
+    updated.rts_client_created = current.rts_client_created;
+    updated.client_id = current.client_id.clone();
+    core.store.put_software_statement(&updated)?;
+    drop(_guard);
+    core.store.flush().await?;
+    Ok(updated)
 }

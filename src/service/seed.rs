@@ -7,8 +7,8 @@ use serde::Deserialize;
 
 use super::organisations::{create_organisation, create_software_statement};
 use super::{Core, ServiceError};
-use crate::domain::OrganisationId;
 use crate::domain::organisation::{OrganisationRequest, SoftwareStatementRequest};
+use crate::domain::{Caller, OrganisationId};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -52,7 +52,7 @@ pub async fn load(core: &Core, path: &Path) -> Result<SeedReport, ServiceError> 
             })?;
         let org = OrganisationId::parse(&id)?;
         if core.store.organisation(&org)?.is_none() {
-            create_organisation(core, entry.organisation).await?;
+            create_organisation(core, &Caller::Admin, entry.organisation).await?;
             report.organisations += 1;
         }
         for statement in entry.software_statements {
@@ -63,7 +63,7 @@ pub async fn load(core: &Core, path: &Path) -> Result<SeedReport, ServiceError> 
             })?;
             let ss = crate::domain::SoftwareStatementId::parse(&ss_id)?;
             if core.store.software_statement(&org, &ss)?.is_none() {
-                create_software_statement(core, &org, statement).await?;
+                create_software_statement(core, &Caller::Admin, &org, statement).await?;
                 report.software_statements += 1;
             }
         }

@@ -1,39 +1,51 @@
-//! Adding a certificate or key to a software statement: a CSR is signed by the
+//! Adding a certificate or key to a software statement or an organisation: a CSR is signed by the
 //! directory's CA, an external certificate is stored as given, a bare public
 //! key is wrapped as a JWK. The record is on disk before this returns.
 
 use chrono::{DateTime, Utc};
 
-use super::organisations::software_statement;
-use super::{Core, ServiceError};
+use super::organisations::{find_organisation, find_software_statement};
+use super::{Core, ServiceError, ensure_access};
 use crate::domain::certificate::UploadBody;
 use crate::domain::{
-    CertOrKeyType, CertificateOrKey, Kid, OrganisationId, RecordStatus, SoftwareStatementId,
+    Caller, CertOrKeyType, CertificateOrKey, Flavour, Kid, OrganisationId, RecordStatus,
+    SoftwareStatementId,
 };
 use crate::pki::encoding::base64;
 use crate::pki::external::parse_external_certificate;
-use crate::pki::jwk::{thumbprint_sha256, x5t, x5t_s256};
+use crate::pki::jwk::{x5t, x5t_s256};
 use crate::pki::key::{KeyFacts, parse_public_key};
 use crate::pki::{CheckedCsr, PkiError, Profile};
 
+/// Adds a certificate or key to a software statement, or with `ss` None to
+/// the organisation itself.
 pub async fn upload(
     core: &Core,
+    caller: &Caller,
     org: &OrganisationId,
-    ss: &SoftwareStatementId,
+    ss: Option<&SoftwareStatementId>,
     key_type: CertOrKeyType,
     pem: &str,
 ) -> Result<CertificateOrKey, ServiceError> {
-    let statement = software_statement(core, org, ss)?;
-    if !statement.is_active() {
-        return Err(ServiceError::Invalid(vec![format!(
-            "SoftwareStatementId: software statement '{ss}' is {}; only an Active one can get new certificates or keys",
-            statement.status
-        )]));
-    }
+    ensure_access(caller, org)?;
+    let client_name = match ss {
+        Some(ss) => {
+            let statement = find_software_statement(core, org, ss)?;
+            if !statement.is_active() {
+                return Err(ServiceError::Invalid(vec![format!(
+                    "SoftwareStatementId: software statement '{ss}' is {}; only an Active one can get new certificates or keys",
+                    statement.status
+                )]));
+            }
+            statement.client_name
+        }
+        None => find_organisation(core, org)?.organisation_name,
+    };
     let now = core.clock.now();
+    let flavour = core.urls.flavour();
     let new = |key: KeyFacts, chain: Vec<Vec<u8>>, valid_from, expiry, serial| NewRecord {
         key_type,
-        client_name: &statement.client_name,
+        client_name: &client_name,
         key,
         chain,
         valid_from,
@@ -62,7 +74,7 @@ pub async fn upload(
                 Some(issued.not_after),
                 serial,
             )
-            .into_record(org, ss)?
+            .into_record(org, ss, flavour)?
         }
         UploadBody::Certificate => {
             let cert = parse_external_certificate(pem, key_type, org, ss, now)?;
@@ -73,11 +85,11 @@ pub async fn upload(
                 Some(cert.not_after),
                 None,
             )
-            .into_record(org, ss)?
+            .into_record(org, ss, flavour)?
         }
         UploadBody::PublicKey => {
             let key = parse_public_key(pem, key_type)?;
-            new(key, Vec::new(), now, None, None).into_record(org, ss)?
+            new(key, Vec::new(), now, None, None).into_record(org, ss, flavour)?
         }
     };
 
@@ -86,32 +98,40 @@ pub async fn upload(
         ensure_key_not_active(core, org, ss, key_type, &record.spki_sha256)?;
         if let Some(existing) = core.store.certificate(org, ss, &record.kid)? {
             return Err(ServiceError::Conflict(format!(
-                "kid '{}' is already used on software statement '{ss}' by a {} record",
+                "kid '{}' is already used here by a {} record",
                 record.kid, existing.key_type
             )));
         }
         core.store.put_certificate(&record)?;
     }
     core.store.flush().await?;
-    log::info!("{key_type} {} added to {org}/{ss}", record.kid);
+    log::info!(
+        "{key_type} {} added to {org}/{}",
+        record.kid,
+        ss.map_or("-", |s| s.as_str())
+    );
     Ok(record)
 }
 
-/// One key may be active once per type on a statement.
+/// One key may be active once per type on an owner.
 fn ensure_key_not_active(
     core: &Core,
     org: &OrganisationId,
-    ss: &SoftwareStatementId,
+    ss: Option<&SoftwareStatementId>,
     key_type: CertOrKeyType,
     spki_sha256: &str,
 ) -> Result<(), ServiceError> {
-    let existing = core.store.statement_certificates(org, ss)?;
+    let existing = core.store.owned_certificates(org, ss)?;
+    let now = core.clock.now();
     match existing
         .iter()
-        .find(|r| r.is_active() && r.key_type == key_type && r.spki_sha256 == spki_sha256)
+        .find(|r| r.is_active_at(now) && r.key_type == key_type && r.spki_sha256 == spki_sha256)
     {
         Some(active) => Err(ServiceError::Conflict(format!(
-            "this public key is already active on software statement '{ss}' as {key_type} (kid '{}')",
+            "this public key is already active on {} as {key_type} (kid '{}')",
+            ss.map_or(format!("organisation '{org}'"), |ss| format!(
+                "software statement '{ss}'"
+            )),
             active.kid
         ))),
         None => Ok(()),
@@ -134,27 +154,29 @@ impl NewRecord<'_> {
     fn into_record(
         self,
         org: &OrganisationId,
-        ss: &SoftwareStatementId,
+        ss: Option<&SoftwareStatementId>,
+        flavour: Flavour,
     ) -> Result<CertificateOrKey, ServiceError> {
         let leaf = self.chain.first();
-        // The directory's rule: a certificate's kid is the SHA-256 of its DER; a
-        // bare key's is its RFC 7638 thumbprint.
-        let kid = match leaf {
-            Some(der) => x5t_s256(der),
-            None => thumbprint_sha256(&self.key.jwk),
-        };
+        let leaf_sha256 = leaf.map(|der| x5t_s256(der));
+        let kid = flavour.kid(
+            leaf_sha256.as_deref(),
+            &self.key.thumbprint_sha256,
+            &self.key.thumbprint_sha1,
+        );
         Ok(CertificateOrKey {
             organisation_id: org.clone(),
-            software_statement_id: ss.clone(),
+            software_statement_id: ss.cloned(),
             client_name: self.client_name.to_owned(),
             key_type: self.key_type,
             status: RecordStatus::Active,
             valid_from: self.valid_from,
             expiry: self.expiry,
             revoked_at: None,
+            revoke_reason: None,
             kid: Kid::parse(&kid)?,
             x5t: leaf.map(|der| x5t(der)),
-            x5t_s256: leaf.map(|der| x5t_s256(der)),
+            x5t_s256: leaf_sha256,
             x5c: self.chain.iter().map(|der| base64(der)).collect(),
             jwk: self.key.jwk,
             serial: self.serial,

@@ -3,11 +3,12 @@
 
 use std::path::Path;
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::{Flush, Store, StoreError};
-use crate::domain::authority::CaRecord;
+use crate::domain::authority::{CaRecord, SignerRecord};
 use crate::domain::{
     CertificateOrKey, Kid, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId,
 };
@@ -16,11 +17,16 @@ pub struct SledStore {
     db: sled::Db,
     organisations: sled::Tree,
     statements: sled::Tree,
+    /// SoftwareStatementId -> OrganisationId, for global uniqueness and client lookup.
+    statement_owners: sled::Tree,
     certificates: sled::Tree,
     authority: sled::Tree,
+    client_secrets: sled::Tree,
+    seen_jtis: sled::Tree,
 }
 
 const CA_KEY: &[u8] = b"current";
+const SIGNER_KEY: &[u8] = b"directory-signer";
 
 impl From<sled::Error> for StoreError {
     fn from(e: sled::Error) -> Self {
@@ -36,6 +42,12 @@ fn prefix(parts: &[&str]) -> Vec<u8> {
     let mut k = key(parts);
     k.push(0);
     k
+}
+
+/// Organisation-level records sit under an empty statement segment, which no
+/// statement id can be.
+fn owner_segment(ss: Option<&SoftwareStatementId>) -> &str {
+    ss.map_or("", SoftwareStatementId::as_str)
 }
 
 fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
@@ -60,8 +72,11 @@ impl SledStore {
         Ok(SledStore {
             organisations: db.open_tree("organisations")?,
             statements: db.open_tree("software_statements")?,
+            statement_owners: db.open_tree("software_statement_owners")?,
             certificates: db.open_tree("certificates")?,
             authority: db.open_tree("certificate_authority")?,
+            client_secrets: db.open_tree("client_secrets")?,
+            seen_jtis: db.open_tree("seen_jtis")?,
             db,
         })
     }
@@ -70,12 +85,13 @@ impl SledStore {
         tree.get(key)?.map(|v| decode(key, &v)).transpose()
     }
 
-    fn insert_new<T: Serialize>(
-        tree: &sled::Tree,
-        key: &[u8],
-        value: &T,
-    ) -> Result<bool, StoreError> {
-        let swapped = tree.compare_and_swap(key, None as Option<&[u8]>, Some(encode(value)?))?;
+    fn put<T: Serialize>(tree: &sled::Tree, key: &[u8], value: &T) -> Result<(), StoreError> {
+        tree.insert(key, encode(value)?)?;
+        Ok(())
+    }
+
+    fn insert_new(tree: &sled::Tree, key: &[u8], value: Vec<u8>) -> Result<bool, StoreError> {
+        let swapped = tree.compare_and_swap(key, None as Option<&[u8]>, Some(value))?;
         Ok(swapped.is_ok())
     }
 
@@ -94,8 +110,17 @@ impl Store for SledStore {
         Self::get(&self.organisations, &key(&[id.as_str()]))
     }
 
+    fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+        Self::scan(&self.organisations, b"")
+    }
+
     fn insert_organisation(&self, organisation: &Organisation) -> Result<bool, StoreError> {
-        Self::insert_new(
+        let k = key(&[organisation.organisation_id.as_str()]);
+        Self::insert_new(&self.organisations, &k, encode(organisation)?)
+    }
+
+    fn put_organisation(&self, organisation: &Organisation) -> Result<(), StoreError> {
+        Self::put(
             &self.organisations,
             &key(&[organisation.organisation_id.as_str()]),
             organisation,
@@ -110,42 +135,71 @@ impl Store for SledStore {
         Self::get(&self.statements, &key(&[org.as_str(), ss.as_str()]))
     }
 
+    fn software_statements(
+        &self,
+        org: &OrganisationId,
+    ) -> Result<Vec<SoftwareStatement>, StoreError> {
+        Self::scan(&self.statements, &prefix(&[org.as_str()]))
+    }
+
+    fn statement_owner(
+        &self,
+        ss: &SoftwareStatementId,
+    ) -> Result<Option<OrganisationId>, StoreError> {
+        Self::get(&self.statement_owners, ss.as_str().as_bytes())
+    }
+
     fn insert_software_statement(&self, statement: &SoftwareStatement) -> Result<bool, StoreError> {
+        let ss = statement.software_statement_id.as_str();
+        if !Self::insert_new(
+            &self.statement_owners,
+            ss.as_bytes(),
+            encode(&statement.organisation_id)?,
+        )? {
+            return Ok(false);
+        }
+        self.put_software_statement(statement)?;
+        Ok(true)
+    }
+
+    fn put_software_statement(&self, statement: &SoftwareStatement) -> Result<(), StoreError> {
         let k = key(&[
             statement.organisation_id.as_str(),
             statement.software_statement_id.as_str(),
         ]);
-        Self::insert_new(&self.statements, &k, statement)
+        Self::put(&self.statements, &k, statement)
     }
 
     fn certificate(
         &self,
         org: &OrganisationId,
-        ss: &SoftwareStatementId,
+        ss: Option<&SoftwareStatementId>,
         kid: &Kid,
     ) -> Result<Option<CertificateOrKey>, StoreError> {
         Self::get(
             &self.certificates,
-            &key(&[org.as_str(), ss.as_str(), kid.as_str()]),
+            &key(&[org.as_str(), owner_segment(ss), kid.as_str()]),
         )
     }
 
     fn put_certificate(&self, record: &CertificateOrKey) -> Result<(), StoreError> {
         let k = key(&[
             record.organisation_id.as_str(),
-            record.software_statement_id.as_str(),
+            owner_segment(record.software_statement_id.as_ref()),
             record.kid.as_str(),
         ]);
-        self.certificates.insert(k, encode(record)?)?;
-        Ok(())
+        Self::put(&self.certificates, &k, record)
     }
 
-    fn statement_certificates(
+    fn owned_certificates(
         &self,
         org: &OrganisationId,
-        ss: &SoftwareStatementId,
+        ss: Option<&SoftwareStatementId>,
     ) -> Result<Vec<CertificateOrKey>, StoreError> {
-        Self::scan(&self.certificates, &prefix(&[org.as_str(), ss.as_str()]))
+        Self::scan(
+            &self.certificates,
+            &prefix(&[org.as_str(), owner_segment(ss)]),
+        )
     }
 
     fn organisation_certificates(
@@ -160,8 +214,40 @@ impl Store for SledStore {
     }
 
     fn put_certificate_authority(&self, record: &CaRecord) -> Result<(), StoreError> {
-        self.authority.insert(CA_KEY, encode(record)?)?;
-        Ok(())
+        Self::put(&self.authority, CA_KEY, record)
+    }
+
+    fn directory_signer(&self) -> Result<Option<SignerRecord>, StoreError> {
+        Self::get(&self.authority, SIGNER_KEY)
+    }
+
+    fn put_directory_signer(&self, record: &SignerRecord) -> Result<(), StoreError> {
+        Self::put(&self.authority, SIGNER_KEY, record)
+    }
+
+    fn client_secret(&self, ss: &SoftwareStatementId) -> Result<Option<String>, StoreError> {
+        Self::get(&self.client_secrets, ss.as_str().as_bytes())
+    }
+
+    fn put_client_secret(
+        &self,
+        ss: &SoftwareStatementId,
+        secret_sha256: &str,
+    ) -> Result<(), StoreError> {
+        Self::put(&self.client_secrets, ss.as_str().as_bytes(), &secret_sha256)
+    }
+
+    fn remember_jti(
+        &self,
+        client: &SoftwareStatementId,
+        jti: &str,
+        expires: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        Self::insert_new(
+            &self.seen_jtis,
+            &key(&[client.as_str(), jti]),
+            encode(&expires)?,
+        )
     }
 
     fn flush(&self) -> Flush<'_> {

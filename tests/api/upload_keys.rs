@@ -141,7 +141,7 @@ async fn one_key_as_both_sigkey_and_enckey_would_share_a_kid_and_is_refused() {
     assert_error(
         response,
         StatusCode::CONFLICT,
-        "is already used on software statement",
+        "is already used here by a sigkey record",
     )
     .await;
 }

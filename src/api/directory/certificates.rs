@@ -1,136 +1,125 @@
-//! POST .../softwarestatements/{SoftwareStatementId}/certificates[/{type}]:
-//! add a certificate (from a CSR or as issued elsewhere) or a public key.
+//! Certificates and keys of a software statement (`.../softwarestatements/
+//! {SoftwareStatementId}/certificates`) and of an organisation itself
+//! (`/organisations/{OrganisationId}/certificates`).
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{DateTime, SecondsFormat, Utc};
-use serde::Serialize;
+use serde::Deserialize;
 
 use super::DirectoryError;
-use super::request::{check_fapi_headers, collect, pem_body};
-use crate::api::auth::Caller;
-use crate::domain::{
-    CertOrKeyType, CertificateOrKey, OrganisationId, PublicJwk, PublicUrls, SoftwareStatementId,
-};
-use crate::service::keystore::KeySet;
-use crate::service::{Core, upload as upload_service};
+use super::request::{DirectoryPath, check_fapi_headers, json_body, page_request, pem_body};
+use super::view::{CertificateOrKeyView, PageView};
+use crate::domain::{Caller, CertOrKeyType, RevokeReason};
+use crate::service::{Core, certificates, upload as uploads};
 
-/// Path values, the type defaulting to rtssigning as the API says.
-#[derive(serde::Deserialize)]
-pub struct UploadPath {
-    #[serde(rename = "OrganisationId")]
-    organisation_id: String,
-    #[serde(rename = "SoftwareStatementId")]
-    software_statement_id: String,
-    #[serde(rename = "SoftwareStatementCertificateOrKeyType")]
-    key_type: Option<String>,
-}
+const JWK: &str = "application/jwk+json";
 
+/// POST: add a certificate (from a CSR, or issued elsewhere) or a public key.
+/// Without a type in the path, a statement's upload is rtssigning and an
+/// organisation's rtsseal, the API's defaults.
 pub async fn upload(
-    _caller: Caller,
+    caller: Caller,
     req: HttpRequest,
-    path: web::Path<UploadPath>,
+    path: web::Path<DirectoryPath>,
     body: web::Payload,
     core: web::Data<Core>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let key_type = path
-        .key_type
-        .as_deref()
-        .map_or(Ok(CertOrKeyType::Rtssigning), CertOrKeyType::parse);
-    let ids = collect(
-        OrganisationId::parse(&path.organisation_id),
-        SoftwareStatementId::parse(&path.software_statement_id),
-    );
-    let (org, ss, key_type) = match (ids, key_type) {
-        (Ok((org, ss)), Ok(key_type)) => (org, ss, key_type),
-        (Err(DirectoryError::BadRequest(mut errors)), Err(e)) => {
-            errors.push(e.to_string());
-            return Err(DirectoryError::BadRequest(errors));
-        }
-        (Err(e), _) => return Err(e),
-        (_, Err(e)) => return Err(e.into()),
-    };
+    let ids = path.parse()?;
     check_fapi_headers(&req)?;
+    let default = match ids.ss {
+        Some(_) => CertOrKeyType::Rtssigning,
+        None => CertOrKeyType::Rtsseal,
+    };
     let pem = pem_body(&req, body).await?;
-    let record = upload_service::upload(&core, &org, &ss, key_type, &pem).await?;
+    let key_type = ids.key_type.unwrap_or(default);
+    let record = uploads::upload(&core, &caller, &ids.org, ids.ss.as_ref(), key_type, &pem).await?;
     Ok(HttpResponse::Created()
-        .content_type("application/jwk+json")
+        .content_type(JWK)
         .json(CertificateOrKeyView::new(&record, core.urls())))
 }
 
-fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+/// GET: every certificate and key of the owner, optionally of one type.
+pub async fn list(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<DirectoryPath>,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, DirectoryError> {
+    let ids = path.parse()?;
+    check_fapi_headers(&req)?;
+    let records = certificates::list(&core, &caller, &ids.org, ids.ss.as_ref(), ids.key_type)?;
+    Ok(HttpResponse::Ok().json(CertificateOrKeyView::list(&records, core.urls())))
 }
 
-/// The directory's CertificateOrKey object.
-#[derive(Serialize)]
-pub struct CertificateOrKeyView {
-    #[serde(rename = "OrganisationId")]
-    organisation_id: String,
-    #[serde(rename = "SoftwareStatementIds")]
-    software_statement_ids: Vec<String>,
-    #[serde(rename = "ClientName")]
-    client_name: String,
-    #[serde(rename = "Status")]
-    status: &'static str,
-    #[serde(rename = "ValidFromDateTime")]
-    valid_from: String,
-    #[serde(rename = "ExpiryDateTime")]
-    expiry: Option<String>,
-    #[serde(rename = "RevokedDateTime", skip_serializing_if = "Option::is_none")]
-    revoked: Option<String>,
-    #[serde(flatten)]
-    jwk: PublicJwk,
-    #[serde(rename = "use")]
-    key_use: crate::domain::KeyUse,
-    #[serde(rename = "keyType")]
-    key_type: CertOrKeyType,
-    kid: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    x5c: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    x5t: Option<String>,
-    #[serde(rename = "x5thashS256", skip_serializing_if = "Option::is_none")]
-    x5t_s256: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    x5u: Option<String>,
-    #[serde(rename = "SignedCertPath", skip_serializing_if = "Option::is_none")]
-    signed_cert_path: Option<String>,
-    #[serde(rename = "JwkPath")]
-    jwk_path: String,
-    #[serde(rename = "OrgJwkPath")]
-    org_jwk_path: String,
+/// GET .../softwarestatements/{ss}/certificates/{type}: one page of that type.
+pub async fn list_page(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<DirectoryPath>,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, DirectoryError> {
+    let ids = path.parse()?;
+    check_fapi_headers(&req)?;
+    let page = page_request(&req)?;
+    let records = certificates::list(&core, &caller, &ids.org, ids.ss.as_ref(), ids.key_type)?;
+    let page = page
+        .cut(records)
+        .map(|r| CertificateOrKeyView::new(&r, core.urls()));
+    Ok(HttpResponse::Ok().json(PageView::new(page)))
 }
 
-impl CertificateOrKeyView {
-    pub fn new(record: &CertificateOrKey, urls: &PublicUrls) -> Self {
-        let (org, ss) = (&record.organisation_id, &record.software_statement_id);
-        let pem_url = record.certificate_url(urls);
-        let jwk_path = match KeySet::for_use(record.key_use()) {
-            KeySet::Application => urls.statement_jwks(org, ss),
-            KeySet::Transport => urls.statement_transport_jwks(org, ss),
-        };
-        Self {
-            organisation_id: org.to_string(),
-            software_statement_ids: vec![ss.to_string()],
-            client_name: record.client_name.clone(),
-            status: match record.status {
-                crate::domain::RecordStatus::Active => "Active",
-                crate::domain::RecordStatus::Revoked => "Revoked",
-            },
-            valid_from: rfc3339(record.valid_from),
-            expiry: record.expiry.map(rfc3339),
-            revoked: record.revoked_at.map(rfc3339),
-            jwk: record.jwk.clone(),
-            key_use: record.key_use(),
-            key_type: record.key_type,
-            kid: record.kid.to_string(),
-            x5c: record.x5c.clone(),
-            x5t: record.x5t.clone(),
-            x5t_s256: record.x5t_s256.clone(),
-            x5u: pem_url.clone(),
-            signed_cert_path: pem_url,
-            jwk_path,
-            org_jwk_path: urls.organisation_jwks(org),
-        }
-    }
+/// GET one certificate or key by its CertificateOrKeyId (the kid).
+pub async fn get(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<DirectoryPath>,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, DirectoryError> {
+    let ids = path.parse()?;
+    check_fapi_headers(&req)?;
+    let record = certificates::get(
+        &core,
+        &caller,
+        &ids.org,
+        ids.ss.as_ref(),
+        ids.key_type,
+        ids.kid()?,
+    )?;
+    Ok(HttpResponse::Ok()
+        .content_type(JWK)
+        .json(CertificateOrKeyView::new(&record, core.urls())))
+}
+
+/// AmendCertificateRequest.
+#[derive(Deserialize)]
+pub struct AmendCertificateRequest {
+    #[serde(rename = "RevokeReason")]
+    revoke_reason: Option<String>,
+}
+
+/// PUT .../certificates/{type}/{CertificateOrKeyId} with a RevokeReason: 204.
+pub async fn revoke(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<DirectoryPath>,
+    body: web::Payload,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, DirectoryError> {
+    let ids = path.parse()?;
+    check_fapi_headers(&req)?;
+    let amend: AmendCertificateRequest = json_body(&req, body).await?;
+    let reason = amend.revoke_reason.ok_or_else(|| {
+        DirectoryError::BadRequest(vec!["RevokeReason: RevokeReason must be provided".into()])
+    })?;
+    let reason = RevokeReason::parse(&reason)?;
+    certificates::revoke(
+        &core,
+        &caller,
+        &ids.org,
+        ids.ss.as_ref(),
+        ids.key_type()?,
+        ids.kid()?,
+        reason,
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

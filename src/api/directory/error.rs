@@ -14,6 +14,8 @@ pub enum DirectoryError {
     #[error("{}", .0.join("; "))]
     BadRequest(Vec<String>),
     #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
@@ -30,6 +32,7 @@ impl From<ServiceError> for DirectoryError {
     fn from(e: ServiceError) -> Self {
         match e {
             ServiceError::Invalid(messages) => Self::BadRequest(messages),
+            ServiceError::Forbidden(m) => Self::Forbidden(m),
             ServiceError::NotFound(m) => Self::NotFound(m),
             ServiceError::Conflict(m) => Self::Conflict(m),
             e @ (ServiceError::Store(_) | ServiceError::Crypto(_)) => Self::Internal(e.to_string()),
@@ -54,6 +57,7 @@ impl ResponseError for DirectoryError {
         match self {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -1,65 +1,62 @@
-//! `/organisations` and `/organisations/{id}/softwarestatements`.
+//! `/organisations` and `/organisations/{OrganisationId}`.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::DirectoryError;
-use super::request::{check_fapi_headers, collect, json_body};
-use crate::api::auth::Caller;
-use crate::domain::organisation::{OrganisationRequest, SoftwareStatementRequest};
-use crate::domain::{OrganisationId, SoftwareStatementId};
+use super::request::{DirectoryPath, check_fapi_headers, json_body, page_request};
+use super::view::PageView;
+use crate::domain::Caller;
+use crate::domain::organisation::OrganisationRequest;
 use crate::service::{Core, organisations};
 
-/// POST /organisations
-pub async fn create_organisation(
-    _caller: Caller,
+/// GET /organisations: one page of the organisations the caller may see.
+pub async fn list(
+    caller: Caller,
+    req: HttpRequest,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, DirectoryError> {
+    check_fapi_headers(&req)?;
+    let page = organisations::list_organisations(&core, &caller, page_request(&req)?)?;
+    Ok(HttpResponse::Ok().json(PageView::new(page)))
+}
+
+/// POST /organisations (admin only).
+pub async fn create(
+    caller: Caller,
     req: HttpRequest,
     body: web::Payload,
     core: web::Data<Core>,
 ) -> Result<HttpResponse, DirectoryError> {
     check_fapi_headers(&req)?;
     let request: OrganisationRequest = json_body(&req, body).await?;
-    let organisation = organisations::create_organisation(&core, request).await?;
+    let organisation = organisations::create_organisation(&core, &caller, request).await?;
     Ok(HttpResponse::Created().json(organisation))
 }
 
 /// GET /organisations/{OrganisationId}
-pub async fn get_organisation(
-    _caller: Caller,
+pub async fn get(
+    caller: Caller,
     req: HttpRequest,
-    path: web::Path<String>,
+    path: web::Path<DirectoryPath>,
     core: web::Data<Core>,
 ) -> Result<HttpResponse, DirectoryError> {
+    let ids = path.parse()?;
     check_fapi_headers(&req)?;
-    let org = OrganisationId::parse(&path)?;
-    Ok(HttpResponse::Ok().json(organisations::organisation(&core, &org)?))
+    Ok(HttpResponse::Ok().json(organisations::organisation(&core, &caller, &ids.org)?))
 }
 
-/// POST /organisations/{OrganisationId}/softwarestatements
-pub async fn create_software_statement(
-    _caller: Caller,
+/// PUT /organisations/{OrganisationId}
+pub async fn update(
+    caller: Caller,
     req: HttpRequest,
-    path: web::Path<String>,
+    path: web::Path<DirectoryPath>,
     body: web::Payload,
     core: web::Data<Core>,
 ) -> Result<HttpResponse, DirectoryError> {
+    let ids = path.parse()?;
     check_fapi_headers(&req)?;
-    let org = OrganisationId::parse(&path)?;
-    let request: SoftwareStatementRequest = json_body(&req, body).await?;
-    let statement = organisations::create_software_statement(&core, &org, request).await?;
-    Ok(HttpResponse::Created().json(statement))
-}
-
-/// GET /organisations/{OrganisationId}/softwarestatements/{SoftwareStatementId}
-pub async fn get_software_statement(
-    _caller: Caller,
-    req: HttpRequest,
-    path: web::Path<(String, String)>,
-    core: web::Data<Core>,
-) -> Result<HttpResponse, DirectoryError> {
-    check_fapi_headers(&req)?;
-    let (org, ss) = collect(
-        OrganisationId::parse(&path.0),
-        SoftwareStatementId::parse(&path.1),
-    )?;
-    Ok(HttpResponse::Ok().json(organisations::software_statement(&core, &org, &ss)?))
+    let request: OrganisationRequest = json_body(&req, body).await?;
+    let organisation =
+        organisations::update_organisation(&core, &caller, &ids.org, request).await?;
+    Ok(HttpResponse::Ok().json(organisation))
 }

@@ -3,14 +3,16 @@
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{HttpRequest, web};
 use futures_util::StreamExt;
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::DirectoryError;
-use crate::domain::DomainError;
 use crate::domain::fapi::{
     AUTH_DATE_HEADER, CUSTOMER_IP_HEADER, CustomerIpAddress, FapiAuthDate, INTERACTION_ID_HEADER,
     InteractionId,
 };
+use crate::domain::page::PageRequest;
+use crate::domain::{CertOrKeyType, DomainError, Kid, OrganisationId, SoftwareStatementId};
 
 /// The largest PEM body the upload takes.
 pub const MAX_PEM_BYTES: usize = 64 * 1024;
@@ -45,21 +47,98 @@ pub fn check_fapi_headers(req: &HttpRequest) -> Result<(), DirectoryError> {
     }
 }
 
-/// Parses every path value, reporting all that break their rule at once.
-pub fn collect<T, U>(
-    a: Result<T, DomainError>,
-    b: Result<U, DomainError>,
-) -> Result<(T, U), DirectoryError> {
-    match (a, b) {
-        (Ok(a), Ok(b)) => Ok((a, b)),
-        (a, b) => Err(DirectoryError::BadRequest(
-            [a.err(), b.err()]
-                .into_iter()
-                .flatten()
-                .map(|e| e.to_string())
-                .collect(),
-        )),
+/// The path values a directory route may carry, named as in the API document.
+#[derive(Debug, Deserialize)]
+pub struct DirectoryPath {
+    #[serde(rename = "OrganisationId")]
+    organisation_id: String,
+    #[serde(rename = "SoftwareStatementId")]
+    software_statement_id: Option<String>,
+    #[serde(rename = "SoftwareStatementCertificateOrKeyType")]
+    statement_type: Option<String>,
+    #[serde(rename = "OrganisationCertificateType")]
+    organisation_type: Option<String>,
+    #[serde(rename = "CertificateOrKeyId")]
+    kid: Option<String>,
+}
+
+/// Path values turned into domain types.
+pub struct Ids {
+    pub org: OrganisationId,
+    pub ss: Option<SoftwareStatementId>,
+    pub key_type: Option<CertOrKeyType>,
+    pub kid: Option<Kid>,
+}
+
+impl Ids {
+    /// The software statement of a route that always has one.
+    pub fn statement(&self) -> Result<&SoftwareStatementId, DirectoryError> {
+        self.ss
+            .as_ref()
+            .ok_or_else(|| DirectoryError::Internal("route without {SoftwareStatementId}".into()))
     }
+
+    /// The type of a route that always has one.
+    pub fn key_type(&self) -> Result<CertOrKeyType, DirectoryError> {
+        self.key_type
+            .ok_or_else(|| DirectoryError::Internal("route without a certificate type".into()))
+    }
+
+    /// The kid of a route that always has one.
+    pub fn kid(&self) -> Result<&Kid, DirectoryError> {
+        self.kid
+            .as_ref()
+            .ok_or_else(|| DirectoryError::Internal("route without {CertificateOrKeyId}".into()))
+    }
+}
+
+impl DirectoryPath {
+    /// Parses every path value, reporting all that break their rule at once.
+    pub fn parse(&self) -> Result<Ids, DirectoryError> {
+        let mut errors = Vec::new();
+        let mut keep = |e: DomainError| errors.push(e.to_string());
+        let org = OrganisationId::parse(&self.organisation_id)
+            .map_err(&mut keep)
+            .ok();
+        let ss = self
+            .software_statement_id
+            .as_deref()
+            .map(SoftwareStatementId::parse);
+        let ss = ss.map(|r| r.map_err(&mut keep).ok());
+        let key_type = match (&self.statement_type, &self.organisation_type) {
+            (Some(t), _) => CertOrKeyType::parse_statement_type(t)
+                .map_err(&mut keep)
+                .ok(),
+            (None, Some(t)) => CertOrKeyType::parse_organisation_type(t)
+                .map_err(&mut keep)
+                .ok(),
+            (None, None) => None,
+        };
+        let kid = self
+            .kid
+            .as_deref()
+            .map(|k| Kid::parse(k).map_err(&mut keep).ok());
+        match org {
+            Some(org) if errors.is_empty() => Ok(Ids {
+                org,
+                ss: ss.flatten(),
+                key_type,
+                kid: kid.flatten(),
+            }),
+            _ => Err(DirectoryError::BadRequest(errors)),
+        }
+    }
+}
+
+/// `page` and `size` from the query string.
+pub fn page_request(req: &HttpRequest) -> Result<PageRequest, DirectoryError> {
+    let query =
+        web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+            .map_err(|e| DirectoryError::BadRequest(vec![format!("query: {e}")]))?;
+    Ok(PageRequest::parse(
+        query.get("page").map(String::as_str),
+        query.get("size").map(String::as_str),
+    )?)
 }
 
 fn content_type(req: &HttpRequest) -> String {

@@ -1,0 +1,105 @@
+//! `/organisations/{OrganisationId}/softwarestatements[/{SoftwareStatementId}]`
+//! and the statement's assertion.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Serialize;
+
+use super::DirectoryError;
+use super::request::{DirectoryPath, check_fapi_headers, json_body};
+use crate::domain::organisation::SoftwareStatementRequest;
+use crate::domain::{Caller, SoftwareStatement};
+use crate::service::{Core, organisations, ssa};
+
+/// GET .../softwarestatements
+pub async fn list(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<DirectoryPath>,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, DirectoryError> {
+    let ids = path.parse()?;
+    check_fapi_headers(&req)?;
+    Ok(
+        HttpResponse::Ok().json(organisations::list_software_statements(
+            &core, &caller, &ids.org,
+        )?),
+    )
+}
+
+/// A new statement, with its client secret the one time it is shown.
+#[derive(Serialize)]
+struct CreatedStatement {
+    #[serde(flatten)]
+    statement: SoftwareStatement,
+    #[serde(rename = "ClientSecret", skip_serializing_if = "Option::is_none")]
+    client_secret: Option<String>,
+}
+
+/// POST .../softwarestatements
+pub async fn create(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<DirectoryPath>,
+    body: web::Payload,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, DirectoryError> {
+    let ids = path.parse()?;
+    check_fapi_headers(&req)?;
+    let request: SoftwareStatementRequest = json_body(&req, body).await?;
+    let (statement, client_secret) =
+        organisations::create_software_statement(&core, &caller, &ids.org, request).await?;
+    Ok(HttpResponse::Created().json(CreatedStatement {
+        statement,
+        client_secret,
+    }))
+}
+
+/// GET .../softwarestatements/{SoftwareStatementId}
+pub async fn get(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<DirectoryPath>,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, DirectoryError> {
+    let ids = path.parse()?;
+    check_fapi_headers(&req)?;
+    let statement = organisations::software_statement(&core, &caller, &ids.org, ids.statement()?)?;
+    Ok(HttpResponse::Ok().json(statement))
+}
+
+/// PUT .../softwarestatements/{SoftwareStatementId}
+pub async fn update(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<DirectoryPath>,
+    body: web::Payload,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, DirectoryError> {
+    let ids = path.parse()?;
+    check_fapi_headers(&req)?;
+    let request: SoftwareStatementRequest = json_body(&req, body).await?;
+    let statement = organisations::update_software_statement(
+        &core,
+        &caller,
+        &ids.org,
+        ids.statement()?,
+        request,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(statement))
+}
+
+/// GET .../softwarestatements/{SoftwareStatementId}/assertion: the SSA, a signed JWT.
+pub async fn assertion(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<DirectoryPath>,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, DirectoryError> {
+    let ids = path.parse()?;
+    check_fapi_headers(&req)?;
+    let token = ssa::assertion(&core, &caller, &ids.org, ids.statement()?).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/jwt")
+        .body(token))
+}

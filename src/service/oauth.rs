@@ -1,0 +1,307 @@
+//! The directory's OAuth 2.0 token endpoint (client credentials, RFC 6749
+//! 4.4) with private_key_jwt (RFC 7523) or client_secret_basic, and the
+//! access tokens it issues.
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{Map, Value, json};
+
+use super::Core;
+use crate::domain::{Caller, KeyUse, OrganisationId, PublicJwk, SoftwareStatementId};
+use crate::pki::encoding::{hex, sha256};
+use crate::pki::jws::verify_client_jwt;
+
+pub const SCOPE: &str = "directory:software";
+pub const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+/// An RFC 6749 5.2 error: its code and a description naming the problem.
+#[derive(Debug, thiserror::Error)]
+#[error("{code}: {description}")]
+pub struct OAuthError {
+    pub code: &'static str,
+    pub description: String,
+}
+
+fn oauth_error(code: &'static str, description: impl Into<String>) -> OAuthError {
+    OAuthError {
+        code,
+        description: description.into(),
+    }
+}
+
+fn invalid_client(description: impl Into<String>) -> OAuthError {
+    oauth_error("invalid_client", description)
+}
+
+/// How the client authenticated.
+pub enum ClientAuthentication {
+    /// private_key_jwt: `client_assertion` with `client_assertion_type`.
+    Assertion {
+        assertion_type: Option<String>,
+        assertion: String,
+    },
+    /// client_secret_basic: the Authorization header's id and secret.
+    Secret {
+        client_id: String,
+        secret: String,
+    },
+    None,
+}
+
+pub struct TokenRequest {
+    pub grant_type: Option<String>,
+    pub scope: Option<String>,
+    pub client_id: Option<String>,
+    pub authentication: ClientAuthentication,
+}
+
+pub struct IssuedToken {
+    pub access_token: String,
+    pub expires_in: i64,
+    pub scope: String,
+}
+
+pub async fn token(core: &Core, request: TokenRequest) -> Result<IssuedToken, OAuthError> {
+    match request.grant_type.as_deref() {
+        Some("client_credentials") => {}
+        Some(other) => {
+            return Err(oauth_error(
+                "unsupported_grant_type",
+                format!("grant_type '{other}' is not supported; use client_credentials"),
+            ));
+        }
+        None => return Err(oauth_error("invalid_request", "grant_type is required")),
+    }
+    if let Some(unknown) = request
+        .scope
+        .iter()
+        .flat_map(|s| s.split_whitespace())
+        .find(|s| *s != SCOPE)
+    {
+        return Err(oauth_error(
+            "invalid_scope",
+            format!("scope '{unknown}' is not offered; the directory offers {SCOPE}"),
+        ));
+    }
+    let (org, ss) = authenticate_client(core, &request).await?;
+    let now = core.clock.now();
+    let expires_in = core.oauth.access_token_minutes * 60;
+    let claims = json!({
+        "iss": core.urls.issuer(),
+        "aud": core.urls.issuer(),
+        "sub": ss,
+        "client_id": ss,
+        "org_id": org,
+        "software_id": ss,
+        "scope": SCOPE,
+        "iat": now.timestamp(),
+        "exp": (now + Duration::seconds(expires_in)).timestamp(),
+        "jti": uuid::Uuid::new_v4().to_string(),
+    });
+    let Value::Object(claims) = claims else {
+        unreachable!("a JSON object literal")
+    };
+    let access_token = core
+        .signer
+        .sign(claims)
+        .map_err(|e| oauth_error("server_error", format!("signing failed: {e}")))?;
+    log::info!("access token issued to {org}/{ss}");
+    Ok(IssuedToken {
+        access_token,
+        expires_in,
+        scope: SCOPE.to_owned(),
+    })
+}
+
+/// The statement the client is, once its credentials check out.
+async fn authenticate_client(
+    core: &Core,
+    request: &TokenRequest,
+) -> Result<(OrganisationId, SoftwareStatementId), OAuthError> {
+    let (client_id, assertion) = match &request.authentication {
+        ClientAuthentication::Assertion {
+            assertion_type,
+            assertion,
+        } => {
+            if assertion_type.as_deref() != Some(JWT_BEARER) {
+                return Err(oauth_error(
+                    "invalid_request",
+                    format!("client_assertion_type must be {JWT_BEARER}"),
+                ));
+            }
+            let claims = crate::pki::jws::unverified_claims(assertion)
+                .map_err(|e| invalid_client(e.to_string()))?;
+            let iss = claims
+                .get("iss")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            (iss, Some(assertion))
+        }
+        ClientAuthentication::Secret { client_id, .. } => (client_id.clone(), None),
+        ClientAuthentication::None => {
+            return Err(invalid_client(
+                "client authentication is required: private_key_jwt or client_secret_basic",
+            ));
+        }
+    };
+    if let Some(given) = request
+        .client_id
+        .as_ref()
+        .filter(|given| **given != client_id)
+    {
+        return Err(invalid_client(format!(
+            "client_id '{given}' does not match the authenticated client '{client_id}'"
+        )));
+    }
+    let ss = SoftwareStatementId::parse(&client_id)
+        .map_err(|_| invalid_client(format!("client '{client_id}' is not a software statement")))?;
+    let org = core
+        .store
+        .statement_owner(&ss)
+        .map_err(|e| oauth_error("server_error", e.to_string()))?
+        .ok_or_else(|| invalid_client(format!("client '{ss}' is not a software statement")))?;
+    let statement = core
+        .store
+        .software_statement(&org, &ss)
+        .map_err(|e| oauth_error("server_error", e.to_string()))?
+        .ok_or_else(|| invalid_client(format!("client '{ss}' is not a software statement")))?;
+    if !statement.is_active() {
+        return Err(invalid_client(format!(
+            "software statement '{ss}' is {}",
+            statement.status
+        )));
+    }
+    match (&request.authentication, assertion) {
+        (_, Some(assertion)) => check_assertion(core, &org, &ss, assertion).await?,
+        (ClientAuthentication::Secret { secret, .. }, None) => check_secret(core, &ss, secret)?,
+        _ => unreachable!("authentication was matched above"),
+    }
+    Ok((org, ss))
+}
+
+/// RFC 7523 3: signed by a key registered on the statement, iss = sub =
+/// client, aud names this server, unexpired, and a jti never seen before.
+async fn check_assertion(
+    core: &Core,
+    org: &OrganisationId,
+    ss: &SoftwareStatementId,
+    assertion: &str,
+) -> Result<(), OAuthError> {
+    let now = core.clock.now();
+    let records = core
+        .store
+        .owned_certificates(org, Some(ss))
+        .map_err(|e| oauth_error("server_error", e.to_string()))?;
+    let find_key = |kid: &str| -> Option<PublicJwk> {
+        records
+            .iter()
+            .find(|r| r.kid.as_str() == kid && r.is_active_at(now) && r.key_use() == KeyUse::Sig)
+            .map(|r| r.jwk.clone())
+    };
+    let claims =
+        verify_client_jwt(assertion, find_key).map_err(|e| invalid_client(e.to_string()))?;
+    let text = |name: &str| claims.get(name).and_then(Value::as_str);
+    if text("sub") != Some(ss.as_str()) {
+        return Err(invalid_client(format!(
+            "client_assertion sub must be the client id '{ss}'"
+        )));
+    }
+    if !audience_names(
+        &claims,
+        &[core.urls.token_endpoint(), core.urls.issuer().to_owned()],
+    ) {
+        return Err(invalid_client(format!(
+            "client_assertion aud must name {} or {}",
+            core.urls.token_endpoint(),
+            core.urls.issuer()
+        )));
+    }
+    let exp = timestamp(&claims, "exp")
+        .ok_or_else(|| invalid_client("client_assertion exp is required"))?;
+    if exp <= now {
+        return Err(invalid_client(format!(
+            "client_assertion expired at {}",
+            exp.to_rfc3339()
+        )));
+    }
+    if timestamp(&claims, "nbf").is_some_and(|nbf| nbf > now) {
+        return Err(invalid_client("client_assertion is not valid yet (nbf)"));
+    }
+    let jti = text("jti")
+        .filter(|j| !j.is_empty() && !j.contains('\0'))
+        .ok_or_else(|| invalid_client("client_assertion jti is required"))?;
+    let fresh = core
+        .store
+        .remember_jti(ss, jti, exp)
+        .map_err(|e| oauth_error("server_error", e.to_string()))?;
+    if !fresh {
+        return Err(invalid_client(format!(
+            "client_assertion jti '{jti}' was already used"
+        )));
+    }
+    core.store
+        .flush()
+        .await
+        .map_err(|e| oauth_error("server_error", e.to_string()))?;
+    Ok(())
+}
+
+fn check_secret(core: &Core, ss: &SoftwareStatementId, secret: &str) -> Result<(), OAuthError> {
+    if !core.oauth.client_secret_basic {
+        return Err(invalid_client(
+            "client_secret_basic is not enabled on this directory; use private_key_jwt",
+        ));
+    }
+    let stored = core
+        .store
+        .client_secret(ss)
+        .map_err(|e| oauth_error("server_error", e.to_string()))?
+        .ok_or_else(|| invalid_client(format!("software statement '{ss}' has no client secret")))?;
+    let presented = hex(&sha256(secret.as_bytes()));
+    if presented.len() == stored.len()
+        && openssl::memcmp::eq(presented.as_bytes(), stored.as_bytes())
+    {
+        Ok(())
+    } else {
+        Err(invalid_client("the client secret is wrong"))
+    }
+}
+
+fn timestamp(claims: &Map<String, Value>, name: &str) -> Option<DateTime<Utc>> {
+    claims
+        .get(name)
+        .and_then(Value::as_i64)
+        .and_then(|t| DateTime::from_timestamp(t, 0))
+}
+
+/// aud is a string or an array of strings (RFC 7519 4.1.3).
+fn audience_names(claims: &Map<String, Value>, accepted: &[String]) -> bool {
+    match claims.get("aud") {
+        Some(Value::String(aud)) => accepted.contains(aud),
+        Some(Value::Array(auds)) => auds
+            .iter()
+            .filter_map(Value::as_str)
+            .any(|a| accepted.iter().any(|x| x == a)),
+        _ => false,
+    }
+}
+
+/// The caller an access token this directory issued stands for, if it is
+/// genuine, unexpired, and its statement is still active.
+pub fn access_token_caller(core: &Core, token: &str) -> Option<Caller> {
+    let claims = core.signer.verify(token).ok()?;
+    let text = |name: &str| claims.get(name).and_then(Value::as_str);
+    if text("iss") != Some(core.urls.issuer()) || text("scope") != Some(SCOPE) {
+        return None;
+    }
+    if timestamp(&claims, "exp")? <= core.clock.now() {
+        return None;
+    }
+    let org = OrganisationId::parse(text("org_id")?).ok()?;
+    let ss = SoftwareStatementId::parse(text("software_id")?).ok()?;
+    let statement = core.store.software_statement(&org, &ss).ok()??;
+    statement.is_active().then_some(Caller::Software {
+        organisation_id: org,
+        software_statement_id: ss,
+    })
+}
