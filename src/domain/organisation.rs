@@ -2,7 +2,7 @@
 //! certificate and key. Field names and limits are the directory API's
 //! (OrganisationRequest, SoftwareStatementRequest).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{DomainError, OrganisationId, SoftwareStatementId};
@@ -171,7 +171,8 @@ impl Organisation {
         let organisation_id = r.id(OrganisationId::parse(id));
         let status = r.one_of("Status", req.status, &["Active", "Pending", "Withdrawn"]);
         let organisation_name = r.required("OrganisationName", req.organisation_name, 1, 255);
-        let created_on = now;
+        // Whole seconds, like every other time the directory writes.
+        let created_on = now.trunc_subsecs(0);
         let legal_entity_name = r.text("LegalEntityName", req.legal_entity_name, 1, 255);
         let country_of_registration =
             r.text("CountryOfRegistration", req.country_of_registration, 2, 255);

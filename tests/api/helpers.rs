@@ -8,7 +8,7 @@ use std::sync::{Arc, Once};
 use chrono::{DateTime, Utc};
 use obdir::Application;
 use obdir::config::{Overrides, Settings};
-use obdir::domain::{Clock, FixedClock, SystemClock};
+use obdir::domain::{Clock, FixedClock, Flavour, SystemClock};
 use reqwest::{Response, StatusCode};
 use serde_json::Value;
 use tempfile::TempDir;
@@ -22,6 +22,8 @@ static LOG: Once = Once::new();
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    /// The frozen clock, when the app was started with one; tests move it.
+    pub clock: Option<Arc<FixedClock>>,
     /// Removed when the test ends.
     _data_dir: TempDir,
 }
@@ -33,6 +35,9 @@ pub struct AppOptions {
     pub keystore_base_url: Option<String>,
     /// A frozen clock at this time; None runs on the system clock.
     pub now: Option<DateTime<Utc>>,
+    /// The keystore flavour; None keeps the default (raidiam).
+    pub flavour: Option<Flavour>,
+    pub client_secret_basic: bool,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -60,8 +65,13 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
     if let Some(base) = options.keystore_base_url {
         settings.keystore.base_url = base;
     }
-    let clock: Arc<dyn Clock> = match options.now {
-        Some(now) => Arc::new(FixedClock::new(now)),
+    if let Some(flavour) = options.flavour {
+        settings.keystore.flavour = flavour;
+    }
+    settings.oauth.client_secret_basic = options.client_secret_basic;
+    let fixed = options.now.map(|now| Arc::new(FixedClock::new(now)));
+    let clock: Arc<dyn Clock> = match &fixed {
+        Some(fixed) => fixed.clone(),
         None => Arc::new(SystemClock),
     };
     let seed = Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo.json"));
@@ -73,6 +83,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
     TestApp {
         address,
         client: reqwest::Client::new(),
+        clock: fixed,
         _data_dir: data_dir,
     }
 }

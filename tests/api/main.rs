@@ -1,9 +1,13 @@
 //! One integration-test binary: each module drives the real server over HTTP.
 
 mod auth_and_headers;
+mod flavour;
 mod helpers;
 mod keystore;
+mod lifecycle;
+mod oauth;
 mod organisations;
 mod restart;
+mod ssa;
 mod upload_certificates;
 mod upload_keys;

@@ -115,7 +115,7 @@ struct Pageable {
 
 impl<T: Serialize> PageView<T> {
     pub fn new(page: Page<T>) -> Self {
-        let offset = page.request.page * page.request.size;
+        let offset = page.request.page.saturating_mul(page.request.size);
         Self {
             empty: page.content.is_empty(),
             number_of_elements: page.content.len(),

@@ -1,0 +1,154 @@
+//! Software statement assertions, verified the way a bank's DCR endpoint
+//! would: with the directory's published keys and an independent JOSE library.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+use crate::oauth::verify_ps256;
+
+async fn assertion(app: &TestApp, org: &str, ss: &str) -> reqwest::Response {
+    app.client
+        .get(app.url(&format!(
+            "/organisations/{org}/softwarestatements/{ss}/assertion"
+        )))
+        .bearer_auth(TOKEN)
+        .header("Accept", "application/jwt")
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_ssa_is_ps256_verifies_with_openbanking_jwks_and_carries_the_brazil_claims() {
+    let app = spawn_app().await;
+    let response = assertion(&app, ORG, SS).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/jwt");
+    let ssa = response.text().await.unwrap();
+    assert_eq!(
+        jsonwebtoken::decode_header(&ssa).unwrap().alg,
+        jsonwebtoken::Algorithm::PS256
+    );
+
+    let jwks: Value = app
+        .get_public(&app.url("/keystore/openbanking.jwks"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let claims = verify_ps256(&ssa, &jwks);
+    let ks = app.url("/keystore");
+    assert_eq!(claims["software_id"], SS);
+    assert_eq!(claims["software_client_id"], SS);
+    assert_eq!(claims["software_client_name"], "Demo TPP App");
+    assert_eq!(claims["software_mode"], "Test");
+    assert_eq!(claims["software_roles"], json!(["DADOS", "PAGTO"]));
+    assert_eq!(claims["software_statement_roles"][0]["role"], "DADOS");
+    assert_eq!(
+        claims["software_redirect_uris"],
+        json!(["https://tpp.example/callback"])
+    );
+    assert_eq!(claims["software_version"], 1);
+    assert_eq!(claims["org_id"], ORG);
+    assert_eq!(claims["org_name"], "Demo TPP Ltda");
+    assert_eq!(claims["org_number"], "43142666000197");
+    assert_eq!(claims["org_status"], "Active");
+    assert_eq!(
+        claims["software_jwks_uri"],
+        format!("{ks}/{ORG}/{SS}/application.jwks")
+    );
+    assert_eq!(
+        claims["software_jwks_inactive_uri"],
+        format!("{ks}/{ORG}/{SS}/inactive/application.jwks")
+    );
+    assert_eq!(
+        claims["software_jwks_transport_uri"],
+        format!("{ks}/{ORG}/{SS}/transport.jwks")
+    );
+    assert_eq!(
+        claims["software_jwks_transport_inactive_uri"],
+        format!("{ks}/{ORG}/{SS}/inactive/transport.jwks")
+    );
+    assert_eq!(
+        claims["org_jwks_uri"],
+        format!("{ks}/{ORG}/application.jwks")
+    );
+    assert!(claims["iss"].as_str().unwrap().contains("SSA issuer"));
+    use obdir::domain::Clock;
+    let now = obdir::domain::SystemClock.now().timestamp();
+    assert!((claims["iat"].as_i64().unwrap() - now).abs() < 60);
+    // Every URI in it is served.
+    for uri in [
+        "software_jwks_uri",
+        "software_jwks_inactive_uri",
+        "software_jwks_transport_uri",
+        "software_jwks_transport_inactive_uri",
+        "org_jwks_uri",
+    ] {
+        let response = app.get_public(claims[uri].as_str().unwrap()).await;
+        assert_eq!(response.status(), StatusCode::OK, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn the_directory_signing_certificate_chains_to_the_ca() {
+    let app = spawn_app().await;
+    let jwks: Value = app
+        .get_public(&app.url("/keystore/openbanking.jwks"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let key = &jwks["keys"][0];
+    assert_eq!(key["use"], "sig");
+    let x5c = key["x5c"].as_array().unwrap();
+    let chain = app
+        .get_public(&app.url("/ca/chain.pem"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let tpp = Tpp::new();
+    let (ok, output) = tpp.verify(&chain, &pem_of(x5c[0].as_str().unwrap()));
+    assert!(ok, "{output}");
+    // The published n and e are the certificate's key.
+    let text = tpp.describe(&pem_of(x5c[0].as_str().unwrap()));
+    assert!(
+        text.contains("Digital Signature, Non Repudiation"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn an_assertion_locks_the_statement_and_a_suspended_one_gets_none() {
+    let app = spawn_app().await;
+    let path = format!("/organisations/{ORG}/softwarestatements/{SS}");
+    let before: Value = app.get(&path).await.json().await.unwrap();
+    assert_eq!(before["Locked"], false);
+    assert_eq!(assertion(&app, ORG, SS).await.status(), StatusCode::OK);
+    let after: Value = app.get(&path).await.json().await.unwrap();
+    assert_eq!(after["Locked"], true);
+
+    let response = app
+        .client
+        .put(app.url(&path))
+        .bearer_auth(TOKEN)
+        .json(&json!({"Status": "Suspended"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_error(
+        assertion(&app, ORG, SS).await,
+        StatusCode::BAD_REQUEST,
+        "is Suspended",
+    )
+    .await;
+    assert_error(
+        assertion(&app, ORG, "nobody").await,
+        StatusCode::NOT_FOUND,
+        "does not exist",
+    )
+    .await;
+}
