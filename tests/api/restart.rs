@@ -135,6 +135,20 @@ async fn kill_9_after_201_loses_nothing_and_the_ca_and_token_survive() {
             leaf = pem_of(x5c);
         }
     }
+    // A revocation acknowledged with 204 survives the kill too.
+    let revoked = client
+        .put(format!(
+            "{}{}/{}",
+            first.address,
+            TestApp::certificates_path(ORG, SS, "rtstransport"),
+            kids[0]
+        ))
+        .bearer_auth(&token)
+        .json(&json!({"RevokeReason": "keycompromise"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), StatusCode::NO_CONTENT);
     drop(first); // SIGKILL: no shutdown, no final flush
 
     let second = start(data_dir.path());
@@ -155,14 +169,17 @@ async fn kill_9_after_201_loses_nothing_and_the_ca_and_token_survive() {
 
     let jwks = |name: &str| format!("{}/keystore/{ORG}/{SS}/{name}", second.address);
     let transport: Value = client
-        .get(jwks("transport.jwks"))
+        .get(jwks("inactive/transport.jwks"))
         .send()
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    assert_eq!(transport["keys"][0]["kid"], kids[0]);
+    assert_eq!(
+        transport["keys"][0]["kid"], kids[0],
+        "revoked before the kill"
+    );
     let application: Value = client
         .get(jwks("application.jwks"))
         .send()
