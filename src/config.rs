@@ -19,6 +19,13 @@ pub struct Settings {
     pub ca: CaSettings,
     pub store: StoreSettings,
     pub oauth: OAuthConfig,
+    pub revocation: RevocationSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevocationSettings {
+    pub next_update_hours: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -188,6 +195,12 @@ impl Settings {
             return Err(format!(
                 "certificates.validity_months must be 1 to 120, got {}",
                 self.certificates.validity_months
+            ));
+        }
+        if !(1..=24 * 365).contains(&self.revocation.next_update_hours) {
+            return Err(format!(
+                "revocation.next_update_hours must be 1 to 8760, got {}",
+                self.revocation.next_update_hours
             ));
         }
         if !(1..=24 * 60).contains(&self.oauth.access_token_minutes) {

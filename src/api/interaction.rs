@@ -8,6 +8,7 @@ use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage};
 
 use crate::domain::fapi::{INTERACTION_ID_HEADER, InteractionId};
+use crate::service::events::EventContext;
 
 pub async fn interaction_id(
     req: ServiceRequest,
@@ -28,4 +29,13 @@ pub async fn interaction_id(
             .insert(HeaderName::from_static(INTERACTION_ID_HEADER), value);
     }
     Ok(response)
+}
+
+/// Who made this request and under which interaction id, for audit events.
+pub fn event_context(req: &actix_web::HttpRequest, caller: &crate::domain::Caller) -> EventContext {
+    let interaction = req
+        .extensions()
+        .get::<InteractionId>()
+        .map(|i| i.as_str().to_owned());
+    EventContext::new(Some(caller), interaction)
 }

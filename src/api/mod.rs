@@ -1,11 +1,14 @@
 //! The HTTP faces. Each parses its dialect into domain types, calls one
 //! service function and renders its own success or error shape.
 
+pub mod admin;
 pub mod auth;
 pub mod directory;
+pub mod ecosystem;
 pub mod interaction;
 pub mod keystore;
 pub mod oauth;
+pub mod revocation;
 mod root;
 
 use actix_web::{HttpRequest, web};
@@ -18,6 +21,9 @@ use directory::DirectoryError;
 pub fn configure(cfg: &mut web::ServiceConfig, keystore_path: &str, flavour: Flavour) {
     cfg.configure(root::routes)
         .configure(oauth::routes)
+        .configure(revocation::routes)
+        .configure(ecosystem::routes)
+        .configure(admin::routes)
         .service(web::scope("/organisations").configure(directory::routes))
         .service(web::scope(keystore_path).configure(|cfg| keystore::routes(cfg, flavour)));
 }

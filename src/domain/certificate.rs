@@ -309,6 +309,9 @@ pub struct CertificateOrKey {
     pub revoked_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub revoke_reason: Option<RevokeReason>,
+    /// The issuing CA that signed it, for a certificate the directory issued.
+    #[serde(default)]
+    pub issuer_id: Option<String>,
     pub kid: Kid,
     pub jwk: PublicJwk,
     /// Certificate chain, leaf first, as standard base64 DER; empty for bare keys.

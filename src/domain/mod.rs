@@ -4,6 +4,8 @@ pub mod access;
 pub mod authority;
 pub mod certificate;
 pub mod clock;
+pub mod ecosystem;
+pub mod event;
 pub mod fapi;
 pub mod ids;
 pub mod organisation;

@@ -1,5 +1,5 @@
-//! The directory's CA: a root and an issuing CA under it, and issuing
-//! participants' certificates from checked CSRs.
+//! The directory's CAs: roots (trust anchors), the issuing CAs under them,
+//! and participants' certificates issued from checked CSRs.
 
 use chrono::{DateTime, Months, Utc};
 use openssl::asn1::{Asn1Integer, Asn1Object, Asn1OctetString, Asn1Time};
@@ -17,7 +17,7 @@ use super::encoding::{base64, decode_base64, hex};
 use super::pem::armour;
 use super::{PkiError, Profile, der};
 use crate::domain::PublicUrls;
-use crate::domain::authority::{CaRecord, PrivateKeyMaterial};
+use crate::domain::authority::{IssuingCaRecord, PrivateKeyMaterial, RootCaRecord};
 
 /// Who the CA says it is, and how strong its keys are.
 #[derive(Debug, Clone)]
@@ -27,12 +27,29 @@ pub struct CaNaming {
     pub key_bits: u32,
 }
 
-pub struct CertificateAuthority {
+/// What a new root CA certificate says and how long it lasts.
+#[derive(Debug, Clone)]
+pub struct RootSubject {
+    pub common_name: String,
+    pub organisation: String,
+    pub country: String,
+    pub not_before: DateTime<Utc>,
+    pub not_after: DateTime<Utc>,
+}
+
+/// A trust anchor: a self-signed root that signs issuing CAs.
+pub struct RootAuthority {
     id: String,
-    root: X509,
-    root_key: PKey<Private>,
-    issuing: X509,
-    issuing_key: PKey<Private>,
+    cert: X509,
+    key: PKey<Private>,
+}
+
+/// The CA under a root that signs participants' certificates.
+pub struct IssuingAuthority {
+    id: String,
+    root_id: String,
+    cert: X509,
+    key: PKey<Private>,
 }
 
 /// A certificate the issuing CA just signed.
@@ -44,95 +61,219 @@ pub struct IssuedCertificate {
     pub not_after: DateTime<Utc>,
 }
 
-const ROOT_YEARS: u32 = 20;
+/// The longest a root may last (the ecosystem API's rule).
+pub const ROOT_MAX_YEARS: u32 = 20;
 const ISSUING_YEARS: u32 = 10;
 
-impl CertificateAuthority {
-    /// Makes a new root and issuing CA, valid from `now`.
-    pub fn create(id: String, naming: &CaNaming, now: DateTime<Utc>) -> Result<Self, PkiError> {
-        let root_key = PKey::from_rsa(Rsa::generate(naming.key_bits)?)?;
-        let issuing_key = PKey::from_rsa(Rsa::generate(naming.key_bits)?)?;
-        let root_name = ca_name(naming, "obdir Root CA")?;
-        let issuing_name = ca_name(naming, "obdir Issuing CA")?;
+fn decode_certificate(b64: &str) -> Result<X509, PkiError> {
+    decode_base64(b64)
+        .ok_or_else(|| PkiError::Unreadable("stored CA certificate is not base64".into()))
+        .and_then(|der| X509::from_der(&der).map_err(PkiError::from))
+}
 
+fn decode_key(material: &PrivateKeyMaterial) -> Result<PKey<Private>, PkiError> {
+    decode_base64(material.expose())
+        .ok_or_else(|| PkiError::Unreadable("stored CA key is not base64".into()))
+        .and_then(|der| PKey::private_key_from_der(&der).map_err(PkiError::from))
+}
+
+fn key_material(key: &PKey<Private>) -> Result<PrivateKeyMaterial, PkiError> {
+    Ok(PrivateKeyMaterial::new(base64(
+        &key.private_key_to_pkcs8()?,
+    )))
+}
+
+/// Facts about a CA certificate an API shows.
+#[derive(Debug, Clone)]
+pub struct CertificateData {
+    pub pem: String,
+    /// Hex SHA-256 of the DER.
+    pub fingerprint: String,
+    pub subject: String,
+    pub issuer: String,
+    pub serial_hex: String,
+    pub not_before: DateTime<Utc>,
+    pub not_after: DateTime<Utc>,
+}
+
+fn certificate_data(cert: &X509) -> Result<CertificateData, PkiError> {
+    let der = cert.to_der()?;
+    let name = |n: &openssl::x509::X509NameRef| {
+        n.entries()
+            .map(|e| {
+                let key = e.object().nid().short_name().unwrap_or("?").to_owned();
+                let value = String::from_utf8_lossy(e.data().as_slice()).into_owned();
+                format!("{key}={value}")
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (_, parsed) = x509_parser::prelude::FromDer::from_der(&der)
+        .map_err(|e: x509_parser::nom::Err<x509_parser::error::X509Error>| {
+            PkiError::Unreadable(e.to_string())
+        })
+        .map(|(rest, c): (&[u8], x509_parser::certificate::X509Certificate<'_>)| (rest, c))?;
+    let validity = parsed.validity();
+    Ok(CertificateData {
+        pem: armour("CERTIFICATE", &der),
+        fingerprint: hex(&super::encoding::sha256(&der)),
+        subject: name(cert.subject_name()),
+        issuer: name(cert.issuer_name()),
+        serial_hex: hex(&cert.serial_number().to_bn()?.to_vec()),
+        not_before: DateTime::from_timestamp(validity.not_before.timestamp(), 0)
+            .unwrap_or_default(),
+        not_after: DateTime::from_timestamp(validity.not_after.timestamp(), 0).unwrap_or_default(),
+    })
+}
+
+impl RootAuthority {
+    pub fn create(id: String, subject: &RootSubject, key_bits: u32) -> Result<Self, PkiError> {
+        let key = PKey::from_rsa(Rsa::generate(key_bits)?)?;
+        let mut name = X509NameBuilder::new()?;
+        name.append_entry_by_text("C", &subject.country)?;
+        name.append_entry_by_text("O", &subject.organisation)?;
+        name.append_entry_by_text("CN", &subject.common_name)?;
+        let name = name.build();
         let mut root = X509Builder::new()?;
         ca_basics(
-            &mut root, &root_name, &root_name, &root_key, now, ROOT_YEARS,
+            &mut root,
+            &name,
+            &name,
+            &key,
+            subject.not_before,
+            subject.not_after,
         )?;
         root.append_extension(BasicConstraints::new().critical().ca().build()?)?;
         root.append_extension(ca_key_usage()?)?;
         let ski = SubjectKeyIdentifier::new().build(&root.x509v3_context(None, None))?;
         root.append_extension(ski)?;
-        root.sign(&root_key, MessageDigest::sha256())?;
-        let root = root.build();
-
-        let mut issuing = X509Builder::new()?;
-        ca_basics(
-            &mut issuing,
-            &issuing_name,
-            &root_name,
-            &issuing_key,
-            now,
-            ISSUING_YEARS,
-        )?;
-        issuing.append_extension(BasicConstraints::new().critical().ca().pathlen(0).build()?)?;
-        issuing.append_extension(ca_key_usage()?)?;
-        let context = issuing.x509v3_context(Some(&root), None);
-        let ski = SubjectKeyIdentifier::new().build(&context)?;
-        let aki = AuthorityKeyIdentifier::new().keyid(true).build(&context)?;
-        issuing.append_extension(ski)?;
-        issuing.append_extension(aki)?;
-        issuing.sign(&root_key, MessageDigest::sha256())?;
-        let issuing = issuing.build();
-
+        root.sign(&key, MessageDigest::sha256())?;
         Ok(Self {
             id,
-            root,
-            root_key,
-            issuing,
-            issuing_key,
+            cert: root.build(),
+            key,
         })
     }
 
-    pub fn from_record(record: &CaRecord) -> Result<Self, PkiError> {
-        let cert = |b64: &str| {
-            decode_base64(b64)
-                .ok_or_else(|| PkiError::Unreadable("stored CA certificate is not base64".into()))
-                .and_then(|der| X509::from_der(&der).map_err(PkiError::from))
-        };
-        let key = |material: &PrivateKeyMaterial| {
-            decode_base64(material.expose())
-                .ok_or_else(|| PkiError::Unreadable("stored CA key is not base64".into()))
-                .and_then(|der| PKey::private_key_from_der(&der).map_err(PkiError::from))
-        };
+    pub fn from_record(record: &RootCaRecord) -> Result<Self, PkiError> {
         Ok(Self {
             id: record.id.clone(),
-            root: cert(&record.root_certificate)?,
-            root_key: key(&record.root_key)?,
-            issuing: cert(&record.issuing_certificate)?,
-            issuing_key: key(&record.issuing_key)?,
+            cert: decode_certificate(&record.certificate)?,
+            key: decode_key(&record.key)?,
         })
     }
 
-    pub fn to_record(&self, created: DateTime<Utc>) -> Result<CaRecord, PkiError> {
-        Ok(CaRecord {
-            id: self.id.clone(),
-            created,
-            root_certificate: base64(&self.root.to_der()?),
-            root_key: PrivateKeyMaterial::new(base64(&self.root_key.private_key_to_pkcs8()?)),
-            issuing_certificate: base64(&self.issuing.to_der()?),
-            issuing_key: PrivateKeyMaterial::new(base64(&self.issuing_key.private_key_to_pkcs8()?)),
-        })
+    /// The certificate and key as kept on disk.
+    pub fn material(&self) -> Result<(String, PrivateKeyMaterial), PkiError> {
+        Ok((base64(&self.cert.to_der()?), key_material(&self.key)?))
     }
 
     pub fn id(&self) -> &str {
         &self.id
     }
 
-    /// Issuing CA then root, as PEM: what a relying party needs to verify a leaf.
-    pub fn chain_pem(&self) -> Result<String, PkiError> {
-        Ok(armour("CERTIFICATE", &self.issuing.to_der()?)
-            + &armour("CERTIFICATE", &self.root.to_der()?))
+    pub fn certificate(&self) -> &X509 {
+        &self.cert
+    }
+
+    pub fn data(&self) -> Result<CertificateData, PkiError> {
+        certificate_data(&self.cert)
+    }
+
+    /// A new issuing CA under this root, valid from `now` for ten years or
+    /// until the root expires, whichever is first.
+    pub fn create_issuing(
+        &self,
+        id: String,
+        naming: &CaNaming,
+        now: DateTime<Utc>,
+    ) -> Result<IssuingAuthority, PkiError> {
+        let key = PKey::from_rsa(Rsa::generate(naming.key_bits)?)?;
+        let name = ca_name(naming, "obdir Issuing CA")?;
+        let root_end = certificate_data(&self.cert)?.not_after;
+        let not_after = now
+            .checked_add_months(Months::new(12 * ISSUING_YEARS))
+            .map_or(root_end, |end| end.min(root_end));
+        let mut issuing = X509Builder::new()?;
+        ca_basics(
+            &mut issuing,
+            &name,
+            self.cert.subject_name(),
+            &key,
+            now,
+            not_after,
+        )?;
+        issuing.append_extension(BasicConstraints::new().critical().ca().pathlen(0).build()?)?;
+        issuing.append_extension(ca_key_usage()?)?;
+        let context = issuing.x509v3_context(Some(&self.cert), None);
+        let ski = SubjectKeyIdentifier::new().build(&context)?;
+        let aki = AuthorityKeyIdentifier::new().keyid(true).build(&context)?;
+        issuing.append_extension(ski)?;
+        issuing.append_extension(aki)?;
+        issuing.sign(&self.key, MessageDigest::sha256())?;
+        Ok(IssuingAuthority {
+            id,
+            root_id: self.id.clone(),
+            cert: issuing.build(),
+            key,
+        })
+    }
+
+    /// This root's CRL (it revokes no issuing CA: rollover retires them instead).
+    pub fn crl(
+        &self,
+        number: u64,
+        now: DateTime<Utc>,
+        next_update: DateTime<Utc>,
+    ) -> Result<Vec<u8>, PkiError> {
+        super::revocation::crl(&self.cert, &self.key, &[], number, now, next_update)
+    }
+}
+
+impl IssuingAuthority {
+    pub fn from_record(record: &IssuingCaRecord) -> Result<Self, PkiError> {
+        Ok(Self {
+            id: record.id.clone(),
+            root_id: record.root_id.clone(),
+            cert: decode_certificate(&record.certificate)?,
+            key: decode_key(&record.key)?,
+        })
+    }
+
+    pub fn material(&self) -> Result<(String, PrivateKeyMaterial), PkiError> {
+        Ok((base64(&self.cert.to_der()?), key_material(&self.key)?))
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn root_id(&self) -> &str {
+        &self.root_id
+    }
+
+    pub fn certificate(&self) -> &X509 {
+        &self.cert
+    }
+
+    pub fn crl(
+        &self,
+        revoked: &[super::revocation::Revoked],
+        number: u64,
+        now: DateTime<Utc>,
+        next_update: DateTime<Utc>,
+    ) -> Result<Vec<u8>, PkiError> {
+        super::revocation::crl(&self.cert, &self.key, revoked, number, now, next_update)
+    }
+
+    pub fn ocsp_response(
+        &self,
+        query: &super::revocation::OcspQuery,
+        answers: &[super::revocation::Status],
+        now: DateTime<Utc>,
+        next_update: DateTime<Utc>,
+    ) -> Result<Vec<u8>, PkiError> {
+        super::revocation::ocsp_response(&self.cert, &self.key, query, answers, now, next_update)
     }
 
     /// Signs a checked CSR under a profile, valid for `months` from `now`.
@@ -191,7 +332,7 @@ impl CertificateAuthority {
         let serial_number = Asn1Integer::from_bn(&serial)?;
         leaf.set_serial_number(&serial_number)?;
         leaf.set_subject_name(request.subject)?;
-        leaf.set_issuer_name(self.issuing.subject_name())?;
+        leaf.set_issuer_name(self.cert.subject_name())?;
         leaf.set_pubkey(request.public_key)?;
         let (start, end) = (asn1_time(now)?, asn1_time(not_after)?);
         leaf.set_not_before(&start)?;
@@ -202,7 +343,7 @@ impl CertificateAuthority {
         if let Some(eku) = profile.extended_key_usage() {
             leaf.append_extension(eku?)?;
         }
-        let context = leaf.x509v3_context(Some(&self.issuing), None);
+        let context = leaf.x509v3_context(Some(&self.cert), None);
         let ski = SubjectKeyIdentifier::new().build(&context)?;
         let aki = AuthorityKeyIdentifier::new().keyid(true).build(&context)?;
         leaf.append_extension(ski)?;
@@ -214,10 +355,10 @@ impl CertificateAuthority {
         leaf.append_extension(raw_extension("2.5.29.31", false, &crl)?)?;
         let aia = der::authority_info_access_ocsp(&urls.ocsp());
         leaf.append_extension(raw_extension("1.3.6.1.5.5.7.1.1", false, &aia)?)?;
-        leaf.sign(&self.issuing_key, MessageDigest::sha256())?;
+        leaf.sign(&self.key, MessageDigest::sha256())?;
 
         Ok(IssuedCertificate {
-            chain: vec![leaf.build().to_der()?, self.issuing.to_der()?],
+            chain: vec![leaf.build().to_der()?, self.cert.to_der()?],
             serial_hex,
             not_before: now,
             not_after,
@@ -242,15 +383,12 @@ fn ca_name(naming: &CaNaming, common_name: &str) -> Result<X509Name, PkiError> {
 
 fn ca_basics(
     builder: &mut X509Builder,
-    subject: &X509Name,
-    issuer: &X509Name,
+    subject: &X509NameRef,
+    issuer: &X509NameRef,
     key: &PKey<Private>,
     now: DateTime<Utc>,
-    years: u32,
+    not_after: DateTime<Utc>,
 ) -> Result<(), PkiError> {
-    let not_after = now
-        .checked_add_months(Months::new(12 * years))
-        .ok_or_else(|| PkiError::Validity("CA validity overflows the calendar".into()))?;
     builder.set_version(2)?;
     let serial = random_serial()?;
     let serial = Asn1Integer::from_bn(&serial)?;

@@ -11,8 +11,9 @@ pub mod jws;
 pub mod key;
 pub mod pem;
 pub mod profile;
+pub mod revocation;
 
-pub use authority::{CertificateAuthority, IssuedCertificate};
+pub use authority::{IssuedCertificate, IssuingAuthority, RootAuthority};
 pub use csr::CheckedCsr;
 pub use profile::Profile;
 

@@ -3,6 +3,7 @@
 
 use super::organisations::{find_organisation, find_software_statement};
 use super::{Core, ServiceError, ensure_access};
+use crate::domain::authority::IssuedSerial;
 use crate::domain::{
     Caller, CertOrKeyType, CertificateOrKey, Kid, OrganisationId, RecordStatus, RevokeReason,
     SoftwareStatementId,
@@ -80,6 +81,11 @@ pub async fn revoke(
         record.revoked_at = Some(core.clock.now());
         record.revoke_reason = Some(reason);
         core.store.put_certificate(&record)?;
+        // What the CRL and OCSP answer from.
+        if let (Some(issuer), Some(serial)) = (&record.issuer_id, &record.serial) {
+            core.store
+                .put_issued_serial(issuer, serial, &IssuedSerial::of(&record))?;
+        }
         record
     };
     core.store.flush().await?;

@@ -2,33 +2,46 @@
 //! store, and answer domain results or a `ServiceError`.
 
 pub mod access;
+pub mod authorities;
 pub mod certificates;
+pub mod ecosystem;
+pub mod events;
 pub mod keystore;
 pub mod oauth;
 pub mod organisations;
+pub mod revocation;
 pub mod seed;
 pub mod ssa;
 pub mod upload;
 
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
+use chrono::{Months, Utc};
+
+use crate::domain::authority::{IssuingCaRecord, RootCaRecord};
 use crate::domain::{Caller, Clock, DomainError, OrganisationId, PublicUrls};
-use crate::pki::authority::CaNaming;
+use crate::pki::PkiError;
+use crate::pki::authority::{CaNaming, ROOT_MAX_YEARS, RootSubject};
 use crate::pki::jws::DirectorySigner;
-use crate::pki::{CertificateAuthority, PkiError};
 use crate::store::{SledStore, Store, StoreError};
+use authorities::Hierarchy;
 
 /// Everything a use case needs: the store, the CA and signing key, the clock
 /// and the URL layout.
 pub struct Core {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) clock: Arc<dyn Clock>,
-    pub(crate) authority: CertificateAuthority,
+    pub(crate) hierarchy: RwLock<Hierarchy>,
+    pub(crate) ca_naming: CaNaming,
     pub(crate) signer: DirectorySigner,
     pub(crate) urls: PublicUrls,
     pub(crate) validity_months: u32,
     pub(crate) oauth: OAuthSettings,
+    /// How long a CRL or OCSP answer is good for (its nextUpdate).
+    pub(crate) revocation_hours: i64,
+    pub(crate) crl_cache: Mutex<HashMap<String, revocation::CachedCrl>>,
     /// Held across a uniqueness check and the write it guards.
     pub(crate) writes: Mutex<()>,
 }
@@ -46,6 +59,9 @@ pub enum ServiceError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// The directory cannot do this now (e.g. no active root CA to sign with).
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{0}")]
@@ -89,6 +105,7 @@ pub struct CoreSettings {
     pub background_flush_ms: u64,
     pub ca: CaNaming,
     pub oauth: OAuthSettings,
+    pub revocation_hours: i64,
 }
 
 impl Core {
@@ -108,29 +125,24 @@ impl Core {
         let store: Arc<dyn Store> =
             Arc::new(SledStore::open(data_dir, settings.background_flush_ms)?);
         let now = clock.now();
-        let authority = match store.certificate_authority()? {
-            Some(record) => {
-                CertificateAuthority::from_record(&record).map_err(ServiceError::Crypto)?
-            }
-            None => {
-                let id = uuid::Uuid::new_v4().to_string();
-                let authority = CertificateAuthority::create(id, &settings.ca, now)
-                    .map_err(ServiceError::Crypto)?;
-                store.put_certificate_authority(
-                    &authority.to_record(now).map_err(ServiceError::Crypto)?,
-                )?;
-                log::info!(
-                    "created the directory CA {} in {}",
-                    authority.id(),
-                    data_dir.display()
-                );
-                authority
-            }
-        };
+        let mut hierarchy = Hierarchy::load(store.as_ref())?;
+        if hierarchy.roots.is_empty() && hierarchy.issuing.is_empty() {
+            first_start(store.as_ref(), &mut hierarchy, &settings.ca, now)?;
+            log::info!(
+                "created the directory's root and issuing CA in {}",
+                data_dir.display()
+            );
+        }
         let signer_record = match store.directory_signer()? {
             Some(record) => record,
             None => {
-                let (key, issued) = authority
+                let issuing = hierarchy.current(now).ok_or_else(|| {
+                    ServiceError::Unavailable(
+                        "no active root CA to certify the directory's signing key".into(),
+                    )
+                })?;
+                let (key, issued) = issuing
+                    .authority
                     .issue_directory_signer(&settings.ca, now, &settings.urls)
                     .map_err(ServiceError::Crypto)?;
                 let facts = DirectorySigner::facts(&key).map_err(ServiceError::Crypto)?;
@@ -151,11 +163,14 @@ impl Core {
         Ok(Core {
             store,
             clock,
-            authority,
+            hierarchy: RwLock::new(hierarchy),
+            ca_naming: settings.ca,
             signer,
             urls: settings.urls,
             validity_months: settings.validity_months,
             oauth: settings.oauth,
+            revocation_hours: settings.revocation_hours,
+            crl_cache: Mutex::new(HashMap::new()),
             writes: Mutex::new(()),
         })
     }
@@ -164,10 +179,65 @@ impl Core {
         &self.urls
     }
 
-    /// Issuing CA then root, PEM.
+    /// Every issuing CA (the signing one first) then every root, PEM.
     pub fn ca_chain_pem(&self) -> Result<String, ServiceError> {
-        self.authority.chain_pem().map_err(ServiceError::Crypto)
+        self.hierarchy().chain_pem(self.clock.now())
     }
+
+    pub(crate) fn hierarchy(&self) -> std::sync::RwLockReadGuard<'_, Hierarchy> {
+        self.hierarchy.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn hierarchy_mut(&self) -> std::sync::RwLockWriteGuard<'_, Hierarchy> {
+        self.hierarchy.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A new data dir gets root number one (managed by the directory) and its
+/// issuing CA; a data dir of the first layout has its CA moved into them,
+/// keeping the issuing CA's id so the CRL URLs in issued certificates hold.
+fn first_start(
+    store: &dyn Store,
+    hierarchy: &mut Hierarchy,
+    naming: &CaNaming,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    if let Some(legacy) = store.legacy_certificate_authority()? {
+        let root = RootCaRecord {
+            id: uuid::Uuid::new_v4().to_string(),
+            created: legacy.created,
+            active: true,
+            activated: Some(legacy.created),
+            managed: true,
+            certificate: legacy.root_certificate.clone(),
+            key: legacy.root_key.clone(),
+            crl_number: 0,
+        };
+        let issuing = IssuingCaRecord {
+            id: legacy.id.clone(),
+            root_id: root.id.clone(),
+            created: legacy.created,
+            certificate: legacy.issuing_certificate.clone(),
+            key: legacy.issuing_key.clone(),
+            crl_number: 0,
+        };
+        store.put_root_ca(&root)?;
+        store.put_issuing_ca(&issuing)?;
+        store.remove_legacy_certificate_authority()?;
+        *hierarchy = Hierarchy::load(store)?;
+        return Ok(());
+    }
+    let subject = RootSubject {
+        common_name: "obdir Root CA".into(),
+        organisation: naming.organisation.clone(),
+        country: naming.country.clone(),
+        not_before: now,
+        not_after: now
+            .checked_add_months(Months::new(12 * ROOT_MAX_YEARS))
+            .unwrap_or(now),
+    };
+    hierarchy.add_root(store, &subject, naming, true, now)?;
+    Ok(())
 }
 
 /// Refuses a caller that may not act on `org`.

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::organisations::{find_organisation, find_software_statement};
 use super::{Core, ServiceError, ensure_access};
+use crate::domain::authority::IssuedSerial;
 use crate::domain::certificate::UploadBody;
 use crate::domain::{
     Caller, CertOrKeyType, CertificateOrKey, Flavour, Kid, OrganisationId, RecordStatus,
@@ -62,19 +63,32 @@ pub async fn upload(
                     "no certificate profile for {key_type}"
                 )))
             })?;
-            let issued = core
-                .authority
-                .issue(&csr, profile, now, core.validity_months, &core.urls)
-                .map_err(ServiceError::Crypto)?;
+            let (issuer, issued) = {
+                let hierarchy = core.hierarchy();
+                let issuing = hierarchy.current(now).ok_or_else(|| {
+                    ServiceError::Unavailable(
+                        "no active root CA can sign: activate one with PUT /v1/ecosystems/certificates/ca/{id}"
+                            .into(),
+                    )
+                })?;
+                let issued = issuing
+                    .authority
+                    .issue(&csr, profile, now, core.validity_months, &core.urls)
+                    .map_err(ServiceError::Crypto)?;
+                (issuing.record.id.clone(), issued)
+            };
             let serial = Some(issued.serial_hex);
-            new(
-                csr.key().clone(),
+            let key = csr.key().clone();
+            let mut record = new(
+                key,
                 issued.chain,
                 issued.not_before,
                 Some(issued.not_after),
                 serial,
             )
-            .into_record(org, ss, flavour)?
+            .into_record(org, ss, flavour)?;
+            record.issuer_id = Some(issuer);
+            record
         }
         UploadBody::Certificate => {
             let cert = parse_external_certificate(pem, key_type, org, ss, now)?;
@@ -103,6 +117,10 @@ pub async fn upload(
             )));
         }
         core.store.put_certificate(&record)?;
+        if let (Some(issuer), Some(serial)) = (&record.issuer_id, &record.serial) {
+            core.store
+                .put_issued_serial(issuer, serial, &IssuedSerial::of(&record))?;
+        }
     }
     core.store.flush().await?;
     log::info!(
@@ -174,6 +192,7 @@ impl NewRecord<'_> {
             expiry: self.expiry,
             revoked_at: None,
             revoke_reason: None,
+            issuer_id: None,
             kid: Kid::parse(&kid)?,
             x5t: leaf.map(|der| x5t(der)),
             x5t_s256: leaf_sha256,

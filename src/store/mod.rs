@@ -11,7 +11,10 @@ pub use sled_store::SledStore;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::authority::{CaRecord, SignerRecord};
+use crate::domain::authority::{
+    CaRecord, IssuedSerial, IssuingCaRecord, RootCaRecord, SignerRecord,
+};
+use crate::domain::event::AuditEvent;
 use crate::domain::{
     CertificateOrKey, Kid, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId,
 };
@@ -73,8 +76,32 @@ pub trait Store: Send + Sync {
         org: &OrganisationId,
     ) -> Result<Vec<CertificateOrKey>, StoreError>;
 
-    fn certificate_authority(&self) -> Result<Option<CaRecord>, StoreError>;
-    fn put_certificate_authority(&self, record: &CaRecord) -> Result<(), StoreError>;
+    /// The CA as the first layout kept it, if this data dir has one.
+    fn legacy_certificate_authority(&self) -> Result<Option<CaRecord>, StoreError>;
+    fn remove_legacy_certificate_authority(&self) -> Result<(), StoreError>;
+    fn root_cas(&self) -> Result<Vec<RootCaRecord>, StoreError>;
+    fn put_root_ca(&self, record: &RootCaRecord) -> Result<(), StoreError>;
+    fn remove_root_ca(&self, id: &str) -> Result<(), StoreError>;
+    fn issuing_cas(&self) -> Result<Vec<IssuingCaRecord>, StoreError>;
+    fn put_issuing_ca(&self, record: &IssuingCaRecord) -> Result<(), StoreError>;
+    /// A serial an issuing CA signed, by issuing CA id and hex serial.
+    fn issued_serial(
+        &self,
+        issuer: &str,
+        serial_hex: &str,
+    ) -> Result<Option<IssuedSerial>, StoreError>;
+    fn put_issued_serial(
+        &self,
+        issuer: &str,
+        serial_hex: &str,
+        entry: &IssuedSerial,
+    ) -> Result<(), StoreError>;
+    /// Every serial an issuing CA signed, with its hex serial.
+    fn issued_serials(&self, issuer: &str) -> Result<Vec<(String, IssuedSerial)>, StoreError>;
+    fn put_event(&self, event: &AuditEvent) -> Result<(), StoreError>;
+    /// Events in the order they happened.
+    fn events(&self) -> Result<Vec<AuditEvent>, StoreError>;
+    fn next_event_id(&self) -> Result<u64, StoreError>;
     fn directory_signer(&self) -> Result<Option<SignerRecord>, StoreError>;
     fn put_directory_signer(&self, record: &SignerRecord) -> Result<(), StoreError>;
 

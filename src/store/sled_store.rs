@@ -8,7 +8,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::{Flush, Store, StoreError};
-use crate::domain::authority::{CaRecord, SignerRecord};
+use crate::domain::authority::{
+    CaRecord, IssuedSerial, IssuingCaRecord, RootCaRecord, SignerRecord,
+};
+use crate::domain::event::AuditEvent;
 use crate::domain::{
     CertificateOrKey, Kid, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId,
 };
@@ -23,6 +26,12 @@ pub struct SledStore {
     authority: sled::Tree,
     client_secrets: sled::Tree,
     seen_jtis: sled::Tree,
+    root_cas: sled::Tree,
+    issuing_cas: sled::Tree,
+    /// `issuer\0serial` -> IssuedSerial.
+    issued_serials: sled::Tree,
+    /// Big-endian event id -> AuditEvent, so a scan is in time order.
+    events: sled::Tree,
 }
 
 const CA_KEY: &[u8] = b"current";
@@ -77,6 +86,10 @@ impl SledStore {
             authority: db.open_tree("certificate_authority")?,
             client_secrets: db.open_tree("client_secrets")?,
             seen_jtis: db.open_tree("seen_jtis")?,
+            root_cas: db.open_tree("root_cas")?,
+            issuing_cas: db.open_tree("issuing_cas")?,
+            issued_serials: db.open_tree("issued_serials")?,
+            events: db.open_tree("events")?,
             db,
         })
     }
@@ -209,12 +222,75 @@ impl Store for SledStore {
         Self::scan(&self.certificates, &prefix(&[org.as_str()]))
     }
 
-    fn certificate_authority(&self) -> Result<Option<CaRecord>, StoreError> {
+    fn legacy_certificate_authority(&self) -> Result<Option<CaRecord>, StoreError> {
         Self::get(&self.authority, CA_KEY)
     }
 
-    fn put_certificate_authority(&self, record: &CaRecord) -> Result<(), StoreError> {
-        Self::put(&self.authority, CA_KEY, record)
+    fn remove_legacy_certificate_authority(&self) -> Result<(), StoreError> {
+        self.authority.remove(CA_KEY)?;
+        Ok(())
+    }
+
+    fn root_cas(&self) -> Result<Vec<RootCaRecord>, StoreError> {
+        Self::scan(&self.root_cas, b"")
+    }
+
+    fn put_root_ca(&self, record: &RootCaRecord) -> Result<(), StoreError> {
+        Self::put(&self.root_cas, record.id.as_bytes(), record)
+    }
+
+    fn remove_root_ca(&self, id: &str) -> Result<(), StoreError> {
+        self.root_cas.remove(id.as_bytes())?;
+        Ok(())
+    }
+
+    fn issuing_cas(&self) -> Result<Vec<IssuingCaRecord>, StoreError> {
+        Self::scan(&self.issuing_cas, b"")
+    }
+
+    fn put_issuing_ca(&self, record: &IssuingCaRecord) -> Result<(), StoreError> {
+        Self::put(&self.issuing_cas, record.id.as_bytes(), record)
+    }
+
+    fn issued_serial(
+        &self,
+        issuer: &str,
+        serial_hex: &str,
+    ) -> Result<Option<IssuedSerial>, StoreError> {
+        Self::get(&self.issued_serials, &key(&[issuer, serial_hex]))
+    }
+
+    fn put_issued_serial(
+        &self,
+        issuer: &str,
+        serial_hex: &str,
+        entry: &IssuedSerial,
+    ) -> Result<(), StoreError> {
+        Self::put(&self.issued_serials, &key(&[issuer, serial_hex]), entry)
+    }
+
+    fn issued_serials(&self, issuer: &str) -> Result<Vec<(String, IssuedSerial)>, StoreError> {
+        let start = prefix(&[issuer]);
+        self.issued_serials
+            .scan_prefix(&start)
+            .map(|entry| {
+                let (k, v) = entry?;
+                let serial = String::from_utf8_lossy(&k[start.len()..]).into_owned();
+                Ok((serial, decode(&k, &v)?))
+            })
+            .collect()
+    }
+
+    fn put_event(&self, event: &AuditEvent) -> Result<(), StoreError> {
+        Self::put(&self.events, &event.id.to_be_bytes(), event)
+    }
+
+    fn events(&self) -> Result<Vec<AuditEvent>, StoreError> {
+        Self::scan(&self.events, b"")
+    }
+
+    fn next_event_id(&self) -> Result<u64, StoreError> {
+        Ok(self.db.generate_id()?)
     }
 
     fn directory_signer(&self) -> Result<Option<SignerRecord>, StoreError> {

@@ -8,7 +8,9 @@ use serde::Deserialize;
 use super::DirectoryError;
 use super::request::{DirectoryPath, check_fapi_headers, json_body, page_request, pem_body};
 use super::view::{CertificateOrKeyView, PageView};
+use crate::api::interaction::event_context;
 use crate::domain::{Caller, CertOrKeyType, RevokeReason};
+use crate::service::events::audited;
 use crate::service::{Core, certificates, upload as uploads};
 
 const JWK: &str = "application/jwk+json";
@@ -31,7 +33,14 @@ pub async fn upload(
     };
     let pem = pem_body(&req, body).await?;
     let key_type = ids.key_type.unwrap_or(default);
-    let record = uploads::upload(&core, &caller, &ids.org, ids.ss.as_ref(), key_type, &pem).await?;
+    let work = uploads::upload(&core, &caller, &ids.org, ids.ss.as_ref(), key_type, &pem);
+    let record = audited(
+        &core,
+        &event_context(&req, &caller),
+        "DIRECTORY_CERTIFICATE_UPLOAD",
+        work,
+    )
+    .await?;
     Ok(HttpResponse::Created()
         .content_type(JWK)
         .json(CertificateOrKeyView::new(&record, core.urls())))
@@ -111,14 +120,21 @@ pub async fn revoke(
         DirectoryError::BadRequest(vec!["RevokeReason: RevokeReason must be provided".into()])
     })?;
     let reason = RevokeReason::parse(&reason)?;
-    certificates::revoke(
+    let (key_type, kid) = (ids.key_type()?, ids.kid()?);
+    let work = certificates::revoke(
         &core,
         &caller,
         &ids.org,
         ids.ss.as_ref(),
-        ids.key_type()?,
-        ids.kid()?,
+        key_type,
+        kid,
         reason,
+    );
+    audited(
+        &core,
+        &event_context(&req, &caller),
+        "DIRECTORY_CERTIFICATE_REVOKE",
+        work,
     )
     .await?;
     Ok(HttpResponse::NoContent().finish())

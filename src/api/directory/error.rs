@@ -23,6 +23,8 @@ pub enum DirectoryError {
     UnsupportedMediaType(String),
     #[error("{0}")]
     PayloadTooLarge(String),
+    #[error("{0}")]
+    Unavailable(String),
     /// A bug or a failing disk; the detail goes to the log, not the client.
     #[error("{0}")]
     Internal(String),
@@ -35,6 +37,7 @@ impl From<ServiceError> for DirectoryError {
             ServiceError::Forbidden(m) => Self::Forbidden(m),
             ServiceError::NotFound(m) => Self::NotFound(m),
             ServiceError::Conflict(m) => Self::Conflict(m),
+            ServiceError::Unavailable(m) => Self::Unavailable(m),
             e @ (ServiceError::Store(_) | ServiceError::Crypto(_)) => Self::Internal(e.to_string()),
         }
     }
@@ -62,6 +65,7 @@ impl ResponseError for DirectoryError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -1,0 +1,54 @@
+//! Administration routes: the audit events a harness can assert on.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use super::directory::DirectoryError;
+use crate::domain::Caller;
+use crate::service::{Core, ServiceError, events};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/admin/events", web::get().to(list_events));
+}
+
+#[derive(Deserialize)]
+struct EventQuery {
+    #[serde(rename = "type")]
+    event_type: Option<String>,
+    since: Option<String>,
+    limit: Option<String>,
+}
+
+/// GET /admin/events?type=&since=&limit= (admin token only).
+async fn list_events(
+    caller: Caller,
+    _req: HttpRequest,
+    query: web::Query<EventQuery>,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, DirectoryError> {
+    if !caller.is_admin() {
+        return Err(ServiceError::Forbidden("reading events needs the admin token".into()).into());
+    }
+    let since = query
+        .since
+        .as_deref()
+        .map(|s| chrono::DateTime::parse_from_rfc3339(s).map(|d| d.to_utc()))
+        .transpose()
+        .map_err(|_| {
+            DirectoryError::BadRequest(vec!["since: must be an RFC 3339 date-time".into()])
+        })?;
+    let limit = match query.limit.as_deref() {
+        None => 100,
+        Some(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|l| (1..=1000).contains(l))
+            .ok_or_else(|| {
+                DirectoryError::BadRequest(vec![format!(
+                    "limit: must be a number from 1 to 1000, got '{v}'"
+                )])
+            })?,
+    };
+    let events = events::list(&core, query.event_type.as_deref(), since, limit)?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "events": events })))
+}

@@ -1,0 +1,335 @@
+//! The ecosystem face (seed 001): the directory's root CA certificates.
+//! Errors are `{"code", "message", "details"}`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::api::interaction::event_context;
+use crate::domain::Caller;
+use crate::domain::ecosystem::RootRequest;
+use crate::service::ecosystem::{self, RootCa};
+use crate::service::events::audited;
+use crate::service::{Core, ServiceError};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    const CA: &str = "/v1/ecosystems/certificates/ca";
+    cfg.route(CA, web::post().to(create))
+        .route(CA, web::get().to(list))
+        .route(&format!("{CA}/{{dtsCaCertificateId}}"), web::get().to(get))
+        .route(
+            &format!("{CA}/{{dtsCaCertificateId}}"),
+            web::put().to(update),
+        )
+        .route(
+            &format!("{CA}/{{dtsCaCertificateId}}"),
+            web::delete().to(delete),
+        )
+        .route(
+            &format!("{CA}/{{dtsCaCertificateId}}/crl"),
+            web::get().to(crl),
+        )
+        .route(
+            "/v1/ecosystems/public/certificates/ca",
+            web::get().to(public_list),
+        )
+        .route(
+            "/v1/ecosystems/{ecosystemId}/vicals/public/certificates/ca/latest",
+            web::get().to(latest),
+        )
+        .route(
+            "/v1/ecosystems/{ecosystemId}/vicals/public/certificates/ca/{caCertificateId}/crl",
+            web::get().to(vical_crl),
+        );
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct EcosystemError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    details: Vec<String>,
+}
+
+impl EcosystemError {
+    fn unauthorized() -> Self {
+        Self {
+            status: StatusCode::UNAUTHORIZED,
+            code: "UNAUTHORIZED",
+            message: "a bearer token with role admin or dts-provider is required".into(),
+            details: Vec::new(),
+        }
+    }
+}
+
+impl From<ServiceError> for EcosystemError {
+    fn from(e: ServiceError) -> Self {
+        let (status, code) = match &e {
+            ServiceError::Invalid(_) => (StatusCode::BAD_REQUEST, "BAD_REQUEST"),
+            ServiceError::Forbidden(_) => (StatusCode::FORBIDDEN, "FORBIDDEN"),
+            ServiceError::NotFound(_) => (StatusCode::NOT_FOUND, "NOT_FOUND"),
+            ServiceError::Conflict(_) => (StatusCode::CONFLICT, "CONFLICT"),
+            ServiceError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE"),
+            ServiceError::Store(_) | ServiceError::Crypto(_) => {
+                log::error!("internal error: {e}");
+                return Self {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    code: "INTERNAL_ERROR",
+                    message: "internal error; see the obdir log".into(),
+                    details: Vec::new(),
+                };
+            }
+        };
+        let details = match &e {
+            ServiceError::Invalid(messages) => messages.clone(),
+            _ => Vec::new(),
+        };
+        let message = match &e {
+            ServiceError::Invalid(_) => "the request breaks the rules in details".to_owned(),
+            other => other.to_string(),
+        };
+        Self {
+            status,
+            code,
+            message,
+            details,
+        }
+    }
+}
+
+impl ResponseError for EcosystemError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status).json(json!({
+            "code": self.code,
+            "message": self.message,
+            "details": self.details,
+        }))
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CertificateDataView {
+    subject: String,
+    issuer: String,
+    serial_number: String,
+    not_before: String,
+    not_after: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RootView {
+    id: String,
+    active: bool,
+    certificate_pem: String,
+    certificate_fingerprint: String,
+    certificate_data: CertificateDataView,
+    is_managed: bool,
+}
+
+impl From<RootCa> for RootView {
+    fn from(root: RootCa) -> Self {
+        let time =
+            |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        Self {
+            id: root.id,
+            active: root.active,
+            certificate_pem: root.data.pem,
+            certificate_fingerprint: root.data.fingerprint,
+            certificate_data: CertificateDataView {
+                subject: root.data.subject,
+                issuer: root.data.issuer,
+                serial_number: root.data.serial_hex,
+                not_before: time(root.data.not_before),
+                not_after: time(root.data.not_after),
+            },
+            is_managed: root.managed,
+        }
+    }
+}
+
+fn json_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, EcosystemError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        ServiceError::Invalid(vec![format!(
+            "{}: {}",
+            if path == "." || path == "?" {
+                "body".into()
+            } else {
+                path
+            },
+            e.into_inner()
+        )])
+        .into()
+    })
+}
+
+const EVENT: &str = "ECOSYSTEM_DTS_CA_CERTIFICATE";
+
+/// POST /v1/ecosystems/certificates/ca
+async fn create(
+    caller: Option<Caller>,
+    req: HttpRequest,
+    body: web::Bytes,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, EcosystemError> {
+    let caller = caller.ok_or_else(EcosystemError::unauthorized)?;
+    let request: RootRequest = json_body(&body)?;
+    let root = audited(
+        &core,
+        &event_context(&req, &caller),
+        &format!("{EVENT}_CREATE"),
+        ecosystem::create_root(&core, &caller, request),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(RootView::from(root)))
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+/// GET /v1/ecosystems/certificates/ca?limit=&cursor=
+async fn list(
+    caller: Option<Caller>,
+    req: HttpRequest,
+    query: web::Query<ListQuery>,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, EcosystemError> {
+    let caller = caller.ok_or_else(EcosystemError::unauthorized)?;
+    let work = async {
+        ecosystem::list_roots(
+            &core,
+            &caller,
+            query.limit.as_deref(),
+            query.cursor.as_deref(),
+        )
+    };
+    let (roots, next) = audited(
+        &core,
+        &event_context(&req, &caller),
+        &format!("{EVENT}_RETRIEVE_LIST"),
+        work,
+    )
+    .await?;
+    let data: Vec<RootView> = roots.into_iter().map(RootView::from).collect();
+    Ok(HttpResponse::Ok().json(json!({"data": data, "nextCursor": next})))
+}
+
+/// GET /v1/ecosystems/certificates/ca/{dtsCaCertificateId}
+async fn get(
+    caller: Option<Caller>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, EcosystemError> {
+    let caller = caller.ok_or_else(EcosystemError::unauthorized)?;
+    let work = async { ecosystem::get_root(&core, &caller, &path) };
+    let root = audited(
+        &core,
+        &event_context(&req, &caller),
+        &format!("{EVENT}_RETRIEVE"),
+        work,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(RootView::from(root)))
+}
+
+#[derive(Deserialize)]
+struct UpdateRequest {
+    active: Option<bool>,
+}
+
+/// PUT /v1/ecosystems/certificates/ca/{dtsCaCertificateId} `{"active": bool}`
+async fn update(
+    caller: Option<Caller>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, EcosystemError> {
+    let caller = caller.ok_or_else(EcosystemError::unauthorized)?;
+    let request: UpdateRequest = json_body(&body)?;
+    let active = request.active.ok_or_else(|| {
+        EcosystemError::from(ServiceError::Invalid(vec!["active: is required".into()]))
+    })?;
+    let work = ecosystem::set_root_active(&core, &caller, &path, active);
+    let root = audited(
+        &core,
+        &event_context(&req, &caller),
+        &format!("{EVENT}_UPDATE"),
+        work,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(RootView::from(root)))
+}
+
+/// DELETE /v1/ecosystems/certificates/ca/{dtsCaCertificateId}
+async fn delete(
+    caller: Option<Caller>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, EcosystemError> {
+    let caller = caller.ok_or_else(EcosystemError::unauthorized)?;
+    let work = ecosystem::delete_root(&core, &caller, &path);
+    audited(
+        &core,
+        &event_context(&req, &caller),
+        &format!("{EVENT}_DELETE"),
+        work,
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// GET .../ca/{dtsCaCertificateId}/crl: the root's CRL, PEM in a JSON string.
+async fn crl(
+    path: web::Path<String>,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, EcosystemError> {
+    Ok(HttpResponse::Ok().json(ecosystem::root_crl_pem(&core, &path).await?))
+}
+
+/// GET /v1/ecosystems/public/certificates/ca
+async fn public_list(core: web::Data<Core>) -> Result<HttpResponse, EcosystemError> {
+    let roots: Vec<RootView> = ecosystem::public_roots(&core)?
+        .into_iter()
+        .map(RootView::from)
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({"rootCertificates": roots})))
+}
+
+fn ecosystem_id(id: &str) -> Result<(), EcosystemError> {
+    uuid::Uuid::parse_str(id).map(drop).map_err(|_| {
+        ServiceError::Invalid(vec![format!("ecosystemId: must be a UUID, got '{id}'")]).into()
+    })
+}
+
+/// GET /v1/ecosystems/{ecosystemId}/vicals/public/certificates/ca/latest (deprecated)
+async fn latest(
+    path: web::Path<String>,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, EcosystemError> {
+    ecosystem_id(&path)?;
+    Ok(HttpResponse::Ok().json(RootView::from(ecosystem::latest_root(&core)?)))
+}
+
+/// GET /v1/ecosystems/{ecosystemId}/vicals/public/certificates/ca/{caCertificateId}/crl (deprecated)
+async fn vical_crl(
+    path: web::Path<(String, String)>,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, EcosystemError> {
+    ecosystem_id(&path.0)?;
+    Ok(HttpResponse::Ok().json(ecosystem::root_crl_pem(&core, &path.1).await?))
+}

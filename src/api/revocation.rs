@@ -1,0 +1,52 @@
+//! Revocation status for relying parties: `/crl/{id}.crl` and the OCSP
+//! responder at `/ocsp` (RFC 6960 appendix A: POST, or GET with the
+//! base64 request in the path).
+
+use actix_web::{HttpResponse, web};
+
+use super::directory::DirectoryError;
+use crate::pki::encoding::decode_base64;
+use crate::service::{Core, revocation};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/crl/{file}", web::get().to(crl))
+        .route("/ocsp", web::post().to(ocsp_post))
+        .route("/ocsp/{request:.*}", web::get().to(ocsp_get));
+}
+
+/// GET /crl/{issuing CA id}.crl, DER.
+async fn crl(
+    path: web::Path<String>,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, DirectoryError> {
+    let id = path
+        .strip_suffix(".crl")
+        .ok_or_else(|| DirectoryError::NotFound(format!("no CRL named '{path}'")))?;
+    let der = revocation::issuing_crl(&core, id).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pkix-crl")
+        .body(der))
+}
+
+fn ocsp_answer(core: &Core, request: &[u8]) -> Result<HttpResponse, DirectoryError> {
+    Ok(HttpResponse::Ok()
+        .content_type("application/ocsp-response")
+        .body(revocation::ocsp(core, request)?))
+}
+
+/// POST /ocsp, `application/ocsp-request`.
+async fn ocsp_post(
+    body: web::Bytes,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, DirectoryError> {
+    ocsp_answer(&core, &body)
+}
+
+/// GET /ocsp/{url-encoded base64 of the DER request}.
+async fn ocsp_get(
+    path: web::Path<String>,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, DirectoryError> {
+    let request = decode_base64(path.trim_start_matches('/')).unwrap_or_default();
+    ocsp_answer(&core, &request)
+}

@@ -1,0 +1,216 @@
+//! The directory's CA hierarchy: up to three roots (trust anchors), the
+//! issuing CAs under them, and which one signs right now.
+
+use chrono::{DateTime, Utc};
+
+use super::ServiceError;
+use crate::domain::authority::{IssuingCaRecord, RootCaRecord};
+use crate::pki::authority::{CaNaming, RootSubject};
+use crate::pki::{IssuingAuthority, PkiError, RootAuthority};
+use crate::store::Store;
+
+/// The most roots an ecosystem may have (seed 001).
+pub const MAX_ROOTS: usize = 3;
+
+pub struct Root {
+    pub record: RootCaRecord,
+    pub authority: RootAuthority,
+}
+
+pub struct Issuing {
+    pub record: IssuingCaRecord,
+    pub authority: IssuingAuthority,
+}
+
+/// Every root and issuing CA, loaded from the store.
+pub struct Hierarchy {
+    /// In creation order.
+    pub roots: Vec<Root>,
+    /// Every issuing CA ever made, retired ones included.
+    pub issuing: Vec<Issuing>,
+}
+
+fn crypto(e: PkiError) -> ServiceError {
+    ServiceError::Crypto(e)
+}
+
+impl Hierarchy {
+    pub fn load(store: &dyn Store) -> Result<Hierarchy, ServiceError> {
+        let mut roots = store
+            .root_cas()?
+            .into_iter()
+            .map(|record| {
+                Ok(Root {
+                    authority: RootAuthority::from_record(&record).map_err(crypto)?,
+                    record,
+                })
+            })
+            .collect::<Result<Vec<_>, ServiceError>>()?;
+        roots.sort_by(|a, b| {
+            a.record
+                .created
+                .cmp(&b.record.created)
+                .then_with(|| a.record.id.cmp(&b.record.id))
+        });
+        let issuing = store
+            .issuing_cas()?
+            .into_iter()
+            .map(|record| {
+                Ok(Issuing {
+                    authority: IssuingAuthority::from_record(&record).map_err(crypto)?,
+                    record,
+                })
+            })
+            .collect::<Result<Vec<_>, ServiceError>>()?;
+        Ok(Hierarchy { roots, issuing })
+    }
+
+    /// The issuing CA that signs now: the newest under the most recently
+    /// activated active root, once valid. None: no active root can sign.
+    pub fn current(&self, now: DateTime<Utc>) -> Option<&Issuing> {
+        let mut active: Vec<&Root> = self.roots.iter().filter(|r| r.record.active).collect();
+        active.sort_by_key(|r| std::cmp::Reverse(r.record.activated));
+        active.into_iter().find_map(|root| {
+            self.issuing
+                .iter()
+                .filter(|i| i.record.root_id == root.record.id && i.record.created <= now)
+                .max_by_key(|i| i.record.created)
+        })
+    }
+
+    pub fn root(&self, id: &str) -> Option<&Root> {
+        self.roots.iter().find(|r| r.record.id == id)
+    }
+
+    pub fn issuing(&self, id: &str) -> Option<&Issuing> {
+        self.issuing.iter().find(|i| i.record.id == id)
+    }
+
+    /// Adds a root, active, with an issuing CA under it valid from the root's
+    /// start (or now): new certificates are signed under it from then on.
+    pub fn add_root(
+        &mut self,
+        store: &dyn Store,
+        subject: &RootSubject,
+        naming: &CaNaming,
+        managed: bool,
+        now: DateTime<Utc>,
+    ) -> Result<&Root, ServiceError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let authority =
+            RootAuthority::create(id.clone(), subject, naming.key_bits).map_err(crypto)?;
+        let (certificate, key) = authority.material().map_err(crypto)?;
+        let record = RootCaRecord {
+            id,
+            created: now,
+            active: false,
+            activated: None,
+            managed,
+            certificate,
+            key,
+            crl_number: 0,
+        };
+        store.put_root_ca(&record)?;
+        self.roots.push(Root { record, authority });
+        let id = self
+            .roots
+            .last()
+            .map(|r| r.record.id.clone())
+            .unwrap_or_default();
+        self.set_active(store, &id, true, naming, now)?;
+        self.root(&id)
+            .ok_or_else(|| ServiceError::NotFound(format!("root '{id}' vanished")))
+    }
+
+    /// Activating a root makes it the signing one (an issuing CA is made
+    /// under it if it has none); deactivating it hands signing to the next
+    /// active root, or to nobody.
+    pub fn set_active(
+        &mut self,
+        store: &dyn Store,
+        id: &str,
+        active: bool,
+        naming: &CaNaming,
+        now: DateTime<Utc>,
+    ) -> Result<(), ServiceError> {
+        let index = self
+            .roots
+            .iter()
+            .position(|r| r.record.id == id)
+            .ok_or_else(|| {
+                ServiceError::NotFound(format!("root CA certificate '{id}' does not exist"))
+            })?;
+        if active && !self.issuing.iter().any(|i| i.record.root_id == id) {
+            let root = &self.roots[index];
+            let starts = root.authority.data().map_err(crypto)?.not_before.max(now);
+            let issuing_id = uuid::Uuid::new_v4().to_string();
+            let authority = root
+                .authority
+                .create_issuing(issuing_id.clone(), naming, starts)
+                .map_err(crypto)?;
+            let (certificate, key) = authority.material().map_err(crypto)?;
+            let record = IssuingCaRecord {
+                id: issuing_id,
+                root_id: id.to_owned(),
+                created: starts,
+                certificate,
+                key,
+                crl_number: 0,
+            };
+            store.put_issuing_ca(&record)?;
+            self.issuing.push(Issuing { record, authority });
+        }
+        let root = &mut self.roots[index];
+        if root.record.active != active {
+            root.record.active = active;
+            root.record.activated = active.then_some(now);
+            store.put_root_ca(&root.record)?;
+        }
+        Ok(())
+    }
+
+    /// Removes an inactive root. Its issuing CAs stay, retired, so what they
+    /// signed can still be checked against their CRLs and OCSP.
+    pub fn delete_root(&mut self, store: &dyn Store, id: &str) -> Result<(), ServiceError> {
+        let root = self.root(id).ok_or_else(|| {
+            ServiceError::NotFound(format!("root CA certificate '{id}' does not exist"))
+        })?;
+        if root.record.active {
+            return Err(ServiceError::Conflict(format!(
+                "root CA certificate '{id}' is active and its issuing CA still signs; deactivate it before deleting it"
+            )));
+        }
+        store.remove_root_ca(id)?;
+        self.roots.retain(|r| r.record.id != id);
+        Ok(())
+    }
+
+    /// Every issuing CA (the current one first), then every root: all a
+    /// relying party needs to verify any certificate the directory issued.
+    pub fn chain_pem(&self, now: DateTime<Utc>) -> Result<String, ServiceError> {
+        let current = self.current(now).map(|i| i.record.id.clone());
+        let current_root = current
+            .as_deref()
+            .and_then(|id| self.issuing(id))
+            .map(|i| i.record.root_id.clone());
+        let mut issuing: Vec<&Issuing> = self.issuing.iter().collect();
+        issuing.sort_by_key(|i| {
+            (
+                Some(&i.record.id) != current.as_ref(),
+                std::cmp::Reverse(i.record.created),
+            )
+        });
+        let mut roots: Vec<&Root> = self.roots.iter().collect();
+        roots.sort_by_key(|r| Some(&r.record.id) != current_root.as_ref());
+        let mut pem = String::new();
+        for cert in issuing
+            .iter()
+            .map(|i| i.authority.certificate())
+            .chain(roots.iter().map(|r| r.authority.certificate()))
+        {
+            let der = cert.to_der().map_err(|e| crypto(e.into()))?;
+            pem.push_str(&crate::pki::pem::armour("CERTIFICATE", &der));
+        }
+        Ok(pem)
+    }
+}

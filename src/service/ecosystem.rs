@@ -1,0 +1,221 @@
+//! The ecosystem's root CA certificates (seed 001): create (three at most),
+//! list, read, activate or deactivate, delete, and their CRLs.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+
+use super::authorities::{MAX_ROOTS, Root};
+use super::{Core, ServiceError, ensure_admin};
+use crate::domain::Caller;
+use crate::domain::ecosystem::RootRequest;
+use crate::pki::authority::{CertificateData, RootSubject};
+
+/// A root CA certificate as the API shows it.
+#[derive(Debug, Clone)]
+pub struct RootCa {
+    pub id: String,
+    pub active: bool,
+    pub managed: bool,
+    pub created: DateTime<Utc>,
+    pub data: CertificateData,
+}
+
+fn view(root: &Root) -> Result<RootCa, ServiceError> {
+    Ok(RootCa {
+        id: root.record.id.clone(),
+        active: root.record.active,
+        managed: root.record.managed,
+        created: root.record.created,
+        data: root.authority.data().map_err(ServiceError::Crypto)?,
+    })
+}
+
+const ROLES: &str = "managing root CA certificates (role admin or dts-provider)";
+
+/// Ids in the ecosystem API are UUIDs.
+pub fn parse_id(id: &str) -> Result<String, ServiceError> {
+    uuid::Uuid::parse_str(id)
+        .map(|u| u.to_string())
+        .map_err(|_| {
+            ServiceError::Invalid(vec![format!(
+                "dtsCaCertificateId: must be a UUID, got '{id}'"
+            )])
+        })
+}
+
+/// Creates an active root, with an issuing CA under it that signs from its
+/// notBefore on.
+pub async fn create_root(
+    core: &Core,
+    caller: &Caller,
+    request: RootRequest,
+) -> Result<RootCa, ServiceError> {
+    ensure_admin(caller, ROLES)?;
+    let now = core.clock.now();
+    let host = core
+        .urls
+        .issuer()
+        .split("://")
+        .nth(1)
+        .unwrap_or("obdir")
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("obdir");
+    let new = request.check(now, &format!("{host} DTS CA"), &core.ca_naming.country)?;
+    let created = {
+        let mut hierarchy = core.hierarchy_mut();
+        if hierarchy.roots.len() >= MAX_ROOTS {
+            return Err(ServiceError::Conflict(
+                "Maximum number of DTS CA certificates reached. Please delete an existing certificate before creating a new one."
+                    .into(),
+            ));
+        }
+        let subject = RootSubject {
+            common_name: new.common_name,
+            organisation: new.organisation,
+            country: new.country,
+            not_before: new.not_before,
+            not_after: new.not_after,
+        };
+        view(hierarchy.add_root(core.store.as_ref(), &subject, &core.ca_naming, false, now)?)?
+    };
+    core.store.flush().await?;
+    Ok(created)
+}
+
+/// A page of roots in creation order; the cursor names the last one shown
+/// by its creation time and id, so inserts and deletes between pages do not
+/// shift what comes next.
+pub fn list_roots(
+    core: &Core,
+    caller: &Caller,
+    limit: Option<&str>,
+    cursor: Option<&str>,
+) -> Result<(Vec<RootCa>, Option<String>), ServiceError> {
+    ensure_admin(caller, ROLES)?;
+    let limit = match limit {
+        None => 100,
+        Some(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|l| (1..=1000).contains(l))
+            .ok_or_else(|| {
+                ServiceError::Invalid(vec![format!(
+                    "limit: must be a number from 1 to 1000, got '{v}'"
+                )])
+            })?,
+    };
+    let after = cursor.map(decode_cursor).transpose()?;
+    let hierarchy = core.hierarchy();
+    let mut rest = hierarchy.roots.iter().filter(|r| {
+        after
+            .as_ref()
+            .is_none_or(|(at, id)| (r.record.created, &r.record.id) > (*at, id))
+    });
+    let page = rest
+        .by_ref()
+        .take(limit)
+        .map(view)
+        .collect::<Result<Vec<_>, _>>()?;
+    let next = match (rest.next(), page.last()) {
+        (Some(_), Some(last)) => Some(encode_cursor(last.created, &last.id)),
+        _ => None,
+    };
+    Ok((page, next))
+}
+
+fn encode_cursor(created: DateTime<Utc>, id: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!(
+        "createdAt={}&id={id}",
+        created.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+    ))
+}
+
+fn decode_cursor(cursor: &str) -> Result<(DateTime<Utc>, String), ServiceError> {
+    let invalid = || {
+        ServiceError::Invalid(vec![format!(
+            "cursor: '{cursor}' is not a cursor this API gave out"
+        )])
+    };
+    let text = URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(invalid)?;
+    let (created, id) = text
+        .strip_prefix("createdAt=")
+        .and_then(|rest| rest.split_once("&id="))
+        .ok_or_else(invalid)?;
+    let created = DateTime::parse_from_rfc3339(created)
+        .map_err(|_| invalid())?
+        .to_utc();
+    Ok((created, id.to_owned()))
+}
+
+pub fn get_root(core: &Core, caller: &Caller, id: &str) -> Result<RootCa, ServiceError> {
+    ensure_admin(caller, ROLES)?;
+    let id = parse_id(id)?;
+    let hierarchy = core.hierarchy();
+    view(hierarchy.root(&id).ok_or_else(|| not_found(&id))?)
+}
+
+fn not_found(id: &str) -> ServiceError {
+    ServiceError::NotFound(format!("DTS root CA certificate '{id}' does not exist"))
+}
+
+/// Activating makes the root the signing one; deactivating hands signing to
+/// the next active root, or leaves none (uploads then answer 503).
+pub async fn set_root_active(
+    core: &Core,
+    caller: &Caller,
+    id: &str,
+    active: bool,
+) -> Result<RootCa, ServiceError> {
+    ensure_admin(caller, ROLES)?;
+    let id = parse_id(id)?;
+    let updated = {
+        let mut hierarchy = core.hierarchy_mut();
+        hierarchy.set_active(
+            core.store.as_ref(),
+            &id,
+            active,
+            &core.ca_naming,
+            core.clock.now(),
+        )?;
+        view(hierarchy.root(&id).ok_or_else(|| not_found(&id))?)?
+    };
+    core.store.flush().await?;
+    Ok(updated)
+}
+
+pub async fn delete_root(core: &Core, caller: &Caller, id: &str) -> Result<(), ServiceError> {
+    ensure_admin(caller, ROLES)?;
+    let id = parse_id(id)?;
+    core.hierarchy_mut().delete_root(core.store.as_ref(), &id)?;
+    core.store.flush().await?;
+    Ok(())
+}
+
+/// The root's CRL as PEM (the API answers it as a JSON string).
+pub async fn root_crl_pem(core: &Core, id: &str) -> Result<String, ServiceError> {
+    let id = parse_id(id)?;
+    let der = super::revocation::root_crl(core, &id).await?;
+    Ok(crate::pki::pem::armour("X509 CRL", &der))
+}
+
+/// Every root, for relying parties: no authentication.
+pub fn public_roots(core: &Core) -> Result<Vec<RootCa>, ServiceError> {
+    core.hierarchy().roots.iter().map(view).collect()
+}
+
+/// The root that signs now (the deprecated VICAL "latest" route).
+pub fn latest_root(core: &Core) -> Result<RootCa, ServiceError> {
+    let hierarchy = core.hierarchy();
+    let now = core.clock.now();
+    let current = hierarchy
+        .current(now)
+        .and_then(|i| hierarchy.root(&i.record.root_id))
+        .ok_or_else(|| ServiceError::NotFound("no active DTS root CA certificate".into()))?;
+    view(current)
+}
