@@ -189,7 +189,10 @@ impl RootAuthority {
         now: DateTime<Utc>,
     ) -> Result<IssuingAuthority, PkiError> {
         let key = PKey::from_rsa(Rsa::generate(naming.key_bits)?)?;
-        let name = ca_name(naming, "obdir Issuing CA")?;
+        // A distinct name per issuing CA: relying parties find a CRL's or a
+        // leaf's issuer by name, and after a rollover two issuing CAs coexist.
+        let short_id: String = id.chars().take(8).collect();
+        let name = ca_name(naming, &format!("obdir Issuing CA {short_id}"))?;
         let root_end = certificate_data(&self.cert)?.not_after;
         let not_after = now
             .checked_add_months(Months::new(12 * ISSUING_YEARS))

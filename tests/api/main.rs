@@ -1,6 +1,7 @@
 //! One integration-test binary: each module drives the real server over HTTP.
 
 mod auth_and_headers;
+mod ecosystem;
 mod flavour;
 mod helpers;
 mod keystore;
@@ -8,6 +9,7 @@ mod lifecycle;
 mod oauth;
 mod organisations;
 mod restart;
+mod revocation;
 mod ssa;
 mod upload_certificates;
 mod upload_keys;
