@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::directory::DirectoryError;
 use crate::domain::Caller;
+use crate::domain::page::parse_limit;
 use crate::service::{Core, ServiceError, events};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -37,18 +38,7 @@ async fn list_events(
         .map_err(|_| {
             DirectoryError::BadRequest(vec!["since: must be an RFC 3339 date-time".into()])
         })?;
-    let limit = match query.limit.as_deref() {
-        None => 100,
-        Some(v) => v
-            .parse::<usize>()
-            .ok()
-            .filter(|l| (1..=1000).contains(l))
-            .ok_or_else(|| {
-                DirectoryError::BadRequest(vec![format!(
-                    "limit: must be a number from 1 to 1000, got '{v}'"
-                )])
-            })?,
-    };
+    let limit = parse_limit(query.limit.as_deref())?;
     let events = events::list(&core, query.event_type.as_deref(), since, limit)?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "events": events })))
 }

@@ -52,6 +52,23 @@ impl PageRequest {
     }
 }
 
+/// `limit` of a cursor-paged list: 1 to 1000, default 100.
+pub fn parse_limit(value: Option<&str>) -> Result<usize, DomainError> {
+    match value {
+        None => Ok(100),
+        Some(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|l| (1..=1000).contains(l))
+            .ok_or_else(|| {
+                DomainError::field(
+                    "limit",
+                    format!("must be a number from 1 to 1000, got '{v}'"),
+                )
+            }),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page<T> {
     pub content: Vec<T>,

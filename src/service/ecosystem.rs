@@ -9,6 +9,7 @@ use super::authorities::{MAX_ROOTS, Root};
 use super::{Core, ServiceError, ensure_admin};
 use crate::domain::Caller;
 use crate::domain::ecosystem::RootRequest;
+use crate::domain::page::parse_limit;
 use crate::pki::authority::{CertificateData, RootSubject};
 
 /// A root CA certificate as the API shows it.
@@ -94,18 +95,7 @@ pub fn list_roots(
     cursor: Option<&str>,
 ) -> Result<(Vec<RootCa>, Option<String>), ServiceError> {
     ensure_admin(caller, ROLES)?;
-    let limit = match limit {
-        None => 100,
-        Some(v) => v
-            .parse::<usize>()
-            .ok()
-            .filter(|l| (1..=1000).contains(l))
-            .ok_or_else(|| {
-                ServiceError::Invalid(vec![format!(
-                    "limit: must be a number from 1 to 1000, got '{v}'"
-                )])
-            })?,
-    };
+    let limit = parse_limit(limit)?;
     let after = cursor.map(decode_cursor).transpose()?;
     let hierarchy = core.hierarchy();
     let mut rest = hierarchy.roots.iter().filter(|r| {

@@ -98,7 +98,10 @@ pub async fn token(core: &Core, request: TokenRequest) -> Result<IssuedToken, OA
         "jti": uuid::Uuid::new_v4().to_string(),
     });
     let Value::Object(claims) = claims else {
-        unreachable!("a JSON object literal")
+        return Err(oauth_error(
+            "server_error",
+            "token claims are not an object",
+        ));
     };
     let access_token = core
         .signer
@@ -174,7 +177,7 @@ async fn authenticate_client(
     match (&request.authentication, assertion) {
         (_, Some(assertion)) => check_assertion(core, &org, &ss, assertion).await?,
         (ClientAuthentication::Secret { secret, .. }, None) => check_secret(core, &ss, secret)?,
-        _ => unreachable!("authentication was matched above"),
+        _ => return Err(invalid_client("client authentication is required")),
     }
     Ok((org, ss))
 }

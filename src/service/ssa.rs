@@ -46,6 +46,24 @@ fn insert_some(claims: &mut Map<String, Value>, name: &str, value: &Option<Strin
     }
 }
 
+/// A JSON object literal as a claims map.
+fn object(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+/// The statement's optional metadata, named alike in both flavours.
+fn statement_metadata(claims: &mut Map<String, Value>, ss: &SoftwareStatement) {
+    insert_some(claims, "software_client_description", &ss.description);
+    insert_some(claims, "software_environment", &ss.environment);
+    insert_some(claims, "software_client_uri", &ss.client_uri);
+    insert_some(claims, "software_logo_uri", &ss.logo_uri);
+    insert_some(claims, "software_policy_uri", &ss.policy_uri);
+    insert_some(claims, "software_tos_uri", &ss.terms_of_service_uri);
+}
+
 /// The claims of the Open Finance Brasil DCR standard's SSA example.
 fn brazil_claims(core: &Core, org: &Organisation, ss: &SoftwareStatement) -> Map<String, Value> {
     let urls = &core.urls;
@@ -56,7 +74,7 @@ fn brazil_claims(core: &Core, org: &Organisation, ss: &SoftwareStatement) -> Map
         .iter()
         .map(|role| json!({"role": role, "authorisation_domain": "Open Banking", "status": "Active"}))
         .collect();
-    let mut claims = json!({
+    let claims = json!({
         "iss": "Open Banking Open Banking Brasil sandbox SSA issuer",
         "iat": core.clock.now().timestamp(),
         "software_id": ss_id,
@@ -78,22 +96,17 @@ fn brazil_claims(core: &Core, org: &Organisation, ss: &SoftwareStatement) -> Map
         "org_jwks_inactive_uri": urls.organisation_document(org_id, true),
         "organisation_competent_authority_claims": [],
     });
-    let map = claims.as_object_mut().expect("a JSON object literal");
-    insert_some(map, "org_number", &org.registration_number);
-    insert_some(map, "software_client_description", &ss.description);
-    insert_some(map, "software_environment", &ss.environment);
-    insert_some(map, "software_client_uri", &ss.client_uri);
-    insert_some(map, "software_logo_uri", &ss.logo_uri);
-    insert_some(map, "software_policy_uri", &ss.policy_uri);
-    insert_some(map, "software_tos_uri", &ss.terms_of_service_uri);
-    std::mem::take(map)
+    let mut claims = object(claims);
+    insert_some(&mut claims, "org_number", &org.registration_number);
+    statement_metadata(&mut claims, ss);
+    claims
 }
 
 /// The claims of a UK Open Banking SSA.
 fn uk_claims(core: &Core, org: &Organisation, ss: &SoftwareStatement) -> Map<String, Value> {
     let urls = &core.urls;
     let (org_id, ss_id) = (&org.organisation_id, &ss.software_statement_id);
-    let mut claims = json!({
+    let claims = json!({
         "iss": "OpenBanking Ltd",
         "iat": core.clock.now().timestamp(),
         "jti": uuid::Uuid::new_v4().to_string(),
@@ -119,13 +132,8 @@ fn uk_claims(core: &Core, org: &Organisation, ss: &SoftwareStatement) -> Map<Str
             "authorisations": [],
         },
     });
-    let map = claims.as_object_mut().expect("a JSON object literal");
-    insert_some(map, "software_client_description", &ss.description);
-    insert_some(map, "software_environment", &ss.environment);
-    insert_some(map, "software_client_uri", &ss.client_uri);
-    insert_some(map, "software_logo_uri", &ss.logo_uri);
-    insert_some(map, "software_policy_uri", &ss.policy_uri);
-    insert_some(map, "software_tos_uri", &ss.terms_of_service_uri);
-    insert_some(map, "software_on_behalf_of_org", &ss.on_behalf_of);
-    std::mem::take(map)
+    let mut claims = object(claims);
+    statement_metadata(&mut claims, ss);
+    insert_some(&mut claims, "software_on_behalf_of_org", &ss.on_behalf_of);
+    claims
 }
