@@ -40,6 +40,7 @@ pub struct Application {
     port: u16,
     public_url: String,
     server: Server,
+    core: web::Data<Core>,
 }
 
 impl Application {
@@ -107,6 +108,7 @@ impl Application {
 
         let flavour = settings.keystore.flavour;
         let core = web::Data::new(core);
+        let served = core.clone();
         let admin_token = web::Data::new(admin_token);
         let server = HttpServer::new(move || {
             App::new()
@@ -130,7 +132,13 @@ impl Application {
             port: address.port(),
             public_url,
             server,
+            core: served,
         })
+    }
+
+    /// The use cases the server answers with, for checks beside the HTTP API.
+    pub fn core(&self) -> web::Data<Core> {
+        self.core.clone()
     }
 
     pub fn port(&self) -> u16 {

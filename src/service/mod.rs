@@ -184,6 +184,11 @@ impl Core {
         self.hierarchy().chain_pem(self.clock.now())
     }
 
+    /// Every stored record but the audit log; see `Store::contents`.
+    pub fn stored_contents(&self) -> Result<Vec<(String, Vec<u8>, Vec<u8>)>, ServiceError> {
+        Ok(self.store.contents()?)
+    }
+
     pub(crate) fn hierarchy(&self) -> std::sync::RwLockReadGuard<'_, Hierarchy> {
         self.hierarchy.read().unwrap_or_else(|e| e.into_inner())
     }

@@ -120,6 +120,11 @@ pub trait Store: Send + Sync {
         expires: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
 
+    /// Every stored record but the audit log (which records refused requests
+    /// too), as (tree, key, value) in order: two equal answers mean nothing
+    /// was written between them.
+    fn contents(&self) -> Result<Vec<(String, Vec<u8>, Vec<u8>)>, StoreError>;
+
     /// Resolves once every write made before the call is on disk.
     fn flush(&self) -> Flush<'_>;
 }

@@ -326,6 +326,21 @@ impl Store for SledStore {
         )
     }
 
+    fn contents(&self) -> Result<Vec<(String, Vec<u8>, Vec<u8>)>, StoreError> {
+        let mut entries = Vec::new();
+        for name in self.db.tree_names() {
+            let tree_name = String::from_utf8_lossy(&name).into_owned();
+            if tree_name == "events" {
+                continue;
+            }
+            for entry in self.db.open_tree(&name)?.iter() {
+                let (k, v) = entry?;
+                entries.push((tree_name.clone(), k.to_vec(), v.to_vec()));
+            }
+        }
+        Ok(entries)
+    }
+
     fn flush(&self) -> Flush<'_> {
         Box::pin(async move {
             self.db.flush_async().await?;

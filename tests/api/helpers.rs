@@ -24,6 +24,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The frozen clock, when the app was started with one; tests move it.
     pub clock: Option<Arc<FixedClock>>,
+    /// The server's use cases, for looking at the store beside the API.
+    pub core: actix_web::web::Data<obdir::service::Core>,
     /// Removed when the test ends.
     _data_dir: TempDir,
 }
@@ -79,11 +81,13 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
         .await
         .expect("server starts");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let core = app.core();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         client: reqwest::Client::new(),
         clock: fixed,
+        core,
         _data_dir: data_dir,
     }
 }

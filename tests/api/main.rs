@@ -1,6 +1,7 @@
 //! One integration-test binary: each module drives the real server over HTTP.
 
 mod auth_and_headers;
+mod bad_input;
 mod ecosystem;
 mod flavour;
 mod helpers;
