@@ -185,7 +185,7 @@ impl Core {
     }
 
     /// Every stored record but the audit log; see `Store::contents`.
-    pub fn stored_contents(&self) -> Result<Vec<(String, Vec<u8>, Vec<u8>)>, ServiceError> {
+    pub fn stored_contents(&self) -> Result<Vec<crate::store::StoredEntry>, ServiceError> {
         Ok(self.store.contents()?)
     }
 

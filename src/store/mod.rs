@@ -27,6 +27,9 @@ pub enum StoreError {
     Corrupt { key: String, reason: String },
 }
 
+/// One stored record: its tree, key and value.
+pub type StoredEntry = (String, Vec<u8>, Vec<u8>);
+
 pub type Flush<'a> = Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send + 'a>>;
 
 pub trait Store: Send + Sync {
@@ -123,7 +126,7 @@ pub trait Store: Send + Sync {
     /// Every stored record but the audit log (which records refused requests
     /// too), as (tree, key, value) in order: two equal answers mean nothing
     /// was written between them.
-    fn contents(&self) -> Result<Vec<(String, Vec<u8>, Vec<u8>)>, StoreError>;
+    fn contents(&self) -> Result<Vec<StoredEntry>, StoreError>;
 
     /// Resolves once every write made before the call is on disk.
     fn flush(&self) -> Flush<'_>;

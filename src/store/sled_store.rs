@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{Flush, Store, StoreError};
+use super::{Flush, Store, StoreError, StoredEntry};
 use crate::domain::authority::{
     CaRecord, IssuedSerial, IssuingCaRecord, RootCaRecord, SignerRecord,
 };
@@ -326,7 +326,7 @@ impl Store for SledStore {
         )
     }
 
-    fn contents(&self) -> Result<Vec<(String, Vec<u8>, Vec<u8>)>, StoreError> {
+    fn contents(&self) -> Result<Vec<StoredEntry>, StoreError> {
         let mut entries = Vec::new();
         for name in self.db.tree_names() {
             let tree_name = String::from_utf8_lossy(&name).into_owned();
