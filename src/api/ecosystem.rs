@@ -156,20 +156,7 @@ impl From<RootCa> for RootView {
 }
 
 fn json_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, EcosystemError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        ServiceError::Invalid(vec![format!(
-            "{}: {}",
-            if path == "." || path == "?" {
-                "body".into()
-            } else {
-                path
-            },
-            e.into_inner()
-        )])
-        .into()
-    })
+    super::decode_json_object(body).map_err(|e| ServiceError::Invalid(vec![e]).into())
 }
 
 const EVENT: &str = "ECOSYSTEM_DTS_CA_CERTIFICATE";

@@ -36,3 +36,23 @@ pub async fn no_route(req: HttpRequest) -> Result<actix_web::HttpResponse, Direc
         req.path()
     )))
 }
+
+/// Decodes a JSON object body into `T`. A body that is not an object (an
+/// array would fill the fields by position) is refused; a type error names
+/// the field it is in.
+pub fn decode_json_object<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("body: {e}"))?;
+    if !value.is_object() {
+        return Err("body: must be a JSON object".into());
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.into_inner().to_string();
+        if path == "." || path == "?" {
+            format!("body: {message}")
+        } else {
+            format!("{path}: {message}")
+        }
+    })
+}

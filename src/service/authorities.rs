@@ -36,7 +36,7 @@ fn crypto(e: PkiError) -> ServiceError {
 
 impl Hierarchy {
     pub fn load(store: &dyn Store) -> Result<Hierarchy, ServiceError> {
-        let mut roots = store
+        let roots = store
             .root_cas()?
             .into_iter()
             .map(|record| {
@@ -46,12 +46,6 @@ impl Hierarchy {
                 })
             })
             .collect::<Result<Vec<_>, ServiceError>>()?;
-        roots.sort_by(|a, b| {
-            a.record
-                .created
-                .cmp(&b.record.created)
-                .then_with(|| a.record.id.cmp(&b.record.id))
-        });
         let issuing = store
             .issuing_cas()?
             .into_iter()
@@ -62,7 +56,16 @@ impl Hierarchy {
                 })
             })
             .collect::<Result<Vec<_>, ServiceError>>()?;
-        Ok(Hierarchy { roots, issuing })
+        let mut hierarchy = Hierarchy { roots, issuing };
+        hierarchy.sort_roots();
+        Ok(hierarchy)
+    }
+
+    /// Roots are kept in (creation time, id) order, the order cursors walk.
+    fn sort_roots(&mut self) {
+        self.roots.sort_by(|a, b| {
+            (a.record.created, &a.record.id).cmp(&(b.record.created, &b.record.id))
+        });
     }
 
     /// The issuing CA that signs now: the newest under the most recently
@@ -111,12 +114,9 @@ impl Hierarchy {
             crl_number: 0,
         };
         store.put_root_ca(&record)?;
+        let id = record.id.clone();
         self.roots.push(Root { record, authority });
-        let id = self
-            .roots
-            .last()
-            .map(|r| r.record.id.clone())
-            .unwrap_or_default();
+        self.sort_roots();
         self.set_active(store, &id, true, naming, now)?;
         self.root(&id)
             .ok_or_else(|| ServiceError::NotFound(format!("root '{id}' vanished")))

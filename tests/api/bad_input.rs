@@ -149,7 +149,8 @@ const ROWS: &[Row] = &[
     ("POST", "/organisations/{org}/certificates/rtswac", PEM, "@csr_other_ou", 400, "OU: is 'other-org'"),
     // Directory: JSON bodies.
     ("POST", "/organisations", JSON, "{", 400, "body:"),
-    ("POST", "/organisations", JSON, "[]", 400, "body: invalid length 0"),
+    ("POST", "/organisations", JSON, "[]", 400, "body: must be a JSON object"),
+    ("POST", "/v1/ecosystems/certificates/ca", JSON, r#"["Positional Root", "BR", "Positional Inc.", null, null]"#, 400, "body: must be a JSON object"),
     ("POST", "/organisations", JSON, "", 400, "body:"),
     ("POST", "/organisations", JSON, "@non_utf8", 400, "body:"),
     ("POST", "/organisations", "text/plain", "{}", 415, "Content-Type: must be application/json"),

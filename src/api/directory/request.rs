@@ -224,14 +224,5 @@ pub async fn json_body<T: DeserializeOwned>(
         )));
     }
     let body = read_body(req, payload, MAX_JSON_BYTES).await?;
-    let mut deserializer = serde_json::Deserializer::from_slice(&body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        let message = e.into_inner().to_string();
-        DirectoryError::BadRequest(vec![if path == "." || path == "?" {
-            format!("body: {message}")
-        } else {
-            format!("{path}: {message}")
-        }])
-    })
+    crate::api::decode_json_object(&body).map_err(|e| DirectoryError::BadRequest(vec![e]))
 }
