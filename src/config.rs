@@ -94,8 +94,7 @@ impl AdminToken {
     /// Compares without leaking where the first difference is.
     pub fn matches(&self, presented: &str) -> bool {
         self.is_set()
-            && presented.len() == self.0.len()
-            && openssl::memcmp::eq(presented.as_bytes(), self.0.as_bytes())
+            && crate::pki::encoding::constant_time_eq(presented.as_bytes(), self.0.as_bytes())
     }
 }
 

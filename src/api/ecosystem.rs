@@ -3,12 +3,14 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::api::interaction::event_context;
 use crate::domain::Caller;
-use crate::domain::ecosystem::RootRequest;
+use crate::domain::ecosystem::{RootRequest, parse_ca_id};
 use crate::service::ecosystem::{self, RootCa};
 use crate::service::events::audited;
 use crate::service::{Core, ServiceError};
@@ -155,8 +157,8 @@ impl From<RootCa> for RootView {
     }
 }
 
-fn json_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, EcosystemError> {
-    super::decode_json_object(body).map_err(|e| ServiceError::Invalid(vec![e]).into())
+fn json_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, ServiceError> {
+    super::decode_json_object(body).map_err(|e| ServiceError::Invalid(vec![e]))
 }
 
 const EVENT: &str = "ECOSYSTEM_DTS_CA_CERTIFICATE";
@@ -169,28 +171,26 @@ async fn create(
     core: web::Data<Core>,
 ) -> Result<HttpResponse, EcosystemError> {
     let caller = caller.ok_or_else(EcosystemError::unauthorized)?;
-    let request: RootRequest = json_body(&body)?;
+    // The body is read inside the audited work, so a malformed one is a _FAIL event too.
+    let work = async {
+        let request: RootRequest = json_body(&body)?;
+        ecosystem::create_root(&core, &caller, request).await
+    };
     let root = audited(
         &core,
         &event_context(&req, &caller),
         &format!("{EVENT}_CREATE"),
-        ecosystem::create_root(&core, &caller, request),
+        work,
     )
     .await?;
     Ok(HttpResponse::Created().json(RootView::from(root)))
-}
-
-#[derive(Deserialize)]
-struct ListQuery {
-    limit: Option<String>,
-    cursor: Option<String>,
 }
 
 /// GET /v1/ecosystems/certificates/ca?limit=&cursor=
 async fn list(
     caller: Option<Caller>,
     req: HttpRequest,
-    query: web::Query<ListQuery>,
+    query: web::Query<HashMap<String, String>>,
     core: web::Data<Core>,
 ) -> Result<HttpResponse, EcosystemError> {
     let caller = caller.ok_or_else(EcosystemError::unauthorized)?;
@@ -198,8 +198,8 @@ async fn list(
         ecosystem::list_roots(
             &core,
             &caller,
-            query.limit.as_deref(),
-            query.cursor.as_deref(),
+            query.get("limit").map(String::as_str),
+            query.get("cursor").map(String::as_str),
         )
     };
     let (roots, next) = audited(
@@ -246,11 +246,13 @@ async fn update(
     core: web::Data<Core>,
 ) -> Result<HttpResponse, EcosystemError> {
     let caller = caller.ok_or_else(EcosystemError::unauthorized)?;
-    let request: UpdateRequest = json_body(&body)?;
-    let active = request.active.ok_or_else(|| {
-        EcosystemError::from(ServiceError::Invalid(vec!["active: is required".into()]))
-    })?;
-    let work = ecosystem::set_root_active(&core, &caller, &path, active);
+    let work = async {
+        let request: UpdateRequest = json_body(&body)?;
+        let active = request
+            .active
+            .ok_or_else(|| ServiceError::Invalid(vec!["active: is required".into()]))?;
+        ecosystem::set_root_active(&core, &caller, &path, active).await
+    };
     let root = audited(
         &core,
         &event_context(&req, &caller),
@@ -298,9 +300,9 @@ async fn public_list(core: web::Data<Core>) -> Result<HttpResponse, EcosystemErr
 }
 
 fn ecosystem_id(id: &str) -> Result<(), EcosystemError> {
-    uuid::Uuid::parse_str(id).map(drop).map_err(|_| {
-        ServiceError::Invalid(vec![format!("ecosystemId: must be a UUID, got '{id}'")]).into()
-    })
+    parse_ca_id("ecosystemId", id)
+        .map(drop)
+        .map_err(|e| ServiceError::from(e).into())
 }
 
 /// GET /v1/ecosystems/{ecosystemId}/vicals/public/certificates/ca/latest (deprecated)

@@ -128,21 +128,15 @@ fn doc(
 /// GET {keystore}/openbanking.jwks: the directory's own signing key, which
 /// verifies its SSAs and access tokens.
 async fn directory_jwks(core: web::Data<Core>) -> HttpResponse {
-    let signer = &core.signer;
-    let flavour = core.urls().flavour();
-    let leaf_sha256 = signer
-        .x5c()
-        .first()
-        .and_then(|leaf| crate::pki::encoding::decode_base64(leaf));
-    let x5t_s256 = leaf_sha256.map(|der| flavour.digest_form(&crate::pki::jwk::x5t_s256(&der)));
+    let key = keystore::directory_key(&core);
     jwk_set(vec![PublishedJwk {
-        kid: signer.kid(),
-        key: signer.public_jwk(),
+        kid: &key.kid,
+        key: &key.jwk,
         key_use: KeyUse::Sig,
         alg: Some("PS256"),
-        x5c: signer.x5c(),
-        x5t: None,
-        x5t_s256,
+        x5c: &key.x5c,
+        x5t: key.x5t.clone(),
+        x5t_s256: key.x5t_s256.clone(),
         x5u: None,
     }])
 }

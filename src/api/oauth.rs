@@ -7,9 +7,10 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::pki::jws::CLIENT_ASSERTION_ALGORITHMS;
 use crate::service::Core;
-use crate::service::oauth::{self, ClientAuthentication, OAuthError, TokenRequest};
+use crate::service::oauth::{
+    self, CLIENT_ASSERTION_ALGORITHMS, ClientAuthentication, OAuthError, TokenRequest,
+};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -123,7 +124,8 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;
     }
-    let decoded = crate::pki::encoding::decode_base64(encoded.trim())?;
+    let decoded =
+        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, encoded.trim()).ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (id, secret) = text.split_once(':')?;
     let unescape = |s: &str| {

@@ -5,7 +5,6 @@
 use actix_web::{HttpResponse, web};
 
 use super::directory::DirectoryError;
-use crate::pki::encoding::decode_base64;
 use crate::service::{Core, revocation};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -47,6 +46,8 @@ async fn ocsp_get(
     path: web::Path<String>,
     core: web::Data<Core>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let request = decode_base64(path.trim_start_matches('/')).unwrap_or_default();
+    let encoded = path.trim_start_matches('/');
+    let request = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, encoded)
+        .unwrap_or_default();
     ocsp_answer(&core, &request)
 }

@@ -28,6 +28,17 @@ pub struct NewRoot {
 
 /// The longest a root may last.
 pub const MAX_ROOT_YEARS: u32 = 20;
+/// The most roots an ecosystem may have.
+pub const MAX_ROOTS: usize = 3;
+/// X.520's upper bound for commonName and organizationName.
+const MAX_NAME_CHARS: usize = 64;
+
+/// Root CA ids are UUIDs.
+pub fn parse_ca_id(field: &str, id: &str) -> Result<String, DomainError> {
+    uuid::Uuid::parse_str(id)
+        .map(|u| u.to_string())
+        .map_err(|_| DomainError::field(field, format!("must be a UUID, got '{id}'")))
+}
 /// How far in the past a notBefore may be and still count as "now", for
 /// clients whose clocks run a little behind.
 const NOT_BEFORE_SKEW_SECONDS: i64 = 300;
@@ -74,6 +85,11 @@ impl RootRequest {
                 "commonName",
                 "must be a non-empty PrintableString (letters, digits, space and '()+,-./:=?)",
             ));
+        } else if common_name.chars().count() > MAX_NAME_CHARS {
+            errors.push(DomainError::field(
+                "commonName",
+                format!("must be at most {MAX_NAME_CHARS} characters"),
+            ));
         }
         let country = self.country.unwrap_or_else(|| default_country.to_owned());
         if !is_country_code(&country) {
@@ -85,6 +101,16 @@ impl RootRequest {
         let organisation = self.organisation_name.unwrap_or_default();
         if organisation.trim().is_empty() {
             errors.push(DomainError::field("organisationName", "is required"));
+        } else if organisation.chars().count() > MAX_NAME_CHARS {
+            errors.push(DomainError::field(
+                "organisationName",
+                format!("must be at most {MAX_NAME_CHARS} characters"),
+            ));
+        } else if organisation.chars().any(char::is_control) {
+            errors.push(DomainError::field(
+                "organisationName",
+                "must not contain control characters",
+            ));
         }
         let not_before = match self.not_before.as_deref().map(|v| date("notBefore", v)) {
             None => Some(now),
@@ -126,6 +152,15 @@ impl RootRequest {
                 None
             }
         };
+        if let (Some(start), Some(end)) = (not_before, not_after)
+            && end <= start
+            && errors.is_empty()
+        {
+            errors.push(DomainError::field(
+                "notBefore",
+                format!("must leave room before notAfter, at most {MAX_ROOT_YEARS} years from now"),
+            ));
+        }
         match (not_before, not_after) {
             (Some(not_before), Some(not_after)) if errors.is_empty() => Ok(NewRoot {
                 common_name,
@@ -183,6 +218,29 @@ mod tests {
                 "notAfter"
             ]
         );
+    }
+
+    #[test]
+    fn names_longer_than_x520_allows_are_refused() {
+        let req = RootRequest {
+            common_name: Some("a".repeat(65)),
+            organisation_name: Some("o".repeat(65)),
+            ..Default::default()
+        };
+        let errors = req.check(now(), "x", "BR").unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["commonName", "organisationName"]);
+    }
+
+    #[test]
+    fn a_far_future_start_without_an_end_is_refused() {
+        let req = RootRequest {
+            organisation_name: Some("Org".into()),
+            not_before: Some("9999-12-31T00:00:00Z".into()),
+            ..Default::default()
+        };
+        let errors = req.check(now(), "x", "BR").unwrap_err();
+        assert_eq!(errors[0].field, "notBefore");
     }
 
     #[test]

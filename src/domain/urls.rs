@@ -104,6 +104,19 @@ impl PublicUrls {
         &self.public
     }
 
+    /// The host name of the public base URL.
+    pub fn host(&self) -> &str {
+        let rest = self
+            .public
+            .split_once("://")
+            .map_or(self.public.as_str(), |(_, rest)| rest);
+        let authority = rest.split('/').next().unwrap_or(rest);
+        match authority.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or(v6),
+            None => authority.split(':').next().unwrap_or(authority),
+        }
+    }
+
     pub fn token_endpoint(&self) -> String {
         format!("{}/token", self.public)
     }
@@ -298,6 +311,14 @@ mod tests {
             urls.certificate_pem(&org, Some(&ss), &kid),
             "https://keystore.example/org-1/abc.pem"
         );
+    }
+
+    #[test]
+    fn the_host_is_the_public_url_without_scheme_port_or_path() {
+        let urls = |u: &str| PublicUrls::new(u, u, Flavour::Raidiam);
+        assert_eq!(urls("https://dir.example:8443/base").host(), "dir.example");
+        assert_eq!(urls("http://127.0.0.1:8080").host(), "127.0.0.1");
+        assert_eq!(urls("http://[::1]:8080").host(), "::1");
     }
 
     #[test]

@@ -61,8 +61,6 @@ pub struct IssuedCertificate {
     pub not_after: DateTime<Utc>,
 }
 
-/// The longest a root may last (the ecosystem API's rule).
-pub const ROOT_MAX_YEARS: u32 = 20;
 const ISSUING_YEARS: u32 = 10;
 
 fn decode_certificate(b64: &str) -> Result<X509, PkiError> {
@@ -296,15 +294,15 @@ impl IssuingAuthority {
         self.sign_leaf(leaf, profile, now, months, urls)
     }
 
-    /// A fresh key and a signing certificate for the directory itself (SSAs,
-    /// access tokens), issued by this CA so relying parties can chain it.
-    pub fn issue_directory_signer(
+    /// Certifies the directory's signing key (`key`), for as long as this
+    /// issuing CA lasts at most ten years.
+    pub fn certify_directory_key(
         &self,
+        key: &PKey<Private>,
         naming: &CaNaming,
         now: DateTime<Utc>,
         urls: &PublicUrls,
-    ) -> Result<(PKey<Private>, IssuedCertificate), PkiError> {
-        let key = PKey::from_rsa(Rsa::generate(naming.key_bits)?)?;
+    ) -> Result<IssuedCertificate, PkiError> {
         let subject = ca_name(naming, "obdir Directory Signing")?;
         let public_key = PKey::public_key_from_der(&key.public_key_to_der()?)?;
         let leaf = LeafRequest {
@@ -312,8 +310,7 @@ impl IssuingAuthority {
             public_key: &public_key,
             subject_alt_name: None,
         };
-        let issued = self.sign_leaf(leaf, Profile::Signing, now, 12 * ISSUING_YEARS, urls)?;
-        Ok((key, issued))
+        self.sign_leaf(leaf, Profile::Signing, now, 12 * ISSUING_YEARS, urls)
     }
 
     fn sign_leaf(

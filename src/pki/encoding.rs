@@ -40,3 +40,8 @@ pub fn random_token() -> String {
     openssl::rand::rand_bytes(&mut bytes).expect("the system RNG works");
     base64url(&bytes)
 }
+
+/// Equality that takes as long wherever the first difference is, for secrets.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && openssl::memcmp::eq(a, b)
+}

@@ -42,9 +42,7 @@ pub struct DirectorySigner {
 
 impl DirectorySigner {
     pub fn from_record(record: &SignerRecord) -> Result<Self, PkiError> {
-        let der = decode_base64(record.key.expose())
-            .ok_or_else(|| PkiError::Unreadable("stored signing key is not base64".into()))?;
-        let key = PKey::private_key_from_der(&der)?;
+        let key = Self::key_of(record)?;
         let facts = key_facts(&key)?;
         let signer = PS256
             .signer_from_jwk(&private_jwk(&key)?)
@@ -73,9 +71,21 @@ impl DirectorySigner {
         })
     }
 
-    /// Key facts of a freshly made signing key, to choose its kid from.
+    /// Key facts of a signing key, to choose its kid from.
     pub fn facts(key: &PKey<Private>) -> Result<KeyFacts, PkiError> {
         key_facts(key)
+    }
+
+    /// A new RSA signing key.
+    pub fn generate_key(bits: u32) -> Result<PKey<Private>, PkiError> {
+        Ok(PKey::from_rsa(openssl::rsa::Rsa::generate(bits)?)?)
+    }
+
+    /// The private key a record keeps, to certify it again.
+    pub fn key_of(record: &SignerRecord) -> Result<PKey<Private>, PkiError> {
+        let der = decode_base64(record.key.expose())
+            .ok_or_else(|| PkiError::Unreadable("stored signing key is not base64".into()))?;
+        Ok(PKey::private_key_from_der(&der)?)
     }
 
     pub fn kid(&self) -> &str {

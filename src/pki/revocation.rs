@@ -302,6 +302,11 @@ pub fn ocsp_response(
         .map_err(der_error)
 }
 
+/// The OCSP answer for certificates of no CA here (RFC 6960 2.3).
+pub fn ocsp_unauthorized() -> Vec<u8> {
+    OcspResponse::unauthorized().to_der().unwrap_or_default()
+}
+
 /// The OCSP answer to a request that does not parse (RFC 6960 4.2.1).
 pub fn ocsp_malformed() -> Vec<u8> {
     OcspResponse::malformed_request()

@@ -9,9 +9,6 @@ use crate::pki::authority::{CaNaming, RootSubject};
 use crate::pki::{IssuingAuthority, PkiError, RootAuthority};
 use crate::store::Store;
 
-/// The most roots an ecosystem may have (seed 001).
-pub const MAX_ROOTS: usize = 3;
-
 pub struct Root {
     pub record: RootCaRecord,
     pub authority: RootAuthority,

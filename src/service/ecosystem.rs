@@ -5,10 +5,10 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 
-use super::authorities::{MAX_ROOTS, Root};
+use super::authorities::Root;
 use super::{Core, ServiceError, ensure_admin};
 use crate::domain::Caller;
-use crate::domain::ecosystem::RootRequest;
+use crate::domain::ecosystem::{MAX_ROOTS, RootRequest, parse_ca_id};
 use crate::domain::page::parse_limit;
 use crate::pki::authority::{CertificateData, RootSubject};
 
@@ -34,15 +34,8 @@ fn view(root: &Root) -> Result<RootCa, ServiceError> {
 
 const ROLES: &str = "managing root CA certificates (role admin or dts-provider)";
 
-/// Ids in the ecosystem API are UUIDs.
-pub fn parse_id(id: &str) -> Result<String, ServiceError> {
-    uuid::Uuid::parse_str(id)
-        .map(|u| u.to_string())
-        .map_err(|_| {
-            ServiceError::Invalid(vec![format!(
-                "dtsCaCertificateId: must be a UUID, got '{id}'"
-            )])
-        })
+fn parse_id(id: &str) -> Result<String, ServiceError> {
+    Ok(parse_ca_id("dtsCaCertificateId", id)?)
 }
 
 /// Creates an active root, with an issuing CA under it that signs from its
@@ -54,15 +47,7 @@ pub async fn create_root(
 ) -> Result<RootCa, ServiceError> {
     ensure_admin(caller, ROLES)?;
     let now = core.clock.now();
-    let host = core
-        .urls
-        .issuer()
-        .split("://")
-        .nth(1)
-        .unwrap_or("obdir")
-        .split(['/', ':'])
-        .next()
-        .unwrap_or("obdir");
+    let host = core.urls.host();
     let new = request.check(now, &format!("{host} DTS CA"), &core.ca_naming.country)?;
     let created = {
         let mut hierarchy = core.hierarchy_mut();
@@ -81,6 +66,7 @@ pub async fn create_root(
         };
         view(hierarchy.add_root(core.store.as_ref(), &subject, &core.ca_naming, false, now)?)?
     };
+    core.recertify_signer()?;
     core.store.flush().await?;
     Ok(created)
 }
@@ -175,6 +161,7 @@ pub async fn set_root_active(
         )?;
         view(hierarchy.root(&id).ok_or_else(|| not_found(&id))?)?
     };
+    core.recertify_signer()?;
     core.store.flush().await?;
     Ok(updated)
 }
@@ -183,6 +170,7 @@ pub async fn delete_root(core: &Core, caller: &Caller, id: &str) -> Result<(), S
     ensure_admin(caller, ROLES)?;
     let id = parse_id(id)?;
     core.hierarchy_mut().delete_root(core.store.as_ref(), &id)?;
+    core.recertify_signer()?;
     core.store.flush().await?;
     Ok(())
 }

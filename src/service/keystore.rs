@@ -71,3 +71,31 @@ pub fn certificate_pem(
         })?;
     Ok(armour("CERTIFICATE", &der))
 }
+
+/// The directory's own signing key as openbanking.jwks publishes it.
+pub struct DirectoryKey {
+    pub kid: String,
+    pub jwk: crate::domain::PublicJwk,
+    /// Signing certificate then issuing CA, standard base64 DER.
+    pub x5c: Vec<String>,
+    /// x5t and x5t#S256 of the signing certificate, in the flavour's form.
+    pub x5t: Option<String>,
+    pub x5t_s256: Option<String>,
+}
+
+pub fn directory_key(core: &Core) -> DirectoryKey {
+    let signer = core.signer();
+    let flavour = core.urls.flavour();
+    let leaf = signer.x5c().first().and_then(|leaf| decode_base64(leaf));
+    DirectoryKey {
+        kid: signer.kid().to_owned(),
+        jwk: signer.public_jwk().clone(),
+        x5c: signer.x5c().to_vec(),
+        x5t: leaf
+            .as_deref()
+            .map(|der| flavour.digest_form(&crate::pki::jwk::x5t(der))),
+        x5t_s256: leaf
+            .as_deref()
+            .map(|der| flavour.digest_form(&crate::pki::jwk::x5t_s256(der))),
+    }
+}

@@ -20,10 +20,11 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{Months, Utc};
 
-use crate::domain::authority::{IssuingCaRecord, RootCaRecord};
+use crate::domain::authority::{IssuingCaRecord, RootCaRecord, SignerRecord};
+use crate::domain::ecosystem::MAX_ROOT_YEARS;
 use crate::domain::{Caller, Clock, DomainError, OrganisationId, PublicUrls};
 use crate::pki::PkiError;
-use crate::pki::authority::{CaNaming, ROOT_MAX_YEARS, RootSubject};
+use crate::pki::authority::{CaNaming, RootSubject};
 use crate::pki::jws::DirectorySigner;
 use crate::store::{SledStore, Store, StoreError};
 use authorities::Hierarchy;
@@ -35,7 +36,7 @@ pub struct Core {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) hierarchy: RwLock<Hierarchy>,
     pub(crate) ca_naming: CaNaming,
-    pub(crate) signer: DirectorySigner,
+    pub(crate) signer: RwLock<DirectorySigner>,
     pub(crate) urls: PublicUrls,
     pub(crate) validity_months: u32,
     pub(crate) oauth: OAuthSettings,
@@ -133,33 +134,17 @@ impl Core {
                 data_dir.display()
             );
         }
-        let signer_record = match store.directory_signer()? {
-            Some(record) => record,
-            None => {
-                let issuing = hierarchy.current(now).ok_or_else(|| {
-                    ServiceError::Unavailable(
-                        "no active root CA to certify the directory's signing key".into(),
-                    )
-                })?;
-                let (key, issued) = issuing
-                    .authority
-                    .issue_directory_signer(&settings.ca, now, &settings.urls)
-                    .map_err(ServiceError::Crypto)?;
-                let facts = DirectorySigner::facts(&key).map_err(ServiceError::Crypto)?;
-                let leaf_sha256 = crate::pki::jwk::x5t_s256(&issued.chain[0]);
-                let kid = settings.urls.flavour().kid(
-                    Some(&leaf_sha256),
-                    &facts.thumbprint_sha256,
-                    &facts.thumbprint_sha1,
-                );
-                let record = DirectorySigner::record(&key, &issued.chain, kid)
-                    .map_err(ServiceError::Crypto)?;
-                store.put_directory_signer(&record)?;
-                record
-            }
-        };
+        let signer_record = certified_signer(
+            store.as_ref(),
+            &hierarchy,
+            &settings.ca,
+            &settings.urls,
+            now,
+        )?;
         store.flush().await?;
-        let signer = DirectorySigner::from_record(&signer_record).map_err(ServiceError::Crypto)?;
+        let signer = RwLock::new(
+            DirectorySigner::from_record(&signer_record).map_err(ServiceError::Crypto)?,
+        );
         Ok(Core {
             store,
             clock,
@@ -189,6 +174,29 @@ impl Core {
         Ok(self.store.contents()?)
     }
 
+    pub(crate) fn signer(&self) -> std::sync::RwLockReadGuard<'_, DirectorySigner> {
+        self.signer.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// After the signing CA changed, certifies the directory's signing key
+    /// again under the new one, so the keys at openbanking.jwks always chain
+    /// to an active root. The key, and so its kid, stay the same.
+    pub(crate) fn recertify_signer(&self) -> Result<(), ServiceError> {
+        let record = {
+            let hierarchy = self.hierarchy();
+            certified_signer(
+                self.store.as_ref(),
+                &hierarchy,
+                &self.ca_naming,
+                &self.urls,
+                self.clock.now(),
+            )?
+        };
+        let signer = DirectorySigner::from_record(&record).map_err(ServiceError::Crypto)?;
+        *self.signer.write().unwrap_or_else(|e| e.into_inner()) = signer;
+        Ok(())
+    }
+
     pub(crate) fn hierarchy(&self) -> std::sync::RwLockReadGuard<'_, Hierarchy> {
         self.hierarchy.read().unwrap_or_else(|e| e.into_inner())
     }
@@ -196,6 +204,48 @@ impl Core {
     pub(crate) fn hierarchy_mut(&self) -> std::sync::RwLockWriteGuard<'_, Hierarchy> {
         self.hierarchy.write().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// The directory's signing key, certified by the issuing CA that signs now:
+/// the stored one if it already is, else the same key (or a new one on first
+/// start) certified again. Its kid is the key's thumbprint, so it stays put.
+fn certified_signer(
+    store: &dyn Store,
+    hierarchy: &Hierarchy,
+    naming: &CaNaming,
+    urls: &PublicUrls,
+    now: chrono::DateTime<Utc>,
+) -> Result<SignerRecord, ServiceError> {
+    let existing = store.directory_signer()?;
+    let Some(issuing) = hierarchy.current(now) else {
+        // No active root: keep what there is until one is activated.
+        return existing.ok_or_else(|| {
+            ServiceError::Unavailable(
+                "no active root CA to certify the directory's signing key".into(),
+            )
+        });
+    };
+    if let Some(record) = &existing
+        && record.x5c.get(1) == Some(&issuing.record.certificate)
+    {
+        return Ok(record.clone());
+    }
+    let key = match &existing {
+        Some(record) => DirectorySigner::key_of(record),
+        None => DirectorySigner::generate_key(naming.key_bits),
+    }
+    .map_err(ServiceError::Crypto)?;
+    let issued = issuing
+        .authority
+        .certify_directory_key(&key, naming, now, urls)
+        .map_err(ServiceError::Crypto)?;
+    let facts = DirectorySigner::facts(&key).map_err(ServiceError::Crypto)?;
+    let kid = urls
+        .flavour()
+        .kid(None, &facts.thumbprint_sha256, &facts.thumbprint_sha1);
+    let record = DirectorySigner::record(&key, &issued.chain, kid).map_err(ServiceError::Crypto)?;
+    store.put_directory_signer(&record)?;
+    Ok(record)
 }
 
 /// A new data dir gets root number one (managed by the directory) and its
@@ -238,7 +288,7 @@ fn first_start(
         country: naming.country.clone(),
         not_before: now,
         not_after: now
-            .checked_add_months(Months::new(12 * ROOT_MAX_YEARS))
+            .checked_add_months(Months::new(12 * MAX_ROOT_YEARS))
             .unwrap_or(now),
     };
     hierarchy.add_root(store, &subject, naming, true, now)?;

@@ -7,7 +7,8 @@ use serde_json::{Map, Value, json};
 
 use super::Core;
 use crate::domain::{Caller, KeyUse, OrganisationId, PublicJwk, SoftwareStatementId};
-use crate::pki::encoding::{hex, sha256};
+use crate::pki::encoding::{constant_time_eq, hex, sha256};
+pub use crate::pki::jws::CLIENT_ASSERTION_ALGORITHMS;
 use crate::pki::jws::verify_client_jwt;
 
 pub const SCOPE: &str = "directory:software";
@@ -104,7 +105,7 @@ pub async fn token(core: &Core, request: TokenRequest) -> Result<IssuedToken, OA
         ));
     };
     let access_token = core
-        .signer
+        .signer()
         .sign(claims)
         .map_err(|e| oauth_error("server_error", format!("signing failed: {e}")))?;
     log::info!("access token issued to {org}/{ss}");
@@ -261,9 +262,7 @@ fn check_secret(core: &Core, ss: &SoftwareStatementId, secret: &str) -> Result<(
         .map_err(|e| oauth_error("server_error", e.to_string()))?
         .ok_or_else(|| invalid_client(format!("software statement '{ss}' has no client secret")))?;
     let presented = hex(&sha256(secret.as_bytes()));
-    if presented.len() == stored.len()
-        && openssl::memcmp::eq(presented.as_bytes(), stored.as_bytes())
-    {
+    if constant_time_eq(presented.as_bytes(), stored.as_bytes()) {
         Ok(())
     } else {
         Err(invalid_client("the client secret is wrong"))
@@ -292,7 +291,7 @@ fn audience_names(claims: &Map<String, Value>, accepted: &[String]) -> bool {
 /// The caller an access token this directory issued stands for, if it is
 /// genuine, unexpired, and its statement is still active.
 pub fn access_token_caller(core: &Core, token: &str) -> Option<Caller> {
-    let claims = core.signer.verify(token).ok()?;
+    let claims = core.signer().verify(token).ok()?;
     let text = |name: &str| claims.get(name).and_then(Value::as_str);
     if text("iss") != Some(core.urls.issuer()) || text("scope") != Some(SCOPE) {
         return None;

@@ -72,9 +72,23 @@ pub async fn issuing_crl(core: &Core, issuing_id: &str) -> Result<Vec<u8>, Servi
     Ok(der)
 }
 
-/// A root's CRL, DER: signed afresh with the next CRL number.
+/// A root's CRL, DER. Roots revoke nothing, so one is signed (with the next
+/// CRL number) only when the last is half way to its nextUpdate.
 pub async fn root_crl(core: &Core, root_id: &str) -> Result<Vec<u8>, ServiceError> {
     let now = core.clock.now();
+    let life = Duration::hours(core.revocation_hours);
+    let cache_key = format!("root:{root_id}");
+    {
+        let cache = core.crl_cache.lock().unwrap_or_else(|e| e.into_inner());
+        let fresh = cache
+            .get(&cache_key)
+            .filter(|c| now < c.this_update + life / 2);
+        if let Some(cached) = fresh
+            && core.hierarchy().root(root_id).is_some()
+        {
+            return Ok(cached.der.clone());
+        }
+    }
     let der = {
         let mut hierarchy = core.hierarchy_mut();
         let root = hierarchy
@@ -107,19 +121,17 @@ pub fn ocsp(core: &Core, request: &[u8]) -> Result<Vec<u8>, ServiceError> {
     };
     let now = core.clock.now();
     let hierarchy = core.hierarchy();
-    // One response is signed by one CA: the issuer of the first certificate asked about.
-    let issuer = query
-        .questions
-        .iter()
-        .find_map(|q| {
-            hierarchy
-                .issuing
-                .iter()
-                .find(|i| revocation::is_issuer_of(i.authority.certificate(), q))
-        })
-        .or_else(|| hierarchy.current(now));
+    // One response is signed by one CA: the issuer of the first certificate
+    // asked about. For certificates of no CA here the responder is not
+    // authoritative (RFC 6960 2.3, "unauthorized").
+    let issuer = query.questions.iter().find_map(|q| {
+        hierarchy
+            .issuing
+            .iter()
+            .find(|i| revocation::is_issuer_of(i.authority.certificate(), q))
+    });
     let Some(issuer) = issuer else {
-        return Ok(revocation::ocsp_malformed());
+        return Ok(revocation::ocsp_unauthorized());
     };
     let answers = query
         .questions

@@ -179,3 +179,96 @@ async fn obie_bare_keys_use_the_sha1_thumbprint_too() {
         vec![record["kid"].as_str().unwrap().to_owned()]
     );
 }
+
+#[tokio::test]
+async fn obie_organisation_certificates_live_at_org_kid_pem_and_in_the_org_jwks() {
+    let app = obie_app().await;
+    let tpp = Tpp::new();
+    let csr = tpp.csr(
+        &tpp.rsa_key("seal.key", 2048),
+        &format!("/C=GB/O=Demo/OU={ORG}/CN=seal"),
+        &[],
+    );
+    let response = app
+        .client
+        .post(app.url(&format!("/organisations/{ORG}/certificates/rtsseal")))
+        .bearer_auth(TOKEN)
+        .header("Content-Type", "application/x-pem-file")
+        .body(csr)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let record: Value = response.json().await.unwrap();
+    let kid = record["kid"].as_str().unwrap();
+    let ks = app.url("/keystore");
+    assert_eq!(record["SignedCertPath"], format!("{ks}/{ORG}/{kid}.pem"));
+    assert_eq!(record["JwkPath"], format!("{ks}/{ORG}/{ORG}.jwks"));
+    let pem = app
+        .get_public(&format!("{ks}/{ORG}/{kid}.pem"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(pem, pem_of(record["x5c"][0].as_str().unwrap()));
+    assert_eq!(
+        app.jwks_kids(&format!("{ks}/{ORG}/{ORG}.jwks")).await,
+        vec![kid.to_owned()]
+    );
+    assert!(
+        app.jwks_kids(&format!("{ks}/{ORG}/{SS}.jwks"))
+            .await
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn obie_private_key_jwt_finds_the_key_by_its_sha1_kid() {
+    let app = obie_app().await;
+    let tpp = Tpp::new();
+    let key = tpp.ec_key("client.key", "P-256");
+    let response = app.upload("sigkey", &tpp.public_key_pem(&key)).await;
+    let kid = response.json::<Value>().await.unwrap()["kid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(kid.len(), 27);
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256);
+    header.kid = Some(kid);
+    use obdir::domain::Clock;
+    let now = obdir::domain::SystemClock.now().timestamp();
+    let claims =
+        json!({"iss": SS, "sub": SS, "aud": app.url("/token"), "exp": now + 60, "jti": "obie-1"});
+    let assertion = jsonwebtoken::encode(
+        &header,
+        &claims,
+        &jsonwebtoken::EncodingKey::from_ec_pem(&std::fs::read(&key).unwrap()).unwrap(),
+    )
+    .unwrap();
+    let response = app
+        .client
+        .post(app.url("/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ),
+            ("client_assertion", assertion.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let token = response.json::<Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let jwks: Value = app
+        .get_public(&app.url("/keystore/openbanking.jwks"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(verify_ps256(&token, &jwks)["org_id"], ORG);
+}

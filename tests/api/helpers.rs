@@ -83,6 +83,17 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     let core = app.core();
     tokio::spawn(app.run_until_stopped());
+    // The server starts accepting once its future is first polled: wait for
+    // it, so a test that next blocks on an `openssl` call finds it serving.
+    let client = reqwest::Client::new();
+    while client
+        .get(format!("{address}/health"))
+        .send()
+        .await
+        .is_err()
+    {
+        tokio::task::yield_now().await;
+    }
     TestApp {
         address,
         client: reqwest::Client::new(),

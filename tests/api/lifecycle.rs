@@ -976,3 +976,78 @@ async fn an_expired_certificate_leaves_the_active_set_and_its_key_may_be_certifi
         "renewal with the same key"
     );
 }
+
+#[tokio::test]
+async fn uploads_and_revocations_are_audited_with_actor_and_interaction_id() {
+    let app = spawn_app().await;
+    let tpp = Tpp::new();
+    let csr = tpp.csr(&tpp.rsa_key("k", 2048), &obie_subject(ORG, SS), &[]);
+    let response = app
+        .client
+        .post(app.url(&TestApp::certificates_path(ORG, SS, "rtssigning")))
+        .bearer_auth(TOKEN)
+        .header("Content-Type", "application/x-pem-file")
+        .header("x-fapi-interaction-id", "upload-1")
+        .body(csr)
+        .send()
+        .await
+        .unwrap();
+    let kid = response.json::<Value>().await.unwrap()["kid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let refused = app.upload("rtssigning", "not pem").await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let revoked = app
+        .client
+        .put(app.url(&format!(
+            "{}/{kid}",
+            TestApp::certificates_path(ORG, SS, "rtssigning")
+        )))
+        .bearer_auth(TOKEN)
+        .json(&json!({"RevokeReason": "superseded"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), StatusCode::NO_CONTENT);
+
+    let events: Value = app
+        .get("/admin/events?type=DIRECTORY_CERTIFICATE_*")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = events["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "DIRECTORY_CERTIFICATE_UPLOAD_START",
+            "DIRECTORY_CERTIFICATE_UPLOAD_SUCCESS",
+            "DIRECTORY_CERTIFICATE_UPLOAD_START",
+            "DIRECTORY_CERTIFICATE_UPLOAD_FAIL",
+            "DIRECTORY_CERTIFICATE_REVOKE_START",
+            "DIRECTORY_CERTIFICATE_REVOKE_SUCCESS",
+        ]
+    );
+    let first = &events["events"][0];
+    assert_eq!(first["actor"], "admin");
+    assert_eq!(first["interactionId"], "upload-1");
+    assert!(
+        events["events"][3]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not PEM")
+    );
+    let limited: Value = app
+        .get("/admin/events?type=DIRECTORY_CERTIFICATE_*&limit=2")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(limited["events"].as_array().unwrap().len(), 2);
+}

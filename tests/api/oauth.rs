@@ -428,6 +428,28 @@ async fn an_organisation_token_reaches_only_its_organisation_and_no_admin_operat
     )
     .await;
 
+    let response = as_client(reqwest::Method::GET, "/admin/events")
+        .send()
+        .await
+        .unwrap();
+    assert_error(
+        response,
+        StatusCode::FORBIDDEN,
+        "reading events needs the admin token",
+    )
+    .await;
+    let response = as_client(reqwest::Method::GET, "/v1/ecosystems/certificates/ca")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = as_client(reqwest::Method::POST, "/v1/ecosystems/certificates/ca")
+        .json(&json!({"organisationName": "Mine"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+
     // What it may do: its own organisation, statements, keys.
     let page: Value = as_client(reqwest::Method::GET, "/organisations")
         .send()

@@ -410,3 +410,26 @@ async fn certificates_issued_before_a_rollover_keep_their_crl_and_ocsp() {
     .await;
     assert!(text.contains("Cessation Of Operation"), "{text}");
 }
+
+#[tokio::test]
+async fn ocsp_is_not_authoritative_for_certificates_of_other_cas() {
+    let app = spawn_app().await;
+    let tpp = Tpp::new();
+    let foreign = tpp.path("foreign.pem");
+    std::fs::write(
+        &foreign,
+        tpp.self_signed(&tpp.rsa_key("foreign.key", 2048), "/CN=Elsewhere CA", 30),
+    )
+    .unwrap();
+    let (_, output) = openssl(&[
+        "ocsp",
+        "-issuer",
+        s(&foreign),
+        "-cert",
+        s(&foreign),
+        "-url",
+        &app.url("/ocsp"),
+        "-noverify",
+    ]);
+    assert!(output.contains("unauthorized"), "{output}");
+}

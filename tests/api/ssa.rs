@@ -152,3 +152,75 @@ async fn an_assertion_locks_the_statement_and_a_suspended_one_gets_none() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn after_a_rollover_and_delete_the_directory_key_chains_to_the_new_root_and_keeps_its_kid() {
+    let app = spawn_app().await;
+    let before: Value = app
+        .get_public(&app.url("/keystore/openbanking.jwks"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let roots: Value = app
+        .get("/v1/ecosystems/certificates/ca")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let old_root = roots["data"][0]["id"].as_str().unwrap().to_owned();
+    let created = app
+        .post_json(
+            "/v1/ecosystems/certificates/ca",
+            &json!({"organisationName": "Next"}),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let ca = |id: &str| app.url(&format!("/v1/ecosystems/certificates/ca/{id}"));
+    let response = app
+        .client
+        .put(ca(&old_root))
+        .bearer_auth(TOKEN)
+        .json(&json!({"active": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let response = app
+        .client
+        .delete(ca(&old_root))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+
+    let after: Value = app
+        .get_public(&app.url("/keystore/openbanking.jwks"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        after["keys"][0]["kid"], before["keys"][0]["kid"],
+        "the key and its kid stay"
+    );
+    assert_ne!(
+        after["keys"][0]["x5c"], before["keys"][0]["x5c"],
+        "a new certificate"
+    );
+    let chain = app
+        .get_public(&app.url("/ca/chain.pem"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let tpp = Tpp::new();
+    let (ok, output) = tpp.verify(
+        &chain,
+        &pem_of(after["keys"][0]["x5c"][0].as_str().unwrap()),
+    );
+    assert!(ok, "{output}");
+    let ssa = assertion(&app, ORG, SS).await.text().await.unwrap();
+    verify_ps256(&ssa, &after);
+}
