@@ -359,3 +359,73 @@ fn openssl_stdout(args: &[&str]) -> String {
     );
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// The obdir binary running as its own process, killed with SIGKILL when
+/// dropped (no shutdown, no final flush).
+pub struct ObdirProcess {
+    child: std::process::Child,
+    pub address: String,
+    log: Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl ObdirProcess {
+    /// Every line it has logged so far.
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+impl Drop for ObdirProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `obdir serve` with the demo seed and `config` on a free port, and
+/// waits for its listening line.
+pub fn start_binary(data_dir: &Path, config: &str) -> ObdirProcess {
+    use std::io::{BufRead, BufReader};
+    let config_file = data_dir.with_extension("toml");
+    std::fs::write(&config_file, config).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_obdir"))
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--data-dir",
+            s(data_dir),
+            "--config",
+            s(&config_file),
+            "--seed",
+        ])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo.json"))
+        .env("RUST_LOG", "debug")
+        .env_remove("OBDIR_ADMIN_TOKEN")
+        .env_remove("OBDIR_CONFIG")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("obdir starts");
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let address = loop {
+        let line = lines.next().expect("obdir logs until it listens").unwrap();
+        log.lock().unwrap().push(line.clone());
+        if let Some(rest) = line.split("obdir listening on ").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    // Keep reading the log, so the server never blocks on a full pipe.
+    let sink = log.clone();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    });
+    ObdirProcess {
+        child,
+        address,
+        log,
+    }
+}

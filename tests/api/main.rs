@@ -11,6 +11,7 @@ mod oauth;
 mod organisations;
 mod restart;
 mod revocation;
+mod secrets;
 mod ssa;
 mod upload_certificates;
 mod upload_keys;

@@ -1,73 +1,15 @@
 //! The real binary, killed with SIGKILL right after it acknowledged writes,
 //! comes back with every record, the same CA and the same admin token.
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+/// sled's background flush is off, so only the explicit flush before each
+/// 201 can put records on disk.
+const RESTART_CONFIG: &str =
+    "[server]\npublic_url = \"https://directory.example\"\n[store]\nbackground_flush_ms = 0\n";
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
-
-struct Process {
-    child: Child,
-    address: String,
-    log: Vec<String>,
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill(); // SIGKILL: no shutdown, no final flush
-        let _ = self.child.wait();
-    }
-}
-
-/// The config file the binary is started with: sled's background flush is
-/// off, so only the explicit flush before each 201 can put records on disk.
-const CONFIG: &str =
-    "[server]\npublic_url = \"https://directory.example\"\n[store]\nbackground_flush_ms = 0\n";
-
-/// Starts `obdir serve` on a free port and waits for its listening line.
-fn start(data_dir: &Path) -> Process {
-    let config = data_dir.with_extension("toml");
-    std::fs::write(&config, CONFIG).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_obdir"))
-        .args([
-            "serve",
-            "--bind",
-            "127.0.0.1:0",
-            "--data-dir",
-            data_dir.to_str().unwrap(),
-            "--config",
-            config.to_str().unwrap(),
-            "--seed",
-        ])
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo.json"))
-        .env("RUST_LOG", "info")
-        .env_remove("OBDIR_ADMIN_TOKEN")
-        .env_remove("OBDIR_CONFIG")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("obdir starts");
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let mut log = Vec::new();
-    let address = loop {
-        let line = lines.next().expect("obdir logs until it listens").unwrap();
-        log.push(line.clone());
-        if let Some(rest) = line.split("obdir listening on ").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
-    // Keep draining the log so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Process {
-        child,
-        address,
-        log,
-    }
-}
 
 #[tokio::test]
 async fn kill_9_after_201_loses_nothing_and_the_ca_and_token_survive() {
@@ -75,15 +17,15 @@ async fn kill_9_after_201_loses_nothing_and_the_ca_and_token_survive() {
     let client = reqwest::Client::new();
     let tpp = Tpp::new();
 
-    let first = start(data_dir.path());
+    let first = start_binary(data_dir.path(), RESTART_CONFIG);
     let token = std::fs::read_to_string(data_dir.path().join("admin-token")).unwrap();
     assert!(
         first
-            .log
+            .log()
             .iter()
             .any(|l| l.contains("generated admin token")),
         "{:?}",
-        first.log
+        first.log()
     );
     let chain_before = client
         .get(format!("{}/ca/chain.pem", first.address))
@@ -151,10 +93,10 @@ async fn kill_9_after_201_loses_nothing_and_the_ca_and_token_survive() {
     assert_eq!(revoked.status(), StatusCode::NO_CONTENT);
     drop(first); // SIGKILL: no shutdown, no final flush
 
-    let second = start(data_dir.path());
+    let second = start_binary(data_dir.path(), RESTART_CONFIG);
     assert!(
         !second
-            .log
+            .log()
             .iter()
             .any(|l| l.contains("generated admin token")),
         "the token is made once"

@@ -1,0 +1,231 @@
+//! Private keys never leave the process: after a run through every face,
+//! no response and no log line holds any of the keys the directory keeps.
+
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use obdir::store::{SledStore, Store};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn no_response_or_log_line_holds_a_private_key() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let obdir = start_binary(data_dir.path(), "");
+    let token = std::fs::read_to_string(data_dir.path().join("admin-token")).unwrap();
+    let base = obdir.address.clone();
+    let client = reqwest::Client::new();
+    let tpp = Tpp::new();
+    let mut seen: Vec<String> = Vec::new();
+
+    let signing = tpp.rsa_key("signing.key", 2048);
+    let private_pem = std::fs::read_to_string(&signing).unwrap();
+    let uploads = [
+        (
+            "rtstransport",
+            tpp.csr(&tpp.rsa_key("t.key", 2048), &obie_subject(ORG, SS), &[]),
+        ),
+        ("rtssigning", tpp.csr(&signing, &obie_subject(ORG, SS), &[])),
+        ("sigkey", tpp.public_key_pem(&tpp.ec_key("e.key", "P-256"))),
+        ("enckey", private_pem.clone()),
+    ];
+    let mut kids = Vec::new();
+    for (key_type, pem) in uploads {
+        let response = client
+            .post(format!(
+                "{base}{}",
+                TestApp::certificates_path(ORG, SS, key_type)
+            ))
+            .bearer_auth(&token)
+            .header("Content-Type", "application/x-pem-file")
+            .body(pem)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let body = response.text().await.unwrap();
+        if status == StatusCode::CREATED {
+            kids.push((
+                key_type,
+                serde_json::from_str::<Value>(&body).unwrap()["kid"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            ));
+        }
+        seen.push(body);
+    }
+    let (_, signing_kid) = kids
+        .iter()
+        .find(|(t, _)| *t == "rtssigning")
+        .unwrap()
+        .clone();
+    let assertion = {
+        let mut header = Header::new(Algorithm::PS256);
+        header.kid = Some(signing_kid);
+        let now = {
+            use obdir::domain::Clock;
+            obdir::domain::SystemClock.now().timestamp()
+        };
+        let claims = json!({"iss": SS, "sub": SS, "aud": format!("{base}/token"), "exp": now + 60, "jti": "secrets-1"});
+        jsonwebtoken::encode(
+            &header,
+            &claims,
+            &EncodingKey::from_rsa_pem(private_pem.as_bytes()).unwrap(),
+        )
+        .unwrap()
+    };
+    let response = client
+        .post(format!("{base}/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ),
+            ("client_assertion", assertion.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    seen.push(response.text().await.unwrap());
+    let created = client
+        .post(format!("{base}/v1/ecosystems/certificates/ca"))
+        .bearer_auth(&token)
+        .json(&json!({"organisationName": "Second"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let root: Value = created.json().await.unwrap();
+    seen.push(root.to_string());
+    let root_id = root["id"].as_str().unwrap();
+    let (transport_kid, _) = (kids[0].1.clone(), ());
+    let revoke = client
+        .put(format!(
+            "{base}{}/{transport_kid}",
+            TestApp::certificates_path(ORG, SS, "rtstransport")
+        ))
+        .bearer_auth(&token)
+        .json(&json!({"RevokeReason": "keycompromise"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoke.status(), StatusCode::NO_CONTENT);
+    for path in [
+        "/health".to_owned(),
+        "/ca/chain.pem".to_owned(),
+        "/.well-known/openid-configuration".to_owned(),
+        "/keystore/openbanking.jwks".to_owned(),
+        format!("/keystore/{ORG}/application.jwks"),
+        format!("/keystore/{ORG}/inactive/application.jwks"),
+        format!("/keystore/{ORG}/{SS}/application.jwks"),
+        format!("/keystore/{ORG}/{SS}/transport.jwks"),
+        format!("/keystore/{ORG}/{SS}/{transport_kid}.pem"),
+        format!("/organisations/{ORG}/softwarestatements/{SS}/assertion"),
+        format!("/organisations/{ORG}/softwarestatements/{SS}/certificates"),
+        format!("/organisations/{ORG}"),
+        "/organisations".to_owned(),
+        "/v1/ecosystems/certificates/ca".to_owned(),
+        "/v1/ecosystems/public/certificates/ca".to_owned(),
+        format!("/v1/ecosystems/certificates/ca/{root_id}"),
+        format!("/v1/ecosystems/certificates/ca/{root_id}/crl"),
+        "/admin/events".to_owned(),
+    ] {
+        let response = client
+            .get(format!("{base}{path}"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_success(),
+            "{path}: {}",
+            response.status()
+        );
+        seen.push(response.text().await.unwrap());
+    }
+    let log = obdir.log();
+    drop(obdir);
+
+    // What the directory keeps private, read straight from its store.
+    let store = SledStore::open(data_dir.path(), 0).unwrap();
+    let mut secrets: Vec<String> = Vec::new();
+    for root in store.root_cas().unwrap() {
+        secrets.push(root.key.expose().to_owned());
+    }
+    for issuing in store.issuing_cas().unwrap() {
+        secrets.push(issuing.key.expose().to_owned());
+    }
+    secrets.push(
+        store
+            .directory_signer()
+            .unwrap()
+            .unwrap()
+            .key
+            .expose()
+            .to_owned(),
+    );
+    assert_eq!(
+        secrets.len(),
+        5,
+        "two roots, two issuing CAs, one signing key"
+    );
+    // The TPP's own private key, sent by mistake, must not come back either.
+    secrets.push(
+        private_pem
+            .lines()
+            .filter(|l| !l.starts_with("-----"))
+            .collect(),
+    );
+
+    let everything: Vec<&str> = seen
+        .iter()
+        .map(String::as_str)
+        .chain(log.iter().map(String::as_str))
+        .collect();
+    for secret in &secrets {
+        // PEM wraps base64 at 64 characters: look for 40-character runs. The
+        // first part of an RSA key's DER is its modulus, which certificates
+        // publish; the private exponent and primes follow it.
+        for start in (secret.len() / 2..secret.len().saturating_sub(40)).step_by(150) {
+            let run = &secret[start..start + 40];
+            for text in &everything {
+                let unwrapped: String = text.split(['\n', '\\']).collect::<Vec<_>>().join("");
+                assert!(
+                    !unwrapped.contains(run),
+                    "a private key leaked into: {}",
+                    &text[..text.len().min(200)]
+                );
+            }
+        }
+    }
+    // The same keys written as JWKs: their private exponent `d`.
+    for secret in &secrets {
+        use base64::Engine;
+        let Ok(der) = base64::engine::general_purpose::STANDARD.decode(secret) else {
+            continue;
+        };
+        let Ok(key) = openssl::pkey::PKey::private_key_from_der(&der) else {
+            continue;
+        };
+        let d = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(key.rsa().unwrap().d().to_vec());
+        for text in &everything {
+            assert!(
+                !text.contains(&d[..40]),
+                "a private exponent leaked into: {}",
+                &text[..text.len().min(200)]
+            );
+        }
+    }
+    for text in &everything {
+        assert!(
+            !text.contains("PRIVATE KEY"),
+            "private key armour in: {}",
+            &text[..text.len().min(200)]
+        );
+    }
+    assert!(log.len() > 20, "the run was logged at debug level");
+}
