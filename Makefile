@@ -3,7 +3,7 @@
 CARGO ?= cargo
 SEED ?= fixtures/demo.json
 
-.PHONY: run test deps build lint
+.PHONY: run test deps build lint crash
 
 # The openssl command line (the tests' TPP client) and OpenSSL's headers (for
 # the openssl crate). Installed from Debian's packages when missing.
@@ -25,3 +25,7 @@ test: deps
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets -- -D warnings
+
+# kill -9 under load, 20 times; every acknowledged write must survive.
+crash: build
+	$(CARGO) run --release --example crash -- 20

@@ -1,0 +1,377 @@
+//! `make crash`: kill -9 obdir while 8 clients upload and revoke, restart it,
+//! and check that every acknowledged write survived and that the JWKS, the
+//! CRL and OCSP agree with the records. Prints one verdict line; exits 1 on
+//! any loss or disagreement.
+//!
+//! Usage: crash [CYCLES] (default 20). Runs target/release/obdir.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use openssl::ec::{EcGroup, EcKey};
+use openssl::hash::MessageDigest;
+use openssl::nid::Nid;
+use openssl::ocsp::{OcspCertId, OcspCertStatus, OcspRequest, OcspResponse};
+use openssl::pkey::PKey;
+use openssl::x509::{X509, X509NameBuilder, X509ReqBuilder};
+use serde_json::{Value, json};
+
+const ORG: &str = "c8f0bf49-4744-4933-8960-7add6e590841";
+const SS: &str = "d6a3b1c4-9e2f-4a7b-8c5d-0f1e2d3c4b5a";
+const CLIENTS: usize = 8;
+
+/// What the server acknowledged: kids it answered 201 for, and which of
+/// those it answered 204 to a revocation of.
+#[derive(Default)]
+struct Acknowledged {
+    uploaded: HashMap<String, String>,
+    revoked: HashSet<String>,
+}
+
+fn binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("own path");
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("target/release")
+        .join("obdir")
+}
+
+fn start(data_dir: &Path, port: u16) -> Child {
+    let config = data_dir.with_extension("toml");
+    std::fs::write(&config, "[store]\nbackground_flush_ms = 0\n").expect("config written");
+    Command::new(binary())
+        .args([
+            "serve",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+        ])
+        .arg(data_dir)
+        .arg("--config")
+        .arg(&config)
+        .arg("--seed")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo.json"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("obdir starts (run `cargo build --release` first)")
+}
+
+async fn wait_healthy(client: &reqwest::Client, base: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if client
+            .get(format!("{base}/health"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("obdir did not become healthy");
+}
+
+/// An rtssigning CSR for the demo statement, P-256.
+fn csr() -> String {
+    let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).expect("curve");
+    let key = PKey::from_ec_key(EcKey::generate(&group).expect("key")).expect("pkey");
+    let mut name = X509NameBuilder::new().expect("name");
+    name.append_entry_by_text("OU", ORG).expect("OU");
+    name.append_entry_by_text("CN", SS).expect("CN");
+    let mut req = X509ReqBuilder::new().expect("req");
+    req.set_subject_name(&name.build()).expect("subject");
+    req.set_pubkey(&key).expect("pubkey");
+    req.sign(&key, MessageDigest::sha256()).expect("signed");
+    String::from_utf8(req.build().to_pem().expect("pem")).expect("utf8")
+}
+
+async fn client_loop(
+    client: reqwest::Client,
+    base: String,
+    token: String,
+    acked: Arc<Mutex<Acknowledged>>,
+    stop: Instant,
+) {
+    let upload =
+        format!("{base}/organisations/{ORG}/softwarestatements/{SS}/certificates/rtssigning");
+    let mut mine: Vec<String> = Vec::new();
+    while Instant::now() < stop {
+        if mine.len() > 2 && rand_below(3) == 0 {
+            let kid = mine.swap_remove(rand_below(mine.len()));
+            let sent = client
+                .put(format!("{upload}/{kid}"))
+                .bearer_auth(&token)
+                .json(&json!({"RevokeReason": "superseded"}))
+                .send()
+                .await;
+            if sent.is_ok_and(|r| r.status() == reqwest::StatusCode::NO_CONTENT) {
+                acked.lock().expect("lock").revoked.insert(kid);
+            }
+            continue;
+        }
+        let sent = client
+            .post(&upload)
+            .bearer_auth(&token)
+            .header("Content-Type", "application/x-pem-file")
+            .body(csr())
+            .send()
+            .await;
+        let Ok(response) = sent else { continue };
+        if response.status() != reqwest::StatusCode::CREATED {
+            continue;
+        }
+        let Ok(record) = response.json::<Value>().await else {
+            continue;
+        };
+        let kid = record["kid"].as_str().unwrap_or_default().to_owned();
+        let leaf = record["x5c"][0].as_str().unwrap_or_default().to_owned();
+        acked
+            .lock()
+            .expect("lock")
+            .uploaded
+            .insert(kid.clone(), leaf);
+        mine.push(kid);
+    }
+}
+
+fn rand_below(n: usize) -> usize {
+    let mut b = [0u8; 8];
+    openssl::rand::rand_bytes(&mut b).expect("rng");
+    (u64::from_le_bytes(b) % n.max(1) as u64) as usize
+}
+
+fn der(b64: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap_or_default()
+}
+
+/// Every acknowledged write present and consistent; answers the problems.
+async fn verify(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    acked: &Acknowledged,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let list: Value = client
+        .get(format!(
+            "{base}/organisations/{ORG}/softwarestatements/{SS}/certificates"
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("list json");
+    let records: HashMap<String, Value> = list
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| (r["kid"].as_str().unwrap_or_default().to_owned(), r.clone()))
+        .collect();
+    for kid in acked.uploaded.keys() {
+        match records.get(kid) {
+            None => problems.push(format!("acknowledged upload {kid} is lost")),
+            Some(r) if acked.revoked.contains(kid) && r["Status"] != "Revoked" => {
+                problems.push(format!("acknowledged revocation of {kid} is lost"))
+            }
+            _ => {}
+        }
+    }
+    let jwks: Value = client
+        .get(format!("{base}/keystore/{ORG}/{SS}/application.jwks"))
+        .send()
+        .await
+        .expect("jwks")
+        .json()
+        .await
+        .expect("jwks json");
+    let published: HashSet<String> = jwks["keys"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|k| k["kid"].as_str().map(str::to_owned))
+        .collect();
+    let chain = client
+        .get(format!("{base}/ca/chain.pem"))
+        .send()
+        .await
+        .expect("chain")
+        .text()
+        .await
+        .expect("chain text");
+    let issuers = X509::stack_from_pem(chain.as_bytes()).expect("chain parses");
+    let mut crls: HashMap<String, openssl::x509::X509Crl> = HashMap::new();
+    for (kid, record) in &records {
+        if record["keyType"] != "rtssigning" {
+            continue;
+        }
+        let active = record["Status"] == "Active";
+        if active != published.contains(kid) {
+            problems.push(format!(
+                "{kid}: Status {} but {} application.jwks",
+                record["Status"],
+                if active { "missing from" } else { "still in" }
+            ));
+        }
+        let Ok(leaf) = X509::from_der(&der(record["x5c"][0].as_str().unwrap_or_default())) else {
+            problems.push(format!("{kid}: x5c[0] is not a certificate"));
+            continue;
+        };
+        let Some(issuer) = issuers
+            .iter()
+            .find(|i| leaf.verify(&i.public_key().expect("key")).unwrap_or(false))
+        else {
+            problems.push(format!("{kid}: no issuer in chain.pem"));
+            continue;
+        };
+        // CRL
+        // The URL names the address of the run that issued it; ask this one.
+        let Some(url) =
+            crl_url(&leaf).and_then(|u| u.find("/crl/").map(|i| format!("{base}{}", &u[i..])))
+        else {
+            problems.push(format!("{kid}: the certificate names no CRL"));
+            continue;
+        };
+        if !crls.contains_key(&url) {
+            let bytes = client
+                .get(&url)
+                .send()
+                .await
+                .expect("crl")
+                .bytes()
+                .await
+                .expect("crl bytes");
+            crls.insert(
+                url.clone(),
+                openssl::x509::X509Crl::from_der(&bytes).expect("crl parses"),
+            );
+        }
+        let listed = matches!(
+            crls[&url].get_by_serial(leaf.serial_number()),
+            openssl::x509::CrlStatus::Revoked(_)
+        );
+        if listed == active {
+            problems.push(format!(
+                "{kid}: Status {} but the CRL {} it",
+                record["Status"],
+                if listed { "lists" } else { "does not list" }
+            ));
+        }
+        // OCSP
+        let id = OcspCertId::from_cert(MessageDigest::sha1(), &leaf, issuer).expect("cert id");
+        let mut request = OcspRequest::new().expect("ocsp request");
+        request.add_id(id).expect("add id");
+        let body = request.to_der().expect("der");
+        let answer = client
+            .post(format!("{base}/ocsp"))
+            .header("Content-Type", "application/ocsp-request")
+            .body(body)
+            .send()
+            .await
+            .expect("ocsp")
+            .bytes()
+            .await
+            .expect("ocsp bytes");
+        let response = OcspResponse::from_der(&answer).expect("ocsp parses");
+        let basic = response.basic().expect("basic response");
+        let id = OcspCertId::from_cert(MessageDigest::sha1(), &leaf, issuer).expect("cert id");
+        let status = basic.find_status(&id).map(|s| s.status);
+        let revoked = status == Some(OcspCertStatus::REVOKED);
+        if status.is_none() || revoked == active {
+            problems.push(format!(
+                "{kid}: Status {} but OCSP says {:?}",
+                record["Status"],
+                status.map(|s| s.as_raw())
+            ));
+        }
+    }
+    problems
+}
+
+/// The CRL URL the leaf names in its distribution point.
+fn crl_url(leaf: &X509) -> Option<String> {
+    let points = leaf.crl_distribution_points()?;
+    let names = points.get(0)?.distpoint()?.fullname()?;
+    names.get(0)?.uri().map(str::to_owned)
+}
+
+#[tokio::main]
+async fn main() {
+    let cycles: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(20);
+    let data_dir = std::env::temp_dir().join(format!("obdir-crash-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data_dir);
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client");
+    let acked = Arc::new(Mutex::new(Acknowledged::default()));
+    let mut problems = Vec::new();
+    for cycle in 0..cycles {
+        let port = 20000 + rand_below(20000) as u16;
+        let base = format!("http://127.0.0.1:{port}");
+        let mut child = start(&data_dir, port);
+        wait_healthy(&client, &base).await;
+        let token = std::fs::read_to_string(data_dir.join("admin-token")).expect("token");
+        let kill_at = Instant::now() + Duration::from_millis(300 + rand_below(1200) as u64);
+        let workers: Vec<_> = (0..CLIENTS)
+            .map(|_| {
+                tokio::spawn(client_loop(
+                    client.clone(),
+                    base.clone(),
+                    token.clone(),
+                    acked.clone(),
+                    kill_at + Duration::from_secs(1),
+                ))
+            })
+            .collect();
+        tokio::time::sleep_until(kill_at.into()).await;
+        child.kill().expect("kill -9"); // SIGKILL
+        child.wait().expect("reaped");
+        for worker in workers {
+            let _ = worker.await;
+        }
+        let mut child = start(&data_dir, port);
+        wait_healthy(&client, &base).await;
+        let snapshot = {
+            let acked = acked.lock().expect("lock");
+            Acknowledged {
+                uploaded: acked.uploaded.clone(),
+                revoked: acked.revoked.clone(),
+            }
+        };
+        let found = verify(&client, &base, &token, &snapshot).await;
+        child.kill().expect("stopped");
+        child.wait().expect("reaped");
+        if !found.is_empty() {
+            problems.extend(found.into_iter().map(|p| format!("cycle {cycle}: {p}")));
+        }
+    }
+    let acked = acked.lock().expect("lock");
+    let _ = std::fs::remove_dir_all(&data_dir);
+    for problem in &problems {
+        eprintln!("{problem}");
+    }
+    let verdict = if problems.is_empty() { "PASS" } else { "FAIL" };
+    println!(
+        "crash: {cycles} cycles of kill -9 under {CLIENTS} clients; {} uploads and {} revocations acknowledged; {} lost or inconsistent: {verdict}",
+        acked.uploaded.len(),
+        acked.revoked.len(),
+        problems.len()
+    );
+    if !problems.is_empty() {
+        std::process::exit(1);
+    }
+}
