@@ -6,21 +6,19 @@
 //! Usage: crash [CYCLES] (default 20). Runs target/release/obdir.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use openssl::ec::{EcGroup, EcKey};
 use openssl::hash::MessageDigest;
-use openssl::nid::Nid;
 use openssl::ocsp::{OcspCertId, OcspCertStatus, OcspRequest, OcspResponse};
-use openssl::pkey::PKey;
-use openssl::x509::{X509, X509NameBuilder, X509ReqBuilder};
+use openssl::x509::X509;
 use serde_json::{Value, json};
 
-const ORG: &str = "c8f0bf49-4744-4933-8960-7add6e590841";
-const SS: &str = "d6a3b1c4-9e2f-4a7b-8c5d-0f1e2d3c4b5a";
+#[path = "common/mod.rs"]
+mod common;
+
+use common::{ORG, SS, csr, rand_below, start, wait_healthy};
+
 const CLIENTS: usize = 8;
 
 /// What the server acknowledged: kids it answered 201 for, and which of
@@ -29,66 +27,6 @@ const CLIENTS: usize = 8;
 struct Acknowledged {
     uploaded: HashMap<String, String>,
     revoked: HashSet<String>,
-}
-
-fn binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("own path");
-    exe.parent()
-        .and_then(Path::parent)
-        .expect("target/release")
-        .join("obdir")
-}
-
-fn start(data_dir: &Path, port: u16) -> Child {
-    let config = data_dir.with_extension("toml");
-    std::fs::write(&config, "[store]\nbackground_flush_ms = 0\n").expect("config written");
-    Command::new(binary())
-        .args([
-            "serve",
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
-        .arg(data_dir)
-        .arg("--config")
-        .arg(&config)
-        .arg("--seed")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo.json"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("obdir starts (run `cargo build --release` first)")
-}
-
-async fn wait_healthy(client: &reqwest::Client, base: &str) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if client
-            .get(format!("{base}/health"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("obdir did not become healthy");
-}
-
-/// An rtssigning CSR for the demo statement, P-256.
-fn csr() -> String {
-    let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).expect("curve");
-    let key = PKey::from_ec_key(EcKey::generate(&group).expect("key")).expect("pkey");
-    let mut name = X509NameBuilder::new().expect("name");
-    name.append_entry_by_text("OU", ORG).expect("OU");
-    name.append_entry_by_text("CN", SS).expect("CN");
-    let mut req = X509ReqBuilder::new().expect("req");
-    req.set_subject_name(&name.build()).expect("subject");
-    req.set_pubkey(&key).expect("pubkey");
-    req.sign(&key, MessageDigest::sha256()).expect("signed");
-    String::from_utf8(req.build().to_pem().expect("pem")).expect("utf8")
 }
 
 async fn client_loop(
@@ -138,12 +76,6 @@ async fn client_loop(
             .insert(kid.clone(), leaf);
         mine.push(kid);
     }
-}
-
-fn rand_below(n: usize) -> usize {
-    let mut b = [0u8; 8];
-    openssl::rand::rand_bytes(&mut b).expect("rng");
-    (u64::from_le_bytes(b) % n.max(1) as u64) as usize
 }
 
 fn der(b64: &str) -> Vec<u8> {
