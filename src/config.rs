@@ -63,6 +63,7 @@ pub struct StoreSettings {
     /// sled's own periodic flush; 0 turns it off. Acknowledged writes are
     /// flushed explicitly either way.
     pub background_flush_ms: u64,
+    pub cache_mb: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -81,6 +81,7 @@ impl Application {
                 urls: PublicUrls::new(&public_url, &keystore_url, settings.keystore.flavour),
                 validity_months: settings.certificates.validity_months,
                 background_flush_ms: settings.store.background_flush_ms,
+                cache_mb: settings.store.cache_mb,
                 revocation_hours: settings.revocation.next_update_hours,
                 oauth: OAuthSettings {
                     access_token_minutes: settings.oauth.access_token_minutes,

@@ -104,6 +104,7 @@ pub struct CoreSettings {
     pub urls: PublicUrls,
     pub validity_months: u32,
     pub background_flush_ms: u64,
+    pub cache_mb: u64,
     pub ca: CaNaming,
     pub oauth: OAuthSettings,
     pub revocation_hours: i64,
@@ -123,8 +124,11 @@ impl Core {
                 data_dir.display()
             ))
         })?;
-        let store: Arc<dyn Store> =
-            Arc::new(SledStore::open(data_dir, settings.background_flush_ms)?);
+        let store: Arc<dyn Store> = Arc::new(SledStore::open_with_cache(
+            data_dir,
+            settings.background_flush_ms,
+            settings.cache_mb,
+        )?);
         let now = clock.now();
         let mut hierarchy = Hierarchy::load(store.as_ref())?;
         if hierarchy.roots.is_empty() && hierarchy.issuing.is_empty() {

@@ -74,8 +74,18 @@ impl SledStore {
     /// Opens the store in `dir`; `background_flush_ms` 0 leaves every flush
     /// to the explicit ones.
     pub fn open(dir: &Path, background_flush_ms: u64) -> Result<SledStore, StoreError> {
+        Self::open_with_cache(dir, background_flush_ms, 64)
+    }
+
+    /// As `open`, with sled's page cache bounded to `cache_mb` MiB.
+    pub fn open_with_cache(
+        dir: &Path,
+        background_flush_ms: u64,
+        cache_mb: u64,
+    ) -> Result<SledStore, StoreError> {
         let db = sled::Config::new()
             .path(dir.join("db"))
+            .cache_capacity(cache_mb.saturating_mul(1024 * 1024))
             .flush_every_ms((background_flush_ms > 0).then_some(background_flush_ms))
             .open()?;
         Ok(SledStore {
