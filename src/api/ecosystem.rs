@@ -138,8 +138,6 @@ struct RootView {
 
 impl From<RootCa> for RootView {
     fn from(root: RootCa) -> Self {
-        let time =
-            |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         Self {
             id: root.id,
             active: root.active,
@@ -149,8 +147,8 @@ impl From<RootCa> for RootView {
                 subject: root.data.subject,
                 issuer: root.data.issuer,
                 serial_number: root.data.serial_hex,
-                not_before: time(root.data.not_before),
-                not_after: time(root.data.not_after),
+                not_before: super::rfc3339(root.data.not_before),
+                not_after: super::rfc3339(root.data.not_after),
             },
             is_managed: root.managed,
         }

@@ -56,3 +56,8 @@ pub fn decode_json_object<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result
         }
     })
 }
+
+/// Times as every face writes them: RFC 3339, UTC, whole seconds.
+pub fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

@@ -39,13 +39,7 @@ async fn put_active(app: &TestApp, id: &str, active: bool) -> Response {
 }
 
 async fn put_body(app: &TestApp, id: &str, body: &Value) -> Response {
-    app.client
-        .put(app.url(&root_path(id)))
-        .bearer_auth(TOKEN)
-        .json(body)
-        .send()
-        .await
-        .expect("request sent")
+    app.put_json(&root_path(id), body).await
 }
 
 async fn delete(app: &TestApp, id: &str) -> Response {

@@ -75,15 +75,13 @@ async fn obie_kids_are_sha1_thumbprints_and_digests_keep_their_padding() {
 
     // Revoked keys move to {org}/revoked/{ss}.jwks.
     let response = app
-        .client
-        .put(app.url(&format!(
-            "/organisations/{ORG}/softwarestatements/{SS}/certificates/rtstransport/{kid}"
-        )))
-        .bearer_auth(TOKEN)
-        .json(&json!({"RevokeReason": "superseded"}))
-        .send()
-        .await
-        .unwrap();
+        .put_json(
+            &format!(
+                "/organisations/{ORG}/softwarestatements/{SS}/certificates/rtstransport/{kid}"
+            ),
+            &json!({"RevokeReason": "superseded"}),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert!(
         app.jwks_kids(&format!("{ks}/{ORG}/{SS}.jwks"))

@@ -6,16 +6,6 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-async fn put_json(app: &TestApp, path: &str, body: &Value) -> Response {
-    app.client
-        .put(app.url(path))
-        .bearer_auth(TOKEN)
-        .json(body)
-        .send()
-        .await
-        .expect("request sent")
-}
-
 async fn json_with(response: Response, status: StatusCode) -> Value {
     let actual = response.status();
     let text = response.text().await.unwrap();
@@ -44,7 +34,7 @@ fn record_path(key_type: &str, kid: &str) -> String {
 }
 
 async fn revoke(app: &TestApp, key_type: &str, kid: &str, body: &Value) -> Response {
-    put_json(app, &record_path(key_type, kid), body).await
+    app.put_json(&record_path(key_type, kid), body).await
 }
 
 fn keystore(app: &TestApp, document: &str) -> String {
@@ -197,8 +187,7 @@ async fn put_organisation_changes_the_given_fields_and_keeps_the_rest() {
     .await;
 
     let updated = json_ok(
-        put_json(
-            &app,
+        app.put_json(
             "/organisations/org-put",
             &json!({"OrganisationName": "After", "City": "Recife"}),
         )
@@ -219,12 +208,12 @@ async fn put_organisation_changes_the_given_fields_and_keeps_the_rest() {
 #[tokio::test]
 async fn put_organisation_cannot_change_its_id_or_reach_an_unknown_one() {
     let app = spawn_app().await;
-    let response = put_json(
-        &app,
-        &format!("/organisations/{ORG}"),
-        &json!({"OrganisationId": "someone-else", "OrganisationName": "X"}),
-    )
-    .await;
+    let response = app
+        .put_json(
+            &format!("/organisations/{ORG}"),
+            &json!({"OrganisationId": "someone-else", "OrganisationName": "X"}),
+        )
+        .await;
     assert_error(
         response,
         StatusCode::BAD_REQUEST,
@@ -234,12 +223,9 @@ async fn put_organisation_cannot_change_its_id_or_reach_an_unknown_one() {
     let read = json_ok(app.get(&format!("/organisations/{ORG}")).await).await;
     assert_eq!(read["OrganisationName"], "Demo TPP Ltda");
 
-    let response = put_json(
-        &app,
-        "/organisations/nobody",
-        &json!({"OrganisationName": "X"}),
-    )
-    .await;
+    let response = app
+        .put_json("/organisations/nobody", &json!({"OrganisationName": "X"}))
+        .await;
     assert_error(
         response,
         StatusCode::NOT_FOUND,
@@ -276,15 +262,22 @@ async fn software_statements_are_listed_and_put_changes_status_and_mode() {
     } else {
         "Live"
     };
-    let updated = json_ok(put_json(&app, &statement_path(), &json!({"Mode": mode})).await).await;
+    let updated = json_ok(
+        app.put_json(&statement_path(), &json!({"Mode": mode}))
+            .await,
+    )
+    .await;
     assert_eq!(updated["Mode"], mode);
     assert_eq!(updated["Status"], "Active");
     assert_eq!(updated["ClientName"], before["ClientName"]);
     assert_eq!(updated["RedirectUri"], before["RedirectUri"]);
 
     for status in ["Suspended", "Inactive", "Active"] {
-        let updated =
-            json_ok(put_json(&app, &statement_path(), &json!({"Status": status})).await).await;
+        let updated = json_ok(
+            app.put_json(&statement_path(), &json!({"Status": status}))
+                .await,
+        )
+        .await;
         assert_eq!(updated["Status"], status);
         assert_eq!(updated["Mode"], mode);
         let read = json_ok(app.get(&statement_path()).await).await;
@@ -292,19 +285,14 @@ async fn software_statements_are_listed_and_put_changes_status_and_mode() {
     }
 
     assert_error(
-        put_json(
-            &app,
-            &statement_path(),
-            &json!({"SoftwareStatementId": "other"}),
-        )
-        .await,
+        app.put_json(&statement_path(), &json!({"SoftwareStatementId": "other"}))
+            .await,
         StatusCode::BAD_REQUEST,
         &format!("SoftwareStatementId: cannot be changed from '{SS}'"),
     )
     .await;
     assert_error(
-        put_json(
-            &app,
+        app.put_json(
             &format!("/organisations/{ORG}/softwarestatements/nothing-here"),
             &json!({"Mode": "Live"}),
         )
@@ -314,13 +302,15 @@ async fn software_statements_are_listed_and_put_changes_status_and_mode() {
     )
     .await;
     assert_error(
-        put_json(&app, &statement_path(), &json!({"Status": "Closed"})).await,
+        app.put_json(&statement_path(), &json!({"Status": "Closed"}))
+            .await,
         StatusCode::BAD_REQUEST,
         "Status: must be one of Active, Suspended, Inactive",
     )
     .await;
     assert_error(
-        put_json(&app, &statement_path(), &json!({"Mode": "Sandbox"})).await,
+        app.put_json(&statement_path(), &json!({"Mode": "Sandbox"}))
+            .await,
         StatusCode::BAD_REQUEST,
         "Mode: must be one of Live, Test",
     )
@@ -338,7 +328,11 @@ async fn a_suspended_or_inactive_statement_gets_no_new_keys_but_keeps_serving_it
     .await;
 
     for status in ["Suspended", "Inactive"] {
-        json_ok(put_json(&app, &statement_path(), &json!({"Status": status})).await).await;
+        json_ok(
+            app.put_json(&statement_path(), &json!({"Status": status}))
+                .await,
+        )
+        .await;
         let fresh = tpp.public_key_pem(&tpp.ec_key("new", "P-256"));
         assert_error(
             app.upload("sigkey", &fresh).await,
@@ -999,16 +993,14 @@ async fn uploads_and_revocations_are_audited_with_actor_and_interaction_id() {
     let refused = app.upload("rtssigning", "not pem").await;
     assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
     let revoked = app
-        .client
-        .put(app.url(&format!(
-            "{}/{kid}",
-            TestApp::certificates_path(ORG, SS, "rtssigning")
-        )))
-        .bearer_auth(TOKEN)
-        .json(&json!({"RevokeReason": "superseded"}))
-        .send()
-        .await
-        .unwrap();
+        .put_json(
+            &format!(
+                "{}/{kid}",
+                TestApp::certificates_path(ORG, SS, "rtssigning")
+            ),
+            &json!({"RevokeReason": "superseded"}),
+        )
+        .await;
     assert_eq!(revoked.status(), StatusCode::NO_CONTENT);
 
     let events: Value = app

@@ -549,13 +549,11 @@ async fn a_suspended_statement_gets_no_token_and_its_tokens_stop_working() {
             .to_owned()
     };
     let response = app
-        .client
-        .put(app.url(&format!("/organisations/{ORG}/softwarestatements/{SS}")))
-        .bearer_auth(TOKEN)
-        .json(&json!({"Status": "Suspended"}))
-        .send()
-        .await
-        .unwrap();
+        .put_json(
+            &format!("/organisations/{ORG}/softwarestatements/{SS}"),
+            &json!({"Status": "Suspended"}),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     let response = with_assertion(
         &app,

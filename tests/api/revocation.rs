@@ -60,16 +60,14 @@ async fn issue(app: &TestApp, tpp: &Tpp, name: &str) -> Issued {
 
 async fn revoke(app: &TestApp, kid: &str, reason: &str) {
     let response = app
-        .client
-        .put(app.url(&format!(
-            "{}/{kid}",
-            TestApp::certificates_path(ORG, SS, "rtstransport")
-        )))
-        .bearer_auth(TOKEN)
-        .json(&json!({"RevokeReason": reason}))
-        .send()
-        .await
-        .unwrap();
+        .put_json(
+            &format!(
+                "{}/{kid}",
+                TestApp::certificates_path(ORG, SS, "rtstransport")
+            ),
+            &json!({"RevokeReason": reason}),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
 }
 
@@ -370,13 +368,11 @@ async fn certificates_issued_before_a_rollover_keep_their_crl_and_ocsp() {
         .await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let response = app
-        .client
-        .put(app.url(&format!("/v1/ecosystems/certificates/ca/{first_root}")))
-        .bearer_auth(TOKEN)
-        .json(&json!({"active": false}))
-        .send()
-        .await
-        .unwrap();
+        .put_json(
+            &format!("/v1/ecosystems/certificates/ca/{first_root}"),
+            &json!({"active": false}),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
 
     let new = issue(&app, &tpp, "new").await;

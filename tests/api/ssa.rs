@@ -130,14 +130,7 @@ async fn an_assertion_locks_the_statement_and_a_suspended_one_gets_none() {
     let after: Value = app.get(&path).await.json().await.unwrap();
     assert_eq!(after["Locked"], true);
 
-    let response = app
-        .client
-        .put(app.url(&path))
-        .bearer_auth(TOKEN)
-        .json(&json!({"Status": "Suspended"}))
-        .send()
-        .await
-        .unwrap();
+    let response = app.put_json(&path, &json!({"Status": "Suspended"})).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_error(
         assertion(&app, ORG, SS).await,

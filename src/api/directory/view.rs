@@ -1,14 +1,10 @@
 //! The directory's JSON shapes for what it answers.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use crate::api::rfc3339;
 use serde::Serialize;
 
 use crate::domain::page::Page;
 use crate::domain::{CertOrKeyType, CertificateOrKey, KeyUse, PublicJwk, PublicUrls, RecordStatus};
-
-pub fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
 
 /// The directory's CertificateOrKey object.
 #[derive(Serialize)]
