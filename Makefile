@@ -3,7 +3,7 @@
 CARGO ?= cargo
 SEED ?= fixtures/demo.json
 
-.PHONY: run test deps build lint crash soak
+.PHONY: run test deps build lint crash soak bench bench-deps bench-load fuzz
 
 # The openssl command line (the tests' TPP client) and OpenSSL's headers (for
 # the openssl crate). Installed from Debian's packages when missing.
@@ -33,3 +33,25 @@ crash: build
 # Ten minutes of mixed traffic: no 5xx, resident memory growth under 10 %.
 soak: build
 	$(CARGO) run --release --example soak -- 600
+
+# The peers the benchmarks measure obdir against: nginx (static JWKS), cfssl
+# (a peer CA), wrk (the load tool). Installed from Debian's packages.
+bench-deps: deps
+	@command -v nginx >/dev/null 2>&1 && command -v cfssl >/dev/null 2>&1 && command -v wrk >/dev/null 2>&1 || { \
+	  echo "installing nginx, golang-cfssl and wrk"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nginx golang-cfssl wrk; }
+
+# Side-by-side figures, written to docs/benchmarks.md. Never part of `make test`.
+bench: build bench-deps bench-load
+	$(CARGO) run --release --example bench -- --out docs/benchmarks.md
+
+# A data dir holding 100,000 certificates, for the scale figures (kept in
+# target/ and reused while it holds them).
+bench-load: build
+	$(CARGO) run --release --example bench_load -- --certificates 100000 --data-dir target/bench-load
+
+# Every fuzz target for FUZZ_SECONDS each; any crash fails the run.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run
