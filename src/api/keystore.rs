@@ -71,10 +71,17 @@ struct PublishedJwk<'a> {
     x5u: Option<String>,
 }
 
+#[derive(Serialize)]
+struct JwkSet<'a> {
+    keys: Vec<PublishedJwk<'a>>,
+}
+
+const JWK_SET: &str = "application/jwk-set+json";
+
 fn jwk_set(keys: Vec<PublishedJwk<'_>>) -> HttpResponse {
     HttpResponse::Ok()
-        .content_type("application/jwk-set+json")
-        .json(serde_json::json!({ "keys": keys }))
+        .content_type(JWK_SET)
+        .json(JwkSet { keys })
 }
 
 fn published<'a>(r: &'a CertificateOrKey, core: &Core) -> PublishedJwk<'a> {
@@ -92,10 +99,13 @@ fn published<'a>(r: &'a CertificateOrKey, core: &Core) -> PublishedJwk<'a> {
 }
 
 fn document(core: &Core, doc: KeystoreDocument) -> Result<HttpResponse, DirectoryError> {
-    let records = keystore::document_keys(core, &doc)?;
-    Ok(jwk_set(
-        records.iter().map(|r| published(r, core)).collect(),
-    ))
+    let body = keystore::document(core, &doc, |records| {
+        let keys = records.iter().map(|r| published(r, core)).collect();
+        serde_json::to_vec(&JwkSet { keys })
+            .expect("a JWK set serialises")
+            .into()
+    })?;
+    Ok(HttpResponse::Ok().content_type(JWK_SET).body(body))
 }
 
 /// Keystore paths are file names: an id that cannot exist is simply not found.

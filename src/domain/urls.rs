@@ -47,7 +47,7 @@ impl Flavour {
 }
 
 /// Which keys a keystore document holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeySet {
     /// Signing and encryption keys (Raidiam `application.jwks`).
     Application,
@@ -68,7 +68,7 @@ impl KeySet {
 }
 
 /// One JWKS document of the keystore.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct KeystoreDocument {
     pub organisation_id: OrganisationId,
     /// None: the organisation's own document.

@@ -80,7 +80,7 @@ pub async fn revoke(
         record.status = RecordStatus::Revoked;
         record.revoked_at = Some(core.clock.now());
         record.revoke_reason = Some(reason);
-        core.store.put_certificate(&record)?;
+        core.put_certificate(&record)?;
         // What the CRL and OCSP answer from.
         if let (Some(issuer), Some(serial)) = (&record.issuer_id, &record.serial) {
             core.store

@@ -1,5 +1,8 @@
 //! Which records each keystore document publishes.
 
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+
 use super::organisations::{find_organisation, find_software_statement};
 use super::{Core, ServiceError};
 use crate::domain::{
@@ -8,13 +11,35 @@ use crate::domain::{
 use crate::pki::encoding::decode_base64;
 use crate::pki::pem::armour;
 
-/// The records a document holds: active ones (not revoked, not expired), or
-/// with `inactive` the rest. An organisation's document holds every record
-/// under it, its statements' included; each kid appears once.
-pub fn document_keys(
+/// A keystore document, rendered by `render` from the records it holds (in
+/// order) and kept until one of its organisation's records changes or expires.
+pub fn document(
     core: &Core,
     doc: &KeystoreDocument,
-) -> Result<Vec<CertificateOrKey>, ServiceError> {
+    render: impl FnOnce(&[CertificateOrKey]) -> Bytes,
+) -> Result<Bytes, ServiceError> {
+    let now = core.clock.now();
+    let ticket = match core.documents.lookup(doc, now) {
+        Ok(body) => return Ok(body),
+        Err(ticket) => ticket,
+    };
+    let (keys, changes_at) = document_keys(core, doc, now)?;
+    let body = render(&keys);
+    core.documents
+        .keep(doc, ticket, body.clone(), now, changes_at);
+    Ok(body)
+}
+
+/// The records a document holds at `now`: active ones (not revoked, not
+/// expired), or with `inactive` the rest. An organisation's document holds
+/// every record under it, its statements' included; each kid appears once.
+/// Also answers when that selection next changes on its own: the first
+/// expiry still to come.
+fn document_keys(
+    core: &Core,
+    doc: &KeystoreDocument,
+    now: DateTime<Utc>,
+) -> Result<(Vec<CertificateOrKey>, Option<DateTime<Utc>>), ServiceError> {
     let org = &doc.organisation_id;
     let records = match &doc.software_statement_id {
         Some(ss) => {
@@ -26,7 +51,11 @@ pub fn document_keys(
             core.store.organisation_certificates(org)?
         }
     };
-    let now = core.clock.now();
+    let changes_at = records
+        .iter()
+        .filter_map(|r| r.expiry)
+        .filter(|expiry| *expiry > now)
+        .min();
     let mut keys: Vec<CertificateOrKey> = records
         .into_iter()
         .filter(|r| r.is_active_at(now) != doc.inactive && doc.keys.holds(r.key_use()))
@@ -38,7 +67,7 @@ pub fn document_keys(
     });
     let mut seen = std::collections::HashSet::new();
     keys.retain(|r| seen.insert(r.kid.clone()));
-    Ok(keys)
+    Ok((keys, changes_at))
 }
 
 /// The certificate behind a kid, as PEM (identical to x5c[0]). In the OBIE

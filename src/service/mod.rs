@@ -4,6 +4,7 @@
 pub mod access;
 pub mod authorities;
 pub mod certificates;
+pub mod document_cache;
 pub mod ecosystem;
 pub mod events;
 pub mod keystore;
@@ -22,7 +23,7 @@ use chrono::{Months, Utc};
 
 use crate::domain::authority::{IssuingCaRecord, RootCaRecord, SignerRecord};
 use crate::domain::ecosystem::MAX_ROOT_YEARS;
-use crate::domain::{Caller, Clock, DomainError, OrganisationId, PublicUrls};
+use crate::domain::{Caller, CertificateOrKey, Clock, DomainError, OrganisationId, PublicUrls};
 use crate::pki::PkiError;
 use crate::pki::authority::{CaNaming, RootSubject};
 use crate::pki::jws::DirectorySigner;
@@ -43,6 +44,7 @@ pub struct Core {
     /// How long a CRL or OCSP answer is good for (its nextUpdate).
     pub(crate) revocation_hours: i64,
     pub(crate) crl_cache: Mutex<HashMap<String, revocation::CachedCrl>>,
+    pub(crate) documents: document_cache::DocumentCache,
     /// Held across a uniqueness check and the write it guards.
     pub(crate) writes: Mutex<()>,
 }
@@ -160,6 +162,7 @@ impl Core {
             oauth: settings.oauth,
             revocation_hours: settings.revocation_hours,
             crl_cache: Mutex::new(HashMap::new()),
+            documents: Default::default(),
             writes: Mutex::new(()),
         })
     }
@@ -176,6 +179,14 @@ impl Core {
     /// Every stored record but the audit log; see `Store::contents`.
     pub fn stored_contents(&self) -> Result<Vec<crate::store::StoredEntry>, ServiceError> {
         Ok(self.store.contents()?)
+    }
+
+    /// Writes a certificate or key record; the keystore documents of its
+    /// organisation are rendered again from then on.
+    pub(crate) fn put_certificate(&self, record: &CertificateOrKey) -> Result<(), ServiceError> {
+        self.store.put_certificate(record)?;
+        self.documents.changed(&record.organisation_id);
+        Ok(())
     }
 
     pub(crate) fn signer(&self) -> std::sync::RwLockReadGuard<'_, DirectorySigner> {

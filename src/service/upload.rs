@@ -116,7 +116,7 @@ pub async fn upload(
                 record.kid, existing.key_type
             )));
         }
-        core.store.put_certificate(&record)?;
+        core.put_certificate(&record)?;
         if let (Some(issuer), Some(serial)) = (&record.issuer_id, &record.serial) {
             core.store
                 .put_issued_serial(issuer, serial, &IssuedSerial::of(&record))?;
