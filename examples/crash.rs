@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 #[path = "common/mod.rs"]
 mod common;
 
-use common::{ORG, SS, csr, rand_below, start, wait_healthy};
+use common::{ORG, SS, crl_url, csr, der, rand_below, start, wait_healthy};
 
 const CLIENTS: usize = 8;
 
@@ -76,13 +76,6 @@ async fn client_loop(
             .insert(kid.clone(), leaf);
         mine.push(kid);
     }
-}
-
-fn der(b64: &str) -> Vec<u8> {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD
-        .decode(b64)
-        .unwrap_or_default()
 }
 
 /// Every acknowledged write present and consistent; answers the problems.
@@ -228,13 +221,6 @@ async fn verify(
         }
     }
     problems
-}
-
-/// The CRL URL the leaf names in its distribution point.
-fn crl_url(leaf: &X509) -> Option<String> {
-    let points = leaf.crl_distribution_points()?;
-    let names = points.get(0)?.distpoint()?.fullname()?;
-    names.get(0)?.uri().map(str::to_owned)
 }
 
 #[tokio::main]

@@ -1,5 +1,7 @@
 //! What the proof runs (crash, soak) share: starting the release binary,
 //! waiting for it, and making the CSRs its clients send.
+// Each example uses part of this module.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -63,11 +65,16 @@ pub async fn wait_healthy(client: &reqwest::Client, base: &str) {
 
 /// An rtssigning CSR for the demo statement, P-256.
 pub fn csr() -> String {
+    csr_for(ORG, SS)
+}
+
+/// An rtssigning CSR naming `org` and `ss` (OU and CN), P-256.
+pub fn csr_for(org: &str, ss: &str) -> String {
     let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).expect("curve");
     let key = PKey::from_ec_key(EcKey::generate(&group).expect("key")).expect("pkey");
     let mut name = X509NameBuilder::new().expect("name");
-    name.append_entry_by_text("OU", ORG).expect("OU");
-    name.append_entry_by_text("CN", SS).expect("CN");
+    name.append_entry_by_text("OU", org).expect("OU");
+    name.append_entry_by_text("CN", ss).expect("CN");
     let mut req = X509ReqBuilder::new().expect("req");
     req.set_subject_name(&name.build()).expect("subject");
     req.set_pubkey(&key).expect("pubkey");
@@ -79,4 +86,19 @@ pub fn rand_below(n: usize) -> usize {
     let mut b = [0u8; 8];
     openssl::rand::rand_bytes(&mut b).expect("rng");
     (u64::from_le_bytes(b) % n.max(1) as u64) as usize
+}
+
+/// The DER a JWK's x5c entry holds (empty if it is not base64).
+pub fn der(b64: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap_or_default()
+}
+
+/// The CRL URL the leaf names in its distribution point.
+pub fn crl_url(leaf: &openssl::x509::X509) -> Option<String> {
+    let points = leaf.crl_distribution_points()?;
+    let names = points.get(0)?.distpoint()?.fullname()?;
+    names.get(0)?.uri().map(str::to_owned)
 }

@@ -229,3 +229,36 @@ async fn no_response_or_log_line_holds_a_private_key() {
     }
     assert!(log.len() > 20, "the run was logged at debug level");
 }
+
+/// With no bind address anywhere (flag, env, file), obdir listens on the
+/// loopback interface only: nothing outside the machine can reach it.
+#[test]
+fn the_server_binds_loopback_unless_told_otherwise() {
+    use std::io::{BufRead, BufReader};
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_obdir"))
+        .arg("serve")
+        .arg("--data-dir")
+        .arg(data_dir.path())
+        .env("RUST_LOG", "info")
+        .env_remove("OBDIR_BIND")
+        .env_remove("OBDIR_CONFIG")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("obdir starts");
+    // Whether the default port is free here or not, the address tried is told.
+    let address = BufReader::new(child.stderr.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            ["obdir listening on ", "cannot listen on "]
+                .iter()
+                .find_map(|m| line.split(m).nth(1))
+                .map(|rest| rest.trim_start_matches("http://"))
+                .and_then(|rest| rest.split([' ', ':']).next().map(str::to_owned))
+        });
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(address.as_deref(), Some("127.0.0.1"));
+}
