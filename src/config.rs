@@ -60,9 +60,10 @@ pub struct CertificateSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StoreSettings {
-    /// sled's own periodic flush; 0 turns it off. Acknowledged writes are
-    /// flushed explicitly either way.
+    /// How often writes no answer waits on are made durable; 0 turns it
+    /// off. Acknowledged writes are flushed explicitly either way.
     pub background_flush_ms: u64,
+    /// The store's page cache, in MiB.
     pub cache_mb: u64,
 }
 

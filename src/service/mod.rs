@@ -27,7 +27,7 @@ use crate::domain::{Caller, CertificateOrKey, Clock, DomainError, OrganisationId
 use crate::pki::PkiError;
 use crate::pki::authority::{CaNaming, RootSubject};
 use crate::pki::jws::DirectorySigner;
-use crate::store::{SledStore, Store, StoreError};
+use crate::store::{Store, StoreError};
 use authorities::Hierarchy;
 
 /// Everything a use case needs: the store, the CA and signing key, the clock
@@ -126,10 +126,10 @@ impl Core {
                 data_dir.display()
             ))
         })?;
-        let store: Arc<dyn Store> = Arc::new(SledStore::open_with_cache(
+        let store: Arc<dyn Store> = Arc::new(crate::store::open(
             data_dir,
-            settings.background_flush_ms,
             settings.cache_mb,
+            settings.background_flush_ms,
         )?);
         let now = clock.now();
         let mut hierarchy = Hierarchy::load(store.as_ref())?;

@@ -1,13 +1,28 @@
-//! Persistence behind one trait, so the engine can be swapped; sled is the
+//! Persistence behind one trait, so the engine can be swapped; redb is the
 //! embedded default.
 
-mod sled_store;
+mod redb_store;
+mod sled_import;
 pub mod token_file;
 
 use std::future::Future;
+use std::path::Path;
 use std::pin::Pin;
 
-pub use sled_store::SledStore;
+pub use redb_store::RedbStore;
+
+/// Opens the store in `dir` (see `RedbStore::open`), first bringing over the
+/// records of an earlier version's sled database if one is there.
+pub fn open(dir: &Path, cache_mb: u64, background_flush_ms: u64) -> Result<RedbStore, StoreError> {
+    let store = RedbStore::open(dir, cache_mb, background_flush_ms)?;
+    if let Some(copied) = sled_import::import_sled(dir, &store)? {
+        log::info!(
+            "copied {copied} records of the earlier sled store in {} to redb",
+            dir.display()
+        );
+    }
+    Ok(store)
+}
 
 use chrono::{DateTime, Utc};
 

@@ -2,7 +2,7 @@
 //! no response and no log line holds any of the keys the directory keeps.
 
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use obdir::store::{SledStore, Store};
+use obdir::store::Store;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -150,7 +150,7 @@ async fn no_response_or_log_line_holds_a_private_key() {
     drop(obdir);
 
     // What the directory keeps private, read straight from its store.
-    let store = SledStore::open(data_dir.path(), 0).unwrap();
+    let store = obdir::store::open(data_dir.path(), 16, 0).unwrap();
     let mut secrets: Vec<String> = Vec::new();
     for root in store.root_cas().unwrap() {
         secrets.push(root.key.expose().to_owned());

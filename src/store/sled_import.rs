@@ -1,0 +1,76 @@
+//! Data dirs of earlier versions hold a sled database in `db/`. On the first
+//! start with redb its records are copied over in one transaction, and `db/`
+//! is renamed so the copy happens once.
+
+use std::path::Path;
+
+use super::{RedbStore, StoreError, StoredEntry};
+
+const SLED_DIR: &str = "db";
+const IMPORTED_DIR: &str = "db.imported";
+
+/// Copies a sled database left in `dir` into `store`, if there is one;
+/// answers how many records it copied.
+pub fn import_sled(dir: &Path, store: &RedbStore) -> Result<Option<usize>, StoreError> {
+    let sled_dir = dir.join(SLED_DIR);
+    if !sled_dir.is_dir() {
+        return Ok(None);
+    }
+    // Copying is idempotent: after a crash before the rename it runs again.
+    let copied = store.import(sled_entries(&sled_dir)?)?;
+    std::fs::rename(&sled_dir, dir.join(IMPORTED_DIR))
+        .map_err(|e| StoreError::Engine(format!("renaming {}: {e}", sled_dir.display())))?;
+    Ok(Some(copied))
+}
+
+fn sled_entries(path: &Path) -> Result<Vec<StoredEntry>, StoreError> {
+    let engine = |e: sled::Error| StoreError::Engine(format!("reading {}: {e}", path.display()));
+    let db = sled::open(path).map_err(engine)?;
+    let mut entries = Vec::new();
+    for name in db.tree_names() {
+        let tree_name = String::from_utf8_lossy(&name).into_owned();
+        for entry in db.open_tree(&name).map_err(engine)?.iter() {
+            let (k, v) = entry.map_err(engine)?;
+            entries.push((tree_name.clone(), k.to_vec(), v.to_vec()));
+        }
+    }
+    Ok(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::SoftwareStatementId;
+    use crate::store::Store;
+
+    #[test]
+    fn an_earlier_sled_store_is_copied_once_and_set_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let sled = sled::open(dir.path().join(SLED_DIR)).unwrap();
+            let secrets = sled.open_tree("client_secrets").unwrap();
+            secrets.insert("ss-1", br#""abc123""#.as_slice()).unwrap();
+            let events = sled.open_tree("events").unwrap();
+            events
+                .insert(41u64.to_be_bytes(), b"{}".as_slice())
+                .unwrap();
+            sled.flush().unwrap();
+        }
+
+        let store = crate::store::open(dir.path(), 1, 0).unwrap();
+        let ss = SoftwareStatementId::parse("ss-1").unwrap();
+        assert_eq!(store.client_secret(&ss).unwrap().as_deref(), Some("abc123"));
+        assert_eq!(
+            store.next_event_id().unwrap(),
+            42,
+            "event ids go on after the copied ones"
+        );
+        assert!(!dir.path().join(SLED_DIR).exists());
+        assert!(dir.path().join(IMPORTED_DIR).is_dir());
+        drop(store);
+
+        // Opening again copies nothing more and keeps what was copied.
+        let store = crate::store::open(dir.path(), 1, 0).unwrap();
+        assert_eq!(store.client_secret(&ss).unwrap().as_deref(), Some("abc123"));
+    }
+}
