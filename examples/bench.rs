@@ -1,0 +1,190 @@
+//! `make bench`: obdir measured side by side with a reference on the same
+//! machine in one run, each figure a ratio (or a bound), written to a
+//! markdown report:
+//!
+//! - issuance: CSR uploads per second at 1, 4, 16 and 64 clients against
+//!   `openssl speed` for the issuing CA's key and against `cfssl serve`, and
+//!   the latency at half the best rate;
+//! - keystore: JWKS reads per second against nginx serving the same bytes;
+//! - scale: start-up, memory and reads on the data dir `bench_load` fills,
+//!   against a data dir of 100 certificates.
+//!
+//! Usage: bench [--out FILE] [--quick] [--seconds N] [--load-dir DIR]
+//! [--load-certificates N]. Runs target/release/obdir, nginx, cfssl and wrk
+//! (`make bench-deps`). Exits 0 when every figure was measured, whether or
+//! not it met its target, and 1 when one could not be.
+
+#[path = "common/mod.rs"]
+mod common;
+#[path = "bench/issuance.rs"]
+mod issuance;
+#[path = "bench/keystore.rs"]
+mod keystore;
+#[path = "bench/measure.rs"]
+mod measure;
+#[path = "bench/report.rs"]
+mod report;
+#[path = "bench/scale.rs"]
+mod scale;
+#[path = "bench/shared.rs"]
+#[allow(dead_code)]
+mod shared;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+pub struct Options {
+    pub out: PathBuf,
+    pub quick: bool,
+    /// Length of each timed measurement.
+    pub seconds: u64,
+    pub load_dir: PathBuf,
+    pub load_certificates: usize,
+}
+
+impl Options {
+    fn parse() -> Result<Options, String> {
+        let mut options = Options {
+            out: PathBuf::from("docs/benchmarks.md"),
+            quick: false,
+            seconds: 10,
+            load_dir: PathBuf::from("target/bench-load"),
+            load_certificates: 100_000,
+        };
+        let mut seconds = None;
+        let mut args = std::env::args().skip(1);
+        while let Some(arg) = args.next() {
+            let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
+            match arg.as_str() {
+                "--out" => options.out = value("--out")?.into(),
+                "--quick" => options.quick = true,
+                "--seconds" => {
+                    seconds = Some(
+                        value("--seconds")?
+                            .parse()
+                            .map_err(|e| format!("--seconds: {e}"))?,
+                    )
+                }
+                "--load-dir" => options.load_dir = value("--load-dir")?.into(),
+                "--load-certificates" => {
+                    options.load_certificates = value("--load-certificates")?
+                        .parse()
+                        .map_err(|e| format!("--load-certificates: {e}"))?
+                }
+                other => return Err(format!("unknown argument '{other}'")),
+            }
+        }
+        options.seconds = seconds.unwrap_or(if options.quick { 2 } else { 10 });
+        if options.seconds == 0 {
+            return Err("--seconds must be at least 1".into());
+        }
+        Ok(options)
+    }
+}
+
+/// The machine's cores, which every server and load tool here shares.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let options = match Options::parse() {
+        Ok(options) => options,
+        Err(e) => {
+            eprintln!("bench: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let started = Instant::now();
+    let machine = report::Machine::probe();
+    let load_start = report::load_average();
+    println!(
+        "bench: {} cores, {}, load {load_start}; {} s per measurement",
+        cores(),
+        machine.cpu,
+        options.seconds
+    );
+    let work = std::env::temp_dir().join(format!("obdir-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    if let Err(e) = std::fs::create_dir_all(&work)
+        .and_then(|()| std::fs::set_permissions(&work, std::fs::Permissions::from_mode(0o755)))
+    {
+        eprintln!("bench: cannot make {}: {e}", work.display());
+        return ExitCode::FAILURE;
+    }
+    let client = match shared::http_client() {
+        Ok(client) => client,
+        Err(e) => {
+            eprintln!("bench: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+
+    let sections = async {
+        let issuance = issuance::run(&client, &options, &work).await;
+        if let Err(e) = &issuance {
+            eprintln!("bench: issuance could not be measured: {e}");
+        }
+        let keystore = keystore::run(&client, &options, &work).await;
+        if let Err(e) = &keystore {
+            eprintln!("bench: keystore reads could not be measured: {e}");
+        }
+        let scale = scale::run(&client, &options, &work).await;
+        if let Err(e) = &scale {
+            eprintln!("bench: scale could not be measured: {e}");
+        }
+        (issuance, keystore, scale)
+    };
+    // Ctrl-C drops the sections, and with them the servers they started.
+    let (issuance, keystore, scale) = tokio::select! {
+        done = sections => done,
+        _ = tokio::signal::ctrl_c() => {
+            eprintln!("bench: interrupted; nothing written");
+            let _ = std::fs::remove_dir_all(&work);
+            return ExitCode::from(130);
+        }
+    };
+    let _ = std::fs::remove_dir_all(&work);
+
+    let targets = report::targets(&issuance, &keystore, &scale);
+    let load_end = report::load_average();
+    let markdown = report::Report {
+        machine: &machine,
+        options: &options,
+        issuance: &issuance,
+        keystore: &keystore,
+        scale: &scale,
+        targets: &targets,
+        took: started.elapsed(),
+        load_start: &load_start,
+        load_end: &load_end,
+    }
+    .render();
+    if let Some(parent) = options.out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        let _ = std::fs::create_dir_all(parent);
+    }
+    if let Err(e) = std::fs::write(&options.out, markdown) {
+        eprintln!("bench: cannot write {}: {e}", options.out.display());
+        return ExitCode::FAILURE;
+    }
+    println!();
+    for t in &targets {
+        println!("{:>12}  {}: {}", report::verdict(t.met), t.name, t.measured);
+    }
+    println!(
+        "bench: {} of {} targets met; report in {} ({} s)",
+        targets.iter().filter(|t| t.met == Some(true)).count(),
+        targets.len(),
+        options.out.display(),
+        started.elapsed().as_secs()
+    );
+    let incomplete = issuance.as_ref().is_ok_and(|i| !i.complete());
+    if incomplete || targets.iter().any(|t| t.met.is_none()) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
