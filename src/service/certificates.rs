@@ -83,8 +83,7 @@ pub async fn revoke(
         core.put_certificate(&record)?;
         // What the CRL and OCSP answer from.
         if let (Some(issuer), Some(serial)) = (&record.issuer_id, &record.serial) {
-            core.store
-                .put_issued_serial(issuer, serial, &IssuedSerial::of(&record))?;
+            super::revocation::record_serial(core, issuer, serial, &IssuedSerial::of(&record))?;
         }
         record
     };

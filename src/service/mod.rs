@@ -15,7 +15,6 @@ pub mod seed;
 pub mod ssa;
 pub mod upload;
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -43,7 +42,7 @@ pub struct Core {
     pub(crate) oauth: OAuthSettings,
     /// How long a CRL or OCSP answer is good for (its nextUpdate).
     pub(crate) revocation_hours: i64,
-    pub(crate) crl_cache: Mutex<HashMap<String, revocation::CachedCrl>>,
+    crl_cache: Mutex<revocation::CrlCache>,
     pub(crate) documents: document_cache::DocumentCache,
     /// Held across a uniqueness check and the write it guards.
     pub(crate) writes: Mutex<()>,
@@ -161,7 +160,7 @@ impl Core {
             validity_months: settings.validity_months,
             oauth: settings.oauth,
             revocation_hours: settings.revocation_hours,
-            crl_cache: Mutex::new(HashMap::new()),
+            crl_cache: Mutex::default(),
             documents: Default::default(),
             writes: Mutex::new(()),
         })
@@ -187,6 +186,10 @@ impl Core {
         self.store.put_certificate(record)?;
         self.documents.changed(&record.organisation_id);
         Ok(())
+    }
+
+    pub(crate) fn crl_cache(&self) -> std::sync::MutexGuard<'_, revocation::CrlCache> {
+        self.crl_cache.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub(crate) fn signer(&self) -> std::sync::RwLockReadGuard<'_, DirectorySigner> {

@@ -1,16 +1,82 @@
 //! Revocation status of what the directory's CAs issued: CRLs and OCSP.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
 
 use super::{Core, ServiceError};
 use crate::domain::authority::IssuedSerial;
 use crate::pki::revocation::{self, Revoked, Status};
 
-/// A signed CRL kept until revocations change or half its life has passed.
-pub struct CachedCrl {
+/// Signed CRLs, each kept until its CA revokes something or half its life
+/// has passed, so a CRL request costs neither a scan nor a signature.
+#[derive(Default)]
+pub struct CrlCache {
+    crls: HashMap<String, CachedCrl>,
+    /// Per issuing CA, bumped after every revocation it records: a CRL built
+    /// from an older count is stale, even one that raced the revocation.
+    revocations: HashMap<String, u64>,
+}
+
+struct CachedCrl {
     der: Vec<u8>,
-    revoked: Vec<Revoked>,
+    revocations: u64,
     this_update: DateTime<Utc>,
+}
+
+impl CrlCache {
+    fn revocations(&self, issuer: &str) -> u64 {
+        self.revocations.get(issuer).copied().unwrap_or_default()
+    }
+
+    /// The cached CRL under `key` if it was built at `revocations` and is
+    /// not yet half way to its nextUpdate.
+    fn fresh(
+        &self,
+        key: &str,
+        revocations: u64,
+        now: DateTime<Utc>,
+        life: Duration,
+    ) -> Option<Vec<u8>> {
+        self.crls
+            .get(key)
+            .filter(|c| {
+                c.revocations == revocations
+                    && c.this_update <= now
+                    && now < c.this_update + life / 2
+            })
+            .map(|c| c.der.clone())
+    }
+
+    fn keep(&mut self, key: &str, der: Vec<u8>, revocations: u64, this_update: DateTime<Utc>) {
+        self.crls.insert(
+            key.to_owned(),
+            CachedCrl {
+                der,
+                revocations,
+                this_update,
+            },
+        );
+    }
+}
+
+/// Writes what the CRL and OCSP answer from for one issued serial; a
+/// revoked entry makes its CA's cached CRL stale.
+pub(super) fn record_serial(
+    core: &Core,
+    issuer: &str,
+    serial_hex: &str,
+    entry: &IssuedSerial,
+) -> Result<(), ServiceError> {
+    core.store.put_issued_serial(issuer, serial_hex, entry)?;
+    if entry.revoked_at.is_some() {
+        *core
+            .crl_cache()
+            .revocations
+            .entry(issuer.to_owned())
+            .or_default() += 1;
+    }
+    Ok(())
 }
 
 fn revoked_entry(serial_hex: String, entry: &IssuedSerial) -> Option<Revoked> {
@@ -27,22 +93,20 @@ fn revoked_entry(serial_hex: String, entry: &IssuedSerial) -> Option<Revoked> {
 pub async fn issuing_crl(core: &Core, issuing_id: &str) -> Result<Vec<u8>, ServiceError> {
     let now = core.clock.now();
     let life = Duration::hours(core.revocation_hours);
-    let mut revoked: Vec<Revoked> = core
+    let revocations = {
+        let cache = core.crl_cache();
+        let revocations = cache.revocations(issuing_id);
+        if let Some(der) = cache.fresh(issuing_id, revocations, now, life) {
+            return Ok(der);
+        }
+        revocations
+    };
+    let revoked: Vec<Revoked> = core
         .store
-        .issued_serials(issuing_id)?
+        .revoked_serials(issuing_id)?
         .into_iter()
         .filter_map(|(serial, entry)| revoked_entry(serial, &entry))
         .collect();
-    revoked.sort_by(|a, b| a.serial_hex.cmp(&b.serial_hex));
-    {
-        let cache = core.crl_cache.lock().unwrap_or_else(|e| e.into_inner());
-        let fresh = cache
-            .get(issuing_id)
-            .filter(|c| c.revoked == revoked && now < c.this_update + life / 2);
-        if let Some(cached) = fresh {
-            return Ok(cached.der.clone());
-        }
-    }
     let der = {
         let mut hierarchy = core.hierarchy_mut();
         let issuing = hierarchy
@@ -60,15 +124,8 @@ pub async fn issuing_crl(core: &Core, issuing_id: &str) -> Result<Vec<u8>, Servi
             .map_err(ServiceError::Crypto)?
     };
     core.store.flush().await?;
-    let cached = CachedCrl {
-        der: der.clone(),
-        revoked,
-        this_update: now,
-    };
-    core.crl_cache
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(issuing_id.to_owned(), cached);
+    core.crl_cache()
+        .keep(issuing_id, der.clone(), revocations, now);
     Ok(der)
 }
 
@@ -78,16 +135,11 @@ pub async fn root_crl(core: &Core, root_id: &str) -> Result<Vec<u8>, ServiceErro
     let now = core.clock.now();
     let life = Duration::hours(core.revocation_hours);
     let cache_key = format!("root:{root_id}");
+    let cached = core.crl_cache().fresh(&cache_key, 0, now, life);
+    if let Some(der) = cached
+        && core.hierarchy().root(root_id).is_some()
     {
-        let cache = core.crl_cache.lock().unwrap_or_else(|e| e.into_inner());
-        let fresh = cache
-            .get(&cache_key)
-            .filter(|c| now < c.this_update + life / 2);
-        if let Some(cached) = fresh
-            && core.hierarchy().root(root_id).is_some()
-        {
-            return Ok(cached.der.clone());
-        }
+        return Ok(der);
     }
     let der = {
         let mut hierarchy = core.hierarchy_mut();
@@ -109,6 +161,7 @@ pub async fn root_crl(core: &Core, root_id: &str) -> Result<Vec<u8>, ServiceErro
             .map_err(ServiceError::Crypto)?
     };
     core.store.flush().await?;
+    core.crl_cache().keep(&cache_key, der.clone(), 0, now);
     Ok(der)
 }
 

@@ -118,8 +118,7 @@ pub async fn upload(
         }
         core.put_certificate(&record)?;
         if let (Some(issuer), Some(serial)) = (&record.issuer_id, &record.serial) {
-            core.store
-                .put_issued_serial(issuer, serial, &IssuedSerial::of(&record))?;
+            super::revocation::record_serial(core, issuer, serial, &IssuedSerial::of(&record))?;
         }
     }
     core.store.flush().await?;

@@ -108,14 +108,16 @@ pub trait Store: Send + Sync {
         issuer: &str,
         serial_hex: &str,
     ) -> Result<Option<IssuedSerial>, StoreError>;
+    /// Writes a serial's entry; a revoked one is also listed for the CRL.
     fn put_issued_serial(
         &self,
         issuer: &str,
         serial_hex: &str,
         entry: &IssuedSerial,
     ) -> Result<(), StoreError>;
-    /// Every serial an issuing CA signed, with its hex serial.
-    fn issued_serials(&self, issuer: &str) -> Result<Vec<(String, IssuedSerial)>, StoreError>;
+    /// The serials an issuing CA signed and that were revoked, in hex serial
+    /// order: what its CRL lists, read without visiting the rest.
+    fn revoked_serials(&self, issuer: &str) -> Result<Vec<(String, IssuedSerial)>, StoreError>;
     fn put_event(&self, event: &AuditEvent) -> Result<(), StoreError>;
     /// Events in the order they happened.
     fn events(&self) -> Result<Vec<AuditEvent>, StoreError>;

@@ -40,11 +40,14 @@ const ROOT_CAS: Table = TableDefinition::new("root_cas");
 const ISSUING_CAS: Table = TableDefinition::new("issuing_cas");
 /// `issuer\0serial` -> IssuedSerial.
 const ISSUED_SERIALS: Table = TableDefinition::new("issued_serials");
+/// The revoked entries of `issued_serials` again, so a CRL is built from
+/// the revocations alone.
+const REVOKED_SERIALS: Table = TableDefinition::new("revoked_serials");
 /// Big-endian event id -> AuditEvent, so a scan is in time order.
 const EVENTS: Table = TableDefinition::new("events");
 
 /// Every table, in the order `contents` lists them.
-pub(super) const TABLES: [Table; 11] = [
+pub(super) const TABLES: [Table; 12] = [
     ORGANISATIONS,
     STATEMENTS,
     STATEMENT_OWNERS,
@@ -55,6 +58,7 @@ pub(super) const TABLES: [Table; 11] = [
     ROOT_CAS,
     ISSUING_CAS,
     ISSUED_SERIALS,
+    REVOKED_SERIALS,
     EVENTS,
 ];
 
@@ -207,6 +211,7 @@ impl RedbStore {
             tx.open_table(*table)?.insert(k.as_slice(), v.as_slice())?;
             copied += 1;
         }
+        index_revoked_serials(&tx)?;
         tx.commit()?;
         let tx = self.db.db.begin_read()?;
         let last = tx
@@ -289,6 +294,20 @@ impl RedbStore {
             Ok(true)
         })
     }
+}
+
+/// Lists every revoked entry of `issued_serials` in `revoked_serials`.
+fn index_revoked_serials(tx: &WriteTransaction) -> Result<(), StoreError> {
+    let issued = tx.open_table(ISSUED_SERIALS)?;
+    let mut revoked = tx.open_table(REVOKED_SERIALS)?;
+    for entry in issued.iter()? {
+        let (k, v) = entry?;
+        let serial: IssuedSerial = decode(k.value(), v.value())?;
+        if serial.revoked_at.is_some() {
+            revoked.insert(k.value(), v.value())?;
+        }
+    }
+    Ok(())
 }
 
 fn id_of(key: &[u8]) -> u64 {
@@ -438,12 +457,22 @@ impl Store for RedbStore {
         serial_hex: &str,
         entry: &IssuedSerial,
     ) -> Result<(), StoreError> {
-        self.put(ISSUED_SERIALS, &key(&[issuer, serial_hex]), entry)
+        let k = key(&[issuer, serial_hex]);
+        let value = encode(entry)?;
+        self.write(|tx| {
+            tx.open_table(ISSUED_SERIALS)?
+                .insert(k.as_slice(), value.as_slice())?;
+            if entry.revoked_at.is_some() {
+                tx.open_table(REVOKED_SERIALS)?
+                    .insert(k.as_slice(), value.as_slice())?;
+            }
+            Ok(())
+        })
     }
 
-    fn issued_serials(&self, issuer: &str) -> Result<Vec<(String, IssuedSerial)>, StoreError> {
+    fn revoked_serials(&self, issuer: &str) -> Result<Vec<(String, IssuedSerial)>, StoreError> {
         let start = prefix(&[issuer]);
-        self.scan_entries(ISSUED_SERIALS, &start, |k, v| {
+        self.scan_entries(REVOKED_SERIALS, &start, |k, v| {
             let serial = String::from_utf8_lossy(&k[start.len()..]).into_owned();
             Ok((serial, decode(k, v)?))
         })

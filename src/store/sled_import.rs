@@ -50,6 +50,18 @@ mod tests {
             let sled = sled::open(dir.path().join(SLED_DIR)).unwrap();
             let secrets = sled.open_tree("client_secrets").unwrap();
             secrets.insert("ss-1", br#""abc123""#.as_slice()).unwrap();
+            let serials = sled.open_tree("issued_serials").unwrap();
+            let entry = |revoked_at: &str| {
+                format!(
+                    r#"{{"organisation_id":"o","software_statement_id":null,"kid":"k","revoked_at":{revoked_at},"revoke_reason":null}}"#
+                )
+            };
+            serials
+                .insert(b"ca\x0001", entry("null").as_bytes())
+                .unwrap();
+            serials
+                .insert(b"ca\x0002", entry(r#""2026-01-02T03:04:05Z""#).as_bytes())
+                .unwrap();
             let events = sled.open_tree("events").unwrap();
             events
                 .insert(41u64.to_be_bytes(), b"{}".as_slice())
