@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::domain::Flavour;
+use crate::domain::fault::FaultSettings;
 
 const DEFAULT: &str = include_str!("../config/default.toml");
 
@@ -20,6 +21,17 @@ pub struct Settings {
     pub store: StoreSettings,
     pub oauth: OAuthConfig,
     pub revocation: RevocationSettings,
+    pub faults: FaultSettings,
+    pub rate_limit: RateLimitSettings,
+}
+
+/// `[rate_limit]`: a token bucket per client (its token's subject, else its
+/// address); 0 requests per second turns it off.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitSettings {
+    pub requests_per_second: f64,
+    pub burst: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -209,6 +221,16 @@ impl Settings {
                 "oauth.access_token_minutes must be 1 to 1440, got {}",
                 self.oauth.access_token_minutes
             ));
+        }
+        self.faults.check()?;
+        if !(0.0..=1_000_000.0).contains(&self.rate_limit.requests_per_second) {
+            return Err(format!(
+                "rate_limit.requests_per_second must be 0 (off) to 1000000, got {}",
+                self.rate_limit.requests_per_second
+            ));
+        }
+        if self.rate_limit.burst == 0 {
+            return Err("rate_limit.burst must be at least 1".into());
         }
         if self.ca.country.len() != 2 || !self.ca.country.chars().all(|c| c.is_ascii_uppercase()) {
             return Err(format!(

@@ -111,10 +111,24 @@ impl Application {
         let core = web::Data::new(core);
         let served = core.clone();
         let admin_token = web::Data::new(admin_token);
+        let faults = web::Data::new(api::faults::FaultInjector::new(
+            settings.faults.clone(),
+            &keystore_path,
+        ));
+        let throttle = web::Data::new(api::faults::Throttle::new(
+            &settings.rate_limit,
+            &keystore_path,
+        ));
         let server = HttpServer::new(move || {
+            // The last wrap is the outermost: every answer, a faulted or
+            // throttled one too, gets its interaction id and a log line.
             App::new()
                 .app_data(core.clone())
                 .app_data(admin_token.clone())
+                .app_data(faults.clone())
+                .app_data(throttle.clone())
+                .wrap(from_fn(api::faults::inject))
+                .wrap(from_fn(api::faults::throttle))
                 .wrap(from_fn(api::interaction::interaction_id))
                 .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
                 .configure(|cfg| api::configure(cfg, &keystore_path, flavour))

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod ecosystem;
 pub mod event;
 pub mod fapi;
+pub mod fault;
 pub mod ids;
 pub mod organisation;
 pub mod page;

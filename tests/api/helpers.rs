@@ -40,6 +40,8 @@ pub struct AppOptions {
     /// The keystore flavour; None keeps the default (raidiam).
     pub flavour: Option<Flavour>,
     pub client_secret_basic: bool,
+    /// TOML merged over the settings, as a config file would be.
+    pub config: Option<&'static str>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -53,8 +55,13 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
         }
     });
     let data_dir = tempfile::tempdir().expect("temp dir");
+    let config_file = options.config.map(|toml| {
+        let path = data_dir.path().join("config.toml");
+        std::fs::write(&path, toml).expect("config written");
+        path
+    });
     let mut settings = Settings::load(
-        None,
+        config_file.as_deref(),
         |_| None,
         Overrides {
             bind: Some("127.0.0.1:0".into()),
