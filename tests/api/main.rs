@@ -3,6 +3,7 @@
 mod auth_and_headers;
 mod bad_input;
 mod ecosystem;
+mod faults;
 mod flavour;
 mod helpers;
 mod keystore;
