@@ -34,6 +34,9 @@ pub struct Scale {
     /// The sweep: each statement's page and JWKS read once.
     pub first_pages: Latencies,
     pub first_jwks: Latencies,
+    /// Median over rounds of big/small time, page and JWKS.
+    pub page_ratio: f64,
+    pub jwks_ratio: f64,
     pub page_big: Latencies,
     pub page_small: Latencies,
     pub jwks_big: Latencies,
@@ -151,18 +154,29 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
             sizes[0], sizes[1]
         );
     }
+    // Each round's big/small ratio, and their median: a burst of other
+    // work on the machine lands on both halves of a round alike.
+    let paired = |big: &[Duration], small: &[Duration]| {
+        let ratios: Vec<f64> = big
+            .iter()
+            .zip(small)
+            .map(|(b, s)| b.as_secs_f64() / s.as_secs_f64().max(1e-9))
+            .collect();
+        Latencies::new(ratios).percentile(50.0)
+    };
+    let page_ratio = paired(&timed[0], &timed[1]);
+    let jwks_ratio = paired(&timed[2], &timed[3]);
     let [page_big, page_small, jwks_big, jwks_small] = timed.map(|t| Latencies::from_durations(&t));
     let jwks_bytes = sizes[0];
-    for (what, big_l, small_l) in [
-        ("certificate page", &page_big, &page_small),
-        ("statement JWKS", &jwks_big, &jwks_small),
+    for (what, big_l, small_l, ratio) in [
+        ("certificate page", &page_big, &page_small, page_ratio),
+        ("statement JWKS", &jwks_big, &jwks_small, jwks_ratio),
     ] {
         println!(
-            "scale: {what}: median {:.2} ms with {} certificates, {:.2} ms with {CERTS_PER_STATEMENT} (x{:.2})",
+            "scale: {what}: median {:.2} ms with {} certificates, {:.2} ms with {CERTS_PER_STATEMENT} (paired ratio x{ratio:.2})",
             big_l.percentile(50.0),
             options.load_certificates,
             small_l.percentile(50.0),
-            big_l.percentile(50.0) / small_l.percentile(50.0).max(1e-9)
         );
     }
     small.stop();
@@ -207,6 +221,8 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
         samples,
         first_pages,
         first_jwks,
+        page_ratio,
+        jwks_ratio,
         page_big,
         page_small,
         jwks_big,
