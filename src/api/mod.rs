@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod console;
 pub mod directory;
 pub mod ecosystem;
 pub mod faults;
@@ -25,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, keystore_path: &str, flavour: Fla
         .configure(revocation::routes)
         .configure(ecosystem::routes)
         .configure(admin::routes)
+        .configure(console::routes)
         .service(web::scope("/organisations").configure(directory::routes))
         .service(web::scope(keystore_path).configure(|cfg| keystore::routes(cfg, flavour)));
 }

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod authorities;
 pub mod certificates;
+pub mod console;
 pub mod document_cache;
 pub mod ecosystem;
 pub mod events;

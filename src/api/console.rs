@@ -1,0 +1,532 @@
+//! The web console at `/console`: a read-only view of what the directory
+//! holds, rendered here as HTML with no script and no outside asset.
+//!
+//! | page | what |
+//! |---|---|
+//! | `/console` | organisations: id, name, status, statements, their JWKS |
+//! | `/console/organisations/{org}` | its statements, its own certificates, its JWKS |
+//! | `/console/organisations/{org}/softwarestatements/{ss}` | certificates and keys: type, kid, status, validity, revocation, PEM; the statement's JWKS |
+//! | `/console/events` | the most recent audit events, newest first |
+//! | `/console/ca` | roots and issuing CAs, their status, the chain and CRLs |
+//!
+//! No authentication, on purpose. The pages only answer GET and change
+//! nothing; they show what the keystore already publishes to anyone (kids,
+//! validity, revocation, JWKS and PEM URLs) plus names, statuses and the
+//! audit trail, and never a private key, token or client secret (the
+//! service views hold none). obdir binds loopback by default; whoever binds
+//! it wider exposes the keystore anyway, and the console adds only the
+//! organisation names and events. A token prompt would make the console
+//! useless for its purpose: a glance from a browser during a test run.
+//!
+//! The console's routes come before the keystore's, so with the keystore at
+//! the host root an organisation named `console` would have its documents
+//! shadowed; the default keystore base (`/keystore`) has no such overlap.
+//!
+//! Each response carries a Content-Security-Policy that allows no script at
+//! all, a second fence behind the escaping in `html`.
+
+mod html;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError, web};
+
+use super::rfc3339;
+use crate::domain::{
+    CertificateOrKey, Flavour, KeySet, OrganisationId, PublicUrls, SoftwareStatementId,
+};
+use crate::service::console::{self as view, Held, Published};
+use crate::service::{Core, ServiceError};
+use html::{Cell, Link, Page, Row, segment};
+
+/// How many events the events page shows.
+const EVENTS_SHOWN: usize = 200;
+
+const POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; \
+                      form-action 'none'; frame-ancestors 'none'";
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/console", web::get().to(organisations))
+        .route("/console/events", web::get().to(events))
+        .route("/console/ca", web::get().to(authorities))
+        .route("/console/organisations/{org}", web::get().to(organisation))
+        .route(
+            "/console/organisations/{org}/softwarestatements/{ss}",
+            web::get().to(statement),
+        )
+        .route("/console/", web::get().to(to_console))
+        .route("/console/{rest:.*}", web::get().to(no_page));
+}
+
+async fn to_console() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, "/console"))
+        .finish()
+}
+
+async fn no_page() -> Result<HttpResponse, ConsoleError> {
+    Err(ConsoleError::NotFound("no console page here".into()))
+}
+
+/// The console's error dialect: an HTML page.
+#[derive(Debug, thiserror::Error)]
+pub enum ConsoleError {
+    #[error("{0}")]
+    NotFound(String),
+    /// A bug or a failing disk; the detail goes to the log.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<ServiceError> for ConsoleError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::NotFound(m) => Self::NotFound(m),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl ResponseError for ConsoleError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (title, message) = match self {
+            Self::NotFound(m) => ("Not found", m.as_str()),
+            Self::Internal(detail) => {
+                log::error!("console: internal error: {detail}");
+                ("Internal error", "internal error; see the obdir log")
+            }
+        };
+        let mut page = Page::new(title, &[home()]);
+        page.note(message);
+        respond(self.status_code(), &page)
+    }
+}
+
+fn respond(status: StatusCode, page: &Page) -> HttpResponse {
+    let mut response = HttpResponse::build(status);
+    response
+        .content_type("text/html; charset=utf-8")
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(POLICY),
+        ))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::CACHE_CONTROL, "no-store"));
+    response.body(page.render())
+}
+
+fn ok(page: &Page) -> Result<HttpResponse, ConsoleError> {
+    Ok(respond(StatusCode::OK, page))
+}
+
+fn home() -> Link {
+    Link::new("/console", "Organisations")
+}
+
+fn organisation_page(org: &OrganisationId) -> String {
+    format!("/console/organisations/{}", segment(org.as_str()))
+}
+
+fn statement_page(org: &OrganisationId, ss: &SoftwareStatementId) -> String {
+    format!(
+        "{}/softwarestatements/{}",
+        organisation_page(org),
+        segment(ss.as_str())
+    )
+}
+
+/// An id in the path that breaks the id rules names nothing that exists.
+fn parse_org(org: &str) -> Result<OrganisationId, ConsoleError> {
+    OrganisationId::parse(org)
+        .map_err(|_| ConsoleError::NotFound(format!("organisation '{org}' does not exist")))
+}
+
+fn parse_ss(ss: &str) -> Result<SoftwareStatementId, ConsoleError> {
+    SoftwareStatementId::parse(ss)
+        .map_err(|_| ConsoleError::NotFound(format!("software statement '{ss}' does not exist")))
+}
+
+/// GET /console
+async fn organisations(core: web::Data<Core>) -> Result<HttpResponse, ConsoleError> {
+    let summaries = view::organisations(&core)?;
+    let urls = core.urls();
+    let mut page = Page::new("Organisations", &[]);
+    page.note(&format!(
+        "{} organisations. Keystore flavour: {}.",
+        summaries.len(),
+        flavour_name(urls.flavour())
+    ));
+    let rows = summaries
+        .iter()
+        .map(|s| {
+            let org = &s.organisation.organisation_id;
+            Row {
+                key: org.to_string(),
+                cells: vec![
+                    Cell::CodeLink(Link::new(organisation_page(org), org.as_str())),
+                    Cell::text(&s.organisation.organisation_name),
+                    Cell::status(&s.organisation.status),
+                    Cell::text(s.statements.to_string()),
+                    Cell::Links(vec![
+                        Link::new(urls.organisation_document(org, false), "active JWKS"),
+                        Link::new(
+                            urls.organisation_document(org, true),
+                            format!("{} JWKS", inactive_word(urls.flavour())),
+                        ),
+                    ]),
+                ],
+            }
+        })
+        .collect();
+    page.table(
+        "organisations",
+        &["Organisation", "Name", "Status", "Statements", "Keystore"],
+        rows,
+        "No organisations yet.",
+    );
+    ok(&page)
+}
+
+/// GET /console/organisations/{org}
+async fn organisation(
+    path: web::Path<String>,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, ConsoleError> {
+    let org = parse_org(&path)?;
+    let found = view::organisation(&core, &org)?;
+    let o = &found.organisation;
+    let mut page = Page::new(&o.organisation_name, &[home()]);
+    page.facts(vec![
+        ("Organisation", Cell::code(o.organisation_id.as_str())),
+        ("Name", Cell::text(&o.organisation_name)),
+        ("Legal entity", Cell::optional(o.legal_entity_name.clone())),
+        ("Status", Cell::status(&o.status)),
+        (
+            "Country of registration",
+            Cell::optional(o.country_of_registration.clone()),
+        ),
+        (
+            "Registration number",
+            Cell::optional(o.registration_number.clone()),
+        ),
+        ("Created", Cell::Time(o.created_on)),
+    ]);
+
+    page.heading("Software statements");
+    let rows = found
+        .statements
+        .iter()
+        .map(|s| Row {
+            key: s.software_statement_id.to_string(),
+            cells: vec![
+                Cell::CodeLink(Link::new(
+                    statement_page(&org, &s.software_statement_id),
+                    s.software_statement_id.as_str(),
+                )),
+                Cell::text(&s.client_name),
+                Cell::status(&s.status),
+                Cell::text(&s.mode),
+                Cell::optional((!s.software_roles.is_empty()).then(|| s.software_roles.join(", "))),
+            ],
+        })
+        .collect();
+    page.table(
+        "statements",
+        &[
+            "Software statement",
+            "Client name",
+            "Status",
+            "Mode",
+            "Roles",
+        ],
+        rows,
+        "No software statements.",
+    );
+
+    page.heading("Organisation certificates");
+    certificates_table(&mut page, &found.certificates, core.urls());
+    page.heading("Keystore documents");
+    documents_table(&mut page, &found.documents, core.urls().flavour());
+    page.note("The organisation's documents hold its statements' keys too.");
+    ok(&page)
+}
+
+/// GET /console/organisations/{org}/softwarestatements/{ss}
+async fn statement(
+    path: web::Path<(String, String)>,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, ConsoleError> {
+    let (org, ss) = (parse_org(&path.0)?, parse_ss(&path.1)?);
+    let found = view::software_statement(&core, &org, &ss)?;
+    let (o, s) = (&found.organisation, &found.statement);
+    let trail = [
+        home(),
+        Link::new(organisation_page(&org), &o.organisation_name),
+    ];
+    let mut page = Page::new(&s.client_name, &trail);
+    page.facts(vec![
+        ("Software statement", Cell::code(ss.as_str())),
+        ("Client name", Cell::text(&s.client_name)),
+        (
+            "Organisation",
+            Cell::Link(Link::new(
+                organisation_page(&org),
+                format!("{} ({org})", o.organisation_name),
+            )),
+        ),
+        ("Status", Cell::status(&s.status)),
+        ("Mode", Cell::text(&s.mode)),
+        ("Environment", Cell::optional(s.environment.clone())),
+        (
+            "Roles",
+            Cell::optional((!s.software_roles.is_empty()).then(|| s.software_roles.join(", "))),
+        ),
+        ("Description", Cell::optional(s.description.clone())),
+    ]);
+    page.heading("Keystore documents");
+    documents_table(&mut page, &found.documents, core.urls().flavour());
+    page.heading("Certificates and keys");
+    certificates_table(&mut page, &found.certificates, core.urls());
+    ok(&page)
+}
+
+fn certificates_table(page: &mut Page, held: &[Held], urls: &PublicUrls) {
+    let rows = held
+        .iter()
+        .map(|h| {
+            let r = &h.record;
+            Row {
+                key: r.kid.to_string(),
+                cells: vec![
+                    Cell::text(r.key_type.as_str()),
+                    Cell::code(r.kid.as_str()),
+                    Cell::status(h.standing.as_str()),
+                    Cell::Time(r.valid_from),
+                    r.expiry.map_or(Cell::text("does not expire"), Cell::Time),
+                    revocation(r),
+                    r.certificate_url(urls)
+                        .map_or(Cell::text("bare key, no certificate"), |url| {
+                            Cell::Link(Link::new(url, "PEM"))
+                        }),
+                ],
+            }
+        })
+        .collect();
+    page.table(
+        "certificates",
+        &[
+            "Type",
+            "Kid",
+            "Status",
+            "Valid from",
+            "Expiry",
+            "Revoked",
+            "Certificate",
+        ],
+        rows,
+        "No certificates or keys.",
+    );
+}
+
+fn revocation(r: &CertificateOrKey) -> Cell {
+    match (r.is_revoked(), r.revoked_at) {
+        (true, Some(at)) => Cell::text(format!(
+            "{} ({})",
+            rfc3339(at),
+            r.revoke_reason
+                .map_or("no reason given", |reason| reason.as_str())
+        )),
+        _ => Cell::Missing,
+    }
+}
+
+fn documents_table(page: &mut Page, documents: &[Published], flavour: Flavour) {
+    let rows = documents
+        .iter()
+        .map(|d| {
+            let state = if d.inactive {
+                inactive_word(flavour)
+            } else {
+                "active"
+            };
+            let keys = match d.keys {
+                KeySet::Application => "signing and encryption keys",
+                KeySet::Transport => "transport certificates",
+                KeySet::All => "every key",
+            };
+            Row {
+                key: d.url.clone(),
+                cells: vec![
+                    Cell::text(format!("{state}: {keys}")),
+                    Cell::Link(Link::new(&d.url, &d.url)),
+                ],
+            }
+        })
+        .collect();
+    page.table("documents", &["JWKS", "URL"], rows, "No documents.");
+}
+
+/// GET /console/events
+async fn events(core: web::Data<Core>) -> Result<HttpResponse, ConsoleError> {
+    let (events, total) = view::recent_events(&core, EVENTS_SHOWN)?;
+    let mut page = Page::new("Audit events", &[home()]);
+    page.note(&format!(
+        "The {} most recent of {total} events, newest first. \
+         All of them, with filters: GET /admin/events with the admin token.",
+        events.len()
+    ));
+    let rows = events
+        .iter()
+        .map(|e| Row {
+            key: e.id.to_string(),
+            cells: vec![
+                Cell::Time(e.time),
+                Cell::code(&e.event_type),
+                Cell::status(e.outcome.as_str()),
+                Cell::text(&e.actor),
+                e.interaction_id
+                    .as_deref()
+                    .map_or(Cell::Missing, Cell::code),
+                Cell::optional(e.detail.clone()),
+            ],
+        })
+        .collect();
+    page.table(
+        "events",
+        &[
+            "Time",
+            "Event",
+            "Outcome",
+            "Actor",
+            "Interaction id",
+            "Detail",
+        ],
+        rows,
+        "No events yet.",
+    );
+    ok(&page)
+}
+
+/// GET /console/ca
+async fn authorities(core: web::Data<Core>) -> Result<HttpResponse, ConsoleError> {
+    let ca = view::authorities(&core)?;
+    let urls = core.urls();
+    let base = urls.issuer();
+    let mut page = Page::new("Certificate authority", &[home()]);
+    page.facts(vec![
+        (
+            "CA chain",
+            Cell::Link(Link::new(format!("{base}/ca/chain.pem"), "/ca/chain.pem")),
+        ),
+        (
+            "Directory signing keys",
+            Cell::Link(Link::new(urls.directory_jwks(), urls.directory_jwks())),
+        ),
+        (
+            "Public root list",
+            Cell::Link(Link::new(
+                format!("{base}/v1/ecosystems/public/certificates/ca"),
+                "/v1/ecosystems/public/certificates/ca",
+            )),
+        ),
+        ("OCSP responder (POST)", Cell::code(urls.ocsp())),
+    ]);
+
+    page.heading("Roots");
+    let rows = ca
+        .roots
+        .iter()
+        .map(|r| {
+            let status = match (r.active, ca.signing_root.as_deref() == Some(r.id.as_str())) {
+                (true, true) => "Signing",
+                (true, false) => "Active",
+                (false, _) => "Inactive",
+            };
+            Row {
+                key: r.id.clone(),
+                cells: vec![
+                    Cell::code(&r.id),
+                    Cell::text(&r.data.subject),
+                    Cell::status(status),
+                    Cell::text(if r.managed { "yes" } else { "no" }),
+                    Cell::Time(r.data.not_before),
+                    Cell::Time(r.data.not_after),
+                    Cell::code(&r.data.fingerprint),
+                    Cell::Link(Link::new(
+                        format!("{base}/v1/ecosystems/certificates/ca/{}/crl", r.id),
+                        "CRL (PEM in JSON)",
+                    )),
+                ],
+            }
+        })
+        .collect();
+    page.table(
+        "roots",
+        &[
+            "Root",
+            "Subject",
+            "Status",
+            "Managed",
+            "Valid from",
+            "Valid until",
+            "SHA-256",
+            "CRL",
+        ],
+        rows,
+        "No root CAs.",
+    );
+
+    page.heading("Issuing CAs");
+    let rows = ca
+        .issuing
+        .iter()
+        .map(|i| Row {
+            key: i.id.clone(),
+            cells: vec![
+                Cell::code(&i.id),
+                Cell::code(&i.root_id),
+                Cell::text(&i.subject),
+                Cell::status(i.role.as_str()),
+                Cell::Time(i.not_before),
+                Cell::Time(i.not_after),
+                Cell::Link(Link::new(urls.crl(&i.id), "CRL (DER)")),
+            ],
+        })
+        .collect();
+    page.table(
+        "issuing",
+        &[
+            "Issuing CA",
+            "Root",
+            "Subject",
+            "Status",
+            "Valid from",
+            "Valid until",
+            "CRL",
+        ],
+        rows,
+        "No issuing CAs.",
+    );
+    ok(&page)
+}
+
+fn inactive_word(flavour: Flavour) -> &'static str {
+    match flavour {
+        Flavour::Raidiam => "inactive",
+        Flavour::Obie => "revoked",
+    }
+}
+
+fn flavour_name(flavour: Flavour) -> &'static str {
+    match flavour {
+        Flavour::Raidiam => "raidiam",
+        Flavour::Obie => "obie",
+    }
+}
