@@ -1,15 +1,25 @@
-//! The obdir command line: parse arguments, load settings, run the library.
+//! The obdir command line: parse arguments, then either load settings and
+//! serve, or run one of the client commands against a running directory.
+
+mod cli;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use obdir::config::{Overrides, Settings};
 use obdir::domain::SystemClock;
 
 #[derive(Parser)]
-#[command(name = "obdir", version, about = "An Open Banking directory emulator")]
+#[command(
+    name = "obdir",
+    version,
+    about = "An Open Banking directory emulator",
+    after_help = "The client commands (csr, upload, jwks, token, ca export) exit 0 on success, \
+                  1 when the server refused, 2 on a usage error, and 3 when they cannot connect \
+                  or read or write a local file."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -18,35 +28,46 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the directory, keystore and CA over HTTP.
-    Serve {
-        /// Config file (TOML); overrides the compiled-in defaults.
-        #[arg(long, env = "OBDIR_CONFIG")]
-        config: Option<PathBuf>,
-        /// Address to listen on, e.g. 127.0.0.1:8080.
-        #[arg(long)]
-        bind: Option<String>,
-        /// Directory for the store, the CA and the admin token.
-        #[arg(long)]
-        data_dir: Option<PathBuf>,
-        /// Base of every generated URL (default http://<bind>).
-        #[arg(long)]
-        public_url: Option<String>,
-        /// JSON or TOML file of organisations and software statements to create.
-        #[arg(long)]
-        seed: Option<PathBuf>,
-    },
+    Serve(ServeArgs),
+    #[command(flatten)]
+    Client(cli::Command),
 }
 
-#[actix_web::main]
-async fn main() -> ExitCode {
+#[derive(Args)]
+struct ServeArgs {
+    /// Config file (TOML); overrides the compiled-in defaults.
+    #[arg(long, env = "OBDIR_CONFIG")]
+    config: Option<PathBuf>,
+    /// Address to listen on, e.g. 127.0.0.1:8080.
+    #[arg(long)]
+    bind: Option<String>,
+    /// Directory for the store, the CA and the admin token.
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// Base of every generated URL (default http://<bind>).
+    #[arg(long)]
+    public_url: Option<String>,
+    /// JSON or TOML file of organisations and software statements to create.
+    #[arg(long)]
+    seed: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Serve(args) => actix_web::rt::System::new().block_on(serve(args)),
+        Command::Client(command) => cli::run(command),
+    }
+}
+
+async fn serve(args: ServeArgs) -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
-    let Command::Serve {
+    let ServeArgs {
         config,
         bind,
         data_dir,
         public_url,
         seed,
-    } = Cli::parse().command;
+    } = args;
     let flags = Overrides {
         bind,
         data_dir,

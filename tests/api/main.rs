@@ -2,6 +2,7 @@
 
 mod auth_and_headers;
 mod bad_input;
+mod cli;
 mod console;
 mod ecosystem;
 mod faults;
