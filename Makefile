@@ -5,13 +5,14 @@ SEED ?= fixtures/demo.json
 
 .PHONY: run test deps build lint crash soak bench bench-deps bench-load fuzz
 
-# The openssl command line (the tests' TPP client) and OpenSSL's headers (for
-# the openssl crate). Installed from Debian's packages when missing.
+# The openssl command line (the tests' TPP client), OpenSSL's headers (for
+# the openssl crate) and Chromium (the console's browser test). Installed
+# from Debian's packages when missing.
 deps:
-	@command -v openssl >/dev/null 2>&1 && pkg-config --exists openssl 2>/dev/null || { \
-	  echo "installing openssl, libssl-dev and pkg-config"; \
+	@command -v openssl >/dev/null 2>&1 && pkg-config --exists openssl 2>/dev/null && command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing openssl, libssl-dev, pkg-config and chromium"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq openssl libssl-dev pkg-config; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq openssl libssl-dev pkg-config chromium; }
 
 build: deps
 	$(CARGO) build --release

@@ -3,7 +3,7 @@
 //! than 10 % between the end of the first minute and the end. Prints one
 //! verdict line; exits 1 on failure.
 //!
-//! Usage: soak [SECONDS]. Runs target/release/obdir.
+//! Usage: soak [SECONDS] [--without-crl]. Runs target/release/obdir.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -118,6 +118,11 @@ async fn one_request(
     let mut action = rand_below(12);
     if tenant.active.is_empty() && matches!(action, 2 | 9 | 10) {
         action = 0;
+    }
+    // `--without-crl`: the same mix with JWKS reads for CRL fetches, to tell
+    // the memory a growing CRL takes from the rest.
+    if action == 9 && std::env::args().any(|a| a == "--without-crl") {
+        action = 3;
     }
     let sent = match action {
         0 | 1 => {
@@ -279,12 +284,27 @@ async fn main() {
         })
         .collect();
     let warm = Duration::from_secs(seconds.min(60));
+    let pid = child.id();
+    // The curve, every 30 s, so a leak shows as a slope and a cache filling
+    // up as a knee.
+    let sampler = tokio::spawn(async move {
+        let started = Instant::now();
+        while Instant::now() < stop {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            eprintln!(
+                "soak: {:>4} s RSS {} KiB",
+                started.elapsed().as_secs(),
+                resident_kib(pid)
+            );
+        }
+    });
     tokio::time::sleep(warm).await;
-    let rss_warm = resident_kib(child.id());
+    let rss_warm = resident_kib(pid);
     for worker in workers {
         let _ = worker.await;
     }
-    let rss_end = resident_kib(child.id());
+    let rss_end = resident_kib(pid);
+    sampler.abort();
     let _ = child.kill();
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&data_dir);

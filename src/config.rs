@@ -44,6 +44,8 @@ pub struct RevocationSettings {
 #[serde(deny_unknown_fields)]
 pub struct ServerSettings {
     pub bind: String,
+    /// HTTP worker threads; 0: one per core.
+    pub workers: usize,
     pub data_dir: PathBuf,
     pub public_url: String,
     pub admin_token: AdminToken,

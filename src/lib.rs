@@ -134,6 +134,10 @@ impl Application {
                 .configure(|cfg| api::configure(cfg, &keystore_path, flavour))
                 .default_service(web::to(api::no_route))
         })
+        .workers(match settings.server.workers {
+            0 => std::thread::available_parallelism().map_or(1, usize::from),
+            n => n,
+        })
         .listen(listener)
         .map_err(|source| StartError::Bind {
             bind: bind.clone(),
