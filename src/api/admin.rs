@@ -1,15 +1,111 @@
-//! Administration routes: the audit events a harness can assert on.
+//! Administration routes: the audit events a harness can assert on, and
+//! test control (reset, snapshot, restore). Admin token only.
 
 use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
 use std::collections::HashMap;
 
+use super::decode_json_object;
 use super::directory::DirectoryError;
+use super::interaction::event_context;
 use crate::domain::Caller;
 use crate::domain::page::parse_limit;
+use crate::service::test_control::{self, SnapshotName};
 use crate::service::{Core, ServiceError, events};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin/events", web::get().to(list_events));
+    cfg.route("/admin/events", web::get().to(list_events))
+        .route("/admin/reset", web::post().to(reset))
+        .route("/admin/snapshot", web::post().to(snapshot))
+        .route("/admin/snapshots", web::get().to(list_snapshots))
+        .route("/admin/restore", web::post().to(restore));
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ResetRequest {
+    /// Also replace the CA with a new one.
+    #[serde(default)]
+    ca: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SnapshotRequest {
+    name: String,
+}
+
+/// An optional JSON object body: empty means every default.
+fn optional_body<T: serde::de::DeserializeOwned + Default>(
+    body: &[u8],
+) -> Result<T, DirectoryError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    decode_json_object(body).map_err(|e| DirectoryError::BadRequest(vec![e]))
+}
+
+fn snapshot_name(body: &[u8]) -> Result<SnapshotName, DirectoryError> {
+    let request: SnapshotRequest =
+        decode_json_object(body).map_err(|e| DirectoryError::BadRequest(vec![e]))?;
+    Ok(SnapshotName::parse(&request.name)?)
+}
+
+/// POST /admin/reset {"ca": false}: empties organisations, statements and
+/// certificates, keeping the CA unless `ca` is true.
+async fn reset(
+    caller: Caller,
+    req: HttpRequest,
+    body: web::Bytes,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, DirectoryError> {
+    test_control::admin_only(&caller, "resetting the directory")?;
+    let request: ResetRequest = optional_body(&body)?;
+    let work = test_control::reset(&core, &caller, request.ca);
+    let report = events::audited(&core, &event_context(&req, &caller), "ADMIN_RESET", work).await?;
+    Ok(HttpResponse::Ok()
+        .json(serde_json::json!({ "reset": true, "ca": request.ca, "records": report.records })))
+}
+
+/// POST /admin/snapshot {"name"}: saves the whole state under `name`.
+async fn snapshot(
+    caller: Caller,
+    req: HttpRequest,
+    body: web::Bytes,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, DirectoryError> {
+    test_control::admin_only(&caller, "taking a snapshot")?;
+    let name = snapshot_name(&body)?;
+    let work = test_control::snapshot(&core, &caller, &name);
+    let report =
+        events::audited(&core, &event_context(&req, &caller), "ADMIN_SNAPSHOT", work).await?;
+    Ok(HttpResponse::Created()
+        .json(serde_json::json!({ "name": name.as_str(), "records": report.records })))
+}
+
+/// POST /admin/restore {"name"}: loads a saved state in place of this one.
+async fn restore(
+    caller: Caller,
+    req: HttpRequest,
+    body: web::Bytes,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, DirectoryError> {
+    test_control::admin_only(&caller, "restoring a snapshot")?;
+    let name = snapshot_name(&body)?;
+    let work = test_control::restore(&core, &caller, &name);
+    let report =
+        events::audited(&core, &event_context(&req, &caller), "ADMIN_RESTORE", work).await?;
+    Ok(HttpResponse::Ok()
+        .json(serde_json::json!({ "name": name.as_str(), "records": report.records })))
+}
+
+/// GET /admin/snapshots: the names saved so far.
+async fn list_snapshots(
+    caller: Caller,
+    core: web::Data<Core>,
+) -> Result<HttpResponse, DirectoryError> {
+    let names = test_control::snapshots(&core, &caller)?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "snapshots": names })))
 }
 
 /// GET /admin/events?type=&since=&limit= (admin token only).

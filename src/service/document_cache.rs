@@ -24,13 +24,15 @@ struct Inner {
     /// Bumped by every change to an organisation's records, so a rendering
     /// that raced a write is never kept.
     generations: HashMap<OrganisationId, u64>,
+    /// Bumped when the whole state is replaced, for the same reason.
+    epoch: u64,
     documents: HashMap<KeystoreDocument, Rendered>,
     /// The sum of the documents' body lengths.
     bytes: usize,
 }
 
 struct Rendered {
-    generation: u64,
+    generation: (u64, u64),
     body: Bytes,
     rendered_at: DateTime<Utc>,
     /// The first expiry among the organisation's records after rendering:
@@ -41,7 +43,7 @@ struct Rendered {
 /// What `DocumentCache::lookup` hands back on a miss, to store the rendering with.
 #[derive(Debug)]
 pub struct Ticket {
-    generation: u64,
+    generation: (u64, u64),
 }
 
 impl DocumentCache {
@@ -95,6 +97,14 @@ impl DocumentCache {
         }
     }
 
+    /// Forgets every rendering, after the whole state was replaced.
+    pub fn clear(&self) {
+        let mut inner = self.inner.lock().expect("document cache lock");
+        inner.epoch += 1;
+        inner.documents.clear();
+        inner.bytes = 0;
+    }
+
     /// Forgets what was rendered from `org`'s records. Call after the write.
     pub fn changed(&self, org: &OrganisationId) {
         let mut inner = self.inner.lock().expect("document cache lock");
@@ -112,8 +122,11 @@ impl DocumentCache {
 }
 
 impl Inner {
-    fn generation(&self, org: &OrganisationId) -> u64 {
-        self.generations.get(org).copied().unwrap_or_default()
+    fn generation(&self, org: &OrganisationId) -> (u64, u64) {
+        (
+            self.epoch,
+            self.generations.get(org).copied().unwrap_or_default(),
+        )
     }
 }
 
@@ -155,6 +168,14 @@ mod tests {
         cache.changed(&OrganisationId::parse("a").unwrap());
         cache.keep(&doc("a"), ticket, Bytes::from("stale"), at(10), None);
         assert!(cache.lookup(&doc("a"), at(10)).is_err());
+
+        let ticket = cache.lookup(&doc("a"), at(10)).unwrap_err();
+        cache.clear();
+        cache.keep(&doc("a"), ticket, Bytes::from("stale"), at(10), None);
+        assert!(
+            cache.lookup(&doc("a"), at(10)).is_err(),
+            "nor one that raced a reset"
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod organisations;
 pub mod revocation;
 pub mod seed;
 pub mod ssa;
+pub mod test_control;
 pub mod upload;
 
 use std::path::Path;
@@ -47,6 +48,8 @@ pub struct Core {
     pub(crate) documents: document_cache::DocumentCache,
     /// Held across a uniqueness check and the write it guards.
     pub(crate) writes: Mutex<()>,
+    /// Where the store lives; snapshots go beside it.
+    pub(crate) data_dir: std::path::PathBuf,
 }
 
 /// What a use case can answer instead of a result. Each face maps these to
@@ -164,6 +167,7 @@ impl Core {
             crl_cache: Mutex::default(),
             documents: Default::default(),
             writes: Mutex::new(()),
+            data_dir: data_dir.to_path_buf(),
         })
     }
 
@@ -179,6 +183,38 @@ impl Core {
     /// Every stored record but the audit log; see `Store::contents`.
     pub fn stored_contents(&self) -> Result<Vec<crate::store::StoredEntry>, ServiceError> {
         Ok(self.store.contents()?)
+    }
+
+    /// Replaces the stored state (see `Store::replace_contents`) and all that
+    /// is held from it: the CA hierarchy, the signing key, cached documents
+    /// and CRLs. With no CA left, makes one as on a first start.
+    pub(crate) async fn replace_state(
+        &self,
+        entries: Vec<crate::store::StoredEntry>,
+    ) -> Result<(), ServiceError> {
+        {
+            let _guard = self.writes.lock().unwrap_or_else(|e| e.into_inner());
+            self.store.replace_contents(entries)?;
+            let now = self.clock.now();
+            let mut hierarchy = Hierarchy::load(self.store.as_ref())?;
+            if hierarchy.roots.is_empty() && hierarchy.issuing.is_empty() {
+                first_start(self.store.as_ref(), &mut hierarchy, &self.ca_naming, now)?;
+            }
+            let signer = certified_signer(
+                self.store.as_ref(),
+                &hierarchy,
+                &self.ca_naming,
+                &self.urls,
+                now,
+            )?;
+            *self.hierarchy_mut() = hierarchy;
+            *self.signer.write().unwrap_or_else(|e| e.into_inner()) =
+                DirectorySigner::from_record(&signer).map_err(ServiceError::Crypto)?;
+            self.documents.clear();
+            *self.crl_cache() = Default::default();
+        }
+        self.store.flush().await?;
+        Ok(())
     }
 
     /// Writes a certificate or key record; the keystore documents of its

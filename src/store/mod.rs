@@ -145,6 +145,11 @@ pub trait Store: Send + Sync {
     /// was written between them.
     fn contents(&self) -> Result<Vec<StoredEntry>, StoreError>;
 
+    /// Replaces every stored record but the audit log with `entries` (as
+    /// `contents` lists them), in one transaction; an entry naming no known
+    /// table refuses the whole replacement.
+    fn replace_contents(&self, entries: Vec<StoredEntry>) -> Result<(), StoreError>;
+
     /// Resolves once every write made before the call is on disk.
     fn flush(&self) -> Flush<'_>;
 }

@@ -534,6 +534,32 @@ impl Store for RedbStore {
         Ok(entries)
     }
 
+    fn replace_contents(&self, entries: Vec<StoredEntry>) -> Result<(), StoreError> {
+        let events = redb::TableHandle::name(&EVENTS);
+        let table_of = |name: &str| {
+            TABLES
+                .into_iter()
+                .find(|t| redb::TableHandle::name(t) == name && name != events)
+                .ok_or_else(|| StoreError::Corrupt {
+                    key: name.to_owned(),
+                    reason: "names no table a snapshot holds".into(),
+                })
+        };
+        self.write(|tx| {
+            for table in TABLES {
+                if redb::TableHandle::name(&table) != events {
+                    tx.delete_table(table)?;
+                    tx.open_table(table)?;
+                }
+            }
+            for (name, k, v) in &entries {
+                tx.open_table(table_of(name)?)?
+                    .insert(k.as_slice(), v.as_slice())?;
+            }
+            Ok(())
+        })
+    }
+
     fn flush(&self) -> Flush<'_> {
         let db = self.db.clone();
         let wanted = db.committed.load(Ordering::SeqCst);

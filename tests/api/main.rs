@@ -16,5 +16,6 @@ mod restart;
 mod revocation;
 mod secrets;
 mod ssa;
+mod test_control;
 mod upload_certificates;
 mod upload_keys;

@@ -90,7 +90,7 @@ async fn signing_key(app: &TestApp, tpp: &Tpp) -> (std::path::PathBuf, String) {
     (key, record["kid"].as_str().unwrap().to_owned())
 }
 
-async fn access_token(app: &TestApp, tpp: &Tpp) -> String {
+pub async fn access_token(app: &TestApp, tpp: &Tpp) -> String {
     let (key, kid) = signing_key(app, tpp).await;
     let response = with_assertion(
         app,

@@ -1,0 +1,212 @@
+//! Test control: empty the directory, or save its whole state under a name
+//! and load it back, so a harness starts each test from a known state.
+
+use std::path::PathBuf;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde::{Deserialize, Serialize};
+
+use super::{Core, ServiceError};
+use crate::domain::{Caller, DomainError};
+use crate::store::{StoreError, StoredEntry};
+
+/// Tables a reset keeps unless it resets the CA too: the roots, the issuing
+/// CAs and the directory's signing key.
+const CA_TABLES: [&str; 3] = ["root_cas", "issuing_cas", "certificate_authority"];
+
+const SNAPSHOT_FORMAT: &str = "obdir-snapshot-1";
+
+/// A snapshot's name: what the file in `<data_dir>/snapshots` is called.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotName(String);
+
+impl SnapshotName {
+    pub fn parse(value: &str) -> Result<Self, DomainError> {
+        let ok = (1..=64).contains(&value.len())
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if ok {
+            Ok(SnapshotName(value.to_owned()))
+        } else {
+            Err(DomainError {
+                field: "name".into(),
+                rule: format!("must be 1 to 64 letters, digits, '-' or '_', got '{value}'"),
+            })
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct SnapshotFile {
+    format: String,
+    /// (table, key, value), key and value in standard base64.
+    entries: Vec<(String, String, String)>,
+}
+
+/// What a reset, snapshot or restore touched.
+#[derive(Debug, Serialize)]
+pub struct StateReport {
+    pub records: usize,
+}
+
+/// Test control is the admin's alone.
+pub fn admin_only(caller: &Caller, what: &str) -> Result<(), ServiceError> {
+    if caller.is_admin() {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden(format!(
+            "{what} needs the admin token"
+        )))
+    }
+}
+
+/// Empties organisations, statements, certificates and everything hanging
+/// off them; keeps the CA (same roots, issuing CAs and signing key) unless
+/// `with_ca`, which makes a new one as on a first start. The audit log stays.
+pub async fn reset(
+    core: &Core,
+    caller: &Caller,
+    with_ca: bool,
+) -> Result<StateReport, ServiceError> {
+    admin_only(caller, "resetting the directory")?;
+    let kept: Vec<StoredEntry> = if with_ca {
+        Vec::new()
+    } else {
+        core.store
+            .contents()?
+            .into_iter()
+            .filter(|(table, _, _)| CA_TABLES.contains(&table.as_str()))
+            .collect()
+    };
+    let records = kept.len();
+    core.replace_state(kept).await?;
+    log::info!(
+        "directory reset ({} the CA)",
+        if with_ca { "with" } else { "keeping" }
+    );
+    Ok(StateReport { records })
+}
+
+/// Saves every record but the audit log to `<data_dir>/snapshots/<name>.json`.
+pub async fn snapshot(
+    core: &Core,
+    caller: &Caller,
+    name: &SnapshotName,
+) -> Result<StateReport, ServiceError> {
+    admin_only(caller, "taking a snapshot")?;
+    let entries = core.store.contents()?;
+    let file = SnapshotFile {
+        format: SNAPSHOT_FORMAT.into(),
+        entries: entries
+            .iter()
+            .map(|(t, k, v)| (t.clone(), STANDARD.encode(k), STANDARD.encode(v)))
+            .collect(),
+    };
+    let path = snapshot_path(core, name);
+    let io = |e: std::io::Error| StoreError::Engine(format!("writing {}: {e}", path.display()));
+    std::fs::create_dir_all(path.parent().expect("snapshots dir")).map_err(io)?;
+    // Written aside and renamed, so a crash never leaves half a snapshot.
+    let partial = path.with_extension("partial");
+    let bytes = serde_json::to_vec(&file).expect("a snapshot serialises");
+    std::fs::write(&partial, bytes).map_err(io)?;
+    std::fs::File::open(&partial)
+        .and_then(|f| f.sync_all())
+        .map_err(io)?;
+    std::fs::rename(&partial, &path).map_err(io)?;
+    Ok(StateReport {
+        records: entries.len(),
+    })
+}
+
+/// Replaces every record but the audit log with a snapshot's.
+pub async fn restore(
+    core: &Core,
+    caller: &Caller,
+    name: &SnapshotName,
+) -> Result<StateReport, ServiceError> {
+    admin_only(caller, "restoring a snapshot")?;
+    let path = snapshot_path(core, name);
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ServiceError::NotFound(format!(
+                "snapshot '{}' does not exist",
+                name.as_str()
+            )));
+        }
+        Err(e) => {
+            return Err(StoreError::Engine(format!("reading {}: {e}", path.display())).into());
+        }
+    };
+    let corrupt = |reason: String| {
+        ServiceError::Invalid(vec![format!("snapshot '{}' {reason}", name.as_str())])
+    };
+    let file: SnapshotFile =
+        serde_json::from_slice(&bytes).map_err(|e| corrupt(format!("does not parse: {e}")))?;
+    if file.format != SNAPSHOT_FORMAT {
+        return Err(corrupt(format!(
+            "is of format '{}', not {SNAPSHOT_FORMAT}",
+            file.format
+        )));
+    }
+    let entries = file
+        .entries
+        .into_iter()
+        .map(|(t, k, v)| Some((t, STANDARD.decode(k).ok()?, STANDARD.decode(v).ok()?)))
+        .collect::<Option<Vec<StoredEntry>>>()
+        .ok_or_else(|| corrupt("holds a key or value that is not base64".into()))?;
+    let records = entries.len();
+    core.replace_state(entries).await.map_err(|e| match e {
+        ServiceError::Store(StoreError::Corrupt { key, reason }) => {
+            corrupt(format!("table '{key}' {reason}"))
+        }
+        other => other,
+    })?;
+    log::info!("snapshot '{}' restored", name.as_str());
+    Ok(StateReport { records })
+}
+
+/// The names of the saved snapshots, in order.
+pub fn snapshots(core: &Core, caller: &Caller) -> Result<Vec<String>, ServiceError> {
+    admin_only(caller, "listing snapshots")?;
+    let dir = core.data_dir.join("snapshots");
+    let mut names: Vec<String> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                e.file_name()
+                    .to_str()?
+                    .strip_suffix(".json")
+                    .map(str::to_owned)
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    names.sort();
+    Ok(names)
+}
+
+fn snapshot_path(core: &Core, name: &SnapshotName) -> PathBuf {
+    core.data_dir
+        .join("snapshots")
+        .join(format!("{}.json", name.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snapshot_names_are_plain_file_names() {
+        assert!(SnapshotName::parse("before-upload_2").is_ok());
+        for bad in ["", "../etc", "a/b", "a.b", &"x".repeat(65)] {
+            assert_eq!(SnapshotName::parse(bad).unwrap_err().field, "name");
+        }
+    }
+}
