@@ -95,8 +95,10 @@ async fn a_reset_empties_the_directory_and_keeps_the_ca_unless_asked() {
     let (ok, output) = tpp.verify(
         &new_ca,
         new_ca
-            .split_inclusive("-----END CERTIFICATE-----
-")
+            .split_inclusive(
+                "-----END CERTIFICATE-----
+",
+            )
             .next()
             .unwrap(),
     );
