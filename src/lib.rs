@@ -39,6 +39,7 @@ pub enum StartError {
 pub struct Application {
     port: u16,
     public_url: String,
+    banner: String,
     server: Server,
     core: web::Data<Core>,
 }
@@ -147,9 +148,32 @@ impl Application {
         log::info!(
             "obdir listening on http://{address} (public URL {public_url}, keystore {keystore_url})"
         );
+        let token_source = if settings.server.admin_token.is_set() {
+            "set by config or OBDIR_ADMIN_TOKEN".to_owned()
+        } else {
+            store::token_file::path(&data_dir).display().to_string()
+        };
+        let banner = [
+            format!(
+                "obdir {} serving on http://{address}",
+                env!("CARGO_PKG_VERSION")
+            ),
+            format!("  directory API   {public_url}/organisations"),
+            format!(
+                "  keystore        {keystore_url} ({} layout)",
+                flavour.name()
+            ),
+            format!("  discovery       {public_url}/.well-known/openid-configuration"),
+            format!("  token endpoint  {public_url}/token"),
+            format!("  CA chain        {public_url}/ca/chain.pem"),
+            format!("  console         {public_url}/console"),
+            format!("  admin token     {token_source}"),
+        ]
+        .join("\n");
         Ok(Self {
             port: address.port(),
             public_url,
+            banner,
             server,
             core: served,
         })
@@ -162,6 +186,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// What a harness needs to point at this server, one URL a line.
+    pub fn banner(&self) -> &str {
+        &self.banner
     }
 
     pub fn public_url(&self) -> &str {

@@ -18,6 +18,14 @@ pub enum Flavour {
 }
 
 impl Flavour {
+    /// The name config uses for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Flavour::Raidiam => "raidiam",
+            Flavour::Obie => "obie",
+        }
+    }
+
     /// The kid of a new record. `leaf_sha256` is the base64url SHA-256 of a
     /// certificate's DER (None for a bare key); the thumbprints are RFC 7638's
     /// with SHA-256 and SHA-1.

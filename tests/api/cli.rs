@@ -395,3 +395,53 @@ async fn an_existing_key_file_is_kept_unless_forced() {
         key
     );
 }
+
+/// `obdir serve` starts with a banner of the URLs a harness points at, each
+/// of which answers, and where the admin token is.
+#[tokio::test]
+async fn serve_prints_the_urls_a_harness_needs_and_each_answers() {
+    use std::io::{BufRead, BufReader};
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_obdir"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir.path())
+        .env_remove("OBDIR_ADMIN_TOKEN")
+        .env_remove("OBDIR_CONFIG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let banner: Vec<String> = BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .take(8)
+        .map(Result::unwrap)
+        .collect();
+    let url_of = |label: &str| {
+        banner
+            .iter()
+            .find_map(|l| l.trim_start().strip_prefix(label))
+            .map(|rest| rest.split_whitespace().next().unwrap().to_owned())
+            .unwrap_or_else(|| panic!("no {label} in {banner:?}"))
+    };
+    let client = reqwest::Client::new();
+    for label in ["discovery", "CA chain", "console"] {
+        let response = client.get(url_of(label)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{label}");
+    }
+    let discovery: Value = client
+        .get(url_of("discovery"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(discovery["token_endpoint"], url_of("token endpoint"));
+    assert!(url_of("keystore").ends_with("/keystore"));
+    assert_eq!(
+        url_of("admin token"),
+        data_dir.path().join("admin-token").display().to_string()
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}
