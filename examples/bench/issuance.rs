@@ -12,8 +12,8 @@ use openssl::x509::X509;
 
 use crate::measure::{Run, Signer, closed_loop, open_loop};
 use crate::shared::{
-    CERTS_PER_STATEMENT, Obdir, Result, STATEMENTS_PER_ORG, Upload, create_owners, free_port, keys,
-    owners, uploads,
+    CERTS_PER_STATEMENT, Obdir, Result, STATEMENTS_PER_ORG, Upload, create_owners, describe,
+    free_port, keys, owners, uploads,
 };
 use crate::{Options, cores};
 
@@ -126,7 +126,7 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
     let mut obdir_runs = Vec::new();
     let mut cfssl_runs = Vec::new();
     for (i, &clients) in LEVELS.iter().enumerate() {
-        let obdir = match running.take() {
+        let mut obdir = match running.take() {
             Some(obdir) => obdir,
             None => Obdir::start(client, &fresh()).await?.0,
         };
@@ -140,9 +140,12 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
                 let run =
                     closed_loop(client, &signer, csrs.clone(), clients, duration, false).await;
                 print_run("obdir", &run);
-                (csrs, check(run, "obdir"))
+                (
+                    csrs,
+                    check(run, "obdir").map_err(|e| with_fate(e, &mut obdir)),
+                )
             }
-            Err(e) => (warm.clone(), Err(e)),
+            Err(e) => (warm.clone(), Err(with_fate(e, &mut obdir))),
         };
         match &run {
             Ok(_) => running = Some(obdir),
@@ -164,7 +167,7 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
         .map(Run::rate)
         .fold(0.0, f64::max);
     let open_rate = (best / 2.0).max(1.0);
-    let obdir = match running.take() {
+    let mut obdir = match running.take() {
         Some(obdir) => obdir,
         None => Obdir::start(client, &fresh()).await?.0,
     };
@@ -180,9 +183,9 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
                 open.latency.max(),
                 open.failed
             );
-            check(open, "obdir open loop")
+            check(open, "obdir open loop").map_err(|e| with_fate(e, &mut obdir))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(with_fate(e, &mut obdir)),
     };
     obdir.stop();
 
@@ -214,6 +217,14 @@ fn print_run(who: &str, run: &Run) {
         run.latency.percentile(99.0),
         run.failed
     );
+}
+
+/// A failure, and whether obdir itself went away meanwhile.
+fn with_fate(failure: String, obdir: &mut Obdir) -> String {
+    match obdir.gone() {
+        Some(gone) => format!("{failure}; {gone}"),
+        None => failure,
+    }
 }
 
 /// A figure with failed requests in it is not a figure.
@@ -253,10 +264,10 @@ async fn issuing_key(client: &reqwest::Client, obdir: &Obdir) -> Result<CaKey> {
         .get(&url)
         .send()
         .await
-        .map_err(|e| format!("GET {url}: {e}"))?
+        .map_err(|e| format!("GET {url}: {}", describe(&e)))?
         .bytes()
         .await
-        .map_err(|e| format!("GET {url}: {e}"))?;
+        .map_err(|e| format!("GET {url}: {}", describe(&e)))?;
     let chain = X509::stack_from_pem(&pem).map_err(|e| format!("{url}: {e}"))?;
     let key = chain
         .first()

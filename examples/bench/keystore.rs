@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::shared::{Obdir, Result, create_owners, free_port, keys, owners, upload, uploads};
+use crate::shared::{
+    Obdir, Result, create_owners, describe, free_port, keys, owners, upload, uploads,
+};
 use crate::{Options, cores};
 
 /// Keys on the statement read: a transport-less TPP with a few signing keys
@@ -50,10 +52,10 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
         .get(&url)
         .send()
         .await
-        .map_err(|e| format!("GET {url}: {e}"))?
+        .map_err(|e| format!("GET {url}: {}", describe(&e)))?
         .bytes()
         .await
-        .map_err(|e| format!("GET {url}: {e}"))?
+        .map_err(|e| format!("GET {url}: {}", describe(&e)))?
         .to_vec();
     let published: Value =
         serde_json::from_slice(&jwks).map_err(|e| format!("{url} is not JSON: {e}"))?;

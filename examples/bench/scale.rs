@@ -10,8 +10,8 @@ use std::time::Duration;
 use crate::Options;
 use crate::measure::Latencies;
 use crate::shared::{
-    CERTS_PER_STATEMENT, Obdir, Result, count_all, create_owners, keys, load_layout, upload,
-    uploads,
+    CERTS_PER_STATEMENT, Obdir, Result, count_all, create_owners, describe, keys, load_layout,
+    upload, uploads,
 };
 
 pub const PAGE_SIZE: usize = 20;
@@ -245,12 +245,12 @@ async fn timed_get(
     let response = request
         .send()
         .await
-        .map_err(|e| format!("GET {url}: {e}"))?;
+        .map_err(|e| format!("GET {url}: {}", describe(&e)))?;
     let status = response.status();
     let body = response
         .bytes()
         .await
-        .map_err(|e| format!("GET {url}: {e}"))?;
+        .map_err(|e| format!("GET {url}: {}", describe(&e)))?;
     if !status.is_success() {
         return Err(format!("GET {url}: {status}"));
     }

@@ -148,6 +148,20 @@ impl Obdir {
         Ok((obdir, up))
     }
 
+    /// What became of the process if it is gone, for a failed figure to
+    /// say so. A process being killed closes its sockets a moment before it
+    /// can be reaped, so this waits up to half a second.
+    pub fn gone(&mut self) -> Option<String> {
+        let deadline = Instant::now() + Duration::from_millis(500);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(format!("obdir is gone ({status})"));
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        None
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
@@ -230,7 +244,7 @@ async fn post(client: &reqwest::Client, obdir: &Obdir, url: &str, body: &Value) 
         .json(body)
         .send()
         .await
-        .map_err(|e| format!("POST {url}: {e}"))?;
+        .map_err(|e| format!("POST {url}: {}", describe(&e)))?;
     match response.status().as_u16() {
         201 | 409 => Ok(()),
         status => Err(format!(
@@ -266,7 +280,7 @@ pub async fn count_certificates(
         .bearer_auth(&obdir.token)
         .send()
         .await
-        .map_err(|e| format!("GET {url}: {e}"))?;
+        .map_err(|e| format!("GET {url}: {}", describe(&e)))?;
     if response.status().as_u16() == 404 {
         return Ok(0);
     }
@@ -276,7 +290,7 @@ pub async fn count_certificates(
     let page: Value = response
         .json()
         .await
-        .map_err(|e| format!("GET {url}: {e}"))?;
+        .map_err(|e| format!("GET {url}: {}", describe(&e)))?;
     page["totalSize"]
         .as_u64()
         .map(|n| n as usize)
@@ -374,14 +388,20 @@ pub async fn upload(client: &reqwest::Client, token: &str, upload: &Upload) -> R
     Ok(status)
 }
 
-/// A client error, saying plainly when it is silence.
+/// A client error with its causes, saying plainly when it is silence.
 pub fn describe(e: &reqwest::Error) -> String {
     if e.is_timeout() {
-        format!(
+        return format!(
             "no answer within 10 s from {}",
             e.url().map_or("?", |u| u.as_str())
-        )
-    } else {
-        e.to_string()
+        );
     }
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
 }
