@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::domain::Flavour;
+use crate::domain::face::Face;
 use crate::domain::fault::FaultSettings;
 
 const DEFAULT: &str = include_str!("../config/default.toml");
@@ -23,6 +24,8 @@ pub struct Settings {
     pub revocation: RevocationSettings,
     pub faults: FaultSettings,
     pub rate_limit: RateLimitSettings,
+    /// Host name -> the face served at that host's root.
+    pub hosts: std::collections::BTreeMap<String, String>,
 }
 
 /// `[rate_limit]`: a token bucket per client (its token's subject, else its
@@ -225,6 +228,25 @@ impl Settings {
             ));
         }
         self.faults.check()?;
+        for (host, face) in &self.hosts {
+            let valid_host = !host.is_empty()
+                && host.len() <= 253
+                && host.split('.').all(|label| {
+                    !label.is_empty()
+                        && label.len() <= 63
+                        && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                });
+            if !valid_host {
+                return Err(format!("hosts: '{host}' is not a host name"));
+            }
+            if Face::parse(face).is_none() {
+                let faces: Vec<&str> = Face::ALL.iter().map(|f| f.name()).collect();
+                return Err(format!(
+                    "hosts.\"{host}\": '{face}' is not one of {}",
+                    faces.join(", ")
+                ));
+            }
+        }
         if !(0.0..=1_000_000.0).contains(&self.rate_limit.requests_per_second) {
             return Err(format!(
                 "rate_limit.requests_per_second must be 0 (off) to 1000000, got {}",
@@ -241,6 +263,14 @@ impl Settings {
             ));
         }
         Ok(())
+    }
+
+    /// `[hosts]` with each face parsed (checked at load).
+    pub fn host_faces(&self) -> Vec<(String, Face)> {
+        self.hosts
+            .iter()
+            .filter_map(|(host, face)| Some((host.to_ascii_lowercase(), Face::parse(face)?)))
+            .collect()
     }
 
     pub fn apply(&mut self, layer: Overrides) {

@@ -18,6 +18,7 @@ use actix_web::middleware::{Logger, from_fn};
 use actix_web::{App, HttpServer, web};
 
 use config::Settings;
+use domain::face::Face;
 use domain::{Clock, PublicUrls};
 use pki::authority::CaNaming;
 use service::{Core, CoreSettings, OAuthSettings, ServiceError};
@@ -65,15 +66,34 @@ impl Application {
             "" => format!("http://{address}"),
             url => url.to_owned(),
         };
-        let keystore_url = match settings.keystore.base_url.trim_end_matches('/') {
-            "" => format!("{public_url}/keystore"),
-            url => url.to_owned(),
+        let hosts = settings.host_faces();
+        let keystore_host = hosts
+            .iter()
+            .find(|(_, face)| *face == Face::Keystore)
+            .map(|(host, _)| host.as_str());
+        let keystore_url = match (
+            settings.keystore.base_url.trim_end_matches('/'),
+            keystore_host,
+        ) {
+            // A host of its own: the keystore's URLs name it, with the
+            // public URL's scheme and port.
+            ("", Some(host)) => with_host(&public_url, host),
+            ("", None) => format!("{public_url}/keystore"),
+            (url, _) => url.to_owned(),
         };
         let keystore_path = url_path(&keystore_url).ok_or_else(|| {
             StartError::Config(format!(
                 "keystore.base_url '{keystore_url}' is not an http(s) URL"
             ))
         })?;
+        // On any other host the keystore stays under /keystore.
+        let keystore_path = match keystore_host {
+            Some(host) if url_host(&keystore_url).is_some_and(|h| h.eq_ignore_ascii_case(host)) => {
+                "/keystore".to_owned()
+            }
+            _ => keystore_path,
+        };
+        let faces = api::FaceMap::new(&keystore_path, hosts);
 
         let data_dir = settings.server.data_dir.clone();
         let core = Core::open(
@@ -114,11 +134,11 @@ impl Application {
         let admin_token = web::Data::new(admin_token);
         let faults = web::Data::new(api::faults::FaultInjector::new(
             settings.faults.clone(),
-            &keystore_path,
+            faces.clone(),
         ));
         let throttle = web::Data::new(api::faults::Throttle::new(
             &settings.rate_limit,
-            &keystore_path,
+            faces.clone(),
         ));
         let server = HttpServer::new(move || {
             // The last wrap is the outermost: every answer, a faulted or
@@ -132,7 +152,7 @@ impl Application {
                 .wrap(from_fn(api::faults::throttle))
                 .wrap(from_fn(api::interaction::interaction_id))
                 .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
-                .configure(|cfg| api::configure(cfg, &keystore_path, flavour))
+                .configure(|cfg| api::configure(cfg, &faces, flavour))
                 .default_service(web::to(api::no_route))
         })
         .workers(match settings.server.workers {
@@ -208,6 +228,29 @@ impl Application {
 }
 
 /// The path part of an http(s) URL, without a trailing slash ("" for the root).
+/// `url` (scheme://authority...) with its host replaced, keeping scheme and port.
+fn with_host(url: &str, host: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
+    let authority = rest.split('/').next().unwrap_or_default();
+    let port = authority
+        .rsplit_once(':')
+        .map(|(_, p)| p)
+        .filter(|p| p.chars().all(|c| c.is_ascii_digit()));
+    match port {
+        Some(port) => format!("{scheme}://{host}:{port}"),
+        None => format!("{scheme}://{host}"),
+    }
+}
+
+/// The host of an http(s) URL.
+fn url_host(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))?;
+    let authority = rest.split('/').next()?;
+    Some(authority.rsplit_once(':').map_or(authority, |(h, _)| h))
+}
+
 fn url_path(url: &str) -> Option<String> {
     let rest = url
         .strip_prefix("http://")

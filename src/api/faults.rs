@@ -8,48 +8,41 @@ use std::time::{Duration, Instant};
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::http::header::{AUTHORIZATION, RETRY_AFTER};
+use actix_web::http::header::{AUTHORIZATION, HOST, RETRY_AFTER};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpResponse, web};
 use serde_json::json;
 
+use super::FaceMap;
 use crate::config::{AdminToken, RateLimitSettings};
 use crate::domain::fault::{FAULT_HEADER, Face, Fault, FaultSettings, FaultStatus};
 use crate::domain::{Caller, DomainError};
 use crate::service::{Core, access};
 
-/// Which face a path belongs to, for scoping rules and shaping answers.
-pub fn face_of(path: &str, keystore_path: &str) -> Face {
-    let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
-    if !keystore_path.is_empty() && under(keystore_path) {
-        Face::Keystore
-    } else if under("/organisations") {
-        Face::Directory
-    } else if under("/token") || under("/.well-known") {
-        Face::OAuth
-    } else if under("/v1/ecosystems") {
-        Face::Ecosystem
-    } else if under("/crl") || under("/ocsp") {
-        Face::Revocation
-    } else if under("/admin") {
-        Face::Admin
-    } else if keystore_path.is_empty() && !under("/health") && !under("/ca") {
-        // A keystore served at the host's root owns every other path.
-        Face::Keystore
-    } else {
-        Face::Root
-    }
+/// The host a request named, without its port.
+fn host_of(req: &ServiceRequest) -> Option<String> {
+    let host = req
+        .headers()
+        .get(HOST)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| req.uri().host())?;
+    let host = host.parse::<actix_web::http::Uri>().ok()?;
+    host.host().map(str::to_owned)
+}
+
+fn face(req: &ServiceRequest, faces: &FaceMap) -> Face {
+    faces.face_of(host_of(req).as_deref(), req.path())
 }
 
 /// The configured faults and the dice they roll.
 pub struct FaultInjector {
     settings: FaultSettings,
-    keystore_path: String,
+    faces: FaceMap,
     dice: Mutex<u64>,
 }
 
 impl FaultInjector {
-    pub fn new(settings: FaultSettings, keystore_path: &str) -> Self {
+    pub fn new(settings: FaultSettings, faces: FaceMap) -> Self {
         let seed = match settings.seed {
             0 => {
                 let mut bytes = [0u8; 8];
@@ -60,7 +53,7 @@ impl FaultInjector {
         };
         FaultInjector {
             settings,
-            keystore_path: keystore_path.to_owned(),
+            faces,
             dice: Mutex::new(seed),
         }
     }
@@ -102,7 +95,7 @@ pub async fn inject(
     if faults.settings.is_off() {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
-    let face = face_of(req.path(), &faults.keystore_path);
+    let face = face(&req, &faults.faces);
     let fault = match faults.fault_for(&req, face) {
         Ok(fault) => fault,
         Err(e) => {
@@ -155,7 +148,7 @@ pub fn failure(face: Face, status: FaultStatus, retry_after: Duration) -> HttpRe
 pub struct Throttle {
     per_second: f64,
     burst: f64,
-    keystore_path: String,
+    faces: FaceMap,
     buckets: Mutex<HashMap<String, Bucket>>,
 }
 
@@ -168,11 +161,11 @@ struct Bucket {
 const MAX_BUCKETS: usize = 10_000;
 
 impl Throttle {
-    pub fn new(settings: &RateLimitSettings, keystore_path: &str) -> Self {
+    pub fn new(settings: &RateLimitSettings, faces: FaceMap) -> Self {
         Throttle {
             per_second: settings.requests_per_second,
             burst: f64::from(settings.burst),
-            keystore_path: keystore_path.to_owned(),
+            faces,
             buckets: Mutex::new(HashMap::new()),
         }
     }
@@ -244,7 +237,7 @@ pub async fn throttle(
     match throttle.take(client_of(&req), Instant::now()) {
         Ok(()) => Ok(next.call(req).await?.map_into_boxed_body()),
         Err(wait) => {
-            let face = face_of(req.path(), &throttle.keystore_path);
+            let face = face(&req, &throttle.faces);
             let response = failure(
                 face,
                 FaultStatus::TooManyRequests,
@@ -260,25 +253,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn paths_belong_to_faces() {
-        assert_eq!(face_of("/organisations/o", "/keystore"), Face::Directory);
+    fn paths_and_mapped_hosts_belong_to_faces() {
+        let faces = FaceMap::new(
+            "/keystore",
+            vec![("keystore.example".into(), Face::Keystore)],
+        );
+        let at = |path: &str| faces.face_of(Some("127.0.0.1"), path);
+        assert_eq!(at("/organisations/o"), Face::Directory);
+        assert_eq!(at("/keystore/o/s/application.jwks"), Face::Keystore);
+        assert_eq!(at("/token"), Face::OAuth);
+        assert_eq!(at("/.well-known/openid-configuration"), Face::OAuth);
+        assert_eq!(at("/v1/ecosystems/certificates/ca"), Face::Ecosystem);
+        assert_eq!(at("/crl/x.crl"), Face::Revocation);
+        assert_eq!(at("/admin/events"), Face::Admin);
+        assert_eq!(at("/health"), Face::Root);
+        assert_eq!(at("/tokens"), Face::Root);
         assert_eq!(
-            face_of("/keystore/o/s/application.jwks", "/keystore"),
+            faces.face_of(Some("KEYSTORE.example"), "/o/s/application.jwks"),
             Face::Keystore
         );
-        assert_eq!(face_of("/token", "/keystore"), Face::OAuth);
+        let root_keystore = FaceMap::new("", Vec::new());
         assert_eq!(
-            face_of("/.well-known/openid-configuration", "/keystore"),
-            Face::OAuth
+            root_keystore.face_of(None, "/o/s/application.jwks"),
+            Face::Keystore
         );
-        assert_eq!(
-            face_of("/v1/ecosystems/certificates/ca", "/keystore"),
-            Face::Ecosystem
-        );
-        assert_eq!(face_of("/crl/x.crl", "/keystore"), Face::Revocation);
-        assert_eq!(face_of("/admin/events", "/keystore"), Face::Admin);
-        assert_eq!(face_of("/health", "/keystore"), Face::Root);
-        assert_eq!(face_of("/tokens", "/keystore"), Face::Root);
+        assert_eq!(root_keystore.face_of(None, "/console"), Face::Root);
     }
 
     #[test]
@@ -288,7 +287,7 @@ mod tests {
                 requests_per_second: 2.0,
                 burst: 2,
             },
-            "/keystore",
+            FaceMap::new("/keystore", Vec::new()),
         );
         let start = Instant::now();
         assert!(throttle.take("a".into(), start).is_ok());
@@ -312,8 +311,8 @@ mod tests {
             seed: 7,
             ..Default::default()
         };
-        let a = FaultInjector::new(settings.clone(), "");
-        let b = FaultInjector::new(settings, "");
+        let a = FaultInjector::new(settings.clone(), FaceMap::new("", Vec::new()));
+        let b = FaultInjector::new(settings, FaceMap::new("", Vec::new()));
         let rolls: Vec<f64> = (0..5).map(|_| a.roll()).collect();
         assert_eq!(rolls, (0..5).map(|_| b.roll()).collect::<Vec<_>>());
         assert!(rolls.iter().all(|r| (0.0..1.0).contains(r)));

@@ -13,22 +13,96 @@ pub mod oauth;
 pub mod revocation;
 mod root;
 
-use actix_web::{HttpRequest, web};
+use actix_web::{HttpRequest, guard, web};
 
 use crate::domain::Flavour;
+use crate::domain::fault::Face;
 use directory::DirectoryError;
 
-/// Registers every face's routes. `keystore_path` is the path part of the
-/// configured keystore base URL ("" when the keystore is the host root).
-pub fn configure(cfg: &mut web::ServiceConfig, keystore_path: &str, flavour: Flavour) {
-    cfg.configure(root::routes)
-        .configure(oauth::routes)
-        .configure(revocation::routes)
-        .configure(ecosystem::routes)
-        .configure(admin::routes)
-        .configure(console::routes)
-        .service(web::scope("/organisations").configure(directory::routes))
-        .service(web::scope(keystore_path).configure(|cfg| keystore::routes(cfg, flavour)));
+/// Where each face is served: at the root of the host names `[hosts]` gives
+/// it, and on every other host by path (the keystore under `keystore_path`,
+/// "" when the keystore is the host root).
+#[derive(Debug, Clone)]
+pub struct FaceMap {
+    keystore_path: String,
+    hosts: Vec<(String, Face)>,
+}
+
+impl FaceMap {
+    pub fn new(keystore_path: &str, hosts: Vec<(String, Face)>) -> Self {
+        FaceMap {
+            keystore_path: keystore_path.to_owned(),
+            hosts,
+        }
+    }
+
+    /// The face a request is for: its host's, when the host is mapped, else
+    /// the one its path belongs to.
+    pub fn face_of(&self, host: Option<&str>, path: &str) -> Face {
+        if let Some(host) = host
+            && let Some((_, face)) = self
+                .hosts
+                .iter()
+                .find(|(h, _)| h.eq_ignore_ascii_case(host))
+        {
+            return *face;
+        }
+        let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
+        let keystore_path = self.keystore_path.as_str();
+        if !keystore_path.is_empty() && under(keystore_path) {
+            Face::Keystore
+        } else if under("/organisations") {
+            Face::Directory
+        } else if under("/token") || under("/.well-known") {
+            Face::OAuth
+        } else if under("/v1/ecosystems") {
+            Face::Ecosystem
+        } else if under("/crl") || under("/ocsp") {
+            Face::Revocation
+        } else if under("/admin") {
+            Face::Admin
+        } else if keystore_path.is_empty()
+            && !under("/health")
+            && !under("/ca")
+            && !under("/console")
+        {
+            // A keystore served at the host's root owns every other path.
+            Face::Keystore
+        } else {
+            Face::Root
+        }
+    }
+}
+
+/// Registers every face's routes: first each mapped host's own face at its
+/// root (with health and the CA chain), then every face by path.
+pub fn configure(cfg: &mut web::ServiceConfig, faces: &FaceMap, flavour: Flavour) {
+    for (host, face) in &faces.hosts {
+        let face = *face;
+        cfg.service(web::scope("").guard(guard::Host(host)).configure(|cfg| {
+            face_routes(cfg, Face::Root, "", flavour);
+            if face != Face::Root {
+                face_routes(cfg, face, "", flavour);
+            }
+        }));
+    }
+    for face in Face::ALL {
+        face_routes(cfg, face, &faces.keystore_path, flavour);
+    }
+}
+
+fn face_routes(cfg: &mut web::ServiceConfig, face: Face, keystore_path: &str, flavour: Flavour) {
+    match face {
+        Face::Root => cfg.configure(root::routes).configure(console::routes),
+        Face::OAuth => cfg.configure(oauth::routes),
+        Face::Revocation => cfg.configure(revocation::routes),
+        Face::Ecosystem => cfg.configure(ecosystem::routes),
+        Face::Admin => cfg.configure(admin::routes),
+        Face::Directory => cfg.service(web::scope("/organisations").configure(directory::routes)),
+        Face::Keystore => {
+            cfg.service(web::scope(keystore_path).configure(|cfg| keystore::routes(cfg, flavour)))
+        }
+    };
 }
 
 /// Anything no route matches: a 404 in the directory's error shape.

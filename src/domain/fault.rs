@@ -7,53 +7,13 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::DomainError;
+pub use super::face::Face;
 
 /// The request header that forces a fault when `faults.allow_header` is on.
 pub const FAULT_HEADER: &str = "x-obdir-fault";
 
 /// The longest delay a rule or the header may ask for.
 pub const MAX_DELAY_MS: u64 = 60_000;
-
-/// The parts of obdir a rule can be scoped to, by the name it uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Face {
-    Directory,
-    Keystore,
-    OAuth,
-    Ecosystem,
-    Revocation,
-    Admin,
-    /// Health, the CA chain and anything no face claims.
-    Root,
-}
-
-impl Face {
-    pub const ALL: [Face; 7] = [
-        Face::Directory,
-        Face::Keystore,
-        Face::OAuth,
-        Face::Ecosystem,
-        Face::Revocation,
-        Face::Admin,
-        Face::Root,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Face::Directory => "directory",
-            Face::Keystore => "keystore",
-            Face::OAuth => "oauth",
-            Face::Ecosystem => "ecosystem",
-            Face::Revocation => "revocation",
-            Face::Admin => "admin",
-            Face::Root => "root",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Face> {
-        Face::ALL.into_iter().find(|f| f.name() == name)
-    }
-}
 
 /// A failure status a fault can answer with, each with the text the
 /// directory's API documents for it.

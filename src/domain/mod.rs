@@ -6,6 +6,7 @@ pub mod certificate;
 pub mod clock;
 pub mod ecosystem;
 pub mod event;
+pub mod face;
 pub mod fapi;
 pub mod fault;
 pub mod ids;

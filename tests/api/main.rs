@@ -8,6 +8,7 @@ mod ecosystem;
 mod faults;
 mod flavour;
 mod helpers;
+mod hosts;
 mod keystore;
 mod lifecycle;
 mod oauth;

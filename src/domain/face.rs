@@ -1,0 +1,44 @@
+//! The faces obdir answers as.
+
+/// The parts of obdir, by the names config uses for them (fault scopes,
+/// host names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Face {
+    Directory,
+    Keystore,
+    OAuth,
+    Ecosystem,
+    Revocation,
+    Admin,
+    /// Health, the CA chain and anything no face claims.
+    Root,
+}
+
+impl Face {
+    /// Every face; the keystore last, as it may own a host's whole root.
+    pub const ALL: [Face; 7] = [
+        Face::Root,
+        Face::OAuth,
+        Face::Revocation,
+        Face::Ecosystem,
+        Face::Admin,
+        Face::Directory,
+        Face::Keystore,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Face::Directory => "directory",
+            Face::Keystore => "keystore",
+            Face::OAuth => "oauth",
+            Face::Ecosystem => "ecosystem",
+            Face::Revocation => "revocation",
+            Face::Admin => "admin",
+            Face::Root => "root",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Face> {
+        Face::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
