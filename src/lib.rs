@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{Logger, from_fn};
+use actix_web::middleware::{Condition, Logger, from_fn};
 use actix_web::{App, HttpServer, web};
 
 use config::Settings;
@@ -151,7 +151,12 @@ impl Application {
                 .wrap(from_fn(api::faults::inject))
                 .wrap(from_fn(api::faults::throttle))
                 .wrap(from_fn(api::interaction::interaction_id))
-                .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
+                // The access log formats every request; skip it when its
+                // lines would be dropped anyway.
+                .wrap(Condition::new(
+                    log::log_enabled!(target: "actix_web::middleware::logger", log::Level::Info),
+                    Logger::new("%a \"%r\" %s %b %Dms"),
+                ))
                 .configure(|cfg| api::configure(cfg, &faces, flavour))
                 .default_service(web::to(api::no_route))
         })

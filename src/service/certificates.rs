@@ -3,7 +3,6 @@
 
 use super::organisations::{find_organisation, find_software_statement};
 use super::{Core, ServiceError, ensure_access};
-use crate::domain::authority::IssuedSerial;
 use crate::domain::{
     Caller, CertOrKeyType, CertificateOrKey, Kid, OrganisationId, RecordStatus, RevokeReason,
     SoftwareStatementId,
@@ -81,10 +80,6 @@ pub async fn revoke(
         record.revoked_at = Some(core.clock.now());
         record.revoke_reason = Some(reason);
         core.put_certificate(&record)?;
-        // What the CRL and OCSP answer from.
-        if let (Some(issuer), Some(serial)) = (&record.issuer_id, &record.serial) {
-            super::revocation::record_serial(core, issuer, serial, &IssuedSerial::of(&record))?;
-        }
         record
     };
     core.store.flush().await?;

@@ -217,11 +217,15 @@ impl Core {
         Ok(())
     }
 
-    /// Writes a certificate or key record; the keystore documents of its
-    /// organisation are rendered again from then on.
+    /// Writes a certificate or key record (with its serial, for CRLs and
+    /// OCSP); the keystore documents of its organisation are rendered again
+    /// from then on, and a revocation makes its CA's CRL stale.
     pub(crate) fn put_certificate(&self, record: &CertificateOrKey) -> Result<(), ServiceError> {
         self.store.put_certificate(record)?;
         self.documents.changed(&record.organisation_id);
+        if let Some(issuer) = record.issuer_id.as_deref().filter(|_| record.is_revoked()) {
+            self.crl_cache().revoked(issuer);
+        }
         Ok(())
     }
 

@@ -60,23 +60,11 @@ impl CrlCache {
     }
 }
 
-/// Writes what the CRL and OCSP answer from for one issued serial; a
-/// revoked entry makes its CA's cached CRL stale.
-pub(super) fn record_serial(
-    core: &Core,
-    issuer: &str,
-    serial_hex: &str,
-    entry: &IssuedSerial,
-) -> Result<(), ServiceError> {
-    core.store.put_issued_serial(issuer, serial_hex, entry)?;
-    if entry.revoked_at.is_some() {
-        *core
-            .crl_cache()
-            .revocations
-            .entry(issuer.to_owned())
-            .or_default() += 1;
+impl CrlCache {
+    /// Makes `issuer`'s cached CRL stale: call after writing a revocation.
+    pub(super) fn revoked(&mut self, issuer: &str) {
+        *self.revocations.entry(issuer.to_owned()).or_default() += 1;
     }
-    Ok(())
 }
 
 fn revoked_entry(serial_hex: String, entry: &IssuedSerial) -> Option<Revoked> {

@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 
 use super::organisations::{find_organisation, find_software_statement};
 use super::{Core, ServiceError, ensure_access};
-use crate::domain::authority::IssuedSerial;
 use crate::domain::certificate::UploadBody;
 use crate::domain::{
     Caller, CertOrKeyType, CertificateOrKey, Flavour, Kid, OrganisationId, RecordStatus,
@@ -117,9 +116,6 @@ pub async fn upload(
             )));
         }
         core.put_certificate(&record)?;
-        if let (Some(issuer), Some(serial)) = (&record.issuer_id, &record.serial) {
-            super::revocation::record_serial(core, issuer, serial, &IssuedSerial::of(&record))?;
-        }
     }
     core.store.flush().await?;
     log::info!(

@@ -81,6 +81,9 @@ pub trait Store: Send + Sync {
         ss: Option<&SoftwareStatementId>,
         kid: &Kid,
     ) -> Result<Option<CertificateOrKey>, StoreError>;
+    /// Writes a record. One the directory's CAs issued (it names its issuer
+    /// and serial) is also indexed by serial in the same transaction, for
+    /// OCSP, and listed for its CA's CRL once revoked.
     fn put_certificate(&self, record: &CertificateOrKey) -> Result<(), StoreError>;
     /// `ss` None: the organisation's own certificates only.
     fn owned_certificates(
@@ -108,13 +111,6 @@ pub trait Store: Send + Sync {
         issuer: &str,
         serial_hex: &str,
     ) -> Result<Option<IssuedSerial>, StoreError>;
-    /// Writes a serial's entry; a revoked one is also listed for the CRL.
-    fn put_issued_serial(
-        &self,
-        issuer: &str,
-        serial_hex: &str,
-        entry: &IssuedSerial,
-    ) -> Result<(), StoreError>;
     /// The serials an issuing CA signed and that were revoked, in hex serial
     /// order: what its CRL lists, read without visiting the rest.
     fn revoked_serials(&self, issuer: &str) -> Result<Vec<(String, IssuedSerial)>, StoreError>;

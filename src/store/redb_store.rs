@@ -397,7 +397,26 @@ impl Store for RedbStore {
             owner_segment(record.software_statement_id.as_ref()),
             record.kid.as_str(),
         ]);
-        self.put(CERTIFICATES, &k, record)
+        let value = encode(record)?;
+        let serial = match (&record.issuer_id, &record.serial) {
+            (Some(issuer), Some(serial)) => {
+                Some((key(&[issuer, serial]), encode(&IssuedSerial::of(record))?))
+            }
+            _ => None,
+        };
+        self.write(|tx| {
+            tx.open_table(CERTIFICATES)?
+                .insert(k.as_slice(), value.as_slice())?;
+            if let Some((serial_key, entry)) = &serial {
+                tx.open_table(ISSUED_SERIALS)?
+                    .insert(serial_key.as_slice(), entry.as_slice())?;
+                if record.is_revoked() {
+                    tx.open_table(REVOKED_SERIALS)?
+                        .insert(serial_key.as_slice(), entry.as_slice())?;
+                }
+            }
+            Ok(())
+        })
     }
 
     fn owned_certificates(
@@ -449,25 +468,6 @@ impl Store for RedbStore {
         serial_hex: &str,
     ) -> Result<Option<IssuedSerial>, StoreError> {
         self.get(ISSUED_SERIALS, &key(&[issuer, serial_hex]))
-    }
-
-    fn put_issued_serial(
-        &self,
-        issuer: &str,
-        serial_hex: &str,
-        entry: &IssuedSerial,
-    ) -> Result<(), StoreError> {
-        let k = key(&[issuer, serial_hex]);
-        let value = encode(entry)?;
-        self.write(|tx| {
-            tx.open_table(ISSUED_SERIALS)?
-                .insert(k.as_slice(), value.as_slice())?;
-            if entry.revoked_at.is_some() {
-                tx.open_table(REVOKED_SERIALS)?
-                    .insert(k.as_slice(), value.as_slice())?;
-            }
-            Ok(())
-        })
     }
 
     fn revoked_serials(&self, issuer: &str) -> Result<Vec<(String, IssuedSerial)>, StoreError> {
