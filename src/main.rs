@@ -16,7 +16,7 @@ use obdir::domain::SystemClock;
     name = "obdir",
     version,
     about = "An Open Banking directory emulator",
-    after_help = "The client commands (csr, upload, jwks, token, ca export) exit 0 on success, \
+    after_help = "The client commands (csr, upload, jwks, token, ca export, seed) exit 0 on success, \
                   1 when the server refused, 2 on a usage error, and 3 when they cannot connect \
                   or read or write a local file."
 )]
@@ -47,7 +47,7 @@ struct ServeArgs {
     /// Base of every generated URL (default http://<bind>).
     #[arg(long)]
     public_url: Option<String>,
-    /// JSON or TOML file of organisations and software statements to create.
+    /// JSON or TOML seed: trust anchors, organisations, software statements and their keys to create.
     #[arg(long)]
     seed: Option<PathBuf>,
 }

@@ -1,4 +1,4 @@
-//! The client commands (csr, upload, jwks, token, ca export): their shared
+//! The client commands (csr, upload, jwks, token, ca export, seed): their shared
 //! arguments, and how each command's result becomes an exit code.
 
 mod ca;
@@ -7,6 +7,7 @@ mod error;
 mod files;
 mod http;
 mod jwks;
+mod seed;
 mod token;
 mod upload;
 
@@ -35,6 +36,9 @@ pub enum Command {
     /// The directory's certificate authority.
     #[command(subcommand)]
     Ca(ca::CaCommand),
+    /// Load a seed file (trust anchors, organisations, statements, their keys) into a running directory.
+    #[command(after_help = EXIT_CODES)]
+    Seed(seed::SeedArgs),
 }
 
 pub fn run(command: Command) -> ExitCode {
@@ -44,6 +48,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Jwks(args) => jwks::run(args),
         Command::Token(args) => token::run(args),
         Command::Ca(command) => ca::run(command),
+        Command::Seed(args) => seed::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

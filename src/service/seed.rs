@@ -1,72 +1,286 @@
-//! Loading organisations and software statements from a seed file, so a
-//! fresh directory has owners to upload to. Loading twice changes nothing.
+//! Loading a seed file (see `domain::seed`) into the directory through the
+//! same use cases the API calls, so every rule of an upload or a root CA
+//! applies. Loading twice changes nothing: records whose ids exist, keys
+//! already registered on their owner and roots of the same names are skipped.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Deserialize;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
 
 use super::organisations::{create_organisation, create_software_statement};
 use super::{Core, ServiceError};
-use crate::domain::organisation::{OrganisationRequest, SoftwareStatementRequest};
-use crate::domain::{Caller, OrganisationId};
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SeedFile {
-    #[serde(default)]
-    organisations: Vec<SeedOrganisation>,
-}
-
-#[derive(Debug, Deserialize)]
-struct SeedOrganisation {
-    #[serde(flatten)]
-    organisation: OrganisationRequest,
-    #[serde(rename = "SoftwareStatements", default)]
-    software_statements: Vec<SoftwareStatementRequest>,
-}
+use crate::domain::certificate::UploadBody;
+use crate::domain::seed::{Seed, SeedCertificate, SeedFormat};
+use crate::domain::{
+    Caller, CertOrKeyType, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId,
+};
+use crate::pki::CheckedCsr;
+use crate::pki::external::parse_external_certificate;
+use crate::pki::jwk::thumbprint_sha256;
+use crate::pki::key::parse_public_key;
 
 /// What a seed run created (existing records are left as they are).
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, PartialEq, Eq, Serialize)]
 pub struct SeedReport {
+    pub trust_anchors: usize,
     pub organisations: usize,
     pub software_statements: usize,
+    /// Certificates and keys registered.
+    pub certificates: usize,
+    /// The client secrets of the statements created, by SoftwareStatementId,
+    /// when client_secret_basic is on: shown this once, as the API shows them.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub client_secrets: BTreeMap<String, String>,
 }
 
-/// Reads a JSON or TOML seed file (by extension) and creates what is missing.
-pub async fn load(core: &Core, path: &Path) -> Result<SeedReport, ServiceError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ServiceError::Invalid(vec![format!("seed file {}: {e}", path.display())]))?;
-    let invalid =
-        |e: String| ServiceError::Invalid(vec![format!("seed file {}: {e}", path.display())]);
-    let seed: SeedFile = if path.extension().is_some_and(|e| e == "toml") {
-        toml::from_str(&text).map_err(|e| invalid(e.to_string()))?
-    } else {
-        serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?
-    };
+/// Why a seed file cannot be used: it cannot be read, or it breaks the format.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedFileError {
+    #[error("seed file {file}: {reason}")]
+    Unreadable { file: String, reason: String },
+    #[error("seed file {file}: {reason}")]
+    Invalid { file: String, reason: String },
+}
 
+impl From<SeedFileError> for ServiceError {
+    fn from(e: SeedFileError) -> Self {
+        ServiceError::Invalid(vec![e.to_string()])
+    }
+}
+
+/// Reads and parses a JSON or TOML seed (by extension, else by content) and
+/// the PEM files it names, relative to its own directory.
+pub fn read(path: &Path) -> Result<Seed, SeedFileError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| SeedFileError::Unreadable {
+        file: file.clone(),
+        reason: e.to_string(),
+    })?;
+    let mut seed = Seed::parse(&text, SeedFormat::of(path, &text)).map_err(|reason| {
+        SeedFileError::Invalid {
+            file: file.clone(),
+            reason,
+        }
+    })?;
+    let base = path.parent().unwrap_or(Path::new(""));
+    seed.read_pem_files(base, |p| std::fs::read_to_string(p))
+        .map_err(|reason| SeedFileError::Unreadable { file, reason })?;
+    Ok(seed)
+}
+
+/// Reads the seed at `path` and creates what is missing.
+pub async fn load(core: &Core, path: &Path) -> Result<SeedReport, ServiceError> {
+    let seed = read(path)?;
+    let report = apply(core, &seed)
+        .await
+        .map_err(|e| within(&format!("seed file {}", path.display()), e))?;
+    for (ss, secret) in &report.client_secrets {
+        log::info!(
+            "client secret of seeded software statement {ss} (shown once, only its hash is kept): {secret}"
+        );
+    }
+    Ok(report)
+}
+
+/// Creates what the seed holds and the directory lacks, as the admin: trust
+/// anchors first, so what the seed has issued chains to them.
+pub async fn apply(core: &Core, seed: &Seed) -> Result<SeedReport, ServiceError> {
+    check(core, seed)?;
+    let admin = Caller::Admin;
     let mut report = SeedReport::default();
-    for entry in seed.organisations {
-        let id =
-            entry.organisation.organisation_id.clone().ok_or_else(|| {
-                invalid("every seeded organisation needs an OrganisationId".into())
-            })?;
-        let org = OrganisationId::parse(&id)?;
-        if core.store.organisation(&org)?.is_none() {
-            create_organisation(core, &Caller::Admin, entry.organisation).await?;
+    for (i, anchor) in seed.trust_anchors.iter().enumerate() {
+        let roots = super::ecosystem::public_roots(core)?;
+        if roots.iter().any(|r| anchor.is_subject(&r.data.subject)) {
+            continue;
+        }
+        let root = super::ecosystem::create_root(core, &admin, anchor.request())
+            .await
+            .map_err(|e| within(&format!("trust_anchors[{i}]"), e))?;
+        log::info!("seeded trust anchor {} ({})", anchor.common_name, root.id);
+        report.trust_anchors += 1;
+    }
+
+    for (i, entry) in seed.organisations.iter().enumerate() {
+        let place = format!("organisations[{i}]");
+        let org = &entry.id;
+        if core.store.organisation(org)?.is_none() {
+            let request = entry
+                .request()
+                .map_err(|e| ServiceError::Invalid(vec![format!("{place}: {e}")]))?;
+            create_organisation(core, &admin, request)
+                .await
+                .map_err(|e| within(&place, e))?;
             report.organisations += 1;
         }
-        for statement in entry.software_statements {
-            let ss_id = statement.software_statement_id.clone().ok_or_else(|| {
-                invalid(format!(
-                    "every software statement of '{org}' needs a SoftwareStatementId"
-                ))
-            })?;
-            let ss = crate::domain::SoftwareStatementId::parse(&ss_id)?;
-            if core.store.software_statement(&org, &ss)?.is_none() {
-                create_software_statement(core, &Caller::Admin, &org, statement).await?;
+        register(core, org, None, &entry.certificates, &place, &mut report).await?;
+
+        for (j, statement) in entry.software_statements.iter().enumerate() {
+            let place = format!("{place}.SoftwareStatements[{j}]");
+            let ss = &statement.id;
+            if core.store.software_statement(org, ss)?.is_none() {
+                let request = statement
+                    .request()
+                    .map_err(|e| ServiceError::Invalid(vec![format!("{place}: {e}")]))?;
+                let (_, secret) = create_software_statement(core, &admin, org, request)
+                    .await
+                    .map_err(|e| within(&place, e))?;
+                if let Some(secret) = secret {
+                    report.client_secrets.insert(ss.to_string(), secret);
+                }
                 report.software_statements += 1;
             }
+            register(
+                core,
+                org,
+                Some(ss),
+                &statement.certificates,
+                &place,
+                &mut report,
+            )
+            .await?;
         }
     }
     Ok(report)
+}
+
+/// Holds every record of the seed to the rules its creation will, so a seed
+/// that breaks one writes nothing; the answer lists every broken rule. What
+/// only the store can say (an id taken elsewhere, a fourth root) is left to
+/// the creation itself.
+fn check(core: &Core, seed: &Seed) -> Result<(), ServiceError> {
+    let now = core.clock.now();
+    let mut errors = Vec::new();
+    let mut note = |place: &str, result: Result<(), ServiceError>| {
+        if let Err(e) = result {
+            errors.extend(messages(e).into_iter().map(|m| format!("{place}: {m}")));
+        }
+    };
+    let roots = super::ecosystem::public_roots(core)?;
+    for (i, anchor) in seed.trust_anchors.iter().enumerate() {
+        // A notBefore that was ahead when the root was made is past now.
+        if roots.iter().any(|r| anchor.is_subject(&r.data.subject)) {
+            continue;
+        }
+        let checked = anchor.request().check(now, "", &core.ca_naming.country);
+        note(
+            &format!("trust_anchors[{i}]"),
+            checked.map(drop).map_err(Into::into),
+        );
+    }
+    let certificates =
+        |place: &str,
+         org: &OrganisationId,
+         ss: Option<&SoftwareStatementId>,
+         list: &[SeedCertificate],
+         note: &mut dyn FnMut(&str, Result<(), ServiceError>)| {
+            for (k, certificate) in list.iter().enumerate() {
+                let pem = certificate.pem_text().unwrap_or_default();
+                let read = key_thumbprint(pem, certificate.key_type, org, ss, now).map(drop);
+                note(&format!("{place}.Certificates[{k}]"), read);
+            }
+        };
+    for (i, entry) in seed.organisations.iter().enumerate() {
+        let place = format!("organisations[{i}]");
+        let organisation = entry
+            .request()
+            .map_err(|e| ServiceError::Invalid(vec![e]))
+            .and_then(|r| Ok(Organisation::from_request(r, entry.id.as_str(), now)?));
+        note(&place, organisation.map(drop));
+        certificates(&place, &entry.id, None, &entry.certificates, &mut note);
+        for (j, statement) in entry.software_statements.iter().enumerate() {
+            let place = format!("{place}.SoftwareStatements[{j}]");
+            let built = statement
+                .request()
+                .map_err(|e| ServiceError::Invalid(vec![e]))
+                .and_then(|r| {
+                    Ok(SoftwareStatement::from_request(
+                        r,
+                        &entry.id,
+                        statement.id.as_str(),
+                    )?)
+                });
+            note(&place, built.map(drop));
+            let ss = Some(&statement.id);
+            certificates(&place, &entry.id, ss, &statement.certificates, &mut note);
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ServiceError::Invalid(errors))
+    }
+}
+
+fn messages(e: ServiceError) -> Vec<String> {
+    match e {
+        ServiceError::Invalid(errors) => errors,
+        other => vec![other.to_string()],
+    }
+}
+
+/// Uploads the certificates and keys the owner does not hold yet.
+async fn register(
+    core: &Core,
+    org: &OrganisationId,
+    ss: Option<&SoftwareStatementId>,
+    certificates: &[SeedCertificate],
+    place: &str,
+    report: &mut SeedReport,
+) -> Result<(), ServiceError> {
+    for (k, certificate) in certificates.iter().enumerate() {
+        let place = format!("{place}.Certificates[{k}]");
+        let pem = certificate.pem_text().ok_or_else(|| {
+            ServiceError::Invalid(vec![format!("{place}: its PemFile was not read")])
+        })?;
+        let key_type = certificate.key_type;
+        let thumbprint = key_thumbprint(pem, key_type, org, ss, core.clock.now())
+            .map_err(|e| within(&place, e))?;
+        let held = core
+            .store
+            .owned_certificates(org, ss)?
+            .iter()
+            .any(|r| r.key_type == key_type && thumbprint_sha256(&r.jwk) == thumbprint);
+        if held {
+            continue;
+        }
+        super::upload::upload(core, &Caller::Admin, org, ss, key_type, pem)
+            .await
+            .map_err(|e| within(&place, e))?;
+        report.certificates += 1;
+    }
+    Ok(())
+}
+
+/// The RFC 7638 SHA-256 thumbprint of the key in an upload's PEM, read by
+/// the upload's own rules: what says whether an owner already holds it.
+pub fn key_thumbprint(
+    pem: &str,
+    key_type: CertOrKeyType,
+    org: &OrganisationId,
+    ss: Option<&SoftwareStatementId>,
+    now: DateTime<Utc>,
+) -> Result<String, ServiceError> {
+    let key = match key_type.upload_body() {
+        UploadBody::Csr => CheckedCsr::parse(pem, key_type, org, ss)?.key().clone(),
+        UploadBody::Certificate => parse_external_certificate(pem, key_type, org, ss, now)?.key,
+        UploadBody::PublicKey => parse_public_key(pem, key_type)?,
+    };
+    Ok(key.thumbprint_sha256)
+}
+
+/// The error, its message led by where in the seed it arose.
+fn within(place: &str, e: ServiceError) -> ServiceError {
+    let at = |m: String| format!("{place}: {m}");
+    match e {
+        ServiceError::Invalid(errors) => {
+            ServiceError::Invalid(errors.into_iter().map(at).collect())
+        }
+        ServiceError::Forbidden(m) => ServiceError::Forbidden(at(m)),
+        ServiceError::NotFound(m) => ServiceError::NotFound(at(m)),
+        ServiceError::Conflict(m) => ServiceError::Conflict(at(m)),
+        ServiceError::Unavailable(m) => ServiceError::Unavailable(at(m)),
+        other => other,
+    }
 }

@@ -16,6 +16,7 @@ mod organisations;
 mod restart;
 mod revocation;
 mod secrets;
+mod seed;
 mod ssa;
 mod test_control;
 mod upload_certificates;

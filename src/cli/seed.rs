@@ -1,0 +1,199 @@
+//! `obdir seed`: loads a seed file into a running directory over its HTTP
+//! API, as `serve --seed` loads it at start: what exists is skipped, the
+//! rest is created, and a count of what was created is printed.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use obdir::domain::seed::{Seed, SeedCertificate};
+use obdir::domain::{
+    CertOrKeyType, Clock, OrganisationId, PublicJwk, SoftwareStatementId, SystemClock,
+};
+use obdir::pki::jwk::thumbprint_sha256;
+use obdir::service::seed::{SeedFileError, SeedReport, key_thumbprint};
+use serde_json::Value;
+
+use super::error::CliError;
+use super::http::{Client, json, segment};
+use super::{Authorised, Server, files};
+
+#[derive(Args)]
+pub struct SeedArgs {
+    /// The seed: JSON or TOML (by extension, else by content), in the shape
+    /// of `serve --seed`; PemFile paths are relative to it.
+    file: PathBuf,
+    #[command(flatten)]
+    server: Authorised,
+}
+
+pub fn run(args: SeedArgs) -> Result<(), CliError> {
+    let seed = obdir::service::seed::read(&args.file).map_err(|e| match e {
+        SeedFileError::Unreadable { .. } => CliError::Local(e.to_string()),
+        SeedFileError::Invalid { .. } => CliError::Usage(e.to_string()),
+    })?;
+    let seeder = Seeder {
+        client: args.server.client()?,
+        server: &args.server.server,
+    };
+    let report = seeder.apply(&seed)?;
+    files::print(&serde_json::to_string_pretty(&report).unwrap_or_default())
+}
+
+struct Seeder<'a> {
+    client: Client,
+    server: &'a Server,
+}
+
+impl Seeder<'_> {
+    /// The same order as a seed at start: trust anchors, then each
+    /// organisation with its certificates, then its statements with theirs.
+    fn apply(&self, seed: &Seed) -> Result<SeedReport, CliError> {
+        let mut report = SeedReport::default();
+        if !seed.trust_anchors.is_empty() {
+            let url = self.server.at("/v1/ecosystems/certificates/ca?limit=1000");
+            let roots = json(&url, &self.client.get(&url)?)?;
+            let subjects: Vec<&str> = roots["data"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|r| r["certificateData"]["subject"].as_str())
+                .collect();
+            for (i, anchor) in seed.trust_anchors.iter().enumerate() {
+                if subjects.iter().any(|s| anchor.is_subject(s)) {
+                    continue;
+                }
+                let body = serde_json::to_string(anchor).unwrap_or_default();
+                self.client
+                    .post(
+                        &self.server.at("/v1/ecosystems/certificates/ca"),
+                        "application/json",
+                        &body,
+                    )
+                    .map_err(within(&format!("trust_anchors[{i}]")))?;
+                report.trust_anchors += 1;
+            }
+        }
+
+        for (i, entry) in seed.organisations.iter().enumerate() {
+            let place = format!("organisations[{i}]");
+            let org_path = format!("/organisations/{}", segment(entry.id.as_str()));
+            if !self.exists(&org_path)? {
+                self.post_json("/organisations", &entry.fields)
+                    .map_err(within(&place))?;
+                report.organisations += 1;
+            }
+            self.register(
+                &entry.id,
+                None,
+                &org_path,
+                &entry.certificates,
+                &place,
+                &mut report,
+            )?;
+
+            for (j, statement) in entry.software_statements.iter().enumerate() {
+                let place = format!("{place}.SoftwareStatements[{j}]");
+                let statements = format!("{org_path}/softwarestatements");
+                let ss_path = format!("{statements}/{}", segment(statement.id.as_str()));
+                if !self.exists(&ss_path)? {
+                    let created = self
+                        .post_json(&statements, &statement.fields)
+                        .map_err(within(&place))?;
+                    if let Some(secret) = created["ClientSecret"].as_str() {
+                        report
+                            .client_secrets
+                            .insert(statement.id.to_string(), secret.to_owned());
+                    }
+                    report.software_statements += 1;
+                }
+                self.register(
+                    &entry.id,
+                    Some(&statement.id),
+                    &ss_path,
+                    &statement.certificates,
+                    &place,
+                    &mut report,
+                )?;
+            }
+        }
+        Ok(report)
+    }
+
+    /// Uploads what the owner at `owner_path` does not hold yet. A PEM that
+    /// cannot be read here is sent anyway, so the refusal is the server's.
+    fn register(
+        &self,
+        org: &OrganisationId,
+        ss: Option<&SoftwareStatementId>,
+        owner_path: &str,
+        certificates: &[SeedCertificate],
+        place: &str,
+        report: &mut SeedReport,
+    ) -> Result<(), CliError> {
+        if certificates.is_empty() {
+            return Ok(());
+        }
+        let url = self.server.at(&format!("{owner_path}/certificates"));
+        let held = json(&url, &self.client.get(&url).map_err(within(place))?)?;
+        let held: Vec<(String, String)> = held
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|record| {
+                let key_type = record["keyType"].as_str()?.to_owned();
+                let jwk: PublicJwk = serde_json::from_value(record.clone()).ok()?;
+                Some((key_type, thumbprint_sha256(&jwk)))
+            })
+            .collect();
+        for (k, certificate) in certificates.iter().enumerate() {
+            let place = format!("{place}.Certificates[{k}]");
+            let key_type: CertOrKeyType = certificate.key_type;
+            let pem = certificate.pem_text().unwrap_or_default();
+            if let Ok(thumbprint) = key_thumbprint(pem, key_type, org, ss, SystemClock.now())
+                && held
+                    .iter()
+                    .any(|(t, held)| t == key_type.as_str() && *held == thumbprint)
+            {
+                continue;
+            }
+            let url = self
+                .server
+                .at(&format!("{owner_path}/certificates/{key_type}"));
+            self.client
+                .post(&url, "application/x-pem-file", pem)
+                .map_err(within(&place))?;
+            report.certificates += 1;
+        }
+        Ok(())
+    }
+
+    /// Whether GET `path` finds a record (404 says it does not).
+    fn exists(&self, path: &str) -> Result<bool, CliError> {
+        match self.client.get(&self.server.at(path)) {
+            Ok(_) => Ok(true),
+            Err(CliError::Refused { status, .. }) if status.starts_with("404") => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn post_json(
+        &self,
+        path: &str,
+        fields: &serde_json::Map<String, Value>,
+    ) -> Result<Value, CliError> {
+        let url = self.server.at(path);
+        let body = serde_json::to_string(fields).unwrap_or_default();
+        json(&url, &self.client.post(&url, "application/json", &body)?)
+    }
+}
+
+/// A refusal, its message led by where in the seed it arose.
+fn within(place: &str) -> impl FnOnce(CliError) -> CliError + '_ {
+    move |e| match e {
+        CliError::Refused { status, message } => CliError::Refused {
+            status,
+            message: format!("{place}: {message}"),
+        },
+        other => other,
+    }
+}

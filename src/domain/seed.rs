@@ -1,0 +1,492 @@
+//! The seed file: what a directory starts with (trust anchors, organisations,
+//! their software statements, and the certificates and keys registered on
+//! them), in JSON or TOML with one shape. Every key is checked, so a typo
+//! stops the load instead of being dropped.
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::ecosystem::RootRequest;
+use super::organisation::{OrganisationRequest, SoftwareStatementRequest};
+use super::{CertOrKeyType, OrganisationId, SoftwareStatementId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeedFormat {
+    Json,
+    Toml,
+}
+
+impl SeedFormat {
+    /// By the file's extension, else by its content: a JSON seed is an object.
+    pub fn of(path: &Path, text: &str) -> SeedFormat {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("json") => SeedFormat::Json,
+            Some(e) if e.eq_ignore_ascii_case("toml") => SeedFormat::Toml,
+            _ if text.trim_start().starts_with('{') => SeedFormat::Json,
+            _ => SeedFormat::Toml,
+        }
+    }
+}
+
+/// A whole seed file.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seed {
+    /// Root CAs to add to the ecosystem, before anything is issued.
+    #[serde(default)]
+    pub trust_anchors: Vec<TrustAnchor>,
+    #[serde(default)]
+    pub organisations: Vec<SeedOrganisation>,
+}
+
+/// An extra root CA, as `POST /v1/ecosystems/certificates/ca` takes it. It
+/// is known by its organisationName and commonName: a root with both is the
+/// same trust anchor, so seeding again adds none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TrustAnchor {
+    pub organisation_name: String,
+    pub common_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_before: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_after: Option<String>,
+}
+
+impl TrustAnchor {
+    pub fn request(&self) -> RootRequest {
+        RootRequest {
+            common_name: Some(self.common_name.clone()),
+            country: self.country.clone(),
+            organisation_name: Some(self.organisation_name.clone()),
+            not_after: self.not_after.clone(),
+            not_before: self.not_before.clone(),
+        }
+    }
+
+    /// Whether a root whose subject reads `C=.., O=.., CN=..` (as the
+    /// ecosystem API's certificateData.subject shows it) is this anchor.
+    pub fn is_subject(&self, subject: &str) -> bool {
+        let names = format!("O={}, CN={}", self.organisation_name, self.common_name);
+        subject
+            .split_once(", ")
+            .is_some_and(|(country, rest)| match country.strip_prefix("C=") {
+                Some(c) => rest == names && self.country.as_deref().is_none_or(|want| want == c),
+                None => false,
+            })
+    }
+}
+
+/// An organisation: the OrganisationRequest members, with its software
+/// statements and its own certificates beside them.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "RawOrganisation")]
+pub struct SeedOrganisation {
+    pub id: OrganisationId,
+    /// The members as the file gives them: the body of `POST /organisations`.
+    pub fields: Map<String, Value>,
+    pub software_statements: Vec<SeedStatement>,
+    pub certificates: Vec<SeedCertificate>,
+}
+
+/// A software statement: the SoftwareStatementRequest members, with the
+/// certificates and keys its client is known by.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "RawStatement")]
+pub struct SeedStatement {
+    pub id: SoftwareStatementId,
+    /// The body of `POST .../softwarestatements`.
+    pub fields: Map<String, Value>,
+    pub certificates: Vec<SeedCertificate>,
+}
+
+/// A certificate or key to register, as an upload of that type would send
+/// it: a CSR, an issued certificate or a public key, PEM.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "RawCertificate")]
+pub struct SeedCertificate {
+    pub key_type: CertOrKeyType,
+    pub pem: Pem,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pem {
+    Inline(String),
+    /// A path, relative to the seed file unless absolute.
+    File(PathBuf),
+}
+
+impl SeedOrganisation {
+    pub fn request(&self) -> Result<OrganisationRequest, String> {
+        split_known(&self.fields)
+    }
+}
+
+impl SeedStatement {
+    pub fn request(&self) -> Result<SoftwareStatementRequest, String> {
+        split_known(&self.fields)
+    }
+}
+
+impl SeedCertificate {
+    /// The PEM text, once `Seed::read_pem_files` has read the files.
+    pub fn pem_text(&self) -> Option<&str> {
+        match &self.pem {
+            Pem::Inline(text) => Some(text),
+            Pem::File(_) => None,
+        }
+    }
+}
+
+impl Seed {
+    /// Parses a seed, naming the place of the first error as a path
+    /// (`organisations[0].SoftwareStatements[1].Certificates[0].Type`).
+    pub fn parse(text: &str, format: SeedFormat) -> Result<Seed, String> {
+        let located = |path: &serde_path_to_error::Path, error: String| match path.to_string() {
+            p if p == "." => error,
+            p => format!("{p}: {error}"),
+        };
+        match format {
+            SeedFormat::Json => {
+                let mut de = serde_json::Deserializer::from_str(text);
+                serde_path_to_error::deserialize(&mut de)
+                    .map_err(|e| located(e.path(), e.inner().to_string()))
+            }
+            SeedFormat::Toml => {
+                let de = toml::Deserializer::parse(text).map_err(|e| one_line(&e.to_string()))?;
+                serde_path_to_error::deserialize(de)
+                    .map_err(|e| located(e.path(), one_line(&e.inner().to_string())))
+            }
+        }
+    }
+
+    /// Replaces every `PemFile` with the text `read` answers for it, the
+    /// path taken relative to `base` (the seed file's directory).
+    pub fn read_pem_files(
+        &mut self,
+        base: &Path,
+        mut read: impl FnMut(&Path) -> std::io::Result<String>,
+    ) -> Result<(), String> {
+        let mut owners: Vec<(String, &mut Vec<SeedCertificate>)> = Vec::new();
+        for (i, org) in self.organisations.iter_mut().enumerate() {
+            owners.push((format!("organisations[{i}]"), &mut org.certificates));
+            for (j, ss) in org.software_statements.iter_mut().enumerate() {
+                owners.push((
+                    format!("organisations[{i}].SoftwareStatements[{j}]"),
+                    &mut ss.certificates,
+                ));
+            }
+        }
+        for (owner, certificates) in owners {
+            for (k, certificate) in certificates.iter_mut().enumerate() {
+                if let Pem::File(file) = &certificate.pem {
+                    let path = base.join(file);
+                    let text = read(&path).map_err(|e| {
+                        format!("{owner}.Certificates[{k}].PemFile: {}: {e}", path.display())
+                    })?;
+                    certificate.pem = Pem::Inline(text);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// TOML errors draw the offending line over several; a log line or an error
+/// list wants one, worded as serde_json words its own.
+fn one_line(message: &str) -> String {
+    let mut lines = message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('|') && !l.contains(" | "));
+    let first = lines.next().unwrap_or_default();
+    let rest: Vec<&str> = lines.collect();
+    match first.strip_prefix("TOML parse error at ") {
+        Some(place) if !rest.is_empty() => format!("{} at {place}", rest.join(": ")),
+        _ => [first]
+            .into_iter()
+            .chain(rest)
+            .collect::<Vec<_>>()
+            .join(": "),
+    }
+}
+
+/// Deserializes the members a request type knows and refuses any other, so a
+/// misspelt member is an error rather than a silently missing field.
+fn split_known<T: DeserializeOwned>(fields: &Map<String, Value>) -> Result<T, String> {
+    #[derive(Deserialize)]
+    #[serde(bound = "T: DeserializeOwned")]
+    struct Split<T> {
+        #[serde(flatten)]
+        known: T,
+        #[serde(flatten)]
+        unknown: Map<String, Value>,
+    }
+    let split: Split<T> = serde_json::from_value(Value::Object(fields.clone())).map_err(|e| {
+        // The flattened members lose their names in the error: find the one
+        // that fails alone (every request member is optional).
+        fields
+            .iter()
+            .find_map(|(key, value)| {
+                let alone = Map::from_iter([(key.clone(), value.clone())]);
+                serde_json::from_value::<T>(Value::Object(alone))
+                    .err()
+                    .map(|e| format!("{key}: {e}"))
+            })
+            .unwrap_or_else(|| e.to_string())
+    })?;
+    match split.unknown.keys().next() {
+        Some(key) => Err(unknown_member(key)),
+        None => Ok(split.known),
+    }
+}
+
+fn unknown_member(key: &str) -> String {
+    match key {
+        "ClientSecret" => "unknown field `ClientSecret`: a seed holds nothing secret; the directory makes a statement's secret when it creates it".into(),
+        _ => format!("unknown field `{key}`"),
+    }
+}
+
+#[derive(Deserialize)]
+struct RawOrganisation {
+    #[serde(rename = "SoftwareStatements", default)]
+    software_statements: Vec<SeedStatement>,
+    #[serde(rename = "Certificates", default)]
+    certificates: Vec<SeedCertificate>,
+    #[serde(flatten)]
+    fields: Map<String, Value>,
+}
+
+impl TryFrom<RawOrganisation> for SeedOrganisation {
+    type Error = String;
+
+    fn try_from(raw: RawOrganisation) -> Result<Self, String> {
+        let request: OrganisationRequest = split_known(&raw.fields)?;
+        let id = required_id(request.organisation_id.as_deref(), "OrganisationId")?;
+        let id = OrganisationId::parse(&id).map_err(|e| e.to_string())?;
+        for (i, certificate) in raw.certificates.iter().enumerate() {
+            if !certificate.key_type.is_organisation_level() {
+                return Err(format!(
+                    "Certificates[{i}].Type: {} belongs to a software statement: list it in that statement's Certificates",
+                    certificate.key_type
+                ));
+            }
+        }
+        Ok(SeedOrganisation {
+            id,
+            fields: raw.fields,
+            software_statements: raw.software_statements,
+            certificates: raw.certificates,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct RawStatement {
+    #[serde(rename = "Certificates", default)]
+    certificates: Vec<SeedCertificate>,
+    #[serde(flatten)]
+    fields: Map<String, Value>,
+}
+
+impl TryFrom<RawStatement> for SeedStatement {
+    type Error = String;
+
+    fn try_from(raw: RawStatement) -> Result<Self, String> {
+        let request: SoftwareStatementRequest = split_known(&raw.fields)?;
+        let id = required_id(
+            request.software_statement_id.as_deref(),
+            "SoftwareStatementId",
+        )?;
+        let id = SoftwareStatementId::parse(&id).map_err(|e| e.to_string())?;
+        for (i, certificate) in raw.certificates.iter().enumerate() {
+            if certificate.key_type.is_organisation_level() {
+                return Err(format!(
+                    "Certificates[{i}].Type: {} is an organisation's own certificate: list it in the organisation's Certificates",
+                    certificate.key_type
+                ));
+            }
+        }
+        Ok(SeedStatement {
+            id,
+            fields: raw.fields,
+            certificates: raw.certificates,
+        })
+    }
+}
+
+/// A seed names its records, so that loading it again finds them.
+fn required_id(id: Option<&str>, field: &str) -> Result<String, String> {
+    id.map(str::to_owned).ok_or_else(|| {
+        format!("{field}: must be given in a seed, so that loading it again finds the record")
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCertificate {
+    #[serde(rename = "Type")]
+    key_type: CertOrKeyType,
+    #[serde(rename = "Pem")]
+    pem: Option<String>,
+    #[serde(rename = "PemFile")]
+    pem_file: Option<PathBuf>,
+}
+
+impl TryFrom<RawCertificate> for SeedCertificate {
+    type Error = String;
+
+    fn try_from(raw: RawCertificate) -> Result<Self, String> {
+        let pem = match (raw.pem, raw.pem_file) {
+            (Some(text), None) => Pem::Inline(text),
+            (None, Some(file)) => Pem::File(file),
+            (Some(_), Some(_)) => return Err("give Pem or PemFile, not both".into()),
+            (None, None) => {
+                return Err(format!(
+                    "Pem or PemFile: the {} PEM must be given",
+                    raw.key_type
+                ));
+            }
+        };
+        Ok(SeedCertificate {
+            key_type: raw.key_type,
+            pem,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOML: &str = r#"
+[[trust_anchors]]
+organisationName = "OpenBanking"
+commonName = "OpenBanking Pre-Production Root CA"
+country = "GB"
+
+[[organisations]]
+OrganisationId = "0015800001041RHAAY"
+OrganisationName = "Thistle Payments"
+
+[[organisations.SoftwareStatements]]
+SoftwareStatementId = "2kiXQyo0tedjW2somjSgH7"
+ClientName = "Thistle"
+SoftwareRoles = ["AISP", "PISP"]
+Version = 1
+
+[[organisations.SoftwareStatements.Certificates]]
+Type = "sigkey"
+PemFile = "keys/sig.pem"
+"#;
+
+    const JSON: &str = r#"{
+  "trust_anchors": [{"organisationName": "OpenBanking",
+    "commonName": "OpenBanking Pre-Production Root CA", "country": "GB"}],
+  "organisations": [{
+    "OrganisationId": "0015800001041RHAAY",
+    "OrganisationName": "Thistle Payments",
+    "SoftwareStatements": [{
+      "SoftwareStatementId": "2kiXQyo0tedjW2somjSgH7",
+      "ClientName": "Thistle",
+      "SoftwareRoles": ["AISP", "PISP"],
+      "Version": 1,
+      "Certificates": [{"Type": "sigkey", "PemFile": "keys/sig.pem"}]
+    }]
+  }]
+}"#;
+
+    #[test]
+    fn toml_and_json_read_the_same() {
+        let toml = Seed::parse(TOML, SeedFormat::Toml).unwrap();
+        let json = Seed::parse(JSON, SeedFormat::Json).unwrap();
+        assert_eq!(toml, json);
+        let ss = &toml.organisations[0].software_statements[0];
+        assert_eq!(ss.id.as_str(), "2kiXQyo0tedjW2somjSgH7");
+        assert_eq!(ss.certificates[0].key_type, CertOrKeyType::Sigkey);
+        let request = ss.request().unwrap();
+        assert_eq!(request.software_roles.unwrap(), ["AISP", "PISP"]);
+    }
+
+    #[test]
+    fn the_format_is_the_extension_else_the_content() {
+        assert_eq!(SeedFormat::of(Path::new("a.json"), ""), SeedFormat::Json);
+        assert_eq!(SeedFormat::of(Path::new("a.TOML"), "{"), SeedFormat::Toml);
+        assert_eq!(
+            SeedFormat::of(Path::new("seed"), " {\"a\":1}"),
+            SeedFormat::Json
+        );
+        assert_eq!(SeedFormat::of(Path::new("seed"), "[x]"), SeedFormat::Toml);
+    }
+
+    #[test]
+    fn an_unknown_key_is_named_with_its_place() {
+        let bad = JSON.replace("\"ClientName\"", "\"ClientNom\"");
+        let err = Seed::parse(&bad, SeedFormat::Json).unwrap_err();
+        assert!(
+            err.contains("organisations[0].SoftwareStatements[0]"),
+            "{err}"
+        );
+        assert!(err.contains("`ClientNom`"), "{err}");
+
+        let bad = TOML.replace("PemFile", "PemPath");
+        let err = Seed::parse(&bad, SeedFormat::Toml).unwrap_err();
+        assert!(
+            err.contains("organisations[0].SoftwareStatements[0].Certificates[0]"),
+            "{err}"
+        );
+        assert!(err.contains("`PemPath`"), "{err}");
+
+        let err = Seed::parse("[[ra_operators]]\nname = \"x\"\n", SeedFormat::Toml).unwrap_err();
+        assert!(err.contains("`ra_operators`"), "{err}");
+
+        let bad = TOML.replace("Version = 1", "ClientSecret = \"s\"");
+        let err = Seed::parse(&bad, SeedFormat::Toml).unwrap_err();
+        assert!(err.contains("nothing secret"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_value_is_named_with_its_place() {
+        let bad = TOML.replace("Type = \"sigkey\"", "Type = \"brseal\"");
+        let err = Seed::parse(&bad, SeedFormat::Toml).unwrap_err();
+        assert!(err.contains("Certificates[0].Type: brseal"), "{err}");
+
+        let bad = JSON.replace("[\"AISP\", \"PISP\"]", "\"AISP\"");
+        let err = Seed::parse(&bad, SeedFormat::Json).unwrap_err();
+        assert!(err.contains("SoftwareRoles"), "{err}");
+
+        let bad = JSON.replace("\"0015800001041RHAAY\"", "\"a<b\"");
+        let err = Seed::parse(&bad, SeedFormat::Json).unwrap_err();
+        assert!(err.contains("organisations[0]: OrganisationId"), "{err}");
+
+        let bad = TOML.replace("OrganisationId = \"0015800001041RHAAY\"\n", "");
+        let err = Seed::parse(&bad, SeedFormat::Toml).unwrap_err();
+        assert!(err.contains("OrganisationId: must be given"), "{err}");
+    }
+
+    #[test]
+    fn pem_files_are_read_beside_the_seed() {
+        let mut seed = Seed::parse(TOML, SeedFormat::Toml).unwrap();
+        seed.read_pem_files(Path::new("/seeds"), |path| {
+            assert_eq!(path, Path::new("/seeds/keys/sig.pem"));
+            Ok("PEM".into())
+        })
+        .unwrap();
+        let certificate = &seed.organisations[0].software_statements[0].certificates[0];
+        assert_eq!(certificate.pem_text(), Some("PEM"));
+    }
+
+    #[test]
+    fn a_trust_anchor_is_known_by_its_names() {
+        let anchor = Seed::parse(TOML, SeedFormat::Toml).unwrap().trust_anchors[0].clone();
+        assert!(anchor.is_subject("C=GB, O=OpenBanking, CN=OpenBanking Pre-Production Root CA"));
+        assert!(!anchor.is_subject("C=BR, O=OpenBanking, CN=OpenBanking Pre-Production Root CA"));
+        assert!(!anchor.is_subject("C=GB, O=obdir, CN=obdir Root CA"));
+    }
+}
