@@ -5,14 +5,14 @@ SEED ?= fixtures/demo.json
 
 .PHONY: run test deps build lint crash soak bench bench-deps bench-load fuzz
 
-# The openssl command line (the tests' TPP client), OpenSSL's headers (for
-# the openssl crate) and Chromium (the console's browser test). Installed
-# from Debian's packages when missing.
+# The openssl and curl command lines (the tests' TPP clients, over TLS
+# too), OpenSSL's headers (for the openssl crate) and Chromium (the
+# console's browser test). Installed from Debian's packages when missing.
 deps:
-	@command -v openssl >/dev/null 2>&1 && pkg-config --exists openssl 2>/dev/null && command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing openssl, libssl-dev, pkg-config and chromium"; \
+	@command -v openssl >/dev/null 2>&1 && pkg-config --exists openssl 2>/dev/null && command -v curl >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing openssl, libssl-dev, pkg-config, curl and chromium"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq openssl libssl-dev pkg-config chromium; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq openssl libssl-dev pkg-config curl chromium; }
 
 build: deps
 	$(CARGO) build --release

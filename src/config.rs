@@ -26,6 +26,30 @@ pub struct Settings {
     pub rate_limit: RateLimitSettings,
     /// Host name -> the face served at that host's root.
     pub hosts: std::collections::BTreeMap<String, String>,
+    pub tls: TlsSettings,
+}
+
+/// `[tls]`: an HTTPS listener beside (or instead of) the plain one, with a
+/// server certificate obdir's CA issues at start.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsSettings {
+    pub enabled: bool,
+    pub bind: String,
+    /// DNS names and IP addresses the server certificate is for.
+    pub names: Vec<String>,
+    pub client_auth: ClientAuth,
+    /// Keep serving plain HTTP on `server.bind` too.
+    pub plain: bool,
+}
+
+/// Whether the TLS listener asks clients for a certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum ClientAuth {
+    Off,
+    Optional,
+    Required,
 }
 
 /// `[rate_limit]`: a token bucket per client (its token's subject, else its
@@ -134,6 +158,10 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
     pub public_url: Option<String>,
     pub admin_token: Option<String>,
+    /// Serve HTTPS.
+    pub tls: Option<bool>,
+    /// Ask TLS clients for a certificate (implies TLS).
+    pub client_auth: Option<ClientAuth>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -190,6 +218,8 @@ impl Settings {
             data_dir: env("OBDIR_DATA_DIR").map(PathBuf::from),
             public_url: env("OBDIR_PUBLIC_URL"),
             admin_token: env("OBDIR_ADMIN_TOKEN"),
+            tls: None,
+            client_auth: None,
         };
         settings.apply(env_layer);
         settings.apply(flags);
@@ -228,6 +258,9 @@ impl Settings {
             ));
         }
         self.faults.check()?;
+        if self.tls.enabled && self.tls.names.is_empty() {
+            return Err("tls.names must name at least one host for the server certificate".into());
+        }
         for (host, face) in &self.hosts {
             let valid_host = !host.is_empty()
                 && host.len() <= 253
@@ -285,6 +318,13 @@ impl Settings {
         }
         if let Some(token) = layer.admin_token {
             self.server.admin_token = AdminToken::new(token);
+        }
+        if let Some(tls) = layer.tls {
+            self.tls.enabled = tls;
+        }
+        if let Some(client_auth) = layer.client_auth {
+            self.tls.enabled = true;
+            self.tls.client_auth = client_auth;
         }
     }
 }

@@ -39,6 +39,7 @@ pub enum StartError {
 /// A bound, ready-to-run obdir server.
 pub struct Application {
     port: u16,
+    tls_port: Option<u16>,
     public_url: String,
     banner: String,
     server: Server,
@@ -53,18 +54,33 @@ impl Application {
         seed: Option<PathBuf>,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, StartError> {
-        let bind = settings.server.bind.clone();
-        let listener = TcpListener::bind(&bind).map_err(|source| StartError::Bind {
-            bind: bind.clone(),
-            source,
-        })?;
-        let address = listener.local_addr().map_err(|source| StartError::Bind {
-            bind: bind.clone(),
-            source,
-        })?;
-        let public_url = match settings.server.public_url.trim_end_matches('/') {
-            "" => format!("http://{address}"),
-            url => url.to_owned(),
+        let listen = |bind: &str| {
+            let error = |source| StartError::Bind {
+                bind: bind.to_owned(),
+                source,
+            };
+            let listener = TcpListener::bind(bind).map_err(error)?;
+            let address = listener.local_addr().map_err(error)?;
+            Ok::<_, StartError>((listener, address))
+        };
+        let plain = match !settings.tls.enabled || settings.tls.plain {
+            true => Some(listen(&settings.server.bind)?),
+            false => None,
+        };
+        let secure = match settings.tls.enabled {
+            true => Some(listen(&settings.tls.bind)?),
+            false => None,
+        };
+        let plain_address = plain.as_ref().map(|(_, a)| *a);
+        let tls_address = secure.as_ref().map(|(_, a)| *a);
+        let public_url = match (
+            settings.server.public_url.trim_end_matches('/'),
+            plain_address,
+            tls_address,
+        ) {
+            ("", Some(address), _) => format!("http://{address}"),
+            ("", None, Some(address)) => format!("https://{address}"),
+            (url, _, _) => url.to_owned(),
         };
         let hosts = settings.host_faces();
         let keystore_host = hosts
@@ -140,7 +156,15 @@ impl Application {
             &settings.rate_limit,
             faces.clone(),
         ));
-        let server = HttpServer::new(move || {
+        let tls_acceptor = match &secure {
+            Some(_) => Some(service::tls::acceptor(
+                &core,
+                &settings.tls.names,
+                settings.tls.client_auth,
+            )?),
+            None => None,
+        };
+        let mut server = HttpServer::new(move || {
             // The last wrap is the outermost: every answer, a faulted or
             // throttled one too, gets its interaction id and a log line.
             App::new()
@@ -160,18 +184,32 @@ impl Application {
                 .configure(|cfg| api::configure(cfg, &faces, flavour))
                 .default_service(web::to(api::no_route))
         })
+        .on_connect(api::auth::keep_peer_certificate)
         .workers(match settings.server.workers {
             0 => std::thread::available_parallelism().map_or(1, usize::from),
             n => n,
-        })
-        .listen(listener)
-        .map_err(|source| StartError::Bind {
-            bind: bind.clone(),
-            source,
-        })?
-        .run();
+        });
+        let mut listening = Vec::new();
+        if let Some((listener, address)) = plain {
+            server = server.listen(listener).map_err(|source| StartError::Bind {
+                bind: address.to_string(),
+                source,
+            })?;
+            listening.push(format!("http://{address}"));
+        }
+        if let (Some((listener, address)), Some(acceptor)) = (secure, tls_acceptor) {
+            server = server
+                .listen_openssl(listener, acceptor)
+                .map_err(|source| StartError::Bind {
+                    bind: address.to_string(),
+                    source,
+                })?;
+            listening.push(format!("https://{address}"));
+        }
+        let server = server.run();
+        let listening = listening.join(" and ");
         log::info!(
-            "obdir listening on http://{address} (public URL {public_url}, keystore {keystore_url})"
+            "obdir listening on {listening} (public URL {public_url}, keystore {keystore_url})"
         );
         let token_source = if settings.server.admin_token.is_set() {
             "set by config or OBDIR_ADMIN_TOKEN".to_owned()
@@ -179,10 +217,7 @@ impl Application {
             store::token_file::path(&data_dir).display().to_string()
         };
         let banner = [
-            format!(
-                "obdir {} serving on http://{address}",
-                env!("CARGO_PKG_VERSION")
-            ),
+            format!("obdir {} serving on {listening}", env!("CARGO_PKG_VERSION")),
             format!("  directory API   {public_url}/organisations"),
             format!(
                 "  keystore        {keystore_url} ({} layout)",
@@ -196,7 +231,8 @@ impl Application {
         ]
         .join("\n");
         Ok(Self {
-            port: address.port(),
+            port: plain_address.or(tls_address).map_or(0, |a| a.port()),
+            tls_port: tls_address.map(|a| a.port()),
             public_url,
             banner,
             server,
@@ -209,8 +245,13 @@ impl Application {
         self.core.clone()
     }
 
+    /// The plain HTTP port, or the TLS one when there is no plain listener.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    pub fn tls_port(&self) -> Option<u16> {
+        self.tls_port
     }
 
     /// What a harness needs to point at this server, one URL a line.

@@ -50,6 +50,12 @@ struct ServeArgs {
     /// JSON or TOML seed: trust anchors, organisations, software statements and their keys to create.
     #[arg(long)]
     seed: Option<PathBuf>,
+    /// Serve HTTPS on tls.bind, with a server certificate from obdir's CA.
+    #[arg(long)]
+    tls: bool,
+    /// Ask TLS clients for a certificate (implies --tls).
+    #[arg(long, value_enum)]
+    mtls: Option<obdir::config::ClientAuth>,
 }
 
 fn main() -> ExitCode {
@@ -67,12 +73,16 @@ async fn serve(args: ServeArgs) -> ExitCode {
         data_dir,
         public_url,
         seed,
+        tls,
+        mtls,
     } = args;
     let flags = Overrides {
         bind,
         data_dir,
         public_url,
         admin_token: None,
+        tls: tls.then_some(true),
+        client_auth: mtls,
     };
     let settings = match Settings::load(config.as_deref(), |k| std::env::var(k).ok(), flags) {
         Ok(settings) => settings,

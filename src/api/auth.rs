@@ -9,7 +9,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 
 use crate::config::AdminToken;
 use crate::domain::Caller;
-use crate::service::{Core, access};
+use crate::service::{Core, access, tls};
 
 #[derive(Debug, thiserror::Error)]
 #[error("missing or invalid bearer token")]
@@ -23,7 +23,8 @@ impl ResponseError for Unauthorized {
     }
 }
 
-/// The admin token, or an access token from `/token`, in `Authorization: Bearer`.
+/// The admin token, or an access token from `/token`, in `Authorization:
+/// Bearer`; without one, a client certificate obdir issued.
 impl FromRequest for Caller {
     type Error = Unauthorized;
     type Future = Ready<Result<Caller, Unauthorized>>;
@@ -36,9 +37,15 @@ impl FromRequest for Caller {
             .and_then(bearer_token);
         let core = req.app_data::<web::Data<Core>>();
         let admin = req.app_data::<web::Data<AdminToken>>();
-        ready(match (presented, core, admin) {
-            (Some(token), Some(core), Some(admin)) => {
+        let certificate = req.conn_data::<PeerCertificate>();
+        ready(match (presented, core, admin, certificate) {
+            (Some(token), Some(core), Some(admin), _) => {
                 access::authenticate(core, admin, token).ok_or(Unauthorized)
+            }
+            // No token over mutual TLS: the transport certificate speaks
+            // for its software statement, as on the real matls-api hosts.
+            (None, Some(core), _, Some(certificate)) => {
+                tls::certificate_caller(core, &certificate.0).ok_or(Unauthorized)
             }
             _ => Err(Unauthorized),
         })
@@ -50,4 +57,23 @@ impl FromRequest for Caller {
 fn bearer_token(header: &str) -> Option<&str> {
     let (scheme, token) = header.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// The DER certificate a TLS client presented, kept with its connection.
+#[derive(Debug, Clone)]
+pub struct PeerCertificate(pub Vec<u8>);
+
+/// Keeps the client certificate of a TLS connection for its requests.
+pub fn keep_peer_certificate(
+    connection: &dyn std::any::Any,
+    data: &mut actix_web::dev::Extensions,
+) {
+    use actix_tls::accept::openssl::TlsStream;
+    use actix_web::rt::net::TcpStream;
+    if let Some(stream) = connection.downcast_ref::<TlsStream<TcpStream>>()
+        && let Some(certificate) = stream.ssl().peer_certificate()
+        && let Ok(der) = certificate.to_der()
+    {
+        data.insert(PeerCertificate(der));
+    }
 }

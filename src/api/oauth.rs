@@ -1,6 +1,7 @@
 //! The directory's OAuth 2.0 endpoints: discovery and the token endpoint.
 //! Errors are RFC 6749's `{"error", "error_description"}`.
 
+use super::auth::PeerCertificate;
 use actix_web::http::StatusCode;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
@@ -43,7 +44,8 @@ impl ResponseError for OAuthError {
 /// GET /.well-known/openid-configuration
 async fn discovery(core: web::Data<Core>) -> HttpResponse {
     let urls = core.urls();
-    let mut methods = vec!["private_key_jwt"];
+    // tls_client_auth takes the TLS listener with client_auth on.
+    let mut methods = vec!["private_key_jwt", "tls_client_auth"];
     if core.oauth.client_secret_basic {
         methods.push("client_secret_basic");
     }
@@ -98,7 +100,13 @@ async fn token(
             assertion,
         },
         (None, Some((client_id, secret))) => ClientAuthentication::Secret { client_id, secret },
-        (None, None) => ClientAuthentication::None,
+        (None, None) => match (&form.client_id, req.conn_data::<PeerCertificate>()) {
+            (Some(client_id), Some(certificate)) => ClientAuthentication::Certificate {
+                client_id: client_id.clone(),
+                certificate: certificate.0.clone(),
+            },
+            _ => ClientAuthentication::None,
+        },
     };
     let request = TokenRequest {
         grant_type: form.grant_type,

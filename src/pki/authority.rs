@@ -8,11 +8,12 @@ use openssl::hash::MessageDigest;
 use openssl::pkey::{PKey, PKeyRef, Private, Public};
 use openssl::rsa::Rsa;
 use openssl::x509::extension::{
-    AuthorityKeyIdentifier, BasicConstraints, KeyUsage, SubjectKeyIdentifier,
+    AuthorityKeyIdentifier, BasicConstraints, KeyUsage, SubjectAlternativeName,
+    SubjectKeyIdentifier,
 };
 use openssl::x509::{X509, X509Builder, X509Extension, X509Name, X509NameBuilder, X509NameRef};
 
-use super::csr::{CheckedCsr, RawExtension};
+use super::csr::CheckedCsr;
 use super::encoding::{base64, decode_base64, hex};
 use super::pem::armour;
 use super::{PkiError, Profile, der};
@@ -286,12 +287,48 @@ impl IssuingAuthority {
         months: u32,
         urls: &PublicUrls,
     ) -> Result<IssuedCertificate, PkiError> {
+        let san = csr
+            .subject_alt_name
+            .as_ref()
+            .map(|san| raw_extension("2.5.29.17", san.critical, &san.value))
+            .transpose()?;
         let leaf = LeafRequest {
             subject: csr.request.subject_name(),
             public_key: &csr.public_key,
-            subject_alt_name: csr.subject_alt_name.as_ref(),
+            subject_alt_name: san,
         };
         self.sign_leaf(leaf, profile, now, months, urls)
+    }
+
+    /// Certifies obdir's own TLS server key (`key`) for `names` (DNS names
+    /// or IP addresses), valid for a year.
+    pub fn certify_server_key(
+        &self,
+        key: &PKey<Private>,
+        naming: &CaNaming,
+        names: &[String],
+        now: DateTime<Utc>,
+        urls: &PublicUrls,
+    ) -> Result<IssuedCertificate, PkiError> {
+        let common_name = names.first().map_or("obdir", String::as_str);
+        let subject = ca_name(naming, common_name)?;
+        let public_key = PKey::public_key_from_der(&key.public_key_to_der()?)?;
+        let mut san = SubjectAlternativeName::new();
+        for name in names {
+            if name.parse::<std::net::IpAddr>().is_ok() {
+                san.ip(name);
+            } else {
+                san.dns(name);
+            }
+        }
+        // The SAN takes no context: it names nothing of the issuer.
+        let san = san.build(&X509Builder::new()?.x509v3_context(None, None))?;
+        let leaf = LeafRequest {
+            subject: &subject,
+            public_key: &public_key,
+            subject_alt_name: Some(san),
+        };
+        self.sign_leaf(leaf, Profile::Transport, now, 12, urls)
     }
 
     /// Certifies the directory's signing key (`key`), for as long as this
@@ -349,7 +386,7 @@ impl IssuingAuthority {
         leaf.append_extension(ski)?;
         leaf.append_extension(aki)?;
         if let Some(san) = request.subject_alt_name {
-            leaf.append_extension(raw_extension("2.5.29.17", san.critical, &san.value)?)?;
+            leaf.append_extension(san)?;
         }
         let crl = der::crl_distribution_points(&urls.crl(&self.id));
         leaf.append_extension(raw_extension("2.5.29.31", false, &crl)?)?;
@@ -370,7 +407,7 @@ impl IssuingAuthority {
 struct LeafRequest<'a> {
     subject: &'a X509NameRef,
     public_key: &'a PKeyRef<Public>,
-    subject_alt_name: Option<&'a RawExtension>,
+    subject_alt_name: Option<X509Extension>,
 }
 
 fn ca_name(naming: &CaNaming, common_name: &str) -> Result<X509Name, PkiError> {

@@ -12,6 +12,7 @@ pub mod key;
 pub mod pem;
 pub mod profile;
 pub mod revocation;
+pub mod tls;
 
 pub use authority::{IssuedCertificate, IssuingAuthority, RootAuthority};
 pub use csr::CheckedCsr;

@@ -15,6 +15,7 @@ pub mod revocation;
 pub mod seed;
 pub mod ssa;
 pub mod test_control;
+pub mod tls;
 pub mod upload;
 
 use std::path::Path;

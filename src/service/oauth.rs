@@ -45,6 +45,12 @@ pub enum ClientAuthentication {
         client_id: String,
         secret: String,
     },
+    /// tls_client_auth (RFC 8705 2.1): the form's client_id and the DER
+    /// certificate the client presented over mutual TLS.
+    Certificate {
+        client_id: String,
+        certificate: Vec<u8>,
+    },
     None,
 }
 
@@ -141,10 +147,11 @@ async fn authenticate_client(
                 .to_owned();
             (iss, Some(assertion))
         }
-        ClientAuthentication::Secret { client_id, .. } => (client_id.clone(), None),
+        ClientAuthentication::Secret { client_id, .. }
+        | ClientAuthentication::Certificate { client_id, .. } => (client_id.clone(), None),
         ClientAuthentication::None => {
             return Err(invalid_client(
-                "client authentication is required: private_key_jwt or client_secret_basic",
+                "client authentication is required: private_key_jwt, tls_client_auth or client_secret_basic",
             ));
         }
     };
@@ -178,6 +185,19 @@ async fn authenticate_client(
     match (&request.authentication, assertion) {
         (_, Some(assertion)) => check_assertion(core, &org, &ss, assertion).await?,
         (ClientAuthentication::Secret { secret, .. }, None) => check_secret(core, &ss, secret)?,
+        (ClientAuthentication::Certificate { certificate, .. }, None) => {
+            match super::tls::certificate_caller(core, certificate) {
+                Some(Caller::Software {
+                    software_statement_id,
+                    ..
+                }) if software_statement_id == ss => {}
+                _ => {
+                    return Err(invalid_client(format!(
+                        "the client certificate is not an active transport certificate of '{ss}' issued here"
+                    )));
+                }
+            }
+        }
         _ => return Err(invalid_client("client authentication is required")),
     }
     Ok((org, ss))

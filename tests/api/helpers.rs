@@ -21,6 +21,8 @@ static LOG: Once = Once::new();
 
 pub struct TestApp {
     pub address: String,
+    /// `https://127.0.0.1:<port>` when the app was started with `[tls]` on.
+    pub tls_address: Option<String>,
     pub client: reqwest::Client,
     /// The frozen clock, when the app was started with one; tests move it.
     pub clock: Option<Arc<FixedClock>>,
@@ -68,6 +70,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
             data_dir: Some(data_dir.path().to_path_buf()),
             public_url: options.public_url,
             admin_token: Some(TOKEN.into()),
+            ..Default::default()
         },
     )
     .expect("settings");
@@ -88,6 +91,9 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
         .await
         .expect("server starts");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let tls_address = app
+        .tls_port()
+        .map(|port| format!("https://127.0.0.1:{port}"));
     let core = app.core();
     tokio::spawn(app.run_until_stopped());
     // The server starts accepting once its future is first polled: wait for
@@ -103,6 +109,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
     }
     TestApp {
         address,
+        tls_address,
         client: reqwest::Client::new(),
         clock: fixed,
         core,

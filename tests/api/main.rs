@@ -19,5 +19,6 @@ mod secrets;
 mod seed;
 mod ssa;
 mod test_control;
+mod tls;
 mod upload_certificates;
 mod upload_keys;

@@ -1,0 +1,72 @@
+//! obdir's own TLS: a server certificate from its signing CA, and client
+//! certificates it issued standing for their software statements.
+
+use openssl::ssl::SslAcceptorBuilder;
+
+use super::{Core, ServiceError};
+use crate::config::ClientAuth;
+use crate::domain::{Caller, CertOrKeyType};
+use crate::pki::tls;
+
+/// An acceptor for HTTPS: a fresh key (never stored), certified for `names`
+/// by the CA that signs now; with client auth, client certificates must
+/// chain to one of obdir's CAs.
+pub fn acceptor(
+    core: &Core,
+    names: &[String],
+    client_auth: ClientAuth,
+) -> Result<SslAcceptorBuilder, ServiceError> {
+    let key = tls::server_key().map_err(ServiceError::Crypto)?;
+    let now = core.clock.now();
+    let hierarchy = core.hierarchy();
+    let issuing = hierarchy.current(now).ok_or_else(|| {
+        ServiceError::Unavailable("no active root CA to certify the TLS server key".into())
+    })?;
+    let issued = issuing
+        .authority
+        .certify_server_key(&key, &core.ca_naming, names, now, &core.urls)
+        .map_err(ServiceError::Crypto)?;
+    let trust: Vec<_> = match client_auth {
+        ClientAuth::Off => Vec::new(),
+        ClientAuth::Optional | ClientAuth::Required => hierarchy
+            .roots
+            .iter()
+            .map(|r| r.authority.certificate())
+            .chain(hierarchy.issuing.iter().map(|i| i.authority.certificate()))
+            .collect(),
+    };
+    tls::acceptor(
+        &key,
+        &issued.chain,
+        &trust,
+        client_auth == ClientAuth::Required,
+    )
+    .map_err(ServiceError::Crypto)
+}
+
+/// The software statement a client certificate stands for: a transport
+/// certificate (rtstransport, brcac) one of obdir's issuing CAs issued,
+/// not revoked and not expired. None for anything else.
+pub fn certificate_caller(core: &Core, der: &[u8]) -> Option<Caller> {
+    let (issuer_id, serial) = {
+        let hierarchy = core.hierarchy();
+        hierarchy.issuing.iter().find_map(|i| {
+            let serial = tls::serial_issued_by(der, i.authority.certificate())?;
+            Some((i.record.id.clone(), serial))
+        })?
+    };
+    let issued = core.store.issued_serial(&issuer_id, &serial).ok()??;
+    let ss = issued.software_statement_id?;
+    let record = core
+        .store
+        .certificate(&issued.organisation_id, Some(&ss), &issued.kid)
+        .ok()??;
+    let transport = matches!(
+        record.key_type,
+        CertOrKeyType::Rtstransport | CertOrKeyType::Brcac | CertOrKeyType::Brcac2022
+    );
+    (transport && record.is_active_at(core.clock.now())).then_some(Caller::Software {
+        organisation_id: issued.organisation_id,
+        software_statement_id: ss,
+    })
+}
