@@ -290,7 +290,8 @@ impl Report<'_> {
             "Written by `make bench` (`examples/bench.rs`); do not edit by hand. Each figure is \
              measured side by side with its reference in the same run on the same machine, and \
              the targets are ratios to that reference (or bounds), because absolute numbers on a \
-             shared machine drift.\n"
+             shared machine drift. What the figures led to, and why the targets still missed are \
+             missed: [performance.md](performance.md).\n"
         );
         let _ = writeln!(
             md,
