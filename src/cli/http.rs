@@ -110,18 +110,7 @@ pub fn json(url: &str, body: &str) -> Result<Value, CliError> {
     })
 }
 
-/// Percent-encodes a path segment, keeping RFC 3986 unreserved characters.
-pub fn segment(value: &str) -> String {
-    value
-        .bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (byte as char).to_string()
-            }
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
-}
+pub use obdir::domain::urls::segment;
 
 #[cfg(test)]
 mod tests {

@@ -236,7 +236,7 @@ impl PublicUrls {
 }
 
 /// Percent-encodes a path segment, keeping RFC 3986 unreserved characters.
-fn segment(value: &str) -> String {
+pub fn segment(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {

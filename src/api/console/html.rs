@@ -24,19 +24,7 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// A path segment of a console link, percent-encoded but for RFC 3986's
-/// unreserved characters (as the keystore's URLs encode ids).
-pub fn segment(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
-    out
-}
+pub use crate::domain::urls::segment;
 
 /// A link the page may carry: to the directory (absolute http(s) URLs) or
 /// to another console page (a path). Anything else is shown as text.
