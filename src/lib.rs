@@ -34,6 +34,8 @@ pub enum StartError {
     Config(String),
     #[error("cannot open the directory: {0}")]
     Core(#[from] ServiceError),
+    #[error("{0}")]
+    Seed(String),
 }
 
 /// A bound, ready-to-run obdir server.
@@ -111,6 +113,10 @@ impl Application {
         };
         let faces = api::FaceMap::new(&keystore_path, hosts);
 
+        // A seed that does not parse stops the start before a data dir is made.
+        if let Some(seed) = &seed {
+            service::seed::read(seed).map_err(|e| StartError::Seed(e.to_string()))?;
+        }
         let data_dir = settings.server.data_dir.clone();
         let core = Core::open(
             &data_dir,
@@ -135,12 +141,16 @@ impl Application {
         .await?;
         let admin_token = service::access::admin_token(&settings.server.admin_token, &data_dir)?;
         if let Some(seed) = seed {
-            let report = service::seed::load(&core, &seed).await?;
+            let report = service::seed::load(&core, &seed)
+                .await
+                .map_err(|e| StartError::Seed(e.to_string()))?;
             log::info!(
-                "seed {}: {} organisations and {} software statements created",
+                "seed {}: {} trust anchors, {} organisations, {} software statements and {} certificates or keys created",
                 seed.display(),
+                report.trust_anchors,
                 report.organisations,
-                report.software_statements
+                report.software_statements,
+                report.certificates
             );
         }
 

@@ -247,7 +247,9 @@ async fn serve_seed_loads_the_uk_fixture_and_a_restart_with_it_adds_nothing() {
             .lock()
             .unwrap()
             .iter()
-            .any(|l| l.contains("uk.toml: 0 organisations and 0 software statements created")),
+            .any(|l| l.contains(
+                "uk.toml: 0 trust anchors, 0 organisations, 0 software statements and 0 certificates or keys created"
+            )),
         "{:?}",
         second.log.lock().unwrap()
     );
@@ -403,6 +405,10 @@ async fn a_seed_with_an_unknown_key_stops_the_start_naming_the_file_and_the_fiel
         "{log}"
     );
     assert!(!log.contains("obdir listening"), "{log}");
+    assert!(
+        !dir.path().join("data").exists(),
+        "a seed that does not parse stops the start before a data dir or CA is made"
+    );
 }
 
 #[tokio::test]
