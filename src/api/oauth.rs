@@ -2,6 +2,7 @@
 //! Errors are RFC 6749's `{"error", "error_description"}`.
 
 use super::auth::PeerCertificate;
+use crate::api::routes::Routes;
 use actix_web::http::StatusCode;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
@@ -13,12 +14,17 @@ use crate::service::oauth::{
     self, CLIENT_ASSERTION_ALGORITHMS, ClientAuthentication, OAuthError, TokenRequest,
 };
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(
+pub fn routes(r: &mut Routes) {
+    r.get(
         "/.well-known/openid-configuration",
-        web::get().to(discovery),
+        discovery,
+        "OAuth server discovery document",
     )
-    .route("/token", web::post().to(token));
+    .post(
+        "/token",
+        token,
+        "Client credentials token (private_key_jwt, tls_client_auth, client_secret_basic)",
+    );
 }
 
 impl ResponseError for OAuthError {
@@ -44,8 +50,10 @@ impl ResponseError for OAuthError {
 /// GET /.well-known/openid-configuration
 async fn discovery(core: web::Data<Core>) -> HttpResponse {
     let urls = core.urls();
-    // tls_client_auth takes the TLS listener with client_auth on.
-    let mut methods = vec!["private_key_jwt", "tls_client_auth"];
+    let mut methods = vec!["private_key_jwt"];
+    if core.oauth.tls_client_auth {
+        methods.push("tls_client_auth");
+    }
     if core.oauth.client_secret_basic {
         methods.push("client_secret_basic");
     }

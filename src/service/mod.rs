@@ -103,6 +103,8 @@ pub struct OAuthSettings {
     pub access_token_minutes: i64,
     /// Whether statements get a client secret (client_secret_basic) at creation.
     pub client_secret_basic: bool,
+    /// Whether a TLS listener asks for client certificates (tls_client_auth).
+    pub tls_client_auth: bool,
 }
 
 /// How the core is set up: what it hands out and how it signs.

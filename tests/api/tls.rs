@@ -107,6 +107,16 @@ async fn a_transport_certificate_gets_a_token_and_opens_the_directory_until_revo
     let tpp = Tpp::new();
     let chain = chain_file(&app, &tpp).await;
     let tls = app.tls_address.clone().unwrap();
+    let discovery: Value = app
+        .get("/.well-known/openid-configuration")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        discovery["token_endpoint_auth_methods_supported"],
+        serde_json::json!(["private_key_jwt", "tls_client_auth"])
+    );
     let (cert, key, kid) = transport_certificate(&app, &tpp).await;
     let mutual = ["--cacert", s(&chain), "--cert", s(&cert), "--key", s(&key)];
 
