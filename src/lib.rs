@@ -129,6 +129,8 @@ impl Application {
                 oauth: OAuthSettings {
                     access_token_minutes: settings.oauth.access_token_minutes,
                     client_secret_basic: settings.oauth.client_secret_basic,
+                    tls_client_auth: settings.tls.enabled
+                        && settings.tls.client_auth != config::ClientAuth::Off,
                 },
                 ca: CaNaming {
                     organisation: settings.ca.organisation.clone(),
@@ -174,6 +176,10 @@ impl Application {
             )?),
             None => None,
         };
+        let openapi = web::Data::new(api::root::OpenApiDocument(api::routes::openapi(
+            &api::documented_routes(&faces, flavour),
+            &public_url,
+        )));
         let mut server = HttpServer::new(move || {
             // The last wrap is the outermost: every answer, a faulted or
             // throttled one too, gets its interaction id and a log line.
@@ -182,6 +188,7 @@ impl Application {
                 .app_data(admin_token.clone())
                 .app_data(faults.clone())
                 .app_data(throttle.clone())
+                .app_data(openapi.clone())
                 .wrap(from_fn(api::faults::inject))
                 .wrap(from_fn(api::faults::throttle))
                 .wrap(from_fn(api::interaction::interaction_id))

@@ -1,6 +1,7 @@
 //! Administration routes: the audit events a harness can assert on, and
 //! test control (reset, snapshot, restore). Admin token only.
 
+use crate::api::routes::Routes;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -13,12 +14,28 @@ use crate::domain::page::parse_limit;
 use crate::service::test_control::{self, SnapshotName};
 use crate::service::{Core, ServiceError, events};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin/events", web::get().to(list_events))
-        .route("/admin/reset", web::post().to(reset))
-        .route("/admin/snapshot", web::post().to(snapshot))
-        .route("/admin/snapshots", web::get().to(list_snapshots))
-        .route("/admin/restore", web::post().to(restore));
+pub fn routes(r: &mut Routes) {
+    r.get(
+        "/admin/events",
+        list_events,
+        "Audit events (type, since, limit)",
+    )
+    .post(
+        "/admin/reset",
+        reset,
+        "Empty the directory; keep the CA unless asked",
+    )
+    .post(
+        "/admin/snapshot",
+        snapshot,
+        "Save the whole state under a name",
+    )
+    .get(
+        "/admin/snapshots",
+        list_snapshots,
+        "The saved snapshot names",
+    )
+    .post("/admin/restore", restore, "Load a saved state");
 }
 
 #[derive(Deserialize, Default)]

@@ -27,6 +27,7 @@
 
 mod html;
 
+use crate::api::routes::Routes;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError, web};
@@ -45,17 +46,22 @@ const EVENTS_SHOWN: usize = 200;
 const POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; \
                       form-action 'none'; frame-ancestors 'none'";
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/console", web::get().to(organisations))
-        .route("/console/events", web::get().to(events))
-        .route("/console/ca", web::get().to(authorities))
-        .route("/console/organisations/{org}", web::get().to(organisation))
-        .route(
-            "/console/organisations/{org}/softwarestatements/{ss}",
-            web::get().to(statement),
+pub fn routes(r: &mut Routes) {
+    r.get("/console", organisations, "Console: organisations")
+        .get("/console/events", events, "Console: recent audit events")
+        .get("/console/ca", authorities, "Console: root and issuing CAs")
+        .get(
+            "/console/organisations/{org}",
+            organisation,
+            "Console: an organisation",
         )
-        .route("/console/", web::get().to(to_console))
-        .route("/console/{rest:.*}", web::get().to(no_page));
+        .get(
+            "/console/organisations/{org}/softwarestatements/{ss}",
+            statement,
+            "Console: a software statement and its certificates",
+        )
+        .get("/console/", to_console, "Console: redirect to /console")
+        .get("/console/{rest:.*}", no_page, "Console: not found page");
 }
 
 async fn to_console() -> HttpResponse {

@@ -1,6 +1,7 @@
 //! The ecosystem face (seed 001): the directory's root CA certificates.
 //! Errors are `{"code", "message", "details"}`.
 
+use crate::api::routes::Routes;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use std::collections::HashMap;
@@ -15,34 +16,29 @@ use crate::service::ecosystem::{self, RootCa};
 use crate::service::events::audited;
 use crate::service::{Core, ServiceError};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(r: &mut Routes) {
     const CA: &str = "/v1/ecosystems/certificates/ca";
-    cfg.route(CA, web::post().to(create))
-        .route(CA, web::get().to(list))
-        .route(&format!("{CA}/{{dtsCaCertificateId}}"), web::get().to(get))
-        .route(
-            &format!("{CA}/{{dtsCaCertificateId}}"),
-            web::put().to(update),
-        )
-        .route(
-            &format!("{CA}/{{dtsCaCertificateId}}"),
-            web::delete().to(delete),
-        )
-        .route(
-            &format!("{CA}/{{dtsCaCertificateId}}/crl"),
-            web::get().to(crl),
-        )
-        .route(
+    const ONE: &str = "/v1/ecosystems/certificates/ca/{dtsCaCertificateId}";
+    r.post(CA, create, "Create a root CA (three at most)")
+        .get(CA, list, "List root CAs (cursor)")
+        .get(ONE, get, "Read a root CA")
+        .put(ONE, update, "Activate or deactivate a root CA")
+        .delete(ONE, delete, "Delete an inactive root CA")
+        .get(&format!("{ONE}/crl"), crl, "A root CA's CRL, PEM")
+        .get(
             "/v1/ecosystems/public/certificates/ca",
-            web::get().to(public_list),
+            public_list,
+            "The public list of root certificates",
         )
-        .route(
+        .get(
             "/v1/ecosystems/{ecosystemId}/vicals/public/certificates/ca/latest",
-            web::get().to(latest),
+            latest,
+            "The latest public root certificates (deprecated path)",
         )
-        .route(
+        .get(
             "/v1/ecosystems/{ecosystemId}/vicals/public/certificates/ca/{caCertificateId}/crl",
-            web::get().to(vical_crl),
+            vical_crl,
+            "A root CA's CRL (deprecated path)",
         );
 }
 

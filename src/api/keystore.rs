@@ -2,6 +2,7 @@
 //! records generate, in the layout of the configured flavour. No
 //! authentication, as on the real keystore host.
 
+use crate::api::routes::Routes;
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
@@ -13,40 +14,66 @@ use crate::domain::{
 use crate::service::Core;
 use crate::service::keystore;
 
-pub fn routes(cfg: &mut web::ServiceConfig, flavour: Flavour) {
-    cfg.route("/openbanking.jwks", web::get().to(directory_jwks));
+pub fn routes(r: &mut Routes, flavour: Flavour) {
+    r.get(
+        "/openbanking.jwks",
+        directory_jwks,
+        "The directory's signing keys",
+    );
     match flavour {
         Flavour::Raidiam => {
-            cfg.route(
+            r.get(
                 "/{org}/application.jwks",
-                web::get().to(raidiam_organisation),
+                raidiam_organisation,
+                "An organisation's active keys",
             )
-            .route(
+            .get(
                 "/{org}/inactive/application.jwks",
-                web::get().to(raidiam_organisation_inactive),
+                raidiam_organisation_inactive,
+                "An organisation's revoked and expired keys",
             )
-            .route(
+            .get(
                 "/{org}/{ss}/application.jwks",
-                web::get().to(raidiam_statement),
+                raidiam_statement,
+                "A statement's active application keys",
             )
-            .route(
+            .get(
                 "/{org}/{ss}/transport.jwks",
-                web::get().to(raidiam_statement),
+                raidiam_statement,
+                "A statement's active transport keys",
             )
-            .route(
+            .get(
                 "/{org}/{ss}/inactive/application.jwks",
-                web::get().to(raidiam_statement_inactive),
+                raidiam_statement_inactive,
+                "A statement's revoked and expired application keys",
             )
-            .route(
+            .get(
                 "/{org}/{ss}/inactive/transport.jwks",
-                web::get().to(raidiam_statement_inactive),
+                raidiam_statement_inactive,
+                "A statement's revoked and expired transport keys",
             )
-            .route("/{org}/{file}", web::get().to(organisation_file))
-            .route("/{org}/{ss}/{file}", web::get().to(statement_pem));
+            .get(
+                "/{org}/{file}",
+                organisation_file,
+                "An organisation certificate, {kid}.pem",
+            )
+            .get(
+                "/{org}/{ss}/{file}",
+                statement_pem,
+                "A statement certificate, {kid}.pem",
+            );
         }
         Flavour::Obie => {
-            cfg.route("/{org}/revoked/{file}", web::get().to(obie_revoked))
-                .route("/{org}/{file}", web::get().to(organisation_file));
+            r.get(
+                "/{org}/revoked/{file}",
+                obie_revoked,
+                "Revoked keys, {org or ss}.jwks",
+            )
+            .get(
+                "/{org}/{file}",
+                organisation_file,
+                "Keys ({org or ss}.jwks) or a certificate ({kid}.pem)",
+            );
         }
     }
 }

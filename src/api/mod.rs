@@ -11,13 +11,15 @@ pub mod interaction;
 pub mod keystore;
 pub mod oauth;
 pub mod revocation;
-mod root;
+pub mod root;
+pub mod routes;
 
 use actix_web::{HttpRequest, guard, web};
 
 use crate::domain::Flavour;
 use crate::domain::fault::Face;
 use directory::DirectoryError;
+use routes::Routes;
 
 /// Where each face is served: at the root of the host names `[hosts]` gives
 /// it, and on every other host by path (the keystore under `keystore_path`,
@@ -80,29 +82,82 @@ pub fn configure(cfg: &mut web::ServiceConfig, faces: &FaceMap, flavour: Flavour
     for (host, face) in &faces.hosts {
         let face = *face;
         cfg.service(web::scope("").guard(guard::Host(host)).configure(|cfg| {
-            face_routes(cfg, Face::Root, "", flavour);
+            mount(cfg, Face::Root, "", flavour);
             if face != Face::Root {
-                face_routes(cfg, face, "", flavour);
+                mount(cfg, face, "", flavour);
             }
         }));
     }
     for face in Face::ALL {
-        face_routes(cfg, face, &faces.keystore_path, flavour);
+        mount(cfg, face, &faces.keystore_path, flavour);
     }
 }
 
-fn face_routes(cfg: &mut web::ServiceConfig, face: Face, keystore_path: &str, flavour: Flavour) {
+/// Every route the server mounts on its main host, for the OpenAPI document.
+pub fn documented_routes(faces: &FaceMap, flavour: Flavour) -> Vec<routes::DocumentedRoute> {
+    let mut documented = Vec::new();
+    for face in Face::ALL {
+        let (at, register) = face_routes(face, flavour);
+        let prefix = match at {
+            MountAt::Root => "",
+            MountAt::Scope(path) => path,
+            MountAt::Keystore => faces.keystore_path.as_str(),
+        };
+        register(&mut Routes::document(&mut documented, prefix, face));
+    }
+    documented
+}
+
+/// Puts a face's routes into a `Routes`.
+type Register = Box<dyn Fn(&mut Routes)>;
+
+/// Where a face's routes are mounted.
+enum MountAt {
+    Root,
+    Scope(&'static str),
+    /// Under the keystore's path.
+    Keystore,
+}
+
+/// A face's routes and where they go: the one table both mounting and the
+/// document read.
+fn face_routes(face: Face, flavour: Flavour) -> (MountAt, Register) {
     match face {
-        Face::Root => cfg.configure(root::routes).configure(console::routes),
-        Face::OAuth => cfg.configure(oauth::routes),
-        Face::Revocation => cfg.configure(revocation::routes),
-        Face::Ecosystem => cfg.configure(ecosystem::routes),
-        Face::Admin => cfg.configure(admin::routes),
-        Face::Directory => cfg.service(web::scope("/organisations").configure(directory::routes)),
-        Face::Keystore => {
-            cfg.service(web::scope(keystore_path).configure(|cfg| keystore::routes(cfg, flavour)))
+        Face::Root => (
+            MountAt::Root,
+            Box::new(|r| {
+                root::routes(r);
+                console::routes(r);
+            }),
+        ),
+        Face::OAuth => (MountAt::Root, Box::new(oauth::routes)),
+        Face::Revocation => (MountAt::Root, Box::new(revocation::routes)),
+        Face::Ecosystem => (MountAt::Root, Box::new(ecosystem::routes)),
+        Face::Admin => (MountAt::Root, Box::new(admin::routes)),
+        Face::Directory => (
+            MountAt::Scope("/organisations"),
+            Box::new(directory::routes),
+        ),
+        Face::Keystore => (
+            MountAt::Keystore,
+            Box::new(move |r| keystore::routes(r, flavour)),
+        ),
+    }
+}
+
+fn mount(cfg: &mut web::ServiceConfig, face: Face, keystore_path: &str, flavour: Flavour) {
+    let (at, register) = face_routes(face, flavour);
+    match at {
+        MountAt::Root => register(&mut Routes::serve(cfg, face)),
+        MountAt::Scope(path) => {
+            cfg.service(web::scope(path).configure(|cfg| register(&mut Routes::serve(cfg, face))));
         }
-    };
+        MountAt::Keystore => {
+            cfg.service(
+                web::scope(keystore_path).configure(|cfg| register(&mut Routes::serve(cfg, face))),
+            );
+        }
+    }
 }
 
 /// Anything no route matches: a 404 in the directory's error shape.

@@ -2,15 +2,24 @@
 //! responder at `/ocsp` (RFC 6960 appendix A: POST, or GET with the
 //! base64 request in the path).
 
+use crate::api::routes::Routes;
 use actix_web::{HttpResponse, web};
 
 use super::directory::DirectoryError;
 use crate::service::{Core, revocation};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/crl/{file}", web::get().to(crl))
-        .route("/ocsp", web::post().to(ocsp_post))
-        .route("/ocsp/{request:.*}", web::get().to(ocsp_get));
+pub fn routes(r: &mut Routes) {
+    r.get(
+        "/crl/{file}",
+        crl,
+        "An issuing CA's CRL (DER .crl or PEM .pem)",
+    )
+    .post("/ocsp", ocsp_post, "OCSP responder (RFC 6960), DER request")
+    .get(
+        "/ocsp/{request:.*}",
+        ocsp_get,
+        "OCSP responder (RFC 6960), base64 request in the path",
+    );
 }
 
 /// GET /crl/{issuing CA id}.crl, DER.

@@ -1,13 +1,20 @@
-//! Routes outside every face: readiness and the CA chain.
+//! Routes outside every face: readiness, the CA chain and the OpenAPI
+//! document of every route.
 
+use crate::api::routes::Routes;
 use actix_web::{HttpResponse, web};
 
 use super::directory::DirectoryError;
 use crate::service::Core;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/health", web::get().to(health))
-        .route("/ca/chain.pem", web::get().to(ca_chain));
+pub fn routes(r: &mut Routes) {
+    r.get("/health", health, "Readiness")
+        .get(
+            "/ca/chain.pem",
+            ca_chain,
+            "The CA chain: issuing CAs then roots, PEM",
+        )
+        .get("/openapi.json", openapi, "This document");
 }
 
 async fn health() -> HttpResponse {
@@ -19,4 +26,12 @@ async fn ca_chain(core: web::Data<Core>) -> Result<HttpResponse, DirectoryError>
     Ok(HttpResponse::Ok()
         .content_type("application/x-pem-file")
         .body(core.ca_chain_pem()?))
+}
+
+/// The OpenAPI document, built once at start from the same registrations
+/// the server mounts.
+pub struct OpenApiDocument(pub serde_json::Value);
+
+async fn openapi(document: web::Data<OpenApiDocument>) -> HttpResponse {
+    HttpResponse::Ok().json(&document.0)
 }

@@ -12,6 +12,7 @@ mod hosts;
 mod keystore;
 mod lifecycle;
 mod oauth;
+mod openapi;
 mod organisations;
 mod restart;
 mod revocation;

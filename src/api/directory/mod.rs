@@ -8,65 +8,90 @@ mod request;
 mod software_statements;
 mod view;
 
-use actix_web::web;
+use crate::api::routes::Routes;
 
 pub use error::DirectoryError;
 
 /// Routes under `/organisations`, in the order of the API document.
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(r: &mut Routes) {
     use certificates as c;
     use organisations as o;
     use software_statements as s;
     const SS: &str = "/{OrganisationId}/softwarestatements/{SoftwareStatementId}";
-    cfg.route("", web::get().to(o::list))
-        .route("", web::post().to(o::create))
-        .route("/{OrganisationId}", web::get().to(o::get))
-        .route("/{OrganisationId}", web::put().to(o::update))
-        .route("/{OrganisationId}/certificates", web::get().to(c::list))
-        .route("/{OrganisationId}/certificates", web::post().to(c::upload))
-        .route(
+    const SS_CERTS: &str =
+        "/{OrganisationId}/softwarestatements/{SoftwareStatementId}/certificates";
+    const SS_TYPE: &str = "/{OrganisationId}/softwarestatements/{SoftwareStatementId}/certificates/{SoftwareStatementCertificateOrKeyType}";
+    const SS_KID: &str = "/{OrganisationId}/softwarestatements/{SoftwareStatementId}/certificates/{SoftwareStatementCertificateOrKeyType}/{CertificateOrKeyId}";
+    r.get("", o::list, "List organisations (paged)")
+        .post("", o::create, "Create an organisation")
+        .get("/{OrganisationId}", o::get, "Read an organisation")
+        .put("/{OrganisationId}", o::update, "Update an organisation")
+        .get(
+            "/{OrganisationId}/certificates",
+            c::list,
+            "List the organisation's certificates and keys",
+        )
+        .post(
+            "/{OrganisationId}/certificates",
+            c::upload,
+            "Upload an organisation certificate, CSR or key (rtsseal)",
+        )
+        .get(
             "/{OrganisationId}/certificates/kid/{CertificateOrKeyId}",
-            web::get().to(c::get),
+            c::get,
+            "Read an organisation certificate or key by kid",
         )
-        .route(
+        .get(
             "/{OrganisationId}/certificates/{OrganisationCertificateType}",
-            web::get().to(c::list),
+            c::list,
+            "List the organisation's certificates of a type",
         )
-        .route(
+        .post(
             "/{OrganisationId}/certificates/{OrganisationCertificateType}",
-            web::post().to(c::upload),
+            c::upload,
+            "Upload an organisation certificate, CSR or key of a type",
         )
-        .route(
+        .get(
             "/{OrganisationId}/softwarestatements",
-            web::get().to(s::list),
+            s::list,
+            "List the organisation's software statements",
         )
-        .route(
+        .post(
             "/{OrganisationId}/softwarestatements",
-            web::post().to(s::create),
+            s::create,
+            "Create a software statement",
         )
-        .route(SS, web::get().to(s::get))
-        .route(SS, web::put().to(s::update))
-        .route(&format!("{SS}/assertion"), web::get().to(s::assertion))
-        .route(&format!("{SS}/certificates"), web::get().to(c::list))
-        .route(&format!("{SS}/certificates"), web::post().to(c::upload))
-        .route(
-            &format!("{SS}/certificates/{{SoftwareStatementCertificateOrKeyType}}"),
-            web::get().to(c::list_page),
+        .get(SS, s::get, "Read a software statement")
+        .put(SS, s::update, "Update a software statement")
+        .get(
+            &format!("{SS}/assertion"),
+            s::assertion,
+            "Issue a software statement assertion (SSA)",
         )
-        .route(
-            &format!("{SS}/certificates/{{SoftwareStatementCertificateOrKeyType}}"),
-            web::post().to(c::upload),
+        .get(
+            SS_CERTS,
+            c::list,
+            "List the statement's certificates and keys",
         )
-        .route(
-            &format!(
-                "{SS}/certificates/{{SoftwareStatementCertificateOrKeyType}}/{{CertificateOrKeyId}}"
-            ),
-            web::get().to(c::get),
+        .post(
+            SS_CERTS,
+            c::upload,
+            "Upload a statement CSR, certificate or key (rtssigning)",
         )
-        .route(
-            &format!(
-                "{SS}/certificates/{{SoftwareStatementCertificateOrKeyType}}/{{CertificateOrKeyId}}"
-            ),
-            web::put().to(c::revoke),
+        .get(
+            SS_TYPE,
+            c::list_page,
+            "List the statement's certificates of a type (paged)",
+        )
+        .post(
+            SS_TYPE,
+            c::upload,
+            "Upload a statement CSR, certificate or key of a type",
+        )
+        .get(SS_KID, c::get, "Read a statement certificate or key")
+        .put(
+            SS_KID,
+            c::revoke,
+            "Revoke a statement certificate or key (RevokeReason)",
         );
 }

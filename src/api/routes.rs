@@ -1,0 +1,139 @@
+//! One registration per route: the server mounts it and `/openapi.json`
+//! lists it, so the document cannot drift from what is served.
+
+use actix_web::{FromRequest, Handler, Responder, web};
+use serde_json::{Map, Value, json};
+
+use crate::domain::face::Face;
+
+/// A route as the OpenAPI document lists it.
+#[derive(Debug, Clone)]
+pub struct DocumentedRoute {
+    pub method: &'static str,
+    /// The full path, with `{name}` parameters (regex constraints dropped).
+    pub path: String,
+    pub face: Face,
+    pub summary: &'static str,
+}
+
+/// Where a face's `routes` function puts its routes: into actix, or into
+/// the document.
+pub struct Routes<'a> {
+    target: Target<'a>,
+    /// The scope the face is mounted under, for the document's full paths.
+    prefix: String,
+    face: Face,
+}
+
+enum Target<'a> {
+    Serve(&'a mut web::ServiceConfig),
+    Document(&'a mut Vec<DocumentedRoute>),
+}
+
+macro_rules! method {
+    ($name:ident, $builder:path, $verb:literal) => {
+        pub fn $name<F, Args>(&mut self, path: &str, handler: F, summary: &'static str) -> &mut Self
+        where
+            F: Handler<Args>,
+            Args: FromRequest + 'static,
+            F::Output: Responder + 'static,
+        {
+            match &mut self.target {
+                Target::Serve(cfg) => {
+                    cfg.route(path, $builder().to(handler));
+                }
+                Target::Document(routes) => routes.push(DocumentedRoute {
+                    method: $verb,
+                    path: template(&format!("{}{path}", self.prefix)),
+                    face: self.face,
+                    summary,
+                }),
+            }
+            self
+        }
+    };
+}
+
+impl<'a> Routes<'a> {
+    pub fn serve(cfg: &'a mut web::ServiceConfig, face: Face) -> Self {
+        Routes {
+            target: Target::Serve(cfg),
+            prefix: String::new(),
+            face,
+        }
+    }
+
+    pub fn document(routes: &'a mut Vec<DocumentedRoute>, prefix: &str, face: Face) -> Self {
+        Routes {
+            target: Target::Document(routes),
+            prefix: prefix.to_owned(),
+            face,
+        }
+    }
+
+    method!(get, web::get, "get");
+    method!(post, web::post, "post");
+    method!(put, web::put, "put");
+    method!(delete, web::delete, "delete");
+}
+
+/// `{name:regex}` becomes `{name}`; an empty path is the scope's root.
+fn template(path: &str) -> String {
+    let mut out = String::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+        let inner = &rest[open + 1..close];
+        out.push('{');
+        out.push_str(inner.split(':').next().unwrap_or(inner));
+        out.push('}');
+        rest = rest.get(close + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    if out.is_empty() { "/".to_owned() } else { out }
+}
+
+/// An OpenAPI 3.1 document of `routes`, served at `server`.
+pub fn openapi(routes: &[DocumentedRoute], server: &str) -> Value {
+    let mut paths = Map::new();
+    for route in routes {
+        let parameters: Vec<Value> = route
+            .path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+            .collect();
+        let item = paths.entry(route.path.clone()).or_insert_with(|| json!({}));
+        item[route.method] = json!({
+            "summary": route.summary,
+            "tags": [route.face.name()],
+            "operationId": format!("{}{}", route.method, route.path.replace(['/', '{', '}', '.', '-'], "_")),
+            "parameters": parameters,
+            "responses": {"default": {"description": "the face's answer or its error shape"}},
+        });
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "obdir",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "An Open Banking directory emulator: directory, keystore, OAuth, ecosystem CA, revocation, admin and console faces.",
+        },
+        "servers": [{"url": server}],
+        "paths": paths,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regex_constraints_leave_the_template() {
+        assert_eq!(template("/ocsp/{request:.*}"), "/ocsp/{request}");
+        assert_eq!(template("/organisations"), "/organisations");
+        assert_eq!(template(""), "/");
+        assert_eq!(template("/{a}/x/{b:\\d+}"), "/{a}/x/{b}");
+    }
+}
