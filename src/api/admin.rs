@@ -12,7 +12,7 @@ use super::interaction::event_context;
 use crate::domain::Caller;
 use crate::domain::page::parse_limit;
 use crate::service::test_control::{self, SnapshotName};
-use crate::service::{Core, ServiceError, events};
+use crate::service::{Core, ensure_admin, events};
 
 pub fn routes(r: &mut Routes) {
     r.get(
@@ -76,7 +76,7 @@ async fn reset(
     body: web::Bytes,
     core: web::Data<Core>,
 ) -> Result<HttpResponse, DirectoryError> {
-    test_control::admin_only(&caller, "resetting the directory")?;
+    ensure_admin(&caller, "resetting the directory")?;
     let request: ResetRequest = optional_body(&body)?;
     let work = test_control::reset(&core, &caller, request.ca);
     let report = events::audited(&core, &event_context(&req, &caller), "ADMIN_RESET", work).await?;
@@ -91,7 +91,7 @@ async fn snapshot(
     body: web::Bytes,
     core: web::Data<Core>,
 ) -> Result<HttpResponse, DirectoryError> {
-    test_control::admin_only(&caller, "taking a snapshot")?;
+    ensure_admin(&caller, "taking a snapshot")?;
     let name = snapshot_name(&body)?;
     let work = test_control::snapshot(&core, &caller, &name);
     let report =
@@ -107,7 +107,7 @@ async fn restore(
     body: web::Bytes,
     core: web::Data<Core>,
 ) -> Result<HttpResponse, DirectoryError> {
-    test_control::admin_only(&caller, "restoring a snapshot")?;
+    ensure_admin(&caller, "restoring a snapshot")?;
     let name = snapshot_name(&body)?;
     let work = test_control::restore(&core, &caller, &name);
     let report =
@@ -132,9 +132,7 @@ async fn list_events(
     query: web::Query<HashMap<String, String>>,
     core: web::Data<Core>,
 ) -> Result<HttpResponse, DirectoryError> {
-    if !caller.is_admin() {
-        return Err(ServiceError::Forbidden("reading events needs the admin token".into()).into());
-    }
+    ensure_admin(&caller, "reading events")?;
     let since = query
         .get("since")
         .map(|s| chrono::DateTime::parse_from_rfc3339(s).map(|d| d.to_utc()))

@@ -369,7 +369,7 @@ pub(crate) fn ensure_access(caller: &Caller, org: &OrganisationId) -> Result<(),
 }
 
 /// Refuses a caller that is not the admin.
-pub(crate) fn ensure_admin(caller: &Caller, what: &str) -> Result<(), ServiceError> {
+pub fn ensure_admin(caller: &Caller, what: &str) -> Result<(), ServiceError> {
     if caller.is_admin() {
         Ok(())
     } else {

@@ -7,7 +7,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
 
-use super::{Core, ServiceError};
+use super::{Core, ServiceError, ensure_admin};
 use crate::domain::{Caller, DomainError};
 use crate::store::{StoreError, StoredEntry};
 
@@ -55,17 +55,6 @@ pub struct StateReport {
     pub records: usize,
 }
 
-/// Test control is the admin's alone.
-pub fn admin_only(caller: &Caller, what: &str) -> Result<(), ServiceError> {
-    if caller.is_admin() {
-        Ok(())
-    } else {
-        Err(ServiceError::Forbidden(format!(
-            "{what} needs the admin token"
-        )))
-    }
-}
-
 /// Empties organisations, statements, certificates and everything hanging
 /// off them; keeps the CA (same roots, issuing CAs and signing key) unless
 /// `with_ca`, which makes a new one as on a first start. The audit log stays.
@@ -74,7 +63,7 @@ pub async fn reset(
     caller: &Caller,
     with_ca: bool,
 ) -> Result<StateReport, ServiceError> {
-    admin_only(caller, "resetting the directory")?;
+    ensure_admin(caller, "resetting the directory")?;
     let kept: Vec<StoredEntry> = if with_ca {
         Vec::new()
     } else {
@@ -99,7 +88,7 @@ pub async fn snapshot(
     caller: &Caller,
     name: &SnapshotName,
 ) -> Result<StateReport, ServiceError> {
-    admin_only(caller, "taking a snapshot")?;
+    ensure_admin(caller, "taking a snapshot")?;
     let entries = core.store.contents()?;
     let file = SnapshotFile {
         format: SNAPSHOT_FORMAT.into(),
@@ -130,7 +119,7 @@ pub async fn restore(
     caller: &Caller,
     name: &SnapshotName,
 ) -> Result<StateReport, ServiceError> {
-    admin_only(caller, "restoring a snapshot")?;
+    ensure_admin(caller, "restoring a snapshot")?;
     let path = snapshot_path(core, name);
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
@@ -174,7 +163,7 @@ pub async fn restore(
 
 /// The names of the saved snapshots, in order.
 pub fn snapshots(core: &Core, caller: &Caller) -> Result<Vec<String>, ServiceError> {
-    admin_only(caller, "listing snapshots")?;
+    ensure_admin(caller, "listing snapshots")?;
     let dir = core.data_dir.join("snapshots");
     let mut names: Vec<String> = match std::fs::read_dir(&dir) {
         Ok(entries) => entries
