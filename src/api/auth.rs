@@ -71,8 +71,7 @@ pub fn keep_peer_certificate(
     use actix_tls::accept::openssl::TlsStream;
     use actix_web::rt::net::TcpStream;
     if let Some(stream) = connection.downcast_ref::<TlsStream<TcpStream>>()
-        && let Some(certificate) = stream.ssl().peer_certificate()
-        && let Ok(der) = certificate.to_der()
+        && let Some(der) = crate::pki::tls::peer_certificate(stream.ssl())
     {
         data.insert(PeerCertificate(der));
     }
