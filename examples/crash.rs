@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 #[path = "common/mod.rs"]
 mod common;
 
-use common::{ORG, SS, crl_url, csr, der, rand_below, start, wait_healthy};
+use common::{ORG, SS, ca_certificates, crl_url, csr, der, rand_below, start, wait_healthy};
 
 const CLIENTS: usize = 8;
 
@@ -126,15 +126,7 @@ async fn verify(
         .flatten()
         .filter_map(|k| k["kid"].as_str().map(str::to_owned))
         .collect();
-    let chain = client
-        .get(format!("{base}/ca/chain.pem"))
-        .send()
-        .await
-        .expect("chain")
-        .text()
-        .await
-        .expect("chain text");
-    let issuers = X509::stack_from_pem(chain.as_bytes()).expect("chain parses");
+    let issuers = ca_certificates(client, base).await;
     let mut crls: HashMap<String, openssl::x509::X509Crl> = HashMap::new();
     for (kid, record) in &records {
         if record["keyType"] != "rtssigning" {

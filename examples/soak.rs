@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{crl_url, csr_for, der, rand_below, start, wait_healthy};
+use common::{ca_certificates, crl_url, csr_for, der, rand_below, start, wait_healthy};
 use openssl::hash::MessageDigest;
 use openssl::ocsp::{OcspCertId, OcspRequest};
 use openssl::x509::X509;
@@ -253,15 +253,7 @@ async fn main() {
     wait_healthy(&client, &base).await;
     let token = std::fs::read_to_string(data_dir.join("admin-token")).expect("token");
     let tally: Tally = Arc::default();
-    let chain = client
-        .get(format!("{base}/ca/chain.pem"))
-        .send()
-        .await
-        .expect("chain")
-        .text()
-        .await
-        .expect("chain text");
-    let issuers = Arc::new(X509::stack_from_pem(chain.as_bytes()).expect("chain parses"));
+    let issuers = Arc::new(ca_certificates(&client, &base).await);
     let stop = Instant::now() + Duration::from_secs(seconds);
     let workers: Vec<_> = (0..CLIENTS)
         .map(|n| {

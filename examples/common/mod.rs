@@ -102,3 +102,16 @@ pub fn crl_url(leaf: &openssl::x509::X509) -> Option<String> {
     let names = points.get(0)?.distpoint()?.fullname()?;
     names.get(0)?.uri().map(str::to_owned)
 }
+
+/// The CA certificates `/ca/chain.pem` serves: issuing CAs, then roots.
+pub async fn ca_certificates(client: &reqwest::Client, base: &str) -> Vec<openssl::x509::X509> {
+    let chain = client
+        .get(format!("{base}/ca/chain.pem"))
+        .send()
+        .await
+        .expect("chain")
+        .text()
+        .await
+        .expect("chain text");
+    openssl::x509::X509::stack_from_pem(chain.as_bytes()).expect("chain parses")
+}

@@ -393,6 +393,36 @@ pub struct ObdirProcess {
 }
 
 impl ObdirProcess {
+    /// Waits for a started `obdir serve` (stderr piped) to log its listening
+    /// line, and keeps reading its log after, so it never blocks on a full
+    /// pipe. Panics with the log if it stops first.
+    pub fn watch(mut child: std::process::Child) -> ObdirProcess {
+        use std::io::{BufRead, BufReader};
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let address = loop {
+            let Some(line) = lines.next() else {
+                panic!("obdir stopped before listening: {:?}", log.lock().unwrap());
+            };
+            let line = line.unwrap();
+            log.lock().unwrap().push(line.clone());
+            if let Some(rest) = line.split("obdir listening on ").nth(1) {
+                break rest.split_whitespace().next().unwrap().to_owned();
+            }
+        };
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        ObdirProcess {
+            child,
+            address,
+            log,
+        }
+    }
+
     /// Every line it has logged so far.
     pub fn log(&self) -> Vec<String> {
         self.log.lock().unwrap().clone()
@@ -409,10 +439,9 @@ impl Drop for ObdirProcess {
 /// Starts `obdir serve` with the demo seed and `config` on a free port, and
 /// waits for its listening line.
 pub fn start_binary(data_dir: &Path, config: &str) -> ObdirProcess {
-    use std::io::{BufRead, BufReader};
     let config_file = data_dir.with_extension("toml");
     std::fs::write(&config_file, config).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_obdir"))
+    let child = Command::new(env!("CARGO_BIN_EXE_obdir"))
         .args([
             "serve",
             "--bind",
@@ -431,25 +460,5 @@ pub fn start_binary(data_dir: &Path, config: &str) -> ObdirProcess {
         .stdout(std::process::Stdio::null())
         .spawn()
         .expect("obdir starts");
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let log = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let address = loop {
-        let line = lines.next().expect("obdir logs until it listens").unwrap();
-        log.lock().unwrap().push(line.clone());
-        if let Some(rest) = line.split("obdir listening on ").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
-    // Keep reading the log, so the server never blocks on a full pipe.
-    let sink = log.clone();
-    std::thread::spawn(move || {
-        for line in lines.map_while(Result::ok) {
-            sink.lock().unwrap().push(line);
-        }
-    });
-    ObdirProcess {
-        child,
-        address,
-        log,
-    }
+    ObdirProcess::watch(child)
 }

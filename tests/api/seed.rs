@@ -2,10 +2,8 @@
 //! into a running directory (`obdir seed`), in TOML and JSON, twice, and
 //! refused with the file and the field named.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::{Command, Output, Stdio};
 
 use obdir::domain::PublicJwk;
 use obdir::pki::jwk::thumbprint_sha256;
@@ -32,20 +30,6 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// `obdir serve --seed SEED` as its own process, killed when dropped.
-struct Served {
-    child: Child,
-    address: String,
-    log: Arc<Mutex<Vec<String>>>,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn serve_command(data_dir: &Path, seed: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_obdir"));
     command
@@ -60,32 +44,9 @@ fn serve_command(data_dir: &Path, seed: &Path) -> Command {
     command
 }
 
-/// Starts the binary and waits for its listening line.
-fn serve(data_dir: &Path, seed: &Path) -> Served {
-    let mut child = serve_command(data_dir, seed).spawn().expect("obdir starts");
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let address = loop {
-        let line = match lines.next() {
-            Some(line) => line.unwrap(),
-            None => panic!("obdir stopped before listening: {:?}", log.lock().unwrap()),
-        };
-        log.lock().unwrap().push(line.clone());
-        if let Some(rest) = line.split("obdir listening on ").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
-    let sink = log.clone();
-    std::thread::spawn(move || {
-        for line in lines.map_while(Result::ok) {
-            sink.lock().unwrap().push(line);
-        }
-    });
-    Served {
-        child,
-        address,
-        log,
-    }
+/// `obdir serve --seed SEED` as its own process, killed when dropped.
+fn serve(data_dir: &Path, seed: &Path) -> ObdirProcess {
+    ObdirProcess::watch(serve_command(data_dir, seed).spawn().expect("obdir starts"))
 }
 
 async fn get(url: &str) -> Value {
@@ -243,15 +204,13 @@ async fn serve_seed_loads_the_uk_fixture_and_a_restart_with_it_adds_nothing() {
     let base = second.address.clone();
     assert!(
         second
-            .log
-            .lock()
-            .unwrap()
+            .log()
             .iter()
             .any(|l| l.contains(
                 "uk.toml: 0 trust anchors, 0 organisations, 0 software statements and 0 certificates or keys created"
             )),
         "{:?}",
-        second.log.lock().unwrap()
+        second.log()
     );
     assert_eq!(uk_state(&base).await, before);
     let records_again = get(&format!("{base}/organisations/{owner}/certificates")).await;
