@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod config;
+pub mod dns;
 pub mod domain;
 pub mod pki;
 pub mod service;
