@@ -4,6 +4,7 @@ mod auth_and_headers;
 mod bad_input;
 mod cli;
 mod console;
+mod dns_server;
 mod ecosystem;
 mod faults;
 mod flavour;
