@@ -6,6 +6,7 @@ pub mod csr;
 mod der;
 pub mod encoding;
 pub mod external;
+pub mod hmac_jwt;
 pub mod jwk;
 pub mod jws;
 pub mod key;
