@@ -1,8 +1,8 @@
 //! The few DER structures the openssl crate has no builder for: the CRL
 //! distribution point and authority information access extensions (RFC 5280
-//! 4.2.1.13 and 4.2.2.1), each holding one URI.
+//! 4.2.1.13 and 4.2.2.1), each holding one URI, and the writer `pkcs7` shares.
 
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+pub(super) fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     let mut out = vec![tag];
     let len = content.len();
     if len < 0x80 {
@@ -20,8 +20,8 @@ fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     out
 }
 
-const SEQUENCE: u8 = 0x30;
-const OID: u8 = 0x06;
+pub(super) const SEQUENCE: u8 = 0x30;
+pub(super) const OID: u8 = 0x06;
 /// GeneralName uniformResourceIdentifier [6] IA5String, implicit.
 const URI: u8 = 0x86;
 /// id-ad-ocsp, 1.3.6.1.5.5.7.48.1.

@@ -11,6 +11,7 @@ pub mod jwk;
 pub mod jws;
 pub mod key;
 pub mod pem;
+pub mod pkcs7;
 pub mod profile;
 pub mod revocation;
 pub mod tls;
