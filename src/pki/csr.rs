@@ -4,7 +4,7 @@
 use openssl::pkey::{PKey, Public};
 use openssl::x509::X509Req;
 use x509_parser::prelude::{
-    FromDer, ParsedCriAttribute, ParsedExtension, X509CertificationRequest,
+    FromDer, GeneralName, ParsedCriAttribute, ParsedExtension, X509CertificationRequest, X509Name,
 };
 use x509_parser::signature_algorithm::SignatureAlgorithm;
 
@@ -20,6 +20,7 @@ pub struct CheckedCsr {
     pub(super) public_key: PKey<Public>,
     /// The requested subjectAltName extension, copied into the certificate as is.
     pub(super) subject_alt_name: Option<RawExtension>,
+    dns_names: Vec<String>,
     key: KeyFacts,
 }
 
@@ -31,62 +32,98 @@ pub(super) struct RawExtension {
 const SUBJECT_ALT_NAME: &str = "2.5.29.17";
 
 impl CheckedCsr {
+    /// A CSR for a software statement: its subject must name `org` (and `ss`)
+    /// the way `key_type` requires.
     pub fn parse(
         text: &str,
         key_type: CertOrKeyType,
         org: &OrganisationId,
         ss: Option<&SoftwareStatementId>,
     ) -> Result<CheckedCsr, PkiError> {
-        match first_block(text) {
-            Some(PemKind::CertificateRequest) => {}
-            Some(other) => {
-                return Err(PkiError::WrongContent {
-                    expected: "a certificate signing request (CERTIFICATE REQUEST)".into(),
-                    found: other.describe().into(),
-                });
-            }
-            None => {
-                return Err(PkiError::Unreadable(
-                    "the body is not PEM: no -----BEGIN line".into(),
-                ));
-            }
-        }
-        let request = X509Req::from_pem(text.as_bytes()).map_err(|_| {
-            let _ = openssl::error::ErrorStack::get();
-            PkiError::Unreadable("the CSR PEM does not decode as PKCS#10".into())
-        })?;
-        let der = request.to_der()?;
-        let (_, parsed) = X509CertificationRequest::from_der(&der)
-            .map_err(|e| PkiError::Unreadable(format!("the CSR does not parse: {e}")))?;
-
-        check_signature_algorithm(&parsed)?;
-        let public_key = request.public_key().map_err(|_| {
-            PkiError::KeyPolicy("the CSR public key is of an unsupported type".into())
-        })?;
-        // verify() leaves errors on OpenSSL's queue when it answers false: drain them.
-        let signed_by_own_key = request.verify(&public_key).unwrap_or(false);
-        let _ = openssl::error::ErrorStack::get();
-        if !signed_by_own_key {
-            return Err(PkiError::ProofOfPossession);
-        }
-        check_key_policy(&public_key, key_type)?;
-        let subject = subject_attributes(&parsed.certification_request_info.subject)?;
-        key_type
-            .subject_naming()
-            .check(&subject, org, ss)
-            .map_err(PkiError::Subject)?;
-
-        Ok(CheckedCsr {
-            subject_alt_name: requested_subject_alt_name(&parsed)?,
-            key: key_facts(&public_key)?,
-            request,
-            public_key,
+        intake(text, key_type, |name| {
+            let subject = subject_attributes(name)?;
+            key_type
+                .subject_naming()
+                .check(&subject, org, ss)
+                .map_err(PkiError::Subject)
         })
+    }
+
+    /// A CSR for host names (an RA's TLS products): no subject naming rule,
+    /// and the key policy of a transport certificate.
+    pub fn parse_for_hosts(text: &str) -> Result<CheckedCsr, PkiError> {
+        intake(text, CertOrKeyType::Rtstransport, |_| Ok(()))
     }
 
     pub fn key(&self) -> &KeyFacts {
         &self.key
     }
+
+    /// The host names requested: the subjectAltName's dNSNames, lower-cased,
+    /// in order, once each; failing those, a subject CN that looks like one.
+    pub fn dns_names(&self) -> Vec<String> {
+        self.dns_names.clone()
+    }
+}
+
+/// The checks every CSR passes, in the order their failures are reported:
+/// PEM, PKCS#10, signature algorithm, proof of possession, key policy, then
+/// `check_subject`.
+fn intake(
+    text: &str,
+    key_type: CertOrKeyType,
+    check_subject: impl FnOnce(&X509Name<'_>) -> Result<(), PkiError>,
+) -> Result<CheckedCsr, PkiError> {
+    match first_block(text) {
+        Some(PemKind::CertificateRequest) => {}
+        Some(other) => {
+            return Err(PkiError::WrongContent {
+                expected: "a certificate signing request (CERTIFICATE REQUEST)".into(),
+                found: other.describe().into(),
+            });
+        }
+        None => {
+            return Err(PkiError::Unreadable(
+                "the body is not PEM: no -----BEGIN line".into(),
+            ));
+        }
+    }
+    let request = X509Req::from_pem(text.as_bytes()).map_err(|_| {
+        let _ = openssl::error::ErrorStack::get();
+        PkiError::Unreadable("the CSR PEM does not decode as PKCS#10".into())
+    })?;
+    let der = request.to_der()?;
+    let (_, parsed) = X509CertificationRequest::from_der(&der)
+        .map_err(|e| PkiError::Unreadable(format!("the CSR does not parse: {e}")))?;
+
+    check_signature_algorithm(&parsed)?;
+    let public_key = request
+        .public_key()
+        .map_err(|_| PkiError::KeyPolicy("the CSR public key is of an unsupported type".into()))?;
+    // verify() leaves errors on OpenSSL's queue when it answers false: drain them.
+    let signed_by_own_key = request.verify(&public_key).unwrap_or(false);
+    let _ = openssl::error::ErrorStack::get();
+    if !signed_by_own_key {
+        return Err(PkiError::ProofOfPossession);
+    }
+    check_key_policy(&public_key, key_type)?;
+    let subject = &parsed.certification_request_info.subject;
+    check_subject(subject)?;
+
+    let (subject_alt_name, mut dns_names) = match requested_subject_alt_name(&parsed)? {
+        Some((raw, names)) => (Some(raw), names),
+        None => (None, Vec::new()),
+    };
+    if dns_names.is_empty() {
+        dns_names.extend(host_name_in_common_name(subject));
+    }
+    Ok(CheckedCsr {
+        subject_alt_name,
+        dns_names,
+        key: key_facts(&public_key)?,
+        request,
+        public_key,
+    })
 }
 
 /// SHA-256 or stronger, with RSA PKCS#1 v1.5, RSASSA-PSS or ECDSA.
@@ -134,11 +171,12 @@ fn algorithm_name(oid: &str) -> String {
     format!("{name} ({oid})")
 }
 
-/// The subjectAltName the CSR asks for. It is copied into the certificate as
-/// sent, so it must parse: a certificate with a broken SAN fails verification.
+/// The subjectAltName the CSR asks for, with its dNSNames. It is copied into
+/// the certificate as sent, so it must parse: a certificate with a broken SAN
+/// fails verification.
 fn requested_subject_alt_name(
     csr: &X509CertificationRequest<'_>,
-) -> Result<Option<RawExtension>, PkiError> {
+) -> Result<Option<(RawExtension, Vec<String>)>, PkiError> {
     for attribute in csr.certification_request_info.iter_attributes() {
         let ParsedCriAttribute::ExtensionRequest(request) = attribute.parsed_attribute() else {
             continue;
@@ -150,27 +188,49 @@ fn requested_subject_alt_name(
         else {
             continue;
         };
-        if !matches!(
-            san.parsed_extension(),
-            ParsedExtension::SubjectAlternativeName(_)
-        ) {
+        let ParsedExtension::SubjectAlternativeName(names) = san.parsed_extension() else {
             return Err(PkiError::Unreadable(
                 "the CSR's subjectAltName extension does not parse as GeneralNames".into(),
             ));
+        };
+        let mut dns_names: Vec<String> = Vec::new();
+        for name in &names.general_names {
+            if let GeneralName::DNSName(host) = name {
+                // DNS names compare without regard to case (RFC 4343).
+                let host = host.to_ascii_lowercase();
+                if !dns_names.contains(&host) {
+                    dns_names.push(host);
+                }
+            }
         }
-        return Ok(Some(RawExtension {
+        let raw = RawExtension {
             critical: san.critical,
             value: san.value.to_vec(),
-        }));
+        };
+        return Ok(Some((raw, dns_names)));
     }
     Ok(None)
 }
 
+/// The subject CN as a host name, for CSRs that carry no dNSName: only when
+/// there is exactly one CN and it has a dot, no white space, and is not an IP
+/// address (those belong in an iPAddress SAN, never a dNSName).
+fn host_name_in_common_name(name: &X509Name<'_>) -> Option<String> {
+    let mut common_names = name.iter_common_name();
+    let only = common_names.next()?;
+    if common_names.next().is_some() {
+        return None;
+    }
+    let cn = only.as_str().ok()?;
+    let looks_like_host = cn.contains('.')
+        && !cn.chars().any(char::is_whitespace)
+        && cn.parse::<std::net::IpAddr>().is_err();
+    looks_like_host.then(|| cn.to_ascii_lowercase())
+}
+
 /// Reads the naming attributes out of an X.509 name. Each may appear once: a
 /// name with two CNs (or UIDs...) would name two software statements.
-pub(super) fn subject_attributes(
-    name: &x509_parser::x509::X509Name<'_>,
-) -> Result<SubjectAttributes, PkiError> {
+pub(super) fn subject_attributes(name: &X509Name<'_>) -> Result<SubjectAttributes, PkiError> {
     let mut subject = SubjectAttributes::default();
     for attribute in name.iter_attributes() {
         let (slot, label) = match attribute.attr_type().to_id_string().as_str() {
@@ -194,4 +254,124 @@ pub(super) fn subject_attributes(
         *slot = Some(value.to_owned());
     }
     Ok(subject)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+
+    /// A CSR as a client makes it, with the `openssl req` command line.
+    fn openssl_req(newkey: &str, subject: &str, san: Option<&str>) -> String {
+        let mut args = vec![
+            "req",
+            "-new",
+            "-newkey",
+            newkey,
+            "-nodes",
+            "-keyout",
+            "/dev/null",
+            "-subj",
+            subject,
+        ];
+        let addext;
+        if let Some(san) = san {
+            addext = format!("subjectAltName={san}");
+            args.extend(["-addext", addext.as_str()]);
+        }
+        let out = Command::new("openssl").args(&args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "openssl req: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn hosts_of(subject: &str, san: Option<&str>) -> Vec<String> {
+        let pem = openssl_req("rsa:2048", subject, san);
+        CheckedCsr::parse_for_hosts(&pem).unwrap().dns_names()
+    }
+
+    #[test]
+    fn dns_names_are_the_requested_san_names() {
+        let names = hosts_of(
+            "/CN=www.example.com",
+            Some("DNS:www.example.com,DNS:xn--dj-kia8a.vu.com"),
+        );
+        assert_eq!(names, ["www.example.com", "xn--dj-kia8a.vu.com"]);
+    }
+
+    #[test]
+    fn dns_names_are_lower_cased_once_each_and_skip_other_name_types() {
+        let names = hosts_of(
+            "/CN=ignored.example.com",
+            Some("DNS:API.Example.com,IP:192.0.2.1,DNS:b.example.com,DNS:api.example.COM"),
+        );
+        assert_eq!(names, ["api.example.com", "b.example.com"]);
+    }
+
+    #[test]
+    fn without_a_san_the_common_name_is_the_host() {
+        assert_eq!(hosts_of("/CN=Www.Example.com", None), ["www.example.com"]);
+    }
+
+    #[test]
+    fn a_common_name_that_is_no_host_name_gives_no_names() {
+        assert!(hosts_of("/CN=test client", None).is_empty());
+        assert!(hosts_of("/CN=localhost", None).is_empty());
+        assert!(hosts_of("/O=Example Ltd", None).is_empty());
+    }
+
+    #[test]
+    fn an_ip_only_san_gives_no_names() {
+        let names = hosts_of("/CN=192.0.2.10", Some("IP:192.0.2.10,IP:2001:db8::1"));
+        assert!(names.is_empty(), "{names:?}");
+    }
+
+    #[test]
+    fn parse_for_hosts_keeps_the_san_to_copy_into_the_certificate() {
+        let pem = openssl_req(
+            "rsa:2048",
+            "/CN=www.example.com",
+            Some("DNS:www.example.com"),
+        );
+        let csr = CheckedCsr::parse_for_hosts(&pem).unwrap();
+        assert!(csr.subject_alt_name.is_some());
+    }
+
+    #[test]
+    fn parse_for_hosts_has_no_naming_rule_but_parse_does() {
+        let pem = openssl_req("rsa:2048", "/CN=www.example.com", None);
+        assert!(CheckedCsr::parse_for_hosts(&pem).is_ok());
+        let org = OrganisationId::parse("org-1").unwrap();
+        let ss = SoftwareStatementId::parse("ss-1").unwrap();
+        assert!(matches!(
+            CheckedCsr::parse(&pem, CertOrKeyType::Rtstransport, &org, Some(&ss)),
+            Err(PkiError::Subject(_))
+        ));
+    }
+
+    #[test]
+    fn parse_for_hosts_holds_the_key_policy() {
+        let pem = openssl_req("rsa:1024", "/CN=www.example.com", None);
+        assert!(matches!(
+            CheckedCsr::parse_for_hosts(&pem),
+            Err(PkiError::KeyPolicy(_))
+        ));
+    }
+
+    #[test]
+    fn parse_for_hosts_refuses_what_is_not_a_csr() {
+        assert!(matches!(
+            CheckedCsr::parse_for_hosts("not pem"),
+            Err(PkiError::Unreadable(_))
+        ));
+        let garbled =
+            "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n";
+        assert!(matches!(
+            CheckedCsr::parse_for_hosts(garbled),
+            Err(PkiError::Unreadable(_))
+        ));
+    }
 }
