@@ -14,6 +14,11 @@ pub enum Profile {
     Signing,
     /// Open Finance Brasil client certificate (BRCAC), standard section 5.2.1.
     BrazilClient,
+    /// The RA's "TLS server" product. keyEncipherment stays for RSA key
+    /// exchange, which TLS 1.2 clients may still pick (RFC 5246 7.4.2).
+    TlsServer,
+    /// The RA's "client auth" product: mutual TLS only, never a server.
+    TlsClient,
 }
 
 impl Profile {
@@ -35,11 +40,11 @@ impl Profile {
         let mut ku = KeyUsage::new();
         ku.critical().digital_signature();
         match self {
-            Self::Transport => {}
+            Self::Transport | Self::TlsClient => {}
             Self::Signing => {
                 ku.non_repudiation();
             }
-            Self::BrazilClient => {
+            Self::BrazilClient | Self::TlsServer => {
                 ku.key_encipherment();
             }
         }
@@ -51,8 +56,149 @@ impl Profile {
     ) -> Option<Result<X509Extension, openssl::error::ErrorStack>> {
         match self {
             Self::Transport => Some(ExtendedKeyUsage::new().server_auth().client_auth().build()),
-            Self::BrazilClient => Some(ExtendedKeyUsage::new().client_auth().build()),
+            Self::BrazilClient | Self::TlsClient => {
+                Some(ExtendedKeyUsage::new().client_auth().build())
+            }
+            Self::TlsServer => Some(ExtendedKeyUsage::new().server_auth().build()),
             Self::Signing => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Flavour, PublicUrls};
+    use crate::pki::authority::{CaNaming, IssuingAuthority, RootAuthority, RootSubject};
+    use crate::pki::csr::CheckedCsr;
+    use chrono::{DateTime, Months, Utc};
+    use openssl::hash::MessageDigest;
+    use openssl::pkey::PKey;
+    use openssl::rsa::Rsa;
+    use openssl::x509::{X509, X509NameBuilder, X509ReqBuilder};
+    use std::process::Command;
+    use x509_parser::prelude::{FromDer, X509Certificate};
+
+    /// 2026-01-01T00:00:00Z: a fixed clock, handed to `openssl verify -attime` too.
+    const NOW: i64 = 1_767_225_600;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::from_timestamp(NOW, 0).unwrap()
+    }
+
+    struct Hierarchy {
+        root: RootAuthority,
+        issuing: IssuingAuthority,
+    }
+
+    fn hierarchy() -> Hierarchy {
+        let subject = RootSubject {
+            common_name: "Test Root".into(),
+            organisation: "obdir".into(),
+            country: "GB".into(),
+            not_before: now(),
+            not_after: now().checked_add_months(Months::new(240)).unwrap(),
+        };
+        let root = RootAuthority::create("root-1".into(), &subject, 2048).unwrap();
+        let naming = CaNaming {
+            organisation: "obdir".into(),
+            country: "GB".into(),
+            key_bits: 2048,
+        };
+        let issuing = root.create_issuing("ica-1".into(), &naming, now()).unwrap();
+        Hierarchy { root, issuing }
+    }
+
+    fn host_csr() -> CheckedCsr {
+        let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
+        let mut name = X509NameBuilder::new().unwrap();
+        name.append_entry_by_text("CN", "www.example.com").unwrap();
+        let mut request = X509ReqBuilder::new().unwrap();
+        request.set_subject_name(&name.build()).unwrap();
+        request.set_pubkey(&key).unwrap();
+        request.sign(&key, MessageDigest::sha256()).unwrap();
+        let pem = String::from_utf8(request.build().to_pem().unwrap()).unwrap();
+        CheckedCsr::parse_for_hosts(&pem).unwrap()
+    }
+
+    fn issue(hierarchy: &Hierarchy, profile: Profile) -> Vec<Vec<u8>> {
+        let urls = PublicUrls::new(
+            "https://directory.test",
+            "https://keystore.test",
+            Flavour::Raidiam,
+        );
+        hierarchy
+            .issuing
+            .issue(&host_csr(), profile, now(), 12, &urls)
+            .unwrap()
+            .chain
+    }
+
+    /// (serverAuth, clientAuth, digitalSignature, keyEncipherment, keyUsage critical)
+    fn usages(leaf: &[u8]) -> (bool, bool, bool, bool, bool) {
+        let (_, cert) = X509Certificate::from_der(leaf).unwrap();
+        let eku = cert.extended_key_usage().unwrap().unwrap().value;
+        assert!(eku.other.is_empty() && !eku.any && !eku.code_signing);
+        let ku = cert.key_usage().unwrap().unwrap();
+        (
+            eku.server_auth,
+            eku.client_auth,
+            ku.value.digital_signature(),
+            ku.value.key_encipherment(),
+            ku.critical,
+        )
+    }
+
+    /// `openssl verify -purpose`: whether an independent verifier accepts the
+    /// leaf for that TLS role.
+    fn verifies_for(hierarchy: &Hierarchy, chain: &[Vec<u8>], purpose: &str) -> bool {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |file: &str, cert: &X509| {
+            let path = dir.path().join(file);
+            std::fs::write(&path, cert.to_pem().unwrap()).unwrap();
+            path.to_str().unwrap().to_owned()
+        };
+        let root = write("root.pem", hierarchy.root.certificate());
+        let issuing = write("issuing.pem", hierarchy.issuing.certificate());
+        let leaf = write("leaf.pem", &X509::from_der(&chain[0]).unwrap());
+        let at = (NOW + 3600).to_string();
+        Command::new("openssl")
+            .args(["verify", "-attime", &at, "-purpose", purpose])
+            .args(["-CAfile", &root, "-untrusted", &issuing, &leaf])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    }
+
+    #[test]
+    fn tls_server_certificates_are_for_servers_only() {
+        let hierarchy = hierarchy();
+        let chain = issue(&hierarchy, Profile::TlsServer);
+        assert_eq!(usages(&chain[0]), (true, false, true, true, true));
+        assert!(verifies_for(&hierarchy, &chain, "sslserver"));
+        assert!(!verifies_for(&hierarchy, &chain, "sslclient"));
+    }
+
+    #[test]
+    fn tls_client_certificates_are_for_clients_only() {
+        let hierarchy = hierarchy();
+        let chain = issue(&hierarchy, Profile::TlsClient);
+        assert_eq!(usages(&chain[0]), (false, true, true, false, true));
+        assert!(verifies_for(&hierarchy, &chain, "sslclient"));
+        assert!(!verifies_for(&hierarchy, &chain, "sslserver"));
+    }
+
+    #[test]
+    fn no_certificate_type_maps_to_the_ra_profiles() {
+        let types = CertOrKeyType::STATEMENT_TYPES
+            .into_iter()
+            .chain(CertOrKeyType::ORGANISATION_TYPES);
+        for key_type in types {
+            assert!(!matches!(
+                Profile::for_type(key_type),
+                Some(Profile::TlsServer | Profile::TlsClient)
+            ));
         }
     }
 }
