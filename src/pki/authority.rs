@@ -95,18 +95,20 @@ pub struct CertificateData {
     pub not_after: DateTime<Utc>,
 }
 
+/// A name as `C=BR, O=obdir, CN=...`, in the order of its RDNs.
+pub(super) fn name_text(name: &X509NameRef) -> String {
+    name.entries()
+        .map(|e| {
+            let key = e.object().nid().short_name().unwrap_or("?").to_owned();
+            let value = String::from_utf8_lossy(e.data().as_slice()).into_owned();
+            format!("{key}={value}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn certificate_data(cert: &X509) -> Result<CertificateData, PkiError> {
     let der = cert.to_der()?;
-    let name = |n: &openssl::x509::X509NameRef| {
-        n.entries()
-            .map(|e| {
-                let key = e.object().nid().short_name().unwrap_or("?").to_owned();
-                let value = String::from_utf8_lossy(e.data().as_slice()).into_owned();
-                format!("{key}={value}")
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     let (_, parsed) = x509_parser::prelude::FromDer::from_der(&der)
         .map_err(|e: x509_parser::nom::Err<x509_parser::error::X509Error>| {
             PkiError::Unreadable(e.to_string())
@@ -116,8 +118,8 @@ fn certificate_data(cert: &X509) -> Result<CertificateData, PkiError> {
     Ok(CertificateData {
         pem: armour("CERTIFICATE", &der),
         fingerprint: hex(&super::encoding::sha256(&der)),
-        subject: name(cert.subject_name()),
-        issuer: name(cert.issuer_name()),
+        subject: name_text(cert.subject_name()),
+        issuer: name_text(cert.issuer_name()),
         serial_hex: hex(&cert.serial_number().to_bn()?.to_vec()),
         not_before: DateTime::from_timestamp(validity.not_before.timestamp(), 0)
             .unwrap_or_default(),
@@ -248,6 +250,10 @@ impl IssuingAuthority {
 
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    pub fn data(&self) -> Result<CertificateData, PkiError> {
+        certificate_data(&self.cert)
     }
 
     pub fn root_id(&self) -> &str {

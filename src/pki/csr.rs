@@ -9,7 +9,7 @@ use x509_parser::prelude::{
 use x509_parser::signature_algorithm::SignatureAlgorithm;
 
 use super::PkiError;
-use super::key::{KeyFacts, check_key_policy, key_facts};
+use super::key::{KeyFacts, KeyPolicy, check_key_policy, key_facts};
 use super::pem::{PemKind, first_block};
 use crate::domain::certificate::SubjectAttributes;
 use crate::domain::{CertOrKeyType, OrganisationId, SoftwareStatementId};
@@ -40,7 +40,7 @@ impl CheckedCsr {
         org: &OrganisationId,
         ss: Option<&SoftwareStatementId>,
     ) -> Result<CheckedCsr, PkiError> {
-        intake(text, key_type, |name| {
+        intake(text, KeyPolicy::of_type(key_type), |name| {
             let subject = subject_attributes(name)?;
             key_type
                 .subject_naming()
@@ -52,7 +52,7 @@ impl CheckedCsr {
     /// A CSR for host names (an RA's TLS products): no subject naming rule,
     /// and the key policy of a transport certificate.
     pub fn parse_for_hosts(text: &str) -> Result<CheckedCsr, PkiError> {
-        intake(text, CertOrKeyType::Rtstransport, |_| Ok(()))
+        intake(text, KeyPolicy::tls_host(), |_| Ok(()))
     }
 
     pub fn key(&self) -> &KeyFacts {
@@ -64,6 +64,11 @@ impl CheckedCsr {
     pub fn dns_names(&self) -> Vec<String> {
         self.dns_names.clone()
     }
+
+    /// The requested subject, as `C=BR, O=..., CN=...`.
+    pub fn subject(&self) -> String {
+        super::authority::name_text(self.request.subject_name())
+    }
 }
 
 /// The checks every CSR passes, in the order their failures are reported:
@@ -71,7 +76,7 @@ impl CheckedCsr {
 /// `check_subject`.
 fn intake(
     text: &str,
-    key_type: CertOrKeyType,
+    policy: KeyPolicy,
     check_subject: impl FnOnce(&X509Name<'_>) -> Result<(), PkiError>,
 ) -> Result<CheckedCsr, PkiError> {
     match first_block(text) {
@@ -106,7 +111,7 @@ fn intake(
     if !signed_by_own_key {
         return Err(PkiError::ProofOfPossession);
     }
-    check_key_policy(&public_key, key_type)?;
+    check_key_policy(&public_key, &policy)?;
     let subject = &parsed.certification_request_info.subject;
     check_subject(subject)?;
 

@@ -7,7 +7,7 @@ use x509_parser::prelude::{FromDer, X509Certificate};
 
 use super::PkiError;
 use super::csr::subject_attributes;
-use super::key::{KeyFacts, check_key_policy, key_facts};
+use super::key::{KeyFacts, KeyPolicy, check_key_policy, key_facts};
 use super::pem::{PemKind, first_block};
 use crate::domain::{CertOrKeyType, OrganisationId, SoftwareStatementId};
 
@@ -57,7 +57,7 @@ pub fn parse_external_certificate(
     let public_key = leaf.public_key().map_err(|_| {
         PkiError::KeyPolicy("the certificate public key is of an unsupported type".into())
     })?;
-    check_key_policy(&public_key, key_type)?;
+    check_key_policy(&public_key, &KeyPolicy::of_type(key_type))?;
 
     let validity = parsed.validity();
     let not_before =

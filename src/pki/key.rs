@@ -35,7 +35,7 @@ pub(super) fn key_facts<T: openssl::pkey::HasPublic>(key: &PKey<T>) -> Result<Ke
 /// A bare public key upload: read, held to the key policy of its type.
 pub fn parse_public_key(text: &str, key_type: CertOrKeyType) -> Result<KeyFacts, PkiError> {
     let key = parse_public_key_pem(text)?;
-    check_key_policy(&key, key_type)?;
+    check_key_policy(&key, &KeyPolicy::of_type(key_type))?;
     key_facts(&key)
 }
 
@@ -73,12 +73,35 @@ pub fn curve_of(nid: Nid) -> Option<Curve> {
     }
 }
 
-/// RSA of at least 2048 bits with a CA/B Forum exponent, or EC on a curve the type allows.
-pub(super) fn check_key_policy(
-    key: &PKey<Public>,
-    key_type: CertOrKeyType,
-) -> Result<(), PkiError> {
-    let curves = key_type.allowed_curves();
+/// The keys a use accepts: RSA of at least 2048 bits, or EC on `curves`.
+pub struct KeyPolicy {
+    /// Names the use in refusals ("not accepted for rtstransport").
+    pub purpose: String,
+    pub curves: &'static [Curve],
+}
+
+impl KeyPolicy {
+    pub fn of_type(key_type: CertOrKeyType) -> Self {
+        Self {
+            purpose: key_type.to_string(),
+            curves: key_type.allowed_curves(),
+        }
+    }
+
+    /// Certificates for TLS hosts and clients ordered through the RA: the
+    /// CA/Browser Forum's keys (Baseline Requirements 6.1.5).
+    pub fn tls_host() -> Self {
+        Self {
+            purpose: "an RA certificate".into(),
+            curves: &[Curve::P256, Curve::P384],
+        }
+    }
+}
+
+/// RSA of at least 2048 bits with a CA/B Forum exponent, or EC on a curve the policy allows.
+pub(super) fn check_key_policy(key: &PKey<Public>, policy: &KeyPolicy) -> Result<(), PkiError> {
+    let key_type = &policy.purpose;
+    let curves = policy.curves;
     let allowed = if curves.is_empty() {
         format!("RSA of at least {MIN_RSA_BITS} bits")
     } else {
