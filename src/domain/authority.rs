@@ -60,21 +60,49 @@ pub struct IssuingCaRecord {
 /// what CRLs and OCSP answer from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IssuedSerial {
-    pub organisation_id: super::OrganisationId,
-    pub software_statement_id: Option<super::SoftwareStatementId>,
-    pub kid: super::Kid,
+    #[serde(flatten)]
+    pub holder: SerialHolder,
     pub revoked_at: Option<DateTime<Utc>>,
     pub revoke_reason: Option<super::RevokeReason>,
+}
+
+/// The record a serial belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SerialHolder {
+    /// A certificate uploaded to an organisation or software statement.
+    Record {
+        organisation_id: super::OrganisationId,
+        software_statement_id: Option<super::SoftwareStatementId>,
+        kid: super::Kid,
+    },
+    /// A certificate an RA order issued.
+    Order {
+        order_reference: super::ra::OrderReference,
+    },
 }
 
 impl IssuedSerial {
     pub fn of(record: &super::CertificateOrKey) -> Self {
         Self {
-            organisation_id: record.organisation_id.clone(),
-            software_statement_id: record.software_statement_id.clone(),
-            kid: record.kid.clone(),
+            holder: SerialHolder::Record {
+                organisation_id: record.organisation_id.clone(),
+                software_statement_id: record.software_statement_id.clone(),
+                kid: record.kid.clone(),
+            },
             revoked_at: record.revoked_at.filter(|_| record.is_revoked()),
             revoke_reason: record.revoke_reason,
+        }
+    }
+
+    /// The entry of a certificate an RA order just issued.
+    pub fn of_order(order: &super::ra::OrderReference) -> Self {
+        Self {
+            holder: SerialHolder::Order {
+                order_reference: order.clone(),
+            },
+            revoked_at: None,
+            revoke_reason: None,
         }
     }
 }
@@ -110,5 +138,21 @@ mod tests {
     fn key_material_never_prints() {
         let key = PrivateKeyMaterial::new("MIIEvQIBADANBgkq".into());
         assert!(!format!("{key:?}").contains("MIIE"));
+    }
+
+    #[test]
+    fn serial_entries_written_before_orders_existed_still_read() {
+        let old = r#"{"organisation_id":"o1","software_statement_id":null,"kid":"k1","revoked_at":null,"revoke_reason":null}"#;
+        let entry: IssuedSerial = serde_json::from_str(old).unwrap();
+        assert!(matches!(entry.holder, SerialHolder::Record { .. }));
+        let order = super::super::ra::OrderReference::from_uuid(uuid::Uuid::nil());
+        let json = serde_json::to_string(&IssuedSerial::of_order(&order)).unwrap();
+        let back: IssuedSerial = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            back.holder,
+            SerialHolder::Order {
+                order_reference: order
+            }
+        );
     }
 }

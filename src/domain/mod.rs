@@ -12,6 +12,7 @@ pub mod fault;
 pub mod ids;
 pub mod organisation;
 pub mod page;
+pub mod ra;
 pub mod seed;
 pub mod urls;
 

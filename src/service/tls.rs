@@ -5,6 +5,7 @@ use openssl::ssl::SslAcceptorBuilder;
 
 use super::{Core, ServiceError};
 use crate::config::ClientAuth;
+use crate::domain::authority::SerialHolder;
 use crate::domain::{Caller, CertOrKeyType};
 use crate::pki::tls;
 
@@ -56,17 +57,25 @@ pub fn certificate_caller(core: &Core, der: &[u8]) -> Option<Caller> {
         })?
     };
     let issued = core.store.issued_serial(&issuer_id, &serial).ok()??;
-    let ss = issued.software_statement_id?;
+    // RA certificates stand for no software statement.
+    let SerialHolder::Record {
+        organisation_id,
+        software_statement_id: Some(ss),
+        kid,
+    } = issued.holder
+    else {
+        return None;
+    };
     let record = core
         .store
-        .certificate(&issued.organisation_id, Some(&ss), &issued.kid)
+        .certificate(&organisation_id, Some(&ss), &kid)
         .ok()??;
     let transport = matches!(
         record.key_type,
         CertOrKeyType::Rtstransport | CertOrKeyType::Brcac | CertOrKeyType::Brcac2022
     );
     (transport && record.is_active_at(core.clock.now())).then_some(Caller::Software {
-        organisation_id: issued.organisation_id,
+        organisation_id,
         software_statement_id: ss,
     })
 }

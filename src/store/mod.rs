@@ -30,6 +30,10 @@ use crate::domain::authority::{
     CaRecord, IssuedSerial, IssuingCaRecord, RootCaRecord, SignerRecord,
 };
 use crate::domain::event::AuditEvent;
+use crate::domain::ra::{
+    ClientDomain, ClientReference, DomainReference, OperatorName, Order, OrderReference, RaClient,
+    RaOperator,
+};
 use crate::domain::{
     CertificateOrKey, Kid, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId,
 };
@@ -135,6 +139,43 @@ pub trait Store: Send + Sync {
         jti: &str,
         expires: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
+
+    /// Writes a serial's entry (an RA certificate's revocation), listing it
+    /// for its CA's CRL once revoked.
+    fn put_issued_serial(
+        &self,
+        issuer: &str,
+        serial_hex: &str,
+        entry: &IssuedSerial,
+    ) -> Result<(), StoreError>;
+
+    fn ra_operator(&self, name: &OperatorName) -> Result<Option<RaOperator>, StoreError>;
+    fn ra_operators(&self) -> Result<Vec<RaOperator>, StoreError>;
+    fn put_ra_operator(&self, operator: &RaOperator) -> Result<(), StoreError>;
+    fn ra_client(&self, reference: &ClientReference) -> Result<Option<RaClient>, StoreError>;
+    /// Every client, in reference order.
+    fn ra_clients(&self) -> Result<Vec<RaClient>, StoreError>;
+    fn put_ra_client(&self, client: &RaClient) -> Result<(), StoreError>;
+    fn ra_domain(&self, reference: &DomainReference) -> Result<Option<ClientDomain>, StoreError>;
+    /// Every domain registered for any client.
+    fn ra_domains(&self) -> Result<Vec<ClientDomain>, StoreError>;
+    fn put_ra_domain(&self, domain: &ClientDomain) -> Result<(), StoreError>;
+    fn remove_ra_domain(&self, reference: &DomainReference) -> Result<(), StoreError>;
+    fn ra_order(&self, reference: &OrderReference) -> Result<Option<Order>, StoreError>;
+    fn ra_orders(&self) -> Result<Vec<Order>, StoreError>;
+    /// The orders not yet issued or failed, read without visiting the rest.
+    fn open_ra_orders(&self) -> Result<Vec<Order>, StoreError>;
+    /// Writes an order, and with it (in the same transaction) the serial
+    /// entry of the certificate it was just issued.
+    fn put_ra_order(
+        &self,
+        order: &Order,
+        issued: Option<(&str, &str, &IssuedSerial)>,
+    ) -> Result<(), StoreError>;
+    /// The TXT values the emulated DNS publishes at an ASCII name.
+    fn dns_txt(&self, name: &str) -> Result<Vec<String>, StoreError>;
+    /// Sets them; none removes the name.
+    fn put_dns_txt(&self, name: &str, values: &[String]) -> Result<(), StoreError>;
 
     /// Every stored record but the audit log (which records refused requests
     /// too), as (tree, key, value) in order: two equal answers mean nothing

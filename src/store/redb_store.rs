@@ -22,6 +22,10 @@ use crate::domain::authority::{
     CaRecord, IssuedSerial, IssuingCaRecord, RootCaRecord, SignerRecord,
 };
 use crate::domain::event::AuditEvent;
+use crate::domain::ra::{
+    ClientDomain, ClientReference, DomainReference, OperatorName, Order, OrderReference, RaClient,
+    RaOperator,
+};
 use crate::domain::{
     CertificateOrKey, Kid, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId,
 };
@@ -45,9 +49,17 @@ const ISSUED_SERIALS: Table = TableDefinition::new("issued_serials");
 const REVOKED_SERIALS: Table = TableDefinition::new("revoked_serials");
 /// Big-endian event id -> AuditEvent, so a scan is in time order.
 const EVENTS: Table = TableDefinition::new("events");
+const RA_OPERATORS: Table = TableDefinition::new("ra_operators");
+const RA_CLIENTS: Table = TableDefinition::new("ra_clients");
+const RA_DOMAINS: Table = TableDefinition::new("ra_domains");
+const RA_ORDERS: Table = TableDefinition::new("ra_orders");
+/// The references of orders still moving, so the order worker reads only those.
+const RA_OPEN_ORDERS: Table = TableDefinition::new("ra_open_orders");
+/// ASCII name -> TXT values, the emulated DNS.
+const DNS_TXT: Table = TableDefinition::new("dns_txt");
 
 /// Every table, in the order `contents` lists them.
-pub(super) const TABLES: [Table; 12] = [
+pub(super) const TABLES: [Table; 18] = [
     ORGANISATIONS,
     STATEMENTS,
     STATEMENT_OWNERS,
@@ -60,6 +72,12 @@ pub(super) const TABLES: [Table; 12] = [
     ISSUED_SERIALS,
     REVOKED_SERIALS,
     EVENTS,
+    RA_OPERATORS,
+    RA_CLIENTS,
+    RA_DOMAINS,
+    RA_ORDERS,
+    RA_OPEN_ORDERS,
+    DNS_TXT,
 ];
 
 const CA_KEY: &[u8] = b"current";
@@ -310,6 +328,20 @@ fn index_revoked_serials(tx: &WriteTransaction) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Writes a serial entry, and again in the revoked list once revoked.
+fn write_serial(
+    tx: &WriteTransaction,
+    serial_key: &[u8],
+    entry: &[u8],
+    revoked: bool,
+) -> Result<(), StoreError> {
+    tx.open_table(ISSUED_SERIALS)?.insert(serial_key, entry)?;
+    if revoked {
+        tx.open_table(REVOKED_SERIALS)?.insert(serial_key, entry)?;
+    }
+    Ok(())
+}
+
 fn id_of(key: &[u8]) -> u64 {
     key.try_into().map(u64::from_be_bytes).unwrap_or_default()
 }
@@ -408,12 +440,7 @@ impl Store for RedbStore {
             tx.open_table(CERTIFICATES)?
                 .insert(k.as_slice(), value.as_slice())?;
             if let Some((serial_key, entry)) = &serial {
-                tx.open_table(ISSUED_SERIALS)?
-                    .insert(serial_key.as_slice(), entry.as_slice())?;
-                if record.is_revoked() {
-                    tx.open_table(REVOKED_SERIALS)?
-                        .insert(serial_key.as_slice(), entry.as_slice())?;
-                }
+                write_serial(tx, serial_key, entry, record.is_revoked())?;
             }
             Ok(())
         })
@@ -518,6 +545,126 @@ impl Store for RedbStore {
     ) -> Result<bool, StoreError> {
         let k = key(&[client.as_str(), jti]);
         self.insert_new(SEEN_JTIS, &k, &encode(&expires)?)
+    }
+
+    fn put_issued_serial(
+        &self,
+        issuer: &str,
+        serial_hex: &str,
+        entry: &IssuedSerial,
+    ) -> Result<(), StoreError> {
+        let k = key(&[issuer, serial_hex]);
+        let value = encode(entry)?;
+        self.write(|tx| write_serial(tx, &k, &value, entry.revoked_at.is_some()))
+    }
+
+    fn ra_operator(&self, name: &OperatorName) -> Result<Option<RaOperator>, StoreError> {
+        self.get(RA_OPERATORS, name.as_str().as_bytes())
+    }
+
+    fn ra_operators(&self) -> Result<Vec<RaOperator>, StoreError> {
+        self.scan(RA_OPERATORS, b"")
+    }
+
+    fn put_ra_operator(&self, operator: &RaOperator) -> Result<(), StoreError> {
+        self.put(
+            RA_OPERATORS,
+            operator.user_name.as_str().as_bytes(),
+            operator,
+        )
+    }
+
+    fn ra_client(&self, reference: &ClientReference) -> Result<Option<RaClient>, StoreError> {
+        self.get(RA_CLIENTS, reference.as_str().as_bytes())
+    }
+
+    fn ra_clients(&self) -> Result<Vec<RaClient>, StoreError> {
+        self.scan(RA_CLIENTS, b"")
+    }
+
+    fn put_ra_client(&self, client: &RaClient) -> Result<(), StoreError> {
+        self.put(RA_CLIENTS, client.reference.as_str().as_bytes(), client)
+    }
+
+    fn ra_domain(&self, reference: &DomainReference) -> Result<Option<ClientDomain>, StoreError> {
+        self.get(RA_DOMAINS, reference.as_str().as_bytes())
+    }
+
+    fn ra_domains(&self) -> Result<Vec<ClientDomain>, StoreError> {
+        self.scan(RA_DOMAINS, b"")
+    }
+
+    fn put_ra_domain(&self, domain: &ClientDomain) -> Result<(), StoreError> {
+        self.put(RA_DOMAINS, domain.reference.as_str().as_bytes(), domain)
+    }
+
+    fn remove_ra_domain(&self, reference: &DomainReference) -> Result<(), StoreError> {
+        self.remove(RA_DOMAINS, reference.as_str().as_bytes())
+    }
+
+    fn ra_order(&self, reference: &OrderReference) -> Result<Option<Order>, StoreError> {
+        self.get(RA_ORDERS, reference.as_str().as_bytes())
+    }
+
+    fn ra_orders(&self) -> Result<Vec<Order>, StoreError> {
+        self.scan(RA_ORDERS, b"")
+    }
+
+    fn open_ra_orders(&self) -> Result<Vec<Order>, StoreError> {
+        let tx = self.db.db.begin_read()?;
+        let open = tx.open_table(RA_OPEN_ORDERS)?;
+        let orders = tx.open_table(RA_ORDERS)?;
+        let mut found = Vec::new();
+        for entry in open.iter()? {
+            let (k, _) = entry?;
+            if let Some(v) = orders.get(k.value())? {
+                found.push(decode(k.value(), v.value())?);
+            }
+        }
+        Ok(found)
+    }
+
+    fn put_ra_order(
+        &self,
+        order: &Order,
+        issued: Option<(&str, &str, &IssuedSerial)>,
+    ) -> Result<(), StoreError> {
+        let k = order.reference.as_str().as_bytes();
+        let value = encode(order)?;
+        let serial = issued
+            .map(|(issuer, serial, entry)| {
+                Ok::<_, StoreError>((
+                    key(&[issuer, serial]),
+                    encode(entry)?,
+                    entry.revoked_at.is_some(),
+                ))
+            })
+            .transpose()?;
+        self.write(|tx| {
+            tx.open_table(RA_ORDERS)?.insert(k, value.as_slice())?;
+            let mut open = tx.open_table(RA_OPEN_ORDERS)?;
+            if order.is_open() {
+                open.insert(k, b"".as_slice())?;
+            } else {
+                open.remove(k)?;
+            }
+            if let Some((serial_key, entry, revoked)) = &serial {
+                write_serial(tx, serial_key, entry, *revoked)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn dns_txt(&self, name: &str) -> Result<Vec<String>, StoreError> {
+        Ok(self.get(DNS_TXT, name.as_bytes())?.unwrap_or_default())
+    }
+
+    fn put_dns_txt(&self, name: &str, values: &[String]) -> Result<(), StoreError> {
+        if values.is_empty() {
+            self.remove(DNS_TXT, name.as_bytes())
+        } else {
+            self.put(DNS_TXT, name.as_bytes(), &values)
+        }
     }
 
     fn contents(&self) -> Result<Vec<StoredEntry>, StoreError> {
