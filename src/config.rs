@@ -27,6 +27,64 @@ pub struct Settings {
     /// Host name -> the face served at that host's root.
     pub hosts: std::collections::BTreeMap<String, String>,
     pub tls: TlsSettings,
+    pub ra: RaConfig,
+}
+
+/// `[ra]`: the RA-operator face (`/v2`): its accounts, how it looks up
+/// domain validation records, and how fast orders move.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RaConfig {
+    pub dns: DnsMode,
+    /// The nameserver asked in `resolver` mode.
+    pub nameserver: String,
+    pub dns_timeout_ms: u64,
+    pub order_state_delay_ms: u64,
+    pub validation_timeout_seconds: u64,
+    pub order_tick_ms: u64,
+    pub operators: Vec<crate::domain::ra::OperatorAccount>,
+    pub clients: Vec<crate::domain::ra::ClientAccount>,
+}
+
+impl RaConfig {
+    fn check(&self) -> Result<(), String> {
+        if self.dns == DnsMode::Resolver && self.nameserver.parse::<std::net::SocketAddr>().is_err()
+        {
+            return Err(format!(
+                "ra.nameserver must be an address and port such as 127.0.0.1:53, got '{}'",
+                self.nameserver
+            ));
+        }
+        if !(1..=60_000).contains(&self.dns_timeout_ms) {
+            return Err("ra.dns_timeout_ms must be 1 to 60000".into());
+        }
+        if !(1..=60_000).contains(&self.order_tick_ms) {
+            return Err("ra.order_tick_ms must be 1 to 60000".into());
+        }
+        if self.order_state_delay_ms > 3_600_000 || self.validation_timeout_seconds > 31 * 86_400 {
+            return Err(
+                "ra.order_state_delay_ms must be at most an hour and ra.validation_timeout_seconds at most 31 days"
+                    .into(),
+            );
+        }
+        for (i, operator) in self.operators.iter().enumerate() {
+            operator
+                .clone()
+                .into_operator()
+                .map_err(|e| format!("ra.operators[{i}].{e}"))?;
+        }
+        Ok(())
+    }
+}
+
+/// Where domain validation looks for TXT records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DnsMode {
+    /// Records set through `PUT /admin/dns/txt/{name}`: no DNS server needed.
+    Emulated,
+    /// A real query to `ra.nameserver`.
+    Resolver,
 }
 
 /// `[tls]`: an HTTPS listener beside (or instead of) the plain one, with a
@@ -286,6 +344,7 @@ impl Settings {
                 self.rate_limit.requests_per_second
             ));
         }
+        self.ra.check()?;
         if self.rate_limit.burst == 0 {
             return Err("rate_limit.burst must be at least 1".into());
         }

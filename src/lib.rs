@@ -138,6 +138,7 @@ impl Application {
                     country: settings.ca.country.clone(),
                     key_bits: settings.ca.key_bits,
                 },
+                ra: ra_settings(&settings.ra)?,
             },
             clock,
         )
@@ -159,6 +160,8 @@ impl Application {
 
         let flavour = settings.keystore.flavour;
         let core = web::Data::new(core);
+        service::ra::orders::spawn_worker(&core.clone().into_inner())
+            .map_err(|e| StartError::Config(format!("cannot start the RA order worker: {e}")))?;
         let served = core.clone();
         let admin_token = web::Data::new(admin_token);
         let faults = web::Data::new(api::faults::FaultInjector::new(
@@ -322,4 +325,56 @@ fn url_path(url: &str) -> Option<String> {
     Some(rest.find('/').map_or(String::new(), |i| {
         rest[i..].trim_end_matches('/').to_owned()
     }))
+}
+
+/// `[ra]` as the core takes it: accounts checked, references derived.
+fn ra_settings(config: &config::RaConfig) -> Result<service::ra::RaSettings, StartError> {
+    use std::time::Duration;
+    let invalid = |what: &str, e: domain::DomainError| StartError::Config(format!("{what}.{e}"));
+    let operators = config
+        .operators
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            o.clone()
+                .into_operator()
+                .map_err(|e| invalid(&format!("ra.operators[{i}]"), e))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let clients = config
+        .clients
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            c.clone()
+                .into_client(service::ra::accounts::derived_uuid)
+                .map_err(|e| invalid(&format!("ra.clients[{i}]"), e))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let txt = match config.dns {
+        config::DnsMode::Emulated => service::ra::TxtSource::Emulated,
+        config::DnsMode::Resolver => service::ra::TxtSource::Resolver {
+            nameserver: config.nameserver.parse().map_err(|_| {
+                StartError::Config(format!(
+                    "ra.nameserver '{}' is not an address and port",
+                    config.nameserver
+                ))
+            })?,
+            timeout: Duration::from_millis(config.dns_timeout_ms),
+        },
+    };
+    Ok(service::ra::RaSettings {
+        txt,
+        timing: domain::ra::OrderTiming {
+            state_delay: chrono::Duration::milliseconds(
+                i64::try_from(config.order_state_delay_ms).unwrap_or(i64::MAX),
+            ),
+            validation_timeout: chrono::Duration::seconds(
+                i64::try_from(config.validation_timeout_seconds).unwrap_or(i64::MAX),
+            ),
+        },
+        tick: Duration::from_millis(config.order_tick_ms),
+        operators,
+        clients,
+    })
 }

@@ -36,6 +36,7 @@ pub fn routes(r: &mut Routes) {
         "The saved snapshot names",
     )
     .post("/admin/restore", restore, "Load a saved state");
+    super::ra_admin::routes(r);
 }
 
 #[derive(Deserialize, Default)]

@@ -54,7 +54,7 @@ impl FromRequest for Caller {
 
 /// The credentials of an `Authorization: Bearer <token>` header; the scheme
 /// name is case-insensitive (RFC 7235 section 2.1).
-fn bearer_token(header: &str) -> Option<&str> {
+pub(crate) fn bearer_token(header: &str) -> Option<&str> {
     let (scheme, token) = header.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }

@@ -138,6 +138,11 @@ pub fn failure(face: Face, status: FaultStatus, retry_after: Duration) -> HttpRe
             "error_description": status.text(),
         })),
         Face::Revocation => response.content_type("text/plain").body(status.text()),
+        Face::Ra => response.json(json!({
+            "uuid": uuid::Uuid::new_v4().to_string(),
+            "errorCode": crate::domain::ra::RaFailure::runtime("").code.to_string(),
+            "errorMessages": [status.text()],
+        })),
         Face::Directory | Face::Keystore | Face::Admin | Face::Root => {
             response.json(json!({ "errors": [status.text()] }))
         }

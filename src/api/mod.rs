@@ -10,6 +10,8 @@ pub mod faults;
 pub mod interaction;
 pub mod keystore;
 pub mod oauth;
+pub mod ra;
+pub mod ra_admin;
 pub mod revocation;
 pub mod root;
 pub mod routes;
@@ -59,6 +61,8 @@ impl FaceMap {
             Face::OAuth
         } else if under("/v1/ecosystems") {
             Face::Ecosystem
+        } else if under("/v2") {
+            Face::Ra
         } else if under("/crl") || under("/ocsp") {
             Face::Revocation
         } else if under("/admin") {
@@ -133,6 +137,7 @@ fn face_routes(face: Face, flavour: Flavour) -> (MountAt, Register) {
         Face::OAuth => (MountAt::Root, Box::new(oauth::routes)),
         Face::Revocation => (MountAt::Root, Box::new(revocation::routes)),
         Face::Ecosystem => (MountAt::Root, Box::new(ecosystem::routes)),
+        Face::Ra => (MountAt::Scope("/v2"), Box::new(ra::routes)),
         Face::Admin => (MountAt::Root, Box::new(admin::routes)),
         Face::Directory => (
             MountAt::Scope("/organisations"),
@@ -187,6 +192,42 @@ pub fn decode_json_object<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result
             format!("{path}: {message}")
         }
     })
+}
+
+/// Why a body could not be read.
+#[derive(Debug)]
+pub enum BodyError {
+    TooLarge(String),
+    Unreadable(String),
+}
+
+/// Reads the body up to `limit` bytes; more is refused, checked on the
+/// declared length first so an oversize upload is refused before it is read.
+pub async fn read_body(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<Vec<u8>, BodyError> {
+    use futures_util::StreamExt;
+    let too_large = || BodyError::TooLarge(format!("body: must be at most {limit} bytes"));
+    let declared = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|e| BodyError::Unreadable(format!("body: could not be read: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// Times as every face writes them: RFC 3339, UTC, whole seconds.

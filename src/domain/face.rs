@@ -8,6 +8,8 @@ pub enum Face {
     Keystore,
     OAuth,
     Ecosystem,
+    /// The RA-operator API (seed 002), under `/v2`.
+    Ra,
     Revocation,
     Admin,
     /// Health, the CA chain and anything no face claims.
@@ -16,11 +18,12 @@ pub enum Face {
 
 impl Face {
     /// Every face; the keystore last, as it may own a host's whole root.
-    pub const ALL: [Face; 7] = [
+    pub const ALL: [Face; 8] = [
         Face::Root,
         Face::OAuth,
         Face::Revocation,
         Face::Ecosystem,
+        Face::Ra,
         Face::Admin,
         Face::Directory,
         Face::Keystore,
@@ -32,6 +35,7 @@ impl Face {
             Face::Keystore => "keystore",
             Face::OAuth => "oauth",
             Face::Ecosystem => "ecosystem",
+            Face::Ra => "ra",
             Face::Revocation => "revocation",
             Face::Admin => "admin",
             Face::Root => "root",

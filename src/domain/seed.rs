@@ -40,6 +40,12 @@ pub struct Seed {
     pub trust_anchors: Vec<TrustAnchor>,
     #[serde(default)]
     pub organisations: Vec<SeedOrganisation>,
+    /// RA clients and their products, as `[[ra.clients]]` in config.
+    #[serde(default)]
+    pub ra_clients: Vec<super::ra::ClientAccount>,
+    /// RA operator accounts, as `[[ra.operators]]` in config.
+    #[serde(default)]
+    pub ra_operators: Vec<super::ra::OperatorAccount>,
 }
 
 /// An extra root CA, as `POST /v1/ecosystems/certificates/ca` takes it. It
@@ -444,7 +450,8 @@ PemFile = "keys/sig.pem"
         assert!(err.contains("`PemPath`"), "{err}");
 
         let err = Seed::parse("[[ra_operators]]\nname = \"x\"\n", SeedFormat::Toml).unwrap_err();
-        assert!(err.contains("`ra_operators`"), "{err}");
+        assert!(err.contains("ra_operators[0]"), "{err}");
+        assert!(err.contains("`name`"), "{err}");
 
         let bad = TOML.replace("Version = 1", "ClientSecret = \"s\"");
         let err = Seed::parse(&bad, SeedFormat::Toml).unwrap_err();

@@ -11,6 +11,7 @@ pub mod events;
 pub mod keystore;
 pub mod oauth;
 pub mod organisations;
+pub mod ra;
 pub mod revocation;
 pub mod seed;
 pub mod ssa;
@@ -51,6 +52,7 @@ pub struct Core {
     pub(crate) writes: Mutex<()>,
     /// Where the store lives; snapshots go beside it.
     pub(crate) data_dir: std::path::PathBuf,
+    pub(crate) ra: ra::Ra,
 }
 
 /// What a use case can answer instead of a result. Each face maps these to
@@ -116,6 +118,7 @@ pub struct CoreSettings {
     pub ca: CaNaming,
     pub oauth: OAuthSettings,
     pub revocation_hours: i64,
+    pub ra: ra::RaSettings,
 }
 
 impl Core {
@@ -157,7 +160,7 @@ impl Core {
         let signer = RwLock::new(
             DirectorySigner::from_record(&signer_record).map_err(ServiceError::Crypto)?,
         );
-        Ok(Core {
+        let core = Core {
             store,
             clock,
             hierarchy: RwLock::new(hierarchy),
@@ -171,7 +174,11 @@ impl Core {
             documents: Default::default(),
             writes: Mutex::new(()),
             data_dir: data_dir.to_path_buf(),
-        })
+            ra: ra::Ra::new(settings.ra),
+        };
+        ra::accounts::write_configured(&core)?;
+        core.store.flush().await?;
+        Ok(core)
     }
 
     pub fn urls(&self) -> &PublicUrls {
@@ -203,6 +210,7 @@ impl Core {
             if hierarchy.roots.is_empty() && hierarchy.issuing.is_empty() {
                 first_start(self.store.as_ref(), &mut hierarchy, &self.ca_naming, now)?;
             }
+            ra::accounts::write_configured(self)?;
             let signer = certified_signer(
                 self.store.as_ref(),
                 &hierarchy,

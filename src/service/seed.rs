@@ -29,6 +29,9 @@ pub struct SeedReport {
     pub software_statements: usize,
     /// Certificates and keys registered.
     pub certificates: usize,
+    /// RA clients and operators created.
+    pub ra_clients: usize,
+    pub ra_operators: usize,
     /// The client secrets of the statements created, by SoftwareStatementId,
     /// when client_secret_basic is on: shown this once, as the API shows them.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -142,6 +145,38 @@ pub async fn apply(core: &Core, seed: &Seed) -> Result<SeedReport, ServiceError>
             .await?;
         }
     }
+    for (i, account) in seed.ra_clients.iter().enumerate() {
+        let place = format!("ra_clients[{i}]");
+        let client = account
+            .clone()
+            .into_client(super::ra::accounts::derived_uuid)
+            .map_err(|e| ServiceError::Invalid(vec![format!("{place}.{e}")]))?;
+        if core.store.ra_client(&client.reference)?.is_none() {
+            super::ra::accounts::put_client(core, &admin, account.clone())
+                .await
+                .map_err(|e| within(&place, e))?;
+            report.ra_clients += 1;
+        }
+    }
+    for (i, account) in seed.ra_operators.iter().enumerate() {
+        let place = format!("ra_operators[{i}]");
+        let operator = account
+            .clone()
+            .into_operator()
+            .map_err(|e| ServiceError::Invalid(vec![format!("{place}.{e}")]))?;
+        if core.store.ra_operator(&operator.user_name)?.is_none() {
+            super::ra::accounts::put_operator(
+                core,
+                &admin,
+                account.user_name.clone(),
+                Some(account.api_key.clone()),
+                account.clients.clone(),
+            )
+            .await
+            .map_err(|e| within(&place, e))?;
+            report.ra_operators += 1;
+        }
+    }
     Ok(report)
 }
 
@@ -157,6 +192,22 @@ fn check(core: &Core, seed: &Seed) -> Result<(), ServiceError> {
             errors.extend(messages(e).into_iter().map(|m| format!("{place}: {m}")));
         }
     };
+    for (i, account) in seed.ra_clients.iter().enumerate() {
+        let checked = account
+            .clone()
+            .into_client(super::ra::accounts::derived_uuid);
+        note(
+            &format!("ra_clients[{i}]"),
+            checked.map(drop).map_err(Into::into),
+        );
+    }
+    for (i, account) in seed.ra_operators.iter().enumerate() {
+        let checked = account.clone().into_operator();
+        note(
+            &format!("ra_operators[{i}]"),
+            checked.map(drop).map_err(Into::into),
+        );
+    }
     let roots = super::ecosystem::public_roots(core)?;
     for (i, anchor) in seed.trust_anchors.iter().enumerate() {
         // A notBefore that was ahead when the root was made is past now.

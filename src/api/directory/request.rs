@@ -2,7 +2,6 @@
 
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{HttpRequest, web};
-use futures_util::StreamExt;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -158,34 +157,17 @@ fn media_type(content_type: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// Reads the body up to `limit` bytes; more is a 413, checked on the declared
-/// length first so an oversize upload is refused before it is read.
 async fn read_body(
     req: &HttpRequest,
-    mut payload: web::Payload,
+    payload: web::Payload,
     limit: usize,
 ) -> Result<Vec<u8>, DirectoryError> {
-    let too_large =
-        || DirectoryError::PayloadTooLarge(format!("body: must be at most {limit} bytes"));
-    let declared = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit) {
-        return Err(too_large());
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| {
-            DirectoryError::BadRequest(vec![format!("body: could not be read: {e}")])
-        })?;
-        if body.len() + chunk.len() > limit {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
+    crate::api::read_body(req, payload, limit)
+        .await
+        .map_err(|e| match e {
+            crate::api::BodyError::TooLarge(m) => DirectoryError::PayloadTooLarge(m),
+            crate::api::BodyError::Unreadable(m) => DirectoryError::BadRequest(vec![m]),
+        })
 }
 
 /// An `application/x-pem-file` body: required, UTF-8, at most 64 KiB, no `<` or `>`.

@@ -1,0 +1,111 @@
+//! The RA face's use cases (seed 002): operator sessions, clients and
+//! products, domain pre-validation, certificate orders and revocation.
+//! Each answers a domain result or an `RaFailure` carrying the RA's code.
+
+pub mod accounts;
+pub mod domains;
+pub mod orders;
+pub mod revoke;
+pub mod session;
+
+use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use crate::domain::ra::{ClientReference, OrderTiming, RaClient, RaFailure, RaOperator};
+use crate::store::StoreError;
+
+use super::{Core, ServiceError};
+
+/// Where domain validation reads TXT records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TxtSource {
+    /// The records set through the admin API, kept in the store.
+    Emulated,
+    /// A real DNS query.
+    Resolver {
+        nameserver: SocketAddr,
+        timeout: Duration,
+    },
+}
+
+/// How the RA is set up.
+pub struct RaSettings {
+    pub txt: TxtSource,
+    pub timing: OrderTiming,
+    /// How often the background worker moves open orders on.
+    pub tick: Duration,
+    /// Accounts from config, written at start and after every reset.
+    pub operators: Vec<RaOperator>,
+    pub clients: Vec<RaClient>,
+}
+
+/// The RA's state beside the store.
+pub struct Ra {
+    pub(crate) settings: RaSettings,
+    /// Held while an order is read, moved on and written, so the worker and
+    /// a polling client never issue the same order twice.
+    pub(crate) order_moves: Mutex<()>,
+}
+
+impl Ra {
+    pub fn new(settings: RaSettings) -> Self {
+        Self {
+            settings,
+            order_moves: Mutex::new(()),
+        }
+    }
+}
+
+impl From<StoreError> for RaFailure {
+    fn from(e: StoreError) -> Self {
+        log::error!("RA store error: {e}");
+        RaFailure::runtime("the RA could not read or write its records; see the obdir log")
+    }
+}
+
+impl From<ServiceError> for RaFailure {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Invalid(messages) => RaFailure {
+                messages,
+                ..RaFailure::validation("")
+            },
+            ServiceError::NotFound(m) => RaFailure::not_found(m),
+            ServiceError::Forbidden(m) => RaFailure::access_denied(m),
+            ServiceError::Conflict(m) | ServiceError::Unavailable(m) => RaFailure::validation(m),
+            ServiceError::Store(e) => e.into(),
+            ServiceError::Crypto(e) => {
+                log::error!("RA crypto error: {e}");
+                RaFailure::runtime("internal crypto error; see the obdir log")
+            }
+        }
+    }
+}
+
+/// The client `reference` names, if the operator may act for it.
+pub(crate) fn client_for(
+    core: &Core,
+    operator: &RaOperator,
+    reference: &ClientReference,
+) -> Result<RaClient, RaFailure> {
+    let client = core.store.ra_client(reference)?.ok_or_else(|| {
+        RaFailure::new(
+            crate::domain::ra::Refusal::NotFound,
+            crate::domain::ra::ErrorCode::form(crate::domain::ra::Code::InvalidClient),
+            format!("{}: no client {reference}", ClientReference::FIELD),
+        )
+    })?;
+    if !operator.may_act_for(reference) {
+        return Err(RaFailure::access_denied(format!(
+            "operator {} may not act for client {reference}",
+            operator.user_name
+        )));
+    }
+    Ok(client)
+}
+
+/// A fresh random UUID for a new reference.
+pub(crate) fn fresh_uuid() -> uuid::Uuid {
+    uuid::Uuid::new_v4()
+}

@@ -1,0 +1,391 @@
+//! Certificate orders: a CSR for a product becomes an order that a
+//! background worker (and every read of it) moves on: received ->
+//! validating -> issued once every name in it is pre-validated for the
+//! client, or -> failed when validation waits too long.
+
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::{client_for, fresh_uuid};
+use crate::domain::authority::IssuedSerial;
+use crate::domain::ra::{
+    ClientReference, Code, DnsName, ErrorCode, IssuedOrderCertificate, Order, OrderReference,
+    OrderState, OrderStep, Product, ProductProfile, ProductReference, RaClient, RaFailure,
+    RaOperator, Refusal,
+};
+use crate::pki::{CheckedCsr, PkiError, Profile, encoding};
+use crate::service::{Core, ServiceError};
+
+/// What `POST /v2/orders` may narrow the list by; every field optional.
+#[derive(Debug, Default, Clone)]
+pub struct OrderSearch {
+    pub client: Option<ClientReference>,
+    pub product: Option<ProductReference>,
+    pub state: Option<OrderState>,
+    pub created_from: Option<DateTime<Utc>>,
+    pub created_to: Option<DateTime<Utc>>,
+    /// A DNS name the order asks for (ASCII or Unicode).
+    pub dns_name: Option<String>,
+}
+
+/// `POST /v2/issue/csr/{productReference}`: checks the product and the CSR
+/// and records the order as received; it moves on asynchronously.
+pub async fn submit(
+    core: &Core,
+    operator: &RaOperator,
+    product: &ProductReference,
+    csr_text: &str,
+) -> Result<Order, RaFailure> {
+    let (client, product) = find_product(core, product)?;
+    client_for(core, operator, &client.reference)?;
+    product.ensure_orderable()?;
+    let csr = CheckedCsr::parse_for_hosts(csr_text).map_err(csr_failure)?;
+    let names = requested_names(&csr, &product)?;
+    let now = core.clock.now();
+    let order = Order {
+        reference: OrderReference::from_uuid(fresh_uuid()),
+        client: client.reference,
+        product: product.reference,
+        profile: product.profile,
+        operator: operator.user_name.clone(),
+        csr: csr_text.trim().to_owned(),
+        names,
+        subject: csr.subject(),
+        state: OrderState::Received,
+        state_since: now,
+        created: now,
+        reasons: Vec::new(),
+        certificate: None,
+    };
+    core.store.put_ra_order(&order, None)?;
+    core.store.flush().await?;
+    log::info!(
+        "RA order {} received for product {} ({} names)",
+        order.reference,
+        order.product,
+        order.names.len()
+    );
+    Ok(order)
+}
+
+fn find_product(
+    core: &Core,
+    reference: &ProductReference,
+) -> Result<(RaClient, Product), RaFailure> {
+    core.store
+        .ra_clients()?
+        .into_iter()
+        .find_map(|c| c.product(reference).cloned().map(|p| (c, p)))
+        .ok_or_else(|| {
+            RaFailure::new(
+                Refusal::NotFound,
+                ErrorCode::form(Code::InvalidProductId),
+                format!("{}: no product {reference}", ProductReference::FIELD),
+            )
+        })
+}
+
+fn csr_failure(e: PkiError) -> RaFailure {
+    let code = match e {
+        PkiError::Unreadable(_) | PkiError::WrongContent { .. } => Code::FailedParsingCsr,
+        PkiError::Internal(_) => {
+            log::error!("RA CSR intake failed: {e}");
+            return RaFailure::runtime("internal crypto error; see the obdir log");
+        }
+        _ => Code::FailedValidatingRequest,
+    };
+    RaFailure::new(Refusal::Invalid, ErrorCode::form(code), format!("csr: {e}"))
+}
+
+/// The DNS names of the CSR, each a valid host name (a wildcard's base
+/// included). A TLS server certificate must name at least one.
+fn requested_names(csr: &CheckedCsr, product: &Product) -> Result<Vec<String>, RaFailure> {
+    let mut names = Vec::new();
+    for name in csr.dns_names() {
+        let (wildcard, base) = match name.strip_prefix("*.") {
+            Some(base) => ("*.", base),
+            None => ("", name.as_str()),
+        };
+        let parsed = DnsName::parse(base).map_err(|e| {
+            RaFailure::new(
+                Refusal::Invalid,
+                ErrorCode::form(Code::FailedValidatingRequest),
+                format!("csr: subjectAltName {}", e.rule),
+            )
+        })?;
+        names.push(format!("{wildcard}{}", parsed.ascii));
+    }
+    if product.profile == ProductProfile::TlsServer && names.is_empty() {
+        return Err(RaFailure::new(
+            Refusal::Invalid,
+            ErrorCode::form(Code::InvalidProductType),
+            format!(
+                "product {} issues TLS server certificates: the CSR must name at least one DNS name (subjectAltName dNSName or a host-name CN)",
+                product.reference
+            ),
+        ));
+    }
+    Ok(names)
+}
+
+/// `POST /v2/order/{orderReference}` and `.../status`: the order as it
+/// stands now (moved on first, if it is due).
+pub async fn get(
+    core: &Core,
+    operator: &RaOperator,
+    reference: &OrderReference,
+) -> Result<Order, RaFailure> {
+    let (order, moved) = {
+        let _guard = core
+            .ra
+            .order_moves
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let mut order = core
+            .store
+            .ra_order(reference)?
+            .ok_or_else(|| RaFailure::not_found(format!("no order {reference}")))?;
+        client_for(core, operator, &order.client)?;
+        let moved = move_on(core, &mut order)?;
+        (order, moved)
+    };
+    if moved {
+        core.store.flush().await?;
+    }
+    Ok(order)
+}
+
+/// `POST /v2/orders`: the orders of the clients the operator may act for,
+/// narrowed by `search`, oldest first.
+pub fn list(
+    core: &Core,
+    operator: &RaOperator,
+    search: &OrderSearch,
+) -> Result<Vec<Order>, RaFailure> {
+    if let Some(client) = &search.client {
+        client_for(core, operator, client)?;
+    }
+    let dns_name = search
+        .dns_name
+        .as_deref()
+        .map(|n| DnsName::parse(n.strip_prefix("*.").unwrap_or(n)).map(|d| d.ascii))
+        .transpose()
+        .map_err(|e| RaFailure::validation(e.to_string()))?;
+    let mut orders: Vec<Order> = core
+        .store
+        .ra_orders()?
+        .into_iter()
+        .filter(|o| operator.may_act_for(&o.client))
+        .filter(|o| search.client.as_ref().is_none_or(|c| &o.client == c))
+        .filter(|o| search.product.as_ref().is_none_or(|p| &o.product == p))
+        .filter(|o| search.state.is_none_or(|s| o.state == s))
+        .filter(|o| search.created_from.is_none_or(|t| o.created >= t))
+        .filter(|o| search.created_to.is_none_or(|t| o.created <= t))
+        .filter(|o| {
+            dns_name.as_ref().is_none_or(|n| {
+                o.names
+                    .iter()
+                    .any(|m| m.strip_prefix("*.").unwrap_or(m) == n)
+            })
+        })
+        .collect();
+    orders.sort_by_key(|o| o.created);
+    Ok(orders)
+}
+
+/// `POST /v2/order/{orderReference}/certificate/chain`: leaf first, then
+/// the CAs up to the root, DER.
+pub async fn chain(
+    core: &Core,
+    operator: &RaOperator,
+    reference: &OrderReference,
+) -> Result<Vec<Vec<u8>>, RaFailure> {
+    let order = get(core, operator, reference).await?;
+    let Some(certificate) = order.certificate else {
+        return Err(RaFailure::new(
+            Refusal::Conflict,
+            ErrorCode::form(Code::Validation),
+            format!(
+                "order {reference} is {}: its certificate chain exists once it is issued",
+                order.state.name()
+            ),
+        ));
+    };
+    certificate
+        .chain
+        .iter()
+        .map(|c| {
+            encoding::decode_base64(c)
+                .ok_or_else(|| RaFailure::runtime(format!("order {reference} holds a bad chain")))
+        })
+        .collect()
+}
+
+/// Moves an order on as far as it can go now, writing each step. Answers
+/// whether anything changed. Call with `order_moves` held.
+fn move_on(core: &Core, order: &mut Order) -> Result<bool, RaFailure> {
+    let mut moved = false;
+    loop {
+        let now = core.clock.now();
+        let unvalidated = if order.state == OrderState::Validating {
+            unvalidated_names(core, order, now)?
+        } else {
+            Vec::new()
+        };
+        match order.next_step(&core.ra.settings.timing, now, &unvalidated) {
+            OrderStep::Stay => return Ok(moved),
+            OrderStep::Validate => {
+                order.enter(OrderState::Validating, now);
+                core.store.put_ra_order(order, None)?;
+                moved = true;
+            }
+            OrderStep::Issue => {
+                issue(core, order, now)?;
+                return Ok(true);
+            }
+            OrderStep::Fail(reasons) => {
+                fail(core, order, reasons, now)?;
+                return Ok(true);
+            }
+        }
+    }
+}
+
+fn unvalidated_names(
+    core: &Core,
+    order: &Order,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, RaFailure> {
+    let domains: Vec<_> = core
+        .store
+        .ra_domains()?
+        .into_iter()
+        .filter(|d| d.client == order.client)
+        .collect();
+    Ok(order
+        .names
+        .iter()
+        .filter(|name| !domains.iter().any(|d| d.covers(name, now)))
+        .cloned()
+        .collect())
+}
+
+fn fail(
+    core: &Core,
+    order: &mut Order,
+    reasons: Vec<String>,
+    now: DateTime<Utc>,
+) -> Result<(), RaFailure> {
+    log::info!(
+        "RA order {} failed: {}",
+        order.reference,
+        reasons.join("; ")
+    );
+    order.reasons = reasons;
+    order.enter(OrderState::Failed, now);
+    core.store.put_ra_order(order, None)?;
+    Ok(())
+}
+
+/// Signs the order's CSR with the current issuing CA under its product's
+/// profile and writes the order with the certificate's serial entry.
+fn issue(core: &Core, order: &mut Order, now: DateTime<Utc>) -> Result<(), RaFailure> {
+    let profile = match order.profile {
+        ProductProfile::TlsServer => Profile::TlsServer,
+        ProductProfile::ClientAuth => Profile::TlsClient,
+    };
+    let csr = CheckedCsr::parse_for_hosts(&order.csr).map_err(csr_failure)?;
+    let signed = {
+        let hierarchy = core.hierarchy();
+        match hierarchy.current(now) {
+            None => None,
+            Some(issuing) => {
+                let issued = issuing
+                    .authority
+                    .issue(&csr, profile, now, core.validity_months, &core.urls)
+                    .map_err(|e| RaFailure::from(ServiceError::Crypto(e)))?;
+                let mut chain = issued.chain.clone();
+                if let Some(root) = hierarchy.root(issuing.authority.root_id()) {
+                    chain.push(
+                        root.authority
+                            .certificate()
+                            .to_der()
+                            .map_err(|e| RaFailure::from(ServiceError::Crypto(e.into())))?,
+                    );
+                }
+                let issuer_name = issuing
+                    .authority
+                    .data()
+                    .map_err(|e| RaFailure::from(ServiceError::Crypto(e)))?
+                    .subject;
+                Some((issuing.record.id.clone(), issuer_name, issued, chain))
+            }
+        }
+    };
+    let Some((issuer_id, issuer_name, issued, chain)) = signed else {
+        return fail(
+            core,
+            order,
+            vec!["no active root CA can sign; activate one with PUT /v1/ecosystems/certificates/ca/{id}".into()],
+            now,
+        );
+    };
+    let serial = issued.serial_hex.clone();
+    order.certificate = Some(IssuedOrderCertificate {
+        issuer_id: issuer_id.clone(),
+        issuer_name,
+        serial_hex: serial.clone(),
+        chain: chain.iter().map(|c| encoding::base64(c)).collect(),
+        not_before: issued.not_before,
+        not_after: issued.not_after,
+    });
+    order.enter(OrderState::Issued, now);
+    let entry = IssuedSerial::of_order(&order.reference);
+    core.store
+        .put_ra_order(order, Some((&issuer_id, &serial, &entry)))?;
+    log::info!("RA order {} issued serial {serial}", order.reference);
+    Ok(())
+}
+
+/// Moves every open order on; flushes once if any moved.
+async fn move_open_orders(core: &Core) -> Result<(), RaFailure> {
+    let mut moved = false;
+    for order in core.store.open_ra_orders()? {
+        let _guard = core
+            .ra
+            .order_moves
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        // Read again under the lock: a poll may have moved it meanwhile.
+        if let Some(mut order) = core.store.ra_order(&order.reference)? {
+            moved |= move_on(core, &mut order)?;
+        }
+    }
+    if moved {
+        core.store.flush().await?;
+    }
+    Ok(())
+}
+
+/// Starts the thread that moves open orders on every `tick`, so orders are
+/// issued (or fail) whether or not anyone polls. It ends with the core.
+pub fn spawn_worker(core: &Arc<Core>) -> std::io::Result<()> {
+    let weak: Weak<Core> = Arc::downgrade(core);
+    let tick: Duration = core.ra.settings.tick;
+    let runtime = tokio::runtime::Builder::new_current_thread().build()?;
+    std::thread::Builder::new()
+        .name("ra-orders".into())
+        .spawn(move || {
+            while let Some(core) = {
+                std::thread::sleep(tick);
+                weak.upgrade()
+            } {
+                if let Err(e) = runtime.block_on(move_open_orders(&core)) {
+                    log::error!("moving RA orders on failed: {e}");
+                }
+            }
+        })?;
+    Ok(())
+}

@@ -1,0 +1,172 @@
+//! `POST /v2/revoke`: revokes certificates RA orders issued, each item
+//! answered on its own; a revoked certificate shows in its CA's CRL and in
+//! OCSP at once.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::RevokeReason;
+use crate::domain::authority::SerialHolder;
+use crate::domain::ra::revocation::{parse_dn, parse_serial};
+use crate::domain::ra::{Code, ErrorCode, RaFailure, RaOperator, Refusal};
+use crate::service::Core;
+
+/// One certificate to revoke, as sent.
+#[derive(Debug, Clone, Default)]
+pub struct RevokeItem {
+    pub serial_number: Option<String>,
+    pub issuer_name: Option<String>,
+    pub revocation_reason: Option<String>,
+}
+
+/// What became of one item: revoked, or refused with its code.
+pub type RevokeOutcome = Result<(), RaFailure>;
+
+fn refused(code: Code, message: String) -> RaFailure {
+    RaFailure::new(Refusal::Invalid, ErrorCode::app(code), message)
+}
+
+/// Revokes each item in turn; one refused item does not stop the others.
+pub async fn revoke(
+    core: &Core,
+    operator: &RaOperator,
+    items: &[RevokeItem],
+) -> Result<Vec<RevokeOutcome>, RaFailure> {
+    if items.is_empty() {
+        return Err(RaFailure::null_value(
+            "body (a JSON array of {serialNumber, issuerName, revocationReason})",
+        ));
+    }
+    let now = core.clock.now();
+    let outcomes: Vec<RevokeOutcome> = {
+        let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
+        items
+            .iter()
+            .map(|item| revoke_one(core, operator, item, now))
+            .collect()
+    };
+    if outcomes.iter().any(Result::is_ok) {
+        core.store.flush().await?;
+    }
+    Ok(outcomes)
+}
+
+fn revoke_one(
+    core: &Core,
+    operator: &RaOperator,
+    item: &RevokeItem,
+    now: DateTime<Utc>,
+) -> RevokeOutcome {
+    let serial_text = item
+        .serial_number
+        .as_deref()
+        .ok_or_else(|| RaFailure::null_value("serialNumber"))?;
+    let issuer_text = item
+        .issuer_name
+        .as_deref()
+        .ok_or_else(|| RaFailure::null_value("issuerName"))?;
+    let reason = match item.revocation_reason.as_deref() {
+        None => RevokeReason::Unspecified,
+        Some(r) => RevokeReason::parse(&r.to_ascii_lowercase())
+            .map_err(|e| RaFailure::validation(format!("revocationReason: {}", e.rule)))?,
+    };
+    let serial = parse_serial(serial_text)?;
+    let issuer = parse_dn(issuer_text)?;
+
+    let issuer_id = {
+        let hierarchy = core.hierarchy();
+        let same = |subject: &str| parse_dn(subject).is_ok_and(|dn| dn == issuer);
+        let mut issuer_id = None;
+        for issuing in &hierarchy.issuing {
+            let data = issuing.authority.data().map_err(crypto)?;
+            if data.serial_hex == serial {
+                return Err(is_ca(serial_text));
+            }
+            if same(&data.subject) {
+                issuer_id = Some(issuing.record.id.clone());
+            }
+        }
+        for root in &hierarchy.roots {
+            let data = root.authority.data().map_err(crypto)?;
+            if data.serial_hex == serial {
+                return Err(is_ca(serial_text));
+            }
+            if issuer_id.is_none() && same(&data.subject) {
+                // Roots sign only issuing CAs, and those were checked above.
+                return Err(unknown_serial(serial_text, issuer_text));
+            }
+        }
+        issuer_id.ok_or_else(|| {
+            refused(
+                Code::InvalidIssuerName,
+                format!("issuerName: '{issuer_text}' names no CA of this RA"),
+            )
+        })?
+    };
+
+    let mut entry = core
+        .store
+        .issued_serial(&issuer_id, &serial)?
+        .ok_or_else(|| unknown_serial(serial_text, issuer_text))?;
+    let SerialHolder::Order { order_reference } = &entry.holder else {
+        return Err(refused(
+            Code::InvalidCertificateSerial,
+            format!(
+                "serialNumber: {serial_text} was not issued through the RA; revoke it where it was uploaded"
+            ),
+        ));
+    };
+    let order = core
+        .store
+        .ra_order(order_reference)?
+        .ok_or_else(|| unknown_serial(serial_text, issuer_text))?;
+    if !operator.may_act_for(&order.client) {
+        return Err(RaFailure::access_denied(format!(
+            "operator {} may not act for client {}, which ordered {serial_text}",
+            operator.user_name, order.client
+        )));
+    }
+    if entry.revoked_at.is_some() {
+        return Err(refused(
+            Code::CertificateAlreadyRevoked,
+            format!("serialNumber: {serial_text} is already revoked"),
+        ));
+    }
+    if order
+        .certificate
+        .as_ref()
+        .is_some_and(|c| c.not_after <= now)
+    {
+        return Err(refused(
+            Code::CertificateExpired,
+            format!("serialNumber: {serial_text} has expired; there is nothing to revoke"),
+        ));
+    }
+    entry.revoked_at = Some(now);
+    entry.revoke_reason = Some(reason);
+    core.store.put_issued_serial(&issuer_id, &serial, &entry)?;
+    core.crl_cache().revoked(&issuer_id);
+    log::info!(
+        "RA certificate {serial} of order {} revoked ({})",
+        order.reference,
+        reason.as_str()
+    );
+    Ok(())
+}
+
+fn crypto(e: crate::pki::PkiError) -> RaFailure {
+    RaFailure::from(crate::service::ServiceError::Crypto(e))
+}
+
+fn is_ca(serial: &str) -> RaFailure {
+    refused(
+        Code::CertificateIsCa,
+        format!("serialNumber: {serial} is a CA certificate; the RA API does not revoke CAs"),
+    )
+}
+
+fn unknown_serial(serial: &str, issuer: &str) -> RaFailure {
+    refused(
+        Code::InvalidCertificateSerial,
+        format!("serialNumber: {issuer} issued no certificate with serial {serial}"),
+    )
+}
