@@ -257,6 +257,90 @@ const ROWS: &[Row] = &[
     ("POST", "/admin/snapshot", JSON, r#"{"name":""}"#, 400, "name: must be 1 to 64 letters"),
     ("POST", "/admin/restore", JSON, r#"{"name":"..x"}"#, 400, "name: must be 1 to 64 letters"),
     ("POST", "/admin/restore", JSON, r#"{"name":"missing"}"#, 404, "snapshot 'missing' does not exist"),
+    // RA face (seed 002): `/v2` rows carry an operator's session token.
+    ("POST", "/v2/jwt/service.account", FORM, "userSecret=wrong", 401, "009.353.0223"),
+    ("POST", "/v2/jwt/nobody", FORM, "userSecret=wrong", 401, "009.353.0223"),
+    ("POST", "/v2/jwt/a%20b", FORM, "userSecret=x", 401, "009.353.0223"),
+    ("POST", "/v2/jwt/service.account", FORM, "", 400, "011.351.0229"),
+    ("POST", "/v2/jwt/service.account", FORM, "userSecret=", 400, "userSecret"),
+    ("POST", "/v2/jwt/service.account", JSON, r#"{"userSecret":"x"}"#, 400, "Content-Type: must be application/x-www-form-urlencoded"),
+    ("POST", "/v2/clients|authorization: Bearer not.a.jwt", "", "", 401, "009.250.0228"),
+    ("POST", "/v2/clients|authorization: Basic eDp5", "", "", 401, "009.250.0228"),
+    ("POST", "/v2/clients|authorization: Bearer {admin}", "", "", 401, "009.250.0228"),
+    ("POST", "/v2/clients?search=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "", "", 400, "search: must be at most 200"),
+    ("POST", "/v2/client/cli-xyz", "", "", 400, "clientReference: must be 'cli-'"),
+    ("POST", "/v2/client/%3Cscript%3E", "", "", 400, "011.351.0226"),
+    ("POST", "/v2/client/pma-aaaaaaaa-0000-4000-8000-000000000001", "", "", 400, "clientReference"),
+    ("POST", "/v2/client/cli-99999999-9999-4999-8999-999999999999", "", "", 404, "011.351.0231"),
+    ("POST", "/v2/client/domain/{ra_client}/register", JSON, r#"{"names":["a.com"]}"#, 400, "body: invalid type"),
+    ("POST", "/v2/client/domain/{ra_client}/register", JSON, "[]", 400, "011.351.0229"),
+    ("POST", "/v2/client/domain/{ra_client}/register", JSON, r#"["bad..name"]"#, 400, "[0] 'bad..name'"),
+    ("POST", "/v2/client/domain/{ra_client}/register", JSON, r#"["ok.example.com", "*.wild.example.com"]"#, 400, "[1] '*.wild.example.com' is a wildcard"),
+    ("POST", "/v2/client/domain/{ra_client}/register", JSON, r#"["localhost"]"#, 400, "at least two labels"),
+    ("POST", "/v2/client/domain/{ra_client}/register", JSON, r#"["-x.example.com"]"#, 400, "011.351.0226"),
+    ("POST", "/v2/client/domain/{ra_client}/register", JSON, r#"["<b>.example.com"]"#, 400, "has label '<b>'"),
+    ("POST", "/v2/client/domain/{ra_client}/register", JSON, r#"["xn--a.example.com"]"#, 400, "not a valid internationalised domain name"),
+    ("POST", "/v2/client/domain/{ra_client}/register", JSON, r#"[1]"#, 400, "[0]: invalid type"),
+    ("POST", "/v2/client/domain/{ra_client}/register", JSON, r#"["a.com""#, 400, "body: EOF"),
+    ("POST", "/v2/client/domain/{ra_client}/register", "text/plain", r#"["a.com"]"#, 400, "Content-Type: must be application/json"),
+    ("POST", "/v2/client/domain/{ra_client}/register", JSON, "@huge", 413, "at most 65536 bytes"),
+    ("POST", "/v2/client/domain/{ra_client}/register", JSON, "@non_utf8", 400, "011.351.0226"),
+    ("POST", "/v2/client/domain/{ra_client}/register", JSON, "@many_names", 400, "at most 100 domain names"),
+    ("POST", "/v2/client/domain/cli-99999999-9999-4999-8999-999999999999/register", JSON, r#"["a.example.com"]"#, 404, "011.351.0231"),
+    ("POST", "/v2/client/domains/cli-1/list", "", "", 400, "clientReference"),
+    ("POST", "/v2/client/domain/cld-1", "", "", 400, "prevalidatedDomainReference: must be 'cld-'"),
+    ("POST", "/v2/client/domain/cld-99999999-9999-4999-8999-999999999999", "", "", 404, "no pre-validated domain"),
+    ("POST", "/v2/client/domain/cld-99999999-9999-4999-8999-999999999999/validate", "", "", 404, "011.351.0226"),
+    ("POST", "/v2/client/domain/cld-99999999-9999-4999-8999-999999999999/token/reset", "", "", 404, "no pre-validated domain"),
+    ("POST", "/v2/client/domain/cld-99999999-9999-4999-8999-999999999999/delete", "", "", 404, "no pre-validated domain"),
+    ("POST", "/v2/issue/csr/pma-1", "text/plain", "@csr", 400, "productReference: must be 'pma-'"),
+    ("POST", "/v2/issue/csr/pma-99999999-9999-4999-8999-999999999999", "text/plain", "@csr", 404, "011.351.0243"),
+    ("POST", "/v2/issue/csr/{ra_product}", JSON, "@csr", 400, "Content-Type: must be text/plain"),
+    ("POST", "/v2/issue/csr/{ra_product}", "text/plain", "", 400, "011.351.0229"),
+    ("POST", "/v2/issue/csr/{ra_product}", "text/plain", "hello", 400, "011.351.0241"),
+    ("POST", "/v2/issue/csr/{ra_product}", "text/plain", "@truncated_csr", 400, "011.351.0241"),
+    ("POST", "/v2/issue/csr/{ra_product}", "text/plain", "@sigkey", 400, "expected a certificate signing request"),
+    ("POST", "/v2/issue/csr/{ra_product}", "text/plain", "@private_key", 400, "a private key"),
+    ("POST", "/v2/issue/csr/{ra_product}", "text/plain", "@non_utf8", 400, "must be UTF-8"),
+    ("POST", "/v2/issue/csr/{ra_product}", "text/plain", "@huge", 413, "at most 65536 bytes"),
+    ("POST", "/v2/issue/csr/{ra_product}", "text/plain", "@csr_rsa1024", 400, "011.351.0240"),
+    ("POST", "/v2/issue/csr/{ra_product}", "text/plain", "@csr_e3", 400, "exponent 3"),
+    ("POST", "/v2/issue/csr/{ra_product}", "text/plain", "@csr_sha1", 400, "sha1WithRSAEncryption"),
+    ("POST", "/v2/issue/csr/{ra_product}", "text/plain", "@csr_bad_signature", 400, "proof of possession failed"),
+    ("POST", "/v2/issue/csr/{ra_product}", "text/plain", "@csr_broken_san", 400, "011.351.0241"),
+    ("POST", "/v2/issue/csr/{ra_product}", "text/plain", "@csr", 400, "011.351.0244"),
+    ("POST", "/v2/issue/csr/pma-aaaaaaaa-0000-4000-8000-000000000003", "text/plain", "@csr", 400, "011.351.0245"),
+    ("POST", "/v2/issue/csr/pma-aaaaaaaa-0000-4000-8000-000000000004", "text/plain", "@csr", 400, "011.351.0246"),
+    ("POST", "/v2/issue/csr/pma-aaaaaaaa-0000-4000-8000-000000000005", "text/plain", "@csr", 400, "011.351.0247"),
+    ("POST", "/v2/order/ord-1/status", "", "", 400, "orderReference: must be 'ord-'"),
+    ("POST", "/v2/order/ord-99999999-9999-4999-8999-999999999999/status", "", "", 404, "no order"),
+    ("POST", "/v2/order/ord-99999999-9999-4999-8999-999999999999", "", "", 404, "no order"),
+    ("POST", "/v2/order/ord-99999999-9999-4999-8999-999999999999/certificate/chain", "", "", 404, "no order"),
+    ("POST", "/v2/orders", JSON, r#"{"status":"done"}"#, 400, "status: must be one of"),
+    ("POST", "/v2/orders", JSON, r#"{"createdFrom":"yesterday"}"#, 400, "createdFrom: 'yesterday' is not an RFC 3339"),
+    ("POST", "/v2/orders", JSON, r#"{"colour":"red"}"#, 400, "unknown field `colour`"),
+    ("POST", "/v2/orders", JSON, r#"{"clientReference":"x"}"#, 400, "clientReference"),
+    ("POST", "/v2/orders", JSON, r#"{"dnsName":"bad..name"}"#, 400, "domainName"),
+    ("POST", "/v2/orders", JSON, "[1]", 400, "body: must be a JSON object"),
+    ("POST", "/v2/revoke", JSON, "[]", 400, "011.351.0229"),
+    ("POST", "/v2/revoke", JSON, r#"{"serialNumber":"01"}"#, 400, "body: invalid type"),
+    ("POST", "/v2/revoke", JSON, r#"[{"serialNumber":1}]"#, 400, "[0].serialNumber: invalid type"),
+    ("POST", "/v2/revoke", JSON, r#"[{"serial":"01"}]"#, 400, "unknown field `serial`"),
+    ("POST", "/v2/revoke", "text/plain", r#"[]"#, 400, "Content-Type"),
+    // RA administration.
+    ("POST", "/admin/ra/operators", JSON, r#"{"userName":"a b"}"#, 400, "userName: must be 1 to 64"),
+    ("POST", "/admin/ra/operators", JSON, r#"{"userName":"x","apiKey":"short"}"#, 400, "apiKey: must be 32 to 512"),
+    ("POST", "/admin/ra/operators", JSON, r#"{"userName":"x","clients":["cli-bad"]}"#, 400, "clientReference"),
+    ("POST", "/admin/ra/operators", JSON, r#"{"userName":"x","clients":["cli-99999999-9999-4999-8999-999999999999"]}"#, 400, "clients: no client"),
+    ("POST", "/admin/ra/operators", JSON, "[]", 400, "body: must be a JSON object"),
+    ("POST", "/admin/ra/clients", JSON, r#"{"name":""}"#, 400, "name: must be 1 to 200"),
+    ("POST", "/admin/ra/clients", JSON, r#"{"name":"x","products":[{"name":"p","profile":"nope"}]}"#, 400, "unknown variant `nope`"),
+    ("POST", "/admin/ra/clients", JSON, r#"{"name":"x","reference":"pma-aaaaaaaa-0000-4000-8000-000000000001"}"#, 400, "clientReference"),
+    ("POST", "/admin/ra/clients", JSON, r#"{"name":"x","products":[{"name":"p","profile":"tls-server","reference":"pma-aaaaaaaa-0000-4000-8000-000000000001"}]}"#, 409, "already belongs to client"),
+    ("PUT", "/admin/dns/txt/bad..name", JSON, r#"["x"]"#, 400, "domainName"),
+    ("PUT", "/admin/dns/txt/a.example.com", JSON, r#""x""#, 400, "must be a JSON array of strings"),
+    ("PUT", "/admin/dns/txt/a.example.com", JSON, "[\"a\\u0007b\"]", 400, "control characters"),
+    ("GET", "/admin/dns/txt/localhost", "", "", 400, "at least two labels"),
     ("GET", "/no/such/route", "", "", 404, "no route for GET /no/such/route"),
     ("DELETE", "/organisations/{org}", "", "", 404, "no route for DELETE"),
 ];
@@ -316,6 +400,8 @@ fn materials(tpp: &Tpp) -> HashMap<&'static str, Vec<u8>> {
     put("csr", csr.clone());
     put("external", external.clone());
     put("huge", "A".repeat(64 * 1024 + 1));
+    let names: Vec<String> = (0..101).map(|i| format!("n{i}.example.com")).collect();
+    put("many_names", serde_json::to_string(&names).unwrap());
     put("private_key", std::fs::read_to_string(&rsa).unwrap());
     put("truncated_key", truncate(&key(&rsa)));
     put("truncated_csr", truncate(&csr));
@@ -399,7 +485,12 @@ fn materials(tpp: &Tpp) -> HashMap<&'static str, Vec<u8>> {
 #[tokio::test]
 async fn every_malformed_request_gets_a_4xx_naming_the_problem_and_writes_nothing() {
     assert!(ROWS.len() >= 150, "the catalogue has {} rows", ROWS.len());
-    let app = spawn_app().await;
+    let app = spawn_app_with(AppOptions {
+        config: Some(crate::ra::ra_config("")),
+        ..Default::default()
+    })
+    .await;
+    let ra_token = crate::ra::session(&app, crate::ra::USER, crate::ra::API_KEY).await;
     let tpp = Tpp::new();
     let materials = materials(&tpp);
     // One real record, so rows can name a kid that exists.
@@ -432,6 +523,9 @@ async fn every_malformed_request_gets_a_4xx_naming_the_problem_and_writes_nothin
             .replace("{kid}", &kid)
             .replace("{root}", &root)
             .replace("{basic}", &basic)
+            .replace("{ra_client}", crate::ra::ALPHA)
+            .replace("{ra_product}", crate::ra::TLS_PRODUCT)
+            .replace("{admin}", TOKEN)
     };
     let before = app.core.stored_contents().unwrap();
 
@@ -465,7 +559,11 @@ async fn every_malformed_request_gets_a_4xx_naming_the_problem_and_writes_nothin
             .client
             .request(method.clone(), app.url(&fill(path)))
             .body(body);
-        if !path.starts_with("/token") {
+        let own_authorization = header.is_some_and(|h| h.starts_with("authorization:"));
+        if own_authorization || path.starts_with("/token") || path.starts_with("/v2/jwt/") {
+        } else if path.starts_with("/v2/") {
+            request = request.bearer_auth(&ra_token);
+        } else {
             request = request.bearer_auth(TOKEN);
         }
         if !content_type.is_empty() {

@@ -15,6 +15,7 @@ mod lifecycle;
 mod oauth;
 mod openapi;
 mod organisations;
+mod ra;
 mod restart;
 mod revocation;
 mod secrets;
