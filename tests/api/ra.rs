@@ -1081,3 +1081,64 @@ async fn operators_and_clients_are_managed_through_the_admin_api_only() {
         .await;
     assert_error(response, StatusCode::BAD_REQUEST, "apiKey").await;
 }
+
+#[tokio::test]
+async fn a_seed_adds_ra_accounts_once_and_a_reset_keeps_only_those_of_config() {
+    let app = spawn_ra("", None).await;
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/ra.toml");
+    let report = obdir::service::seed::load(&app.core, &fixture)
+        .await
+        .unwrap();
+    assert_eq!((report.ra_clients, report.ra_operators), (1, 1));
+    let before = app.core.stored_contents().unwrap();
+    let again = obdir::service::seed::load(&app.core, &fixture)
+        .await
+        .unwrap();
+    assert_eq!((again.ra_clients, again.ra_operators), (0, 0));
+    assert!(
+        app.core.stored_contents().unwrap() == before,
+        "a second load wrote"
+    );
+    // The seeded operator (limited to its client) logs in and sees it.
+    let token = session(
+        &app,
+        "jabuticaba.ops",
+        "jabuticaba-ops-test-key-4f0c2a9e71b35d86c0e4",
+    )
+    .await;
+    let clients: Value = ra_post(&app, &token, "/clients", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(clients.as_array().unwrap().len(), 1, "{clients}");
+    assert_eq!(clients[0]["name"], "Jabuticaba Tecnologia Financeira Ltda");
+
+    let response = app.post_json("/admin/reset", &json!({})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    // Config's accounts are back as config gives them; the seed's are gone.
+    assert_ra_error(
+        login(
+            &app,
+            "jabuticaba.ops",
+            "jabuticaba-ops-test-key-4f0c2a9e71b35d86c0e4",
+        )
+        .await,
+        StatusCode::UNAUTHORIZED,
+        "009.353.0223",
+    )
+    .await;
+    let token = session(&app, USER, API_KEY).await;
+    let clients: Value = ra_post(&app, &token, "/clients", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = clients
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Client Alpha", "Client Beta"]);
+}
