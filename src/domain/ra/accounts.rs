@@ -9,7 +9,7 @@ use super::{
 };
 use crate::domain::DomainError;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OperatorAccount {
     pub user_name: String,
@@ -17,6 +17,17 @@ pub struct OperatorAccount {
     /// References of the clients the operator may act for; none: all.
     #[serde(default)]
     pub clients: Vec<String>,
+}
+
+/// The API key never prints, as `ApiKey` does not.
+impl std::fmt::Debug for OperatorAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OperatorAccount")
+            .field("user_name", &self.user_name)
+            .field("api_key", &"..")
+            .field("clients", &self.clients)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -142,6 +153,10 @@ mod tests {
             api_key: "short".into(),
             clients: vec![],
         };
+        assert!(
+            !format!("{account:?}").contains("short"),
+            "the key never prints"
+        );
         assert_eq!(account.into_operator().unwrap_err().field, "apiKey");
     }
 }
