@@ -174,6 +174,16 @@ pub async fn no_route(req: HttpRequest) -> Result<actix_web::HttpResponse, Direc
     )))
 }
 
+/// The media type of a Content-Type value, lower-cased, parameters dropped.
+pub fn media_type(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
 /// Decodes a JSON object body into `T`. A body that is not an object (an
 /// array would fill the fields by position) is refused; a type error names
 /// the field it is in.
@@ -183,6 +193,19 @@ pub fn decode_json_object<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result
     if !value.is_object() {
         return Err("body: must be a JSON object".into());
     }
+    decode_json_value(value)
+}
+
+/// Decodes any JSON body into `T`; a type error names the field it is in.
+pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("body: {e}"))?;
+    decode_json_value(value)
+}
+
+fn decode_json_value<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+) -> Result<T, String> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();

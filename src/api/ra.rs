@@ -15,7 +15,6 @@ use crate::domain::ra::{
     ClientDomain, ClientReference, DomainReference, Order, OrderReference, OrderState,
     ProductReference, RaClient, RaFailure, RaOperator, Refusal,
 };
-use crate::pki::{pem, pkcs7};
 use crate::service::Core;
 use crate::service::ra::orders::OrderSearch;
 use crate::service::ra::revoke::RevokeItem;
@@ -143,58 +142,40 @@ async fn body(req: &HttpRequest, payload: web::Payload) -> Result<Vec<u8>, RaErr
 }
 
 fn media_type(req: &HttpRequest) -> String {
-    req.headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
+    crate::api::media_type(
+        req.headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(""),
+    )
 }
 
-/// A JSON body decoded into `T`, a type error naming its field.
-fn json_body<T: serde::de::DeserializeOwned>(
-    req: &HttpRequest,
-    bytes: &[u8],
-) -> Result<T, RaError> {
+fn ensure_json(req: &HttpRequest) -> Result<(), RaError> {
     let media = media_type(req);
     if !media.is_empty() && media != "application/json" {
         return Err(RaError(RaFailure::validation(format!(
             "Content-Type: must be application/json, got '{media}'"
         ))));
     }
-    let value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| RaError(RaFailure::validation(format!("body: {e}"))))?;
-    decode_value(value)
+    Ok(())
 }
 
-/// A JSON object body decoded into `T` (an array would fill its fields by
-/// position).
+/// A JSON body (any JSON: the RA takes arrays) decoded into `T`.
+fn json_body<T: serde::de::DeserializeOwned>(
+    req: &HttpRequest,
+    bytes: &[u8],
+) -> Result<T, RaError> {
+    ensure_json(req)?;
+    crate::api::decode_json(bytes).map_err(|e| RaError(RaFailure::validation(e)))
+}
+
+/// A JSON object body decoded into `T`.
 fn json_object_body<T: serde::de::DeserializeOwned>(
     req: &HttpRequest,
     bytes: &[u8],
 ) -> Result<T, RaError> {
-    let value: serde_json::Value = json_body(req, bytes)?;
-    if !value.is_object() {
-        return Err(RaError(RaFailure::validation(
-            "body: must be a JSON object",
-        )));
-    }
-    decode_value(value)
-}
-
-fn decode_value<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, RaError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let message = e.into_inner().to_string();
-        RaError(RaFailure::validation(if path == "." {
-            format!("body: {message}")
-        } else {
-            format!("{path}: {message}")
-        }))
-    })
+    ensure_json(req)?;
+    crate::api::decode_json_object(bytes).map_err(|e| RaError(RaFailure::validation(e)))
 }
 
 #[derive(Deserialize)]
@@ -264,17 +245,16 @@ impl From<RaClient> for ClientView {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SearchQuery {
     search: Option<String>,
 }
 
 /// POST /v2/clients?search=
-async fn search_clients(
-    req: HttpRequest,
-    core: web::Data<Core>,
-    query: web::Query<SearchQuery>,
-) -> Answer {
+async fn search_clients(req: HttpRequest, core: web::Data<Core>) -> Answer {
     let operator = operator(&req, &core)?;
+    let query: SearchQuery = serde_urlencoded::from_str(req.query_string())
+        .map_err(|e| RaError(RaFailure::validation(format!("query: {e}"))))?;
     let search = query.search.as_deref().filter(|s| !s.is_empty());
     if search.is_some_and(|s| s.chars().count() > 200) {
         return Err(RaError(RaFailure::validation(
@@ -577,7 +557,7 @@ async fn search_orders(req: HttpRequest, core: web::Data<Core>, payload: web::Pa
         created_to: time_field("createdTo", fields.created_to.as_deref())?,
         dns_name: fields.dns_name,
     };
-    let found = orders::list(&core, &operator, &search)?;
+    let found = orders::list(&core, &operator, &search).await?;
     Ok(HttpResponse::Ok().json(found.into_iter().map(OrderView::from).collect::<Vec<_>>()))
 }
 
@@ -598,14 +578,9 @@ async fn chain(req: HttpRequest, core: web::Data<Core>, path: web::Path<String>)
     if wants_pkcs7 {
         return Ok(HttpResponse::Ok()
             .content_type("application/pkcs7-mime")
-            .body(pkcs7::certificate_bundle(&chain)));
+            .body(chain.pkcs7()));
     }
-    Ok(HttpResponse::Ok().json(
-        chain
-            .iter()
-            .map(|der| pem::armour("CERTIFICATE", der))
-            .collect::<Vec<_>>(),
-    ))
+    Ok(HttpResponse::Ok().json(chain.pem_list()))
 }
 
 #[derive(Deserialize)]

@@ -306,6 +306,48 @@ impl IssuingAuthority {
         self.sign_leaf(leaf, profile, now, months, urls)
     }
 
+    /// Certifies a checked CSR's key for `names` (DNS names) alone: the
+    /// subject is just CN=<first name> and the subjectAltName lists every
+    /// name, whatever else the CSR asked for, as an RA vouches only for what
+    /// it validated. With no names the subject is the CSR's CN alone.
+    pub fn issue_for_hosts(
+        &self,
+        csr: &CheckedCsr,
+        names: &[String],
+        profile: Profile,
+        now: DateTime<Utc>,
+        months: u32,
+        urls: &PublicUrls,
+    ) -> Result<IssuedCertificate, PkiError> {
+        let common_name = match (names.first(), csr.common_name()) {
+            (Some(name), _) => name.clone(),
+            (None, Some(cn)) => cn,
+            (None, None) => {
+                return Err(PkiError::Unreadable(
+                    "the CSR names neither a DNS name nor a subject CN".into(),
+                ));
+            }
+        };
+        let mut subject = X509NameBuilder::new()?;
+        subject.append_entry_by_text("CN", &common_name)?;
+        let subject = subject.build();
+        let subject_alt_name = if names.is_empty() {
+            None
+        } else {
+            let mut san = SubjectAlternativeName::new();
+            for name in names {
+                san.dns(name);
+            }
+            Some(san.build(&X509Builder::new()?.x509v3_context(None, None))?)
+        };
+        let leaf = LeafRequest {
+            subject: &subject,
+            public_key: &csr.public_key,
+            subject_alt_name,
+        };
+        self.sign_leaf(leaf, profile, now, months, urls)
+    }
+
     /// Certifies obdir's own TLS server key (`key`) for `names` (DNS names
     /// or IP addresses), valid for a year.
     pub fn certify_server_key(

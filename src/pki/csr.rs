@@ -21,6 +21,9 @@ pub struct CheckedCsr {
     /// The requested subjectAltName extension, copied into the certificate as is.
     pub(super) subject_alt_name: Option<RawExtension>,
     dns_names: Vec<String>,
+    /// The subjectAltName entries that are not dNSNames (IP addresses,
+    /// URIs, e-mail addresses...), as text.
+    other_names: Vec<String>,
     key: KeyFacts,
 }
 
@@ -63,6 +66,21 @@ impl CheckedCsr {
     /// in order, once each; failing those, a subject CN that looks like one.
     pub fn dns_names(&self) -> Vec<String> {
         self.dns_names.clone()
+    }
+
+    /// The subjectAltName entries that are not dNSNames, as text: an RA
+    /// that validates DNS names cannot vouch for them.
+    pub fn other_names(&self) -> &[String] {
+        &self.other_names
+    }
+
+    /// The requested subject's first CN, if it has one.
+    pub fn common_name(&self) -> Option<String> {
+        self.request
+            .subject_name()
+            .entries_by_nid(openssl::nid::Nid::COMMONNAME)
+            .next()
+            .map(|e| String::from_utf8_lossy(e.data().as_slice()).into_owned())
     }
 
     /// The requested subject, as `C=BR, O=..., CN=...`.
@@ -115,16 +133,19 @@ fn intake(
     let subject = &parsed.certification_request_info.subject;
     check_subject(subject)?;
 
-    let (subject_alt_name, mut dns_names) = match requested_subject_alt_name(&parsed)? {
-        Some((raw, names)) => (Some(raw), names),
-        None => (None, Vec::new()),
-    };
+    let mut other_names = Vec::new();
+    let (subject_alt_name, mut dns_names) =
+        match requested_subject_alt_name(&parsed, &mut other_names)? {
+            Some((raw, names)) => (Some(raw), names),
+            None => (None, Vec::new()),
+        };
     if dns_names.is_empty() {
         dns_names.extend(host_name_in_common_name(subject));
     }
     Ok(CheckedCsr {
         subject_alt_name,
         dns_names,
+        other_names,
         key: key_facts(&public_key)?,
         request,
         public_key,
@@ -181,6 +202,7 @@ fn algorithm_name(oid: &str) -> String {
 /// fails verification.
 fn requested_subject_alt_name(
     csr: &X509CertificationRequest<'_>,
+    other_names: &mut Vec<String>,
 ) -> Result<Option<(RawExtension, Vec<String>)>, PkiError> {
     for attribute in csr.certification_request_info.iter_attributes() {
         let ParsedCriAttribute::ExtensionRequest(request) = attribute.parsed_attribute() else {
@@ -200,12 +222,18 @@ fn requested_subject_alt_name(
         };
         let mut dns_names: Vec<String> = Vec::new();
         for name in &names.general_names {
-            if let GeneralName::DNSName(host) = name {
-                // DNS names compare without regard to case (RFC 4343).
-                let host = host.to_ascii_lowercase();
-                if !dns_names.contains(&host) {
-                    dns_names.push(host);
+            match name {
+                GeneralName::DNSName(host) => {
+                    // DNS names compare without regard to case (RFC 4343).
+                    let host = host.to_ascii_lowercase();
+                    if !dns_names.contains(&host) {
+                        dns_names.push(host);
+                    }
                 }
+                GeneralName::IPAddress(bytes) => other_names.push(ip_text(bytes)),
+                GeneralName::RFC822Name(mail) => other_names.push(format!("email:{mail}")),
+                GeneralName::URI(uri) => other_names.push(format!("URI:{uri}")),
+                other => other_names.push(other.to_string()),
             }
         }
         let raw = RawExtension {
@@ -215,6 +243,16 @@ fn requested_subject_alt_name(
         return Ok(Some((raw, dns_names)));
     }
     Ok(None)
+}
+
+/// An iPAddress entry as an address, when it is one.
+fn ip_text(bytes: &[u8]) -> String {
+    let ip = match bytes.len() {
+        4 => <[u8; 4]>::try_from(bytes).ok().map(std::net::IpAddr::from),
+        16 => <[u8; 16]>::try_from(bytes).ok().map(std::net::IpAddr::from),
+        _ => None,
+    };
+    ip.map_or_else(|| "an iPAddress".to_owned(), |ip| format!("IP:{ip}"))
 }
 
 /// The subject CN as a host name, for CSRs that carry no dNSName: only when

@@ -204,6 +204,12 @@ impl Core {
     ) -> Result<(), ServiceError> {
         {
             let _guard = self.writes.lock().unwrap_or_else(|e| e.into_inner());
+            // No RA order moves on while its record is being replaced.
+            let _orders = self
+                .ra
+                .order_moves
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
             self.store.replace_contents(entries)?;
             let now = self.clock.now();
             let mut hierarchy = Hierarchy::load(self.store.as_ref())?;
@@ -237,6 +243,19 @@ impl Core {
         if let Some(issuer) = record.issuer_id.as_deref().filter(|_| record.is_revoked()) {
             self.crl_cache().revoked(issuer);
         }
+        Ok(())
+    }
+
+    /// Writes a serial's entry as revoked (an RA certificate's), making its
+    /// CA's CRL stale.
+    pub(crate) fn put_revoked_serial(
+        &self,
+        issuer: &str,
+        serial_hex: &str,
+        entry: &crate::domain::authority::IssuedSerial,
+    ) -> Result<(), ServiceError> {
+        self.store.put_issued_serial(issuer, serial_hex, entry)?;
+        self.crl_cache().revoked(issuer);
         Ok(())
     }
 

@@ -192,21 +192,37 @@ fn check(core: &Core, seed: &Seed) -> Result<(), ServiceError> {
             errors.extend(messages(e).into_iter().map(|m| format!("{place}: {m}")));
         }
     };
+    let mut seeded_clients = Vec::new();
     for (i, account) in seed.ra_clients.iter().enumerate() {
         let checked = account
             .clone()
-            .into_client(super::ra::accounts::derived_uuid);
-        note(
-            &format!("ra_clients[{i}]"),
-            checked.map(drop).map_err(Into::into),
-        );
+            .into_client(super::ra::accounts::derived_uuid)
+            .map_err(ServiceError::from)
+            .and_then(|client| {
+                super::ra::accounts::ensure_products_unique(core, &client)?;
+                Ok(client.reference)
+            });
+        match checked {
+            Ok(reference) => seeded_clients.push(reference),
+            Err(e) => note(&format!("ra_clients[{i}]"), Err(e)),
+        }
     }
     for (i, account) in seed.ra_operators.iter().enumerate() {
-        let checked = account.clone().into_operator();
-        note(
-            &format!("ra_operators[{i}]"),
-            checked.map(drop).map_err(Into::into),
-        );
+        let checked = account
+            .clone()
+            .into_operator()
+            .map_err(ServiceError::from)
+            .and_then(|operator| {
+                for client in &operator.clients {
+                    if !seeded_clients.contains(client) && core.store.ra_client(client)?.is_none() {
+                        return Err(ServiceError::Invalid(vec![format!(
+                            "clients: no client {client}"
+                        )]));
+                    }
+                }
+                Ok(())
+            });
+        note(&format!("ra_operators[{i}]"), checked);
     }
     let roots = super::ecosystem::public_roots(core)?;
     for (i, anchor) in seed.trust_anchors.iter().enumerate() {

@@ -1142,3 +1142,267 @@ async fn a_seed_adds_ra_accounts_once_and_a_reset_keeps_only_those_of_config() {
         .collect();
     assert_eq!(names, ["Client Alpha", "Client Beta"]);
 }
+
+/// Registers, publishes and validates `name` for ALPHA.
+async fn prevalidate(app: &TestApp, token: &str, name: &str) {
+    let domain = register_and_publish(app, token, name).await;
+    let cld = domain["prevalidatedDomainReference"].as_str().unwrap();
+    let validated: Value = ra_post(app, token, &format!("/client/domain/{cld}/validate"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(validated["status"], "VALIDATED", "{validated}");
+}
+
+#[tokio::test]
+async fn the_certificate_names_only_what_was_validated() {
+    let app = spawn_ra("", None).await;
+    let token = session(&app, USER, API_KEY).await;
+    let tpp = Tpp::new();
+    prevalidate(&app, &token, "bank.example.com").await;
+
+    // An IP address or e-mail in the SAN cannot be validated by DNS.
+    let key = tpp.rsa_key("mixed", 2048);
+    let mixed = tpp.csr(
+        &key,
+        "/CN=bank.example.com",
+        &["-addext", "subjectAltName=DNS:bank.example.com,IP:10.9.9.9"],
+    );
+    let message = assert_ra_error(
+        order_csr(&app, &token, TLS_PRODUCT, &mixed).await,
+        StatusCode::BAD_REQUEST,
+        "011.351.0240",
+    )
+    .await;
+    assert!(message.contains("10.9.9.9"), "{message}");
+
+    // Other subject attributes are dropped; a CN-only request gets its SAN.
+    let cn_only = tpp.csr(
+        &tpp.rsa_key("cn-only", 2048),
+        "/C=GB/O=Big Bank Ltd/CN=www.bank.example.com",
+        &[],
+    );
+    let order: Value = order_csr(&app, &token, TLS_PRODUCT, &cn_only)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ord = order["orderReference"].as_str().unwrap();
+    assert_eq!(settle(&app, &token, ord).await["status"], "issued");
+    let chain: Vec<String> = ra_post(
+        &app,
+        &token,
+        &format!("/order/{ord}/certificate/chain"),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let text = tpp.describe(&chain[0]);
+    assert!(
+        text.contains("Subject: CN=www.bank.example.com\n")
+            || text.contains("Subject: CN = www.bank.example.com\n"),
+        "{text}"
+    );
+    assert!(!text.contains("Big Bank"), "{text}");
+    assert!(text.contains("DNS:www.bank.example.com"), "{text}");
+}
+
+#[tokio::test]
+async fn concurrent_polls_issue_an_order_once() {
+    let app = spawn_ra("", None).await;
+    let token = session(&app, USER, API_KEY).await;
+    let tpp = Tpp::new();
+    prevalidate(&app, &token, "race.example.com").await;
+    let order: Value = order_csr(
+        &app,
+        &token,
+        TLS_PRODUCT,
+        &server_csr(&tpp, "race", &["race.example.com"]),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let ord = order["orderReference"].as_str().unwrap().to_owned();
+    let polls = (0..12).map(|_| {
+        let (app, token, ord) = (&app, &token, &ord);
+        async move {
+            let order: Value = ra_post(app, token, &format!("/order/{ord}"), None)
+                .await
+                .json()
+                .await
+                .unwrap();
+            order["certificate"]["serialNumber"]
+                .as_str()
+                .map(str::to_owned)
+        }
+    });
+    let serials: Vec<String> = futures_util::future::join_all(polls)
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    assert_eq!(settle(&app, &token, &ord).await["status"], "issued");
+    let order: Value = ra_post(&app, &token, &format!("/order/{ord}"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let serial = order["certificate"]["serialNumber"].as_str().unwrap();
+    assert!(
+        serials.iter().all(|s| s == serial),
+        "one serial: {serials:?} vs {serial}"
+    );
+}
+
+#[tokio::test]
+async fn only_the_ras_own_certificates_of_its_clients_are_revoked() {
+    let app = spawn_ra("", None).await;
+    let token = session(&app, USER, API_KEY).await;
+    let tpp = Tpp::new();
+    // A client-auth certificate of Beta, which alpha.only may not act for.
+    let beta_auth = "pma-bbbbbbbb-0000-4000-8000-000000000009";
+    let response = app
+        .post_json(
+            "/admin/ra/clients",
+            &json!({"name": "Client Beta", "reference": BETA, "products": [
+                {"name": "Beta TLS", "profile": "tls-server", "reference": BETA_PRODUCT},
+                {"name": "Beta Auth", "profile": "client-auth", "reference": beta_auth}
+            ]}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let csr = tpp.csr(&tpp.rsa_key("beta", 2048), "/CN=Beta Client", &[]);
+    let order: Value = order_csr(&app, &token, beta_auth, &csr)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ord = order["orderReference"].as_str().unwrap();
+    settle(&app, &token, ord).await;
+    let order: Value = ra_post(&app, &token, &format!("/order/{ord}"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let item = json!([{
+        "serialNumber": order["certificate"]["serialNumber"],
+        "issuerName": order["certificate"]["issuerName"],
+        "revocationReason": "superseded"
+    }]);
+    let restricted = session(&app, ALPHA_ONLY, ALPHA_ONLY_KEY).await;
+    let results: Value = ra_post(&app, &restricted, "/revoke", Some(item.clone()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(results[0]["errorCode"], "011.352.0224", "{results}");
+
+    // A certificate the directory issued from an upload is not the RA's.
+    let upload = app
+        .upload(
+            "rtstransport",
+            &tpp.csr(&tpp.rsa_key("dir", 2048), &obie_subject(ORG, SS), &[]),
+        )
+        .await;
+    assert_eq!(upload.status(), StatusCode::CREATED);
+    let record: Value = upload.json().await.unwrap();
+    let leaf = tpp.describe(&pem_of(record["x5c"][0].as_str().unwrap()));
+    let serial = leaf
+        .lines()
+        .skip_while(|l| !l.contains("Serial Number:"))
+        .nth(1)
+        .unwrap()
+        .trim()
+        .replace(':', "");
+    let results: Value = ra_post(
+        &app,
+        &token,
+        "/revoke",
+        Some(json!([{"serialNumber": serial, "issuerName": order["certificate"]["issuerName"], "revocationReason": "superseded"}])),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(results[0]["errorCode"], "011.350.0230", "{results}");
+    assert!(
+        results[0]["errorMessages"][0]
+            .as_str()
+            .unwrap()
+            .contains("not issued through the RA")
+    );
+}
+
+#[tokio::test]
+async fn orders_are_searched_by_client_product_time_and_name() {
+    let t0 = DateTime::parse_from_rfc3339("2026-03-01T10:00:00Z")
+        .unwrap()
+        .to_utc();
+    let app = spawn_ra("validation_timeout_seconds = 86400", Some(t0)).await;
+    let clock = app.clock.clone().unwrap();
+    let token = session(&app, USER, API_KEY).await;
+    let tpp = Tpp::new();
+    order_csr(
+        &app,
+        &token,
+        TLS_PRODUCT,
+        &server_csr(&tpp, "a", &["xn--dj-kia8a.vu.com"]),
+    )
+    .await;
+    clock.set(t0 + chrono::Duration::hours(1));
+    order_csr(
+        &app,
+        &token,
+        BETA_PRODUCT,
+        &server_csr(&tpp, "b", &["b.example.com"]),
+    )
+    .await;
+    let count = async |search: Value| -> usize {
+        let found: Value = ra_post(&app, &token, "/orders", Some(search))
+            .await
+            .json()
+            .await
+            .unwrap();
+        found.as_array().unwrap().len()
+    };
+    assert_eq!(count(json!({})).await, 2);
+    assert_eq!(count(json!({"clientReference": ALPHA})).await, 1);
+    assert_eq!(count(json!({"productReference": BETA_PRODUCT})).await, 1);
+    assert_eq!(
+        count(json!({"createdFrom": "2026-03-01T10:30:00Z"})).await,
+        1
+    );
+    assert_eq!(count(json!({"createdTo": "2026-03-01T10:30:00Z"})).await, 1);
+    assert_eq!(count(json!({"dnsName": "déjà.vu.com"})).await, 1);
+    assert_eq!(count(json!({"dnsName": "nothing.example.com"})).await, 0);
+    assert_eq!(count(json!({"status": "validating"})).await, 2);
+    // The operator limited to Alpha sees Alpha's order only.
+    let restricted = session(&app, ALPHA_ONLY, ALPHA_ONLY_KEY).await;
+    let found: Value = ra_post(&app, &restricted, "/orders", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    // A repeated query parameter is refused in the RA's own error shape.
+    assert_ra_error(
+        ra_post(&app, &token, "/clients?search=a&search=b", None).await,
+        StatusCode::BAD_REQUEST,
+        "011.351.0226",
+    )
+    .await;
+    // A token made by a client library with fractional times is accepted.
+    let now = t0.timestamp() as f64 + 3600.5;
+    let own = hs256(
+        &json!({"iss": "SwissPKI", "aud": "REST API", "sub": USER, "iat": now, "nbf": now, "exp": now + 600.0}),
+        API_KEY,
+    );
+    assert_eq!(
+        ra_post(&app, &own, "/clients", None).await.status(),
+        StatusCode::OK
+    );
+}

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::DirectoryError;
+use crate::api::media_type;
 use crate::domain::fapi::{
     AUTH_DATE_HEADER, CUSTOMER_IP_HEADER, CustomerIpAddress, FapiAuthDate, INTERACTION_ID_HEADER,
     InteractionId,
@@ -146,15 +147,6 @@ fn content_type(req: &HttpRequest) -> String {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned()
-}
-
-fn media_type(content_type: &str) -> String {
-    content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
 }
 
 async fn read_body(

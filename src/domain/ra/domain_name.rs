@@ -135,12 +135,14 @@ impl ClientDomain {
     }
 
     pub fn status(&self, now: DateTime<Utc>) -> DomainStatus {
-        match (self.validated_until, &self.token, self.token_expires) {
-            (Some(until), _, _) if now < until => DomainStatus::Validated,
-            (Some(_), _, _) => DomainStatus::Expired,
-            (None, None, _) => DomainStatus::NoToken,
-            (None, Some(_), Some(expires)) if now >= expires => DomainStatus::TokenExpired,
-            (None, Some(_), _) => DomainStatus::Pending,
+        let token_fresh = self.token.is_some() && self.token_expires.is_none_or(|t| now < t);
+        match self.validated_until {
+            Some(until) if now < until => DomainStatus::Validated,
+            // A fresh token after the validation ran out: validating again.
+            _ if token_fresh => DomainStatus::Pending,
+            Some(_) => DomainStatus::Expired,
+            None if self.token.is_some() => DomainStatus::TokenExpired,
+            None => DomainStatus::NoToken,
         }
     }
 

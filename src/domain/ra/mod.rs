@@ -188,10 +188,13 @@ pub mod session {
         if !audience_ok {
             return Err(format!("the JWT aud must be '{AUDIENCE}'"));
         }
+        // NumericDate may have a fraction (RFC 7519 2); whole seconds count.
         let time = |name: &str| {
             claims
                 .get(name)
-                .and_then(Value::as_i64)
+                .and_then(Value::as_f64)
+                .filter(|t| t.is_finite())
+                .map(|t| t.floor() as i64)
                 .ok_or(format!("the JWT has no numeric {name}"))
         };
         let (nbf, exp) = (time("nbf")?, time("exp")?);

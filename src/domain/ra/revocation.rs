@@ -9,6 +9,7 @@ pub fn parse_serial(text: &str) -> Result<String, RaFailure> {
     let digits: String = text
         .trim()
         .trim_start_matches("0x")
+        .trim_start_matches("0X")
         .chars()
         .filter(|c| *c != ':' && *c != ' ')
         .collect();
@@ -19,7 +20,10 @@ pub fn parse_serial(text: &str) -> Result<String, RaFailure> {
             format!("serialNumber: '{text}' is not a serial number in hex (at most 64 digits)"),
         ));
     }
-    let trimmed = digits.trim_start_matches('0').to_ascii_lowercase();
+    let trimmed = match digits.trim_start_matches('0') {
+        "" => "0".to_owned(),
+        rest => rest.to_ascii_lowercase(),
+    };
     // The store keeps whole bytes: an odd digit count gets its leading zero back.
     Ok(if trimmed.len() % 2 == 1 {
         format!("0{trimmed}")

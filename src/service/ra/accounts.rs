@@ -111,7 +111,7 @@ pub async fn put_client(
 }
 
 /// A product reference names one product across all clients.
-fn ensure_products_unique(core: &Core, client: &RaClient) -> Result<(), ServiceError> {
+pub(crate) fn ensure_products_unique(core: &Core, client: &RaClient) -> Result<(), ServiceError> {
     for other in core.store.ra_clients()? {
         if other.reference == client.reference {
             continue;

@@ -103,10 +103,12 @@ pub fn get(
     operator: &RaOperator,
     reference: &DomainReference,
 ) -> Result<ClientDomain, RaFailure> {
-    let domain = core
-        .store
-        .ra_domain(reference)?
-        .ok_or_else(|| RaFailure::not_found(format!("no pre-validated domain {reference}")))?;
+    let domain = core.store.ra_domain(reference)?.ok_or_else(|| {
+        RaFailure::not_found(format!(
+            "{}: no pre-validated domain {reference}",
+            DomainReference::FIELD
+        ))
+    })?;
     client_for(core, operator, &domain.client)?;
     Ok(domain)
 }
@@ -117,8 +119,11 @@ pub async fn delete(
     operator: &RaOperator,
     reference: &DomainReference,
 ) -> Result<(), RaFailure> {
-    get(core, operator, reference)?;
-    core.store.remove_ra_domain(reference)?;
+    {
+        let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
+        get(core, operator, reference)?;
+        core.store.remove_ra_domain(reference)?;
+    }
     core.store.flush().await?;
     Ok(())
 }
@@ -150,9 +155,13 @@ async fn change(
     reference: &DomainReference,
     edit: impl FnOnce(&mut ClientDomain, chrono::DateTime<chrono::Utc>),
 ) -> Result<ClientDomain, RaFailure> {
-    let mut domain = get(core, operator, reference)?;
-    edit(&mut domain, core.clock.now());
-    core.store.put_ra_domain(&domain)?;
+    let domain = {
+        let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
+        let mut domain = get(core, operator, reference)?;
+        edit(&mut domain, core.clock.now());
+        core.store.put_ra_domain(&domain)?;
+        domain
+    };
     core.store.flush().await?;
     Ok(domain)
 }
@@ -164,10 +173,16 @@ pub async fn validate(
     operator: &RaOperator,
     reference: &DomainReference,
 ) -> Result<ClientDomain, RaFailure> {
-    let mut domain = get(core, operator, reference)?;
-    let txt = lookup_txt(core, &domain.name.ascii).await?;
-    domain.validate(&txt, core.clock.now())?;
-    core.store.put_ra_domain(&domain)?;
+    let name = get(core, operator, reference)?.name.ascii;
+    let txt = lookup_txt(core, &name).await?;
+    // Read again after the lookup: a token reset or a delete meanwhile wins.
+    let domain = {
+        let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
+        let mut domain = get(core, operator, reference)?;
+        domain.validate(&txt, core.clock.now())?;
+        core.store.put_ra_domain(&domain)?;
+        domain
+    };
     core.store.flush().await?;
     log::info!(
         "domain {} validated for client {}",

@@ -73,7 +73,14 @@ impl From<ServiceError> for RaFailure {
             },
             ServiceError::NotFound(m) => RaFailure::not_found(m),
             ServiceError::Forbidden(m) => RaFailure::access_denied(m),
-            ServiceError::Conflict(m) | ServiceError::Unavailable(m) => RaFailure::validation(m),
+            ServiceError::Conflict(m) => RaFailure {
+                refusal: crate::domain::ra::Refusal::Conflict,
+                ..RaFailure::validation(m)
+            },
+            ServiceError::Unavailable(m) => RaFailure {
+                refusal: crate::domain::ra::Refusal::Unavailable,
+                ..RaFailure::validation(m)
+            },
             ServiceError::Store(e) => e.into(),
             ServiceError::Crypto(e) => {
                 log::error!("RA crypto error: {e}");

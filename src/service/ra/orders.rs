@@ -102,6 +102,23 @@ fn csr_failure(e: PkiError) -> RaFailure {
 /// The DNS names of the CSR, each a valid host name (a wildcard's base
 /// included). A TLS server certificate must name at least one.
 fn requested_names(csr: &CheckedCsr, product: &Product) -> Result<Vec<String>, RaFailure> {
+    let unvalidatable = |message: String| {
+        RaFailure::new(
+            Refusal::Invalid,
+            ErrorCode::form(Code::FailedValidatingRequest),
+            message,
+        )
+    };
+    if let Some(other) = csr.other_names().first() {
+        return Err(unvalidatable(format!(
+            "csr: subjectAltName {other} cannot be validated; the RA certifies DNS names only"
+        )));
+    }
+    if csr.dns_names().is_empty() && csr.common_name().is_none() {
+        return Err(unvalidatable(
+            "csr: the subject has no CN and the CSR names no DNS name".into(),
+        ));
+    }
     let mut names = Vec::new();
     for name in csr.dns_names() {
         let (wildcard, base) = match name.strip_prefix("*.") {
@@ -143,10 +160,9 @@ pub async fn get(
             .order_moves
             .lock()
             .unwrap_or_else(|e| e.into_inner());
-        let mut order = core
-            .store
-            .ra_order(reference)?
-            .ok_or_else(|| RaFailure::not_found(format!("no order {reference}")))?;
+        let mut order = core.store.ra_order(reference)?.ok_or_else(|| {
+            RaFailure::not_found(format!("{}: no order {reference}", OrderReference::FIELD))
+        })?;
         client_for(core, operator, &order.client)?;
         let moved = move_on(core, &mut order)?;
         (order, moved)
@@ -158,8 +174,8 @@ pub async fn get(
 }
 
 /// `POST /v2/orders`: the orders of the clients the operator may act for,
-/// narrowed by `search`, oldest first.
-pub fn list(
+/// narrowed by `search`, oldest first, each moved on first if it is due.
+pub async fn list(
     core: &Core,
     operator: &RaOperator,
     search: &OrderSearch,
@@ -180,7 +196,6 @@ pub fn list(
         .filter(|o| operator.may_act_for(&o.client))
         .filter(|o| search.client.as_ref().is_none_or(|c| &o.client == c))
         .filter(|o| search.product.as_ref().is_none_or(|p| &o.product == p))
-        .filter(|o| search.state.is_none_or(|s| o.state == s))
         .filter(|o| search.created_from.is_none_or(|t| o.created >= t))
         .filter(|o| search.created_to.is_none_or(|t| o.created <= t))
         .filter(|o| {
@@ -191,17 +206,51 @@ pub fn list(
             })
         })
         .collect();
+    let mut moved = false;
+    for order in orders.iter_mut().filter(|o| o.is_open()) {
+        let _guard = core
+            .ra
+            .order_moves
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(now) = core.store.ra_order(&order.reference)? {
+            *order = now;
+            moved |= move_on(core, order)?;
+        }
+    }
+    if moved {
+        core.store.flush().await?;
+    }
+    // The state is known once the orders are moved on.
+    orders.retain(|o| search.state.is_none_or(|s| o.state == s));
     orders.sort_by_key(|o| o.created);
     Ok(orders)
 }
 
-/// `POST /v2/order/{orderReference}/certificate/chain`: leaf first, then
-/// the CAs up to the root, DER.
+/// An issued order's certificate and the CAs up to the root, leaf first.
+pub struct CertificateChain(Vec<Vec<u8>>);
+
+impl CertificateChain {
+    /// Each certificate as PEM.
+    pub fn pem_list(&self) -> Vec<String> {
+        self.0
+            .iter()
+            .map(|der| crate::pki::pem::armour("CERTIFICATE", der))
+            .collect()
+    }
+
+    /// A certs-only PKCS#7 bundle, DER.
+    pub fn pkcs7(&self) -> Vec<u8> {
+        crate::pki::pkcs7::certificate_bundle(&self.0)
+    }
+}
+
+/// `POST /v2/order/{orderReference}/certificate/chain`.
 pub async fn chain(
     core: &Core,
     operator: &RaOperator,
     reference: &OrderReference,
-) -> Result<Vec<Vec<u8>>, RaFailure> {
+) -> Result<CertificateChain, RaFailure> {
     let order = get(core, operator, reference).await?;
     let Some(certificate) = order.certificate else {
         return Err(RaFailure::new(
@@ -220,7 +269,8 @@ pub async fn chain(
             encoding::decode_base64(c)
                 .ok_or_else(|| RaFailure::runtime(format!("order {reference} holds a bad chain")))
         })
-        .collect()
+        .collect::<Result<_, _>>()
+        .map(CertificateChain)
 }
 
 /// Moves an order on as far as it can go now, writing each step. Answers
@@ -242,7 +292,16 @@ fn move_on(core: &Core, order: &mut Order) -> Result<bool, RaFailure> {
                 moved = true;
             }
             OrderStep::Issue => {
-                issue(core, order, now)?;
+                // A failure here would fail every later poll the same way:
+                // the order fails once instead, with the reason.
+                if let Err(e) = issue(core, order, now) {
+                    log::error!("RA order {} could not be issued: {e}", order.reference);
+                    let reason = format!(
+                        "the certificate could not be issued: {}",
+                        e.messages.join("; ")
+                    );
+                    fail(core, order, vec![reason], now)?;
+                }
                 return Ok(true);
             }
             OrderStep::Fail(reasons) => {
@@ -304,7 +363,14 @@ fn issue(core: &Core, order: &mut Order, now: DateTime<Utc>) -> Result<(), RaFai
             Some(issuing) => {
                 let issued = issuing
                     .authority
-                    .issue(&csr, profile, now, core.validity_months, &core.urls)
+                    .issue_for_hosts(
+                        &csr,
+                        &order.names,
+                        profile,
+                        now,
+                        core.validity_months,
+                        &core.urls,
+                    )
                     .map_err(|e| RaFailure::from(ServiceError::Crypto(e)))?;
                 let mut chain = issued.chain.clone();
                 if let Some(root) = hierarchy.root(issuing.authority.root_id()) {

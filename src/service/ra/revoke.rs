@@ -66,8 +66,11 @@ fn revoke_one(
         .ok_or_else(|| RaFailure::null_value("issuerName"))?;
     let reason = match item.revocation_reason.as_deref() {
         None => RevokeReason::Unspecified,
-        Some(r) => RevokeReason::parse(&r.to_ascii_lowercase())
-            .map_err(|e| RaFailure::validation(format!("revocationReason: {}", e.rule)))?,
+        Some(r) => RevokeReason::parse(&r.to_ascii_lowercase()).map_err(|_| {
+            RaFailure::validation(format!(
+                "revocationReason: must be one of unspecified, keyCompromise, superseded, cessationOfOperation, privilegeWithdrawn; got '{r}'"
+            ))
+        })?,
     };
     let serial = parse_serial(serial_text)?;
     let issuer = parse_dn(issuer_text)?;
@@ -143,8 +146,7 @@ fn revoke_one(
     }
     entry.revoked_at = Some(now);
     entry.revoke_reason = Some(reason);
-    core.store.put_issued_serial(&issuer_id, &serial, &entry)?;
-    core.crl_cache().revoked(&issuer_id);
+    core.put_revoked_serial(&issuer_id, &serial, &entry)?;
     log::info!(
         "RA certificate {serial} of order {} revoked ({})",
         order.reference,

@@ -30,12 +30,16 @@ pub fn authenticate(core: &Core, token: Option<&str>) -> Result<RaOperator, RaFa
     })?;
     let unverified = jws::unverified_claims(token).map_err(|e| RaFailure::jwt(e.to_string()))?;
     let name = session::subject(&unverified).map_err(RaFailure::jwt)?;
-    let operator = core
-        .store
-        .ra_operator(&name)?
-        .ok_or_else(|| RaFailure::jwt(format!("the JWT names unknown RA operator '{name}'")))?;
-    let claims = hmac_jwt::verify_hs256(token, operator.api_key.as_bytes())
-        .map_err(|e| RaFailure::jwt(e.to_string()))?;
+    // An unknown operator and a wrong key read the same, so the answer does
+    // not tell which operator names exist.
+    let unsigned =
+        || RaFailure::jwt("the JWT is not signed with the API key of the operator its sub names");
+    let operator = core.store.ra_operator(&name)?.ok_or_else(unsigned)?;
+    let claims =
+        hmac_jwt::verify_hs256(token, operator.api_key.as_bytes()).map_err(|e| match e {
+            hmac_jwt::HmacJwtError::Signature => unsigned(),
+            other => RaFailure::jwt(other.to_string()),
+        })?;
     session::check(&claims, core.clock.now()).map_err(RaFailure::jwt)?;
     Ok(operator)
 }
