@@ -320,15 +320,10 @@ impl Settings {
             return Err("tls.names must name at least one host for the server certificate".into());
         }
         for (host, face) in &self.hosts {
-            let valid_host = !host.is_empty()
-                && host.len() <= 253
-                && host.split('.').all(|label| {
-                    !label.is_empty()
-                        && label.len() <= 63
-                        && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-                });
-            if !valid_host {
-                return Err(format!("hosts: '{host}' is not a host name"));
+            if let Err(why) =
+                crate::domain::host_name::check(host, crate::domain::host_name::HostRules::HOST)
+            {
+                return Err(format!("hosts: '{host}' is not a host name: it {why}"));
             }
             if Face::parse(face).is_none() {
                 let faces: Vec<&str> = Face::ALL.iter().map(|f| f.name()).collect();

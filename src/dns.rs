@@ -142,6 +142,7 @@ fn ask_tcp(
 /// for test nameservers.
 pub mod wire {
     use super::DnsError;
+    use crate::domain::host_name::{self, HostRules};
 
     pub const TXT: u16 = 16;
     pub const CNAME: u16 = 5;
@@ -184,32 +185,13 @@ pub mod wire {
     /// all (RFC 1035 2.3.4). '_' is allowed for names like `_acme-challenge`.
     pub fn check_name(name: &str) -> Result<&str, DnsError> {
         let bare = name.strip_suffix('.').unwrap_or(name);
-        let refuse = |why: String| Err(DnsError::Name(format!("'{name}' {why}")));
-        if bare.is_empty() {
-            return refuse("is empty".to_owned());
-        }
-        if bare.len() > 253 {
-            return refuse(format!("is {} bytes long; the limit is 253", bare.len()));
-        }
-        for label in bare.split('.') {
-            if label.is_empty() {
-                return refuse("has an empty label".to_owned());
-            }
-            if label.len() > 63 {
-                return refuse(format!(
-                    "has a label of {} bytes ('{label}'); the limit is 63",
-                    label.len()
-                ));
-            }
-            if let Some(c) = label.chars().find(|c| !is_plain(*c)) {
-                return refuse(format!(
-                    "contains '{c}'; use letters, digits, '-' and '_', and punycode (xn--...) for internationalised names"
-                ));
-            }
-        }
+        host_name::check(bare, HostRules::DNS_QUERY)
+            .map_err(|why| DnsError::Name(format!("'{name}' {why}")))?;
         Ok(bare)
     }
 
+    /// Whether a byte of a name read off the wire is kept as it is; others
+    /// are written `\DDD` (RFC 1035 5.1).
     fn is_plain(c: char) -> bool {
         c.is_ascii_alphanumeric() || c == '-' || c == '_'
     }
@@ -732,7 +714,7 @@ mod tests {
             Duration::from_millis(10),
         )
         .unwrap_err();
-        assert!(error.to_string().contains("the limit is 63"), "{error}");
+        assert!(error.to_string().contains("1 to 63"), "{error}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod event;
 pub mod face;
 pub mod fapi;
 pub mod fault;
+pub mod host_name;
 pub mod ids;
 pub mod organisation;
 pub mod page;

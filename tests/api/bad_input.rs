@@ -276,7 +276,7 @@ const ROWS: &[Row] = &[
     ("POST", "/v2/client/domain/{ra_client}/register", JSON, "[]", 400, "011.351.0229"),
     ("POST", "/v2/client/domain/{ra_client}/register", JSON, r#"["bad..name"]"#, 400, "[0] 'bad..name'"),
     ("POST", "/v2/client/domain/{ra_client}/register", JSON, r#"["ok.example.com", "*.wild.example.com"]"#, 400, "[1] '*.wild.example.com' is a wildcard"),
-    ("POST", "/v2/client/domain/{ra_client}/register", JSON, r#"["localhost"]"#, 400, "at least two labels"),
+    ("POST", "/v2/client/domain/{ra_client}/register", JSON, r#"["localhost"]"#, 400, "at least 2 labels"),
     ("POST", "/v2/client/domain/{ra_client}/register", JSON, r#"["-x.example.com"]"#, 400, "011.351.0226"),
     ("POST", "/v2/client/domain/{ra_client}/register", JSON, r#"["<b>.example.com"]"#, 400, "has label '<b>'"),
     ("POST", "/v2/client/domain/{ra_client}/register", JSON, r#"["xn--a.example.com"]"#, 400, "not a valid internationalised domain name"),
@@ -340,7 +340,7 @@ const ROWS: &[Row] = &[
     ("PUT", "/admin/dns/txt/bad..name", JSON, r#"["x"]"#, 400, "domainName"),
     ("PUT", "/admin/dns/txt/a.example.com", JSON, r#""x""#, 400, "must be a JSON array of strings"),
     ("PUT", "/admin/dns/txt/a.example.com", JSON, "[\"a\\u0007b\"]", 400, "control characters"),
-    ("GET", "/admin/dns/txt/localhost", "", "", 400, "at least two labels"),
+    ("GET", "/admin/dns/txt/localhost", "", "", 400, "at least 2 labels"),
     ("GET", "/no/such/route", "", "", 404, "no route for GET /no/such/route"),
     ("DELETE", "/organisations/{org}", "", "", 404, "no route for DELETE"),
 ];

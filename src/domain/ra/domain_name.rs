@@ -45,31 +45,11 @@ impl DnsName {
     }
 }
 
-/// RFC 1123 host name rules on the ASCII form: at least two labels of 1 to
-/// 63 letters, digits and inner hyphens, 253 characters in all.
 fn check_host_name(ascii: &str) -> Result<(), String> {
-    if ascii.len() > 253 {
-        return Err("is longer than 253 characters".into());
-    }
-    let labels: Vec<&str> = ascii.split('.').collect();
-    if labels.len() < 2 {
-        return Err("must have at least two labels (a name under a top-level domain)".into());
-    }
-    for label in labels {
-        let ok = !label.is_empty()
-            && label.len() <= 63
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-            && label
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if !ok {
-            return Err(format!(
-                "has label '{label}': each label is 1 to 63 letters, digits or inner hyphens"
-            ));
-        }
-    }
-    Ok(())
+    crate::domain::host_name::check(
+        ascii,
+        crate::domain::host_name::HostRules::REGISTERED_DOMAIN,
+    )
 }
 
 /// Where a registered domain stands.
