@@ -1,5 +1,5 @@
 //! What the proof runs (crash, soak) share: starting the release binary,
-//! waiting for it, and making the CSRs its clients send.
+//! waiting for it, making the CSRs its clients send, and driving the RA face.
 // Each example uses part of this module.
 #![allow(dead_code)]
 
@@ -10,12 +10,47 @@ use std::time::{Duration, Instant};
 use openssl::ec::{EcGroup, EcKey};
 use openssl::hash::MessageDigest;
 use openssl::nid::Nid;
-use openssl::pkey::PKey;
+use openssl::pkey::{PKey, Private};
+use openssl::rsa::Rsa;
+use openssl::stack::Stack;
+use openssl::x509::extension::SubjectAlternativeName;
 use openssl::x509::{X509NameBuilder, X509ReqBuilder};
+use serde_json::{Value, json};
 
 /// The demo organisation and software statement of fixtures/demo.json.
 pub const ORG: &str = "c8f0bf49-4744-4933-8960-7add6e590841";
 pub const SS: &str = "d6a3b1c4-9e2f-4a7b-8c5d-0f1e2d3c4b5a";
+
+/// The RA operator of the proof runs' config, and the one client it acts
+/// for with its TLS server product.
+pub const RA_USER: &str = "proof.operator";
+pub const RA_API_KEY: &str = "proof-operator-api-key-5c1f0e7a92d84b36a0c5";
+pub const RA_CLIENT: &str = "cli-5e7a0000-0000-4000-8000-00000000c11e";
+pub const RA_PRODUCT: &str = "pma-5e7a0000-0000-4000-8000-0000000075e1";
+
+/// The config every proof run serves with: acknowledged writes only (no
+/// background flush to hide a missing one), and the RA accounts, its open
+/// orders moved on every 20 ms.
+fn config_text() -> String {
+    format!(
+        r#"[store]
+background_flush_ms = 0
+
+[ra]
+order_tick_ms = 20
+
+[[ra.operators]]
+user_name = "{RA_USER}"
+api_key = "{RA_API_KEY}"
+clients = ["{RA_CLIENT}"]
+
+[[ra.clients]]
+name = "Proof run client"
+reference = "{RA_CLIENT}"
+products = [{{ name = "TLS Server", profile = "tls-server", reference = "{RA_PRODUCT}" }}]
+"#
+    )
+}
 
 pub fn binary() -> PathBuf {
     let exe = std::env::current_exe().expect("own path");
@@ -27,7 +62,7 @@ pub fn binary() -> PathBuf {
 
 pub fn start(data_dir: &Path, port: u16) -> Child {
     let config = data_dir.with_extension("toml");
-    std::fs::write(&config, "[store]\nbackground_flush_ms = 0\n").expect("config written");
+    std::fs::write(&config, config_text()).expect("config written");
     Command::new(binary())
         .args([
             "serve",
@@ -114,4 +149,130 @@ pub async fn ca_certificates(client: &reqwest::Client, base: &str) -> Vec<openss
         .await
         .expect("chain text");
     openssl::x509::X509::stack_from_pem(chain.as_bytes()).expect("chain parses")
+}
+
+/// A fresh P-256 key.
+pub fn ec_key() -> PKey<Private> {
+    let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).expect("curve");
+    PKey::from_ec_key(EcKey::generate(&group).expect("key")).expect("pkey")
+}
+
+/// A fresh RSA 2048 key (tens of milliseconds: make it off the runtime).
+pub fn rsa_key() -> PKey<Private> {
+    PKey::from_rsa(Rsa::generate(2048).expect("rsa key")).expect("pkey")
+}
+
+/// A TLS server CSR as a web server's operator makes one: CN the first
+/// name, every name a subjectAltName dNSName.
+pub fn host_csr(key: &PKey<Private>, names: &[String]) -> String {
+    let mut subject = X509NameBuilder::new().expect("name");
+    subject.append_entry_by_text("CN", &names[0]).expect("CN");
+    let mut req = X509ReqBuilder::new().expect("req");
+    req.set_subject_name(&subject.build()).expect("subject");
+    req.set_pubkey(key).expect("pubkey");
+    let mut san = SubjectAlternativeName::new();
+    for name in names {
+        san.dns(name);
+    }
+    let san = san
+        .build(&req.x509v3_context(None))
+        .expect("subjectAltName");
+    let mut extensions = Stack::new().expect("stack");
+    extensions.push(san).expect("push");
+    req.add_extensions(&extensions).expect("extensions");
+    req.sign(key, MessageDigest::sha256()).expect("signed");
+    String::from_utf8(req.build().to_pem().expect("pem")).expect("utf8")
+}
+
+/// A POST to the RA face (`/v2{path}`) with the operator's session token.
+pub fn ra_post(
+    client: &reqwest::Client,
+    base: &str,
+    session: &str,
+    path: &str,
+) -> reqwest::RequestBuilder {
+    client.post(format!("{base}/v2{path}")).bearer_auth(session)
+}
+
+/// The operator's session JWT.
+pub async fn ra_login(client: &reqwest::Client, base: &str) -> Result<String, String> {
+    let response = client
+        .post(format!("{base}/v2/jwt/{RA_USER}"))
+        .form(&[("userSecret", RA_API_KEY)])
+        .send()
+        .await
+        .map_err(|e| format!("RA login: {e}"))?;
+    let status = response.status();
+    let text = response
+        .text()
+        .await
+        .map_err(|e| format!("RA login: {e}"))?;
+    if status.is_success() {
+        Ok(text)
+    } else {
+        Err(format!("RA login answered {status}: {text}"))
+    }
+}
+
+/// Pre-validates `name` for the RA client the way a client does it:
+/// register it, publish its token as a TXT record in the emulated DNS (an
+/// admin call), and have the RA check the record.
+pub async fn ra_prevalidate(
+    client: &reqwest::Client,
+    base: &str,
+    admin_token: &str,
+    session: &str,
+    name: &str,
+) -> Result<(), String> {
+    let registered: Value = ra_post(
+        client,
+        base,
+        session,
+        &format!("/client/domain/{RA_CLIENT}/register"),
+    )
+    .json(&json!([name]))
+    .send()
+    .await
+    .map_err(|e| format!("register {name}: {e}"))?
+    .json()
+    .await
+    .map_err(|e| format!("register {name}: {e}"))?;
+    let domain = &registered[0];
+    let (Some(cld), Some(ascii), Some(token)) = (
+        domain["prevalidatedDomainReference"].as_str(),
+        domain["asciiDomainName"].as_str(),
+        domain["token"].as_str(),
+    ) else {
+        return Err(format!("register {name} answered {registered}"));
+    };
+    let published = client
+        .put(format!("{base}/admin/dns/txt/{ascii}"))
+        .bearer_auth(admin_token.trim())
+        .json(&json!([token]))
+        .send()
+        .await
+        .map_err(|e| format!("TXT record of {ascii}: {e}"))?;
+    if !published.status().is_success() {
+        return Err(format!(
+            "TXT record of {ascii} answered {}",
+            published.status()
+        ));
+    }
+    let validated: Value = ra_post(
+        client,
+        base,
+        session,
+        &format!("/client/domain/{cld}/validate"),
+    )
+    .send()
+    .await
+    .map_err(|e| format!("validate {name}: {e}"))?
+    .json()
+    .await
+    .map_err(|e| format!("validate {name}: {e}"))?;
+    if validated["status"] == "VALIDATED" {
+        Ok(())
+    } else {
+        Err(format!("validate {name} answered {validated}"))
+    }
 }
