@@ -1,9 +1,12 @@
 //! `make soak`: mixed traffic across every face for a while (default 600 s)
-//! from eight clients. Passes with no 5xx and resident memory grown by less
-//! than 10 % between the end of the first minute and the end. Prints one
-//! verdict line; exits 1 on failure.
+//! from eight clients, a quarter of it on the RA face (each client orders
+//! certificates for its own pre-validated domain, polls, fetches chains,
+//! searches and revokes). Passes with no 5xx and resident memory grown by
+//! less than 10 % between the end of the first minute and the end. Prints
+//! one verdict line; exits 1 on failure.
 //!
-//! Usage: soak [SECONDS] [--without-crl]. Runs target/release/obdir.
+//! Usage: soak [SECONDS] [--without-crl] [--without-ra]. Runs
+//! target/release/obdir.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -12,9 +15,14 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{ca_certificates, crl_url, csr_for, der, rand_below, start, wait_healthy};
+use common::{
+    RA_CLIENT, RA_PRODUCT, ca_certificates, crl_url, csr_for, der, ec_key, host_csr, ra_login,
+    ra_post, ra_prevalidate, rand_below, rsa_key, start, wait_healthy,
+};
+use obdir::domain::{Clock, SystemClock};
 use openssl::hash::MessageDigest;
 use openssl::ocsp::{OcspCertId, OcspRequest};
+use openssl::pkey::{PKey, Private};
 use openssl::x509::X509;
 use serde_json::{Value, json};
 
@@ -38,14 +46,51 @@ fn resident_kib(pid: u32) -> u64 {
 /// the size a directory serves while the store grows.
 const CERTIFICATES_PER_STATEMENT: usize = 10;
 
+/// Orders a client keeps track of; older ones are forgotten, as a real
+/// client forgets orders it is done with.
+const ORDERS_KEPT: usize = 20;
+
+/// What the RA traffic of a run came to, for the verdict line.
+#[derive(Default)]
+struct RaCounts {
+    ordered: u64,
+    issued: u64,
+    revoked: u64,
+    /// Bad requests (of either face) answered with anything but a 4xx.
+    bad_not_refused: u64,
+}
+
+/// An RA order seen issued, with what revoking its certificate takes.
+struct IssuedOrder {
+    reference: String,
+    serial: String,
+    issuer: String,
+}
+
+/// One client's RA side: its session, its own domain, and its orders.
+struct RaTenant {
+    session: String,
+    domain: String,
+    /// Reused for every other order: RSA keys are slow to make, and a key
+    /// may back any number of orders.
+    rsa: PKey<Private>,
+    hosts: usize,
+    /// Orders not yet seen issued, newest last.
+    open: Vec<String>,
+    issued: Vec<IssuedOrder>,
+    /// Names of recent orders, for searches.
+    names: Vec<String>,
+}
+
 /// One client's own organisation, its current software statement and the
-/// certificates it holds there.
+/// certificates it holds there, and its RA side.
 struct Tenant {
     org: String,
     ss: String,
     statements: usize,
     uploads: usize,
     active: Vec<(String, X509)>,
+    ra: RaTenant,
 }
 
 impl Tenant {
@@ -61,12 +106,28 @@ impl Tenant {
             .await
             .expect("organisation json");
         let org = created["OrganisationId"].as_str().expect("id").to_owned();
+        // Its own domain, pre-validated once as a client does before ordering.
+        let session = ra_login(client, base).await.expect("RA session");
+        let domain = format!("client{n}.soak.example");
+        ra_prevalidate(client, base, token, &session, &domain)
+            .await
+            .expect("domain pre-validated");
+        let rsa = tokio::task::spawn_blocking(rsa_key).await.expect("RSA key");
         let mut tenant = Tenant {
             org,
             ss: String::new(),
             statements: 0,
             uploads: 0,
             active: Vec::new(),
+            ra: RaTenant {
+                session,
+                domain,
+                rsa,
+                hosts: 0,
+                open: Vec::new(),
+                issued: Vec::new(),
+                names: Vec::new(),
+            },
         };
         tenant.next_statement(client, base, token).await;
         tenant
@@ -108,14 +169,208 @@ impl Tenant {
     }
 }
 
+/// Keeps the newest `ORDERS_KEPT` of a list.
+fn keep_recent<T>(list: &mut Vec<T>) {
+    if list.len() > ORDERS_KEPT {
+        list.drain(..list.len() - ORDERS_KEPT);
+    }
+}
+
+/// One RA request: mostly orders and polls, as a client's certificate
+/// automation sends them, then chains, searches, revocations and one bad
+/// request in eight.
+async fn ra_request(
+    client: &reqwest::Client,
+    base: &str,
+    ra: &mut RaTenant,
+    counts: &Mutex<RaCounts>,
+) -> Option<u16> {
+    let mut action = rand_below(8);
+    if (matches!(action, 2 | 3) && ra.open.is_empty() && ra.issued.is_empty())
+        || (matches!(action, 4 | 6) && ra.issued.is_empty())
+    {
+        action = 0;
+    }
+    let session = ra.session.clone();
+    let sent = match action {
+        0 | 1 => {
+            ra.hosts += 1;
+            let host = format!("host{}.{}", ra.hosts, ra.domain);
+            let mut names = vec![host.clone()];
+            if ra.hosts.is_multiple_of(3) {
+                names.push(format!("www.{host}"));
+            }
+            let key = if ra.hosts.is_multiple_of(2) {
+                ra.rsa.clone()
+            } else {
+                ec_key()
+            };
+            let response = ra_post(client, base, &session, &format!("/issue/csr/{RA_PRODUCT}"))
+                .header("Content-Type", "text/plain")
+                .body(host_csr(&key, &names))
+                .send()
+                .await
+                .ok()?;
+            let status = response.status().as_u16();
+            if status == 200 {
+                let order: Value = response.json().await.ok()?;
+                ra.open.push(order["orderReference"].as_str()?.to_owned());
+                keep_recent(&mut ra.open);
+                ra.names.push(host);
+                keep_recent(&mut ra.names);
+                counts.lock().expect("lock").ordered += 1;
+            }
+            return Some(status);
+        }
+        // A poll: an order not yet issued is read whole (its status, and
+        // once issued the serial and issuer to revoke it by); an issued one
+        // by its status alone.
+        2 | 3 => {
+            if let Some(reference) = ra.open.get(rand_below(ra.open.len().max(1))).cloned() {
+                let response = ra_post(client, base, &session, &format!("/order/{reference}"))
+                    .send()
+                    .await
+                    .ok()?;
+                let status = response.status().as_u16();
+                if status == 200 {
+                    let order: Value = response.json().await.ok()?;
+                    match order["status"].as_str()? {
+                        "issued" => {
+                            ra.open.retain(|o| *o != reference);
+                            ra.issued.push(IssuedOrder {
+                                reference,
+                                serial: order["certificate"]["serialNumber"].as_str()?.to_owned(),
+                                issuer: order["certificate"]["issuerName"].as_str()?.to_owned(),
+                            });
+                            keep_recent(&mut ra.issued);
+                            counts.lock().expect("lock").issued += 1;
+                        }
+                        "failed" => ra.open.retain(|o| *o != reference),
+                        _ => {}
+                    }
+                }
+                return Some(status);
+            }
+            let issued = ra.issued.get(rand_below(ra.issued.len()))?;
+            ra_post(
+                client,
+                base,
+                &session,
+                &format!("/order/{}/status", issued.reference),
+            )
+            .send()
+            .await
+        }
+        4 => {
+            let issued = ra.issued.get(rand_below(ra.issued.len()))?;
+            let request = ra_post(
+                client,
+                base,
+                &session,
+                &format!("/order/{}/certificate/chain", issued.reference),
+            );
+            // The chain as PEM (JSON) or as PKCS#7, as clients ask for either.
+            if rand_below(2) == 0 {
+                request.header("Accept", "application/pkcs7-mime")
+            } else {
+                request
+            }
+            .send()
+            .await
+        }
+        5 => {
+            let search = match ra.names.get(rand_below(ra.names.len().max(1))) {
+                Some(name) if rand_below(2) == 0 => json!({"dnsName": name}),
+                _ => {
+                    let since = SystemClock.now() - chrono::Duration::seconds(5);
+                    json!({
+                        "clientReference": RA_CLIENT,
+                        "status": "issued",
+                        "createdFrom": since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    })
+                }
+            };
+            ra_post(client, base, &session, "/orders")
+                .json(&search)
+                .send()
+                .await
+        }
+        6 => {
+            let issued = ra.issued.swap_remove(rand_below(ra.issued.len()));
+            let response = ra_post(client, base, &session, "/revoke")
+                .json(&json!([{
+                    "serialNumber": issued.serial,
+                    "issuerName": issued.issuer,
+                    "revocationReason": "superseded",
+                }]))
+                .send()
+                .await
+                .ok()?;
+            let status = response.status().as_u16();
+            if status == 200 {
+                let results: Value = response.json().await.ok()?;
+                if results[0]["revoked"] == true {
+                    counts.lock().expect("lock").revoked += 1;
+                } else {
+                    eprintln!(
+                        "soak: revoking {} of order {} was refused: {results}",
+                        issued.serial, issued.reference
+                    );
+                }
+            }
+            return Some(status);
+        }
+        // Bad input on the RA face: each must stay a 4xx.
+        _ => {
+            let request = match rand_below(5) {
+                0 => ra_post(client, base, &session, &format!("/issue/csr/{RA_PRODUCT}"))
+                    .header("Content-Type", "text/plain")
+                    .body("not a csr"),
+                1 => ra_post(
+                    client,
+                    base,
+                    &session,
+                    "/issue/csr/pma-00000000-0000-4000-8000-000000000000",
+                )
+                .header("Content-Type", "text/plain")
+                .body(host_csr(&ec_key(), &[format!("bad.{}", ra.domain)])),
+                2 => ra_post(
+                    client,
+                    base,
+                    &session,
+                    "/order/ord-00000000-0000-4000-8000-000000000000/status",
+                ),
+                3 => ra_post(client, base, "not.a.jwt", "/orders"),
+                _ => ra_post(client, base, &session, "/orders").json(&json!({"status": "done"})),
+            };
+            let status = request.send().await.ok()?.status().as_u16();
+            if !(400..500).contains(&status) {
+                counts.lock().expect("lock").bad_not_refused += 1;
+            }
+            return Some(status);
+        }
+    };
+    Some(sent.ok()?.status().as_u16())
+}
+
 async fn one_request(
     client: &reqwest::Client,
     base: &str,
     token: &str,
     issuers: &[X509],
     tenant: &mut Tenant,
+    counts: &Mutex<RaCounts>,
 ) -> Option<u16> {
-    let mut action = rand_below(12);
+    // Four actions of sixteen are the RA face's. `--without-ra`: the
+    // directory's mix alone, to tell the memory the RA takes from the rest.
+    let mut action = rand_below(16);
+    if action >= 12 {
+        if std::env::args().any(|a| a == "--without-ra") {
+            action = rand_below(12);
+        } else {
+            return ra_request(client, base, &mut tenant.ra, counts).await;
+        }
+    }
     if tenant.active.is_empty() && matches!(action, 2 | 9 | 10) {
         action = 0;
     }
@@ -223,13 +478,20 @@ async fn one_request(
         }
         // Bad input is traffic too: it must stay a 4xx.
         _ => {
-            client
+            let status = client
                 .post(format!("{}/rtssigning", tenant.certificates(base)))
                 .bearer_auth(token)
                 .header("Content-Type", "application/x-pem-file")
                 .body("not a csr")
                 .send()
                 .await
+                .ok()?
+                .status()
+                .as_u16();
+            if !(400..500).contains(&status) {
+                counts.lock().expect("lock").bad_not_refused += 1;
+            }
+            return Some(status);
         }
     };
     Some(sent.ok()?.status().as_u16())
@@ -253,23 +515,26 @@ async fn main() {
     wait_healthy(&client, &base).await;
     let token = std::fs::read_to_string(data_dir.join("admin-token")).expect("token");
     let tally: Tally = Arc::default();
+    let counts: Arc<Mutex<RaCounts>> = Arc::default();
     let issuers = Arc::new(ca_certificates(&client, &base).await);
     let stop = Instant::now() + Duration::from_secs(seconds);
     let workers: Vec<_> = (0..CLIENTS)
         .map(|n| {
-            let (client, base, token, tally, issuers) = (
+            let (client, base, token, tally, issuers, counts) = (
                 client.clone(),
                 base.clone(),
                 token.clone(),
                 tally.clone(),
                 issuers.clone(),
+                counts.clone(),
             );
             tokio::spawn(async move {
                 let mut tenant = Tenant::create(&client, &base, &token, n).await;
                 while Instant::now() < stop {
-                    let status = one_request(&client, &base, &token, &issuers, &mut tenant)
-                        .await
-                        .unwrap_or(0);
+                    let status =
+                        one_request(&client, &base, &token, &issuers, &mut tenant, &counts)
+                            .await
+                            .unwrap_or(0);
                     *tally.lock().expect("lock").entry(status).or_default() += 1;
                 }
             })
@@ -314,14 +579,24 @@ async fn main() {
     } else {
         (rss_end as f64 - rss_warm as f64) * 100.0 / rss_warm as f64
     };
-    let pass = server_errors == 0 && no_answer == 0 && growth < 10.0;
-    let counts: Vec<String> = tally.iter().map(|(s, n)| format!("{s}:{n}")).collect();
+    let ra = counts.lock().expect("lock");
+    let pass = server_errors == 0 && no_answer == 0 && ra.bad_not_refused == 0 && growth < 10.0;
+    let statuses: Vec<String> = tally.iter().map(|(s, n)| format!("{s}:{n}")).collect();
     println!(
-        "soak: {seconds} s, {total} requests ({}), {server_errors} 5xx, RSS {rss_warm} KiB after {} s -> {rss_end} KiB ({growth:+.1} %): {}",
-        counts.join(" "),
+        "soak: {seconds} s, {total} requests ({}), {server_errors} 5xx, RA {} orders, {} seen issued, {} revoked, RSS {rss_warm} KiB after {} s -> {rss_end} KiB ({growth:+.1} %): {}",
+        statuses.join(" "),
+        ra.ordered,
+        ra.issued,
+        ra.revoked,
         warm.as_secs(),
         if pass { "PASS" } else { "FAIL" }
     );
+    if ra.bad_not_refused > 0 {
+        eprintln!(
+            "{} bad requests were not refused with a 4xx",
+            ra.bad_not_refused
+        );
+    }
     if no_answer > 0 {
         eprintln!(
             "{no_answer} requests got no usable answer (connection error, timeout or unreadable body)"
