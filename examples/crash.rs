@@ -1,7 +1,8 @@
-//! `make crash`: kill -9 obdir while 8 clients upload and revoke, restart it,
-//! and check that every acknowledged write survived and that the JWKS, the
-//! CRL and OCSP agree with the records. Prints one verdict line; exits 1 on
-//! any loss or disagreement.
+//! `make crash`: kill -9 obdir while 8 clients upload and revoke through the
+//! directory and order, poll and revoke through the RA, restart it, and
+//! check that every acknowledged write survived and that the JWKS, the CRL
+//! and OCSP agree with the records. Prints one verdict line; exits 1 on any
+//! loss or disagreement.
 //!
 //! Usage: crash [CYCLES] (default 20). Runs target/release/obdir.
 
@@ -11,35 +12,184 @@ use std::time::{Duration, Instant};
 
 use openssl::hash::MessageDigest;
 use openssl::ocsp::{OcspCertId, OcspCertStatus, OcspRequest, OcspResponse};
-use openssl::x509::X509;
+use openssl::x509::{CrlStatus, X509, X509Crl};
 use serde_json::{Value, json};
 
 #[path = "common/mod.rs"]
 mod common;
 
-use common::{ORG, SS, ca_certificates, crl_url, csr, der, rand_below, start, wait_healthy};
+use common::{
+    ORG, RA_PRODUCT, SS, ca_certificates, crl_url, csr, der, ec_key, host_csr, ra_login, ra_post,
+    ra_prevalidate, rand_below, start, wait_healthy,
+};
 
 const CLIENTS: usize = 8;
 
-/// What the server acknowledged: kids it answered 201 for, and which of
-/// those it answered 204 to a revocation of.
-#[derive(Default)]
+/// The domain every client's RA orders name hosts under, pre-validated at
+/// each start.
+const RA_DOMAIN: &str = "crash.example";
+
+/// What the server acknowledged: kids it answered 201 for, which of those
+/// it answered 204 to a revocation of, and the RA's part.
+#[derive(Default, Clone)]
 struct Acknowledged {
     uploaded: HashMap<String, String>,
     revoked: HashSet<String>,
+    ra: RaAcknowledged,
+}
+
+/// The RA's acknowledged writes: orders answered 200 with a reference, the
+/// serial of each a poll saw issued, and the orders whose certificate a
+/// revocation answered `revoked: true` for.
+#[derive(Default, Clone)]
+struct RaAcknowledged {
+    ordered: HashSet<String>,
+    issued: HashMap<String, String>,
+    revoked: HashSet<String>,
+    /// Revocations sent with no answer (the kill came first): either
+    /// outcome is right, as long as the CRL and OCSP agree.
+    unanswered: HashSet<String>,
+    /// Answers that were wrong when given, such as a refused revocation of
+    /// an order seen issued.
+    wrong: Vec<String>,
+}
+
+/// An order this client saw issued, with what revoking it takes.
+struct IssuedOrder {
+    reference: String,
+    serial: String,
+    issuer: String,
+}
+
+/// One RA client's orders in flight.
+#[derive(Default)]
+struct RaClient {
+    opened: Vec<String>,
+    issued: Vec<IssuedOrder>,
+    hosts: usize,
+}
+
+/// One RA step: revoke an issued certificate, poll an open order, or
+/// order a new one; what was acknowledged goes into `acked`.
+async fn ra_step(
+    client: &reqwest::Client,
+    base: &str,
+    session: &str,
+    name: &str,
+    mine: &mut RaClient,
+    acked: &Mutex<Acknowledged>,
+) {
+    if !mine.issued.is_empty() && rand_below(4) == 0 {
+        let issued = mine.issued.swap_remove(rand_below(mine.issued.len()));
+        acked
+            .lock()
+            .expect("lock")
+            .ra
+            .unanswered
+            .insert(issued.reference.clone());
+        let sent = ra_post(client, base, session, "/revoke")
+            .json(&json!([{
+                "serialNumber": issued.serial,
+                "issuerName": issued.issuer,
+                "revocationReason": "keyCompromise",
+            }]))
+            .send()
+            .await;
+        let Ok(response) = sent else { return };
+        if response.status() != reqwest::StatusCode::OK {
+            return;
+        }
+        let Ok(results) = response.json::<Value>().await else {
+            return;
+        };
+        let mut acked = acked.lock().expect("lock");
+        if results[0]["revoked"] == true {
+            acked.ra.unanswered.remove(&issued.reference);
+            acked.ra.revoked.insert(issued.reference);
+        } else {
+            acked.ra.wrong.push(format!(
+                "revoking {} of order {}, seen issued, was refused: {results}",
+                issued.serial, issued.reference
+            ));
+        }
+        return;
+    }
+    if !mine.opened.is_empty() && rand_below(2) == 0 {
+        let i = rand_below(mine.opened.len());
+        let reference = mine.opened[i].clone();
+        let sent = ra_post(client, base, session, &format!("/order/{reference}"))
+            .send()
+            .await;
+        let Ok(response) = sent else { return };
+        if response.status() != reqwest::StatusCode::OK {
+            return;
+        }
+        let Ok(order) = response.json::<Value>().await else {
+            return;
+        };
+        if order["status"] == "issued" {
+            let certificate = &order["certificate"];
+            let serial = certificate["serialNumber"].as_str().unwrap_or_default();
+            let issuer = certificate["issuerName"].as_str().unwrap_or_default();
+            acked
+                .lock()
+                .expect("lock")
+                .ra
+                .issued
+                .insert(reference.clone(), serial.to_owned());
+            mine.opened.swap_remove(i);
+            mine.issued.push(IssuedOrder {
+                reference,
+                serial: serial.to_owned(),
+                issuer: issuer.to_owned(),
+            });
+        }
+        return;
+    }
+    mine.hosts += 1;
+    let names = [format!("{name}-{}.{RA_DOMAIN}", mine.hosts)];
+    let sent = ra_post(client, base, session, &format!("/issue/csr/{RA_PRODUCT}"))
+        .header("Content-Type", "text/plain")
+        .body(host_csr(&ec_key(), &names))
+        .send()
+        .await;
+    let Ok(response) = sent else { return };
+    if response.status() != reqwest::StatusCode::OK {
+        return;
+    }
+    let Ok(order) = response.json::<Value>().await else {
+        return;
+    };
+    if let Some(reference) = order["orderReference"].as_str() {
+        acked
+            .lock()
+            .expect("lock")
+            .ra
+            .ordered
+            .insert(reference.to_owned());
+        mine.opened.push(reference.to_owned());
+    }
 }
 
 async fn client_loop(
     client: reqwest::Client,
     base: String,
     token: String,
+    session: String,
+    name: String,
     acked: Arc<Mutex<Acknowledged>>,
     stop: Instant,
 ) {
     let upload =
         format!("{base}/organisations/{ORG}/softwarestatements/{SS}/certificates/rtssigning");
     let mut mine: Vec<String> = Vec::new();
+    let mut ra = RaClient::default();
     while Instant::now() < stop {
+        // A quarter of the steps are the RA's.
+        if rand_below(4) == 0 {
+            ra_step(&client, &base, &session, &name, &mut ra, &acked).await;
+            continue;
+        }
         if mine.len() > 2 && rand_below(3) == 0 {
             let kid = mine.swap_remove(rand_below(mine.len()));
             let sent = client
@@ -127,7 +277,7 @@ async fn verify(
         .filter_map(|k| k["kid"].as_str().map(str::to_owned))
         .collect();
     let issuers = ca_certificates(client, base).await;
-    let mut crls: HashMap<String, openssl::x509::X509Crl> = HashMap::new();
+    let mut crls: HashMap<String, X509Crl> = HashMap::new();
     for (kid, record) in &records {
         if record["keyType"] != "rtssigning" {
             continue;
@@ -151,32 +301,10 @@ async fn verify(
             problems.push(format!("{kid}: no issuer in chain.pem"));
             continue;
         };
-        // CRL
-        // The URL names the address of the run that issued it; ask this one.
-        let Some(url) =
-            crl_url(&leaf).and_then(|u| u.find("/crl/").map(|i| format!("{base}{}", &u[i..])))
-        else {
+        let Some(listed) = crl_lists(client, base, &mut crls, &leaf).await else {
             problems.push(format!("{kid}: the certificate names no CRL"));
             continue;
         };
-        if !crls.contains_key(&url) {
-            let bytes = client
-                .get(&url)
-                .send()
-                .await
-                .expect("crl")
-                .bytes()
-                .await
-                .expect("crl bytes");
-            crls.insert(
-                url.clone(),
-                openssl::x509::X509Crl::from_der(&bytes).expect("crl parses"),
-            );
-        }
-        let listed = matches!(
-            crls[&url].get_by_serial(leaf.serial_number()),
-            openssl::x509::CrlStatus::Revoked(_)
-        );
         if listed == active {
             problems.push(format!(
                 "{kid}: Status {} but the CRL {} it",
@@ -184,25 +312,7 @@ async fn verify(
                 if listed { "lists" } else { "does not list" }
             ));
         }
-        // OCSP
-        let id = OcspCertId::from_cert(MessageDigest::sha1(), &leaf, issuer).expect("cert id");
-        let mut request = OcspRequest::new().expect("ocsp request");
-        request.add_id(id).expect("add id");
-        let body = request.to_der().expect("der");
-        let answer = client
-            .post(format!("{base}/ocsp"))
-            .header("Content-Type", "application/ocsp-request")
-            .body(body)
-            .send()
-            .await
-            .expect("ocsp")
-            .bytes()
-            .await
-            .expect("ocsp bytes");
-        let response = OcspResponse::from_der(&answer).expect("ocsp parses");
-        let basic = response.basic().expect("basic response");
-        let id = OcspCertId::from_cert(MessageDigest::sha1(), &leaf, issuer).expect("cert id");
-        let status = basic.find_status(&id).map(|s| s.status);
+        let status = ocsp_status(client, base, &leaf, issuer).await;
         let revoked = status == Some(OcspCertStatus::REVOKED);
         if status.is_none() || revoked == active {
             problems.push(format!(
@@ -212,7 +322,175 @@ async fn verify(
             ));
         }
     }
+    problems.extend(verify_ra(client, base, &acked.ra, &mut crls).await);
     problems
+}
+
+/// Every acknowledged RA order present; every one seen issued still issued
+/// with the same serial, and its certificate revoked in the CRL and OCSP
+/// exactly when a revocation of it was acknowledged.
+async fn verify_ra(
+    client: &reqwest::Client,
+    base: &str,
+    acked: &RaAcknowledged,
+    crls: &mut HashMap<String, X509Crl>,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let session = match ra_login(client, base).await {
+        Ok(session) => session,
+        Err(e) => return vec![format!("RA: {e}")],
+    };
+    for reference in &acked.ordered {
+        let response = ra_post(client, base, &session, &format!("/order/{reference}"))
+            .send()
+            .await
+            .expect("RA order");
+        if response.status() != reqwest::StatusCode::OK {
+            problems.push(format!(
+                "acknowledged RA order {reference} is lost ({})",
+                response.status()
+            ));
+            continue;
+        }
+        let Some(serial) = acked.issued.get(reference) else {
+            continue;
+        };
+        let order: Value = response.json().await.expect("RA order json");
+        let now = order["certificate"]["serialNumber"].as_str().unwrap_or("");
+        if order["status"] != "issued" || !same_serial(now, serial) {
+            problems.push(format!(
+                "RA order {reference} was seen issued with serial {serial} but is now {} with serial '{now}'",
+                order["status"]
+            ));
+            continue;
+        }
+        let chain: Vec<String> = ra_post(
+            client,
+            base,
+            &session,
+            &format!("/order/{reference}/certificate/chain"),
+        )
+        .send()
+        .await
+        .expect("RA chain")
+        .json()
+        .await
+        .expect("RA chain json");
+        let certificates: Vec<X509> = chain
+            .iter()
+            .filter_map(|pem| X509::from_pem(pem.as_bytes()).ok())
+            .collect();
+        let [leaf, issuer, ..] = certificates.as_slice() else {
+            problems.push(format!(
+                "RA order {reference}: its chain holds {} certificates",
+                certificates.len()
+            ));
+            continue;
+        };
+        let leaf_serial = leaf
+            .serial_number()
+            .to_bn()
+            .and_then(|n| n.to_hex_str().map(|h| h.to_string()))
+            .unwrap_or_default();
+        if !same_serial(&leaf_serial, serial) {
+            problems.push(format!(
+                "RA order {reference}: serial {serial} but its chain's leaf is {leaf_serial}"
+            ));
+        }
+        let Some(listed) = crl_lists(client, base, crls, leaf).await else {
+            problems.push(format!(
+                "RA order {reference}: the certificate names no CRL"
+            ));
+            continue;
+        };
+        let status = ocsp_status(client, base, leaf, issuer).await;
+        let says_revoked = status == Some(OcspCertStatus::REVOKED);
+        let expected = if acked.revoked.contains(reference) {
+            Some(true)
+        } else if acked.unanswered.contains(reference) {
+            None
+        } else {
+            Some(false)
+        };
+        if status.is_none() || listed != says_revoked {
+            problems.push(format!(
+                "RA order {reference}: the CRL {} it but OCSP says {:?}",
+                if listed { "lists" } else { "does not list" },
+                status.map(|s| s.as_raw())
+            ));
+        } else if expected.is_some_and(|revoked| revoked != listed) {
+            problems.push(format!(
+                "RA order {reference}: revocation {} but the CRL and OCSP say {}",
+                if listed {
+                    "never acknowledged"
+                } else {
+                    "acknowledged"
+                },
+                if listed { "revoked" } else { "good" }
+            ));
+        }
+    }
+    problems
+}
+
+/// Two serials in hex, whatever their case and leading zeros.
+fn same_serial(a: &str, b: &str) -> bool {
+    let norm = |s: &str| s.trim_start_matches('0').to_ascii_uppercase();
+    !a.is_empty() && norm(a) == norm(b)
+}
+
+/// Whether the CRL the leaf names lists it, asking this run for it (the URL
+/// names the address of the run that issued it); None if it names none.
+/// CRLs fetched are kept in `crls`.
+async fn crl_lists(
+    client: &reqwest::Client,
+    base: &str,
+    crls: &mut HashMap<String, X509Crl>,
+    leaf: &X509,
+) -> Option<bool> {
+    let url = crl_url(leaf).and_then(|u| u.find("/crl/").map(|i| format!("{base}{}", &u[i..])))?;
+    if !crls.contains_key(&url) {
+        let bytes = client
+            .get(&url)
+            .send()
+            .await
+            .expect("crl")
+            .bytes()
+            .await
+            .expect("crl bytes");
+        crls.insert(url.clone(), X509Crl::from_der(&bytes).expect("crl parses"));
+    }
+    Some(matches!(
+        crls[&url].get_by_serial(leaf.serial_number()),
+        CrlStatus::Revoked(_)
+    ))
+}
+
+/// What OCSP says of the leaf, if it says anything.
+async fn ocsp_status(
+    client: &reqwest::Client,
+    base: &str,
+    leaf: &X509,
+    issuer: &X509,
+) -> Option<OcspCertStatus> {
+    let id = OcspCertId::from_cert(MessageDigest::sha1(), leaf, issuer).expect("cert id");
+    let mut request = OcspRequest::new().expect("ocsp request");
+    request.add_id(id).expect("add id");
+    let body = request.to_der().expect("der");
+    let answer = client
+        .post(format!("{base}/ocsp"))
+        .header("Content-Type", "application/ocsp-request")
+        .body(body)
+        .send()
+        .await
+        .expect("ocsp")
+        .bytes()
+        .await
+        .expect("ocsp bytes");
+    let response = OcspResponse::from_der(&answer).expect("ocsp parses");
+    let basic = response.basic().expect("basic response");
+    let id = OcspCertId::from_cert(MessageDigest::sha1(), leaf, issuer).expect("cert id");
+    basic.find_status(&id).map(|s| s.status)
 }
 
 #[tokio::main]
@@ -235,13 +513,21 @@ async fn main() {
         let mut child = start(&data_dir, port);
         wait_healthy(&client, &base).await;
         let token = std::fs::read_to_string(data_dir.join("admin-token")).expect("token");
+        // Registering a name again answers its registration, so each start
+        // pre-validates the same domain without piling up records.
+        let session = ra_login(&client, &base).await.expect("RA session");
+        ra_prevalidate(&client, &base, &token, &session, RA_DOMAIN)
+            .await
+            .expect("RA domain pre-validated");
         let kill_at = Instant::now() + Duration::from_millis(300 + rand_below(1200) as u64);
         let workers: Vec<_> = (0..CLIENTS)
-            .map(|_| {
+            .map(|n| {
                 tokio::spawn(client_loop(
                     client.clone(),
                     base.clone(),
                     token.clone(),
+                    session.clone(),
+                    format!("c{cycle}w{n}"),
                     acked.clone(),
                     kill_at + Duration::from_secs(1),
                 ))
@@ -255,13 +541,7 @@ async fn main() {
         }
         let mut child = start(&data_dir, port);
         wait_healthy(&client, &base).await;
-        let snapshot = {
-            let acked = acked.lock().expect("lock");
-            Acknowledged {
-                uploaded: acked.uploaded.clone(),
-                revoked: acked.revoked.clone(),
-            }
-        };
+        let snapshot = acked.lock().expect("lock").clone();
         let found = verify(&client, &base, &token, &snapshot).await;
         child.kill().expect("stopped");
         child.wait().expect("reaped");
@@ -270,15 +550,19 @@ async fn main() {
         }
     }
     let acked = acked.lock().expect("lock");
+    problems.extend(acked.ra.wrong.iter().cloned());
     let _ = std::fs::remove_dir_all(&data_dir);
     for problem in &problems {
         eprintln!("{problem}");
     }
     let verdict = if problems.is_empty() { "PASS" } else { "FAIL" };
     println!(
-        "crash: {cycles} cycles of kill -9 under {CLIENTS} clients; {} uploads and {} revocations acknowledged; {} lost or inconsistent: {verdict}",
+        "crash: {cycles} cycles of kill -9 under {CLIENTS} clients; {} uploads and {} revocations acknowledged; RA {} orders acknowledged, {} seen issued, {} revocations acknowledged; {} lost or inconsistent: {verdict}",
         acked.uploaded.len(),
         acked.revoked.len(),
+        acked.ra.ordered.len(),
+        acked.ra.issued.len(),
+        acked.ra.revoked.len(),
         problems.len()
     );
     if !problems.is_empty() {
