@@ -7,10 +7,13 @@
 //!   the latency at half the best rate;
 //! - keystore: JWKS reads per second against nginx serving the same bytes;
 //! - scale: start-up, memory and reads on the data dir `bench_load` fills,
-//!   against a data dir of 100 certificates.
+//!   against a data dir of 100 certificates;
+//! - ra: RA orders (CSR submitted, status polled until issued) per second
+//!   at 1, 4 and 16 clients with their p99, against directory uploads on
+//!   the same server.
 //!
 //! Usage: bench [--out FILE] [--quick] [--seconds N] [--load-dir DIR]
-//! [--load-certificates N] [--only issuance|keystore|scale]. Runs
+//! [--load-certificates N] [--only issuance|keystore|scale|ra]. Runs
 //! target/release/obdir, nginx, cfssl and wrk (`make bench-deps`). Exits 0
 //! when every figure was measured, whether or not it met its target, and 1
 //! when one could not be.
@@ -23,6 +26,8 @@ mod issuance;
 mod keystore;
 #[path = "bench/measure.rs"]
 mod measure;
+#[path = "bench/ra.rs"]
+mod ra;
 #[path = "bench/report.rs"]
 mod report;
 #[path = "bench/scale.rs"]
@@ -95,7 +100,7 @@ impl Options {
     }
 }
 
-const SECTIONS: [&str; 3] = ["issuance", "keystore", "scale"];
+const SECTIONS: [&str; 4] = ["issuance", "keystore", "scale", "ra"];
 
 impl Options {
     fn runs(&self, section: &str) -> bool {
@@ -161,19 +166,25 @@ async fn main() -> ExitCode {
         } else {
             Err(SKIPPED.to_owned())
         };
+        let ra = if options.runs("ra") {
+            ra::run(&client, &options, &work).await
+        } else {
+            Err(SKIPPED.to_owned())
+        };
         for (name, failure) in [
             ("issuance", issuance.as_ref().err()),
             ("keystore reads", keystore.as_ref().err()),
             ("scale", scale.as_ref().err()),
+            ("RA orders", ra.as_ref().err()),
         ] {
             if let Some(e) = failure.filter(|e| *e != SKIPPED) {
                 eprintln!("bench: {name} could not be measured: {e}");
             }
         }
-        (issuance, keystore, scale)
+        (issuance, keystore, scale, ra)
     };
     // Ctrl-C drops the sections, and with them the servers they started.
-    let (issuance, keystore, scale) = tokio::select! {
+    let (issuance, keystore, scale, ra) = tokio::select! {
         done = sections => done,
         _ = tokio::signal::ctrl_c() => {
             eprintln!("bench: interrupted; nothing written");
@@ -191,6 +202,7 @@ async fn main() -> ExitCode {
         issuance: &issuance,
         keystore: &keystore,
         scale: &scale,
+        ra: &ra,
         targets: &targets,
         took: started.elapsed(),
         load_start: &load_start,
@@ -208,6 +220,22 @@ async fn main() -> ExitCode {
     for t in &targets {
         println!("{:>12}  {}: {}", report::verdict(t.met), t.name, t.measured);
     }
+    if let Ok(r) = &ra {
+        for (clients, run) in ra::LEVELS.iter().zip(&r.orders) {
+            match run {
+                Ok(o) => println!(
+                    "{:>12}  RA orders, {clients} clients: {:.0}/s, p99 {:.1} ms",
+                    "FIGURE",
+                    o.run.rate(),
+                    o.run.latency.percentile(99.0)
+                ),
+                Err(_) => println!(
+                    "{:>12}  RA orders, {clients} clients",
+                    report::verdict(None)
+                ),
+            }
+        }
+    }
     println!(
         "bench: {} of {} targets met; report in {} ({} s)",
         targets.iter().filter(|t| t.met == Some(true)).count(),
@@ -219,7 +247,9 @@ async fn main() -> ExitCode {
     let incomplete = issuance.as_ref().is_ok_and(|i| !i.complete())
         || unmeasured(issuance.as_ref().err())
         || unmeasured(keystore.as_ref().err())
-        || unmeasured(scale.as_ref().err());
+        || unmeasured(scale.as_ref().err())
+        || ra.as_ref().is_ok_and(|r| !r.complete())
+        || unmeasured(ra.as_ref().err());
     if incomplete {
         ExitCode::FAILURE
     } else {

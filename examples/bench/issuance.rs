@@ -241,7 +241,7 @@ fn check(run: Run, who: &str) -> Result<Run> {
 }
 
 /// `size` uploads over fresh statements of at most 100 certificates each.
-async fn pool(
+pub async fn pool(
     client: &reqwest::Client,
     obdir: &Obdir,
     keys: &[openssl::pkey::PKey<openssl::pkey::Private>],

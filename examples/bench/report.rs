@@ -10,6 +10,7 @@ use std::time::Duration;
 use crate::issuance::{Issuance, LEVELS};
 use crate::keystore::Keystore;
 use crate::measure::Run;
+use crate::ra::{self, RaOrders};
 use crate::scale::{PAGE_SIZE, Scale};
 use crate::shared::Result;
 use crate::{Options, cores};
@@ -273,6 +274,7 @@ pub struct Report<'a> {
     pub issuance: &'a Result<Issuance>,
     pub keystore: &'a Result<Keystore>,
     pub scale: &'a Result<Scale>,
+    pub ra: &'a Result<RaOrders>,
     pub targets: &'a [Target],
     pub took: Duration,
     pub load_start: &'a str,
@@ -348,6 +350,7 @@ impl Report<'_> {
         self.issuance_section(&mut md);
         self.keystore_section(&mut md);
         self.scale_section(&mut md);
+        self.ra_section(&mut md);
         self.reproduce_section(&mut md);
         md
     }
@@ -659,6 +662,92 @@ impl Report<'_> {
         }
     }
 
+    fn ra_section(&self, md: &mut String) {
+        let _ = writeln!(md, "\n## RA orders\n");
+        let r = match self.ra {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = writeln!(md, "Could not be measured: {e}");
+                return;
+            }
+        };
+        let _ = writeln!(
+            md,
+            "The RA face's hot path: a TLS server CSR (P-256 key, one dNSName under a domain \
+             pre-validated through the emulated DNS, made before the clock starts) ordered with \
+             `POST /v2/issue/csr/{{productReference}}`, then `POST /v2/order/{{ord}}/status` \
+             polled (2 ms apart) until it answers `issued`: the session JWT checked on every \
+             call, the order written and flushed before its answer, then moved on, signed and \
+             flushed again. A figure is orders seen issued per second, its latency from \
+             submission to the poll that saw it issued. Closed loop: N clients, each ordering \
+             again once its last order is issued, {s} s per level. The reference is directory \
+             uploads on the same server at the same level right after (one request: the same \
+             signature and one flushed write). obdir runs its release build with the \
+             compiled-in defaults (`ra.order_tick_ms` 200, `ra.order_state_delay_ms` 0), the \
+             RA operator and client added through the admin API, on a fresh data dir. No target \
+             is set for these figures.\n",
+            s = r.seconds
+        );
+        let _ = writeln!(
+            md,
+            "| clients | RA orders/s | RA p50 / p99 ms | polls per order | directory uploads/s | uploads p50 / p99 ms | RA / directory |\n|---|---|---|---|---|---|---|"
+        );
+        for ((clients, o), u) in ra::LEVELS.iter().zip(&r.orders).zip(&r.uploads) {
+            let (o_rate, o_lat, polls) = match o {
+                Ok(o) => (
+                    format!("{:.0}", o.run.rate()),
+                    format!(
+                        "{:.1} / {:.1}",
+                        o.run.latency.percentile(50.0),
+                        o.run.latency.percentile(99.0)
+                    ),
+                    format!("{:.2}", o.polls_per_order()),
+                ),
+                Err(_) => ("not measured".into(), "-".into(), "-".into()),
+            };
+            let (u_rate, u_lat) = match u {
+                Ok(u) => (
+                    format!("{:.0}", u.rate()),
+                    format!(
+                        "{:.1} / {:.1}",
+                        u.latency.percentile(50.0),
+                        u.latency.percentile(99.0)
+                    ),
+                ),
+                Err(_) => ("not measured".into(), "-".into()),
+            };
+            let share = match (o, u) {
+                (Ok(o), Ok(u)) => format!("x{:.2}", o.run.rate() / u.rate().max(1e-9)),
+                _ => "-".into(),
+            };
+            let _ = writeln!(
+                md,
+                "| {clients} | {o_rate} | {o_lat} | {polls} | {u_rate} | {u_lat} | {share} |"
+            );
+        }
+        let failures: Vec<String> = ra::LEVELS
+            .iter()
+            .zip(&r.orders)
+            .filter_map(|(c, o)| {
+                o.as_ref()
+                    .err()
+                    .map(|e| format!("- RA orders, {c} clients: {e}"))
+            })
+            .chain(ra::LEVELS.iter().zip(&r.uploads).filter_map(|(c, u)| {
+                u.as_ref()
+                    .err()
+                    .map(|e| format!("- directory uploads, {c} clients: {e}"))
+            }))
+            .collect();
+        if !failures.is_empty() {
+            let _ = writeln!(
+                md,
+                "\nNot measured (every order of a figure must be issued):\n\n{}",
+                failures.join("\n")
+            );
+        }
+    }
+
     fn reproduce_section(&self, md: &mut String) {
         let _ = writeln!(
             md,
@@ -672,7 +761,7 @@ impl Report<'_> {
              `cargo run --release --example bench -- --quick --out /tmp/bench.md` is a short \
              smoke run (2 s per measurement). `--seconds N` sets the time per measurement, \
              `--load-dir` and `--load-certificates` the data dir of the scale figures, \
-             `--only issuance|keystore|scale` runs one section. The \
+             `--only issuance|keystore|scale|ra` runs one section. The \
              run exits 0 when every figure was measured, met or not, and non-zero when one \
              could not be."
         );
