@@ -230,7 +230,8 @@ impl RootAuthority {
         now: DateTime<Utc>,
         next_update: DateTime<Utc>,
     ) -> Result<Vec<u8>, PkiError> {
-        super::revocation::crl(&self.cert, &self.key, &[], number, now, next_update)
+        let none = super::revocation::RevokedEntries::default();
+        super::revocation::crl(&self.cert, &self.key, &none, number, now, next_update)
     }
 }
 
@@ -266,7 +267,7 @@ impl IssuingAuthority {
 
     pub fn crl(
         &self,
-        revoked: &[super::revocation::Revoked],
+        revoked: &super::revocation::RevokedEntries,
         number: u64,
         now: DateTime<Utc>,
         next_update: DateTime<Utc>,

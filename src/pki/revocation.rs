@@ -9,7 +9,7 @@ use openssl::hash::MessageDigest;
 use openssl::pkey::{PKey, Private};
 use openssl::sign::Signer;
 use openssl::x509::X509;
-use x509_cert::crl::{CertificateList, RevokedCert, TbsCertList};
+use x509_cert::crl::{RevokedCert, TbsCertList};
 use x509_cert::der::asn1::{BitString, GeneralizedTime, Null, OctetString, Uint};
 use x509_cert::der::{Any, Decode, Encode};
 use x509_cert::ext::pkix::AuthorityKeyIdentifier;
@@ -129,27 +129,48 @@ fn key_identifier(ca: &X509) -> Result<OctetString, PkiError> {
     OctetString::new(id).map_err(der_error)
 }
 
+/// The revoked-certificate entries of a CA's CRL, each encoded once when
+/// added: signing a new CRL then costs a copy and the signature, however
+/// many entries it lists, not an encoding (and its allocations) per entry.
+#[derive(Debug, Clone, Default)]
+pub struct RevokedEntries {
+    der: Vec<u8>,
+    count: usize,
+}
+
+impl RevokedEntries {
+    pub fn push(&mut self, revoked: &Revoked) -> Result<(), PkiError> {
+        let entry = RevokedCert {
+            serial_number: serial(&revoked.serial_hex)?,
+            revocation_date: time(revoked.at)?,
+            crl_entry_extensions: Some(vec![extension(CRL_REASON, &reason(revoked.reason))?]),
+        };
+        self.der
+            .extend_from_slice(&entry.to_der().map_err(der_error)?);
+        self.count += 1;
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+}
+
 /// A v2 CRL of `revoked`, signed by the CA, with the CRL number and the
 /// authority key identifier RFC 5280 5.2 asks for, and no issuing
 /// distribution point (so its scope is every certificate the CA issued).
 pub fn crl(
     ca: &X509,
     key: &PKey<Private>,
-    revoked: &[Revoked],
+    revoked: &RevokedEntries,
     number: u64,
     this_update: DateTime<Utc>,
     next_update: DateTime<Utc>,
 ) -> Result<Vec<u8>, PkiError> {
-    let entries = revoked
-        .iter()
-        .map(|r| {
-            Ok(RevokedCert {
-                serial_number: serial(&r.serial_hex)?,
-                revocation_date: time(r.at)?,
-                crl_entry_extensions: Some(vec![extension(CRL_REASON, &reason(r.reason))?]),
-            })
-        })
-        .collect::<Result<Vec<_>, PkiError>>()?;
     let aki = AuthorityKeyIdentifier {
         key_identifier: Some(key_identifier(ca)?),
         authority_cert_issuer: None,
@@ -166,16 +187,37 @@ pub fn crl(
         issuer: Name::from_der(&ca.subject_name().to_der()?).map_err(der_error)?,
         this_update: time(this_update)?,
         next_update: Some(time(next_update)?),
-        revoked_certificates: (!entries.is_empty()).then_some(entries),
+        revoked_certificates: None,
         crl_extensions: Some(extensions),
     };
-    let tbs_der = tbs.to_der().map_err(der_error)?;
-    let list = CertificateList {
-        tbs_cert_list: tbs,
-        signature_algorithm: sha256_with_rsa(),
-        signature: sign(key, &tbs_der)?,
-    };
-    list.to_der().map_err(der_error)
+    let tbs_der = with_revoked(&tbs.to_der().map_err(der_error)?, revoked)?;
+    let mut list = tbs_der.clone();
+    list.extend(sha256_with_rsa().to_der().map_err(der_error)?);
+    list.extend(sign(key, &tbs_der)?.to_der().map_err(der_error)?);
+    Ok(super::der::tlv(super::der::SEQUENCE, &list))
+}
+
+/// A TBSCertList encoded without revokedCertificates, with them put in
+/// their place: before crlExtensions, its last element (RFC 5280 5.1).
+fn with_revoked(tbs: &[u8], revoked: &RevokedEntries) -> Result<Vec<u8>, PkiError> {
+    use x509_cert::der::{AnyRef, Reader, SliceReader, Tagged};
+    if revoked.is_empty() {
+        return Ok(tbs.to_vec());
+    }
+    let content = AnyRef::from_der(tbs).map_err(der_error)?.value();
+    let mut reader = SliceReader::new(content).map_err(der_error)?;
+    let mut extensions_at = content.len();
+    while !reader.is_finished() {
+        let at = usize::try_from(reader.position()).map_err(der_error)?;
+        let element: AnyRef<'_> = reader.decode().map_err(der_error)?;
+        if element.tag().octet() == 0xa0 {
+            extensions_at = at;
+        }
+    }
+    let mut fields = content[..extensions_at].to_vec();
+    fields.extend(super::der::tlv(super::der::SEQUENCE, &revoked.der));
+    fields.extend_from_slice(&content[extensions_at..]);
+    Ok(super::der::tlv(super::der::SEQUENCE, &fields))
 }
 
 /// One certificate an OCSP request asks about.

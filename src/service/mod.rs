@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{Months, Utc};
 
-use crate::domain::authority::{IssuingCaRecord, RootCaRecord, SignerRecord};
+use crate::domain::authority::{IssuedSerial, IssuingCaRecord, RootCaRecord, SignerRecord};
 use crate::domain::ecosystem::MAX_ROOT_YEARS;
 use crate::domain::{Caller, CertificateOrKey, Clock, DomainError, OrganisationId, PublicUrls};
 use crate::pki::PkiError;
@@ -238,11 +238,15 @@ impl Core {
     /// OCSP); the keystore documents of its organisation are rendered again
     /// from then on, and a revocation makes its CA's CRL stale.
     pub(crate) fn put_certificate(&self, record: &CertificateOrKey) -> Result<(), ServiceError> {
-        self.store.put_certificate(record)?;
-        self.documents.changed(&record.organisation_id);
-        if let Some(issuer) = record.issuer_id.as_deref().filter(|_| record.is_revoked()) {
-            self.crl_cache().revoked(issuer);
+        match (&record.issuer_id, &record.serial) {
+            (Some(issuer), Some(serial)) if record.is_revoked() => {
+                let mut crls = self.crl_cache();
+                self.store.put_certificate(record)?;
+                crls.revoked(issuer, &IssuedSerial::of(record), serial);
+            }
+            _ => self.store.put_certificate(record)?,
         }
+        self.documents.changed(&record.organisation_id);
         Ok(())
     }
 
@@ -252,10 +256,11 @@ impl Core {
         &self,
         issuer: &str,
         serial_hex: &str,
-        entry: &crate::domain::authority::IssuedSerial,
+        entry: &IssuedSerial,
     ) -> Result<(), ServiceError> {
+        let mut crls = self.crl_cache();
         self.store.put_issued_serial(issuer, serial_hex, entry)?;
-        self.crl_cache().revoked(issuer);
+        crls.revoked(issuer, entry, serial_hex);
         Ok(())
     }
 

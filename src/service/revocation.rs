@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::{Core, ServiceError};
 use crate::domain::authority::IssuedSerial;
-use crate::pki::revocation::{self, Revoked, Status};
+use crate::pki::revocation::{self, Revoked, RevokedEntries, Status};
 
 /// Signed CRLs, each kept until its CA revokes something or half its life
 /// has passed, so a CRL request costs neither a scan nor a signature.
@@ -16,6 +16,9 @@ pub struct CrlCache {
     /// Per issuing CA, bumped after every revocation it records: a CRL built
     /// from an older count is stale, even one that raced the revocation.
     revocations: HashMap<String, u64>,
+    /// Per issuing CA, its CRL's entries, encoded: read from the store once,
+    /// then added to on each revocation, so a new CRL costs no store scan.
+    entries: HashMap<String, RevokedEntries>,
 }
 
 struct CachedCrl {
@@ -61,9 +64,36 @@ impl CrlCache {
 }
 
 impl CrlCache {
-    /// Makes `issuer`'s cached CRL stale: call after writing a revocation.
-    pub(super) fn revoked(&mut self, issuer: &str) {
+    /// Adds a revocation of `issuer`'s to its CRL. Call with the cache held
+    /// across the store write, so a first read of the entries from the store
+    /// cannot also see it.
+    pub(super) fn revoked(&mut self, issuer: &str, entry: &IssuedSerial, serial_hex: &str) {
         *self.revocations.entry(issuer.to_owned()).or_default() += 1;
+        let Some(entries) = self.entries.get_mut(issuer) else {
+            return;
+        };
+        if let Some(revoked) = revoked_entry(serial_hex.to_owned(), entry)
+            && let Err(e) = entries.push(&revoked)
+        {
+            // Read again from the store on the next CRL instead.
+            log::error!("CRL entry for {serial_hex} not encoded: {e}");
+            self.entries.remove(issuer);
+        }
+    }
+
+    /// `issuer`'s CRL entries, read from the store the first time.
+    fn entries(&mut self, core: &Core, issuer: &str) -> Result<RevokedEntries, ServiceError> {
+        if let Some(entries) = self.entries.get(issuer) {
+            return Ok(entries.clone());
+        }
+        let mut entries = RevokedEntries::default();
+        for (serial, entry) in core.store.revoked_serials(issuer)? {
+            if let Some(revoked) = revoked_entry(serial, &entry) {
+                entries.push(&revoked).map_err(ServiceError::Crypto)?;
+            }
+        }
+        self.entries.insert(issuer.to_owned(), entries.clone());
+        Ok(entries)
     }
 }
 
@@ -81,20 +111,14 @@ fn revoked_entry(serial_hex: String, entry: &IssuedSerial) -> Option<Revoked> {
 pub async fn issuing_crl(core: &Core, issuing_id: &str) -> Result<Vec<u8>, ServiceError> {
     let now = core.clock.now();
     let life = Duration::hours(core.revocation_hours);
-    let revocations = {
-        let cache = core.crl_cache();
+    let (revocations, revoked) = {
+        let mut cache = core.crl_cache();
         let revocations = cache.revocations(issuing_id);
         if let Some(der) = cache.fresh(issuing_id, revocations, now, life) {
             return Ok(der);
         }
-        revocations
+        (revocations, cache.entries(core, issuing_id)?)
     };
-    let revoked: Vec<Revoked> = core
-        .store
-        .revoked_serials(issuing_id)?
-        .into_iter()
-        .filter_map(|(serial, entry)| revoked_entry(serial, &entry))
-        .collect();
     let der = {
         let mut hierarchy = core.hierarchy_mut();
         let issuing = hierarchy
