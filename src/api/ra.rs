@@ -506,6 +506,7 @@ struct OrderSearchBody {
     created_from: Option<String>,
     created_to: Option<String>,
     dns_name: Option<String>,
+    limit: Option<u64>,
 }
 
 fn time_field(field: &str, value: Option<&str>) -> Result<Option<DateTime<Utc>>, RaError> {
@@ -556,6 +557,16 @@ async fn search_orders(req: HttpRequest, core: web::Data<Core>, payload: web::Pa
         created_from: time_field("createdFrom", fields.created_from.as_deref())?,
         created_to: time_field("createdTo", fields.created_to.as_deref())?,
         dns_name: fields.dns_name,
+        limit: match fields.limit {
+            None => orders::DEFAULT_PAGE,
+            Some(n) if (1..=orders::MAX_PAGE as u64).contains(&n) => n as usize,
+            Some(n) => {
+                return Err(RaError(RaFailure::validation(format!(
+                    "limit: must be 1 to {}, got {n}",
+                    orders::MAX_PAGE
+                ))));
+            }
+        },
     };
     let found = orders::list(&core, &operator, &search).await?;
     Ok(HttpResponse::Ok().json(found.into_iter().map(OrderView::from).collect::<Vec<_>>()))

@@ -162,7 +162,15 @@ pub trait Store: Send + Sync {
     fn put_ra_domain(&self, domain: &ClientDomain) -> Result<(), StoreError>;
     fn remove_ra_domain(&self, reference: &DomainReference) -> Result<(), StoreError>;
     fn ra_order(&self, reference: &OrderReference) -> Result<Option<Order>, StoreError>;
-    fn ra_orders(&self) -> Result<Vec<Order>, StoreError>;
+    /// A client's orders, newest first, that `keep` accepts, at most `limit`
+    /// of them: read through a per-client index, so the cost follows the
+    /// page, not the number of orders stored.
+    fn ra_orders_newest(
+        &self,
+        client: &ClientReference,
+        limit: usize,
+        keep: &mut dyn FnMut(&Order) -> bool,
+    ) -> Result<Vec<Order>, StoreError>;
     /// The orders not yet issued or failed, read without visiting the rest.
     fn open_ra_orders(&self) -> Result<Vec<Order>, StoreError>;
     /// Writes an order, and with it (in the same transaction) the serial

@@ -55,11 +55,13 @@ const RA_DOMAINS: Table = TableDefinition::new("ra_domains");
 const RA_ORDERS: Table = TableDefinition::new("ra_orders");
 /// The references of orders still moving, so the order worker reads only those.
 const RA_OPEN_ORDERS: Table = TableDefinition::new("ra_open_orders");
+/// `client\0created (big-endian ms)\0order` -> nothing: a client's orders by time.
+const RA_CLIENT_ORDERS: Table = TableDefinition::new("ra_client_orders");
 /// ASCII name -> TXT values, the emulated DNS.
 const DNS_TXT: Table = TableDefinition::new("dns_txt");
 
 /// Every table, in the order `contents` lists them.
-pub(super) const TABLES: [Table; 18] = [
+pub(super) const TABLES: [Table; 19] = [
     ORGANISATIONS,
     STATEMENTS,
     STATEMENT_OWNERS,
@@ -77,6 +79,7 @@ pub(super) const TABLES: [Table; 18] = [
     RA_DOMAINS,
     RA_ORDERS,
     RA_OPEN_ORDERS,
+    RA_CLIENT_ORDERS,
     DNS_TXT,
 ];
 
@@ -606,8 +609,36 @@ impl Store for RedbStore {
         self.get(RA_ORDERS, reference.as_str().as_bytes())
     }
 
-    fn ra_orders(&self) -> Result<Vec<Order>, StoreError> {
-        self.scan(RA_ORDERS, b"")
+    fn ra_orders_newest(
+        &self,
+        client: &ClientReference,
+        limit: usize,
+        keep: &mut dyn FnMut(&Order) -> bool,
+    ) -> Result<Vec<Order>, StoreError> {
+        let tx = self.db.db.begin_read()?;
+        let index = tx.open_table(RA_CLIENT_ORDERS)?;
+        let orders = tx.open_table(RA_ORDERS)?;
+        let start = prefix(&[client.as_str()]);
+        let mut end = start.clone();
+        // The byte after the NUL separator: every key of this client sorts below it.
+        if let Some(last) = end.last_mut() {
+            *last = 1;
+        }
+        let mut found = Vec::new();
+        for entry in index.range(start.as_slice()..end.as_slice())?.rev() {
+            if found.len() >= limit {
+                break;
+            }
+            let (k, _) = entry?;
+            let reference = k.value().rsplit(|b| *b == 0).next().unwrap_or_default();
+            if let Some(v) = orders.get(reference)? {
+                let order: Order = decode(reference, v.value())?;
+                if keep(&order) {
+                    found.push(order);
+                }
+            }
+        }
+        Ok(found)
     }
 
     fn open_ra_orders(&self) -> Result<Vec<Order>, StoreError> {
@@ -640,8 +671,15 @@ impl Store for RedbStore {
                 ))
             })
             .transpose()?;
+        let created = order.created.timestamp_millis().max(0) as u64;
+        let mut by_client = prefix(&[order.client.as_str()]);
+        by_client.extend_from_slice(&created.to_be_bytes());
+        by_client.push(0);
+        by_client.extend_from_slice(k);
         self.write(|tx| {
             tx.open_table(RA_ORDERS)?.insert(k, value.as_slice())?;
+            tx.open_table(RA_CLIENT_ORDERS)?
+                .insert(by_client.as_slice(), b"".as_slice())?;
             let mut open = tx.open_table(RA_OPEN_ORDERS)?;
             if order.is_open() {
                 open.insert(k, b"".as_slice())?;
@@ -710,6 +748,10 @@ impl Store for RedbStore {
     fn flush(&self) -> Flush<'_> {
         let db = self.db.clone();
         let wanted = db.committed.load(Ordering::SeqCst);
+        // Nothing written since the last fsync: no need for a blocking task.
+        if *db.durable.lock().unwrap_or_else(|e| e.into_inner()) >= wanted {
+            return Box::pin(std::future::ready(Ok(())));
+        }
         Box::pin(async move {
             tokio::task::spawn_blocking(move || db.sync(wanted))
                 .await

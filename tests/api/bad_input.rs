@@ -322,6 +322,8 @@ const ROWS: &[Row] = &[
     ("POST", "/v2/orders", JSON, r#"{"clientReference":"x"}"#, 400, "clientReference"),
     ("POST", "/v2/orders", JSON, r#"{"dnsName":"bad..name"}"#, 400, "domainName"),
     ("POST", "/v2/orders", JSON, "[1]", 400, "body: must be a JSON object"),
+    ("POST", "/v2/orders", JSON, r#"{"limit":0}"#, 400, "limit: must be 1 to 1000"),
+    ("POST", "/v2/orders", JSON, r#"{"limit":5000}"#, 400, "limit: must be 1 to 1000"),
     ("POST", "/v2/revoke", JSON, "[]", 400, "011.351.0229"),
     ("POST", "/v2/revoke", JSON, r#"{"serialNumber":"01"}"#, 400, "body: invalid type"),
     ("POST", "/v2/revoke", JSON, r#"[{"serialNumber":1}]"#, 400, "[0].serialNumber: invalid type"),

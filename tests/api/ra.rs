@@ -1380,6 +1380,14 @@ async fn orders_are_searched_by_client_product_time_and_name() {
     assert_eq!(count(json!({"dnsName": "déjà.vu.com"})).await, 1);
     assert_eq!(count(json!({"dnsName": "nothing.example.com"})).await, 0);
     assert_eq!(count(json!({"status": "validating"})).await, 2);
+    // Newest first, a page at a time.
+    let newest: Value = ra_post(&app, &token, "/orders", Some(json!({"limit": 1})))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(newest.as_array().unwrap().len(), 1);
+    assert_eq!(newest[0]["productReference"], BETA_PRODUCT);
     // The operator limited to Alpha sees Alpha's order only.
     let restricted = session(&app, ALPHA_ONLY, ALPHA_ONLY_KEY).await;
     let found: Value = ra_post(&app, &restricted, "/orders", None)

@@ -19,7 +19,7 @@ use crate::pki::{CheckedCsr, PkiError, Profile, encoding};
 use crate::service::{Core, ServiceError};
 
 /// What `POST /v2/orders` may narrow the list by; every field optional.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct OrderSearch {
     pub client: Option<ClientReference>,
     pub product: Option<ProductReference>,
@@ -28,6 +28,8 @@ pub struct OrderSearch {
     pub created_to: Option<DateTime<Utc>>,
     /// A DNS name the order asks for (ASCII or Unicode).
     pub dns_name: Option<String>,
+    /// At most this many orders, newest first.
+    pub limit: usize,
 }
 
 /// `POST /v2/issue/csr/{productReference}`: checks the product and the CSR
@@ -154,7 +156,7 @@ pub async fn get(
     operator: &RaOperator,
     reference: &OrderReference,
 ) -> Result<Order, RaFailure> {
-    let (order, moved) = {
+    let order = {
         let _guard = core
             .ra
             .order_moves
@@ -164,49 +166,65 @@ pub async fn get(
             RaFailure::not_found(format!("{}: no order {reference}", OrderReference::FIELD))
         })?;
         client_for(core, operator, &order.client)?;
-        let moved = move_on(core, &mut order)?;
-        (order, moved)
+        move_on(core, &mut order)?;
+        order
     };
-    if moved {
-        core.store.flush().await?;
-    }
+    // The worker may have moved the order on without its flush yet: what
+    // the answer reports must be on disk first (a no-op when it is).
+    core.store.flush().await?;
     Ok(order)
 }
 
-/// `POST /v2/orders`: the orders of the clients the operator may act for,
-/// narrowed by `search`, oldest first, each moved on first if it is due.
+/// How many orders a search answers unless it asks for fewer.
+pub const DEFAULT_PAGE: usize = 100;
+/// The most one search answers.
+pub const MAX_PAGE: usize = 1000;
+
+/// `POST /v2/orders`: the newest orders (at most `search.limit`) of the
+/// clients the operator may act for, narrowed by `search`, each moved on
+/// first if it is due.
 pub async fn list(
     core: &Core,
     operator: &RaOperator,
     search: &OrderSearch,
 ) -> Result<Vec<Order>, RaFailure> {
-    if let Some(client) = &search.client {
-        client_for(core, operator, client)?;
-    }
+    let clients = match &search.client {
+        Some(client) => vec![client_for(core, operator, client)?.reference],
+        None => core
+            .store
+            .ra_clients()?
+            .into_iter()
+            .map(|c| c.reference)
+            .filter(|c| operator.may_act_for(c))
+            .collect(),
+    };
     let dns_name = search
         .dns_name
         .as_deref()
         .map(|n| DnsName::parse(n.strip_prefix("*.").unwrap_or(n)).map(|d| d.ascii))
         .transpose()
         .map_err(|e| RaFailure::validation(e.to_string()))?;
-    let mut orders: Vec<Order> = core
-        .store
-        .ra_orders()?
-        .into_iter()
-        .filter(|o| operator.may_act_for(&o.client))
-        .filter(|o| search.client.as_ref().is_none_or(|c| &o.client == c))
-        .filter(|o| search.product.as_ref().is_none_or(|p| &o.product == p))
-        .filter(|o| search.created_from.is_none_or(|t| o.created >= t))
-        .filter(|o| search.created_to.is_none_or(|t| o.created <= t))
-        .filter(|o| {
-            dns_name.as_ref().is_none_or(|n| {
+    let mut wanted = |o: &Order| {
+        search.product.as_ref().is_none_or(|p| &o.product == p)
+            && search.created_from.is_none_or(|t| o.created >= t)
+            && search.created_to.is_none_or(|t| o.created <= t)
+            // An open order may be due to reach the state asked for.
+            && (o.is_open() || search.state.is_none_or(|s| o.state == s))
+            && dns_name.as_ref().is_none_or(|n| {
                 o.names
                     .iter()
                     .any(|m| m.strip_prefix("*.").unwrap_or(m) == n)
             })
-        })
-        .collect();
-    let mut moved = false;
+    };
+    let mut orders = Vec::new();
+    for client in &clients {
+        orders.extend(
+            core.store
+                .ra_orders_newest(client, search.limit, &mut wanted)?,
+        );
+    }
+    orders.sort_by_key(|o| std::cmp::Reverse(o.created));
+    orders.truncate(search.limit);
     for order in orders.iter_mut().filter(|o| o.is_open()) {
         let _guard = core
             .ra
@@ -215,15 +233,13 @@ pub async fn list(
             .unwrap_or_else(|e| e.into_inner());
         if let Some(now) = core.store.ra_order(&order.reference)? {
             *order = now;
-            moved |= move_on(core, order)?;
+            move_on(core, order)?;
         }
     }
-    if moved {
-        core.store.flush().await?;
-    }
-    // The state is known once the orders are moved on.
+    // What the worker moved on and a search shows is on disk before it is
+    // shown, like everything an answer reports.
+    core.store.flush().await?;
     orders.retain(|o| search.state.is_none_or(|s| o.state == s));
-    orders.sort_by_key(|o| o.created);
     Ok(orders)
 }
 
