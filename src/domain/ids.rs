@@ -1,8 +1,6 @@
 //! Identifiers with a rule. Each has one constructor, `parse`, so a value of
 //! these types is known good everywhere past the edge.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use super::DomainError;
@@ -62,24 +60,7 @@ macro_rules! directory_id {
             }
         }
 
-        impl TryFrom<String> for $name {
-            type Error = DomainError;
-            fn try_from(value: String) -> Result<Self, Self::Error> {
-                Self::parse(&value)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(id: $name) -> String {
-                id.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
+        text_conversions!($name);
     };
 }
 
@@ -110,24 +91,7 @@ impl Kid {
     }
 }
 
-impl TryFrom<String> for Kid {
-    type Error = DomainError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Kid> for String {
-    fn from(kid: Kid) -> String {
-        kid.0
-    }
-}
-
-impl fmt::Display for Kid {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_conversions!(Kid);
 
 #[cfg(test)]
 mod tests {

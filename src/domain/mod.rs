@@ -1,5 +1,31 @@
 //! Plain types and rules of the directory: no I/O, no HTTP, no crypto library.
 
+/// The conversions every text newtype with a `parse` rule has: from a
+/// String through `parse` (so serde's `try_from` keeps the rule), back to
+/// a String, and Display as the text itself.
+macro_rules! text_conversions {
+    ($name:ident) => {
+        impl TryFrom<String> for $name {
+            type Error = $crate::domain::DomainError;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::parse(&value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
 pub mod access;
 pub mod authority;
 pub mod certificate;

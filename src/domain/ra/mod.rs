@@ -46,24 +46,7 @@ impl OperatorName {
     }
 }
 
-impl TryFrom<String> for OperatorName {
-    type Error = DomainError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<OperatorName> for String {
-    fn from(name: OperatorName) -> String {
-        name.0
-    }
-}
-
-impl fmt::Display for OperatorName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_conversions!(OperatorName);
 
 /// An operator's API key: the HMAC key its session tokens are signed with.
 /// It never prints.

@@ -1,7 +1,5 @@
 //! The RA's references: a kind prefix and a UUID (`cli-<uuid>`).
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::domain::DomainError;
@@ -50,24 +48,7 @@ macro_rules! reference {
             }
         }
 
-        impl TryFrom<String> for $name {
-            type Error = DomainError;
-            fn try_from(value: String) -> Result<Self, Self::Error> {
-                Self::parse(&value)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(r: $name) -> String {
-                r.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
+        text_conversions!($name);
     };
 }
 
