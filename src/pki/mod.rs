@@ -10,6 +10,7 @@ pub mod hmac_jwt;
 pub mod jwk;
 pub mod jws;
 pub mod key;
+pub mod keystore_file;
 pub mod pem;
 pub mod pkcs7;
 pub mod profile;
