@@ -1414,3 +1414,132 @@ async fn orders_are_searched_by_client_product_time_and_name() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn a_token_lasts_thirty_days_and_a_validation_thirteen_months() {
+    let t0 = DateTime::parse_from_rfc3339("2026-03-01T10:00:00Z")
+        .unwrap()
+        .to_utc();
+    let app = spawn_ra("validation_timeout_seconds = 86400", Some(t0)).await;
+    let clock = app.clock.clone().unwrap();
+    let token = session(&app, USER, API_KEY).await;
+    let domain = register_and_publish(&app, &token, "late.example.com").await;
+    let cld = domain["prevalidatedDomainReference"].as_str().unwrap();
+
+    // Thirty days on, the published token no longer validates.
+    clock.set(t0 + chrono::Duration::days(30));
+    let token = session(&app, USER, API_KEY).await;
+    let message = assert_ra_error(
+        ra_post(
+            &app,
+            &token,
+            &format!("/client/domain/{cld}/validate"),
+            None,
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "011.351.0226",
+    )
+    .await;
+    assert!(message.contains("expired"), "{message}");
+    let status: Value = ra_post(&app, &token, &format!("/client/domain/{cld}"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["status"], "TOKEN_EXPIRED");
+
+    // A new token, published and validated: good for thirteen months.
+    let reset: Value = ra_post(
+        &app,
+        &token,
+        &format!("/client/domain/{cld}/token/reset"),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    app.put_json("/admin/dns/txt/late.example.com", &json!([reset["token"]]))
+        .await;
+    let validated: Value = ra_post(
+        &app,
+        &token,
+        &format!("/client/domain/{cld}/validate"),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(validated["status"], "VALIDATED", "{validated}");
+
+    // Past them, an order for the name waits for validation again.
+    clock.set(t0 + chrono::Duration::days(30 + 400));
+    let token = session(&app, USER, API_KEY).await;
+    let tpp = Tpp::new();
+    let order: Value = order_csr(
+        &app,
+        &token,
+        TLS_PRODUCT,
+        &server_csr(&tpp, "late", &["late.example.com"]),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let ord = order["orderReference"].as_str().unwrap();
+    let status: Value = ra_post(&app, &token, &format!("/order/{ord}/status"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["status"], "validating", "{status}");
+    let domain: Value = ra_post(&app, &token, &format!("/client/domain/{cld}"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(domain["status"], "EXPIRED");
+}
+
+#[tokio::test]
+async fn a_nameserver_that_does_not_answer_fails_the_validation_and_says_so() {
+    // A UDP port nobody serves on loopback.
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let address = silent.local_addr().unwrap();
+    drop(silent);
+    let extra = format!("dns = \"resolver\"\nnameserver = \"{address}\"\ndns_timeout_ms = 200");
+    let app = spawn_ra(&extra, None).await;
+    let token = session(&app, USER, API_KEY).await;
+    let registered: Value = ra_post(
+        &app,
+        &token,
+        &format!("/client/domain/{ALPHA}/register"),
+        Some(json!(["quiet.example.com"])),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let cld = registered[0]["prevalidatedDomainReference"]
+        .as_str()
+        .unwrap();
+    let message = assert_ra_error(
+        ra_post(
+            &app,
+            &token,
+            &format!("/client/domain/{cld}/validate"),
+            None,
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "011.351.0226",
+    )
+    .await;
+    assert!(
+        message.contains("TXT lookup of quiet.example.com failed"),
+        "{message}"
+    );
+    assert!(message.contains(&address.to_string()), "{message}");
+}
