@@ -246,6 +246,7 @@ impl Application {
             ),
             format!("  discovery       {public_url}/.well-known/openid-configuration"),
             format!("  token endpoint  {public_url}/token"),
+            format!("  RA operator API {public_url}/v2"),
             format!("  CA chain        {public_url}/ca/chain.pem"),
             format!("  console         {public_url}/console"),
             format!("  admin token     {token_source}"),

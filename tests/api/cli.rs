@@ -413,7 +413,7 @@ async fn serve_prints_the_urls_a_harness_needs_and_each_answers() {
         .unwrap();
     let banner: Vec<String> = BufReader::new(child.stdout.take().unwrap())
         .lines()
-        .take(8)
+        .take(9)
         .map(Result::unwrap)
         .collect();
     let url_of = |label: &str| {
@@ -438,6 +438,16 @@ async fn serve_prints_the_urls_a_harness_needs_and_each_answers() {
         .unwrap();
     assert_eq!(discovery["token_endpoint"], url_of("token endpoint"));
     assert!(url_of("keystore").ends_with("/keystore"));
+    // The RA face answers in its own dialect: a session JWT is asked for.
+    let ra: Value = client
+        .post(format!("{}/clients", url_of("RA operator API")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ra["errorCode"], "009.250.0228");
     assert_eq!(
         url_of("admin token"),
         data_dir.path().join("admin-token").display().to_string()
