@@ -15,6 +15,7 @@ pub mod pem;
 pub mod pkcs7;
 pub mod profile;
 pub mod revocation;
+pub mod sealed;
 pub mod tls;
 
 pub use authority::{IssuedCertificate, IssuingAuthority, RootAuthority};
