@@ -257,6 +257,12 @@ impl IssuingAuthority {
         certificate_data(&self.cert)
     }
 
+    /// The CA's subject as `C=BR, O=..., CN=...`, without the rest of
+    /// `data` (a DER round trip), for what it issues to name it.
+    pub fn subject(&self) -> String {
+        name_text(self.cert.subject_name())
+    }
+
     pub fn root_id(&self) -> &str {
         &self.root_id
     }

@@ -20,8 +20,16 @@ pub(super) fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     out
 }
 
-pub(super) const SEQUENCE: u8 = 0x30;
+// Tags (X.690 8.1.2), for every DER obdir writes or reads by hand.
+pub(super) const INTEGER: u8 = 0x02;
+pub(super) const OCTET_STRING: u8 = 0x04;
+pub(super) const NULL: u8 = 0x05;
 pub(super) const OID: u8 = 0x06;
+pub(super) const BMP_STRING: u8 = 0x1e;
+pub(super) const SEQUENCE: u8 = 0x30;
+pub(super) const SET: u8 = 0x31;
+/// `[0]`, constructed: an explicit or constructed implicit first tag.
+pub(super) const CONTEXT_0: u8 = 0xa0;
 /// GeneralName uniformResourceIdentifier [6] IA5String, implicit.
 const URI: u8 = 0x86;
 /// id-ad-ocsp, 1.3.6.1.5.5.7.48.1.

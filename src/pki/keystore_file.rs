@@ -13,6 +13,8 @@ use openssl::provider::Provider;
 use openssl::symm::{Cipher, decrypt};
 use openssl::x509::{X509, X509Ref};
 
+use super::der::{BMP_STRING, CONTEXT_0, INTEGER, NULL, OCTET_STRING, OID, SEQUENCE, SET};
+
 /// The keystore formats obdir reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeystoreFormat {
@@ -407,15 +409,6 @@ const SUN_JKS_KEY_PROTECTOR: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0x2a, 0x02,
 /// Sun's PBEWithMD5AndTripleDES (JCEKS), 1.3.6.1.4.1.42.2.19.1.
 const SUN_JCE_PBE_MD5_3DES: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0x2a, 0x02, 0x13, 0x01];
 
-const SEQUENCE: u8 = 0x30;
-const SET: u8 = 0x31;
-const INTEGER: u8 = 0x02;
-const OCTET_STRING: u8 = 0x04;
-const OBJECT_ID: u8 = 0x06;
-const NULL: u8 = 0x05;
-const BMP_STRING: u8 = 0x1e;
-const EXPLICIT_0: u8 = 0xa0;
-
 /// PFX ::= SEQUENCE { version, authSafe ContentInfo, macData MacData OPTIONAL }
 /// (RFC 7292 section 4).
 fn outline_pfx(der: &[u8]) -> Option<PfxOutline<'_>> {
@@ -450,10 +443,10 @@ fn outline_pfx(der: &[u8]) -> Option<PfxOutline<'_>> {
 /// The octets of a ContentInfo of type `data`.
 fn data_content(content_info: &[u8]) -> Option<&[u8]> {
     let mut info = Der::new(content_info);
-    if info.tagged(OBJECT_ID)? != ID_DATA {
+    if info.tagged(OID)? != ID_DATA {
         return None;
     }
-    Der::new(info.tagged(EXPLICIT_0)?).tagged(OCTET_STRING)
+    Der::new(info.tagged(CONTEXT_0)?).tagged(OCTET_STRING)
 }
 
 /// AuthenticatedSafe ::= SEQUENCE OF ContentInfo; the `data` ones hold
@@ -470,11 +463,11 @@ fn key_bags<'a>(auth_safe: &'a [u8], max_iterations: &mut u64) -> Option<Vec<Key
             // EncryptedData ::= SEQUENCE { version, EncryptedContentInfo ::=
             //   SEQUENCE { contentType, contentEncryptionAlgorithm, .. } }
             let mut info = Der::new(info);
-            if info.tagged(OBJECT_ID) == Some(ID_ENCRYPTED_DATA) {
-                let mut data = Der::new(Der::new(info.tagged(EXPLICIT_0)?).tagged(SEQUENCE)?);
+            if info.tagged(OID) == Some(ID_ENCRYPTED_DATA) {
+                let mut data = Der::new(Der::new(info.tagged(CONTEXT_0)?).tagged(SEQUENCE)?);
                 data.uint()?;
                 let mut content = Der::new(data.tagged(SEQUENCE)?);
-                content.tagged(OBJECT_ID)?;
+                content.tagged(OID)?;
                 let iterations = pbe_iterations(content.tagged(SEQUENCE)?);
                 *max_iterations = (*max_iterations).max(iterations);
             }
@@ -487,8 +480,8 @@ fn key_bags<'a>(auth_safe: &'a [u8], max_iterations: &mut u64) -> Option<Vec<Key
             }
             // SafeBag ::= SEQUENCE { bagId, bagValue [0] EXPLICIT, bagAttributes SET OPTIONAL }
             let mut bag = Der::new(bag);
-            let bag_id = bag.tagged(OBJECT_ID)?;
-            let value = bag.tagged(EXPLICIT_0)?;
+            let bag_id = bag.tagged(OID)?;
+            let value = bag.tagged(CONTEXT_0)?;
             let shrouded = bag_id == SHROUDED_KEY_BAG;
             if !shrouded && bag_id != KEY_BAG {
                 continue;
@@ -519,11 +512,11 @@ fn key_bags<'a>(auth_safe: &'a [u8], max_iterations: &mut u64) -> Option<Vec<Key
 fn pbe_iterations(algorithm: &[u8]) -> u64 {
     let read = || {
         let mut algorithm = Der::new(algorithm);
-        let oid = algorithm.tagged(OBJECT_ID)?;
+        let oid = algorithm.tagged(OID)?;
         let mut params = Der::new(algorithm.tagged(SEQUENCE)?);
         if oid == PBES2 {
             let mut kdf = Der::new(params.tagged(SEQUENCE)?);
-            kdf.tagged(OBJECT_ID)?;
+            kdf.tagged(OID)?;
             params = Der::new(kdf.tagged(SEQUENCE)?);
         }
         params.tagged(OCTET_STRING)?;
@@ -539,7 +532,7 @@ fn friendly_name(attributes: &[u8]) -> Option<Option<String>> {
             return None;
         }
         let mut attribute = Der::new(attribute);
-        if attribute.tagged(OBJECT_ID)? != FRIENDLY_NAME {
+        if attribute.tagged(OID)? != FRIENDLY_NAME {
             continue;
         }
         let name = Der::new(attribute.tagged(SET)?).tagged(BMP_STRING)?;
@@ -884,7 +877,7 @@ fn recover_java_key(protected: &[u8], alias: &str, pass: &str) -> Result<Vec<u8>
     let mut info = Der::new(Der::new(protected).tagged(SEQUENCE).ok_or_else(damaged)?);
     let mut algorithm = Der::new(info.tagged(SEQUENCE).ok_or_else(damaged)?);
     let encrypted = info.tagged(OCTET_STRING).ok_or_else(damaged)?;
-    let oid = algorithm.tagged(OBJECT_ID).ok_or_else(damaged)?;
+    let oid = algorithm.tagged(OID).ok_or_else(damaged)?;
     if oid == SUN_JKS_KEY_PROTECTOR {
         if !matches!(algorithm.next(), None | Some((NULL, []))) {
             return Err(damaged());

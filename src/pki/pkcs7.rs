@@ -1,12 +1,8 @@
 //! Certificate chains as a "certs-only" PKCS#7 (a .p7b): the format CA
 //! download pages offer beside PEM, and what Windows and Java import as a chain.
 
-use super::der::{OID, SEQUENCE, tlv};
+use super::der::{CONTEXT_0, INTEGER, OID, SEQUENCE, SET, tlv};
 
-const INTEGER: u8 = 0x02;
-const SET: u8 = 0x31;
-/// [0], constructed: ContentInfo's explicit content and SignedData's implicit certificates.
-const CONTEXT_0: u8 = 0xa0;
 /// id-signedData, 1.2.840.113549.1.7.2.
 const ID_SIGNED_DATA: [u8; 9] = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
 /// id-data, 1.2.840.113549.1.7.1.

@@ -210,7 +210,7 @@ fn with_revoked(tbs: &[u8], revoked: &RevokedEntries) -> Result<Vec<u8>, PkiErro
     while !reader.is_finished() {
         let at = usize::try_from(reader.position()).map_err(der_error)?;
         let element: AnyRef<'_> = reader.decode().map_err(der_error)?;
-        if element.tag().octet() == 0xa0 {
+        if element.tag().octet() == super::der::CONTEXT_0 {
             extensions_at = at;
         }
     }

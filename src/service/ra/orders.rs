@@ -397,11 +397,7 @@ fn issue(core: &Core, order: &mut Order, now: DateTime<Utc>) -> Result<(), RaFai
                             .map_err(|e| RaFailure::from(ServiceError::Crypto(e.into())))?,
                     );
                 }
-                let issuer_name = issuing
-                    .authority
-                    .data()
-                    .map_err(|e| RaFailure::from(ServiceError::Crypto(e)))?
-                    .subject;
+                let issuer_name = issuing.authority.subject();
                 Some((issuing.record.id.clone(), issuer_name, issued, chain))
             }
         }
