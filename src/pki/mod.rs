@@ -17,6 +17,7 @@ pub mod profile;
 pub mod revocation;
 pub mod sealed;
 pub mod tls;
+pub mod trust;
 
 pub use authority::{IssuedCertificate, IssuingAuthority, RootAuthority};
 pub use csr::CheckedCsr;

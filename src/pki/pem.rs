@@ -28,15 +28,45 @@ impl PemKind {
 pub fn first_block(text: &str) -> Option<PemKind> {
     let start = text.find("-----BEGIN ")? + "-----BEGIN ".len();
     let end = text[start..].find("-----")? + start;
-    let label = &text[start..end];
-    Some(match label {
+    Some(kind_of(&text[start..end]))
+}
+
+fn kind_of(label: &str) -> PemKind {
+    match label {
         "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => PemKind::CertificateRequest,
         "CERTIFICATE" => PemKind::Certificate,
         "PUBLIC KEY" => PemKind::PublicKey,
         "RSA PUBLIC KEY" => PemKind::RsaPublicKey,
         l if l.contains("PRIVATE KEY") => PemKind::PrivateKey,
         _ => PemKind::Other,
-    })
+    }
+}
+
+/// Every PEM block in `text`, armour included, with its kind; text between
+/// blocks (a bundle's `subject=` lines) is skipped. Err names the first
+/// block, counted from 1, that has no END line.
+pub fn blocks(text: &str) -> Result<Vec<(PemKind, &str)>, usize> {
+    const BEGIN: &str = "-----BEGIN ";
+    let mut found = Vec::new();
+    let mut rest = 0;
+    while let Some(at) = text[rest..].find(BEGIN) {
+        let begin = rest + at;
+        let number = found.len() + 1;
+        let label_start = begin + BEGIN.len();
+        let label_end = text[label_start..]
+            .find("-----")
+            .map(|i| label_start + i)
+            .ok_or(number)?;
+        let label = &text[label_start..label_end];
+        let end_line = format!("-----END {label}-----");
+        let end = text[label_end..]
+            .find(&end_line)
+            .map(|i| label_end + i + end_line.len())
+            .ok_or(number)?;
+        found.push((kind_of(label), &text[begin..end]));
+        rest = end;
+    }
+    Ok(found)
 }
 
 /// Wraps DER in PEM armour with 64-character lines.
@@ -70,5 +100,26 @@ mod tests {
             Some(PemKind::PrivateKey)
         );
         assert_eq!(first_block("no pem here"), None);
+    }
+
+    #[test]
+    fn blocks_are_split_with_their_armour() {
+        let text = "subject=CN=a\n-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n\
+                    -----BEGIN PRIVATE KEY-----\nBB==\n-----END PRIVATE KEY-----\n";
+        let found = blocks(text).unwrap();
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].0, PemKind::Certificate);
+        assert_eq!(
+            found[0].1,
+            "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----"
+        );
+        assert_eq!(found[1].0, PemKind::PrivateKey);
+        assert_eq!(blocks("none").unwrap(), Vec::new());
+        assert_eq!(
+            blocks(
+                "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nAA=="
+            ),
+            Err(2)
+        );
     }
 }
