@@ -34,6 +34,7 @@ use crate::domain::ra::{
     ClientDomain, ClientReference, DomainReference, OperatorName, Order, OrderReference, RaClient,
     RaOperator,
 };
+use crate::domain::trust::{Fingerprint, TrustAnchor};
 use crate::domain::{
     CertificateOrKey, Kid, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId,
 };
@@ -184,6 +185,13 @@ pub trait Store: Send + Sync {
     fn dns_txt(&self, name: &str) -> Result<Vec<String>, StoreError>;
     /// Sets them; none removes the name.
     fn put_dns_txt(&self, name: &str, values: &[String]) -> Result<(), StoreError>;
+
+    /// The trust store's CAs, in fingerprint order.
+    fn trust_anchors(&self) -> Result<Vec<TrustAnchor>, StoreError>;
+    fn trust_anchor(&self, fingerprint: &Fingerprint) -> Result<Option<TrustAnchor>, StoreError>;
+    fn put_trust_anchor(&self, anchor: &TrustAnchor) -> Result<(), StoreError>;
+    /// Answers whether there was one to remove.
+    fn remove_trust_anchor(&self, fingerprint: &Fingerprint) -> Result<bool, StoreError>;
 
     /// Every stored record but the audit log (which records refused requests
     /// too), as (tree, key, value) in order: two equal answers mean nothing
