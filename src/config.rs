@@ -28,7 +28,26 @@ pub struct Settings {
     pub hosts: std::collections::BTreeMap<String, String>,
     pub tls: TlsSettings,
     pub ra: RaConfig,
+    pub truststore: TrustStoreSettings,
 }
+
+/// `[truststore]`: the CAs certificates issued elsewhere must chain to,
+/// written into the trust store at every start and reset.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrustStoreSettings {
+    /// PEM files, each with one or more CERTIFICATE blocks.
+    pub certificates: Vec<PathBuf>,
+    /// Also trust the Open Finance Brasil sandbox root and issuing CA (G2).
+    pub brazil_sandbox: bool,
+}
+
+/// The Open Finance Brasil sandbox CAs `truststore.brazil_sandbox` trusts:
+/// the G2 root and the issuing CA under it.
+pub const BRAZIL_SANDBOX_CAS: [&str; 2] = [
+    include_str!("../config/truststore/ofb-sandbox-root-ca-g2.pem"),
+    include_str!("../config/truststore/ofb-sandbox-issuing-ca-g2.pem"),
+];
 
 /// `[ra]`: the RA-operator face (`/v2`): its accounts, how it looks up
 /// domain validation records, and how fast orders move.
@@ -405,6 +424,25 @@ mod tests {
         assert_eq!(s.server.bind, "127.0.0.1:8080");
         assert_eq!(s.certificates.validity_months, 13);
         assert!(!s.server.admin_token.is_set());
+    }
+
+    #[test]
+    fn the_brazil_sandbox_cas_are_trusted_by_default() {
+        let s = Settings::defaults();
+        assert!(s.truststore.brazil_sandbox);
+        assert!(s.truststore.certificates.is_empty());
+        let subjects: Vec<String> = BRAZIL_SANDBOX_CAS
+            .iter()
+            .flat_map(|pem| crate::pki::trust::read_anchors(pem).unwrap())
+            .map(|c| c.subject)
+            .collect();
+        assert_eq!(
+            subjects,
+            [
+                "C=BR, O=Open Finance Brasil, OU=Open Finance sandbox, CN=Open Finance sandbox Root CA - G2",
+                "C=BR, O=Open Finance Brasil, OU=Open Finance sandbox, CN=Open Finance sandbox Issuing CA - G2",
+            ]
+        );
     }
 
     #[test]

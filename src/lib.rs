@@ -139,6 +139,7 @@ impl Application {
                     key_bits: settings.ca.key_bits,
                 },
                 ra: ra_settings(&settings.ra)?,
+                trust_anchors: trust_anchors(&settings.truststore)?,
             },
             clock,
         )
@@ -326,6 +327,32 @@ fn url_path(url: &str) -> Option<String> {
     Some(rest.find('/').map_or(String::new(), |i| {
         rest[i..].trim_end_matches('/').to_owned()
     }))
+}
+
+/// `[truststore]` as the core takes it: each file read and found to hold
+/// certificates, then the sandbox CAs if asked for.
+fn trust_anchors(config: &config::TrustStoreSettings) -> Result<Vec<String>, StartError> {
+    let mut pems = Vec::new();
+    for path in &config.certificates {
+        let refuse = |why: String| {
+            StartError::Config(format!(
+                "truststore.certificates: {}: {why}",
+                path.display()
+            ))
+        };
+        let pem =
+            std::fs::read_to_string(path).map_err(|e| refuse(format!("cannot read it: {e}")))?;
+        pki::trust::read_anchors(&pem).map_err(|e| refuse(e.to_string()))?;
+        pems.push(pem);
+    }
+    if config.brazil_sandbox {
+        pems.extend(
+            config::BRAZIL_SANDBOX_CAS
+                .iter()
+                .map(|pem| (*pem).to_owned()),
+        );
+    }
+    Ok(pems)
 }
 
 /// `[ra]` as the core takes it: accounts checked, references derived.

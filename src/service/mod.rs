@@ -17,6 +17,7 @@ pub mod seed;
 pub mod ssa;
 pub mod test_control;
 pub mod tls;
+pub mod truststore;
 pub mod upload;
 
 use std::path::Path;
@@ -53,6 +54,9 @@ pub struct Core {
     /// Where the store lives; snapshots go beside it.
     pub(crate) data_dir: std::path::PathBuf,
     pub(crate) ra: ra::Ra,
+    /// The trust store's anchors from config (PEM texts), written at start
+    /// and after every reset or restore.
+    pub(crate) configured_anchors: Vec<String>,
 }
 
 /// What a use case can answer instead of a result. Each face maps these to
@@ -119,6 +123,8 @@ pub struct CoreSettings {
     pub oauth: OAuthSettings,
     pub revocation_hours: i64,
     pub ra: ra::RaSettings,
+    /// PEM texts of the CAs `[truststore]` names, each already read.
+    pub trust_anchors: Vec<String>,
 }
 
 impl Core {
@@ -175,8 +181,10 @@ impl Core {
             writes: Mutex::new(()),
             data_dir: data_dir.to_path_buf(),
             ra: ra::Ra::new(settings.ra),
+            configured_anchors: settings.trust_anchors,
         };
         ra::accounts::write_configured(&core)?;
+        truststore::write_configured(&core, &core.configured_anchors)?;
         core.store.flush().await?;
         Ok(core)
     }
@@ -217,6 +225,7 @@ impl Core {
                 first_start(self.store.as_ref(), &mut hierarchy, &self.ca_naming, now)?;
             }
             ra::accounts::write_configured(self)?;
+            truststore::write_configured(self, &self.configured_anchors)?;
             let signer = certified_signer(
                 self.store.as_ref(),
                 &hierarchy,

@@ -1,0 +1,159 @@
+//! The trust store: the CAs a certificate issued elsewhere must chain to,
+//! written from config at start, added and removed by the admin API, and
+//! added by an import that asks to force trust.
+
+use super::{Core, ServiceError};
+use crate::domain::trust::{AnchorSource, Fingerprint, TrustAnchor};
+use crate::pki::trust::{AnchorCertificate, anchor_certificate, read_anchors, verify_chain};
+
+/// Every anchor, in fingerprint order.
+pub fn anchors(core: &Core) -> Result<Vec<TrustAnchor>, ServiceError> {
+    Ok(core.store.trust_anchors()?)
+}
+
+pub fn anchor(core: &Core, fingerprint: &str) -> Result<TrustAnchor, ServiceError> {
+    let fingerprint = Fingerprint::parse(fingerprint)?;
+    core.store
+        .trust_anchor(&fingerprint)?
+        .ok_or_else(|| not_found(&fingerprint))
+}
+
+/// Adds every certificate of a PEM text (one or more CERTIFICATE blocks);
+/// Invalid (names the field "certificate" and the rule) for anything else.
+/// Answers each anchor and whether it was new. Writes and flushes.
+pub async fn add(
+    core: &Core,
+    pem: &str,
+    source: AnchorSource,
+) -> Result<Vec<(TrustAnchor, bool)>, ServiceError> {
+    let certificates = read_anchors(pem)?;
+    let added = {
+        let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
+        write_anchors(core, certificates, source)?
+    };
+    core.store.flush().await?;
+    for (anchor, new) in &added {
+        if *new {
+            log::info!(
+                "trust anchor {} added ({}): {}",
+                anchor.fingerprint,
+                anchor.source.name(),
+                anchor.subject
+            );
+        }
+    }
+    Ok(added)
+}
+
+pub async fn remove(core: &Core, fingerprint: &str) -> Result<(), ServiceError> {
+    let fingerprint = Fingerprint::parse(fingerprint)?;
+    if !core.store.remove_trust_anchor(&fingerprint)? {
+        return Err(not_found(&fingerprint));
+    }
+    core.store.flush().await?;
+    log::info!("trust anchor {fingerprint} removed");
+    Ok(())
+}
+
+/// Ok(None) if the chain (leaf first, DER) is trusted. If not and `force`,
+/// writes (does not flush: the caller flushes with its own write) the CA
+/// that would let it in, as a ForceTrust anchor, and answers it; Invalid
+/// saying it is not trusted otherwise, and why forcing could not help.
+pub fn ensure_trusted(
+    core: &Core,
+    chain: &[Vec<u8>],
+    force: bool,
+) -> Result<Option<TrustAnchor>, ServiceError> {
+    let mut anchors: Vec<Vec<u8>> = core
+        .store
+        .trust_anchors()?
+        .into_iter()
+        .map(|a| a.certificate)
+        .collect();
+    let now = core.clock.now();
+    let refused = match verify_chain(chain, &anchors, now) {
+        Ok(()) => return Ok(None),
+        Err(refused) => refused,
+    };
+    if !force {
+        return Err(ServiceError::Invalid(vec![refused.to_string()]));
+    }
+    let Some(candidate) = crate::pki::trust::trust_candidate(chain) else {
+        return Err(ServiceError::Invalid(vec![format!(
+            "{refused}; the keystore does not carry its issuer '{}'; add that CA with POST /admin/truststore",
+            refused.issuer
+        )]));
+    };
+    let certificate = anchor_certificate(&candidate)?;
+    anchors.push(candidate);
+    // Written only if it lets the chain in: a refusal writes nothing.
+    if let Err(still) = verify_chain(chain, &anchors, now) {
+        return Err(ServiceError::Invalid(vec![format!(
+            "{still} (even with '{}' trusted)",
+            certificate.subject
+        )]));
+    }
+    let fingerprint = Fingerprint::parse(&certificate.fingerprint)?;
+    if let Some(existing) = core.store.trust_anchor(&fingerprint)? {
+        return Ok(Some(existing));
+    }
+    let anchor = new_anchor(certificate, AnchorSource::ForceTrust, now)?;
+    core.store.put_trust_anchor(&anchor)?;
+    log::info!(
+        "trust anchor {} added to let in '{}' (forceTrust): {}",
+        anchor.fingerprint,
+        refused.subject,
+        anchor.subject
+    );
+    Ok(Some(anchor))
+}
+
+/// Writes the configured anchors at start (idempotent; source Config).
+pub fn write_configured(core: &Core, pems: &[String]) -> Result<(), ServiceError> {
+    for pem in pems {
+        write_anchors(core, read_anchors(pem)?, AnchorSource::Config)?;
+    }
+    Ok(())
+}
+
+/// Writes each certificate not yet in the trust store; one already there
+/// keeps its record (and its source).
+fn write_anchors(
+    core: &Core,
+    certificates: Vec<AnchorCertificate>,
+    source: AnchorSource,
+) -> Result<Vec<(TrustAnchor, bool)>, ServiceError> {
+    let now = core.clock.now();
+    certificates
+        .into_iter()
+        .map(|certificate| {
+            let fingerprint = Fingerprint::parse(&certificate.fingerprint)?;
+            if let Some(existing) = core.store.trust_anchor(&fingerprint)? {
+                return Ok((existing, false));
+            }
+            let anchor = new_anchor(certificate, source, now)?;
+            core.store.put_trust_anchor(&anchor)?;
+            Ok((anchor, true))
+        })
+        .collect()
+}
+
+fn new_anchor(
+    certificate: AnchorCertificate,
+    source: AnchorSource,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<TrustAnchor, ServiceError> {
+    Ok(TrustAnchor {
+        fingerprint: Fingerprint::parse(&certificate.fingerprint)?,
+        certificate: certificate.der,
+        subject: certificate.subject,
+        issuer: certificate.issuer,
+        not_after: certificate.not_after,
+        source,
+        added_at: now,
+    })
+}
+
+fn not_found(fingerprint: &Fingerprint) -> ServiceError {
+    ServiceError::NotFound(format!("no trust anchor has the fingerprint {fingerprint}"))
+}
