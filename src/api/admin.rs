@@ -1,5 +1,6 @@
 //! Administration routes: the audit events a harness can assert on, and
-//! test control (reset, snapshot, restore). Admin token only.
+//! test control (reset, snapshot, restore); the RA's and the trust store's
+//! routes are registered from here too. Admin token only.
 
 use crate::api::routes::Routes;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -37,6 +38,7 @@ pub fn routes(r: &mut Routes) {
     )
     .post("/admin/restore", restore, "Load a saved state");
     super::ra_admin::routes(r);
+    super::truststore::routes(r);
 }
 
 #[derive(Deserialize, Default)]

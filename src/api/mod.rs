@@ -15,6 +15,7 @@ pub mod ra_admin;
 pub mod revocation;
 pub mod root;
 pub mod routes;
+pub mod truststore;
 
 use actix_web::{HttpRequest, guard, web};
 

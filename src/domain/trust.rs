@@ -70,6 +70,21 @@ pub struct TrustAnchor {
     pub added_at: DateTime<Utc>,
 }
 
+impl TrustAnchor {
+    /// The certificate in PEM armour, 64 characters a line.
+    pub fn pem(&self) -> String {
+        use base64::Engine;
+        let body = base64::engine::general_purpose::STANDARD.encode(&self.certificate);
+        let mut pem = String::from("-----BEGIN CERTIFICATE-----\n");
+        for line in body.as_bytes().chunks(64) {
+            pem.push_str(&String::from_utf8_lossy(line));
+            pem.push('\n');
+        }
+        pem.push_str("-----END CERTIFICATE-----\n");
+        pem
+    }
+}
+
 mod der_base64 {
     use base64::Engine;
     use base64::engine::general_purpose::STANDARD;
@@ -123,5 +138,9 @@ mod tests {
         assert_eq!(json["source"], "forceTrust");
         let back: TrustAnchor = serde_json::from_value(json).unwrap();
         assert_eq!(back, anchor);
+        assert_eq!(
+            anchor.pem(),
+            "-----BEGIN CERTIFICATE-----\nMIL/\n-----END CERTIFICATE-----\n"
+        );
     }
 }

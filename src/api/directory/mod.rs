@@ -4,7 +4,7 @@
 mod certificates;
 mod error;
 mod organisations;
-mod request;
+pub(crate) mod request;
 mod software_statements;
 mod view;
 

@@ -164,13 +164,25 @@ async fn read_body(
 
 /// An `application/x-pem-file` body: required, UTF-8, at most 64 KiB, no `<` or `>`.
 pub async fn pem_body(req: &HttpRequest, payload: web::Payload) -> Result<String, DirectoryError> {
+    pem_body_as(req, payload, &["application/x-pem-file"], MAX_PEM_BYTES).await
+}
+
+/// A PEM body sent as one of `media_types`, at most `limit` bytes; otherwise
+/// as `pem_body`.
+pub async fn pem_body_as(
+    req: &HttpRequest,
+    payload: web::Payload,
+    media_types: &[&str],
+    limit: usize,
+) -> Result<String, DirectoryError> {
     let content_type = content_type(req);
-    if media_type(&content_type) != "application/x-pem-file" {
+    if !media_types.contains(&media_type(&content_type).as_str()) {
         return Err(DirectoryError::UnsupportedMediaType(format!(
-            "Content-Type: must be application/x-pem-file, got '{content_type}'"
+            "Content-Type: must be {}, got '{content_type}'",
+            media_types.join(" or ")
         )));
     }
-    let body = read_body(req, payload, MAX_PEM_BYTES).await?;
+    let body = read_body(req, payload, limit).await?;
     let text = String::from_utf8(body)
         .map_err(|_| DirectoryError::BadRequest(vec!["body: must be UTF-8 PEM text".into()]))?;
     if text.trim().is_empty() {
