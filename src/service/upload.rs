@@ -1,6 +1,7 @@
 //! Adding a certificate or key to a software statement or an organisation: a CSR is signed by the
-//! directory's CA, an external certificate is stored as given, a bare public
-//! key is wrapped as a JWK. The record is on disk before this returns.
+//! directory's CA, an external certificate is stored as given once it chains
+//! to the trust store, a bare public key is wrapped as a JWK. The record is
+//! on disk before this returns.
 
 use chrono::{DateTime, Utc};
 
@@ -91,6 +92,7 @@ pub async fn upload(
         }
         UploadBody::Certificate => {
             let cert = parse_external_certificate(pem, key_type, org, ss, now)?;
+            super::truststore::ensure_trusted(core, &cert.chain, false)?;
             new(
                 cert.key,
                 cert.chain,

@@ -11,7 +11,8 @@ use crate::helpers::*;
 
 /// One malformed request: method, path, content type, body, expected status,
 /// and a piece of text the answer must contain. In paths and bodies `{org}`,
-/// `{ss}`, `{kid}`, `{root}` and `@name` (a PEM made below) are filled in.
+/// `{ss}`, `{kid}`, `{root}`, `{no_anchor}` (a fingerprint no anchor has)
+/// and `@name` (a PEM made below) are filled in.
 type Row = (
     &'static str,
     &'static str,
@@ -145,6 +146,10 @@ const ROWS: &[Row] = &[
     ("POST", "{upload}/brcac_2022", PEM, "@csr_brazil_ou_only", 400, "organizationIdentifier (2.5.4.97): is missing"),
     ("POST", "{upload}/brcac", PEM, "@csr_brazil_other_org", 400, "organizationIdentifier"),
     ("POST", "{upload}/brcac_ext", PEM, "@external_other_uid", 400, "UID (0.9.2342.19200300.100.1.1): is 'someone-else'"),
+    // Directory: a certificate issued elsewhere must chain to the trust store.
+    ("POST", "{upload}/brcac_ext", PEM, "@external", 400, "does not chain to the trust store: self-signed certificate"),
+    ("POST", "{upload}/brcac_ext", PEM, "@external_by_unknown_ca", 400, "does not chain to the trust store: unable to get local issuer certificate"),
+    ("POST", "/organisations/{org}/certificates/qwac", PEM, "@external", 400, "does not chain to the trust store"),
     ("POST", "/organisations/{org}/certificates/brseal", PEM, "@csr", 400, "UID (0.9.2342.19200300.100.1.1): is missing"),
     ("POST", "/organisations/{org}/certificates/rtswac", PEM, "@csr_other_ou", 400, "OU: is 'other-org'"),
     // Directory: JSON bodies.
@@ -343,6 +348,24 @@ const ROWS: &[Row] = &[
     ("PUT", "/admin/dns/txt/a.example.com", JSON, r#""x""#, 400, "must be a JSON array of strings"),
     ("PUT", "/admin/dns/txt/a.example.com", JSON, "[\"a\\u0007b\"]", 400, "control characters"),
     ("GET", "/admin/dns/txt/localhost", "", "", 400, "at least 2 labels"),
+    // Trust store administration.
+    ("GET", "/admin/truststore/abc", "", "", 400, "fingerprint: must be the SHA-256 of the certificate's DER as 64 hex digits"),
+    ("GET", "/admin/truststore/{no_anchor}", "", "", 404, "no trust anchor has the fingerprint"),
+    ("DELETE", "/admin/truststore/{no_anchor}", "", "", 404, "no trust anchor has the fingerprint"),
+    ("DELETE", "/admin/truststore/gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg", "", "", 400, "fingerprint: must be"),
+    ("DELETE", "/admin/truststore/a%3Ab", "", "", 400, "fingerprint: must be"),
+    ("POST", "/admin/truststore", JSON, "{}", 415, "Content-Type: must be application/x-pem-file or text/plain"),
+    ("POST", "/admin/truststore", "", "@external", 415, "Content-Type"),
+    ("POST", "/admin/truststore", PEM, "", 400, "body: is required"),
+    ("POST", "/admin/truststore", "text/plain", "hello", 400, "certificate: must hold one or more PEM CERTIFICATE blocks"),
+    ("POST", "/admin/truststore", PEM, "@csr", 400, "certificate: must hold only PEM CERTIFICATE blocks; block 1 is a certificate signing request"),
+    ("POST", "/admin/truststore", PEM, "@sigkey", 400, "block 1 is a public key"),
+    ("POST", "/admin/truststore", PEM, "@external_then_key", 400, "block 2 is a private key"),
+    ("POST", "/admin/truststore", PEM, "@truncated_cert", 400, "certificate: PEM block 1 has no END line"),
+    ("POST", "/admin/truststore", PEM, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", 400, "certificate: PEM block 1 does not decode as X.509"),
+    ("POST", "/admin/truststore", PEM, "@non_utf8", 400, "body: must be UTF-8"),
+    ("POST", "/admin/truststore", PEM, "<b>", 400, "must match ^[^<>]*$"),
+    ("POST", "/admin/truststore", PEM, "@huge_bundle", 413, "at most 262144 bytes"),
     ("GET", "/no/such/route", "", "", 404, "no route for GET /no/such/route"),
     ("DELETE", "/organisations/{org}", "", "", 404, "no route for DELETE"),
 ];
@@ -459,6 +482,16 @@ fn materials(tpp: &Tpp) -> HashMap<&'static str, Vec<u8>> {
         "external_other_uid",
         tpp.self_signed(&rsa, &brazil_subject(ORG, "someone-else"), 30),
     );
+    let unknown_ca = tpp.ca("unknown-ca", "/C=BR/O=Elsewhere/CN=Unknown CA");
+    put(
+        "external_by_unknown_ca",
+        tpp.signed_by(&unknown_ca, &rsa, &brazil, 30),
+    );
+    put(
+        "external_then_key",
+        external.clone() + &std::fs::read_to_string(&rsa).unwrap(),
+    );
+    put("huge_bundle", "A".repeat(256 * 1024 + 1));
     put(
         "assertion_unknown_client",
         jwt(
@@ -528,6 +561,7 @@ async fn every_malformed_request_gets_a_4xx_naming_the_problem_and_writes_nothin
             .replace("{ra_client}", crate::ra::ALPHA)
             .replace("{ra_product}", crate::ra::TLS_PRODUCT)
             .replace("{admin}", TOKEN)
+            .replace("{no_anchor}", &"0".repeat(64))
     };
     let before = app.core.stored_contents().unwrap();
 

@@ -142,6 +142,26 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// Adds the certificates of a PEM text to the trust store as the admin.
+    pub async fn trust(&self, pem: &str) -> Response {
+        self.client
+            .post(self.url("/admin/truststore"))
+            .bearer_auth(TOKEN)
+            .header("Content-Type", "application/x-pem-file")
+            .body(pem.to_owned())
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Makes a CA, adds it to the trust store, and answers it.
+    pub async fn trusted_ca(&self, tpp: &Tpp, name: &str) -> TestCa {
+        let ca = tpp.ca(name, &format!("/C=BR/O=Elsewhere/CN={name}"));
+        let response = self.trust(&ca.pem).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "{name} trusted");
+        ca
+    }
+
     pub async fn get(&self, path: &str) -> Response {
         self.client
             .get(self.url(path))
@@ -307,6 +327,97 @@ impl Tpp {
         std::fs::read_to_string(out).expect("certificate written")
     }
 
+    /// A CA certificate (self-signed, CA:TRUE) for a new RSA key, valid ten
+    /// years: a CA elsewhere whose certificates the trust store may trust.
+    pub fn ca(&self, name: &str, subject: &str) -> TestCa {
+        let key = self.rsa_key(&format!("{name}.key"), 2048);
+        let cert = self.path(&format!("{name}.pem"));
+        openssl(&[
+            "req",
+            "-x509",
+            "-new",
+            "-key",
+            s(&key),
+            "-subj",
+            subject,
+            "-days",
+            "3650",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+            "-out",
+            s(&cert),
+        ]);
+        let pem = std::fs::read_to_string(&cert).expect("CA certificate written");
+        TestCa { key, cert, pem }
+    }
+
+    /// A CA under `parent`, for chains with an intermediate.
+    pub fn intermediate_ca(&self, parent: &TestCa, name: &str, subject: &str) -> TestCa {
+        let key = self.rsa_key(&format!("{name}.key"), 2048);
+        let csr = self.csr(
+            &key,
+            subject,
+            &[
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
+            ],
+        );
+        let pem = self.sign_csr(parent, &csr, 3650);
+        let cert = self.path(&format!("{name}.pem"));
+        std::fs::write(&cert, &pem).unwrap();
+        TestCa { key, cert, pem }
+    }
+
+    /// A certificate for `key` with `subject`, signed by `ca`, valid `days`.
+    pub fn signed_by(&self, ca: &TestCa, key: &Path, subject: &str, days: u32) -> String {
+        let csr = self.csr(key, subject, &[]);
+        self.sign_csr(ca, &csr, days)
+    }
+
+    fn sign_csr(&self, ca: &TestCa, csr: &str, days: u32) -> String {
+        let request = self.path("to-sign.csr");
+        std::fs::write(&request, csr).unwrap();
+        let out = self.path("signed.pem");
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            s(&request),
+            "-CA",
+            s(&ca.cert),
+            "-CAkey",
+            s(&ca.key),
+            "-CAcreateserial",
+            "-CAserial",
+            s(&self.path("serial.srl")),
+            "-copy_extensions",
+            "copyall",
+            "-days",
+            &days.to_string(),
+            "-out",
+            s(&out),
+        ]);
+        std::fs::read_to_string(out).expect("certificate written")
+    }
+
+    /// `openssl x509 -fingerprint -sha256` as the trust store writes it:
+    /// lower-case hex, no colons.
+    pub fn sha256_fingerprint(&self, pem: &str) -> String {
+        let path = self.path("fingerprint.pem");
+        std::fs::write(&path, pem).unwrap();
+        let out = openssl_stdout(&["x509", "-in", s(&path), "-noout", "-fingerprint", "-sha256"]);
+        out.trim()
+            .rsplit('=')
+            .next()
+            .unwrap()
+            .replace(':', "")
+            .to_ascii_lowercase()
+    }
+
     /// Runs `openssl verify -CAfile chain leaf` and answers its output.
     pub fn verify(&self, chain_pem: &str, leaf_pem: &str) -> (bool, String) {
         let chain = self.path("chain.pem");
@@ -330,6 +441,13 @@ impl Tpp {
         std::fs::write(&path, pem).unwrap();
         openssl_stdout(&["x509", "-in", s(&path), "-noout", "-text"])
     }
+}
+
+/// A CA the `openssl` command line made: its key, certificate file and PEM.
+pub struct TestCa {
+    pub key: PathBuf,
+    pub cert: PathBuf,
+    pub pem: String,
 }
 
 pub fn obie_subject(org: &str, ss: &str) -> String {

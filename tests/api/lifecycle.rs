@@ -813,8 +813,9 @@ async fn rtswac_is_a_tls_server_and_client_certificate() {
 async fn qwac_takes_a_certificate_issued_elsewhere_and_refuses_a_csr() {
     let app = spawn_app().await;
     let tpp = Tpp::new();
+    let ca = app.trusted_ca(&tpp, "qtsp-ca").await;
     let key = tpp.rsa_key("qwac", 2048);
-    let external = tpp.self_signed(&key, "/C=BR/O=Demo TPP Ltda/CN=tpp.example", 365);
+    let external = tpp.signed_by(&ca, &key, "/C=BR/O=Demo TPP Ltda/CN=tpp.example", 365);
     let record = created(upload_to_organisation(&app, Some("qwac"), &external).await).await;
     assert_eq!(record["keyType"], "qwac");
     assert_eq!(record["use"], "tls");

@@ -23,5 +23,6 @@ mod seed;
 mod ssa;
 mod test_control;
 mod tls;
+mod truststore;
 mod upload_certificates;
 mod upload_keys;

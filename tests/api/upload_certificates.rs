@@ -380,8 +380,9 @@ async fn the_same_key_twice_on_a_type_is_a_conflict() {
 async fn brcac_ext_stores_a_certificate_issued_elsewhere_as_is() {
     let app = spawn_app().await;
     let tpp = Tpp::new();
+    let ca = app.trusted_ca(&tpp, "elsewhere-ca").await;
     let key = tpp.rsa_key("ext.key", 2048);
-    let external = tpp.self_signed(&key, &brazil_subject(ORG, SS), 365);
+    let external = tpp.signed_by(&ca, &key, &brazil_subject(ORG, SS), 365);
     let record = created(app.upload("brcac_ext", &external).await).await;
     assert_eq!(record["keyType"], "brcac_ext");
     assert_eq!(
@@ -410,8 +411,8 @@ async fn brcac_ext_stores_a_certificate_issued_elsewhere_as_is() {
 #[tokio::test]
 async fn an_expired_external_certificate_is_refused() {
     let tpp = Tpp::new();
-    let external = tpp.self_signed(&tpp.rsa_key("ext.key", 2048), &brazil_subject(ORG, SS), 30);
-    // The server's clock is a year ahead, so the 30-day certificate has expired.
+    // The server's clock is a year ahead, so the 30-day certificate has
+    // expired, though its CA is trusted and still valid.
     let now = obdir::domain::SystemClock.now() + chrono::Duration::days(365);
     use obdir::domain::Clock;
     let app = spawn_app_with(AppOptions {
@@ -419,6 +420,13 @@ async fn an_expired_external_certificate_is_refused() {
         ..Default::default()
     })
     .await;
+    let ca = app.trusted_ca(&tpp, "elsewhere-ca").await;
+    let external = tpp.signed_by(
+        &ca,
+        &tpp.rsa_key("ext.key", 2048),
+        &brazil_subject(ORG, SS),
+        30,
+    );
     let response = app.upload("brcac_ext", &external).await;
     assert_error(
         response,
@@ -561,8 +569,9 @@ async fn legacy_brcac_gets_the_brazil_client_profile_and_refuses_ec() {
 async fn brcac_ext_expiry_is_the_certificate_not_after_and_a_key_is_refused() {
     let app = spawn_app().await;
     let tpp = Tpp::new();
+    let ca = app.trusted_ca(&tpp, "elsewhere-ca").await;
     let key = tpp.rsa_key("ext.key", 2048);
-    let external = tpp.self_signed(&key, &brazil_subject(ORG, SS), 100);
+    let external = tpp.signed_by(&ca, &key, &brazil_subject(ORG, SS), 100);
     let record = created(app.upload("brcac_ext", &external).await).await;
     let text = tpp.describe(&external);
     let not_after = text
