@@ -317,3 +317,73 @@ async fn a_configured_file_that_holds_no_certificate_stops_the_start() {
         assert!(error.contains(why), "{error}");
     }
 }
+
+/// The DER of each certificate of a PEM text, as an upload's chain holds them.
+fn chain_of(pem: &str) -> Vec<Vec<u8>> {
+    use base64::Engine;
+    pem.split("-----BEGIN CERTIFICATE-----")
+        .skip(1)
+        .map(|block| {
+            let body: String = block
+                .split("-----END CERTIFICATE-----")
+                .next()
+                .unwrap()
+                .split_whitespace()
+                .collect();
+            base64::engine::general_purpose::STANDARD
+                .decode(body)
+                .unwrap()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn forcing_trust_adds_the_ca_the_chain_carries_or_a_self_signed_leaf_and_nothing_else() {
+    use obdir::service::truststore::ensure_trusted;
+    let app = spawn_app().await;
+    let tpp = Tpp::new();
+    let ca = tpp.ca("carried-ca", "/C=BR/O=Elsewhere/CN=Carried CA");
+    let key = tpp.rsa_key("leaf.key", 2048);
+    let leaf = tpp.signed_by(&ca, &key, "/CN=leaf.example", 30);
+    let chain = chain_of(&format!("{leaf}{}", ca.pem));
+    let before = anchors(&app).await.len();
+
+    let refused = ensure_trusted(&app.core, &chain, false).unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("'CN=leaf.example' does not chain to the trust store"),
+        "{refused}"
+    );
+    assert_eq!(anchors(&app).await.len(), before);
+
+    let added = ensure_trusted(&app.core, &chain, true).unwrap().unwrap();
+    assert_eq!(added.subject, "C=BR, O=Elsewhere, CN=Carried CA");
+    assert_eq!(added.fingerprint.as_str(), tpp.sha256_fingerprint(&ca.pem));
+    assert!(ensure_trusted(&app.core, &chain, false).unwrap().is_none());
+    let listed = anchors(&app).await;
+    let listed = listed
+        .iter()
+        .find(|a| a["fingerprint"] == added.fingerprint.as_str())
+        .unwrap();
+    assert_eq!(listed["source"], "forceTrust");
+
+    // Its CA not carried, a leaf cannot be let in by force.
+    let other = tpp.ca("other-ca", "/C=BR/O=Elsewhere/CN=Other CA");
+    let stray = chain_of(&tpp.signed_by(&other, &key, "/CN=stray.example", 30));
+    let refused = ensure_trusted(&app.core, &stray, true).unwrap_err();
+    assert!(
+        refused.to_string().ends_with(
+            "the keystore does not carry its issuer 'C=BR, O=Elsewhere, CN=Other CA'; add that CA with POST /admin/truststore"
+        ),
+        "{refused}"
+    );
+
+    // A self-signed leaf is its own anchor.
+    let alone = tpp.self_signed(&key, "/CN=alone.example", 30);
+    let added = ensure_trusted(&app.core, &chain_of(&alone), true)
+        .unwrap()
+        .unwrap();
+    assert_eq!(added.fingerprint.as_str(), tpp.sha256_fingerprint(&alone));
+    assert_eq!(anchors(&app).await.len(), before + 2);
+}
