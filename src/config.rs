@@ -29,6 +29,62 @@ pub struct Settings {
     pub tls: TlsSettings,
     pub ra: RaConfig,
     pub truststore: TrustStoreSettings,
+    pub tenants: TenantsConfig,
+}
+
+/// `[tenants]`: the API platform's tenant PKI face (`/api`): its users,
+/// sessions, CSRF rule, upload size and the key imported private keys are
+/// sealed under.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TenantsConfig {
+    pub csrf: bool,
+    pub session_minutes: u64,
+    /// Base64 of 32 bytes; empty: generated into the data dir.
+    pub sealing_key: SecretText,
+    pub max_upload_kb: usize,
+    pub users: Vec<crate::domain::tenants::TenantAccount>,
+}
+
+impl TenantsConfig {
+    fn check(&self) -> Result<(), String> {
+        if !(1..=7 * 24 * 60).contains(&self.session_minutes) {
+            return Err("tenants.session_minutes must be 1 to 10080 (a week)".into());
+        }
+        if !(1..=64 * 1024).contains(&self.max_upload_kb) {
+            return Err("tenants.max_upload_kb must be 1 to 65536".into());
+        }
+        if !self.sealing_key.0.is_empty()
+            && crate::pki::sealed::SealingKey::from_base64(&self.sealing_key.0).is_err()
+        {
+            return Err(
+                "tenants.sealing_key must be 32 bytes in standard base64 (44 characters), or empty to generate one"
+                    .into(),
+            );
+        }
+        for (i, user) in self.users.iter().enumerate() {
+            user.parse().map_err(|errors| {
+                let rules: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                format!("tenants.users[{i}].{}", rules.join("; "))
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// A configured secret: never printed.
+#[derive(Clone, Default, Deserialize)]
+#[serde(transparent)]
+pub struct SecretText(pub String);
+
+impl fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() {
+            "[unset]"
+        } else {
+            "[set]"
+        })
+    }
 }
 
 /// `[truststore]`: the CAs certificates issued elsewhere must chain to,
@@ -359,6 +415,7 @@ impl Settings {
             ));
         }
         self.ra.check()?;
+        self.tenants.check()?;
         if self.rate_limit.burst == 0 {
             return Err("rate_limit.burst must be at least 1".into());
         }

@@ -140,6 +140,15 @@ impl Application {
                 },
                 ra: ra_settings(&settings.ra)?,
                 trust_anchors: trust_anchors(&settings.truststore)?,
+                tenants: service::tenants::TenantSettings {
+                    csrf: settings.tenants.csrf,
+                    session: chrono::Duration::minutes(
+                        i64::try_from(settings.tenants.session_minutes).unwrap_or(i64::MAX),
+                    ),
+                    sealing_key: Some(settings.tenants.sealing_key.0.clone())
+                        .filter(|key| !key.is_empty()),
+                    users: settings.tenants.users.clone(),
+                },
             },
             clock,
         )
@@ -185,6 +194,9 @@ impl Application {
             &api::documented_routes(&faces, flavour),
             &public_url,
         )));
+        let upload_limit = web::Data::new(api::tenants::UploadLimit(
+            settings.tenants.max_upload_kb * 1024,
+        ));
         let mut server = HttpServer::new(move || {
             // The last wrap is the outermost: every answer, a faulted or
             // throttled one too, gets its interaction id and a log line.
@@ -194,6 +206,7 @@ impl Application {
                 .app_data(faults.clone())
                 .app_data(throttle.clone())
                 .app_data(openapi.clone())
+                .app_data(upload_limit.clone())
                 .wrap(from_fn(api::faults::inject))
                 .wrap(from_fn(api::faults::throttle))
                 .wrap(from_fn(api::interaction::interaction_id))
@@ -248,6 +261,7 @@ impl Application {
             format!("  discovery       {public_url}/.well-known/openid-configuration"),
             format!("  token endpoint  {public_url}/token"),
             format!("  RA operator API {public_url}/v2"),
+            format!("  tenants API     {public_url}/api"),
             format!("  CA chain        {public_url}/ca/chain.pem"),
             format!("  console         {public_url}/console"),
             format!("  admin token     {token_source}"),

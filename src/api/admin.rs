@@ -39,6 +39,7 @@ pub fn routes(r: &mut Routes) {
     .post("/admin/restore", restore, "Load a saved state");
     super::ra_admin::routes(r);
     super::truststore::routes(r);
+    super::tenants_admin::routes(r);
 }
 
 #[derive(Deserialize, Default)]

@@ -143,6 +143,10 @@ pub fn failure(face: Face, status: FaultStatus, retry_after: Duration) -> HttpRe
             "errorCode": crate::domain::ra::RaFailure::runtime("").code.to_string(),
             "errorMessages": [status.text()],
         })),
+        Face::Tenants => response.json(json!({
+            "code": status.code(),
+            "message": status.text(),
+        })),
         Face::Directory | Face::Keystore | Face::Admin | Face::Root => {
             response.json(json!({ "errors": [status.text()] }))
         }

@@ -9,12 +9,15 @@ pub mod ecosystem;
 pub mod faults;
 pub mod interaction;
 pub mod keystore;
+pub mod multipart;
 pub mod oauth;
 pub mod ra;
 pub mod ra_admin;
 pub mod revocation;
 pub mod root;
 pub mod routes;
+pub mod tenants;
+pub mod tenants_admin;
 pub mod truststore;
 
 use actix_web::{HttpRequest, guard, web};
@@ -64,6 +67,8 @@ impl FaceMap {
             Face::Ecosystem
         } else if under("/v2") {
             Face::Ra
+        } else if under("/api") {
+            Face::Tenants
         } else if under("/crl") || under("/ocsp") {
             Face::Revocation
         } else if under("/admin") {
@@ -139,6 +144,7 @@ fn face_routes(face: Face, flavour: Flavour) -> (MountAt, Register) {
         Face::Revocation => (MountAt::Root, Box::new(revocation::routes)),
         Face::Ecosystem => (MountAt::Root, Box::new(ecosystem::routes)),
         Face::Ra => (MountAt::Scope("/v2"), Box::new(ra::routes)),
+        Face::Tenants => (MountAt::Scope("/api"), Box::new(tenants::routes)),
         Face::Admin => (MountAt::Root, Box::new(admin::routes)),
         Face::Directory => (
             MountAt::Scope("/organisations"),

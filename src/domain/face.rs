@@ -10,6 +10,8 @@ pub enum Face {
     Ecosystem,
     /// The RA-operator API (seed 002), under `/v2`.
     Ra,
+    /// The API platform's tenant PKI face (seed 003), under `/api`.
+    Tenants,
     Revocation,
     Admin,
     /// Health, the CA chain and anything no face claims.
@@ -18,12 +20,13 @@ pub enum Face {
 
 impl Face {
     /// Every face; the keystore last, as it may own a host's whole root.
-    pub const ALL: [Face; 8] = [
+    pub const ALL: [Face; 9] = [
         Face::Root,
         Face::OAuth,
         Face::Revocation,
         Face::Ecosystem,
         Face::Ra,
+        Face::Tenants,
         Face::Admin,
         Face::Directory,
         Face::Keystore,
@@ -36,6 +39,7 @@ impl Face {
             Face::OAuth => "oauth",
             Face::Ecosystem => "ecosystem",
             Face::Ra => "ra",
+            Face::Tenants => "tenants",
             Face::Revocation => "revocation",
             Face::Admin => "admin",
             Face::Root => "root",

@@ -363,7 +363,7 @@ mod tests {
                 .contains("'503'")
         );
         assert!(
-            settings("scope = \"tenants\"")
+            settings("scope = \"billing\"")
                 .check()
                 .unwrap_err()
                 .starts_with("faults.rules[0].scope")

@@ -41,6 +41,7 @@ pub mod organisation;
 pub mod page;
 pub mod ra;
 pub mod seed;
+pub mod tenants;
 pub mod trust;
 pub mod urls;
 

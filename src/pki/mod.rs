@@ -7,6 +7,7 @@ mod der;
 pub mod encoding;
 pub mod external;
 pub mod hmac_jwt;
+pub mod imported;
 pub mod jwk;
 pub mod jws;
 pub mod key;

@@ -5,10 +5,10 @@
 //! place does not open.
 
 use openssl::symm::{Cipher, decrypt_aead, encrypt_aead};
-use serde::{Deserialize, Serialize};
 
 use super::PkiError;
 use super::encoding::{base64, decode_base64};
+pub use crate::domain::tenants::Sealed;
 
 const KEY_BYTES: usize = 32;
 /// 96-bit nonces, as GCM is specified for (NIST SP 800-38D 8.2).
@@ -22,14 +22,6 @@ impl std::fmt::Debug for SealingKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("SealingKey(..)")
     }
-}
-
-/// A sealed secret as stored: standard base64 of the nonce and of the
-/// ciphertext with its tag.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Sealed {
-    pub nonce: String,
-    pub ciphertext: String,
 }
 
 impl SealingKey {

@@ -15,12 +15,15 @@ pub fn admin_token(configured: &AdminToken, data_dir: &Path) -> Result<AdminToke
     if configured.is_set() {
         return Ok(configured.clone());
     }
-    let (token, created) = token_file::load_or_create(data_dir, random_token).map_err(|e| {
-        StoreError::Engine(format!(
-            "cannot keep the admin token in {}: {e}",
-            data_dir.display()
-        ))
-    })?;
+    let (token, created) =
+        token_file::load_or_create(data_dir, token_file::ADMIN_TOKEN, random_token).map_err(
+            |e| {
+                StoreError::Engine(format!(
+                    "cannot keep the admin token in {}: {e}",
+                    data_dir.display()
+                ))
+            },
+        )?;
     if created {
         log::info!(
             "generated admin token (kept in {}): {token}",

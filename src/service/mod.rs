@@ -15,6 +15,7 @@ pub mod ra;
 pub mod revocation;
 pub mod seed;
 pub mod ssa;
+pub mod tenants;
 pub mod test_control;
 pub mod tls;
 pub mod truststore;
@@ -57,6 +58,7 @@ pub struct Core {
     /// The trust store's anchors from config (PEM texts), written at start
     /// and after every reset or restore.
     pub(crate) configured_anchors: Vec<String>,
+    pub(crate) tenants: tenants::Tenants,
 }
 
 /// What a use case can answer instead of a result. Each face maps these to
@@ -125,6 +127,7 @@ pub struct CoreSettings {
     pub ra: ra::RaSettings,
     /// PEM texts of the CAs `[truststore]` names, each already read.
     pub trust_anchors: Vec<String>,
+    pub tenants: tenants::TenantSettings,
 }
 
 impl Core {
@@ -182,9 +185,11 @@ impl Core {
             data_dir: data_dir.to_path_buf(),
             ra: ra::Ra::new(settings.ra),
             configured_anchors: settings.trust_anchors,
+            tenants: tenants::Tenants::open(settings.tenants, data_dir)?,
         };
         ra::accounts::write_configured(&core)?;
         truststore::write_configured(&core, &core.configured_anchors)?;
+        tenants::accounts::write_configured(&core)?;
         core.store.flush().await?;
         Ok(core)
     }
@@ -226,6 +231,7 @@ impl Core {
             }
             ra::accounts::write_configured(self)?;
             truststore::write_configured(self, &self.configured_anchors)?;
+            tenants::accounts::write_configured(self)?;
             let signer = certified_signer(
                 self.store.as_ref(),
                 &hierarchy,

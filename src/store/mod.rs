@@ -34,6 +34,7 @@ use crate::domain::ra::{
     ClientDomain, ClientReference, DomainReference, OperatorName, Order, OrderReference, RaClient,
     RaOperator,
 };
+use crate::domain::tenants::{TenantId, TenantSession, TenantUser, ThemeName, ThemePki, UserEmail};
 use crate::domain::trust::{Fingerprint, TrustAnchor};
 use crate::domain::{
     CertificateOrKey, Kid, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId,
@@ -192,6 +193,29 @@ pub trait Store: Send + Sync {
     fn put_trust_anchor(&self, anchor: &TrustAnchor) -> Result<(), StoreError>;
     /// Answers whether there was one to remove.
     fn remove_trust_anchor(&self, fingerprint: &Fingerprint) -> Result<bool, StoreError>;
+    fn tenant_user(&self, email: &UserEmail) -> Result<Option<TenantUser>, StoreError>;
+    /// Every tenant user, in e-mail order.
+    fn tenant_users(&self) -> Result<Vec<TenantUser>, StoreError>;
+    fn put_tenant_user(&self, user: &TenantUser) -> Result<(), StoreError>;
+    /// Removes a user and its sessions; answers whether there was one.
+    fn remove_tenant_user(&self, email: &UserEmail) -> Result<bool, StoreError>;
+    fn tenant_session(&self, token: &str) -> Result<Option<TenantSession>, StoreError>;
+    /// Writes a session, dropping in the same transaction every session
+    /// expired at `now`, so logins do not pile up.
+    fn put_tenant_session(
+        &self,
+        session: &TenantSession,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    fn remove_tenant_session(&self, token: &str) -> Result<(), StoreError>;
+    fn theme_pki(
+        &self,
+        tenant: &TenantId,
+        theme: &ThemeName,
+    ) -> Result<Option<ThemePki>, StoreError>;
+    fn put_theme_pki(&self, pki: &ThemePki) -> Result<(), StoreError>;
+    /// Answers whether there was one.
+    fn remove_theme_pki(&self, tenant: &TenantId, theme: &ThemeName) -> Result<bool, StoreError>;
 
     /// Every stored record but the audit log (which records refused requests
     /// too), as (tree, key, value) in order: two equal answers mean nothing

@@ -1,19 +1,21 @@
-//! The admin token kept in the data dir when none is configured, so it
-//! survives restarts and can be read while the server runs.
+//! Secrets kept in the data dir when none is configured (the admin token,
+//! the sealing key), so they survive restarts; owner-only files.
 
 use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-const FILE: &str = "admin-token";
+pub const ADMIN_TOKEN: &str = "admin-token";
+pub const SEALING_KEY: &str = "sealing-key";
 
 /// Answers the stored token, making and storing one first if there is none.
 /// The flag says whether it was just made.
 pub fn load_or_create(
     dir: &Path,
+    name: &str,
     generate: impl FnOnce() -> String,
 ) -> std::io::Result<(String, bool)> {
-    let path = dir.join(FILE);
+    let path = dir.join(name);
     if let Ok(token) = fs::read_to_string(&path) {
         let token = token.trim().to_owned();
         if !token.is_empty() {
@@ -34,6 +36,7 @@ pub fn load_or_create(
     Ok((token, true))
 }
 
+/// Where the admin token is kept.
 pub fn path(dir: &Path) -> std::path::PathBuf {
-    dir.join(FILE)
+    dir.join(ADMIN_TOKEN)
 }

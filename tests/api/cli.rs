@@ -448,6 +448,24 @@ async fn serve_prints_the_urls_a_harness_needs_and_each_answers() {
         .await
         .unwrap();
     assert_eq!(ra["errorCode"], "009.250.0228");
+    // So does the tenants face: a login cookie is asked for.
+    let tenants = client
+        .get(format!(
+            "{}/tenants/acme/theme/default/pki",
+            url_of("tenants API")
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tenants.status(), 401);
+    let tenants: Value = tenants.json().await.unwrap();
+    assert_eq!(tenants["code"], 401);
+    assert!(
+        tenants["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("AtmoAuthToken_acme: missing cookie")
+    );
     assert_eq!(
         url_of("admin token"),
         data_dir.path().join("admin-token").display().to_string()

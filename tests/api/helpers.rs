@@ -118,6 +118,11 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
 }
 
 impl TestApp {
+    /// The server's data dir, to look at what it keeps on disk.
+    pub fn data_dir(&self) -> &Path {
+        self._data_dir.path()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

@@ -1,0 +1,177 @@
+//! Tenant users (config and admin API) and their login sessions: a cookie
+//! names the session, and writes also carry its CSRF token.
+
+use super::TenantsError;
+use crate::domain::tenants::{
+    Password, TenantAccount, TenantId, TenantSession, TenantUser, UserEmail, token_id,
+};
+use crate::domain::{Caller, DomainError};
+use crate::pki::encoding::constant_time_eq;
+use crate::pki::imported::{hash_password, password_matches};
+use crate::service::{Core, ServiceError, ensure_admin};
+
+/// Writes the configured users, keeping a stored one whose tenant and
+/// password already match (so a restart does not re-hash every password).
+pub fn write_configured(core: &Core) -> Result<(), ServiceError> {
+    for account in &core.tenants.settings.users {
+        let (tenant, email, password) = account.parse()?;
+        if let Some(stored) = core.store.tenant_user(&email)?
+            && stored.tenant == tenant
+            && password_matches(&password, &stored.password)?
+        {
+            continue;
+        }
+        write_user(core, tenant, email, &password)?;
+    }
+    Ok(())
+}
+
+/// Adds or replaces a user; answers it and whether it is new.
+pub async fn put_user(
+    core: &Core,
+    caller: &Caller,
+    account: &TenantAccount,
+) -> Result<(TenantUser, bool), ServiceError> {
+    ensure_admin(caller, "adding a tenant user")?;
+    let (tenant, email, password) = account.parse()?;
+    let created = core.store.tenant_user(&email)?.is_none();
+    let user = write_user(core, tenant, email, &password)?;
+    core.store.flush().await?;
+    log::info!("tenant user {} of {} written", user.email, user.tenant);
+    Ok((user, created))
+}
+
+fn write_user(
+    core: &Core,
+    tenant: TenantId,
+    email: UserEmail,
+    password: &Password,
+) -> Result<TenantUser, ServiceError> {
+    let user = TenantUser {
+        email,
+        tenant,
+        password: hash_password(password)?,
+    };
+    core.store.put_tenant_user(&user)?;
+    Ok(user)
+}
+
+pub fn users(core: &Core, caller: &Caller) -> Result<Vec<TenantUser>, ServiceError> {
+    ensure_admin(caller, "listing tenant users")?;
+    Ok(core.store.tenant_users()?)
+}
+
+/// Removes a user and ends its sessions.
+pub async fn remove_user(core: &Core, caller: &Caller, email: &str) -> Result<(), ServiceError> {
+    ensure_admin(caller, "removing a tenant user")?;
+    let email = UserEmail::parse(email)?;
+    if !core.store.remove_tenant_user(&email)? {
+        return Err(ServiceError::NotFound(format!("no tenant user '{email}'")));
+    }
+    core.store.flush().await?;
+    Ok(())
+}
+
+/// Starts a session for a user whose password matches. An unknown user and
+/// a wrong password get the same answer.
+pub async fn login(
+    core: &Core,
+    email: &str,
+    password: &str,
+) -> Result<TenantSession, TenantsError> {
+    let refused = || TenantsError::NotLoggedIn("email or password is wrong".into());
+    let email = UserEmail::parse(email).map_err(|_| refused())?;
+    let user = core.store.tenant_user(&email)?.ok_or_else(refused)?;
+    if !password_matches(&Password::presented(password), &user.password)
+        .map_err(ServiceError::from)?
+    {
+        return Err(refused());
+    }
+    let now = core.clock.now();
+    let session = TenantSession {
+        token: uuid::Uuid::new_v4().to_string(),
+        csrf: uuid::Uuid::new_v4().to_string(),
+        tenant: user.tenant,
+        email: user.email,
+        expires_at: now + core.tenants.settings.session,
+    };
+    core.store.put_tenant_session(&session, now)?;
+    core.store.flush().await?;
+    Ok(session)
+}
+
+/// Ends the session the cookie names, if it is one of `tenant`'s.
+pub async fn logout(
+    core: &Core,
+    tenant: &TenantId,
+    cookie: Option<&str>,
+) -> Result<(), TenantsError> {
+    let session = session_of(core, tenant, cookie)?;
+    core.store.remove_tenant_session(&session.token)?;
+    core.store.flush().await?;
+    Ok(())
+}
+
+/// What a call presents to show who it is: the tenant's cookie and, for a
+/// write, the CSRF token (header or form part).
+pub struct Credentials<'a> {
+    pub cookie: Option<&'a str>,
+    pub csrf: Option<&'a str>,
+    pub write: bool,
+}
+
+/// The live session of `tenant` the credentials carry; a write also needs
+/// its CSRF token unless config turned that off.
+pub fn authenticate(
+    core: &Core,
+    tenant: &TenantId,
+    credentials: &Credentials<'_>,
+) -> Result<TenantSession, TenantsError> {
+    let session = session_of(core, tenant, credentials.cookie)?;
+    if credentials.write && core.tenants.settings.csrf {
+        let header = tenant.csrf_header();
+        let presented = credentials.csrf.ok_or_else(|| {
+            TenantsError::NotLoggedIn(format!(
+                "{header}: missing; send the CSRF token login answered with every POST, PUT and DELETE"
+            ))
+        })?;
+        let matches = token_id(presented)
+            .is_some_and(|id| constant_time_eq(id.as_bytes(), session.csrf.as_bytes()));
+        if !matches {
+            return Err(TenantsError::NotLoggedIn(format!(
+                "{header}: not this session's CSRF token"
+            )));
+        }
+    }
+    Ok(session)
+}
+
+fn session_of(
+    core: &Core,
+    tenant: &TenantId,
+    cookie: Option<&str>,
+) -> Result<TenantSession, TenantsError> {
+    let name = tenant.cookie_name();
+    let value = cookie.ok_or_else(|| {
+        TenantsError::NotLoggedIn(format!(
+            "{name}: missing cookie; log in with POST /api/login"
+        ))
+    })?;
+    let ended = || {
+        TenantsError::NotLoggedIn(format!(
+            "{name}: not a session of tenant '{tenant}' (unknown, ended or expired); log in again"
+        ))
+    };
+    let token = token_id(value).ok_or_else(ended)?;
+    let session = core.store.tenant_session(token)?.ok_or_else(ended)?;
+    if session.tenant != *tenant || session.expires_at <= core.clock.now() {
+        return Err(ended());
+    }
+    Ok(session)
+}
+
+impl From<Vec<DomainError>> for TenantsError {
+    fn from(errors: Vec<DomainError>) -> Self {
+        Self::Service(errors.into())
+    }
+}

@@ -1,0 +1,123 @@
+//! The PKI of a tenant theme: one entry of an uploaded keystore, checked
+//! against the trust store, its private key sealed, kept per theme.
+
+use super::TenantsError;
+use crate::domain::tenants::{TenantId, ThemeName, ThemePki};
+use crate::pki::encoding::base64;
+use crate::pki::imported::describe_certificate;
+use crate::pki::keystore_file::{KeystoreError, read_keystore};
+use crate::service::{Core, ServiceError, truststore};
+
+/// An upload as the call names its parts.
+pub struct KeystoreUpload {
+    pub file: Vec<u8>,
+    pub alias: String,
+    pub keystore_pass: String,
+    /// None: the keystore password.
+    pub alias_pass: Option<String>,
+    /// Add the certificate's issuer (or itself, if self-signed) to the trust
+    /// store when it does not chain to it yet.
+    pub force_trust: bool,
+}
+
+/// Field names as the call spells them, for error messages.
+pub const FILE: &str = "fileName";
+pub const ALIAS: &str = "alias";
+pub const KEYSTORE_PASS: &str = "keystorePass";
+pub const ALIAS_PASS: &str = "aliasPass";
+
+/// Reads the entry, checks its chain against the trust store, and keeps it
+/// as the theme's PKI (replacing any earlier one). On disk before it answers.
+pub async fn import(
+    core: &Core,
+    tenant: &TenantId,
+    theme: &ThemeName,
+    upload: &KeystoreUpload,
+) -> Result<ThemePki, TenantsError> {
+    let invalid = |field: &str, e: &dyn std::fmt::Display| {
+        ServiceError::Invalid(vec![format!("{field}: {e}")])
+    };
+    let entry = read_keystore(
+        &upload.file,
+        &upload.keystore_pass,
+        &upload.alias,
+        upload.alias_pass.as_deref(),
+    )
+    .map_err(|e| match &e {
+        KeystoreError::WrongKeystorePassword => invalid(KEYSTORE_PASS, &e),
+        KeystoreError::WrongAliasPassword(_) => invalid(
+            if upload.alias_pass.is_some() {
+                ALIAS_PASS
+            } else {
+                KEYSTORE_PASS
+            },
+            &e,
+        ),
+        KeystoreError::MissingAlias { .. } => invalid(ALIAS, &e),
+        KeystoreError::Unreadable(_) | KeystoreError::Unsupported(_) => invalid(FILE, &e),
+    })?;
+    let mut chain = vec![entry.certificate_der.clone()];
+    chain.extend(entry.chain_der.iter().cloned());
+    let (public_key, certificate_info) =
+        describe_certificate(&entry.certificate_der).map_err(|e| invalid(FILE, &e))?;
+    let sealing_context = ThemePki::sealing_context(tenant, theme);
+    let private_key = entry
+        .private_key_der
+        .as_deref()
+        .map(|der| core.tenants.sealing_key().seal(der, &sealing_context))
+        .transpose()
+        .map_err(ServiceError::Crypto)?;
+    let pki = ThemePki {
+        tenant: tenant.clone(),
+        theme: theme.clone(),
+        alias: entry.alias.clone(),
+        public_key,
+        certificate_info,
+        chain: chain.iter().map(|der| base64(der)).collect(),
+        private_key,
+        imported_at: core.clock.now(),
+    };
+    let added = {
+        let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
+        let added = truststore::ensure_trusted(core, &chain, upload.force_trust)?;
+        core.store.put_theme_pki(&pki)?;
+        added
+    };
+    core.store.flush().await?;
+    if let Some(anchor) = added {
+        log::info!(
+            "forceTrust added '{}' ({}) to the trust store",
+            anchor.subject,
+            anchor.fingerprint
+        );
+    }
+    log::info!(
+        "PKI of {tenant}/{theme} is now '{}' ({}), private key {}",
+        pki.alias,
+        pki.certificate_info.subject_dn,
+        if pki.private_key.is_some() {
+            "sealed"
+        } else {
+            "absent"
+        }
+    );
+    Ok(pki)
+}
+
+pub fn get(core: &Core, tenant: &TenantId, theme: &ThemeName) -> Result<ThemePki, TenantsError> {
+    core.store
+        .theme_pki(tenant, theme)?
+        .ok_or_else(|| not_found(tenant, theme).into())
+}
+
+pub async fn remove(core: &Core, tenant: &TenantId, theme: &ThemeName) -> Result<(), TenantsError> {
+    if !core.store.remove_theme_pki(tenant, theme)? {
+        return Err(not_found(tenant, theme).into());
+    }
+    core.store.flush().await?;
+    Ok(())
+}
+
+fn not_found(tenant: &TenantId, theme: &ThemeName) -> ServiceError {
+    ServiceError::NotFound(format!("theme '{theme}' of tenant '{tenant}' holds no PKI"))
+}
