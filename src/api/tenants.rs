@@ -295,10 +295,11 @@ async fn logout(req: HttpRequest, core: web::Data<Core>) -> HttpResponse {
     answer(
         dialect,
         async {
-            let cookies = req
+            // Copied out, so the request's cookie jar is not held across
+            // the awaits below.
+            let tenants: Vec<(TenantId, String)> = req
                 .cookies()
-                .map_err(|_| Failure::bad("Cookie: unreadable"))?;
-            let tenants: Vec<(TenantId, String)> = cookies
+                .map_err(|_| Failure::bad("Cookie: unreadable"))?
                 .iter()
                 .filter_map(|c| {
                     let tenant = TenantId::parse(c.name().strip_prefix("AtmoAuthToken_")?).ok()?;

@@ -21,6 +21,7 @@ mod revocation;
 mod secrets;
 mod seed;
 mod ssa;
+mod tenants;
 mod test_control;
 mod tls;
 mod truststore;
