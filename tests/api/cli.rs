@@ -413,7 +413,7 @@ async fn serve_prints_the_urls_a_harness_needs_and_each_answers() {
         .unwrap();
     let banner: Vec<String> = BufReader::new(child.stdout.take().unwrap())
         .lines()
-        .take(9)
+        .take(10)
         .map(Result::unwrap)
         .collect();
     let url_of = |label: &str| {
