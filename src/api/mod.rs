@@ -9,6 +9,7 @@ pub mod ecosystem;
 pub mod faults;
 pub mod interaction;
 pub mod keystore;
+pub mod markup;
 pub mod multipart;
 pub mod oauth;
 pub mod ra;

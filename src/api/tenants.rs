@@ -9,6 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::markup::escape;
 use super::multipart::{self, Part};
 use super::routes::Routes;
 use super::{BodyError, decode_json_object, read_body};
@@ -99,7 +100,7 @@ impl Dialect {
                 .body(xml_document(&format!(
                     "<Error xmlns=\"{XML_NAMESPACE}\"><code>{}</code><message>{}</message></Error>",
                     status.as_u16(),
-                    xml_text(message)
+                    escape(message)
                 ))),
         }
     }
@@ -125,7 +126,7 @@ impl Dialect {
                 ],
             })),
             Dialect::Xml => {
-                let href = xml_text(href);
+                let href = escape(href);
                 response.content_type("application/xml").body(xml_document(&format!(
                     "<PKIAndCertificateInfo xmlns=\"{XML_NAMESPACE}\">\
                      <privateKeyExists>{}</privateKeyExists>\
@@ -136,10 +137,10 @@ impl Dialect {
                      <Links><Link rel=\"delete\" href=\"{href}\"/><Link rel=\"self\" href=\"{href}\"/></Links>\
                      </PKIAndCertificateInfo>",
                     pki.private_key.is_some(),
-                    xml_text(&pki.public_key),
-                    xml_text(&info.subject_dn),
-                    xml_text(&info.issuer_dn),
-                    xml_text(&info.serial_no),
+                    escape(&pki.public_key),
+                    escape(&info.subject_dn),
+                    escape(&info.issuer_dn),
+                    escape(&info.serial_no),
                     info.effective_date.timestamp_millis(),
                     info.expiration_date.timestamp_millis(),
                 )))
@@ -150,25 +151,6 @@ impl Dialect {
 
 fn xml_document(root: &str) -> String {
     format!("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>{root}")
-}
-
-/// Text or attribute content with XML's five special characters escaped;
-/// characters XML 1.0 cannot carry at all are dropped.
-fn xml_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Why a call was refused, before it is put in the caller's dialect.
@@ -331,23 +313,27 @@ fn theme_path(path: &(String, String)) -> Result<(TenantId, ThemeName), Failure>
     Ok((TenantId::parse(&path.0)?, ThemeName::parse(&path.1)?))
 }
 
-/// What the request presents to show who it is.
-fn credentials<'a>(
-    req: &'a HttpRequest,
-    cookie: &'a Option<Cookie<'static>>,
+/// Checks the tenant's session cookie and, for a write, the CSRF token in
+/// the header (or, on the upload, in a form part).
+fn signed_in(
+    req: &HttpRequest,
+    core: &Core,
     tenant: &TenantId,
-    form_csrf: Option<&'a str>,
     write: bool,
-) -> Credentials<'a> {
+    form_csrf: Option<&str>,
+) -> Result<(), Failure> {
+    let cookie = req.cookie(&tenant.cookie_name());
     let header = req
         .headers()
         .get(tenant.csrf_header())
         .and_then(|v| v.to_str().ok());
-    Credentials {
+    let credentials = Credentials {
         cookie: cookie.as_ref().map(|c| c.value()),
         csrf: header.or(form_csrf),
         write,
-    }
+    };
+    accounts::authenticate(core, tenant, &credentials)?;
+    Ok(())
 }
 
 fn href(core: &Core, tenant: &TenantId, theme: &ThemeName) -> String {
@@ -370,13 +356,8 @@ async fn add_pki(
         dialect,
         async {
             let (tenant, theme) = theme_path(&path)?;
-            let cookie = req.cookie(&tenant.cookie_name());
             // Who is asking is settled before the upload is read.
-            accounts::authenticate(
-                &core,
-                &tenant,
-                &credentials(&req, &cookie, &tenant, None, false),
-            )?;
+            signed_in(&req, &core, &tenant, false, None)?;
             let content_type = req
                 .headers()
                 .get(CONTENT_TYPE)
@@ -389,11 +370,7 @@ async fn add_pki(
             let body = read_body(&req, payload, limit.0).await?;
             let parts = multipart::parse(&body, &boundary).map_err(Failure::bad)?;
             let form = UploadForm::read(&req, &tenant, parts)?;
-            accounts::authenticate(
-                &core,
-                &tenant,
-                &credentials(&req, &cookie, &tenant, form.csrf.as_deref(), true),
-            )?;
+            signed_in(&req, &core, &tenant, true, form.csrf.as_deref())?;
             let imported = pki::import(&core, &tenant, &theme, &form.upload).await?;
             Ok(dialect.pki(&imported, &href(&core, &tenant, &theme)))
         }
@@ -533,12 +510,7 @@ async fn get_pki(
         dialect,
         async {
             let (tenant, theme) = theme_path(&path)?;
-            let cookie = req.cookie(&tenant.cookie_name());
-            accounts::authenticate(
-                &core,
-                &tenant,
-                &credentials(&req, &cookie, &tenant, None, false),
-            )?;
+            signed_in(&req, &core, &tenant, false, None)?;
             let stored = pki::get(&core, &tenant, &theme)?;
             Ok(dialect.pki(&stored, &href(&core, &tenant, &theme)))
         }
@@ -557,12 +529,7 @@ async fn delete_pki(
         dialect,
         async {
             let (tenant, theme) = theme_path(&path)?;
-            let cookie = req.cookie(&tenant.cookie_name());
-            accounts::authenticate(
-                &core,
-                &tenant,
-                &credentials(&req, &cookie, &tenant, None, true),
-            )?;
+            signed_in(&req, &core, &tenant, true, None)?;
             pki::remove(&core, &tenant, &theme).await?;
             Ok(HttpResponse::NoContent().finish())
         }
@@ -604,14 +571,5 @@ mod tests {
             Dialect::of(&TestRequest::default().to_http_request()),
             Dialect::Json
         );
-    }
-
-    #[test]
-    fn xml_text_is_escaped() {
-        assert_eq!(
-            xml_text("CN=a&b, O=\"<x>\"'"),
-            "CN=a&amp;b, O=&quot;&lt;x&gt;&quot;&apos;"
-        );
-        assert_eq!(xml_text("a\u{1}b"), "ab");
     }
 }

@@ -639,7 +639,7 @@ async fn xml_is_answered_when_asked_for() {
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert_eq!(
         missing.text().await.unwrap(),
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><Error xmlns=\"http://soa.com/uri/products/restapi/xsd/1.0\"><code>404</code><message>theme &apos;none&apos; of tenant &apos;acmepaymentscorp&apos; holds no PKI</message></Error>"
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><Error xmlns=\"http://soa.com/uri/products/restapi/xsd/1.0\"><code>404</code><message>theme &#39;none&#39; of tenant &#39;acmepaymentscorp&#39; holds no PKI</message></Error>"
     );
 }
 

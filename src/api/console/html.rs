@@ -8,22 +8,7 @@ use chrono::{DateTime, Utc};
 
 use crate::api::rfc3339;
 
-/// `text` made safe for element content and double-quoted attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
+pub use crate::api::markup::escape;
 pub use crate::domain::urls::segment;
 
 /// A link the page may carry: to the directory (absolute http(s) URLs) or
