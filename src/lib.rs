@@ -214,7 +214,8 @@ impl Application {
                 // lines would be dropped anyway.
                 .wrap(Condition::new(
                     log::log_enabled!(target: "actix_web::middleware::logger", log::Level::Info),
-                    Logger::new("%a \"%r\" %s %b %Dms"),
+                    Logger::new("%a \"%{request}xi\" %s %b %Dms")
+                        .custom_request_replace("request", api::interaction::logged_request_line),
                 ))
                 .configure(|cfg| api::configure(cfg, &faces, flavour))
                 .default_service(web::to(api::no_route))

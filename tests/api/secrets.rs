@@ -11,7 +11,15 @@ use crate::helpers::*;
 #[tokio::test]
 async fn no_response_or_log_line_holds_a_private_key() {
     let data_dir = tempfile::tempdir().unwrap();
-    let obdir = start_binary(data_dir.path(), "");
+    let obdir = start_binary(
+        data_dir.path(),
+        r#"
+[[tenants.users]]
+tenant = "acme"
+email = "admin@acme.example"
+password = "tenant-password-1"
+"#,
+    );
     let token = std::fs::read_to_string(data_dir.path().join("admin-token")).unwrap();
     let base = obdir.address.clone();
     let client = reqwest::Client::new();
@@ -146,8 +154,79 @@ async fn no_response_or_log_line_holds_a_private_key() {
         );
         seen.push(response.text().await.unwrap());
     }
+    // The tenants face: a keystore import with its password in the query,
+    // as the seed's sample sends it.
+    let login = client
+        .post(format!("{base}/api/login"))
+        .json(&json!({"email": "admin@acme.example", "password": "tenant-password-1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::OK);
+    let cookie = login.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let csrf: Value = login.json().await.unwrap();
+    let keystore =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/keystores/aes256.p12");
+    let form = reqwest::multipart::Form::new().part(
+        "path",
+        reqwest::multipart::Part::bytes(std::fs::read(&keystore).unwrap()).file_name("aes256.p12"),
+    );
+    let pki = format!("{base}/api/tenants/acme/theme/clone/pki");
+    let imported = client
+        .post(format!(
+            "{pki}?keystorePass=changeit&alias=obdir-test&aliasPass=changeit&forceTrust=true"
+        ))
+        .header("Cookie", &cookie)
+        .header("X-Csrf-Token_acme", csrf["csrfToken"].as_str().unwrap())
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(imported.status(), StatusCode::OK);
+    seen.push(imported.text().await.unwrap());
+    let read = client
+        .get(&pki)
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), StatusCode::OK);
+    seen.push(read.text().await.unwrap());
+    let imported_key = std::process::Command::new("openssl")
+        .args([
+            "pkcs12",
+            "-in",
+            keystore.to_str().unwrap(),
+            "-passin",
+            "pass:changeit",
+            "-nocerts",
+            "-nodes",
+        ])
+        .output()
+        .unwrap()
+        .stdout;
+    let imported_key = String::from_utf8(imported_key).unwrap();
+    let imported_key: String = imported_key
+        .lines()
+        .skip_while(|l| !l.starts_with("-----BEGIN"))
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    assert!(imported_key.len() > 1000);
+    let sealing_key = std::fs::read_to_string(data_dir.path().join("sealing-key")).unwrap();
+
     let log = obdir.log();
     drop(obdir);
+    for text in seen.iter().chain(&log) {
+        for secret in ["changeit", "tenant-password-1", sealing_key.trim()] {
+            assert!(!text.contains(secret), "'{secret}' in: {text}");
+        }
+    }
 
     // What the directory keeps private, read straight from its store.
     let store = obdir::store::open(data_dir.path(), 16, 0).unwrap();
@@ -172,6 +251,8 @@ async fn no_response_or_log_line_holds_a_private_key() {
         5,
         "two roots, two issuing CAs, one signing key"
     );
+    // The key the tenants import brought in.
+    secrets.push(imported_key);
     // The TPP's own private key, sent by mistake, must not come back either.
     secrets.push(
         private_pem
