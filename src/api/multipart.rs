@@ -90,7 +90,8 @@ fn part(raw: &[u8], index: usize) -> Result<Part, String> {
     }
     let headers = std::str::from_utf8(headers).map_err(|_| at("headers are not UTF-8"))?;
     let mut disposition = None;
-    for line in headers.split("\r\n") {
+    // A part with no headers at all reads as one empty line.
+    for line in headers.split("\r\n").filter(|line| !line.is_empty()) {
         let (name, value) = line
             .split_once(':')
             .ok_or_else(|| at(&format!("header line '{line}' has no ':'")))?;
@@ -269,7 +270,7 @@ mod tests {
 
     #[test]
     fn broken_bodies_say_what_is_wrong() {
-        let cases: [(&str, &str); 7] = [
+        let cases: [(&str, &str); 8] = [
             ("no boundary here", "no multipart boundary"),
             (
                 &format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nv"),
@@ -277,6 +278,10 @@ mod tests {
             ),
             (
                 &format!("--{BOUNDARY}\r\nContent-Type: text/plain\r\n\r\nv\r\n--{BOUNDARY}--"),
+                "no Content-Disposition",
+            ),
+            (
+                &format!("--{BOUNDARY}\r\n\r\nv\r\n--{BOUNDARY}--"),
                 "no Content-Disposition",
             ),
             (
