@@ -17,6 +17,11 @@ fn parse_path_id(field: &str, value: &str) -> Result<String, DomainError> {
             "must be 1 to 64 characters of A-Z, a-z, 0-9 and . _ -",
         ));
     }
+    // As a path segment of the answer's links these would be dot-segments,
+    // which a client resolves away (RFC 3986 5.2.4).
+    if value == "." || value == ".." {
+        return Err(DomainError::field(field, "must not be '.' or '..'"));
+    }
     Ok(value.to_owned())
 }
 
@@ -277,6 +282,11 @@ mod tests {
             assert_eq!(err.field, "FedmemberID", "{bad}");
         }
         assert_eq!(ThemeName::parse("a/b").unwrap_err().field, "theme");
+        for dots in [".", ".."] {
+            assert!(TenantId::parse(dots).is_err(), "{dots}");
+            assert!(ThemeName::parse(dots).is_err(), "{dots}");
+        }
+        assert!(ThemeName::parse("...").is_ok());
         let tenant = TenantId::parse("acme").unwrap();
         assert_eq!(tenant.cookie_name(), "AtmoAuthToken_acme");
         assert_eq!(tenant.csrf_header(), "X-Csrf-Token_acme");
