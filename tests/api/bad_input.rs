@@ -1,7 +1,7 @@
 //! The bad-input catalogue: malformed requests across every face. Each must
-//! get a 4xx whose body names the problem, and after the whole table the
-//! store holds exactly what it held before (the audit log aside, which
-//! records refused requests on purpose). Adding a case is adding one row.
+//! get a 4xx whose body names the problem, and after each row the store
+//! holds exactly what it held before (the audit log aside, which records
+//! refused requests on purpose). Adding a case is adding one row.
 
 use std::collections::HashMap;
 
@@ -11,8 +11,11 @@ use crate::helpers::*;
 
 /// One malformed request: method, path, content type, body, expected status,
 /// and a piece of text the answer must contain. In paths and bodies `{org}`,
-/// `{ss}`, `{kid}`, `{root}`, `{no_anchor}` (a fingerprint no anchor has)
-/// and `@name` (a PEM made below) are filled in.
+/// `{ss}`, `{kid}`, `{root}`, `{no_anchor}` (a fingerprint no anchor has),
+/// the tenants face's `{pki}`, `{tenant}`, `{email}`, `{password}`,
+/// `{session}` (the login cookie's value) and `{csrf}`, and `@name` (a PEM or
+/// keystore made or read below) are filled in. A body `form:a=1&b=@name` is
+/// sent as multipart/form-data with `BOUNDARY`, `@name` as a file part.
 type Row = (
     &'static str,
     &'static str,
@@ -26,6 +29,13 @@ const PEM: &str = "application/x-pem-file";
 const JSON: &str = "application/json";
 const FORM: &str = "application/x-www-form-urlencoded";
 const UPLOAD: &str = "/organisations/{org}/softwarestatements/{ss}/certificates";
+const BOUNDARY: &str = "row-boundary";
+const FORM_DATA: &str = "multipart/form-data; boundary=row-boundary";
+const PKI: &str = "/api/tenants/{tenant}/theme/default/pki";
+/// The tenants face's user, logged in before the rows run.
+const TENANT: &str = "acmepaymentscorp";
+const TENANT_EMAIL: &str = "admin@acmepaymentscorp.example";
+const TENANT_PASSWORD: &str = "rows-password-1";
 
 #[rustfmt::skip]
 const ROWS: &[Row] = &[
@@ -366,6 +376,145 @@ const ROWS: &[Row] = &[
     ("POST", "/admin/truststore", PEM, "@non_utf8", 400, "body: must be UTF-8"),
     ("POST", "/admin/truststore", PEM, "<b>", 400, "must match ^[^<>]*$"),
     ("POST", "/admin/truststore", PEM, "@huge_bundle", 413, "at most 262144 bytes"),
+    // Tenants face (seed 003): login.
+    ("POST", "/api/login", JSON, "{", 400, "body: EOF"),
+    ("POST", "/api/login", JSON, "", 400, "body:"),
+    ("POST", "/api/login", JSON, "@non_utf8", 400, "body:"),
+    ("POST", "/api/login", JSON, "[]", 400, "body: must be a JSON object"),
+    ("POST", "/api/login", JSON, r#"["{email}", "{password}"]"#, 400, "body: must be a JSON object"),
+    ("POST", "/api/login", JSON, r#"{"email": "{email}"}"#, 400, "missing field `password`"),
+    ("POST", "/api/login", JSON, r#"{"password": "{password}"}"#, 400, "missing field `email`"),
+    ("POST", "/api/login", JSON, r#"{"email": "{email}", "password": "{password}", "remember": true}"#, 400, "unknown field `remember`"),
+    ("POST", "/api/login", JSON, r#"{"email": 7, "password": "{password}"}"#, 400, "email: invalid type: integer"),
+    ("POST", "/api/login", JSON, r#"{"email": ["{email}"], "password": "{password}"}"#, 400, "email: invalid type: sequence"),
+    ("POST", "/api/login", JSON, r#"{"email": "{email}", "password": null}"#, 400, "password: invalid type: null"),
+    ("POST", "/api/login", JSON, r#"{"email": "{email}", "password": "wrong password"}"#, 401, "email or password is wrong"),
+    ("POST", "/api/login", JSON, r#"{"email": "{email}", "password": ""}"#, 401, "email or password is wrong"),
+    ("POST", "/api/login", JSON, r#"{"email": "nobody@acmepaymentscorp.example", "password": "{password}"}"#, 401, "email or password is wrong"),
+    ("POST", "/api/login", JSON, r#"{"email": "not an address", "password": "{password}"}"#, 401, "email or password is wrong"),
+    ("POST", "/api/login|accept: application/xml", JSON, r#"{"email": "{email}", "password": "wrong password"}"#, 401, "<code>401</code><message>email or password is wrong</message>"),
+    ("DELETE", "/api/login", "", "", 401, "AtmoAuthToken_{FedmemberID}: missing cookie; there is no session to end"),
+    ("DELETE", "/api/login|cookie: AtmoAuthToken_{tenant}=garbage", "", "", 401, "not a session of tenant 'acmepaymentscorp'"),
+    // Tenants: who is asking. `/api/tenants` rows carry the session cookie and
+    // CSRF header login answered, unless the header column names its own
+    // `cookie` or `x-csrf-token_*`; a name with no value sends none.
+    ("GET", "{pki}|cookie: _ga=GA1.2.126252262.1516220845", "", "", 401, "AtmoAuthToken_acmepaymentscorp: missing cookie"),
+    ("POST", "{pki}|cookie: _ga=GA1.2.126252262.1516220845", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test&keystorePass=changeit", 401, "missing cookie"),
+    ("DELETE", "{pki}|cookie:", "", "", 401, "missing cookie"),
+    ("GET", "{pki}|cookie: AtmoAuthToken_{tenant}=garbage", "", "", 401, "AtmoAuthToken_acmepaymentscorp: not a session of tenant 'acmepaymentscorp'"),
+    ("GET", "{pki}|cookie: AtmoAuthToken_{tenant}=TokenID%3D%2CexpirationTime%3D4102444800000", "", "", 401, "not a session of tenant"),
+    ("DELETE", "{pki}|cookie: AtmoAuthToken_{tenant}=TokenID%3D6d8a1f7e-0000-4000-8000-000000000000%2CexpirationTime%3D4102444800000", "", "", 401, "(unknown, ended or expired)"),
+    ("GET", "{pki}|cookie: AtmoAuthToken_{tenant}={csrf}", "", "", 401, "not a session of tenant"),
+    ("GET", "/api/tenants/othertenant/theme/default/pki", "", "", 401, "AtmoAuthToken_othertenant: missing cookie"),
+    ("GET", "/api/tenants/othertenant/theme/default/pki|cookie: AtmoAuthToken_othertenant={session}", "", "", 401, "not a session of tenant 'othertenant'"),
+    ("POST", "{pki}|x-csrf-token_{tenant}:", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test&keystorePass=changeit", 401, "X-Csrf-Token_acmepaymentscorp: missing"),
+    ("DELETE", "{pki}|x-csrf-token_{tenant}:", "", "", 401, "X-Csrf-Token_acmepaymentscorp: missing"),
+    ("POST", "{pki}|x-csrf-token_othertenant: {csrf}", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test&keystorePass=changeit", 401, "X-Csrf-Token_acmepaymentscorp: missing"),
+    ("POST", "{pki}|x-csrf-token_{tenant}: TokenID%3D6d8a1f7e-0000-4000-8000-000000000000%2CexpirationTime%3D4102444800000", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test&keystorePass=changeit", 401, "X-Csrf-Token_acmepaymentscorp: not this session's CSRF token"),
+    ("POST", "{pki}|x-csrf-token_{tenant}: {session}", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test&keystorePass=changeit", 401, "not this session's CSRF token"),
+    ("DELETE", "{pki}|x-csrf-token_{tenant}: garbage", "", "", 401, "not this session's CSRF token"),
+    ("POST", "{pki}|x-csrf-token_{tenant}:", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test&keystorePass=changeit&X-Csrf-Token_{tenant}=garbage", 401, "not this session's CSRF token"),
+    ("POST", "{pki}|accept: application/xml", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test&keystorePass=changeit&X-Csrf-Token_othertenant={csrf}", 400, "<code>400</code><message>form: part &apos;X-Csrf-Token_othertenant&apos; is not a field of this call"),
+    // Tenants: path ids.
+    ("GET", "/api/tenants/acme%20corp/theme/default/pki", "", "", 400, "FedmemberID: must be 1 to 64 characters of A-Z, a-z, 0-9 and . _ -"),
+    ("GET", "/api/tenants/acme%3Bcorp/theme/default/pki", "", "", 400, "FedmemberID: must be 1 to 64"),
+    ("DELETE", "/api/tenants/acme%2Fcorp/theme/default/pki", "", "", 400, "FedmemberID: must be 1 to 64"),
+    ("GET", "/api/tenants/a%C3%A7%C3%A3o/theme/default/pki", "", "", 400, "FedmemberID: must be 1 to 64"),
+    ("POST", "/api/tenants/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/theme/default/pki", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test", 400, "FedmemberID: must be 1 to 64"),
+    ("GET", "/api/tenants/{tenant}/theme/%3Cclone%3E/pki", "", "", 400, "theme: must be 1 to 64 characters of A-Z, a-z, 0-9 and . _ -"),
+    ("GET", "/api/tenants/{tenant}/theme/a%0Ab/pki", "", "", 400, "theme: must be 1 to 64"),
+    ("DELETE", "/api/tenants/{tenant}/theme/a%2Fb/pki", "", "", 400, "theme: must be 1 to 64"),
+    ("POST", "/api/tenants/{tenant}/theme/tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt/pki", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test", 400, "theme: must be 1 to 64"),
+    ("GET", "/api/tenants/{tenant}/theme/%2E%2E/pki", "", "", 404, "no route"),
+    ("GET", "/api/tenants/{tenant}/theme/default", "", "", 404, "no route"),
+    ("PUT", "{pki}", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test", 404, "no route for PUT"),
+    // Tenants: the upload's media type and multipart framing.
+    ("POST", "{pki}", "application/octet-stream", "@aes256.p12", 415, "Content-Type: must be multipart/form-data, got 'application/octet-stream'"),
+    ("POST", "{pki}", JSON, r#"{"alias": "obdir-test"}"#, 415, "got 'application/json'"),
+    ("POST", "{pki}", FORM, "alias=obdir-test&keystorePass=changeit", 415, "got 'application/x-www-form-urlencoded'"),
+    ("POST", "{pki}", "", "form:path=@aes256.p12&alias=obdir-test", 415, "Content-Type: must be multipart/form-data, got ''"),
+    ("POST", "{pki}", "multipart/mixed; boundary=row-boundary", "form:path=@aes256.p12&alias=obdir-test", 415, "got 'multipart/mixed'"),
+    ("POST", "{pki}|accept: application/xml", "text/plain", "x", 415, "<code>415</code><message>Content-Type: must be multipart/form-data"),
+    ("POST", "{pki}", "multipart/form-data", "form:path=@aes256.p12&alias=obdir-test", 415, "multipart/form-data must name its boundary (boundary=...)"),
+    ("POST", "{pki}", "multipart/form-data; boundary=", "form:path=@aes256.p12&alias=obdir-test", 415, "the boundary must be 1 to 70 characters of RFC 2046's set"),
+    ("POST", "{pki}", "multipart/form-data; boundary=a<b", "form:path=@aes256.p12&alias=obdir-test", 415, "the boundary must be 1 to 70"),
+    ("POST", "{pki}", "multipart/form-data; boundary=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "form:path=@aes256.p12&alias=obdir-test", 415, "the boundary must be 1 to 70"),
+    ("POST", "{pki}", FORM_DATA, "@huge_upload", 413, "body: must be at most 1048576 bytes"),
+    ("POST", "{pki}", FORM_DATA, "", 400, "body: no multipart boundary in the body"),
+    ("POST", "{pki}", FORM_DATA, "@aes256.p12", 400, "body: no multipart boundary in the body"),
+    ("POST", "{pki}", "multipart/form-data; boundary=another-boundary", "form:path=@aes256.p12&alias=obdir-test", 400, "no multipart boundary in the body"),
+    ("POST", "{pki}", FORM_DATA, "--row-boundaryxx\r\n", 400, "body: a multipart boundary must end its line (CRLF)"),
+    ("POST", "{pki}", FORM_DATA, "--row-boundary\r\nContent-Disposition: form-data; name=\"alias\"\r\n\r\nobdir-test", 400, "body: the multipart body ends before its closing boundary"),
+    ("POST", "{pki}", FORM_DATA, "--row-boundary\r\nContent-Disposition: form-data; name=\"alias\"\r\n\r\nobdir-test\r\n--row-boundary\r\n", 400, "ends before its closing boundary"),
+    ("POST", "{pki}", FORM_DATA, "--row-boundary\r\nContent-Type: text/plain\r\n\r\nobdir-test\r\n--row-boundary--", 400, "body: multipart part 1: no Content-Disposition header"),
+    ("POST", "{pki}", FORM_DATA, "--row-boundary\r\n\r\nobdir-test\r\n--row-boundary--", 400, "multipart part 1: no Content-Disposition header"),
+    ("POST", "{pki}", FORM_DATA, "--row-boundary\r\nContent-Disposition: form-data; name=\"alias\"\r\nobdir-test\r\n--row-boundary--", 400, "multipart part 1: no blank line after its headers"),
+    ("POST", "{pki}", FORM_DATA, "--row-boundary\r\nContent-Disposition form-data\r\n\r\nobdir-test\r\n--row-boundary--", 400, "header line 'Content-Disposition form-data' has no ':'"),
+    ("POST", "{pki}", FORM_DATA, "--row-boundary\r\nContent-Disposition: attachment; name=\"alias\"\r\n\r\nobdir-test\r\n--row-boundary--", 400, "Content-Disposition must be form-data, got 'attachment'"),
+    ("POST", "{pki}", FORM_DATA, "--row-boundary\r\nContent-Disposition: form-data; filename=\"a.p12\"\r\n\r\nobdir-test\r\n--row-boundary--", 400, "Content-Disposition: no name parameter"),
+    ("POST", "{pki}", FORM_DATA, "--row-boundary\r\nContent-Disposition: form-data; name=\"alias\r\n\r\nobdir-test\r\n--row-boundary--", 400, "Content-Disposition: a quoted value is not closed"),
+    ("POST", "{pki}", FORM_DATA, "--row-boundary\r\nContent-Disposition: form-data; name=\"alias\"; name=\"path\"\r\n\r\nobdir-test\r\n--row-boundary--", 400, "Content-Disposition: 'name' given twice"),
+    ("POST", "{pki}", FORM_DATA, "--row-boundary\r\nContent-Disposition: form-data; name=alias\r\ncontent-disposition: form-data; name=path\r\n\r\nobdir-test\r\n--row-boundary--", 400, "more than one Content-Disposition"),
+    ("POST", "{pki}", FORM_DATA, "--row-boundary\r\nContent-Disposition: form-data; name\r\n\r\nobdir-test\r\n--row-boundary--", 400, "Content-Disposition: parameter 'name' has no value"),
+    ("POST", "{pki}", FORM_DATA, "@many_parts", 400, "body: more than 64 multipart parts"),
+    // Tenants: the form's fields.
+    ("POST", "{pki}", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test&alias=obdir-test", 400, "alias: more than one form part of that name"),
+    ("POST", "{pki}", FORM_DATA, "form:path=@aes256.p12&path=@aes256.p12&alias=obdir-test", 400, "path: more than one form part of that name"),
+    ("POST", "{pki}", FORM_DATA, "form:path=@aes256.p12&fileName=@aes256.p12&alias=obdir-test", 400, "fileName: give the keystore once, as part 'path' or 'fileName', not both"),
+    ("POST", "{pki}", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test&colour=red", 400, "form: part 'colour' is not a field of this call; expected path or fileName, alias, keystorePass, aliasPass, forceTrust, X-Csrf-Token_acmepaymentscorp"),
+    ("POST", "{pki}?colour=red", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test", 400, "query: 'colour' is not a parameter of this call; expected alias, keystorePass, aliasPass, forceTrust"),
+    ("POST", "{pki}?path=x", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test", 400, "query: 'path' is not a parameter of this call"),
+    ("POST", "{pki}?alias=a&alias=b", FORM_DATA, "form:path=@aes256.p12", 400, "alias: given twice in the query"),
+    ("POST", "{pki}?alias=obdir-test", FORM_DATA, "form:path=@aes256.p12&alias=first", 400, "alias: given twice with different values (form too)"),
+    ("POST", "{pki}", FORM_DATA, "form:alias=obdir-test&keystorePass=changeit", 400, "fileName: required: a form part named 'path' or 'fileName' holding the PKCS#12 or JKS file"),
+    ("POST", "{pki}?alias=obdir-test&keystorePass=changeit", FORM_DATA, "form:", 400, "fileName: required"),
+    ("POST", "{pki}", FORM_DATA, "form:path=@aes256.p12&keystorePass=changeit", 400, "alias: required (query or form): the keystore entry to use"),
+    ("POST", "{pki}?alias=", FORM_DATA, "form:path=@aes256.p12&keystorePass=changeit", 400, "alias: required"),
+    ("POST", "{pki}", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test&keystorePass=changeit&forceTrust=yes", 400, "forceTrust: must be true or false, got 'yes'"),
+    ("POST", "{pki}?forceTrust=1", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test&keystorePass=changeit", 400, "forceTrust: must be true or false, got '1'"),
+    ("POST", "{pki}?forceTrust=", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test&keystorePass=changeit", 400, "forceTrust: must be true or false, got ''"),
+    ("POST", "{pki}", FORM_DATA, "form:path=@aes256.p12&alias=@non_utf8", 400, "alias: must be UTF-8 text"),
+    // Tenants: the keystore, its passwords and its entry.
+    ("POST", "{pki}", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test&keystorePass=wrong", 400, "keystorePass: the keystore password is wrong"),
+    ("POST", "{pki}", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test", 400, "keystorePass: the keystore password is wrong"),
+    ("POST", "{pki}?keystorePass=wrong&alias=obdir-test", FORM_DATA, "form:fileName=@keystore.jks", 400, "keystorePass: the keystore password is wrong"),
+    ("POST", "{pki}", FORM_DATA, "form:path=@keystore.jceks&alias=obdir-test&keystorePass=wrong", 400, "keystorePass: the keystore password is wrong"),
+    ("POST", "{pki}", FORM_DATA, "form:path=@keystore.jks&alias=separate-keypass&keystorePass=changeit&aliasPass=wrong", 400, "aliasPass: the password for alias 'separate-keypass' is wrong"),
+    ("POST", "{pki}", FORM_DATA, "form:path=@keystore.jceks&alias=separate-keypass&keystorePass=changeit&aliasPass=changeit", 400, "aliasPass: the password for alias 'separate-keypass' is wrong"),
+    ("POST", "{pki}", FORM_DATA, "form:path=@keystore.jks&alias=separate-keypass&keystorePass=changeit", 400, "keystorePass: the password for alias 'separate-keypass' is wrong"),
+    ("POST", "{pki}", FORM_DATA, "form:path=@aes256.p12&alias=gencert&keystorePass=changeit", 400, "alias: the keystore has no entry with alias 'gencert'; the aliases present are 'obdir-test'"),
+    ("POST", "{pki}", FORM_DATA, "form:path=@keystore.jks&alias=nope&keystorePass=changeit", 400, "the aliases present are 'separate-keypass', 'obdir-test', 'chained', 'test-ca'"),
+    ("POST", "{pki}", FORM_DATA, "form:path=@ca.pem&alias=obdir-test&keystorePass=changeit", 400, "fileName: the keystore file cannot be read: it is PEM text, not a keystore"),
+    ("POST", "{pki}", FORM_DATA, "form:path=@external&alias=obdir-test&keystorePass=changeit", 400, "it is PEM text, not a keystore"),
+    ("POST", "{pki}", FORM_DATA, "form:path=&alias=obdir-test&keystorePass=changeit", 400, "fileName: the keystore file cannot be read: it is not a PKCS#12 (.p12, .pfx), JKS or JCEKS keystore"),
+    ("POST", "{pki}", FORM_DATA, "form:path=@truncated_p12&alias=obdir-test&keystorePass=changeit", 400, "fileName: the keystore file cannot be read"),
+    ("POST", "{pki}", FORM_DATA, "form:path=@nomac.p12&alias=no-mac&keystorePass=changeit", 400, "fileName: the PKCS#12 file has no MAC"),
+    ("POST", "{pki}", FORM_DATA, "form:path=@secret-key.jceks&alias=aes-key&keystorePass=changeit", 400, "fileName: 'aes-key' is a secret-key entry"),
+    // Tenants: an entry whose certificate the trust store does not trust.
+    ("POST", "{pki}", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test&keystorePass=changeit", 400, "the certificate 'CN=obdir keystore test leaf' does not chain to the trust store: self-signed certificate in certificate chain"),
+    ("POST", "{pki}?keystorePass=changeit&alias=chained&aliasPass=changeit&forceTrust=false", FORM_DATA, "form:path=@keystore.jks", 400, "does not chain to the trust store: self-signed certificate in certificate chain"),
+    ("POST", "{pki}", FORM_DATA, "form:path=@unnamed.p12&alias=1&keystorePass=changeit&forceTrust=False", 400, "'CN=obdir keystore test unnamed' does not chain to the trust store: self-signed certificate"),
+    ("POST", "{pki}", FORM_DATA, "form:path=@lonely.p12&alias=lonely&keystorePass=changeit&forceTrust=true", 400, "the keystore does not carry its issuer 'C=BR, O=Elsewhere, CN=Unknown CA'"),
+    // Tenants: a theme that holds no PKI.
+    ("GET", "{pki}", "", "", 404, "theme 'default' of tenant 'acmepaymentscorp' holds no PKI"),
+    ("DELETE", "{pki}", "", "", 404, "theme 'default' of tenant 'acmepaymentscorp' holds no PKI"),
+    ("GET", "/api/tenants/{tenant}/theme/clone/pki|accept: application/xml", "", "", 404, "<Error xmlns=\"http://soa.com/uri/products/restapi/xsd/1.0\"><code>404</code><message>theme &apos;clone&apos; of tenant &apos;acmepaymentscorp&apos; holds no PKI</message></Error>"),
+    // Tenants administration (a refused admin token gets a 401 with no body).
+    ("POST", "/admin/tenants/users", JSON, r#"{"tenant": "{tenant}", "email": "not-an-address", "password": "long enough"}"#, 400, "email: must be an e-mail address"),
+    ("POST", "/admin/tenants/users", JSON, r#"{"tenant": "{tenant}", "email": "new@acmepaymentscorp.example", "password": "short"}"#, 400, "password: must be 8 to 1024 characters"),
+    ("POST", "/admin/tenants/users", JSON, r#"{"tenant": "acme corp", "email": "new@acmepaymentscorp.example", "password": "long enough"}"#, 400, "FedmemberID: must be 1 to 64"),
+    ("POST", "/admin/tenants/users", JSON, r#"{"tenant": "", "email": "", "password": ""}"#, 400, r#"["FedmemberID: must be"#),
+    ("POST", "/admin/tenants/users", JSON, r#"{"tenant": "{tenant}", "email": "new@acmepaymentscorp.example", "password": "long enough", "role": "admin"}"#, 400, "unknown field `role`"),
+    ("POST", "/admin/tenants/users", JSON, r#"{"tenant": "{tenant}", "email": "new@acmepaymentscorp.example"}"#, 400, "missing field `password`"),
+    ("POST", "/admin/tenants/users", JSON, r#"{"tenant": 1, "email": "new@acmepaymentscorp.example", "password": "long enough"}"#, 400, "tenant: invalid type"),
+    ("POST", "/admin/tenants/users", JSON, "[]", 400, "body: must be a JSON object"),
+    ("POST", "/admin/tenants/users", JSON, "{", 400, "body:"),
+    ("POST", "/admin/tenants/users|authorization:", JSON, r#"{"tenant": "{tenant}", "email": "new@acmepaymentscorp.example", "password": "long enough"}"#, 401, ""),
+    ("POST", "/admin/tenants/users|authorization: Bearer wrong-token", JSON, r#"{"tenant": "{tenant}", "email": "new@acmepaymentscorp.example", "password": "long enough"}"#, 401, ""),
+    ("GET", "/admin/tenants/users|authorization:", "", "", 401, ""),
+    ("DELETE", "/admin/tenants/users/{email}|authorization:", "", "", 401, ""),
+    ("DELETE", "/admin/tenants/users/not-an-address", "", "", 400, "email: must be an e-mail address"),
+    ("DELETE", "/admin/tenants/users/nobody@acmepaymentscorp.example", "", "", 404, "no tenant user 'nobody@acmepaymentscorp.example'"),
     ("GET", "/no/such/route", "", "", 404, "no route for GET /no/such/route"),
     ("DELETE", "/organisations/{org}", "", "", 404, "no route for DELETE"),
 ];
@@ -514,18 +663,122 @@ fn materials(tpp: &Tpp) -> HashMap<&'static str, Vec<u8>> {
         ),
     );
     m.insert("non_utf8", vec![0xff, 0xfe, 0xfd]);
+    // The tenants face's uploads: the keystore fixtures, and a PKCS#12 whose
+    // leaf comes without the CA that issued it.
+    let keystores = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/keystores");
+    for name in [
+        "aes256.p12",
+        "unnamed.p12",
+        "nomac.p12",
+        "keystore.jks",
+        "keystore.jceks",
+        "secret-key.jceks",
+        "ca.pem",
+    ] {
+        m.insert(name, std::fs::read(keystores.join(name)).unwrap());
+    }
+    let p12 = m["aes256.p12"].clone();
+    m.insert("truncated_p12", p12[..p12.len() / 2].to_vec());
+    let leaf = tpp.path("lonely.pem");
+    std::fs::write(
+        &leaf,
+        tpp.signed_by(&unknown_ca, &rsa, "/CN=lonely leaf", 30),
+    )
+    .unwrap();
+    let lonely = tpp.path("lonely.p12");
+    let path = |p: &std::path::Path| p.to_str().unwrap().to_owned();
+    #[rustfmt::skip]
+    let export = [
+        "pkcs12", "-export", "-name", "lonely", "-passout", "pass:changeit",
+        "-inkey", &path(&rsa), "-in", &path(&leaf), "-out", &path(&lonely),
+    ];
+    assert!(
+        std::process::Command::new("openssl")
+            .args(export)
+            .status()
+            .unwrap()
+            .success()
+    );
+    m.insert("lonely.p12", std::fs::read(&lonely).unwrap());
+    m.insert("huge_upload", vec![b'A'; 1024 * 1024 + 1]);
+    let many: Vec<String> = (0..65).map(|i| format!("colour{i}=red")).collect();
+    m.insert("many_parts", form(&many.join("&"), &m));
     m
+}
+
+/// A `form:` row's body: its `name=value` parts as multipart/form-data, a
+/// value `@name` sent as a file of that name.
+fn form(parts: &str, materials: &HashMap<&'static str, Vec<u8>>) -> Vec<u8> {
+    let mut body = Vec::new();
+    for part in parts.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = part.split_once('=').unwrap_or((part, ""));
+        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+        match value.strip_prefix('@') {
+            Some(file) => {
+                body.extend_from_slice(
+                    format!(
+                        "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\n\
+                         Content-Type: application/octet-stream\r\n\r\n"
+                    )
+                    .as_bytes(),
+                );
+                let data = materials
+                    .get(file)
+                    .unwrap_or_else(|| panic!("no material @{file}"));
+                body.extend_from_slice(data);
+            }
+            None => {
+                body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}")
+                        .as_bytes(),
+                );
+            }
+        }
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+/// Logs the rows' tenant user in: the session cookie's value and the CSRF
+/// token login answered.
+async fn tenant_login(app: &TestApp) -> (String, String) {
+    let response = app
+        .client
+        .post(app.url("/api/login"))
+        .json(&serde_json::json!({"email": TENANT_EMAIL, "password": TENANT_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let prefix = format!("AtmoAuthToken_{TENANT}=");
+    let session = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.strip_prefix(prefix.as_str()))
+        .map(|rest| rest.split(';').next().unwrap_or("").to_owned())
+        .next()
+        .expect("a session cookie");
+    let body: serde_json::Value = response.json().await.unwrap();
+    (session, body["csrfToken"].as_str().unwrap().to_owned())
 }
 
 #[tokio::test]
 async fn every_malformed_request_gets_a_4xx_naming_the_problem_and_writes_nothing() {
     assert!(ROWS.len() >= 150, "the catalogue has {} rows", ROWS.len());
+    let config = format!(
+        "{}\n[[tenants.users]]\ntenant = \"{TENANT}\"\nemail = \"{TENANT_EMAIL}\"\npassword = \"{TENANT_PASSWORD}\"\n",
+        crate::ra::ra_config("")
+    );
     let app = spawn_app_with(AppOptions {
-        config: Some(crate::ra::ra_config("")),
+        config: Some(Box::leak(config.into_boxed_str())),
         ..Default::default()
     })
     .await;
     let ra_token = crate::ra::session(&app, crate::ra::USER, crate::ra::API_KEY).await;
+    // A login writes a session: done before the store is looked at.
+    let (session, csrf) = tenant_login(&app).await;
     let tpp = Tpp::new();
     let materials = materials(&tpp);
     // One real record, so rows can name a kid that exists.
@@ -553,6 +806,12 @@ async fn every_malformed_request_gets_a_4xx_naming_the_problem_and_writes_nothin
     };
     let fill = |text: &str| {
         text.replace("{upload}", UPLOAD)
+            .replace("{pki}", PKI)
+            .replace("{tenant}", TENANT)
+            .replace("{email}", TENANT_EMAIL)
+            .replace("{password}", TENANT_PASSWORD)
+            .replace("{session}", &session)
+            .replace("{csrf}", &csrf)
             .replace("{org}", ORG)
             .replace("{ss}", SS)
             .replace("{kid}", &kid)
@@ -563,15 +822,17 @@ async fn every_malformed_request_gets_a_4xx_naming_the_problem_and_writes_nothin
             .replace("{admin}", TOKEN)
             .replace("{no_anchor}", &"0".repeat(64))
     };
-    let before = app.core.stored_contents().unwrap();
+    let mut before = app.core.stored_contents().unwrap();
 
     let mut failures = Vec::new();
     for (i, (method, path, content_type, body, status, needle)) in ROWS.iter().enumerate() {
         let (path, header) = match path.split_once('|') {
-            Some((path, header)) => (path, Some(header)),
+            Some((path, header)) => (path, Some(fill(header))),
             None => (*path, None),
         };
+        let header = header.as_deref();
         let body: Vec<u8> = match body.strip_prefix('@').filter(|name| !name.contains('&')) {
+            _ if body.starts_with("form:") => form(&fill(&body["form:".len()..]), &materials),
             Some(name) => materials
                 .get(name)
                 .unwrap_or_else(|| panic!("row {i}: no material @{name}"))
@@ -591,12 +852,26 @@ async fn every_malformed_request_gets_a_4xx_naming_the_problem_and_writes_nothin
             }
         };
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let url_path = fill(path);
         let mut request = app
             .client
-            .request(method.clone(), app.url(&fill(path)))
+            .request(method.clone(), app.url(&url_path))
             .body(body);
-        let own_authorization = header.is_some_and(|h| h.starts_with("authorization:"));
-        if own_authorization || path.starts_with("/token") || path.starts_with("/v2/jwt/") {
+        let own = |name: &str| header.is_some_and(|h| h.to_ascii_lowercase().starts_with(name));
+        if url_path.starts_with("/api/") {
+            // The tenants face knows cookies and CSRF tokens, not bearers.
+            if url_path.starts_with("/api/tenants/") {
+                if !own("cookie:") {
+                    request = request.header("Cookie", format!("AtmoAuthToken_{TENANT}={session}"));
+                }
+                if !own("x-csrf-token_") {
+                    request = request.header(format!("X-Csrf-Token_{TENANT}"), &csrf);
+                }
+            }
+        } else if own("authorization:")
+            || path.starts_with("/token")
+            || path.starts_with("/v2/jwt/")
+        {
         } else if path.starts_with("/v2/") {
             request = request.bearer_auth(&ra_token);
         } else {
@@ -606,7 +881,7 @@ async fn every_malformed_request_gets_a_4xx_naming_the_problem_and_writes_nothin
             request = request.header("Content-Type", *content_type);
         }
         if let Some((name, value)) = header.and_then(|h| h.split_once(": ")) {
-            request = request.header(name, fill(value));
+            request = request.header(name, value);
         }
         let response = request.send().await.unwrap();
         let got = response.status().as_u16();
@@ -616,16 +891,18 @@ async fn every_malformed_request_gets_a_4xx_naming_the_problem_and_writes_nothin
                 "row {i} {method} {path}: expected {status} with {needle:?}, got {got}: {text}"
             ));
         }
+        let after = app.core.stored_contents().unwrap();
+        if after != before {
+            failures.push(format!(
+                "row {i} {method} {path}: the store changed under it"
+            ));
+            before = after;
+        }
     }
     assert!(
         failures.is_empty(),
         "{} rows failed:\n{}",
         failures.len(),
         failures.join("\n")
-    );
-    let after = app.core.stored_contents().unwrap();
-    assert!(
-        before == after,
-        "the store changed under the bad-input table"
     );
 }
