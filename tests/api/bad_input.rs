@@ -414,7 +414,7 @@ const ROWS: &[Row] = &[
     ("POST", "{pki}|x-csrf-token_{tenant}: {session}", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test&keystorePass=changeit", 401, "not this session's CSRF token"),
     ("DELETE", "{pki}|x-csrf-token_{tenant}: garbage", "", "", 401, "not this session's CSRF token"),
     ("POST", "{pki}|x-csrf-token_{tenant}:", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test&keystorePass=changeit&X-Csrf-Token_{tenant}=garbage", 401, "not this session's CSRF token"),
-    ("POST", "{pki}|accept: application/xml", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test&keystorePass=changeit&X-Csrf-Token_othertenant={csrf}", 400, "<code>400</code><message>form: part &apos;X-Csrf-Token_othertenant&apos; is not a field of this call"),
+    ("POST", "{pki}|accept: application/xml", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test&keystorePass=changeit&X-Csrf-Token_othertenant={csrf}", 400, "<code>400</code><message>form: part &#39;X-Csrf-Token_othertenant&#39; is not a field of this call"),
     // Tenants: path ids.
     ("GET", "/api/tenants/acme%20corp/theme/default/pki", "", "", 400, "FedmemberID: must be 1 to 64 characters of A-Z, a-z, 0-9 and . _ -"),
     ("GET", "/api/tenants/acme%3Bcorp/theme/default/pki", "", "", 400, "FedmemberID: must be 1 to 64"),
@@ -498,7 +498,7 @@ const ROWS: &[Row] = &[
     // Tenants: a theme that holds no PKI.
     ("GET", "{pki}", "", "", 404, "theme 'default' of tenant 'acmepaymentscorp' holds no PKI"),
     ("DELETE", "{pki}", "", "", 404, "theme 'default' of tenant 'acmepaymentscorp' holds no PKI"),
-    ("GET", "/api/tenants/{tenant}/theme/clone/pki|accept: application/xml", "", "", 404, "<Error xmlns=\"http://soa.com/uri/products/restapi/xsd/1.0\"><code>404</code><message>theme &apos;clone&apos; of tenant &apos;acmepaymentscorp&apos; holds no PKI</message></Error>"),
+    ("GET", "/api/tenants/{tenant}/theme/clone/pki|accept: application/xml", "", "", 404, "<Error xmlns=\"http://soa.com/uri/products/restapi/xsd/1.0\"><code>404</code><message>theme &#39;clone&#39; of tenant &#39;acmepaymentscorp&#39; holds no PKI</message></Error>"),
     // Tenants administration (a refused admin token gets a 401 with no body).
     ("POST", "/admin/tenants/users", JSON, r#"{"tenant": "{tenant}", "email": "not-an-address", "password": "long enough"}"#, 400, "email: must be an e-mail address"),
     ("POST", "/admin/tenants/users", JSON, r#"{"tenant": "{tenant}", "email": "new@acmepaymentscorp.example", "password": "short"}"#, 400, "password: must be 8 to 1024 characters"),

@@ -79,7 +79,14 @@ pub async fn import(
     };
     let added = {
         let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
-        let added = truststore::ensure_trusted(core, &chain, upload.force_trust)?;
+        // The file's certificate is what is not trusted: the message names it.
+        let added =
+            truststore::ensure_trusted(core, &chain, upload.force_trust).map_err(|e| match e {
+                ServiceError::Invalid(rules) => ServiceError::Invalid(
+                    rules.iter().map(|rule| format!("{FILE}: {rule}")).collect(),
+                ),
+                other => other,
+            })?;
         core.store.put_theme_pki(&pki)?;
         added
     };
