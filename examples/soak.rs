@@ -1,12 +1,14 @@
 //! `make soak`: mixed traffic across every face for a while (default 600 s)
-//! from eight clients, a quarter of it on the RA face (each client orders
+//! from eight clients. A fifth of it is on the RA face (each client orders
 //! certificates for its own pre-validated domain, polls, fetches chains,
-//! searches and revokes). Passes with no 5xx and resident memory grown by
-//! less than 10 % between the end of the first minute and the end. Prints
-//! one verdict line; exits 1 on failure.
+//! searches and revokes) and a fifth on the tenants face (each client's
+//! user logs in, imports keystores into its tenant's themes, reads and
+//! removes them). Passes with no 5xx, every answer the one expected, and
+//! resident memory grown by less than 10 % between the end of the first
+//! minute and the end. Prints one verdict line; exits 1 on failure.
 //!
-//! Usage: soak [SECONDS] [--without-crl] [--without-ra]. Runs
-//! target/release/obdir.
+//! Usage: soak [SECONDS] [--without-crl] [--without-ra] [--without-tenants].
+//! Runs target/release/obdir.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -16,14 +18,16 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::{
-    RA_CLIENT, RA_PRODUCT, ca_certificates, crl_url, csr_for, der, ec_key, host_csr, ra_login,
-    ra_post, ra_prevalidate, rand_below, rsa_key, start, wait_healthy,
+    KEYSTORE_PASS, KEYSTORES, Keystore, MORE_KEYSTORES, RA_CLIENT, RA_PRODUCT, TENANT_PASSWORD,
+    TenantSession, ca_certificates, crl_url, csr_for, der, ec_key, host_csr, ra_login, ra_post,
+    ra_prevalidate, rand_below, rsa_key, start, tenants_add_user, tenants_login, wait_healthy,
 };
 use obdir::domain::{Clock, SystemClock};
 use openssl::hash::MessageDigest;
 use openssl::ocsp::{OcspCertId, OcspRequest};
 use openssl::pkey::{PKey, Private};
 use openssl::x509::X509;
+use reqwest::Method;
 use serde_json::{Value, json};
 
 const CLIENTS: usize = 8;
@@ -50,14 +54,45 @@ const CERTIFICATES_PER_STATEMENT: usize = 10;
 /// client forgets orders it is done with.
 const ORDERS_KEPT: usize = 20;
 
-/// What the RA traffic of a run came to, for the verdict line.
+/// Themes each client's tenant imports into: a handful, so imports
+/// replace what a theme holds as a platform's tenant does, and the store
+/// keeps its size.
+const THEMES: usize = 4;
+
+/// Which faces a run leaves out (`--without-*`), to tell the memory one
+/// takes from the rest.
+#[derive(Clone, Copy)]
+struct Mix {
+    crl: bool,
+    ra: bool,
+    tenants: bool,
+}
+
+impl Mix {
+    fn from_args() -> Self {
+        let without = |face: &str| std::env::args().any(|a| a == format!("--without-{face}"));
+        Mix {
+            crl: !without("crl"),
+            ra: !without("ra"),
+            tenants: !without("tenants"),
+        }
+    }
+}
+
+/// What the RA and tenants traffic of a run came to, for the verdict line.
 #[derive(Default)]
-struct RaCounts {
+struct Counts {
     ordered: u64,
     issued: u64,
     revoked: u64,
-    /// Bad requests (of either face) answered with anything but a 4xx.
+    logins: u64,
+    imports: u64,
+    removed: u64,
+    /// Bad requests (of any face) answered with anything but a 4xx.
     bad_not_refused: u64,
+    /// Good tenants requests answered otherwise than the client's own
+    /// record of its themes says they must be.
+    unexpected: u64,
 }
 
 /// An RA order seen issued, with what revoking its certificate takes.
@@ -68,7 +103,7 @@ struct IssuedOrder {
 }
 
 /// One client's RA side: its session, its own domain, and its orders.
-struct RaTenant {
+struct RaSide {
     session: String,
     domain: String,
     /// Reused for every other order: RSA keys are slow to make, and a key
@@ -82,18 +117,27 @@ struct RaTenant {
     names: Vec<String>,
 }
 
+/// One client's tenants side: its own tenant and user, the session it
+/// reuses, and which of its themes hold PKI.
+struct TenantsSide {
+    email: String,
+    session: TenantSession,
+    held: [bool; THEMES],
+}
+
 /// One client's own organisation, its current software statement and the
-/// certificates it holds there, and its RA side.
-struct Tenant {
+/// certificates it holds there, its RA side and its tenants side.
+struct Tpp {
     org: String,
     ss: String,
     statements: usize,
     uploads: usize,
     active: Vec<(String, X509)>,
-    ra: RaTenant,
+    ra: RaSide,
+    tenants: TenantsSide,
 }
 
-impl Tenant {
+impl Tpp {
     async fn create(client: &reqwest::Client, base: &str, token: &str, n: usize) -> Self {
         let created: Value = client
             .post(format!("{base}/organisations"))
@@ -113,13 +157,22 @@ impl Tenant {
             .await
             .expect("domain pre-validated");
         let rsa = tokio::task::spawn_blocking(rsa_key).await.expect("RSA key");
-        let mut tenant = Tenant {
+        // Its own tenant, with one user added through the admin API.
+        let email = format!("user@soak-tenant-{n}.example");
+        let added = tenants_add_user(client, base, token, &format!("soak-tenant-{n}"), &email)
+            .await
+            .expect("tenant user added");
+        assert_eq!(added, 201, "adding tenant user {email}");
+        let tenants_session = tenants_login(client, base, &email, TENANT_PASSWORD)
+            .await
+            .expect("tenant session");
+        let mut tpp = Tpp {
             org,
             ss: String::new(),
             statements: 0,
             uploads: 0,
             active: Vec::new(),
-            ra: RaTenant {
+            ra: RaSide {
                 session,
                 domain,
                 rsa,
@@ -128,9 +181,14 @@ impl Tenant {
                 issued: Vec::new(),
                 names: Vec::new(),
             },
+            tenants: TenantsSide {
+                email,
+                session: tenants_session,
+                held: [false; THEMES],
+            },
         };
-        tenant.next_statement(client, base, token).await;
-        tenant
+        tpp.next_statement(client, base, token).await;
+        tpp
     }
 
     async fn next_statement(
@@ -182,8 +240,8 @@ fn keep_recent<T>(list: &mut Vec<T>) {
 async fn ra_request(
     client: &reqwest::Client,
     base: &str,
-    ra: &mut RaTenant,
-    counts: &Mutex<RaCounts>,
+    ra: &mut RaSide,
+    counts: &Mutex<Counts>,
 ) -> Option<u16> {
     let mut action = rand_below(8);
     if (matches!(action, 2 | 3) && ra.open.is_empty() && ra.issued.is_empty())
@@ -353,42 +411,187 @@ async fn ra_request(
     Some(sent.ok()?.status().as_u16())
 }
 
+/// Counts a good tenants request answered `status` where `expected` was
+/// due; answers the status.
+fn expect(counts: &Mutex<Counts>, what: &str, status: u16, expected: u16) -> u16 {
+    if status != expected {
+        counts.lock().expect("lock").unexpected += 1;
+        eprintln!("soak: {what} answered {status}, not {expected}");
+    }
+    status
+}
+
+/// One tenants request: mostly the theme PKI read back, then imports of
+/// the fixtures' keystores (forceTrust, in the form or the query), a
+/// removal now and then, a log-out and log-in again one time in sixteen,
+/// and one bad request in eight.
+async fn tenants_request(
+    client: &reqwest::Client,
+    base: &str,
+    side: &mut TenantsSide,
+    counts: &Mutex<Counts>,
+) -> Option<u16> {
+    let mut theme = rand_below(THEMES);
+    let mut action = rand_below(16);
+    // A removal takes a theme that holds PKI, or becomes an import.
+    if matches!(action, 9 | 10) {
+        match (0..THEMES).find(|t| side.held[(theme + t) % THEMES]) {
+            Some(t) => theme = (theme + t) % THEMES,
+            None => action = 0,
+        }
+    }
+    let name = format!("theme-{theme}");
+    let path = side.session.pki_path(&name);
+    let session = side.session.clone();
+    match action {
+        0..=3 => {
+            let all: Vec<&Keystore> = KEYSTORES.iter().chain(&MORE_KEYSTORES).collect();
+            let keystore = all[rand_below(all.len())];
+            let request = if rand_below(2) == 0 {
+                session.import(client, base, &name, keystore)
+            } else {
+                session
+                    .request(
+                        client,
+                        Method::POST,
+                        base,
+                        &format!("{path}?forceTrust=true"),
+                        true,
+                    )
+                    .multipart(keystore.form())
+            };
+            let status = request.send().await.ok()?.status().as_u16();
+            let what = format!("import of {}/{}", keystore.file_name, keystore.alias);
+            if expect(counts, &what, status, 200) == 200 {
+                side.held[theme] = true;
+                counts.lock().expect("lock").imports += 1;
+            }
+            Some(status)
+        }
+        9 | 10 => {
+            let status = session
+                .request(client, Method::DELETE, base, &path, true)
+                .send()
+                .await
+                .ok()?
+                .status()
+                .as_u16();
+            if expect(counts, &format!("removal of {name}"), status, 204) == 204 {
+                side.held[theme] = false;
+                counts.lock().expect("lock").removed += 1;
+            }
+            Some(status)
+        }
+        // Log out, then in again: a session lasts an hour, and users come
+        // back with a new one.
+        11 => {
+            let status = session
+                .request(client, Method::DELETE, base, "/login", false)
+                .send()
+                .await
+                .ok()?
+                .status()
+                .as_u16();
+            expect(counts, "logout", status, 204);
+            match tenants_login(client, base, &side.email, TENANT_PASSWORD).await {
+                Ok(fresh) => {
+                    side.session = fresh;
+                    counts.lock().expect("lock").logins += 1;
+                    Some(200)
+                }
+                Err(e) => {
+                    counts.lock().expect("lock").unexpected += 1;
+                    eprintln!("soak: {e}");
+                    None
+                }
+            }
+        }
+        // Bad input on the tenants face: each must stay a 4xx.
+        12 | 13 => {
+            let keystore = &KEYSTORES[rand_below(KEYSTORES.len())];
+            let request = match rand_below(5) {
+                0 => client
+                    .post(format!("{base}/api/login"))
+                    .json(&json!({"email": side.email, "password": "not-the-password"})),
+                1 => session
+                    .request(client, Method::POST, base, &path, true)
+                    .multipart(
+                        reqwest::multipart::Form::new()
+                            .part("path", keystore.file_part())
+                            .text("keystorePass", KEYSTORE_PASS),
+                    ),
+                2 => session
+                    .request(client, Method::POST, base, &path, false)
+                    .multipart(keystore.form()),
+                3 => session
+                    .request(client, Method::POST, base, &path, true)
+                    .multipart(
+                        reqwest::multipart::Form::new()
+                            .part("path", keystore.file_part())
+                            .text("alias", keystore.alias)
+                            .text("keystorePass", "not-the-password"),
+                    ),
+                _ => session.request(client, Method::DELETE, base, &path, false),
+            };
+            let status = request.send().await.ok()?.status().as_u16();
+            if !(400..500).contains(&status) {
+                counts.lock().expect("lock").bad_not_refused += 1;
+            }
+            Some(status)
+        }
+        _ => {
+            let status = session
+                .request(client, Method::GET, base, &path, false)
+                .send()
+                .await
+                .ok()?
+                .status()
+                .as_u16();
+            let due = if side.held[theme] { 200 } else { 404 };
+            Some(expect(counts, &format!("read of {name}"), status, due))
+        }
+    }
+}
+
 async fn one_request(
     client: &reqwest::Client,
     base: &str,
     token: &str,
     issuers: &[X509],
-    tenant: &mut Tenant,
-    counts: &Mutex<RaCounts>,
+    tpp: &mut Tpp,
+    counts: &Mutex<Counts>,
+    mix: Mix,
 ) -> Option<u16> {
-    // Four actions of sixteen are the RA face's. `--without-ra`: the
-    // directory's mix alone, to tell the memory the RA takes from the rest.
-    let mut action = rand_below(16);
-    if action >= 12 {
-        if std::env::args().any(|a| a == "--without-ra") {
-            action = rand_below(12);
-        } else {
-            return ra_request(client, base, &mut tenant.ra, counts).await;
-        }
+    // Of twenty actions, four are the RA face's and four the tenants
+    // face's; a face left out gives its share to the directory's mix.
+    let mut action = rand_below(20);
+    if (12..16).contains(&action) && !mix.ra || action >= 16 && !mix.tenants {
+        action = rand_below(12);
     }
-    if tenant.active.is_empty() && matches!(action, 2 | 9 | 10) {
+    if action >= 16 {
+        return tenants_request(client, base, &mut tpp.tenants, counts).await;
+    }
+    if action >= 12 {
+        return ra_request(client, base, &mut tpp.ra, counts).await;
+    }
+    if tpp.active.is_empty() && matches!(action, 2 | 9 | 10) {
         action = 0;
     }
     // `--without-crl`: the same mix with JWKS reads for CRL fetches, to tell
     // the memory a growing CRL takes from the rest.
-    if action == 9 && std::env::args().any(|a| a == "--without-crl") {
+    if action == 9 && !mix.crl {
         action = 3;
     }
     let sent = match action {
         0 | 1 => {
-            if tenant.uploads == CERTIFICATES_PER_STATEMENT {
-                return tenant.next_statement(client, base, token).await;
+            if tpp.uploads == CERTIFICATES_PER_STATEMENT {
+                return tpp.next_statement(client, base, token).await;
             }
             let response = client
-                .post(format!("{}/rtssigning", tenant.certificates(base)))
+                .post(format!("{}/rtssigning", tpp.certificates(base)))
                 .bearer_auth(token)
                 .header("Content-Type", "application/x-pem-file")
-                .body(csr_for(&tenant.org, &tenant.ss))
+                .body(csr_for(&tpp.org, &tpp.ss))
                 .send()
                 .await
                 .ok()?;
@@ -397,18 +600,18 @@ async fn one_request(
                 let record: Value = response.json().await.ok()?;
                 let kid = record["kid"].as_str()?.to_owned();
                 let leaf = X509::from_der(&der(record["x5c"][0].as_str()?)).ok()?;
-                tenant.uploads += 1;
-                tenant.active.push((kid, leaf));
+                tpp.uploads += 1;
+                tpp.active.push((kid, leaf));
             }
             return Some(status);
         }
         2 => {
-            if tenant.active.is_empty() {
+            if tpp.active.is_empty() {
                 return None;
             }
-            let (kid, _) = tenant.active.swap_remove(rand_below(tenant.active.len()));
+            let (kid, _) = tpp.active.swap_remove(rand_below(tpp.active.len()));
             client
-                .put(format!("{}/rtssigning/{kid}", tenant.certificates(base)))
+                .put(format!("{}/rtssigning/{kid}", tpp.certificates(base)))
                 .bearer_auth(token)
                 .json(&json!({"RevokeReason": "superseded"}))
                 .send()
@@ -418,7 +621,7 @@ async fn one_request(
             client
                 .get(format!(
                     "{base}/keystore/{}/{}/application.jwks",
-                    tenant.org, tenant.ss
+                    tpp.org, tpp.ss
                 ))
                 .send()
                 .await
@@ -427,7 +630,7 @@ async fn one_request(
             client
                 .get(format!(
                     "{base}/organisations/{}/softwarestatements/{}/assertion",
-                    tenant.org, tenant.ss
+                    tpp.org, tpp.ss
                 ))
                 .bearer_auth(token)
                 .send()
@@ -455,13 +658,13 @@ async fn one_request(
         }
         8 => client.get(format!("{base}/ca/chain.pem")).send().await,
         9 => {
-            let (_, leaf) = tenant.any_certificate()?;
+            let (_, leaf) = tpp.any_certificate()?;
             let url = crl_url(leaf)?;
             let path = &url[url.find("/crl/")?..];
             client.get(format!("{base}{path}")).send().await
         }
         10 => {
-            let (_, leaf) = tenant.any_certificate()?;
+            let (_, leaf) = tpp.any_certificate()?;
             let issuer = issuers.iter().find(|i| {
                 i.public_key()
                     .is_ok_and(|k| leaf.verify(&k).unwrap_or(false))
@@ -479,7 +682,7 @@ async fn one_request(
         // Bad input is traffic too: it must stay a 4xx.
         _ => {
             let status = client
-                .post(format!("{}/rtssigning", tenant.certificates(base)))
+                .post(format!("{}/rtssigning", tpp.certificates(base)))
                 .bearer_auth(token)
                 .header("Content-Type", "application/x-pem-file")
                 .body("not a csr")
@@ -515,7 +718,8 @@ async fn main() {
     wait_healthy(&client, &base).await;
     let token = std::fs::read_to_string(data_dir.join("admin-token")).expect("token");
     let tally: Tally = Arc::default();
-    let counts: Arc<Mutex<RaCounts>> = Arc::default();
+    let counts: Arc<Mutex<Counts>> = Arc::default();
+    let mix = Mix::from_args();
     let issuers = Arc::new(ca_certificates(&client, &base).await);
     let stop = Instant::now() + Duration::from_secs(seconds);
     let workers: Vec<_> = (0..CLIENTS)
@@ -529,10 +733,11 @@ async fn main() {
                 counts.clone(),
             );
             tokio::spawn(async move {
-                let mut tenant = Tenant::create(&client, &base, &token, n).await;
+                let mut tpp = Tpp::create(&client, &base, &token, n).await;
+                counts.lock().expect("lock").logins += 1;
                 while Instant::now() < stop {
                     let status =
-                        one_request(&client, &base, &token, &issuers, &mut tenant, &counts)
+                        one_request(&client, &base, &token, &issuers, &mut tpp, &counts, mix)
                             .await
                             .unwrap_or(0);
                     *tally.lock().expect("lock").entry(status).or_default() += 1;
@@ -579,22 +784,30 @@ async fn main() {
     } else {
         (rss_end as f64 - rss_warm as f64) * 100.0 / rss_warm as f64
     };
-    let ra = counts.lock().expect("lock");
-    let pass = server_errors == 0 && no_answer == 0 && ra.bad_not_refused == 0 && growth < 10.0;
+    let counts = counts.lock().expect("lock");
+    let pass = server_errors == 0
+        && no_answer == 0
+        && counts.bad_not_refused == 0
+        && counts.unexpected == 0
+        && growth < 10.0;
     let statuses: Vec<String> = tally.iter().map(|(s, n)| format!("{s}:{n}")).collect();
     println!(
-        "soak: {seconds} s, {total} requests ({}), {server_errors} 5xx, RA {} orders, {} seen issued, {} revoked, RSS {rss_warm} KiB after {} s -> {rss_end} KiB ({growth:+.1} %): {}",
+        "soak: {seconds} s, {total} requests ({}), {server_errors} 5xx, RA {} orders, {} seen issued, {} revoked, tenants {} logins, {} imports, {} removals, {} unexpected answers, RSS {rss_warm} KiB after {} s -> {rss_end} KiB ({growth:+.1} %): {}",
         statuses.join(" "),
-        ra.ordered,
-        ra.issued,
-        ra.revoked,
+        counts.ordered,
+        counts.issued,
+        counts.revoked,
+        counts.logins,
+        counts.imports,
+        counts.removed,
+        counts.unexpected,
         warm.as_secs(),
         if pass { "PASS" } else { "FAIL" }
     );
-    if ra.bad_not_refused > 0 {
+    if counts.bad_not_refused > 0 {
         eprintln!(
             "{} bad requests were not refused with a 4xx",
-            ra.bad_not_refused
+            counts.bad_not_refused
         );
     }
     if no_answer > 0 {

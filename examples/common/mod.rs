@@ -1,5 +1,6 @@
 //! What the proof runs (crash, soak) share: starting the release binary,
-//! waiting for it, making the CSRs its clients send, and driving the RA face.
+//! waiting for it, making the CSRs its clients send, and driving the RA and
+//! tenants faces.
 // Each example uses part of this module.
 #![allow(dead_code)]
 
@@ -274,5 +275,216 @@ pub async fn ra_prevalidate(
         Ok(())
     } else {
         Err(format!("validate {name} answered {validated}"))
+    }
+}
+
+/// A tenant user's password in the proof runs and benchmarks.
+pub const TENANT_PASSWORD: &str = "proof-run-password-7d2c";
+
+/// The password of every keystore in fixtures/keystores.
+pub const KEYSTORE_PASS: &str = "changeit";
+
+/// One entry of a keystore in fixtures/keystores, as a tenant imports it.
+pub struct Keystore {
+    pub file_name: &'static str,
+    pub bytes: &'static [u8],
+    pub alias: &'static str,
+    /// None: the keystore password.
+    pub alias_pass: Option<&'static str>,
+}
+
+macro_rules! fixture {
+    ($file:literal) => {
+        include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/keystores/",
+            $file
+        ))
+    };
+}
+
+const fn keystore(
+    file_name: &'static str,
+    bytes: &'static [u8],
+    alias: &'static str,
+    alias_pass: Option<&'static str>,
+) -> Keystore {
+    Keystore {
+        file_name,
+        bytes,
+        alias,
+        alias_pass,
+    }
+}
+
+/// `aes256.p12`'s entry (OpenSSL 3's default PKCS#12): the import the
+/// benchmark times.
+pub const AES256_P12: Keystore = keystore("aes256.p12", fixture!("aes256.p12"), "obdir-test", None);
+
+/// Entries of every format the face reads, each with a certificate of its
+/// own (the ones that repeat `aes256.p12`'s are left out, so an import that
+/// came back as an earlier one would show).
+pub const KEYSTORES: [Keystore; 7] = [
+    AES256_P12,
+    keystore("unnamed.p12", fixture!("unnamed.p12"), "1", None),
+    keystore("keytool.p12", fixture!("keytool.p12"), "first", None),
+    keystore("keytool.p12", fixture!("keytool.p12"), "second", None),
+    keystore("keystore.jks", fixture!("keystore.jks"), "obdir-test", None),
+    keystore(
+        "keystore.jks",
+        fixture!("keystore.jks"),
+        "separate-keypass",
+        Some("other-secret"),
+    ),
+    keystore(
+        "keystore.jceks",
+        fixture!("keystore.jceks"),
+        "obdir-test",
+        None,
+    ),
+];
+
+/// Further entries a soak imports: the same certificates in other files
+/// (legacy PKCS#12, a JKS chain of two) and a trusted-certificate entry
+/// with no key.
+pub const MORE_KEYSTORES: [Keystore; 3] = [
+    keystore("legacy.p12", fixture!("legacy.p12"), "obdir-test", None),
+    keystore("keystore.jks", fixture!("keystore.jks"), "chained", None),
+    keystore("keytool.p12", fixture!("keytool.p12"), "test-ca", None),
+];
+
+impl Keystore {
+    /// The file as the form's `path` part.
+    pub fn file_part(&self) -> reqwest::multipart::Part {
+        reqwest::multipart::Part::bytes(self.bytes).file_name(self.file_name)
+    }
+
+    /// The form that imports this entry: the file, its alias and passwords.
+    pub fn form(&self) -> reqwest::multipart::Form {
+        let form = reqwest::multipart::Form::new()
+            .part("path", self.file_part())
+            .text("alias", self.alias)
+            .text("keystorePass", KEYSTORE_PASS);
+        match self.alias_pass {
+            Some(pass) => form.text("aliasPass", pass),
+            None => form,
+        }
+    }
+}
+
+/// A tenant user's login: the cookie to send back and the CSRF token its
+/// writes carry.
+#[derive(Debug, Clone)]
+pub struct TenantSession {
+    pub tenant: String,
+    /// `AtmoAuthToken_{tenant}=...`, as a Cookie header carries it.
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// Adds (or replaces) a tenant user through the admin API; answers the
+/// status (201 for a new user).
+pub async fn tenants_add_user(
+    client: &reqwest::Client,
+    base: &str,
+    admin_token: &str,
+    tenant: &str,
+    email: &str,
+) -> Result<u16, String> {
+    let response = client
+        .post(format!("{base}/admin/tenants/users"))
+        .bearer_auth(admin_token.trim())
+        .json(&json!({"tenant": tenant, "email": email, "password": TENANT_PASSWORD}))
+        .send()
+        .await
+        .map_err(|e| format!("adding tenant user {email}: {e}"))?;
+    Ok(response.status().as_u16())
+}
+
+/// Logs a tenant user in as a browser does: keeps the session cookie from
+/// Set-Cookie and the CSRF token from its header.
+pub async fn tenants_login(
+    client: &reqwest::Client,
+    base: &str,
+    email: &str,
+    password: &str,
+) -> Result<TenantSession, String> {
+    let response = client
+        .post(format!("{base}/api/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .map_err(|e| format!("login of {email}: {e}"))?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body: Value = response
+        .json()
+        .await
+        .map_err(|e| format!("login of {email}: {e}"))?;
+    let Some(tenant) = body["FedmemberID"].as_str().filter(|_| status == 200) else {
+        return Err(format!("login of {email} answered {status}: {body}"));
+    };
+    let prefix = format!("AtmoAuthToken_{tenant}=");
+    let cookie = headers
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&prefix))
+        .and_then(|v| v.split(';').next())
+        .ok_or_else(|| format!("login of {email}: no {prefix} cookie"))?;
+    let csrf = headers
+        .get(format!("X-Csrf-Token_{tenant}"))
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| format!("login of {email}: no X-Csrf-Token_{tenant} header"))?;
+    Ok(TenantSession {
+        tenant: tenant.to_owned(),
+        cookie: cookie.to_owned(),
+        csrf: csrf.to_owned(),
+    })
+}
+
+impl TenantSession {
+    /// A call to `/api{path}` with the session cookie and, when `csrf`, the
+    /// CSRF header (writes need it).
+    pub fn request(
+        &self,
+        client: &reqwest::Client,
+        method: reqwest::Method,
+        base: &str,
+        path: &str,
+        csrf: bool,
+    ) -> reqwest::RequestBuilder {
+        let request = client
+            .request(method, format!("{base}/api{path}"))
+            .header(reqwest::header::COOKIE, &self.cookie);
+        if csrf {
+            request.header(format!("X-Csrf-Token_{}", self.tenant), &self.csrf)
+        } else {
+            request
+        }
+    }
+
+    /// `/tenants/{tenant}/theme/{theme}/pki`, for `request`.
+    pub fn pki_path(&self, theme: &str) -> String {
+        format!("/tenants/{}/theme/{theme}/pki", self.tenant)
+    }
+
+    /// Imports `keystore`'s entry into `theme`, adding its CA to the trust
+    /// store if it is not there yet (forceTrust).
+    pub fn import(
+        &self,
+        client: &reqwest::Client,
+        base: &str,
+        theme: &str,
+        keystore: &Keystore,
+    ) -> reqwest::RequestBuilder {
+        self.request(
+            client,
+            reqwest::Method::POST,
+            base,
+            &self.pki_path(theme),
+            true,
+        )
+        .multipart(keystore.form().text("forceTrust", "true"))
     }
 }
