@@ -1,26 +1,29 @@
 //! `make crash`: kill -9 obdir while 8 clients upload and revoke through the
-//! directory and order, poll and revoke through the RA, restart it, and
-//! check that every acknowledged write survived and that the JWKS, the CRL
-//! and OCSP agree with the records. Prints one verdict line; exits 1 on any
-//! loss or disagreement.
+//! directory, order, poll and revoke through the RA, and add tenant users,
+//! log them in and import and remove theme PKI through the tenants face;
+//! restart it, and check that every acknowledged write survived and that
+//! the JWKS, the CRL and OCSP agree with the records. Prints one verdict
+//! line; exits 1 on any loss or disagreement.
 //!
 //! Usage: crash [CYCLES] (default 20). Runs target/release/obdir.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use openssl::hash::MessageDigest;
 use openssl::ocsp::{OcspCertId, OcspCertStatus, OcspRequest, OcspResponse};
 use openssl::x509::{CrlStatus, X509, X509Crl};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 #[path = "common/mod.rs"]
 mod common;
 
 use common::{
-    ORG, RA_PRODUCT, SS, ca_certificates, crl_url, csr, der, ec_key, host_csr, ra_login, ra_post,
-    ra_prevalidate, rand_below, start, wait_healthy,
+    KEYSTORES, ORG, RA_PRODUCT, SS, TENANT_PASSWORD, TenantSession, ca_certificates, crl_url, csr,
+    der, ec_key, host_csr, ra_login, ra_post, ra_prevalidate, rand_below, start, tenants_add_user,
+    tenants_login, wait_healthy,
 };
 
 const CLIENTS: usize = 8;
@@ -29,13 +32,38 @@ const CLIENTS: usize = 8;
 /// each start.
 const RA_DOMAIN: &str = "crash.example";
 
+/// Themes each tenants client imports into and removes from.
+const THEMES: usize = 3;
+
+/// A login session is good for an hour by default: older ones are not
+/// checked, as the server may rightly have let them expire.
+const SESSION_CHECKED_FOR: Duration = Duration::from_secs(50 * 60);
+
 /// What the server acknowledged: kids it answered 201 for, which of those
-/// it answered 204 to a revocation of, and the RA's part.
+/// it answered 204 to a revocation of, the RA's part and the tenants face's.
 #[derive(Default, Clone)]
 struct Acknowledged {
     uploaded: HashMap<String, String>,
     revoked: HashSet<String>,
     ra: RaAcknowledged,
+    tenants: TenantsAcknowledged,
+}
+
+/// The tenants face's acknowledged writes: users answered 201, the last
+/// session a login answered 200 with, by user, and for each theme of a
+/// user's tenant the states it may be in. That is what its last answered
+/// write left (the certificateInfo of a 200 import; None after a 204
+/// removal or before any write) and, while a write is sent but not
+/// answered (the kill came first), what that write would leave.
+#[derive(Default, Clone)]
+struct TenantsAcknowledged {
+    users: Vec<String>,
+    sessions: HashMap<String, (TenantSession, Instant)>,
+    themes: BTreeMap<(String, String), Vec<Option<Value>>>,
+    imports: usize,
+    removals: usize,
+    /// Answers that were wrong when given.
+    wrong: Vec<String>,
 }
 
 /// The RA's acknowledged writes: orders answered 200 with a reference, the
@@ -171,12 +199,218 @@ async fn ra_step(
     }
 }
 
+/// One client's tenant: its user, added and logged in on its first steps,
+/// and which entry of `KEYSTORES` each of its themes holds.
+struct TenantsClient {
+    tenant: String,
+    email: String,
+    added: bool,
+    session: Option<TenantSession>,
+    held: [Option<usize>; THEMES],
+    /// A request went unanswered: the server is gone for this cycle, and
+    /// only the states already noted may be found.
+    gone: bool,
+}
+
+impl TenantsClient {
+    fn new(name: &str) -> Self {
+        TenantsClient {
+            tenant: format!("crash-{name}"),
+            email: format!("user@crash-{name}.example"),
+            added: false,
+            session: None,
+            held: [None; THEMES],
+            gone: false,
+        }
+    }
+}
+
+/// One tenants step: add the client's user, log it in, then import one of
+/// `KEYSTORES` into a theme or remove a theme's PKI. `infos` holds the
+/// certificateInfo each entry of `KEYSTORES` imports as.
+async fn tenants_step(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    infos: &[Value],
+    mine: &mut TenantsClient,
+    acked: &Mutex<Acknowledged>,
+) {
+    if mine.gone {
+        return;
+    }
+    if !mine.added {
+        match tenants_add_user(client, base, token, &mine.tenant, &mine.email).await {
+            Ok(201) => {
+                mine.added = true;
+                acked
+                    .lock()
+                    .expect("lock")
+                    .tenants
+                    .users
+                    .push(mine.email.clone());
+            }
+            Ok(status) => {
+                mine.gone = true;
+                acked.lock().expect("lock").tenants.wrong.push(format!(
+                    "adding tenant user {} answered {status}, not 201",
+                    mine.email
+                ));
+            }
+            Err(_) => mine.gone = true,
+        }
+        return;
+    }
+    let Some(session) = mine.session.clone() else {
+        match tenants_login(client, base, &mine.email, TENANT_PASSWORD).await {
+            Ok(session) => {
+                acked
+                    .lock()
+                    .expect("lock")
+                    .tenants
+                    .sessions
+                    .insert(mine.email.clone(), (session.clone(), Instant::now()));
+                mine.session = Some(session);
+            }
+            Err(_) => mine.gone = true,
+        }
+        return;
+    };
+    let theme = rand_below(THEMES);
+    let name = format!("t{theme}");
+    let (request, entry) = if mine.held[theme].is_some() && rand_below(3) == 0 {
+        let path = session.pki_path(&name);
+        (
+            session.request(client, Method::DELETE, base, &path, true),
+            None,
+        )
+    } else {
+        let k = rand_below(KEYSTORES.len());
+        (session.import(client, base, &name, &KEYSTORES[k]), Some(k))
+    };
+    let outcome = entry.map(|k| infos[k].clone());
+    let key = (mine.email.clone(), name);
+    // Sent: from now on the theme may be found as this write leaves it.
+    acked
+        .lock()
+        .expect("lock")
+        .tenants
+        .themes
+        .entry(key.clone())
+        .or_insert_with(|| vec![None])
+        .push(outcome.clone());
+    let Ok(response) = request.send().await else {
+        mine.gone = true;
+        return;
+    };
+    let status = response.status();
+    let answer = match entry {
+        Some(_) if status == StatusCode::OK => match response.json::<Value>().await {
+            Ok(answer) => Some(answer),
+            Err(_) => {
+                mine.gone = true;
+                return;
+            }
+        },
+        _ => None,
+    };
+    let mut acked = acked.lock().expect("lock");
+    let tenants = &mut acked.tenants;
+    let states = tenants.themes.get_mut(&key).expect("noted before sending");
+    let wanted = if entry.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::NO_CONTENT
+    };
+    if status != wanted {
+        // Answered, and refused: nothing was written.
+        states.pop();
+        tenants.wrong.push(format!(
+            "{} of {}/{} answered {status}, not {wanted}",
+            if entry.is_some() { "import" } else { "removal" },
+            mine.tenant,
+            key.1
+        ));
+        return;
+    }
+    if let Some(answer) = answer
+        && answer["certificateInfo"] != *outcome.as_ref().expect("an import")
+    {
+        tenants.wrong.push(format!(
+            "import into {}/{} answered certificateInfo {}, not {}",
+            mine.tenant,
+            key.1,
+            answer["certificateInfo"],
+            outcome.as_ref().expect("an import")
+        ));
+    }
+    *states = vec![outcome];
+    mine.held[theme] = entry;
+    if entry.is_some() {
+        tenants.imports += 1;
+    } else {
+        tenants.removals += 1;
+    }
+}
+
+/// The certificateInfo each entry of `KEYSTORES` imports as, learnt by
+/// importing each into a theme of a probe tenant (acknowledged writes like
+/// any other).
+async fn probe_keystores(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    acked: &Mutex<Acknowledged>,
+) -> Vec<Value> {
+    let (tenant, email) = ("crash-probe", "probe@crash-probe.example");
+    let added = tenants_add_user(client, base, token, tenant, email)
+        .await
+        .expect("probe user added");
+    assert_eq!(added, 201, "adding the probe user");
+    let session = tenants_login(client, base, email, TENANT_PASSWORD)
+        .await
+        .expect("probe user logged in");
+    let mut infos = Vec::new();
+    for (i, keystore) in KEYSTORES.iter().enumerate() {
+        let theme = format!("probe-{i}");
+        let response = session
+            .import(client, base, &theme, keystore)
+            .send()
+            .await
+            .expect("probe import");
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "importing {}/{}",
+            keystore.file_name,
+            keystore.alias
+        );
+        let answer: Value = response.json().await.expect("probe import json");
+        infos.push(answer["certificateInfo"].clone());
+        let mut acked = acked.lock().expect("lock");
+        acked
+            .tenants
+            .themes
+            .insert((email.to_owned(), theme), vec![Some(infos[i].clone())]);
+        acked.tenants.imports += 1;
+    }
+    let mut acked = acked.lock().expect("lock");
+    acked.tenants.users.push(email.to_owned());
+    acked
+        .tenants
+        .sessions
+        .insert(email.to_owned(), (session, Instant::now()));
+    infos
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn client_loop(
     client: reqwest::Client,
     base: String,
     token: String,
     session: String,
     name: String,
+    infos: Arc<Vec<Value>>,
     acked: Arc<Mutex<Acknowledged>>,
     stop: Instant,
 ) {
@@ -184,11 +418,19 @@ async fn client_loop(
         format!("{base}/organisations/{ORG}/softwarestatements/{SS}/certificates/rtssigning");
     let mut mine: Vec<String> = Vec::new();
     let mut ra = RaClient::default();
+    let mut tenants = TenantsClient::new(&name);
     while Instant::now() < stop {
-        // A quarter of the steps are the RA's.
-        if rand_below(4) == 0 {
-            ra_step(&client, &base, &session, &name, &mut ra, &acked).await;
-            continue;
+        // A quarter of the steps are the RA's, a quarter the tenants face's.
+        match rand_below(8) {
+            0 | 1 => {
+                ra_step(&client, &base, &session, &name, &mut ra, &acked).await;
+                continue;
+            }
+            2 | 3 => {
+                tenants_step(&client, &base, &token, &infos, &mut tenants, &acked).await;
+                continue;
+            }
+            _ => {}
         }
         if mine.len() > 2 && rand_below(3) == 0 {
             let kid = mine.swap_remove(rand_below(mine.len()));
@@ -323,6 +565,83 @@ async fn verify(
         }
     }
     problems.extend(verify_ra(client, base, &acked.ra, &mut crls).await);
+    problems.extend(verify_tenants(client, base, &acked.tenants).await);
+    problems
+}
+
+/// Every acknowledged tenant user can log in, every acknowledged session
+/// (of the last hour) still holds, and every theme is in a state its
+/// writes allow: the certificateInfo its last acknowledged import answered,
+/// 404 after an acknowledged removal (or either of those and the write
+/// the kill cut off).
+async fn verify_tenants(
+    client: &reqwest::Client,
+    base: &str,
+    acked: &TenantsAcknowledged,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut fresh = HashMap::new();
+    for email in &acked.users {
+        match tenants_login(client, base, email, TENANT_PASSWORD).await {
+            Ok(session) => {
+                fresh.insert(email.clone(), session);
+            }
+            Err(e) => problems.push(format!("acknowledged tenant user {email} is lost: {e}")),
+        }
+    }
+    for (email, (session, since)) in &acked.sessions {
+        if since.elapsed() > SESSION_CHECKED_FOR {
+            continue;
+        }
+        let path = session.pki_path("t0");
+        let status = session
+            .request(client, Method::GET, base, &path, false)
+            .send()
+            .await
+            .expect("tenants read")
+            .status();
+        if status == StatusCode::UNAUTHORIZED {
+            problems.push(format!("acknowledged login session of {email} is lost"));
+        }
+    }
+    for ((email, theme), states) in &acked.themes {
+        let Some(session) = fresh.get(email) else {
+            continue;
+        };
+        let path = session.pki_path(theme);
+        let response = session
+            .request(client, Method::GET, base, &path, false)
+            .send()
+            .await
+            .expect("tenants read");
+        let found = match response.status() {
+            StatusCode::OK => {
+                let answer: Value = response.json().await.expect("tenants read json");
+                Some(answer["certificateInfo"].clone())
+            }
+            StatusCode::NOT_FOUND => None,
+            status => {
+                problems.push(format!(
+                    "reading theme {theme} of {} answered {status}",
+                    session.tenant
+                ));
+                continue;
+            }
+        };
+        if !states.contains(&found) {
+            let describe = |state: &Option<Value>| match state {
+                Some(info) => format!("PKI of {}", info["subjectDN"]),
+                None => "no PKI".to_owned(),
+            };
+            let allowed: Vec<String> = states.iter().map(describe).collect();
+            problems.push(format!(
+                "theme {theme} of {} holds {} but its acknowledged writes leave {}",
+                session.tenant,
+                describe(&found),
+                allowed.join(" or ")
+            ));
+        }
+    }
     problems
 }
 
@@ -507,6 +826,7 @@ async fn main() {
         .expect("client");
     let acked = Arc::new(Mutex::new(Acknowledged::default()));
     let mut problems = Vec::new();
+    let mut infos = None;
     for cycle in 0..cycles {
         let port = 20000 + rand_below(20000) as u16;
         let base = format!("http://127.0.0.1:{port}");
@@ -519,6 +839,12 @@ async fn main() {
         ra_prevalidate(&client, &base, &token, &session, RA_DOMAIN)
             .await
             .expect("RA domain pre-validated");
+        if infos.is_none() {
+            infos = Some(Arc::new(
+                probe_keystores(&client, &base, &token, &acked).await,
+            ));
+        }
+        let infos = infos.clone().expect("probed");
         let kill_at = Instant::now() + Duration::from_millis(300 + rand_below(1200) as u64);
         let workers: Vec<_> = (0..CLIENTS)
             .map(|n| {
@@ -528,6 +854,7 @@ async fn main() {
                     token.clone(),
                     session.clone(),
                     format!("c{cycle}w{n}"),
+                    infos.clone(),
                     acked.clone(),
                     kill_at + Duration::from_secs(1),
                 ))
@@ -551,18 +878,22 @@ async fn main() {
     }
     let acked = acked.lock().expect("lock");
     problems.extend(acked.ra.wrong.iter().cloned());
+    problems.extend(acked.tenants.wrong.iter().cloned());
     let _ = std::fs::remove_dir_all(&data_dir);
     for problem in &problems {
         eprintln!("{problem}");
     }
     let verdict = if problems.is_empty() { "PASS" } else { "FAIL" };
     println!(
-        "crash: {cycles} cycles of kill -9 under {CLIENTS} clients; {} uploads and {} revocations acknowledged; RA {} orders acknowledged, {} seen issued, {} revocations acknowledged; {} lost or inconsistent: {verdict}",
+        "crash: {cycles} cycles of kill -9 under {CLIENTS} clients; {} uploads and {} revocations acknowledged; RA {} orders acknowledged, {} seen issued, {} revocations acknowledged; tenants {} users, {} imports and {} removals acknowledged; {} lost or inconsistent: {verdict}",
         acked.uploaded.len(),
         acked.revoked.len(),
         acked.ra.ordered.len(),
         acked.ra.issued.len(),
         acked.ra.revoked.len(),
+        acked.tenants.users.len(),
+        acked.tenants.imports,
+        acked.tenants.removals,
         problems.len()
     );
     if !problems.is_empty() {
