@@ -10,10 +10,13 @@
 //!   against a data dir of 100 certificates;
 //! - ra: RA orders (CSR submitted, status polled until issued) per second
 //!   at 1, 4 and 16 clients with their p99, against directory uploads on
-//!   the same server.
+//!   the same server;
+//! - tenants: keystore imports (`aes256.p12` into a tenant theme) per
+//!   second at 1, 4 and 16 clients with their p99, and the theme's PKI read
+//!   back, against the keystore read alone.
 //!
 //! Usage: bench [--out FILE] [--quick] [--seconds N] [--load-dir DIR]
-//! [--load-certificates N] [--only issuance|keystore|scale|ra]. Runs
+//! [--load-certificates N] [--only issuance|keystore|scale|ra|tenants]. Runs
 //! target/release/obdir, nginx, cfssl and wrk (`make bench-deps`). Exits 0
 //! when every figure was measured, whether or not it met its target, and 1
 //! when one could not be.
@@ -35,6 +38,8 @@ mod scale;
 #[path = "bench/shared.rs"]
 #[allow(dead_code)]
 mod shared;
+#[path = "bench/tenants.rs"]
+mod tenants;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
@@ -100,7 +105,7 @@ impl Options {
     }
 }
 
-const SECTIONS: [&str; 4] = ["issuance", "keystore", "scale", "ra"];
+const SECTIONS: [&str; 5] = ["issuance", "keystore", "scale", "ra", "tenants"];
 
 impl Options {
     fn runs(&self, section: &str) -> bool {
@@ -171,20 +176,26 @@ async fn main() -> ExitCode {
         } else {
             Err(SKIPPED.to_owned())
         };
+        let tenants = if options.runs("tenants") {
+            tenants::run(&client, &options, &work).await
+        } else {
+            Err(SKIPPED.to_owned())
+        };
         for (name, failure) in [
             ("issuance", issuance.as_ref().err()),
             ("keystore reads", keystore.as_ref().err()),
             ("scale", scale.as_ref().err()),
             ("RA orders", ra.as_ref().err()),
+            ("tenant keystore imports", tenants.as_ref().err()),
         ] {
             if let Some(e) = failure.filter(|e| *e != SKIPPED) {
                 eprintln!("bench: {name} could not be measured: {e}");
             }
         }
-        (issuance, keystore, scale, ra)
+        (issuance, keystore, scale, ra, tenants)
     };
     // Ctrl-C drops the sections, and with them the servers they started.
-    let (issuance, keystore, scale, ra) = tokio::select! {
+    let (issuance, keystore, scale, ra, tenants) = tokio::select! {
         done = sections => done,
         _ = tokio::signal::ctrl_c() => {
             eprintln!("bench: interrupted; nothing written");
@@ -203,6 +214,7 @@ async fn main() -> ExitCode {
         keystore: &keystore,
         scale: &scale,
         ra: &ra,
+        tenants: &tenants,
         targets: &targets,
         took: started.elapsed(),
         load_start: &load_start,
@@ -236,6 +248,21 @@ async fn main() -> ExitCode {
             }
         }
     }
+    if let Ok(t) = &tenants {
+        for ((clients, import), read) in tenants::LEVELS.iter().zip(&t.imports).zip(&t.reads) {
+            for (what, run) in [("tenant imports", import), ("tenant PKI reads", read)] {
+                match run {
+                    Ok(r) => println!(
+                        "{:>12}  {what}, {clients} clients: {:.0}/s, p99 {:.1} ms",
+                        "FIGURE",
+                        r.rate(),
+                        r.latency.percentile(99.0)
+                    ),
+                    Err(_) => println!("{:>12}  {what}, {clients} clients", report::verdict(None)),
+                }
+            }
+        }
+    }
     println!(
         "bench: {} of {} targets met; report in {} ({} s)",
         targets.iter().filter(|t| t.met == Some(true)).count(),
@@ -249,7 +276,9 @@ async fn main() -> ExitCode {
         || unmeasured(keystore.as_ref().err())
         || unmeasured(scale.as_ref().err())
         || ra.as_ref().is_ok_and(|r| !r.complete())
-        || unmeasured(ra.as_ref().err());
+        || unmeasured(ra.as_ref().err())
+        || tenants.as_ref().is_ok_and(|t| !t.complete())
+        || unmeasured(tenants.as_ref().err());
     if incomplete {
         ExitCode::FAILURE
     } else {

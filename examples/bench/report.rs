@@ -13,6 +13,7 @@ use crate::measure::Run;
 use crate::ra::{self, RaOrders};
 use crate::scale::{PAGE_SIZE, Scale};
 use crate::shared::Result;
+use crate::tenants::{self, Tenants};
 use crate::{Options, cores};
 
 pub struct Machine {
@@ -275,6 +276,7 @@ pub struct Report<'a> {
     pub keystore: &'a Result<Keystore>,
     pub scale: &'a Result<Scale>,
     pub ra: &'a Result<RaOrders>,
+    pub tenants: &'a Result<Tenants>,
     pub targets: &'a [Target],
     pub took: Duration,
     pub load_start: &'a str,
@@ -351,6 +353,7 @@ impl Report<'_> {
         self.keystore_section(&mut md);
         self.scale_section(&mut md);
         self.ra_section(&mut md);
+        self.tenants_section(&mut md);
         self.reproduce_section(&mut md);
         md
     }
@@ -748,6 +751,85 @@ impl Report<'_> {
         }
     }
 
+    fn tenants_section(&self, md: &mut String) {
+        let _ = writeln!(md, "\n## Tenant keystore imports\n");
+        let t = match self.tenants {
+            Ok(t) => t,
+            Err(e) => {
+                let _ = writeln!(md, "Could not be measured: {e}");
+                return;
+            }
+        };
+        let _ = writeln!(
+            md,
+            "The tenants face's hot path: `fixtures/keystores/aes256.p12` (PKCS#12 as OpenSSL 3 \
+             writes it by default: PBES2 with AES-256-CBC, HMAC-SHA256 MAC; an RSA 2048 key, its \
+             certificate and CA) posted as multipart/form-data to \
+             `POST /api/tenants/{{FedmemberID}}/theme/{{theme}}/pki` with its alias and password, \
+             the session cookie and the CSRF header. That is the session checked, the form read, \
+             the file's MAC checked and its key and certificates decrypted, the chain verified \
+             against the trust store (its CA put there once, with forceTrust, before the clock \
+             starts), the private key sealed, and the theme's record written and flushed before \
+             the 200. Each client imports into a theme of its own, replacing what it holds; then \
+             the same clients read their theme's PKI back with `GET` (the session checked, one \
+             record read). Closed loop: N clients, each sending its next request when the last \
+             is answered, {s} s per figure. The reference is the keystore read alone: obdir's \
+             keystore reader on the same file in the benchmark's own process, one thread per \
+             core, for {r} s: {rate:.0} reads/s. obdir runs its release build with the \
+             compiled-in defaults, the tenant user added through the admin API, on a fresh data \
+             dir. No target is set for these figures: they are measured, not judged.\n",
+            s = t.seconds,
+            r = t.read_seconds,
+            rate = t.read_rate
+        );
+        let _ = writeln!(
+            md,
+            "| clients | imports/s | import p50 / p99 ms | imports / keystore read alone | PKI reads/s | read p50 / p99 ms |\n|---|---|---|---|---|---|"
+        );
+        // Reads answer in well under a millisecond: they get two decimals.
+        let cells = |run: &Result<Run>, decimals: usize| match run {
+            Ok(r) => [
+                format!("{:.0}", r.rate()),
+                format!(
+                    "{:.decimals$} / {:.decimals$}",
+                    r.latency.percentile(50.0),
+                    r.latency.percentile(99.0)
+                ),
+            ],
+            Err(_) => ["not measured".into(), "-".into()],
+        };
+        for ((clients, import), read) in tenants::LEVELS.iter().zip(&t.imports).zip(&t.reads) {
+            let [i_rate, i_lat] = cells(import, 1);
+            let [r_rate, r_lat] = cells(read, 2);
+            let share = import.as_ref().map_or("-".into(), |i| {
+                format!("{:.0} %", i.rate() / t.read_rate.max(1e-9) * 100.0)
+            });
+            let _ = writeln!(
+                md,
+                "| {clients} | {i_rate} | {i_lat} | {share} | {r_rate} | {r_lat} |"
+            );
+        }
+        let failures: Vec<String> = tenants::LEVELS
+            .iter()
+            .zip(&t.imports)
+            .map(|(c, r)| (format!("imports, {c} clients"), r))
+            .chain(
+                tenants::LEVELS
+                    .iter()
+                    .zip(&t.reads)
+                    .map(|(c, r)| (format!("PKI reads, {c} clients"), r)),
+            )
+            .filter_map(|(what, r)| r.as_ref().err().map(|e| format!("- {what}: {e}")))
+            .collect();
+        if !failures.is_empty() {
+            let _ = writeln!(
+                md,
+                "\nNot measured (every request of a figure must be answered 200):\n\n{}",
+                failures.join("\n")
+            );
+        }
+    }
+
     fn reproduce_section(&self, md: &mut String) {
         let _ = writeln!(
             md,
@@ -761,7 +843,7 @@ impl Report<'_> {
              `cargo run --release --example bench -- --quick --out /tmp/bench.md` is a short \
              smoke run (2 s per measurement). `--seconds N` sets the time per measurement, \
              `--load-dir` and `--load-certificates` the data dir of the scale figures, \
-             `--only issuance|keystore|scale|ra` runs one section. The \
+             `--only issuance|keystore|scale|ra|tenants` runs one section. The \
              run exits 0 when every figure was measured, met or not, and non-zero when one \
              could not be."
         );
