@@ -101,6 +101,19 @@ pub struct Run {
 }
 
 impl Run {
+    /// A figure with failed requests in it is not a figure.
+    pub fn checked(self, who: &str) -> Result<Run> {
+        match (&self.first_error, self.signed) {
+            (Some(e), _) => Err(format!(
+                "{who}: {} of {} failed, the first with: {e}",
+                self.failed,
+                self.failed + self.signed
+            )),
+            (None, 0) => Err(format!("{who}: nothing was answered")),
+            _ => Ok(self),
+        }
+    }
+
     pub fn rate(&self) -> f64 {
         if self.seconds > 0.0 {
             self.signed as f64 / self.seconds

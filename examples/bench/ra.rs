@@ -83,7 +83,7 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
         .run
         .first_error
     {
-        return Err(with_fate(format!("warming up: {e}"), &mut obdir));
+        return Err(obdir.with_fate(format!("warming up: {e}")));
     }
     let keys = keys(crate::shared::CERTS_PER_STATEMENT);
     let warm = pool(client, &obdir, &keys, 0x1600, 400).await?;
@@ -101,7 +101,7 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
             ra.polls_per_order(),
             ra.run.failed
         );
-        orders.push(checked(ra.run, "RA orders").map(|run| RaRun {
+        orders.push(ra.run.checked("RA orders").map(|run| RaRun {
             run,
             polls: ra.polls,
         }));
@@ -124,7 +124,7 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
                     run.latency.percentile(99.0),
                     run.failed
                 );
-                checked(run, "directory uploads")
+                run.checked("directory uploads")
             }
             Err(e) => Err(e),
         };
@@ -142,26 +142,6 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
         orders,
         uploads,
     })
-}
-
-fn with_fate(failure: String, obdir: &mut Obdir) -> String {
-    match obdir.gone() {
-        Some(gone) => format!("{failure}; {gone}"),
-        None => failure,
-    }
-}
-
-/// A figure with failed requests in it is not a figure.
-fn checked(run: Run, who: &str) -> Result<Run> {
-    match (&run.first_error, run.signed) {
-        (Some(e), _) => Err(format!(
-            "{who}: {} of {} failed, the first with: {e}",
-            run.failed,
-            run.failed + run.signed
-        )),
-        (None, 0) => Err(format!("{who}: nothing was issued")),
-        _ => Ok(run),
-    }
 }
 
 /// The RA's accounts through the admin API (the operator acting for one

@@ -151,6 +151,14 @@ impl Obdir {
     /// What became of the process if it is gone, for a failed figure to
     /// say so. A process being killed closes its sockets a moment before it
     /// can be reaped, so this waits up to half a second.
+    /// A failure, with what became of the server if it has gone.
+    pub fn with_fate(&mut self, failure: String) -> String {
+        match self.gone() {
+            Some(gone) => format!("{failure}; {gone}"),
+            None => failure,
+        }
+    }
+
     pub fn gone(&mut self) -> Option<String> {
         let deadline = Instant::now() + Duration::from_millis(500);
         while Instant::now() < deadline {

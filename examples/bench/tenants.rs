@@ -71,7 +71,7 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
     };
     let second = Duration::from_secs(1);
     if let Some(e) = closed_loop(4, second, import.clone()).await.first_error {
-        return Err(with_fate(format!("warming up: {e}"), &mut obdir));
+        return Err(obdir.with_fate(format!("warming up: {e}")));
     }
 
     let mut imports = Vec::new();
@@ -85,7 +85,7 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
             run.latency.percentile(99.0),
             run.failed
         );
-        imports.push(checked(run, "imports"));
+        imports.push(run.checked("imports"));
         // Each client reads back the theme it imported into.
         let run = closed_loop(clients, duration, read.clone()).await;
         println!(
@@ -95,7 +95,7 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
             run.latency.percentile(99.0),
             run.failed
         );
-        reads.push(checked(run, "PKI reads"));
+        reads.push(run.checked("PKI reads"));
         if let (Some(Err(e)), _) | (_, Some(Err(e))) = (imports.last(), reads.last()) {
             // A stuck server gives no more figures; say so once.
             if let Some(gone) = obdir.gone() {
@@ -111,26 +111,6 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
         imports,
         reads,
     })
-}
-
-fn with_fate(failure: String, obdir: &mut Obdir) -> String {
-    match obdir.gone() {
-        Some(gone) => format!("{failure}; {gone}"),
-        None => failure,
-    }
-}
-
-/// A figure with failed requests in it is not a figure.
-fn checked(run: Run, who: &str) -> Result<Run> {
-    match (&run.first_error, run.signed) {
-        (Some(e), _) => Err(format!(
-            "{who}: {} of {} failed, the first with: {e}",
-            run.failed,
-            run.failed + run.signed
-        )),
-        (None, 0) => Err(format!("{who}: nothing was answered")),
-        _ => Ok(run),
-    }
 }
 
 /// The tenant user through the admin API, its session, and the CA of
