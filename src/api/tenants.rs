@@ -16,7 +16,7 @@ use super::{BodyError, decode_json_object, read_body};
 use crate::domain::DomainError;
 use crate::domain::tenants::{TenantId, TenantSession, ThemeName, ThemePki, token_value};
 use crate::service::tenants::TenantsError;
-use crate::service::tenants::accounts::{self, Credentials};
+use crate::service::tenants::accounts;
 use crate::service::tenants::pki::{self, ALIAS, ALIAS_PASS, FILE, KEYSTORE_PASS, KeystoreUpload};
 use crate::service::{Core, ServiceError};
 
@@ -313,27 +313,28 @@ fn theme_path(path: &(String, String)) -> Result<(TenantId, ThemeName), Failure>
     Ok((TenantId::parse(&path.0)?, ThemeName::parse(&path.1)?))
 }
 
-/// Checks the tenant's session cookie and, for a write, the CSRF token in
-/// the header (or, on the upload, in a form part).
-fn signed_in(
+/// The session the tenant's cookie names.
+fn signed_in(req: &HttpRequest, core: &Core, tenant: &TenantId) -> Result<TenantSession, Failure> {
+    let cookie = req.cookie(&tenant.cookie_name());
+    Ok(accounts::authenticate(
+        core,
+        tenant,
+        cookie.as_ref().map(|c| c.value()),
+    )?)
+}
+
+/// A write's CSRF token: the header, else (on the upload) a form part.
+fn csrf_checked(
     req: &HttpRequest,
     core: &Core,
-    tenant: &TenantId,
-    write: bool,
+    session: &TenantSession,
     form_csrf: Option<&str>,
 ) -> Result<(), Failure> {
-    let cookie = req.cookie(&tenant.cookie_name());
     let header = req
         .headers()
-        .get(tenant.csrf_header())
+        .get(session.tenant.csrf_header())
         .and_then(|v| v.to_str().ok());
-    let credentials = Credentials {
-        cookie: cookie.as_ref().map(|c| c.value()),
-        csrf: header.or(form_csrf),
-        write,
-    };
-    accounts::authenticate(core, tenant, &credentials)?;
-    Ok(())
+    Ok(accounts::check_csrf(core, session, header.or(form_csrf))?)
 }
 
 fn href(core: &Core, tenant: &TenantId, theme: &ThemeName) -> String {
@@ -357,7 +358,7 @@ async fn add_pki(
         async {
             let (tenant, theme) = theme_path(&path)?;
             // Who is asking is settled before the upload is read.
-            signed_in(&req, &core, &tenant, false, None)?;
+            let session = signed_in(&req, &core, &tenant)?;
             let content_type = req
                 .headers()
                 .get(CONTENT_TYPE)
@@ -370,7 +371,7 @@ async fn add_pki(
             let body = read_body(&req, payload, limit.0).await?;
             let parts = multipart::parse(&body, &boundary).map_err(Failure::bad)?;
             let form = UploadForm::read(&req, &tenant, parts)?;
-            signed_in(&req, &core, &tenant, true, form.csrf.as_deref())?;
+            csrf_checked(&req, &core, &session, form.csrf.as_deref())?;
             let imported = pki::import(&core, &tenant, &theme, &form.upload).await?;
             Ok(dialect.pki(&imported, &href(&core, &tenant, &theme)))
         }
@@ -510,7 +511,7 @@ async fn get_pki(
         dialect,
         async {
             let (tenant, theme) = theme_path(&path)?;
-            signed_in(&req, &core, &tenant, false, None)?;
+            signed_in(&req, &core, &tenant)?;
             let stored = pki::get(&core, &tenant, &theme)?;
             Ok(dialect.pki(&stored, &href(&core, &tenant, &theme)))
         }
@@ -529,7 +530,8 @@ async fn delete_pki(
         dialect,
         async {
             let (tenant, theme) = theme_path(&path)?;
-            signed_in(&req, &core, &tenant, true, None)?;
+            let session = signed_in(&req, &core, &tenant)?;
+            csrf_checked(&req, &core, &session, None)?;
             pki::remove(&core, &tenant, &theme).await?;
             Ok(HttpResponse::NoContent().finish())
         }

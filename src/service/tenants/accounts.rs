@@ -106,47 +106,40 @@ pub async fn logout(
     tenant: &TenantId,
     cookie: Option<&str>,
 ) -> Result<(), TenantsError> {
-    let session = session_of(core, tenant, cookie)?;
+    let session = authenticate(core, tenant, cookie)?;
     core.store.remove_tenant_session(&session.token)?;
     core.store.flush().await?;
     Ok(())
 }
 
-/// What a call presents to show who it is: the tenant's cookie and, for a
-/// write, the CSRF token (header or form part).
-pub struct Credentials<'a> {
-    pub cookie: Option<&'a str>,
-    pub csrf: Option<&'a str>,
-    pub write: bool,
-}
-
-/// The live session of `tenant` the credentials carry; a write also needs
-/// its CSRF token unless config turned that off.
-pub fn authenticate(
+/// A write also carries the session's CSRF token, unless config turned
+/// that off.
+pub fn check_csrf(
     core: &Core,
-    tenant: &TenantId,
-    credentials: &Credentials<'_>,
-) -> Result<TenantSession, TenantsError> {
-    let session = session_of(core, tenant, credentials.cookie)?;
-    if credentials.write && core.tenants.settings.csrf {
-        let header = tenant.csrf_header();
-        let presented = credentials.csrf.ok_or_else(|| {
-            TenantsError::NotLoggedIn(format!(
-                "{header}: missing; send the CSRF token login answered with every POST, PUT and DELETE"
-            ))
-        })?;
-        let matches = token_id(presented)
-            .is_some_and(|id| constant_time_eq(id.as_bytes(), session.csrf.as_bytes()));
-        if !matches {
-            return Err(TenantsError::NotLoggedIn(format!(
-                "{header}: not this session's CSRF token"
-            )));
-        }
+    session: &TenantSession,
+    presented: Option<&str>,
+) -> Result<(), TenantsError> {
+    if !core.tenants.settings.csrf {
+        return Ok(());
     }
-    Ok(session)
+    let header = session.tenant.csrf_header();
+    let presented = presented.ok_or_else(|| {
+        TenantsError::NotLoggedIn(format!(
+            "{header}: missing; send the CSRF token login answered with every POST, PUT and DELETE"
+        ))
+    })?;
+    let matches = token_id(presented)
+        .is_some_and(|id| constant_time_eq(id.as_bytes(), session.csrf.as_bytes()));
+    if !matches {
+        return Err(TenantsError::NotLoggedIn(format!(
+            "{header}: not this session's CSRF token"
+        )));
+    }
+    Ok(())
 }
 
-fn session_of(
+/// The live session of `tenant` its cookie names.
+pub fn authenticate(
     core: &Core,
     tenant: &TenantId,
     cookie: Option<&str>,
