@@ -1,14 +1,15 @@
 //! Persistence behind one trait, so the engine can be swapped; redb is the
 //! embedded default.
 
+pub mod engine;
+mod redb_engine;
 mod redb_store;
 mod sled_import;
 pub mod token_file;
 
-use std::future::Future;
 use std::path::Path;
-use std::pin::Pin;
 
+pub use engine::{Database, Flush};
 pub use redb_store::RedbStore;
 
 /// Opens the store in `dir` (see `RedbStore::open`), first bringing over the
@@ -46,12 +47,14 @@ pub enum StoreError {
     Engine(String),
     #[error("stored record under {key} does not decode: {reason}")]
     Corrupt { key: String, reason: String },
+    /// Another transaction changed what this one read; running it again may
+    /// succeed. Only engines with concurrent writers answer it.
+    #[error("write conflict: {0}")]
+    Conflict(String),
 }
 
 /// One stored record: its tree, key and value.
 pub type StoredEntry = (String, Vec<u8>, Vec<u8>);
-
-pub type Flush<'a> = Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send + 'a>>;
 
 pub trait Store: Send + Sync {
     fn organisation(&self, id: &OrganisationId) -> Result<Option<Organisation>, StoreError>;

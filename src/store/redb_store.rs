@@ -1,23 +1,19 @@
-//! The redb engine: one table per record kind, JSON values, keys joined with
-//! NUL (which ids can never contain) so prefix scans select an owner's records.
-//!
-//! Each write is its own transaction committed without fsync; `flush` makes
-//! every earlier commit durable with one fsync, however many requests wait on
-//! it. redb's page cache is bounded in bytes, so memory stays flat however
-//! many records the store holds.
+//! The records not yet moved into a repository, on the redb engine: one table
+//! per record kind, JSON values, keys joined with NUL (which ids can never
+//! contain) so prefix scans select an owner's records.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
-use redb::{
-    Database, Durability, ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction,
-};
+use redb::{ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{Flush, Store, StoreError, StoredEntry};
+use super::engine::{Database, Engine, Flush, decode, encode, key, prefix};
+use super::redb_engine::RedbEngine;
+use super::{Store, StoreError, StoredEntry};
 use crate::domain::authority::{
     CaRecord, IssuedSerial, IssuingCaRecord, RootCaRecord, SignerRecord,
 };
@@ -100,85 +96,15 @@ pub(super) const TABLES: [Table; 23] = [
 const CA_KEY: &[u8] = b"current";
 const SIGNER_KEY: &[u8] = b"directory-signer";
 
-/// The store's file inside the data dir.
-pub(super) const FILE_NAME: &str = "obdir.redb";
-
-macro_rules! engine_errors {
-    ($($error:ty),*) => {$(
-        impl From<$error> for StoreError {
-            fn from(e: $error) -> Self {
-                StoreError::Engine(e.to_string())
-            }
-        }
-    )*};
-}
-engine_errors!(
-    redb::DatabaseError,
-    redb::TransactionError,
-    redb::TableError,
-    redb::StorageError,
-    redb::CommitError,
-    redb::SetDurabilityError
-);
-
-fn key(parts: &[&str]) -> Vec<u8> {
-    parts.join("\0").into_bytes()
-}
-
-fn prefix(parts: &[&str]) -> Vec<u8> {
-    let mut k = key(parts);
-    k.push(0);
-    k
-}
-
 /// Organisation-level records sit under an empty statement segment, which no
 /// statement id can be.
 fn owner_segment(ss: Option<&SoftwareStatementId>) -> &str {
     ss.map_or("", SoftwareStatementId::as_str)
 }
 
-fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
-    serde_json::to_vec(value).map_err(|e| StoreError::Engine(format!("encoding a record: {e}")))
-}
-
-fn decode<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
-        key: String::from_utf8_lossy(key).replace('\0', "/"),
-        reason: e.to_string(),
-    })
-}
-
 pub struct RedbStore {
-    db: Arc<Durable>,
+    engine: Arc<RedbEngine>,
     next_event_id: AtomicU64,
-}
-
-/// The database and what of it is on disk.
-struct Durable {
-    db: Database,
-    /// Count of committed writes; `durable` is how many of them the last
-    /// fsync covered. Flushes queue on the lock, so one fsync answers many.
-    committed: AtomicU64,
-    durable: Mutex<u64>,
-}
-
-impl Durable {
-    /// Makes every write committed before `wanted` was read durable.
-    fn sync(&self, wanted: u64) -> Result<(), StoreError> {
-        let mut durable = self.durable.lock().unwrap_or_else(|e| e.into_inner());
-        if *durable >= wanted {
-            return Ok(());
-        }
-        let covered = self.committed.load(Ordering::SeqCst);
-        let mut tx = self.db.begin_write()?;
-        tx.set_durability(Durability::Immediate)?;
-        // Keeps the allocator state in the commit, so opening after a crash
-        // needs no walk over the whole file.
-        tx.set_quick_repair(true);
-        tx.commit()?;
-        *durable = covered;
-        Ok(())
-    }
 }
 
 impl RedbStore {
@@ -190,44 +116,29 @@ impl RedbStore {
         cache_mb: u64,
         background_flush_ms: u64,
     ) -> Result<RedbStore, StoreError> {
-        let bytes = usize::try_from(cache_mb.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX);
-        let db = Database::builder()
-            .set_cache_size(bytes)
-            .create(dir.join(FILE_NAME))?;
-        let tx = db.begin_write()?;
-        for table in TABLES {
-            tx.open_table(table)?;
-        }
-        tx.commit()?;
+        let names = TABLES.map(|t| redb::TableHandle::name(&t).to_owned());
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let engine = Arc::new(RedbEngine::open(
+            dir,
+            cache_mb,
+            background_flush_ms,
+            &names,
+        )?);
         let next_event_id = {
-            let tx = db.begin_read()?;
+            let tx = engine.database().begin_read()?;
             let events = tx.open_table(EVENTS)?;
             let last = events.last()?;
             last.map(|(k, _)| id_of(k.value())).map_or(0, |id| id + 1)
         };
-        let db = Arc::new(Durable {
-            db,
-            committed: AtomicU64::new(0),
-            durable: Mutex::new(0),
-        });
-        if background_flush_ms > 0 {
-            let every = std::time::Duration::from_millis(background_flush_ms);
-            let weak = Arc::downgrade(&db);
-            std::thread::spawn(move || {
-                while let Some(db) = {
-                    std::thread::sleep(every);
-                    weak.upgrade()
-                } {
-                    if let Err(e) = db.sync(db.committed.load(Ordering::SeqCst)) {
-                        log::error!("background flush failed: {e}");
-                    }
-                }
-            });
-        }
         Ok(RedbStore {
-            db,
+            engine,
             next_event_id: AtomicU64::new(next_event_id),
         })
+    }
+
+    /// The engine under this store, for the repositories.
+    pub fn database(&self) -> Database {
+        Database::new(self.engine.clone())
     }
 
     /// Copies raw entries into their tables in one durable transaction (for
@@ -236,19 +147,20 @@ impl RedbStore {
         &self,
         entries: impl IntoIterator<Item = StoredEntry>,
     ) -> Result<usize, StoreError> {
-        let mut tx = self.db.db.begin_write()?;
-        tx.set_durability(Durability::Immediate)?;
-        let mut copied = 0;
-        for (name, k, v) in entries {
-            let Some(table) = TABLES.iter().find(|t| redb::TableHandle::name(*t) == name) else {
-                continue;
-            };
-            tx.open_table(*table)?.insert(k.as_slice(), v.as_slice())?;
-            copied += 1;
-        }
-        index_revoked_serials(&tx)?;
-        tx.commit()?;
-        let tx = self.db.db.begin_read()?;
+        let copied = self.engine.write_durably(|tx| {
+            let mut copied = 0;
+            for (name, k, v) in entries {
+                let Some(table) = TABLES.iter().find(|t| redb::TableHandle::name(*t) == name)
+                else {
+                    continue;
+                };
+                tx.open_table(*table)?.insert(k.as_slice(), v.as_slice())?;
+                copied += 1;
+            }
+            index_revoked_serials(tx)?;
+            Ok(copied)
+        })?;
+        let tx = self.engine.database().begin_read()?;
         let last = tx
             .open_table(EVENTS)?
             .last()?
@@ -260,7 +172,7 @@ impl RedbStore {
     }
 
     fn get<T: DeserializeOwned>(&self, table: Table, key: &[u8]) -> Result<Option<T>, StoreError> {
-        let tx = self.db.db.begin_read()?;
+        let tx = self.engine.database().begin_read()?;
         let table = tx.open_table(table)?;
         let value = table.get(key)?;
         value.map(|v| decode(key, v.value())).transpose()
@@ -276,7 +188,7 @@ impl RedbStore {
         prefix: &[u8],
         mut each: impl FnMut(&[u8], &[u8]) -> Result<T, StoreError>,
     ) -> Result<Vec<T>, StoreError> {
-        let tx = self.db.db.begin_read()?;
+        let tx = self.engine.database().begin_read()?;
         let table = tx.open_table(table)?;
         let mut found = Vec::new();
         for entry in table.range(prefix..)? {
@@ -295,12 +207,7 @@ impl RedbStore {
         &self,
         change: impl FnOnce(&WriteTransaction) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut tx = self.db.db.begin_write()?;
-        tx.set_durability(Durability::None)?;
-        let answer = change(&tx)?;
-        tx.commit()?;
-        self.db.committed.fetch_add(1, Ordering::SeqCst);
-        Ok(answer)
+        self.engine.write_redb(change)
     }
 
     fn put<T: Serialize>(&self, table: Table, key: &[u8], value: &T) -> Result<(), StoreError> {
@@ -633,7 +540,7 @@ impl Store for RedbStore {
         limit: usize,
         keep: &mut dyn FnMut(&Order) -> bool,
     ) -> Result<Vec<Order>, StoreError> {
-        let tx = self.db.db.begin_read()?;
+        let tx = self.engine.database().begin_read()?;
         let index = tx.open_table(RA_CLIENT_ORDERS)?;
         let orders = tx.open_table(RA_ORDERS)?;
         let start = prefix(&[client.as_str()]);
@@ -660,7 +567,7 @@ impl Store for RedbStore {
     }
 
     fn open_ra_orders(&self) -> Result<Vec<Order>, StoreError> {
-        let tx = self.db.db.begin_read()?;
+        let tx = self.engine.database().begin_read()?;
         let open = tx.open_table(RA_OPEN_ORDERS)?;
         let orders = tx.open_table(RA_ORDERS)?;
         let mut found = Vec::new();
@@ -872,17 +779,7 @@ impl Store for RedbStore {
     }
 
     fn flush(&self) -> Flush<'_> {
-        let db = self.db.clone();
-        let wanted = db.committed.load(Ordering::SeqCst);
-        // Nothing written since the last fsync: no need for a blocking task.
-        if *db.durable.lock().unwrap_or_else(|e| e.into_inner()) >= wanted {
-            return Box::pin(std::future::ready(Ok(())));
-        }
-        Box::pin(async move {
-            tokio::task::spawn_blocking(move || db.sync(wanted))
-                .await
-                .map_err(|e| StoreError::Engine(format!("flush task failed: {e}")))?
-        })
+        self.engine.flush()
     }
 }
 

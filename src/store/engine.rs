@@ -1,0 +1,266 @@
+//! The storage-engine seam: named, ordered key-value tables read and written
+//! in transactions, and a flush that makes committed writes durable. The
+//! repositories are written against it alone, so they run unchanged on any
+//! engine that can offer it (redb embedded, a networked database).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::StoreError;
+
+/// A table's name: repositories declare theirs as constants.
+pub type Table = &'static str;
+
+pub type Flush<'a> = Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send + 'a>>;
+
+/// Called on each entry of a scan with its key and value; answers whether to go on.
+pub type Visit<'a> = dyn FnMut(&[u8], &[u8]) -> Result<bool, StoreError> + 'a;
+
+/// Which way a scan walks its range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Ascending,
+    Descending,
+}
+
+/// What an engine offers the repositories.
+pub trait Engine: Send + Sync {
+    /// Runs `read` over one consistent view of every table.
+    fn read(
+        &self,
+        read: &mut dyn FnMut(&dyn ReadTx) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+
+    /// Runs `change` in one transaction and commits it; nothing is written if
+    /// it fails. The commit need not be durable yet: `flush` makes it so. An
+    /// engine whose transactions can collide answers `StoreError::Conflict`,
+    /// and the caller may run `change` again.
+    fn write(
+        &self,
+        change: &mut dyn FnMut(&mut dyn WriteTx) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+
+    /// Resolves once every write committed before the call is on disk.
+    fn flush(&self) -> Flush<'_>;
+
+    /// How many write transactions committed since the engine was opened.
+    fn commits(&self) -> u64;
+}
+
+/// Reads inside a transaction.
+pub trait ReadTx {
+    fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// Visits the entries whose keys lie in `from..to` (`to` None: to the end
+    /// of the table) in key order or its reverse, until `each` answers false.
+    /// `each` must not use the transaction.
+    fn scan(
+        &self,
+        table: Table,
+        from: &[u8],
+        to: Option<&[u8]>,
+        direction: Direction,
+        each: &mut Visit<'_>,
+    ) -> Result<(), StoreError>;
+}
+
+/// Writes inside a transaction; what it reads includes what it wrote.
+pub trait WriteTx: ReadTx {
+    fn put(&mut self, table: Table, key: &[u8], value: &[u8]) -> Result<(), StoreError>;
+    /// Answers whether there was an entry to remove.
+    fn remove(&mut self, table: Table, key: &[u8]) -> Result<bool, StoreError>;
+    /// Removes every entry of the table.
+    fn clear(&mut self, table: Table) -> Result<(), StoreError>;
+}
+
+/// Keys joined with NUL (which ids can never contain), so a prefix selects an
+/// owner's records.
+pub fn key(parts: &[&str]) -> Vec<u8> {
+    parts.join("\0").into_bytes()
+}
+
+/// The prefix every key that starts with `parts` shares.
+pub fn prefix(parts: &[&str]) -> Vec<u8> {
+    let mut k = key(parts);
+    k.push(0);
+    k
+}
+
+/// The first key after every key that starts with `prefix`, if there is one.
+fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < u8::MAX {
+            end.push(last + 1);
+            return Some(end);
+        }
+    }
+    None
+}
+
+pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(value).map_err(|e| StoreError::Engine(format!("encoding a record: {e}")))
+}
+
+pub fn decode<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
+        key: String::from_utf8_lossy(key).replace('\0', "/"),
+        reason: e.to_string(),
+    })
+}
+
+/// Typed reads over any transaction: records are JSON.
+pub trait Records: ReadTx {
+    fn record<T: DeserializeOwned>(
+        &self,
+        table: Table,
+        key: &[u8],
+    ) -> Result<Option<T>, StoreError> {
+        self.get(table, key)?
+            .map(|bytes| decode(key, &bytes))
+            .transpose()
+    }
+
+    /// Every record whose key starts with `prefix`, in key order.
+    fn records<T: DeserializeOwned>(
+        &self,
+        table: Table,
+        prefix: &[u8],
+    ) -> Result<Vec<T>, StoreError> {
+        let mut found = Vec::new();
+        self.each_with_prefix(table, prefix, Direction::Ascending, &mut |k, v| {
+            found.push(decode(k, v)?);
+            Ok(true)
+        })?;
+        Ok(found)
+    }
+
+    /// Visits the entries whose key starts with `prefix` until `each` answers false.
+    fn each_with_prefix(
+        &self,
+        table: Table,
+        prefix: &[u8],
+        direction: Direction,
+        each: &mut Visit<'_>,
+    ) -> Result<(), StoreError> {
+        let end = prefix_end(prefix);
+        self.scan(table, prefix, end.as_deref(), direction, each)
+    }
+
+    /// The keys starting with `prefix`.
+    fn keys(&self, table: Table, prefix: &[u8]) -> Result<Vec<Vec<u8>>, StoreError> {
+        let mut found = Vec::new();
+        self.each_with_prefix(table, prefix, Direction::Ascending, &mut |k, _| {
+            found.push(k.to_vec());
+            Ok(true)
+        })?;
+        Ok(found)
+    }
+}
+
+impl<R: ReadTx + ?Sized> Records for R {}
+
+/// Typed writes over any transaction.
+pub trait RecordWrites: WriteTx {
+    fn put_record<T: Serialize>(
+        &mut self,
+        table: Table,
+        key: &[u8],
+        value: &T,
+    ) -> Result<(), StoreError> {
+        self.put(table, key, &encode(value)?)
+    }
+
+    /// Inserts unless the key is taken; answers whether it inserted.
+    fn insert_new<T: Serialize>(
+        &mut self,
+        table: Table,
+        key: &[u8],
+        value: &T,
+    ) -> Result<bool, StoreError> {
+        if self.get(table, key)?.is_some() {
+            return Ok(false);
+        }
+        self.put_record(table, key, value)?;
+        Ok(true)
+    }
+}
+
+impl<W: WriteTx + ?Sized> RecordWrites for W {}
+
+/// How often a write that meets a conflict is run again before giving up.
+const CONFLICT_RETRIES: usize = 8;
+
+/// The handle repositories hold: an engine, with typed answers.
+#[derive(Clone)]
+pub struct Database(Arc<dyn Engine>);
+
+impl Database {
+    pub fn new(engine: Arc<dyn Engine>) -> Self {
+        Database(engine)
+    }
+
+    /// Runs `read` over one consistent view and answers what it answers.
+    pub fn read<T>(
+        &self,
+        mut read: impl FnMut(&dyn ReadTx) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut answer = None;
+        self.0.read(&mut |tx| {
+            answer = Some(read(tx)?);
+            Ok(())
+        })?;
+        answer.ok_or_else(|| StoreError::Engine("a read ran no transaction".into()))
+    }
+
+    /// Runs `change` in one write transaction, again after a conflict (so it
+    /// must touch nothing outside the transaction), and answers what its
+    /// committed run answered.
+    pub fn write<T>(
+        &self,
+        mut change: impl FnMut(&mut dyn WriteTx) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut attempts = 0;
+        loop {
+            let mut answer = None;
+            match self.0.write(&mut |tx| {
+                answer = Some(change(tx)?);
+                Ok(())
+            }) {
+                Err(StoreError::Conflict(_)) if attempts < CONFLICT_RETRIES => attempts += 1,
+                Err(e) => return Err(e),
+                Ok(()) => {
+                    return answer
+                        .ok_or_else(|| StoreError::Engine("a write ran no transaction".into()));
+                }
+            }
+        }
+    }
+
+    /// Resolves once every write committed before the call is on disk.
+    pub fn flush(&self) -> Flush<'_> {
+        self.0.flush()
+    }
+
+    /// How many write transactions committed since the engine was opened.
+    pub fn commits(&self) -> u64 {
+        self.0.commits()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_prefix_ends_before_the_next_owner() {
+        assert_eq!(prefix_end(b"org\0"), Some(b"org\x01".to_vec()));
+        assert_eq!(prefix_end(b"a\xff"), Some(b"b".to_vec()));
+        assert_eq!(prefix_end(b"\xff\xff"), None);
+        assert_eq!(prefix_end(b""), None);
+    }
+}
