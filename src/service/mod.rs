@@ -32,13 +32,14 @@ use crate::domain::{Caller, CertificateOrKey, Clock, DomainError, OrganisationId
 use crate::pki::PkiError;
 use crate::pki::authority::{CaNaming, RootSubject};
 use crate::pki::jws::DirectorySigner;
-use crate::store::{Store, StoreError};
+use crate::store::{Repositories, Store, StoreError, TrustAnchors};
 use authorities::Hierarchy;
 
 /// Everything a use case needs: the store, the CA and signing key, the clock
 /// and the URL layout.
 pub struct Core {
     pub(crate) store: Arc<dyn Store>,
+    pub(crate) trust_anchors: TrustAnchors,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) hierarchy: RwLock<Hierarchy>,
     pub(crate) ca_naming: CaNaming,
@@ -144,11 +145,9 @@ impl Core {
                 data_dir.display()
             ))
         })?;
-        let store: Arc<dyn Store> = Arc::new(crate::store::open(
-            data_dir,
-            settings.cache_mb,
-            settings.background_flush_ms,
-        )?);
+        let redb = crate::store::open(data_dir, settings.cache_mb, settings.background_flush_ms)?;
+        let repositories = Repositories::new(redb.database());
+        let store: Arc<dyn Store> = Arc::new(redb);
         let now = clock.now();
         let mut hierarchy = Hierarchy::load(store.as_ref())?;
         if hierarchy.roots.is_empty() && hierarchy.issuing.is_empty() {
@@ -171,6 +170,7 @@ impl Core {
         );
         let core = Core {
             store,
+            trust_anchors: repositories.trust_anchors,
             clock,
             hierarchy: RwLock::new(hierarchy),
             ca_naming: settings.ca,

@@ -8,13 +8,13 @@ use crate::pki::trust::{AnchorCertificate, anchor_certificate, read_anchors, ver
 
 /// Every anchor, in fingerprint order.
 pub fn anchors(core: &Core) -> Result<Vec<TrustAnchor>, ServiceError> {
-    Ok(core.store.trust_anchors()?)
+    Ok(core.trust_anchors.all()?)
 }
 
 pub fn anchor(core: &Core, fingerprint: &str) -> Result<TrustAnchor, ServiceError> {
     let fingerprint = Fingerprint::parse(fingerprint)?;
-    core.store
-        .trust_anchor(&fingerprint)?
+    core.trust_anchors
+        .get(&fingerprint)?
         .ok_or_else(|| not_found(&fingerprint))
 }
 
@@ -27,10 +27,7 @@ pub async fn add(
     source: AnchorSource,
 ) -> Result<Vec<(TrustAnchor, bool)>, ServiceError> {
     let certificates = read_anchors(pem)?;
-    let added = {
-        let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
-        write_anchors(core, certificates, source)?
-    };
+    let added = write_anchors(core, certificates, source)?;
     core.store.flush().await?;
     for (anchor, new) in &added {
         if *new {
@@ -47,7 +44,7 @@ pub async fn add(
 
 pub async fn remove(core: &Core, fingerprint: &str) -> Result<(), ServiceError> {
     let fingerprint = Fingerprint::parse(fingerprint)?;
-    if !core.store.remove_trust_anchor(&fingerprint)? {
+    if !core.trust_anchors.remove(&fingerprint)? {
         return Err(not_found(&fingerprint));
     }
     core.store.flush().await?;
@@ -65,8 +62,8 @@ pub fn ensure_trusted(
     force: bool,
 ) -> Result<Option<TrustAnchor>, ServiceError> {
     let mut anchors: Vec<Vec<u8>> = core
-        .store
-        .trust_anchors()?
+        .trust_anchors
+        .all()?
         .into_iter()
         .map(|a| a.certificate)
         .collect();
@@ -93,12 +90,12 @@ pub fn ensure_trusted(
             certificate.subject
         )]));
     }
-    let fingerprint = Fingerprint::parse(&certificate.fingerprint)?;
-    if let Some(existing) = core.store.trust_anchor(&fingerprint)? {
-        return Ok(Some(existing));
+    let (anchor, new) =
+        core.trust_anchors
+            .add(&new_anchor(certificate, AnchorSource::ForceTrust, now)?)?;
+    if !new {
+        return Ok(Some(anchor));
     }
-    let anchor = new_anchor(certificate, AnchorSource::ForceTrust, now)?;
-    core.store.put_trust_anchor(&anchor)?;
     log::info!(
         "trust anchor {} added to let in '{}' (forceTrust): {}",
         anchor.fingerprint,
@@ -127,13 +124,9 @@ fn write_anchors(
     certificates
         .into_iter()
         .map(|certificate| {
-            let fingerprint = Fingerprint::parse(&certificate.fingerprint)?;
-            if let Some(existing) = core.store.trust_anchor(&fingerprint)? {
-                return Ok((existing, false));
-            }
-            let anchor = new_anchor(certificate, source, now)?;
-            core.store.put_trust_anchor(&anchor)?;
-            Ok((anchor, true))
+            Ok(core
+                .trust_anchors
+                .add(&new_anchor(certificate, source, now)?)?)
         })
         .collect()
 }

@@ -6,11 +6,13 @@ mod redb_engine;
 mod redb_store;
 mod sled_import;
 pub mod token_file;
+mod trust_anchors;
 
 use std::path::Path;
 
 pub use engine::{Database, Flush};
 pub use redb_store::RedbStore;
+pub use trust_anchors::TrustAnchors;
 
 /// Opens the store in `dir` (see `RedbStore::open`), first bringing over the
 /// records of an earlier version's sled database if one is there.
@@ -25,6 +27,21 @@ pub fn open(dir: &Path, cache_mb: u64, background_flush_ms: u64) -> Result<RedbS
     Ok(store)
 }
 
+/// The repositories, over one engine.
+pub struct Repositories {
+    pub db: Database,
+    pub trust_anchors: TrustAnchors,
+}
+
+impl Repositories {
+    pub fn new(db: Database) -> Self {
+        Repositories {
+            trust_anchors: TrustAnchors::new(db.clone()),
+            db,
+        }
+    }
+}
+
 use chrono::{DateTime, Utc};
 
 use crate::domain::authority::{
@@ -36,7 +53,6 @@ use crate::domain::ra::{
     RaOperator,
 };
 use crate::domain::tenants::{TenantId, TenantSession, TenantUser, ThemeName, ThemePki, UserEmail};
-use crate::domain::trust::{Fingerprint, TrustAnchor};
 use crate::domain::{
     CertificateOrKey, Kid, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId,
 };
@@ -190,12 +206,6 @@ pub trait Store: Send + Sync {
     /// Sets them; none removes the name.
     fn put_dns_txt(&self, name: &str, values: &[String]) -> Result<(), StoreError>;
 
-    /// The trust store's CAs, in fingerprint order.
-    fn trust_anchors(&self) -> Result<Vec<TrustAnchor>, StoreError>;
-    fn trust_anchor(&self, fingerprint: &Fingerprint) -> Result<Option<TrustAnchor>, StoreError>;
-    fn put_trust_anchor(&self, anchor: &TrustAnchor) -> Result<(), StoreError>;
-    /// Answers whether there was one to remove.
-    fn remove_trust_anchor(&self, fingerprint: &Fingerprint) -> Result<bool, StoreError>;
     fn tenant_user(&self, email: &UserEmail) -> Result<Option<TenantUser>, StoreError>;
     /// Every tenant user, in e-mail order.
     fn tenant_users(&self) -> Result<Vec<TenantUser>, StoreError>;

@@ -23,7 +23,6 @@ use crate::domain::ra::{
     RaOperator,
 };
 use crate::domain::tenants::{TenantId, TenantSession, TenantUser, ThemeName, ThemePki, UserEmail};
-use crate::domain::trust::{Fingerprint, TrustAnchor};
 use crate::domain::{
     CertificateOrKey, Kid, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId,
 };
@@ -58,7 +57,7 @@ const RA_CLIENT_ORDERS: Table = TableDefinition::new("ra_client_orders");
 /// ASCII name -> TXT values, the emulated DNS.
 const DNS_TXT: Table = TableDefinition::new("dns_txt");
 /// Fingerprint -> TrustAnchor: the CAs external certificates chain to.
-const TRUST_ANCHORS: Table = TableDefinition::new("trust_anchors");
+const TRUST_ANCHORS: Table = TableDefinition::new(super::trust_anchors::TRUST_ANCHORS);
 /// E-mail -> TenantUser.
 const TENANT_USERS: Table = TableDefinition::new("tenant_users");
 /// Session token id -> TenantSession.
@@ -630,27 +629,6 @@ impl Store for RedbStore {
         }
     }
 
-    fn trust_anchors(&self) -> Result<Vec<TrustAnchor>, StoreError> {
-        self.scan(TRUST_ANCHORS, b"")
-    }
-
-    fn trust_anchor(&self, fingerprint: &Fingerprint) -> Result<Option<TrustAnchor>, StoreError> {
-        self.get(TRUST_ANCHORS, fingerprint.as_str().as_bytes())
-    }
-
-    fn put_trust_anchor(&self, anchor: &TrustAnchor) -> Result<(), StoreError> {
-        self.put(
-            TRUST_ANCHORS,
-            anchor.fingerprint.as_str().as_bytes(),
-            anchor,
-        )
-    }
-
-    fn remove_trust_anchor(&self, fingerprint: &Fingerprint) -> Result<bool, StoreError> {
-        let k = fingerprint.as_str().as_bytes();
-        self.write(|tx| Ok(tx.open_table(TRUST_ANCHORS)?.remove(k)?.is_some()))
-    }
-
     fn tenant_user(&self, email: &UserEmail) -> Result<Option<TenantUser>, StoreError> {
         self.get(TENANT_USERS, email.as_str().as_bytes())
     }
@@ -780,46 +758,5 @@ impl Store for RedbStore {
 
     fn flush(&self) -> Flush<'_> {
         self.engine.flush()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::trust::AnchorSource;
-
-    #[test]
-    fn trust_anchors_are_kept_by_fingerprint_and_travel_with_the_contents() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = RedbStore::open(dir.path(), 1, 0).unwrap();
-        let at = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
-        let anchor = |digit: &str| TrustAnchor {
-            fingerprint: Fingerprint::parse(&digit.repeat(64)).unwrap(),
-            certificate: vec![0x30, 0x00],
-            subject: format!("CN={digit}"),
-            issuer: format!("CN={digit}"),
-            not_after: at,
-            source: AnchorSource::Admin,
-            added_at: at,
-        };
-        store.put_trust_anchor(&anchor("b")).unwrap();
-        store.put_trust_anchor(&anchor("a")).unwrap();
-        let listed = store.trust_anchors().unwrap();
-        assert_eq!(listed, vec![anchor("a"), anchor("b")]);
-
-        let contents = store.contents().unwrap();
-        assert_eq!(
-            contents
-                .iter()
-                .filter(|(t, _, _)| t == "trust_anchors")
-                .count(),
-            2
-        );
-        assert!(store.remove_trust_anchor(&anchor("a").fingerprint).unwrap());
-        assert!(!store.remove_trust_anchor(&anchor("a").fingerprint).unwrap());
-        assert_eq!(store.trust_anchor(&anchor("a").fingerprint).unwrap(), None);
-
-        store.replace_contents(contents).unwrap();
-        assert_eq!(store.trust_anchors().unwrap().len(), 2);
     }
 }

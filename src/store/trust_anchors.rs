@@ -55,6 +55,7 @@ mod tests {
 
     use super::*;
     use crate::domain::trust::AnchorSource;
+    use crate::store::Store;
 
     fn anchor(digit: &str, source: AnchorSource) -> TrustAnchor {
         let at = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
@@ -82,10 +83,23 @@ mod tests {
         let listed = anchors.all().unwrap();
         assert_eq!(
             listed,
-            vec![anchor("a", AnchorSource::Admin), anchor("b", AnchorSource::Config)]
+            vec![
+                anchor("a", AnchorSource::Admin),
+                anchor("b", AnchorSource::Config)
+            ]
         );
+
+        let contents = store.contents().unwrap();
+        let kept = |t: &&crate::store::StoredEntry| t.0 == TRUST_ANCHORS;
+        assert_eq!(contents.iter().filter(kept).count(), 2);
         assert!(anchors.remove(&listed[0].fingerprint).unwrap());
         assert!(!anchors.remove(&listed[0].fingerprint).unwrap());
         assert_eq!(anchors.get(&listed[0].fingerprint).unwrap(), None);
+        store.replace_contents(contents).unwrap();
+        assert_eq!(
+            anchors.all().unwrap().len(),
+            2,
+            "a snapshot brings them back"
+        );
     }
 }
