@@ -32,7 +32,7 @@ use crate::domain::{Caller, CertificateOrKey, Clock, DomainError, OrganisationId
 use crate::pki::PkiError;
 use crate::pki::authority::{CaNaming, RootSubject};
 use crate::pki::jws::DirectorySigner;
-use crate::store::{Repositories, Store, StoreError, TrustAnchors};
+use crate::store::{Repositories, Store, StoreError, TenantRecords, TrustAnchors};
 use authorities::Hierarchy;
 
 /// Everything a use case needs: the store, the CA and signing key, the clock
@@ -40,6 +40,7 @@ use authorities::Hierarchy;
 pub struct Core {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) trust_anchors: TrustAnchors,
+    pub(crate) tenant_records: TenantRecords,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) hierarchy: RwLock<Hierarchy>,
     pub(crate) ca_naming: CaNaming,
@@ -171,6 +172,7 @@ impl Core {
         let core = Core {
             store,
             trust_anchors: repositories.trust_anchors,
+            tenant_records: repositories.tenants,
             clock,
             hierarchy: RwLock::new(hierarchy),
             ca_naming: settings.ca,

@@ -5,6 +5,7 @@ pub mod engine;
 mod redb_engine;
 mod redb_store;
 mod sled_import;
+mod tenants;
 pub mod token_file;
 mod trust_anchors;
 
@@ -12,6 +13,7 @@ use std::path::Path;
 
 pub use engine::{Database, Flush};
 pub use redb_store::RedbStore;
+pub use tenants::TenantRecords;
 pub use trust_anchors::TrustAnchors;
 
 /// Opens the store in `dir` (see `RedbStore::open`), first bringing over the
@@ -31,12 +33,14 @@ pub fn open(dir: &Path, cache_mb: u64, background_flush_ms: u64) -> Result<RedbS
 pub struct Repositories {
     pub db: Database,
     pub trust_anchors: TrustAnchors,
+    pub tenants: TenantRecords,
 }
 
 impl Repositories {
     pub fn new(db: Database) -> Self {
         Repositories {
             trust_anchors: TrustAnchors::new(db.clone()),
+            tenants: TenantRecords::new(db.clone()),
             db,
         }
     }
@@ -52,7 +56,6 @@ use crate::domain::ra::{
     ClientDomain, ClientReference, DomainReference, OperatorName, Order, OrderReference, RaClient,
     RaOperator,
 };
-use crate::domain::tenants::{TenantId, TenantSession, TenantUser, ThemeName, ThemePki, UserEmail};
 use crate::domain::{
     CertificateOrKey, Kid, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId,
 };
@@ -205,30 +208,6 @@ pub trait Store: Send + Sync {
     fn dns_txt(&self, name: &str) -> Result<Vec<String>, StoreError>;
     /// Sets them; none removes the name.
     fn put_dns_txt(&self, name: &str, values: &[String]) -> Result<(), StoreError>;
-
-    fn tenant_user(&self, email: &UserEmail) -> Result<Option<TenantUser>, StoreError>;
-    /// Every tenant user, in e-mail order.
-    fn tenant_users(&self) -> Result<Vec<TenantUser>, StoreError>;
-    fn put_tenant_user(&self, user: &TenantUser) -> Result<(), StoreError>;
-    /// Removes a user and its sessions; answers whether there was one.
-    fn remove_tenant_user(&self, email: &UserEmail) -> Result<bool, StoreError>;
-    fn tenant_session(&self, token: &str) -> Result<Option<TenantSession>, StoreError>;
-    /// Writes a session, dropping in the same transaction every session
-    /// expired at `now`, so logins do not pile up.
-    fn put_tenant_session(
-        &self,
-        session: &TenantSession,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
-    fn remove_tenant_session(&self, token: &str) -> Result<(), StoreError>;
-    fn theme_pki(
-        &self,
-        tenant: &TenantId,
-        theme: &ThemeName,
-    ) -> Result<Option<ThemePki>, StoreError>;
-    fn put_theme_pki(&self, pki: &ThemePki) -> Result<(), StoreError>;
-    /// Answers whether there was one.
-    fn remove_theme_pki(&self, tenant: &TenantId, theme: &ThemeName) -> Result<bool, StoreError>;
 
     /// Every stored record but the audit log (which records refused requests
     /// too), as (tree, key, value) in order: two equal answers mean nothing

@@ -22,7 +22,6 @@ use crate::domain::ra::{
     ClientDomain, ClientReference, DomainReference, OperatorName, Order, OrderReference, RaClient,
     RaOperator,
 };
-use crate::domain::tenants::{TenantId, TenantSession, TenantUser, ThemeName, ThemePki, UserEmail};
 use crate::domain::{
     CertificateOrKey, Kid, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId,
 };
@@ -59,11 +58,11 @@ const DNS_TXT: Table = TableDefinition::new("dns_txt");
 /// Fingerprint -> TrustAnchor: the CAs external certificates chain to.
 const TRUST_ANCHORS: Table = TableDefinition::new(super::trust_anchors::TRUST_ANCHORS);
 /// E-mail -> TenantUser.
-const TENANT_USERS: Table = TableDefinition::new("tenant_users");
+const TENANT_USERS: Table = TableDefinition::new(super::tenants::TENANT_USERS);
 /// Session token id -> TenantSession.
-const TENANT_SESSIONS: Table = TableDefinition::new("tenant_sessions");
+const TENANT_SESSIONS: Table = TableDefinition::new(super::tenants::TENANT_SESSIONS);
 /// `tenant\0theme` -> ThemePki.
-const THEME_PKI: Table = TableDefinition::new("theme_pki");
+const THEME_PKI: Table = TableDefinition::new(super::tenants::THEME_PKI);
 
 /// Every table, in the order `contents` lists them.
 pub(super) const TABLES: [Table; 23] = [
@@ -235,10 +234,6 @@ impl RedbStore {
             Ok(true)
         })
     }
-}
-
-fn theme_key(tenant: &TenantId, theme: &ThemeName) -> Vec<u8> {
-    format!("{tenant}\0{theme}").into_bytes()
 }
 
 /// Lists every revoked entry of `issued_serials` in `revoked_serials`.
@@ -627,93 +622,6 @@ impl Store for RedbStore {
         } else {
             self.put(DNS_TXT, name.as_bytes(), &values)
         }
-    }
-
-    fn tenant_user(&self, email: &UserEmail) -> Result<Option<TenantUser>, StoreError> {
-        self.get(TENANT_USERS, email.as_str().as_bytes())
-    }
-
-    fn tenant_users(&self) -> Result<Vec<TenantUser>, StoreError> {
-        self.scan(TENANT_USERS, b"")
-    }
-
-    fn put_tenant_user(&self, user: &TenantUser) -> Result<(), StoreError> {
-        self.put(TENANT_USERS, user.email.as_str().as_bytes(), user)
-    }
-
-    fn remove_tenant_user(&self, email: &UserEmail) -> Result<bool, StoreError> {
-        self.write(|tx| {
-            let mut users = tx.open_table(TENANT_USERS)?;
-            let removed = users.remove(email.as_str().as_bytes())?.is_some();
-            drop(users);
-            // The user's sessions end with the account.
-            let mut sessions = tx.open_table(TENANT_SESSIONS)?;
-            let mut ended = Vec::new();
-            for entry in sessions.iter()? {
-                let (k, v) = entry?;
-                let session: TenantSession = decode(k.value(), v.value())?;
-                if session.email == *email {
-                    ended.push(k.value().to_vec());
-                }
-            }
-            for key in ended {
-                sessions.remove(key.as_slice())?;
-            }
-            Ok(removed)
-        })
-    }
-
-    fn tenant_session(&self, token: &str) -> Result<Option<TenantSession>, StoreError> {
-        self.get(TENANT_SESSIONS, token.as_bytes())
-    }
-
-    fn put_tenant_session(
-        &self,
-        session: &TenantSession,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let value = encode(session)?;
-        self.write(|tx| {
-            let mut sessions = tx.open_table(TENANT_SESSIONS)?;
-            let mut expired = Vec::new();
-            for entry in sessions.iter()? {
-                let (k, v) = entry?;
-                let old: TenantSession = decode(k.value(), v.value())?;
-                if old.expires_at <= now {
-                    expired.push(k.value().to_vec());
-                }
-            }
-            for key in expired {
-                sessions.remove(key.as_slice())?;
-            }
-            sessions.insert(session.token.as_bytes(), value.as_slice())?;
-            Ok(())
-        })
-    }
-
-    fn remove_tenant_session(&self, token: &str) -> Result<(), StoreError> {
-        self.remove(TENANT_SESSIONS, token.as_bytes())
-    }
-
-    fn theme_pki(
-        &self,
-        tenant: &TenantId,
-        theme: &ThemeName,
-    ) -> Result<Option<ThemePki>, StoreError> {
-        self.get(THEME_PKI, &theme_key(tenant, theme))
-    }
-
-    fn put_theme_pki(&self, pki: &ThemePki) -> Result<(), StoreError> {
-        self.put(THEME_PKI, &theme_key(&pki.tenant, &pki.theme), pki)
-    }
-
-    fn remove_theme_pki(&self, tenant: &TenantId, theme: &ThemeName) -> Result<bool, StoreError> {
-        self.write(|tx| {
-            Ok(tx
-                .open_table(THEME_PKI)?
-                .remove(theme_key(tenant, theme).as_slice())?
-                .is_some())
-        })
     }
 
     fn contents(&self) -> Result<Vec<StoredEntry>, StoreError> {

@@ -15,7 +15,7 @@ use crate::service::{Core, ServiceError, ensure_admin};
 pub fn write_configured(core: &Core) -> Result<(), ServiceError> {
     for account in &core.tenants.settings.users {
         let (tenant, email, password) = account.parse()?;
-        if let Some(stored) = core.store.tenant_user(&email)?
+        if let Some(stored) = core.tenant_records.user(&email)?
             && stored.tenant == tenant
             && password_matches(&password, &stored.password)?
         {
@@ -34,7 +34,7 @@ pub async fn put_user(
 ) -> Result<(TenantUser, bool), ServiceError> {
     ensure_admin(caller, "adding a tenant user")?;
     let (tenant, email, password) = account.parse()?;
-    let created = core.store.tenant_user(&email)?.is_none();
+    let created = core.tenant_records.user(&email)?.is_none();
     let user = write_user(core, tenant, email, &password)?;
     core.store.flush().await?;
     log::info!("tenant user {} of {} written", user.email, user.tenant);
@@ -52,20 +52,20 @@ fn write_user(
         tenant,
         password: hash_password(password)?,
     };
-    core.store.put_tenant_user(&user)?;
+    core.tenant_records.put_user(&user)?;
     Ok(user)
 }
 
 pub fn users(core: &Core, caller: &Caller) -> Result<Vec<TenantUser>, ServiceError> {
     ensure_admin(caller, "listing tenant users")?;
-    Ok(core.store.tenant_users()?)
+    Ok(core.tenant_records.users()?)
 }
 
 /// Removes a user and ends its sessions.
 pub async fn remove_user(core: &Core, caller: &Caller, email: &str) -> Result<(), ServiceError> {
     ensure_admin(caller, "removing a tenant user")?;
     let email = UserEmail::parse(email)?;
-    if !core.store.remove_tenant_user(&email)? {
+    if !core.tenant_records.remove_user(&email)? {
         return Err(ServiceError::NotFound(format!("no tenant user '{email}'")));
     }
     core.store.flush().await?;
@@ -81,7 +81,7 @@ pub async fn login(
 ) -> Result<TenantSession, TenantsError> {
     let refused = || TenantsError::NotLoggedIn("email or password is wrong".into());
     let email = UserEmail::parse(email).map_err(|_| refused())?;
-    let user = core.store.tenant_user(&email)?.ok_or_else(refused)?;
+    let user = core.tenant_records.user(&email)?.ok_or_else(refused)?;
     if !password_matches(&Password::presented(password), &user.password)
         .map_err(ServiceError::from)?
     {
@@ -95,7 +95,7 @@ pub async fn login(
         email: user.email,
         expires_at: now + core.tenants.settings.session,
     };
-    core.store.put_tenant_session(&session, now)?;
+    core.tenant_records.put_session(&session, now)?;
     core.store.flush().await?;
     Ok(session)
 }
@@ -107,7 +107,7 @@ pub async fn logout(
     cookie: Option<&str>,
 ) -> Result<(), TenantsError> {
     let session = authenticate(core, tenant, cookie)?;
-    core.store.remove_tenant_session(&session.token)?;
+    core.tenant_records.remove_session(&session.token)?;
     core.store.flush().await?;
     Ok(())
 }
@@ -156,7 +156,7 @@ pub fn authenticate(
         ))
     };
     let token = token_id(value).ok_or_else(ended)?;
-    let session = core.store.tenant_session(token)?.ok_or_else(ended)?;
+    let session = core.tenant_records.session(token)?.ok_or_else(ended)?;
     if session.tenant != *tenant || session.expires_at <= core.clock.now() {
         return Err(ended());
     }

@@ -87,7 +87,7 @@ pub async fn import(
                 ),
                 other => other,
             })?;
-        core.store.put_theme_pki(&pki)?;
+        core.tenant_records.put_theme_pki(&pki)?;
         added
     };
     core.store.flush().await?;
@@ -112,13 +112,13 @@ pub async fn import(
 }
 
 pub fn get(core: &Core, tenant: &TenantId, theme: &ThemeName) -> Result<ThemePki, TenantsError> {
-    core.store
+    core.tenant_records
         .theme_pki(tenant, theme)?
         .ok_or_else(|| not_found(tenant, theme).into())
 }
 
 pub async fn remove(core: &Core, tenant: &TenantId, theme: &ThemeName) -> Result<(), TenantsError> {
-    if !core.store.remove_theme_pki(tenant, theme)? {
+    if !core.tenant_records.remove_theme_pki(tenant, theme)? {
         return Err(not_found(tenant, theme).into());
     }
     core.store.flush().await?;
