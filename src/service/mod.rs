@@ -32,7 +32,9 @@ use crate::domain::{Caller, CertificateOrKey, Clock, DomainError, OrganisationId
 use crate::pki::PkiError;
 use crate::pki::authority::{CaNaming, RootSubject};
 use crate::pki::jws::DirectorySigner;
-use crate::store::{Repositories, Store, StoreError, TenantRecords, TrustAnchors};
+use crate::store::{
+    ClientCredentials, Repositories, Store, StoreError, TenantRecords, TrustAnchors,
+};
 use authorities::Hierarchy;
 
 /// Everything a use case needs: the store, the CA and signing key, the clock
@@ -41,6 +43,7 @@ pub struct Core {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) trust_anchors: TrustAnchors,
     pub(crate) tenant_records: TenantRecords,
+    pub(crate) credentials: ClientCredentials,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) hierarchy: RwLock<Hierarchy>,
     pub(crate) ca_naming: CaNaming,
@@ -173,6 +176,7 @@ impl Core {
             store,
             trust_anchors: repositories.trust_anchors,
             tenant_records: repositories.tenants,
+            credentials: repositories.credentials,
             clock,
             hierarchy: RwLock::new(hierarchy),
             ca_naming: settings.ca,

@@ -255,7 +255,7 @@ async fn check_assertion(
         .filter(|j| !j.is_empty() && !j.contains('\0'))
         .ok_or_else(|| invalid_client("client_assertion jti is required"))?;
     let fresh = core
-        .store
+        .credentials
         .remember_jti(ss, jti, exp)
         .map_err(|e| oauth_error("server_error", e.to_string()))?;
     if !fresh {
@@ -277,8 +277,8 @@ fn check_secret(core: &Core, ss: &SoftwareStatementId, secret: &str) -> Result<(
         ));
     }
     let stored = core
-        .store
-        .client_secret(ss)
+        .credentials
+        .secret_sha256(ss)
         .map_err(|e| oauth_error("server_error", e.to_string()))?
         .ok_or_else(|| invalid_client(format!("software statement '{ss}' has no client secret")))?;
     let presented = hex(&sha256(secret.as_bytes()));

@@ -134,8 +134,8 @@ fn issue_client_secret(
         return Ok(None);
     }
     let secret = random_token();
-    core.store
-        .put_client_secret(ss, &hex(&sha256(secret.as_bytes())))?;
+    core.credentials
+        .put_secret_sha256(ss, &hex(&sha256(secret.as_bytes())))?;
     Ok(Some(secret))
 }
 

@@ -1,6 +1,7 @@
 //! Persistence behind one trait, so the engine can be swapped; redb is the
 //! embedded default.
 
+mod access;
 pub mod engine;
 mod redb_engine;
 mod redb_store;
@@ -11,6 +12,7 @@ mod trust_anchors;
 
 use std::path::Path;
 
+pub use access::ClientCredentials;
 pub use engine::{Database, Flush};
 pub use redb_store::RedbStore;
 pub use tenants::TenantRecords;
@@ -34,6 +36,7 @@ pub struct Repositories {
     pub db: Database,
     pub trust_anchors: TrustAnchors,
     pub tenants: TenantRecords,
+    pub credentials: ClientCredentials,
 }
 
 impl Repositories {
@@ -41,12 +44,11 @@ impl Repositories {
         Repositories {
             trust_anchors: TrustAnchors::new(db.clone()),
             tenants: TenantRecords::new(db.clone()),
+            credentials: ClientCredentials::new(db.clone()),
             db,
         }
     }
 }
-
-use chrono::{DateTime, Utc};
 
 use crate::domain::authority::{
     CaRecord, IssuedSerial, IssuingCaRecord, RootCaRecord, SignerRecord,
@@ -148,21 +150,6 @@ pub trait Store: Send + Sync {
     fn next_event_id(&self) -> Result<u64, StoreError>;
     fn directory_signer(&self) -> Result<Option<SignerRecord>, StoreError>;
     fn put_directory_signer(&self, record: &SignerRecord) -> Result<(), StoreError>;
-
-    /// Hex SHA-256 of a statement's client secret, if it has one.
-    fn client_secret(&self, ss: &SoftwareStatementId) -> Result<Option<String>, StoreError>;
-    fn put_client_secret(
-        &self,
-        ss: &SoftwareStatementId,
-        secret_sha256: &str,
-    ) -> Result<(), StoreError>;
-    /// Records a client assertion's jti until `expires`; false if it was seen before.
-    fn remember_jti(
-        &self,
-        client: &SoftwareStatementId,
-        jti: &str,
-        expires: DateTime<Utc>,
-    ) -> Result<bool, StoreError>;
 
     /// Writes a serial's entry (an RA certificate's revocation), listing it
     /// for its CA's CRL once revoked.

@@ -6,7 +6,6 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use chrono::{DateTime, Utc};
 use redb::{ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -34,8 +33,8 @@ const STATEMENTS: Table = TableDefinition::new("software_statements");
 const STATEMENT_OWNERS: Table = TableDefinition::new("software_statement_owners");
 const CERTIFICATES: Table = TableDefinition::new("certificates");
 const AUTHORITY: Table = TableDefinition::new("certificate_authority");
-const CLIENT_SECRETS: Table = TableDefinition::new("client_secrets");
-const SEEN_JTIS: Table = TableDefinition::new("seen_jtis");
+const CLIENT_SECRETS: Table = TableDefinition::new(super::access::CLIENT_SECRETS);
+const SEEN_JTIS: Table = TableDefinition::new(super::access::SEEN_JTIS);
 const ROOT_CAS: Table = TableDefinition::new("root_cas");
 const ISSUING_CAS: Table = TableDefinition::new("issuing_cas");
 /// `issuer\0serial` -> IssuedSerial.
@@ -445,28 +444,6 @@ impl Store for RedbStore {
 
     fn put_directory_signer(&self, record: &SignerRecord) -> Result<(), StoreError> {
         self.put(AUTHORITY, SIGNER_KEY, record)
-    }
-
-    fn client_secret(&self, ss: &SoftwareStatementId) -> Result<Option<String>, StoreError> {
-        self.get(CLIENT_SECRETS, ss.as_str().as_bytes())
-    }
-
-    fn put_client_secret(
-        &self,
-        ss: &SoftwareStatementId,
-        secret_sha256: &str,
-    ) -> Result<(), StoreError> {
-        self.put(CLIENT_SECRETS, ss.as_str().as_bytes(), &secret_sha256)
-    }
-
-    fn remember_jti(
-        &self,
-        client: &SoftwareStatementId,
-        jti: &str,
-        expires: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        let k = key(&[client.as_str(), jti]);
-        self.insert_new(SEEN_JTIS, &k, &encode(&expires)?)
     }
 
     fn put_issued_serial(

@@ -70,8 +70,12 @@ mod tests {
         }
 
         let store = crate::store::open(dir.path(), 1, 0).unwrap();
+        let credentials = crate::store::ClientCredentials::new(store.database());
         let ss = SoftwareStatementId::parse("ss-1").unwrap();
-        assert_eq!(store.client_secret(&ss).unwrap().as_deref(), Some("abc123"));
+        assert_eq!(
+            credentials.secret_sha256(&ss).unwrap().as_deref(),
+            Some("abc123")
+        );
         assert_eq!(
             store.next_event_id().unwrap(),
             42,
@@ -79,10 +83,14 @@ mod tests {
         );
         assert!(!dir.path().join(SLED_DIR).exists());
         assert!(dir.path().join(IMPORTED_DIR).is_dir());
-        drop(store);
+        drop((store, credentials));
 
         // Opening again copies nothing more and keeps what was copied.
         let store = crate::store::open(dir.path(), 1, 0).unwrap();
-        assert_eq!(store.client_secret(&ss).unwrap().as_deref(), Some("abc123"));
+        let credentials = crate::store::ClientCredentials::new(store.database());
+        assert_eq!(
+            credentials.secret_sha256(&ss).unwrap().as_deref(),
+            Some("abc123")
+        );
     }
 }

@@ -1,0 +1,76 @@
+//! What the token endpoint checks a client against: the SHA-256 of each
+//! statement's client secret, and every client assertion's jti until it
+//! expires, so that an assertion is accepted once only.
+
+use chrono::{DateTime, Utc};
+
+use super::StoreError;
+use super::engine::{Database, RecordWrites, Records, Table, key};
+use crate::domain::SoftwareStatementId;
+
+/// SoftwareStatementId -> hex SHA-256 of its client secret.
+pub(super) const CLIENT_SECRETS: Table = "client_secrets";
+/// `client\0jti` -> when the assertion expires.
+pub(super) const SEEN_JTIS: Table = "seen_jtis";
+
+#[derive(Clone)]
+pub struct ClientCredentials {
+    db: Database,
+}
+
+impl ClientCredentials {
+    pub(super) fn new(db: Database) -> Self {
+        ClientCredentials { db }
+    }
+
+    /// Hex SHA-256 of a statement's client secret, if it has one.
+    pub fn secret_sha256(&self, ss: &SoftwareStatementId) -> Result<Option<String>, StoreError> {
+        self.db
+            .read(|tx| tx.record(CLIENT_SECRETS, ss.as_str().as_bytes()))
+    }
+
+    pub fn put_secret_sha256(
+        &self,
+        ss: &SoftwareStatementId,
+        sha256: &str,
+    ) -> Result<(), StoreError> {
+        self.db
+            .write(|tx| tx.put_record(CLIENT_SECRETS, ss.as_str().as_bytes(), &sha256))
+    }
+
+    /// Records a client assertion's jti until `expires`; false if the client
+    /// used it before.
+    pub fn remember_jti(
+        &self,
+        client: &SoftwareStatementId,
+        jti: &str,
+        expires: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let k = key(&[client.as_str(), jti]);
+        self.db.write(|tx| tx.insert_new(SEEN_JTIS, &k, &expires))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_jti_is_accepted_once_per_client() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::open(dir.path(), 1, 0).unwrap();
+        let credentials = ClientCredentials::new(store.database());
+        let a = SoftwareStatementId::parse("ss-a").unwrap();
+        let b = SoftwareStatementId::parse("ss-b").unwrap();
+        let exp = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+        assert!(credentials.remember_jti(&a, "j1", exp).unwrap());
+        assert!(!credentials.remember_jti(&a, "j1", exp).unwrap());
+        assert!(credentials.remember_jti(&b, "j1", exp).unwrap());
+        assert_eq!(credentials.secret_sha256(&a).unwrap(), None);
+        credentials.put_secret_sha256(&a, "abc").unwrap();
+        assert_eq!(
+            credentials.secret_sha256(&a).unwrap().as_deref(),
+            Some("abc")
+        );
+    }
+}
