@@ -37,3 +37,28 @@ pub struct AuditEvent {
     /// What the action was about, or why it failed.
     pub detail: Option<String>,
 }
+
+/// An event before the audit log numbers it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    pub event_type: String,
+    pub time: DateTime<Utc>,
+    pub actor: String,
+    pub interaction_id: Option<String>,
+    pub outcome: Outcome,
+    pub detail: Option<String>,
+}
+
+impl NewEvent {
+    pub fn numbered(&self, id: u64) -> AuditEvent {
+        AuditEvent {
+            id,
+            event_type: self.event_type.clone(),
+            time: self.time,
+            actor: self.actor.clone(),
+            interaction_id: self.interaction_id.clone(),
+            outcome: self.outcome,
+            detail: self.detail.clone(),
+        }
+    }
+}

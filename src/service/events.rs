@@ -1,12 +1,13 @@
 //! Recording audit events and reading them back.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 
 use super::{Core, ServiceError};
 use crate::domain::Caller;
-use crate::domain::event::{AuditEvent, Outcome};
+use crate::domain::event::{AuditEvent, NewEvent, Outcome};
 
 /// Who did it and under which interaction id.
 #[derive(Debug, Clone)]
@@ -34,56 +35,99 @@ impl EventContext {
     }
 }
 
-/// Records `<action>_<outcome>`; a failure to record is logged, never fatal.
-pub fn record(
-    core: &Core,
-    context: &EventContext,
-    action: &str,
-    outcome: Outcome,
-    detail: Option<String>,
-) {
-    let event = core.store.next_event_id().map(|id| AuditEvent {
-        id,
-        event_type: format!("{action}_{}", outcome.as_str()),
-        time: core.clock.now(),
-        actor: context.actor.clone(),
-        interaction_id: context.interaction_id.clone(),
-        outcome,
-        detail,
-    });
-    match event.and_then(|event| {
-        log::info!(
-            "event {} by {} ({}){}",
-            event.event_type,
-            event.actor,
-            event.interaction_id.as_deref().unwrap_or("-"),
-            event
-                .detail
-                .as_deref()
-                .map(|d| format!(": {d}"))
-                .unwrap_or_default()
-        );
-        core.store.put_event(&event)
-    }) {
-        Ok(()) => {}
-        Err(e) => log::error!("could not record event {action}: {e}"),
+/// One use case's audit: its START and its SUCCESS or FAIL, written together
+/// in one transaction, and that of the change itself when the use case
+/// writes them with it (see `success`).
+pub struct Audit {
+    context: EventContext,
+    action: String,
+    started: DateTime<Utc>,
+    /// Set once the use case's own transaction carried the events.
+    recorded: AtomicBool,
+}
+
+impl Audit {
+    pub fn new(core: &Core, context: &EventContext, action: &str) -> Self {
+        Audit {
+            context: context.clone(),
+            action: action.to_owned(),
+            started: core.clock.now(),
+            recorded: AtomicBool::new(false),
+        }
+    }
+
+    /// START and SUCCESS, for the transaction of the change they record;
+    /// call `recorded` once it committed.
+    pub fn success(&self, now: DateTime<Utc>) -> [NewEvent; 2] {
+        [
+            self.event(Outcome::Start, self.started, None),
+            self.event(Outcome::Success, now, None),
+        ]
+    }
+
+    /// The events of `success` are stored.
+    pub fn recorded(&self, events: &[NewEvent]) {
+        self.recorded.store(true, Ordering::SeqCst);
+        events.iter().for_each(log_event);
+    }
+
+    fn event(&self, outcome: Outcome, time: DateTime<Utc>, detail: Option<String>) -> NewEvent {
+        NewEvent {
+            event_type: format!("{}_{}", self.action, outcome.as_str()),
+            time,
+            actor: self.context.actor.clone(),
+            interaction_id: self.context.interaction_id.clone(),
+            outcome,
+            detail,
+        }
+    }
+
+    /// Runs the use case `work`, then records its events unless its own
+    /// transaction did; a failure to record is logged, never fatal.
+    pub async fn run<T>(
+        &self,
+        core: &Core,
+        work: impl Future<Output = Result<T, ServiceError>>,
+    ) -> Result<T, ServiceError> {
+        let result = work.await;
+        let events = match &result {
+            Ok(_) if self.recorded.load(Ordering::SeqCst) => return result,
+            Ok(_) => self.success(core.clock.now()),
+            Err(e) => [
+                self.event(Outcome::Start, self.started, None),
+                self.event(Outcome::Fail, core.clock.now(), Some(e.to_string())),
+            ],
+        };
+        events.iter().for_each(log_event);
+        if let Err(e) = core.events.append(&events) {
+            log::error!("could not record event {}: {e}", self.action);
+        }
+        result
     }
 }
 
-/// Runs a use case between its START and its SUCCESS or FAIL event.
+fn log_event(event: &NewEvent) {
+    log::info!(
+        "event {} by {} ({}){}",
+        event.event_type,
+        event.actor,
+        event.interaction_id.as_deref().unwrap_or("-"),
+        event
+            .detail
+            .as_deref()
+            .map(|d| format!(": {d}"))
+            .unwrap_or_default()
+    );
+}
+
+/// Runs a use case and records its START and its SUCCESS or FAIL event.
 pub async fn audited<T>(
     core: &Core,
     context: &EventContext,
     action: &str,
     work: impl Future<Output = Result<T, ServiceError>>,
 ) -> Result<T, ServiceError> {
-    record(core, context, action, Outcome::Start, None);
-    let result = work.await;
-    match &result {
-        Ok(_) => record(core, context, action, Outcome::Success, None),
-        Err(e) => record(core, context, action, Outcome::Fail, Some(e.to_string())),
-    }
-    result
+    Audit::new(core, context, action).run(core, work).await
 }
 
 /// Events of a type (exact, or a prefix ending in `*`), since a time, oldest
@@ -102,8 +146,8 @@ pub fn list(
         },
     };
     Ok(core
-        .store
-        .events()?
+        .events
+        .all()?
         .into_iter()
         .filter(|e| matches(&e.event_type) && since.is_none_or(|s| e.time >= s))
         .take(limit)

@@ -33,7 +33,7 @@ use crate::pki::PkiError;
 use crate::pki::authority::{CaNaming, RootSubject};
 use crate::pki::jws::DirectorySigner;
 use crate::store::{
-    ClientCredentials, Repositories, Store, StoreError, TenantRecords, TrustAnchors,
+    ClientCredentials, Events, Repositories, Store, StoreError, TenantRecords, TrustAnchors,
 };
 use authorities::Hierarchy;
 
@@ -44,6 +44,7 @@ pub struct Core {
     pub(crate) trust_anchors: TrustAnchors,
     pub(crate) tenant_records: TenantRecords,
     pub(crate) credentials: ClientCredentials,
+    pub(crate) events: Events,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) hierarchy: RwLock<Hierarchy>,
     pub(crate) ca_naming: CaNaming,
@@ -177,6 +178,7 @@ impl Core {
             trust_anchors: repositories.trust_anchors,
             tenant_records: repositories.tenants,
             credentials: repositories.credentials,
+            events: repositories.events,
             clock,
             hierarchy: RwLock::new(hierarchy),
             ca_naming: settings.ca,

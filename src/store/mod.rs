@@ -3,6 +3,7 @@
 
 mod access;
 pub mod engine;
+mod events;
 mod redb_engine;
 mod redb_store;
 mod sled_import;
@@ -14,6 +15,7 @@ use std::path::Path;
 
 pub use access::ClientCredentials;
 pub use engine::{Database, Flush};
+pub use events::Events;
 pub use redb_store::RedbStore;
 pub use tenants::TenantRecords;
 pub use trust_anchors::TrustAnchors;
@@ -37,6 +39,7 @@ pub struct Repositories {
     pub trust_anchors: TrustAnchors,
     pub tenants: TenantRecords,
     pub credentials: ClientCredentials,
+    pub events: Events,
 }
 
 impl Repositories {
@@ -45,6 +48,7 @@ impl Repositories {
             trust_anchors: TrustAnchors::new(db.clone()),
             tenants: TenantRecords::new(db.clone()),
             credentials: ClientCredentials::new(db.clone()),
+            events: Events::new(db.clone()),
             db,
         }
     }
@@ -53,7 +57,6 @@ impl Repositories {
 use crate::domain::authority::{
     CaRecord, IssuedSerial, IssuingCaRecord, RootCaRecord, SignerRecord,
 };
-use crate::domain::event::AuditEvent;
 use crate::domain::ra::{
     ClientDomain, ClientReference, DomainReference, OperatorName, Order, OrderReference, RaClient,
     RaOperator,
@@ -144,10 +147,6 @@ pub trait Store: Send + Sync {
     /// The serials an issuing CA signed and that were revoked, in hex serial
     /// order: what its CRL lists, read without visiting the rest.
     fn revoked_serials(&self, issuer: &str) -> Result<Vec<(String, IssuedSerial)>, StoreError>;
-    fn put_event(&self, event: &AuditEvent) -> Result<(), StoreError>;
-    /// Events in the order they happened.
-    fn events(&self) -> Result<Vec<AuditEvent>, StoreError>;
-    fn next_event_id(&self) -> Result<u64, StoreError>;
     fn directory_signer(&self) -> Result<Option<SignerRecord>, StoreError>;
     fn put_directory_signer(&self, record: &SignerRecord) -> Result<(), StoreError>;
 

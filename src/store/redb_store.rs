@@ -4,7 +4,6 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use redb::{ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
 use serde::Serialize;
@@ -16,7 +15,6 @@ use super::{Store, StoreError, StoredEntry};
 use crate::domain::authority::{
     CaRecord, IssuedSerial, IssuingCaRecord, RootCaRecord, SignerRecord,
 };
-use crate::domain::event::AuditEvent;
 use crate::domain::ra::{
     ClientDomain, ClientReference, DomainReference, OperatorName, Order, OrderReference, RaClient,
     RaOperator,
@@ -43,7 +41,7 @@ const ISSUED_SERIALS: Table = TableDefinition::new("issued_serials");
 /// the revocations alone.
 const REVOKED_SERIALS: Table = TableDefinition::new("revoked_serials");
 /// Big-endian event id -> AuditEvent, so a scan is in time order.
-const EVENTS: Table = TableDefinition::new("events");
+const EVENTS: Table = TableDefinition::new(super::events::EVENTS);
 const RA_OPERATORS: Table = TableDefinition::new("ra_operators");
 const RA_CLIENTS: Table = TableDefinition::new("ra_clients");
 const RA_DOMAINS: Table = TableDefinition::new("ra_domains");
@@ -101,7 +99,6 @@ fn owner_segment(ss: Option<&SoftwareStatementId>) -> &str {
 
 pub struct RedbStore {
     engine: Arc<RedbEngine>,
-    next_event_id: AtomicU64,
 }
 
 impl RedbStore {
@@ -121,16 +118,7 @@ impl RedbStore {
             background_flush_ms,
             &names,
         )?);
-        let next_event_id = {
-            let tx = engine.database().begin_read()?;
-            let events = tx.open_table(EVENTS)?;
-            let last = events.last()?;
-            last.map(|(k, _)| id_of(k.value())).map_or(0, |id| id + 1)
-        };
-        Ok(RedbStore {
-            engine,
-            next_event_id: AtomicU64::new(next_event_id),
-        })
+        Ok(RedbStore { engine })
     }
 
     /// The engine under this store, for the repositories.
@@ -144,7 +132,7 @@ impl RedbStore {
         &self,
         entries: impl IntoIterator<Item = StoredEntry>,
     ) -> Result<usize, StoreError> {
-        let copied = self.engine.write_durably(|tx| {
+        self.engine.write_durably(|tx| {
             let mut copied = 0;
             for (name, k, v) in entries {
                 let Some(table) = TABLES.iter().find(|t| redb::TableHandle::name(*t) == name)
@@ -156,16 +144,7 @@ impl RedbStore {
             }
             index_revoked_serials(tx)?;
             Ok(copied)
-        })?;
-        let tx = self.engine.database().begin_read()?;
-        let last = tx
-            .open_table(EVENTS)?
-            .last()?
-            .map(|(k, _)| id_of(k.value()));
-        if let Some(id) = last {
-            self.next_event_id.fetch_max(id + 1, Ordering::SeqCst);
-        }
-        Ok(copied)
+        })
     }
 
     fn get<T: DeserializeOwned>(&self, table: Table, key: &[u8]) -> Result<Option<T>, StoreError> {
@@ -261,10 +240,6 @@ fn write_serial(
         tx.open_table(REVOKED_SERIALS)?.insert(serial_key, entry)?;
     }
     Ok(())
-}
-
-fn id_of(key: &[u8]) -> u64 {
-    key.try_into().map(u64::from_be_bytes).unwrap_or_default()
 }
 
 impl Store for RedbStore {
@@ -424,18 +399,6 @@ impl Store for RedbStore {
             let serial = String::from_utf8_lossy(&k[start.len()..]).into_owned();
             Ok((serial, decode(k, v)?))
         })
-    }
-
-    fn put_event(&self, event: &AuditEvent) -> Result<(), StoreError> {
-        self.put(EVENTS, &event.id.to_be_bytes(), event)
-    }
-
-    fn events(&self) -> Result<Vec<AuditEvent>, StoreError> {
-        self.scan(EVENTS, b"")
-    }
-
-    fn next_event_id(&self) -> Result<u64, StoreError> {
-        Ok(self.next_event_id.fetch_add(1, Ordering::SeqCst))
     }
 
     fn directory_signer(&self) -> Result<Option<SignerRecord>, StoreError> {

@@ -41,7 +41,7 @@ fn sled_entries(path: &Path) -> Result<Vec<StoredEntry>, StoreError> {
 mod tests {
     use super::*;
     use crate::domain::SoftwareStatementId;
-    use crate::store::Store;
+    use crate::store::engine::Records;
 
     #[test]
     fn an_earlier_sled_store_is_copied_once_and_set_aside() {
@@ -76,14 +76,28 @@ mod tests {
             credentials.secret_sha256(&ss).unwrap().as_deref(),
             Some("abc123")
         );
+        let events = crate::store::Events::new(store.database());
+        let event = crate::domain::event::NewEvent {
+            event_type: "X_START".into(),
+            time: chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+            actor: "admin".into(),
+            interaction_id: None,
+            outcome: crate::domain::event::Outcome::Start,
+            detail: None,
+        };
+        events.append(&[event]).unwrap();
+        let ids = store
+            .database()
+            .read(|tx| tx.keys(super::super::events::EVENTS, b""))
+            .unwrap();
         assert_eq!(
-            store.next_event_id().unwrap(),
-            42,
+            ids.last(),
+            Some(&42u64.to_be_bytes().to_vec()),
             "event ids go on after the copied ones"
         );
         assert!(!dir.path().join(SLED_DIR).exists());
         assert!(dir.path().join(IMPORTED_DIR).is_dir());
-        drop((store, credentials));
+        drop((store, credentials, events));
 
         // Opening again copies nothing more and keeps what was copied.
         let store = crate::store::open(dir.path(), 1, 0).unwrap();
