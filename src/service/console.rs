@@ -86,14 +86,11 @@ pub struct StatementView {
 
 /// Every organisation, in id order, with how many statements it has.
 pub fn organisations(core: &Core) -> Result<Vec<OrganisationSummary>, ServiceError> {
-    core.store
-        .organisations()?
+    core.organisations
+        .all()?
         .into_iter()
         .map(|organisation| {
-            let statements = core
-                .store
-                .software_statements(&organisation.organisation_id)?
-                .len();
+            let statements = core.statements.of(&organisation.organisation_id)?.len();
             Ok(OrganisationSummary {
                 organisation,
                 statements,

@@ -33,7 +33,8 @@ use crate::pki::PkiError;
 use crate::pki::authority::{CaNaming, RootSubject};
 use crate::pki::jws::DirectorySigner;
 use crate::store::{
-    ClientCredentials, Events, Repositories, Store, StoreError, TenantRecords, TrustAnchors,
+    ClientCredentials, Events, Organisations, Repositories, SoftwareStatements, Store, StoreError,
+    TenantRecords, TrustAnchors,
 };
 use authorities::Hierarchy;
 
@@ -45,6 +46,8 @@ pub struct Core {
     pub(crate) tenant_records: TenantRecords,
     pub(crate) credentials: ClientCredentials,
     pub(crate) events: Events,
+    pub(crate) organisations: Organisations,
+    pub(crate) statements: SoftwareStatements,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) hierarchy: RwLock<Hierarchy>,
     pub(crate) ca_naming: CaNaming,
@@ -179,6 +182,8 @@ impl Core {
             tenant_records: repositories.tenants,
             credentials: repositories.credentials,
             events: repositories.events,
+            organisations: repositories.organisations,
+            statements: repositories.statements,
             clock,
             hierarchy: RwLock::new(hierarchy),
             ca_naming: settings.ca,

@@ -1,6 +1,6 @@
 //! Organisations and software statements: created, listed, read, updated.
 
-use super::{Core, OAuthSettings, ServiceError, ensure_access, ensure_admin};
+use super::{Core, ServiceError, ensure_access, ensure_admin};
 use crate::domain::organisation::{OrganisationRequest, SoftwareStatementRequest};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::{Caller, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId};
@@ -17,7 +17,7 @@ pub async fn create_organisation(
         .clone()
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let organisation = Organisation::from_request(request, &id, core.clock.now())?;
-    if !core.store.insert_organisation(&organisation)? {
+    if !core.organisations.insert(&organisation)? {
         return Err(ServiceError::Conflict(format!(
             "OrganisationId: organisation '{id}' already exists"
         )));
@@ -33,8 +33,8 @@ pub fn list_organisations(
     page: PageRequest,
 ) -> Result<Page<Organisation>, ServiceError> {
     let visible: Vec<Organisation> = core
-        .store
-        .organisations()?
+        .organisations
+        .all()?
         .into_iter()
         .filter(|o| caller.may_access(&o.organisation_id))
         .collect();
@@ -54,7 +54,7 @@ pub(crate) fn find_organisation(
     core: &Core,
     id: &OrganisationId,
 ) -> Result<Organisation, ServiceError> {
-    core.store.organisation(id)?.ok_or_else(|| {
+    core.organisations.get(id)?.ok_or_else(|| {
         ServiceError::NotFound(format!(
             "OrganisationId: organisation '{id}' does not exist"
         ))
@@ -89,7 +89,7 @@ pub async fn update_organisation(
     }
     let updated =
         Organisation::from_request(request.over(&current), id.as_str(), current.created_on)?;
-    core.store.put_organisation(&updated)?;
+    core.organisations.put(&updated)?;
     drop(_guard);
     core.store.flush().await?;
     Ok(updated)
@@ -115,28 +115,18 @@ pub async fn create_software_statement(
         ]));
     }
     let statement = SoftwareStatement::from_request(request, org, &id)?;
-    if !core.store.insert_software_statement(&statement)? {
+    let secret = core.oauth.client_secret_basic.then(random_token);
+    let secret_sha256 = secret.as_ref().map(|s| hex(&sha256(s.as_bytes())));
+    if !core
+        .statements
+        .insert(&statement, secret_sha256.as_deref())?
+    {
         return Err(ServiceError::Conflict(format!(
             "SoftwareStatementId: software statement '{id}' already exists"
         )));
     }
-    let secret = issue_client_secret(core, &core.oauth, &statement.software_statement_id)?;
     core.store.flush().await?;
     Ok((statement, secret))
-}
-
-fn issue_client_secret(
-    core: &Core,
-    oauth: &OAuthSettings,
-    ss: &SoftwareStatementId,
-) -> Result<Option<String>, ServiceError> {
-    if !oauth.client_secret_basic {
-        return Ok(None);
-    }
-    let secret = random_token();
-    core.credentials
-        .put_secret_sha256(ss, &hex(&sha256(secret.as_bytes())))?;
-    Ok(Some(secret))
 }
 
 pub fn list_software_statements(
@@ -146,7 +136,7 @@ pub fn list_software_statements(
 ) -> Result<Vec<SoftwareStatement>, ServiceError> {
     ensure_access(caller, org)?;
     find_organisation(core, org)?;
-    Ok(core.store.software_statements(org)?)
+    Ok(core.statements.of(org)?)
 }
 
 pub fn software_statement(
@@ -165,7 +155,7 @@ pub(crate) fn find_software_statement(
     ss: &SoftwareStatementId,
 ) -> Result<SoftwareStatement, ServiceError> {
     find_organisation(core, org)?;
-    core.store.software_statement(org, ss)?.ok_or_else(|| {
+    core.statements.get(org, ss)?.ok_or_else(|| {
         ServiceError::NotFound(format!(
             "SoftwareStatementId: software statement '{ss}' does not exist in organisation '{org}'"
         ))
@@ -203,7 +193,7 @@ pub async fn update_software_statement(
     updated.locked = current.locked;
     updated.rts_client_created = current.rts_client_created;
     updated.client_id = current.client_id.clone();
-    core.store.put_software_statement(&updated)?;
+    core.statements.put(&updated)?;
     drop(_guard);
     core.store.flush().await?;
     Ok(updated)

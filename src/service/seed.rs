@@ -108,7 +108,7 @@ pub async fn apply(core: &Core, seed: &Seed) -> Result<SeedReport, ServiceError>
     for (i, entry) in seed.organisations.iter().enumerate() {
         let place = format!("organisations[{i}]");
         let org = &entry.id;
-        if core.store.organisation(org)?.is_none() {
+        if core.organisations.get(org)?.is_none() {
             let request = entry
                 .request()
                 .map_err(|e| ServiceError::Invalid(vec![format!("{place}: {e}")]))?;
@@ -122,7 +122,7 @@ pub async fn apply(core: &Core, seed: &Seed) -> Result<SeedReport, ServiceError>
         for (j, statement) in entry.software_statements.iter().enumerate() {
             let place = format!("{place}.SoftwareStatements[{j}]");
             let ss = &statement.id;
-            if core.store.software_statement(org, ss)?.is_none() {
+            if core.statements.get(org, ss)?.is_none() {
                 let request = statement
                     .request()
                     .map_err(|e| ServiceError::Invalid(vec![format!("{place}: {e}")]))?;

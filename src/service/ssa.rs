@@ -34,7 +34,7 @@ pub async fn assertion(
     // The directory marks a statement locked once an assertion has been made.
     if !statement.locked {
         statement.locked = true;
-        core.store.put_software_statement(&statement)?;
+        core.statements.put(&statement)?;
         core.store.flush().await?;
     }
     Ok(token)

@@ -4,9 +4,11 @@
 mod access;
 pub mod engine;
 mod events;
+mod organisations;
 mod redb_engine;
 mod redb_store;
 mod sled_import;
+mod statements;
 mod tenants;
 pub mod token_file;
 mod trust_anchors;
@@ -16,7 +18,9 @@ use std::path::Path;
 pub use access::ClientCredentials;
 pub use engine::{Database, Flush};
 pub use events::Events;
+pub use organisations::Organisations;
 pub use redb_store::RedbStore;
+pub use statements::SoftwareStatements;
 pub use tenants::TenantRecords;
 pub use trust_anchors::TrustAnchors;
 
@@ -40,6 +44,8 @@ pub struct Repositories {
     pub tenants: TenantRecords,
     pub credentials: ClientCredentials,
     pub events: Events,
+    pub organisations: Organisations,
+    pub statements: SoftwareStatements,
 }
 
 impl Repositories {
@@ -49,6 +55,8 @@ impl Repositories {
             tenants: TenantRecords::new(db.clone()),
             credentials: ClientCredentials::new(db.clone()),
             events: Events::new(db.clone()),
+            organisations: Organisations::new(db.clone()),
+            statements: SoftwareStatements::new(db.clone()),
             db,
         }
     }
@@ -61,9 +69,7 @@ use crate::domain::ra::{
     ClientDomain, ClientReference, DomainReference, OperatorName, Order, OrderReference, RaClient,
     RaOperator,
 };
-use crate::domain::{
-    CertificateOrKey, Kid, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId,
-};
+use crate::domain::{CertificateOrKey, Kid, OrganisationId, SoftwareStatementId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -81,32 +87,6 @@ pub enum StoreError {
 pub type StoredEntry = (String, Vec<u8>, Vec<u8>);
 
 pub trait Store: Send + Sync {
-    fn organisation(&self, id: &OrganisationId) -> Result<Option<Organisation>, StoreError>;
-    /// Every organisation, in id order.
-    fn organisations(&self) -> Result<Vec<Organisation>, StoreError>;
-    /// Inserts unless the id is taken; answers whether it inserted.
-    fn insert_organisation(&self, organisation: &Organisation) -> Result<bool, StoreError>;
-    fn put_organisation(&self, organisation: &Organisation) -> Result<(), StoreError>;
-
-    fn software_statement(
-        &self,
-        org: &OrganisationId,
-        ss: &SoftwareStatementId,
-    ) -> Result<Option<SoftwareStatement>, StoreError>;
-    fn software_statements(
-        &self,
-        org: &OrganisationId,
-    ) -> Result<Vec<SoftwareStatement>, StoreError>;
-    /// The organisation a software statement id belongs to: ids are unique
-    /// across the directory, as they are client ids.
-    fn statement_owner(
-        &self,
-        ss: &SoftwareStatementId,
-    ) -> Result<Option<OrganisationId>, StoreError>;
-    /// Inserts unless the id is taken anywhere; answers whether it inserted.
-    fn insert_software_statement(&self, statement: &SoftwareStatement) -> Result<bool, StoreError>;
-    fn put_software_statement(&self, statement: &SoftwareStatement) -> Result<(), StoreError>;
-
     /// `ss` None: a certificate of the organisation itself.
     fn certificate(
         &self,

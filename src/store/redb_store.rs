@@ -19,16 +19,14 @@ use crate::domain::ra::{
     ClientDomain, ClientReference, DomainReference, OperatorName, Order, OrderReference, RaClient,
     RaOperator,
 };
-use crate::domain::{
-    CertificateOrKey, Kid, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId,
-};
+use crate::domain::{CertificateOrKey, Kid, OrganisationId, SoftwareStatementId};
 
 type Table = TableDefinition<'static, &'static [u8], &'static [u8]>;
 
-const ORGANISATIONS: Table = TableDefinition::new("organisations");
-const STATEMENTS: Table = TableDefinition::new("software_statements");
+const ORGANISATIONS: Table = TableDefinition::new(super::organisations::ORGANISATIONS);
+const STATEMENTS: Table = TableDefinition::new(super::statements::STATEMENTS);
 /// SoftwareStatementId -> OrganisationId, for global uniqueness and client lookup.
-const STATEMENT_OWNERS: Table = TableDefinition::new("software_statement_owners");
+const STATEMENT_OWNERS: Table = TableDefinition::new(super::statements::STATEMENT_OWNERS);
 const CERTIFICATES: Table = TableDefinition::new("certificates");
 const AUTHORITY: Table = TableDefinition::new("certificate_authority");
 const CLIENT_SECRETS: Table = TableDefinition::new(super::access::CLIENT_SECRETS);
@@ -200,18 +198,6 @@ impl RedbStore {
             Ok(())
         })
     }
-
-    /// Inserts unless the key is taken; answers whether it inserted.
-    fn insert_new(&self, table: Table, key: &[u8], value: &[u8]) -> Result<bool, StoreError> {
-        self.write(|tx| {
-            let mut table = tx.open_table(table)?;
-            if table.get(key)?.is_some() {
-                return Ok(false);
-            }
-            table.insert(key, value)?;
-            Ok(true)
-        })
-    }
 }
 
 /// Lists every revoked entry of `issued_serials` in `revoked_serials`.
@@ -243,72 +229,6 @@ fn write_serial(
 }
 
 impl Store for RedbStore {
-    fn organisation(&self, id: &OrganisationId) -> Result<Option<Organisation>, StoreError> {
-        self.get(ORGANISATIONS, &key(&[id.as_str()]))
-    }
-
-    fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
-        self.scan(ORGANISATIONS, b"")
-    }
-
-    fn insert_organisation(&self, organisation: &Organisation) -> Result<bool, StoreError> {
-        let k = key(&[organisation.organisation_id.as_str()]);
-        self.insert_new(ORGANISATIONS, &k, &encode(organisation)?)
-    }
-
-    fn put_organisation(&self, organisation: &Organisation) -> Result<(), StoreError> {
-        let k = key(&[organisation.organisation_id.as_str()]);
-        self.put(ORGANISATIONS, &k, organisation)
-    }
-
-    fn software_statement(
-        &self,
-        org: &OrganisationId,
-        ss: &SoftwareStatementId,
-    ) -> Result<Option<SoftwareStatement>, StoreError> {
-        self.get(STATEMENTS, &key(&[org.as_str(), ss.as_str()]))
-    }
-
-    fn software_statements(
-        &self,
-        org: &OrganisationId,
-    ) -> Result<Vec<SoftwareStatement>, StoreError> {
-        self.scan(STATEMENTS, &prefix(&[org.as_str()]))
-    }
-
-    fn statement_owner(
-        &self,
-        ss: &SoftwareStatementId,
-    ) -> Result<Option<OrganisationId>, StoreError> {
-        self.get(STATEMENT_OWNERS, ss.as_str().as_bytes())
-    }
-
-    fn insert_software_statement(&self, statement: &SoftwareStatement) -> Result<bool, StoreError> {
-        let ss = statement.software_statement_id.as_str();
-        let owner = encode(&statement.organisation_id)?;
-        let k = key(&[statement.organisation_id.as_str(), ss]);
-        let value = encode(statement)?;
-        // The owner entry and the statement land together or not at all.
-        self.write(|tx| {
-            let mut owners = tx.open_table(STATEMENT_OWNERS)?;
-            if owners.get(ss.as_bytes())?.is_some() {
-                return Ok(false);
-            }
-            owners.insert(ss.as_bytes(), owner.as_slice())?;
-            tx.open_table(STATEMENTS)?
-                .insert(k.as_slice(), value.as_slice())?;
-            Ok(true)
-        })
-    }
-
-    fn put_software_statement(&self, statement: &SoftwareStatement) -> Result<(), StoreError> {
-        let k = key(&[
-            statement.organisation_id.as_str(),
-            statement.software_statement_id.as_str(),
-        ]);
-        self.put(STATEMENTS, &k, statement)
-    }
-
     fn certificate(
         &self,
         org: &OrganisationId,
