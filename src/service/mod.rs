@@ -33,8 +33,8 @@ use crate::pki::PkiError;
 use crate::pki::authority::{CaNaming, RootSubject};
 use crate::pki::jws::DirectorySigner;
 use crate::store::{
-    ClientCredentials, Events, Organisations, Repositories, SoftwareStatements, Store, StoreError,
-    TenantRecords, TrustAnchors,
+    ClientCredentials, Events, Organisations, RaRecords, Repositories, Serials, SoftwareStatements,
+    Store, StoreError, TenantRecords, TrustAnchors,
 };
 use authorities::Hierarchy;
 
@@ -48,6 +48,8 @@ pub struct Core {
     pub(crate) events: Events,
     pub(crate) organisations: Organisations,
     pub(crate) statements: SoftwareStatements,
+    pub(crate) ra_records: RaRecords,
+    pub(crate) serials: Serials,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) hierarchy: RwLock<Hierarchy>,
     pub(crate) ca_naming: CaNaming,
@@ -184,6 +186,8 @@ impl Core {
             events: repositories.events,
             organisations: repositories.organisations,
             statements: repositories.statements,
+            ra_records: repositories.ra,
+            serials: repositories.serials,
             clock,
             hierarchy: RwLock::new(hierarchy),
             ca_naming: settings.ca,
@@ -287,7 +291,7 @@ impl Core {
         entry: &IssuedSerial,
     ) -> Result<(), ServiceError> {
         let mut crls = self.crl_cache();
-        self.store.put_issued_serial(issuer, serial_hex, entry)?;
+        self.serials.put(issuer, serial_hex, entry)?;
         crls.revoked(issuer, entry, serial_hex);
         Ok(())
     }

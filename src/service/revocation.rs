@@ -87,7 +87,7 @@ impl CrlCache {
             return Ok(entries.clone());
         }
         let mut entries = RevokedEntries::default();
-        for (serial, entry) in core.store.revoked_serials(issuer)? {
+        for (serial, entry) in core.serials.revoked(issuer)? {
             if let Some(revoked) = revoked_entry(serial, &entry) {
                 entries.push(&revoked).map_err(ServiceError::Crypto)?;
             }
@@ -205,13 +205,11 @@ pub fn ocsp(core: &Core, request: &[u8]) -> Result<Vec<u8>, ServiceError> {
             if !revocation::is_issuer_of(issuer.authority.certificate(), q) {
                 return Ok(Status::Unknown);
             }
-            Ok(
-                match core.store.issued_serial(&issuer.record.id, &q.serial_hex)? {
-                    None => Status::Unknown,
-                    Some(entry) => revoked_entry(q.serial_hex.clone(), &entry)
-                        .map_or(Status::Good, Status::Revoked),
-                },
-            )
+            Ok(match core.serials.get(&issuer.record.id, &q.serial_hex)? {
+                None => Status::Unknown,
+                Some(entry) => revoked_entry(q.serial_hex.clone(), &entry)
+                    .map_or(Status::Good, Status::Revoked),
+            })
         })
         .collect::<Result<Vec<_>, ServiceError>>()?;
     issuer

@@ -151,7 +151,7 @@ pub async fn apply(core: &Core, seed: &Seed) -> Result<SeedReport, ServiceError>
             .clone()
             .into_client(super::ra::accounts::derived_uuid)
             .map_err(|e| ServiceError::Invalid(vec![format!("{place}.{e}")]))?;
-        if core.store.ra_client(&client.reference)?.is_none() {
+        if core.ra_records.client(&client.reference)?.is_none() {
             super::ra::accounts::put_client(core, &admin, account.clone())
                 .await
                 .map_err(|e| within(&place, e))?;
@@ -164,7 +164,7 @@ pub async fn apply(core: &Core, seed: &Seed) -> Result<SeedReport, ServiceError>
             .clone()
             .into_operator()
             .map_err(|e| ServiceError::Invalid(vec![format!("{place}.{e}")]))?;
-        if core.store.ra_operator(&operator.user_name)?.is_none() {
+        if core.ra_records.operator(&operator.user_name)?.is_none() {
             super::ra::accounts::put_operator(
                 core,
                 &admin,
@@ -214,7 +214,8 @@ fn check(core: &Core, seed: &Seed) -> Result<(), ServiceError> {
             .map_err(ServiceError::from)
             .and_then(|operator| {
                 for client in &operator.clients {
-                    if !seeded_clients.contains(client) && core.store.ra_client(client)?.is_none() {
+                    if !seeded_clients.contains(client) && core.ra_records.client(client)?.is_none()
+                    {
                         return Err(ServiceError::Invalid(vec![format!(
                             "clients: no client {client}"
                         )]));

@@ -56,7 +56,7 @@ pub fn certificate_caller(core: &Core, der: &[u8]) -> Option<Caller> {
             Some((i.record.id.clone(), serial))
         })?
     };
-    let issued = core.store.issued_serial(&issuer_id, &serial).ok()??;
+    let issued = core.serials.get(&issuer_id, &serial).ok()??;
     // RA certificates stand for no software statement.
     let SerialHolder::Record {
         organisation_id,

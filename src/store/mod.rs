@@ -5,8 +5,10 @@ mod access;
 pub mod engine;
 mod events;
 mod organisations;
+mod ra;
 mod redb_engine;
 mod redb_store;
+mod serials;
 mod sled_import;
 mod statements;
 mod tenants;
@@ -19,7 +21,9 @@ pub use access::ClientCredentials;
 pub use engine::{Database, Flush};
 pub use events::Events;
 pub use organisations::Organisations;
+pub use ra::RaRecords;
 pub use redb_store::RedbStore;
+pub use serials::Serials;
 pub use statements::SoftwareStatements;
 pub use tenants::TenantRecords;
 pub use trust_anchors::TrustAnchors;
@@ -46,6 +50,8 @@ pub struct Repositories {
     pub events: Events,
     pub organisations: Organisations,
     pub statements: SoftwareStatements,
+    pub ra: RaRecords,
+    pub serials: Serials,
 }
 
 impl Repositories {
@@ -57,18 +63,14 @@ impl Repositories {
             events: Events::new(db.clone()),
             organisations: Organisations::new(db.clone()),
             statements: SoftwareStatements::new(db.clone()),
+            ra: RaRecords::new(db.clone()),
+            serials: Serials::new(db.clone()),
             db,
         }
     }
 }
 
-use crate::domain::authority::{
-    CaRecord, IssuedSerial, IssuingCaRecord, RootCaRecord, SignerRecord,
-};
-use crate::domain::ra::{
-    ClientDomain, ClientReference, DomainReference, OperatorName, Order, OrderReference, RaClient,
-    RaOperator,
-};
+use crate::domain::authority::{CaRecord, IssuingCaRecord, RootCaRecord, SignerRecord};
 use crate::domain::{CertificateOrKey, Kid, OrganisationId, SoftwareStatementId};
 
 #[derive(Debug, thiserror::Error)]
@@ -118,62 +120,8 @@ pub trait Store: Send + Sync {
     fn remove_root_ca(&self, id: &str) -> Result<(), StoreError>;
     fn issuing_cas(&self) -> Result<Vec<IssuingCaRecord>, StoreError>;
     fn put_issuing_ca(&self, record: &IssuingCaRecord) -> Result<(), StoreError>;
-    /// A serial an issuing CA signed, by issuing CA id and hex serial.
-    fn issued_serial(
-        &self,
-        issuer: &str,
-        serial_hex: &str,
-    ) -> Result<Option<IssuedSerial>, StoreError>;
-    /// The serials an issuing CA signed and that were revoked, in hex serial
-    /// order: what its CRL lists, read without visiting the rest.
-    fn revoked_serials(&self, issuer: &str) -> Result<Vec<(String, IssuedSerial)>, StoreError>;
     fn directory_signer(&self) -> Result<Option<SignerRecord>, StoreError>;
     fn put_directory_signer(&self, record: &SignerRecord) -> Result<(), StoreError>;
-
-    /// Writes a serial's entry (an RA certificate's revocation), listing it
-    /// for its CA's CRL once revoked.
-    fn put_issued_serial(
-        &self,
-        issuer: &str,
-        serial_hex: &str,
-        entry: &IssuedSerial,
-    ) -> Result<(), StoreError>;
-
-    fn ra_operator(&self, name: &OperatorName) -> Result<Option<RaOperator>, StoreError>;
-    fn ra_operators(&self) -> Result<Vec<RaOperator>, StoreError>;
-    fn put_ra_operator(&self, operator: &RaOperator) -> Result<(), StoreError>;
-    fn ra_client(&self, reference: &ClientReference) -> Result<Option<RaClient>, StoreError>;
-    /// Every client, in reference order.
-    fn ra_clients(&self) -> Result<Vec<RaClient>, StoreError>;
-    fn put_ra_client(&self, client: &RaClient) -> Result<(), StoreError>;
-    fn ra_domain(&self, reference: &DomainReference) -> Result<Option<ClientDomain>, StoreError>;
-    /// Every domain registered for any client.
-    fn ra_domains(&self) -> Result<Vec<ClientDomain>, StoreError>;
-    fn put_ra_domain(&self, domain: &ClientDomain) -> Result<(), StoreError>;
-    fn remove_ra_domain(&self, reference: &DomainReference) -> Result<(), StoreError>;
-    fn ra_order(&self, reference: &OrderReference) -> Result<Option<Order>, StoreError>;
-    /// A client's orders, newest first, that `keep` accepts, at most `limit`
-    /// of them: read through a per-client index, so the cost follows the
-    /// page, not the number of orders stored.
-    fn ra_orders_newest(
-        &self,
-        client: &ClientReference,
-        limit: usize,
-        keep: &mut dyn FnMut(&Order) -> bool,
-    ) -> Result<Vec<Order>, StoreError>;
-    /// The orders not yet issued or failed, read without visiting the rest.
-    fn open_ra_orders(&self) -> Result<Vec<Order>, StoreError>;
-    /// Writes an order, and with it (in the same transaction) the serial
-    /// entry of the certificate it was just issued.
-    fn put_ra_order(
-        &self,
-        order: &Order,
-        issued: Option<(&str, &str, &IssuedSerial)>,
-    ) -> Result<(), StoreError>;
-    /// The TXT values the emulated DNS publishes at an ASCII name.
-    fn dns_txt(&self, name: &str) -> Result<Vec<String>, StoreError>;
-    /// Sets them; none removes the name.
-    fn put_dns_txt(&self, name: &str, values: &[String]) -> Result<(), StoreError>;
 
     /// Every stored record but the audit log (which records refused requests
     /// too), as (tree, key, value) in order: two equal answers mean nothing

@@ -15,10 +15,6 @@ use super::{Store, StoreError, StoredEntry};
 use crate::domain::authority::{
     CaRecord, IssuedSerial, IssuingCaRecord, RootCaRecord, SignerRecord,
 };
-use crate::domain::ra::{
-    ClientDomain, ClientReference, DomainReference, OperatorName, Order, OrderReference, RaClient,
-    RaOperator,
-};
 use crate::domain::{CertificateOrKey, Kid, OrganisationId, SoftwareStatementId};
 
 type Table = TableDefinition<'static, &'static [u8], &'static [u8]>;
@@ -34,22 +30,22 @@ const SEEN_JTIS: Table = TableDefinition::new(super::access::SEEN_JTIS);
 const ROOT_CAS: Table = TableDefinition::new("root_cas");
 const ISSUING_CAS: Table = TableDefinition::new("issuing_cas");
 /// `issuer\0serial` -> IssuedSerial.
-const ISSUED_SERIALS: Table = TableDefinition::new("issued_serials");
+const ISSUED_SERIALS: Table = TableDefinition::new(super::serials::ISSUED_SERIALS);
 /// The revoked entries of `issued_serials` again, so a CRL is built from
 /// the revocations alone.
-const REVOKED_SERIALS: Table = TableDefinition::new("revoked_serials");
+const REVOKED_SERIALS: Table = TableDefinition::new(super::serials::REVOKED_SERIALS);
 /// Big-endian event id -> AuditEvent, so a scan is in time order.
 const EVENTS: Table = TableDefinition::new(super::events::EVENTS);
-const RA_OPERATORS: Table = TableDefinition::new("ra_operators");
-const RA_CLIENTS: Table = TableDefinition::new("ra_clients");
-const RA_DOMAINS: Table = TableDefinition::new("ra_domains");
-const RA_ORDERS: Table = TableDefinition::new("ra_orders");
+const RA_OPERATORS: Table = TableDefinition::new(super::ra::RA_OPERATORS);
+const RA_CLIENTS: Table = TableDefinition::new(super::ra::RA_CLIENTS);
+const RA_DOMAINS: Table = TableDefinition::new(super::ra::RA_DOMAINS);
+const RA_ORDERS: Table = TableDefinition::new(super::ra::RA_ORDERS);
 /// The references of orders still moving, so the order worker reads only those.
-const RA_OPEN_ORDERS: Table = TableDefinition::new("ra_open_orders");
+const RA_OPEN_ORDERS: Table = TableDefinition::new(super::ra::RA_OPEN_ORDERS);
 /// `client\0created (big-endian ms)\0order` -> nothing: a client's orders by time.
-const RA_CLIENT_ORDERS: Table = TableDefinition::new("ra_client_orders");
+const RA_CLIENT_ORDERS: Table = TableDefinition::new(super::ra::RA_CLIENT_ORDERS);
 /// ASCII name -> TXT values, the emulated DNS.
-const DNS_TXT: Table = TableDefinition::new("dns_txt");
+const DNS_TXT: Table = TableDefinition::new(super::ra::DNS_TXT);
 /// Fingerprint -> TrustAnchor: the CAs external certificates chain to.
 const TRUST_ANCHORS: Table = TableDefinition::new(super::trust_anchors::TRUST_ANCHORS);
 /// E-mail -> TenantUser.
@@ -305,183 +301,12 @@ impl Store for RedbStore {
         self.put(ISSUING_CAS, record.id.as_bytes(), record)
     }
 
-    fn issued_serial(
-        &self,
-        issuer: &str,
-        serial_hex: &str,
-    ) -> Result<Option<IssuedSerial>, StoreError> {
-        self.get(ISSUED_SERIALS, &key(&[issuer, serial_hex]))
-    }
-
-    fn revoked_serials(&self, issuer: &str) -> Result<Vec<(String, IssuedSerial)>, StoreError> {
-        let start = prefix(&[issuer]);
-        self.scan_entries(REVOKED_SERIALS, &start, |k, v| {
-            let serial = String::from_utf8_lossy(&k[start.len()..]).into_owned();
-            Ok((serial, decode(k, v)?))
-        })
-    }
-
     fn directory_signer(&self) -> Result<Option<SignerRecord>, StoreError> {
         self.get(AUTHORITY, SIGNER_KEY)
     }
 
     fn put_directory_signer(&self, record: &SignerRecord) -> Result<(), StoreError> {
         self.put(AUTHORITY, SIGNER_KEY, record)
-    }
-
-    fn put_issued_serial(
-        &self,
-        issuer: &str,
-        serial_hex: &str,
-        entry: &IssuedSerial,
-    ) -> Result<(), StoreError> {
-        let k = key(&[issuer, serial_hex]);
-        let value = encode(entry)?;
-        self.write(|tx| write_serial(tx, &k, &value, entry.revoked_at.is_some()))
-    }
-
-    fn ra_operator(&self, name: &OperatorName) -> Result<Option<RaOperator>, StoreError> {
-        self.get(RA_OPERATORS, name.as_str().as_bytes())
-    }
-
-    fn ra_operators(&self) -> Result<Vec<RaOperator>, StoreError> {
-        self.scan(RA_OPERATORS, b"")
-    }
-
-    fn put_ra_operator(&self, operator: &RaOperator) -> Result<(), StoreError> {
-        self.put(
-            RA_OPERATORS,
-            operator.user_name.as_str().as_bytes(),
-            operator,
-        )
-    }
-
-    fn ra_client(&self, reference: &ClientReference) -> Result<Option<RaClient>, StoreError> {
-        self.get(RA_CLIENTS, reference.as_str().as_bytes())
-    }
-
-    fn ra_clients(&self) -> Result<Vec<RaClient>, StoreError> {
-        self.scan(RA_CLIENTS, b"")
-    }
-
-    fn put_ra_client(&self, client: &RaClient) -> Result<(), StoreError> {
-        self.put(RA_CLIENTS, client.reference.as_str().as_bytes(), client)
-    }
-
-    fn ra_domain(&self, reference: &DomainReference) -> Result<Option<ClientDomain>, StoreError> {
-        self.get(RA_DOMAINS, reference.as_str().as_bytes())
-    }
-
-    fn ra_domains(&self) -> Result<Vec<ClientDomain>, StoreError> {
-        self.scan(RA_DOMAINS, b"")
-    }
-
-    fn put_ra_domain(&self, domain: &ClientDomain) -> Result<(), StoreError> {
-        self.put(RA_DOMAINS, domain.reference.as_str().as_bytes(), domain)
-    }
-
-    fn remove_ra_domain(&self, reference: &DomainReference) -> Result<(), StoreError> {
-        self.remove(RA_DOMAINS, reference.as_str().as_bytes())
-    }
-
-    fn ra_order(&self, reference: &OrderReference) -> Result<Option<Order>, StoreError> {
-        self.get(RA_ORDERS, reference.as_str().as_bytes())
-    }
-
-    fn ra_orders_newest(
-        &self,
-        client: &ClientReference,
-        limit: usize,
-        keep: &mut dyn FnMut(&Order) -> bool,
-    ) -> Result<Vec<Order>, StoreError> {
-        let tx = self.engine.database().begin_read()?;
-        let index = tx.open_table(RA_CLIENT_ORDERS)?;
-        let orders = tx.open_table(RA_ORDERS)?;
-        let start = prefix(&[client.as_str()]);
-        let mut end = start.clone();
-        // The byte after the NUL separator: every key of this client sorts below it.
-        if let Some(last) = end.last_mut() {
-            *last = 1;
-        }
-        let mut found = Vec::new();
-        for entry in index.range(start.as_slice()..end.as_slice())?.rev() {
-            if found.len() >= limit {
-                break;
-            }
-            let (k, _) = entry?;
-            let reference = k.value().rsplit(|b| *b == 0).next().unwrap_or_default();
-            if let Some(v) = orders.get(reference)? {
-                let order: Order = decode(reference, v.value())?;
-                if keep(&order) {
-                    found.push(order);
-                }
-            }
-        }
-        Ok(found)
-    }
-
-    fn open_ra_orders(&self) -> Result<Vec<Order>, StoreError> {
-        let tx = self.engine.database().begin_read()?;
-        let open = tx.open_table(RA_OPEN_ORDERS)?;
-        let orders = tx.open_table(RA_ORDERS)?;
-        let mut found = Vec::new();
-        for entry in open.iter()? {
-            let (k, _) = entry?;
-            if let Some(v) = orders.get(k.value())? {
-                found.push(decode(k.value(), v.value())?);
-            }
-        }
-        Ok(found)
-    }
-
-    fn put_ra_order(
-        &self,
-        order: &Order,
-        issued: Option<(&str, &str, &IssuedSerial)>,
-    ) -> Result<(), StoreError> {
-        let k = order.reference.as_str().as_bytes();
-        let value = encode(order)?;
-        let serial = issued
-            .map(|(issuer, serial, entry)| {
-                Ok::<_, StoreError>((
-                    key(&[issuer, serial]),
-                    encode(entry)?,
-                    entry.revoked_at.is_some(),
-                ))
-            })
-            .transpose()?;
-        let created = order.created.timestamp_millis().max(0) as u64;
-        let mut by_client = prefix(&[order.client.as_str()]);
-        by_client.extend_from_slice(&created.to_be_bytes());
-        by_client.push(0);
-        by_client.extend_from_slice(k);
-        self.write(|tx| {
-            tx.open_table(RA_ORDERS)?.insert(k, value.as_slice())?;
-            tx.open_table(RA_CLIENT_ORDERS)?
-                .insert(by_client.as_slice(), b"".as_slice())?;
-            let mut open = tx.open_table(RA_OPEN_ORDERS)?;
-            if order.is_open() {
-                open.insert(k, b"".as_slice())?;
-            } else {
-                open.remove(k)?;
-            }
-            if let Some((serial_key, entry, revoked)) = &serial {
-                write_serial(tx, serial_key, entry, *revoked)?;
-            }
-            Ok(())
-        })
-    }
-
-    fn dns_txt(&self, name: &str) -> Result<Vec<String>, StoreError> {
-        Ok(self.get(DNS_TXT, name.as_bytes())?.unwrap_or_default())
-    }
-
-    fn put_dns_txt(&self, name: &str, values: &[String]) -> Result<(), StoreError> {
-        if values.is_empty() {
-            self.remove(DNS_TXT, name.as_bytes())
-        } else {
-            self.put(DNS_TXT, name.as_bytes(), &values)
-        }
     }
 
     fn contents(&self) -> Result<Vec<StoredEntry>, StoreError> {

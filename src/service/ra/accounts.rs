@@ -26,8 +26,8 @@ pub fn search(
     search: Option<&str>,
 ) -> Result<Vec<RaClient>, RaFailure> {
     Ok(core
-        .store
-        .ra_clients()?
+        .ra_records
+        .clients()?
         .into_iter()
         .filter(|c| operator.may_act_for(&c.reference))
         .filter(|c| search.is_none_or(|s| c.matches(s)))
@@ -67,13 +67,13 @@ pub async fn put_operator(
     };
     let operator = account.into_operator()?;
     for client in &operator.clients {
-        if core.store.ra_client(client)?.is_none() {
+        if core.ra_records.client(client)?.is_none() {
             return Err(ServiceError::Invalid(vec![format!(
                 "clients: no client {client}"
             )]));
         }
     }
-    core.store.put_ra_operator(&operator)?;
+    core.ra_records.put_operator(&operator)?;
     core.store.flush().await?;
     log::info!("RA operator {} saved", operator.user_name);
     Ok(NewOperator {
@@ -85,13 +85,13 @@ pub async fn put_operator(
 /// `GET /admin/ra/operators`.
 pub fn operators(core: &Core, caller: &Caller) -> Result<Vec<RaOperator>, ServiceError> {
     ensure_admin(caller, "listing RA operators")?;
-    Ok(core.store.ra_operators()?)
+    Ok(core.ra_records.operators()?)
 }
 
 /// `GET /admin/ra/clients`.
 pub fn clients(core: &Core, caller: &Caller) -> Result<Vec<RaClient>, ServiceError> {
     ensure_admin(caller, "listing RA clients")?;
-    Ok(core.store.ra_clients()?)
+    Ok(core.ra_records.clients()?)
 }
 
 /// `POST /admin/ra/clients`: adds a client with its products, or replaces
@@ -104,7 +104,7 @@ pub async fn put_client(
     ensure_admin(caller, "managing RA clients")?;
     let client = account.into_client(derived_uuid)?;
     ensure_products_unique(core, &client)?;
-    core.store.put_ra_client(&client)?;
+    core.ra_records.put_client(&client)?;
     core.store.flush().await?;
     log::info!("RA client {} ({}) saved", client.reference, client.name);
     Ok(client)
@@ -112,7 +112,7 @@ pub async fn put_client(
 
 /// A product reference names one product across all clients.
 pub(crate) fn ensure_products_unique(core: &Core, client: &RaClient) -> Result<(), ServiceError> {
-    for other in core.store.ra_clients()? {
+    for other in core.ra_records.clients()? {
         if other.reference == client.reference {
             continue;
         }
@@ -133,10 +133,10 @@ pub(crate) fn ensure_products_unique(core: &Core, client: &RaClient) -> Result<(
 /// Writes the accounts config names (at start and after a reset).
 pub(crate) fn write_configured(core: &Core) -> Result<(), ServiceError> {
     for client in &core.ra.settings.clients {
-        core.store.put_ra_client(client)?;
+        core.ra_records.put_client(client)?;
     }
     for operator in &core.ra.settings.operators {
-        core.store.put_ra_operator(operator)?;
+        core.ra_records.put_operator(operator)?;
     }
     Ok(())
 }

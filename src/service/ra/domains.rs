@@ -45,8 +45,8 @@ pub async fn register(
     {
         let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
         let existing: Vec<ClientDomain> = core
-            .store
-            .ra_domains()?
+            .ra_records
+            .domains()?
             .into_iter()
             .filter(|d| &d.client == client)
             .collect();
@@ -66,7 +66,7 @@ pub async fn register(
                         &encoding::random_token(),
                         now,
                     );
-                    core.store.put_ra_domain(&d)?;
+                    core.ra_records.put_domain(&d)?;
                     d
                 }
             };
@@ -90,8 +90,8 @@ pub fn list(
 ) -> Result<Vec<ClientDomain>, RaFailure> {
     client_for(core, operator, client)?;
     Ok(core
-        .store
-        .ra_domains()?
+        .ra_records
+        .domains()?
         .into_iter()
         .filter(|d| &d.client == client)
         .collect())
@@ -103,7 +103,7 @@ pub fn get(
     operator: &RaOperator,
     reference: &DomainReference,
 ) -> Result<ClientDomain, RaFailure> {
-    let domain = core.store.ra_domain(reference)?.ok_or_else(|| {
+    let domain = core.ra_records.domain(reference)?.ok_or_else(|| {
         RaFailure::not_found(format!(
             "{}: no pre-validated domain {reference}",
             DomainReference::FIELD
@@ -122,7 +122,7 @@ pub async fn delete(
     {
         let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
         get(core, operator, reference)?;
-        core.store.remove_ra_domain(reference)?;
+        core.ra_records.remove_domain(reference)?;
     }
     core.store.flush().await?;
     Ok(())
@@ -159,7 +159,7 @@ async fn change(
         let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
         let mut domain = get(core, operator, reference)?;
         edit(&mut domain, core.clock.now());
-        core.store.put_ra_domain(&domain)?;
+        core.ra_records.put_domain(&domain)?;
         domain
     };
     core.store.flush().await?;
@@ -180,7 +180,7 @@ pub async fn validate(
         let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
         let mut domain = get(core, operator, reference)?;
         domain.validate(&txt, core.clock.now())?;
-        core.store.put_ra_domain(&domain)?;
+        core.ra_records.put_domain(&domain)?;
         domain
     };
     core.store.flush().await?;
@@ -194,7 +194,7 @@ pub async fn validate(
 
 async fn lookup_txt(core: &Core, ascii: &str) -> Result<Vec<String>, RaFailure> {
     match core.ra.settings.txt {
-        TxtSource::Emulated => Ok(core.store.dns_txt(ascii)?),
+        TxtSource::Emulated => Ok(core.ra_records.dns_txt(ascii)?),
         TxtSource::Resolver {
             nameserver,
             timeout,
@@ -229,7 +229,7 @@ pub async fn put_txt(
                 .into(),
         ]));
     }
-    core.store.put_dns_txt(&name.ascii, &values)?;
+    core.ra_records.put_dns_txt(&name.ascii, &values)?;
     core.store.flush().await?;
     Ok(name)
 }
@@ -238,5 +238,5 @@ pub async fn put_txt(
 pub fn txt(core: &Core, caller: &Caller, name: &str) -> Result<Vec<String>, ServiceError> {
     ensure_admin(caller, "reading DNS records")?;
     let name = DnsName::parse(name)?;
-    Ok(core.store.dns_txt(&name.ascii)?)
+    Ok(core.ra_records.dns_txt(&name.ascii)?)
 }

@@ -96,7 +96,7 @@ pub(crate) fn client_for(
     operator: &RaOperator,
     reference: &ClientReference,
 ) -> Result<RaClient, RaFailure> {
-    let client = core.store.ra_client(reference)?.ok_or_else(|| {
+    let client = core.ra_records.client(reference)?.ok_or_else(|| {
         RaFailure::new(
             crate::domain::ra::Refusal::NotFound,
             crate::domain::ra::ErrorCode::form(crate::domain::ra::Code::InvalidClient),

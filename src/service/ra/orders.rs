@@ -61,7 +61,7 @@ pub async fn submit(
         reasons: Vec::new(),
         certificate: None,
     };
-    core.store.put_ra_order(&order, None)?;
+    core.ra_records.put_order(&order, None)?;
     core.store.flush().await?;
     log::info!(
         "RA order {} received for product {} ({} names)",
@@ -76,8 +76,8 @@ fn find_product(
     core: &Core,
     reference: &ProductReference,
 ) -> Result<(RaClient, Product), RaFailure> {
-    core.store
-        .ra_clients()?
+    core.ra_records
+        .clients()?
         .into_iter()
         .find_map(|c| c.product(reference).cloned().map(|p| (c, p)))
         .ok_or_else(|| {
@@ -162,7 +162,7 @@ pub async fn get(
             .order_moves
             .lock()
             .unwrap_or_else(|e| e.into_inner());
-        let mut order = core.store.ra_order(reference)?.ok_or_else(|| {
+        let mut order = core.ra_records.order(reference)?.ok_or_else(|| {
             RaFailure::not_found(format!("{}: no order {reference}", OrderReference::FIELD))
         })?;
         client_for(core, operator, &order.client)?;
@@ -191,8 +191,8 @@ pub async fn list(
     let clients = match &search.client {
         Some(client) => vec![client_for(core, operator, client)?.reference],
         None => core
-            .store
-            .ra_clients()?
+            .ra_records
+            .clients()?
             .into_iter()
             .map(|c| c.reference)
             .filter(|c| operator.may_act_for(c))
@@ -219,8 +219,8 @@ pub async fn list(
     let mut orders = Vec::new();
     for client in &clients {
         orders.extend(
-            core.store
-                .ra_orders_newest(client, search.limit, &mut wanted)?,
+            core.ra_records
+                .orders_newest(client, search.limit, &mut wanted)?,
         );
     }
     orders.sort_by_key(|o| std::cmp::Reverse(o.created));
@@ -231,7 +231,7 @@ pub async fn list(
             .order_moves
             .lock()
             .unwrap_or_else(|e| e.into_inner());
-        if let Some(now) = core.store.ra_order(&order.reference)? {
+        if let Some(now) = core.ra_records.order(&order.reference)? {
             *order = now;
             move_on(core, order)?;
         }
@@ -304,7 +304,7 @@ fn move_on(core: &Core, order: &mut Order) -> Result<bool, RaFailure> {
             OrderStep::Stay => return Ok(moved),
             OrderStep::Validate => {
                 order.enter(OrderState::Validating, now);
-                core.store.put_ra_order(order, None)?;
+                core.ra_records.put_order(order, None)?;
                 moved = true;
             }
             OrderStep::Issue => {
@@ -334,8 +334,8 @@ fn unvalidated_names(
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, RaFailure> {
     let domains: Vec<_> = core
-        .store
-        .ra_domains()?
+        .ra_records
+        .domains()?
         .into_iter()
         .filter(|d| d.client == order.client)
         .collect();
@@ -360,7 +360,7 @@ fn fail(
     );
     order.reasons = reasons;
     order.enter(OrderState::Failed, now);
-    core.store.put_ra_order(order, None)?;
+    core.ra_records.put_order(order, None)?;
     Ok(())
 }
 
@@ -421,8 +421,8 @@ fn issue(core: &Core, order: &mut Order, now: DateTime<Utc>) -> Result<(), RaFai
     });
     order.enter(OrderState::Issued, now);
     let entry = IssuedSerial::of_order(&order.reference);
-    core.store
-        .put_ra_order(order, Some((&issuer_id, &serial, &entry)))?;
+    core.ra_records
+        .put_order(order, Some((&issuer_id, &serial, &entry)))?;
     log::info!("RA order {} issued serial {serial}", order.reference);
     Ok(())
 }
@@ -430,14 +430,14 @@ fn issue(core: &Core, order: &mut Order, now: DateTime<Utc>) -> Result<(), RaFai
 /// Moves every open order on; flushes once if any moved.
 async fn move_open_orders(core: &Core) -> Result<(), RaFailure> {
     let mut moved = false;
-    for order in core.store.open_ra_orders()? {
+    for order in core.ra_records.open_orders()? {
         let _guard = core
             .ra
             .order_moves
             .lock()
             .unwrap_or_else(|e| e.into_inner());
         // Read again under the lock: a poll may have moved it meanwhile.
-        if let Some(mut order) = core.store.ra_order(&order.reference)? {
+        if let Some(mut order) = core.ra_records.order(&order.reference)? {
             moved |= move_on(core, &mut order)?;
         }
     }

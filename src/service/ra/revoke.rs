@@ -107,8 +107,8 @@ fn revoke_one(
     };
 
     let mut entry = core
-        .store
-        .issued_serial(&issuer_id, &serial)?
+        .serials
+        .get(&issuer_id, &serial)?
         .ok_or_else(|| unknown_serial(serial_text, issuer_text))?;
     let SerialHolder::Order { order_reference } = &entry.holder else {
         return Err(refused(
@@ -119,8 +119,8 @@ fn revoke_one(
         ));
     };
     let order = core
-        .store
-        .ra_order(order_reference)?
+        .ra_records
+        .order(order_reference)?
         .ok_or_else(|| unknown_serial(serial_text, issuer_text))?;
     if !operator.may_act_for(&order.client) {
         return Err(RaFailure::access_denied(format!(

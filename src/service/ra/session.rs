@@ -10,7 +10,7 @@ use crate::service::Core;
 pub fn login(core: &Core, user: &str, secret: &str) -> Result<String, RaFailure> {
     let refused = || RaFailure::authentication("unknown user name or wrong userSecret");
     let name = OperatorName::parse(user).map_err(|_| refused())?;
-    let operator = core.store.ra_operator(&name)?.ok_or_else(refused)?;
+    let operator = core.ra_records.operator(&name)?.ok_or_else(refused)?;
     if !encoding::constant_time_eq(secret.as_bytes(), operator.api_key.as_bytes()) {
         return Err(refused());
     }
@@ -34,7 +34,7 @@ pub fn authenticate(core: &Core, token: Option<&str>) -> Result<RaOperator, RaFa
     // not tell which operator names exist.
     let unsigned =
         || RaFailure::jwt("the JWT is not signed with the API key of the operator its sub names");
-    let operator = core.store.ra_operator(&name)?.ok_or_else(unsigned)?;
+    let operator = core.ra_records.operator(&name)?.ok_or_else(unsigned)?;
     let claims =
         hmac_jwt::verify_hs256(token, operator.api_key.as_bytes()).map_err(|e| match e {
             hmac_jwt::HmacJwtError::Signature => unsigned(),
