@@ -7,7 +7,7 @@ use super::ServiceError;
 use crate::domain::authority::{IssuingCaRecord, RootCaRecord};
 use crate::pki::authority::{CaNaming, RootSubject};
 use crate::pki::{IssuingAuthority, PkiError, RootAuthority};
-use crate::store::Store;
+use crate::store::Authorities;
 
 pub struct Root {
     pub record: RootCaRecord,
@@ -32,9 +32,9 @@ fn crypto(e: PkiError) -> ServiceError {
 }
 
 impl Hierarchy {
-    pub fn load(store: &dyn Store) -> Result<Hierarchy, ServiceError> {
+    pub fn load(store: &Authorities) -> Result<Hierarchy, ServiceError> {
         let roots = store
-            .root_cas()?
+            .roots()?
             .into_iter()
             .map(|record| {
                 Ok(Root {
@@ -44,7 +44,7 @@ impl Hierarchy {
             })
             .collect::<Result<Vec<_>, ServiceError>>()?;
         let issuing = store
-            .issuing_cas()?
+            .issuing()?
             .into_iter()
             .map(|record| {
                 Ok(Issuing {
@@ -90,7 +90,7 @@ impl Hierarchy {
     /// start (or now): new certificates are signed under it from then on.
     pub fn add_root(
         &mut self,
-        store: &dyn Store,
+        store: &Authorities,
         subject: &RootSubject,
         naming: &CaNaming,
         managed: bool,
@@ -110,7 +110,7 @@ impl Hierarchy {
             key,
             crl_number: 0,
         };
-        store.put_root_ca(&record)?;
+        store.put_root(&record)?;
         let id = record.id.clone();
         self.roots.push(Root { record, authority });
         self.sort_roots();
@@ -124,7 +124,7 @@ impl Hierarchy {
     /// active root, or to nobody.
     pub fn set_active(
         &mut self,
-        store: &dyn Store,
+        store: &Authorities,
         id: &str,
         active: bool,
         naming: &CaNaming,
@@ -154,21 +154,21 @@ impl Hierarchy {
                 key,
                 crl_number: 0,
             };
-            store.put_issuing_ca(&record)?;
+            store.put_issuing(&record)?;
             self.issuing.push(Issuing { record, authority });
         }
         let root = &mut self.roots[index];
         if root.record.active != active {
             root.record.active = active;
             root.record.activated = active.then_some(now);
-            store.put_root_ca(&root.record)?;
+            store.put_root(&root.record)?;
         }
         Ok(())
     }
 
     /// Removes an inactive root. Its issuing CAs stay, retired, so what they
     /// signed can still be checked against their CRLs and OCSP.
-    pub fn delete_root(&mut self, store: &dyn Store, id: &str) -> Result<(), ServiceError> {
+    pub fn delete_root(&mut self, store: &Authorities, id: &str) -> Result<(), ServiceError> {
         let root = self.root(id).ok_or_else(|| {
             ServiceError::NotFound(format!("root CA certificate '{id}' does not exist"))
         })?;
@@ -177,7 +177,7 @@ impl Hierarchy {
                 "root CA certificate '{id}' is active and its issuing CA still signs; deactivate it before deleting it"
             )));
         }
-        store.remove_root_ca(id)?;
+        store.remove_root(id)?;
         self.roots.retain(|r| r.record.id != id);
         Ok(())
     }

@@ -64,7 +64,7 @@ pub async fn create_root(
             not_before: new.not_before,
             not_after: new.not_after,
         };
-        view(hierarchy.add_root(core.store.as_ref(), &subject, &core.ca_naming, false, now)?)?
+        view(hierarchy.add_root(&core.authorities, &subject, &core.ca_naming, false, now)?)?
     };
     core.recertify_signer()?;
     core.store.flush().await?;
@@ -153,7 +153,7 @@ pub async fn set_root_active(
     let updated = {
         let mut hierarchy = core.hierarchy_mut();
         hierarchy.set_active(
-            core.store.as_ref(),
+            &core.authorities,
             &id,
             active,
             &core.ca_naming,
@@ -169,7 +169,7 @@ pub async fn set_root_active(
 pub async fn delete_root(core: &Core, caller: &Caller, id: &str) -> Result<(), ServiceError> {
     ensure_admin(caller, ROLES)?;
     let id = parse_id(id)?;
-    core.hierarchy_mut().delete_root(core.store.as_ref(), &id)?;
+    core.hierarchy_mut().delete_root(&core.authorities, &id)?;
     core.recertify_signer()?;
     core.store.flush().await?;
     Ok(())

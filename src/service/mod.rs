@@ -33,8 +33,8 @@ use crate::pki::PkiError;
 use crate::pki::authority::{CaNaming, RootSubject};
 use crate::pki::jws::DirectorySigner;
 use crate::store::{
-    ClientCredentials, Events, Organisations, RaRecords, Repositories, Serials, SoftwareStatements,
-    Store, StoreError, TenantRecords, TrustAnchors,
+    Authorities, ClientCredentials, Events, Organisations, RaRecords, Repositories, Serials,
+    SoftwareStatements, Store, StoreError, TenantRecords, TrustAnchors,
 };
 use authorities::Hierarchy;
 
@@ -50,6 +50,7 @@ pub struct Core {
     pub(crate) statements: SoftwareStatements,
     pub(crate) ra_records: RaRecords,
     pub(crate) serials: Serials,
+    pub(crate) authorities: Authorities,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) hierarchy: RwLock<Hierarchy>,
     pub(crate) ca_naming: CaNaming,
@@ -159,16 +160,16 @@ impl Core {
         let repositories = Repositories::new(redb.database());
         let store: Arc<dyn Store> = Arc::new(redb);
         let now = clock.now();
-        let mut hierarchy = Hierarchy::load(store.as_ref())?;
+        let mut hierarchy = Hierarchy::load(&repositories.authorities)?;
         if hierarchy.roots.is_empty() && hierarchy.issuing.is_empty() {
-            first_start(store.as_ref(), &mut hierarchy, &settings.ca, now)?;
+            first_start(&repositories.authorities, &mut hierarchy, &settings.ca, now)?;
             log::info!(
                 "created the directory's root and issuing CA in {}",
                 data_dir.display()
             );
         }
         let signer_record = certified_signer(
-            store.as_ref(),
+            &repositories.authorities,
             &hierarchy,
             &settings.ca,
             &settings.urls,
@@ -188,6 +189,7 @@ impl Core {
             statements: repositories.statements,
             ra_records: repositories.ra,
             serials: repositories.serials,
+            authorities: repositories.authorities,
             clock,
             hierarchy: RwLock::new(hierarchy),
             ca_naming: settings.ca,
@@ -242,15 +244,15 @@ impl Core {
                 .unwrap_or_else(|e| e.into_inner());
             self.store.replace_contents(entries)?;
             let now = self.clock.now();
-            let mut hierarchy = Hierarchy::load(self.store.as_ref())?;
+            let mut hierarchy = Hierarchy::load(&self.authorities)?;
             if hierarchy.roots.is_empty() && hierarchy.issuing.is_empty() {
-                first_start(self.store.as_ref(), &mut hierarchy, &self.ca_naming, now)?;
+                first_start(&self.authorities, &mut hierarchy, &self.ca_naming, now)?;
             }
             ra::accounts::write_configured(self)?;
             truststore::write_configured(self, &self.configured_anchors)?;
             tenants::accounts::write_configured(self)?;
             let signer = certified_signer(
-                self.store.as_ref(),
+                &self.authorities,
                 &hierarchy,
                 &self.ca_naming,
                 &self.urls,
@@ -311,7 +313,7 @@ impl Core {
         let record = {
             let hierarchy = self.hierarchy();
             certified_signer(
-                self.store.as_ref(),
+                &self.authorities,
                 &hierarchy,
                 &self.ca_naming,
                 &self.urls,
@@ -336,13 +338,13 @@ impl Core {
 /// the stored one if it already is, else the same key (or a new one on first
 /// start) certified again. Its kid is the key's thumbprint, so it stays put.
 fn certified_signer(
-    store: &dyn Store,
+    authorities: &Authorities,
     hierarchy: &Hierarchy,
     naming: &CaNaming,
     urls: &PublicUrls,
     now: chrono::DateTime<Utc>,
 ) -> Result<SignerRecord, ServiceError> {
-    let existing = store.directory_signer()?;
+    let existing = authorities.signer()?;
     let Some(issuing) = hierarchy.current(now) else {
         // No active root: keep what there is until one is activated.
         return existing.ok_or_else(|| {
@@ -370,7 +372,7 @@ fn certified_signer(
         .flavour()
         .kid(None, &facts.thumbprint_sha256, &facts.thumbprint_sha1);
     let record = DirectorySigner::record(&key, &issued.chain, kid).map_err(ServiceError::Crypto)?;
-    store.put_directory_signer(&record)?;
+    authorities.put_signer(&record)?;
     Ok(record)
 }
 
@@ -378,12 +380,12 @@ fn certified_signer(
 /// issuing CA; a data dir of the first layout has its CA moved into them,
 /// keeping the issuing CA's id so the CRL URLs in issued certificates hold.
 fn first_start(
-    store: &dyn Store,
+    authorities: &Authorities,
     hierarchy: &mut Hierarchy,
     naming: &CaNaming,
     now: chrono::DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    if let Some(legacy) = store.legacy_certificate_authority()? {
+    if let Some(legacy) = authorities.legacy()? {
         let root = RootCaRecord {
             id: uuid::Uuid::new_v4().to_string(),
             created: legacy.created,
@@ -402,10 +404,8 @@ fn first_start(
             key: legacy.issuing_key.clone(),
             crl_number: 0,
         };
-        store.put_root_ca(&root)?;
-        store.put_issuing_ca(&issuing)?;
-        store.remove_legacy_certificate_authority()?;
-        *hierarchy = Hierarchy::load(store)?;
+        authorities.adopt_legacy(&root, &issuing)?;
+        *hierarchy = Hierarchy::load(authorities)?;
         return Ok(());
     }
     let subject = RootSubject {
@@ -417,7 +417,7 @@ fn first_start(
             .checked_add_months(Months::new(12 * MAX_ROOT_YEARS))
             .unwrap_or(now),
     };
-    hierarchy.add_root(store, &subject, naming, true, now)?;
+    hierarchy.add_root(authorities, &subject, naming, true, now)?;
     Ok(())
 }
 

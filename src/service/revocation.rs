@@ -128,8 +128,12 @@ pub async fn issuing_crl(core: &Core, issuing_id: &str) -> Result<Vec<u8>, Servi
             .ok_or_else(|| {
                 ServiceError::NotFound(format!("no CA '{issuing_id}' publishes a CRL here"))
             })?;
-        issuing.record.crl_number += 1;
-        core.store.put_issuing_ca(&issuing.record)?;
+        issuing.record.crl_number = core
+            .authorities
+            .next_issuing_crl_number(issuing_id)?
+            .ok_or_else(|| {
+                ServiceError::NotFound(format!("no CA '{issuing_id}' publishes a CRL here"))
+            })?;
         issuing
             .authority
             .crl(&revoked, issuing.record.crl_number, now, now + life)
@@ -162,8 +166,14 @@ pub async fn root_crl(core: &Core, root_id: &str) -> Result<Vec<u8>, ServiceErro
             .ok_or_else(|| {
                 ServiceError::NotFound(format!("root CA certificate '{root_id}' does not exist"))
             })?;
-        root.record.crl_number += 1;
-        core.store.put_root_ca(&root.record)?;
+        root.record.crl_number =
+            core.authorities
+                .next_root_crl_number(root_id)?
+                .ok_or_else(|| {
+                    ServiceError::NotFound(format!(
+                        "root CA certificate '{root_id}' does not exist"
+                    ))
+                })?;
         root.authority
             .crl(
                 root.record.crl_number,

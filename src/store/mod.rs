@@ -2,6 +2,7 @@
 //! embedded default.
 
 mod access;
+mod authorities;
 pub mod engine;
 mod events;
 mod organisations;
@@ -18,6 +19,7 @@ mod trust_anchors;
 use std::path::Path;
 
 pub use access::ClientCredentials;
+pub use authorities::Authorities;
 pub use engine::{Database, Flush};
 pub use events::Events;
 pub use organisations::Organisations;
@@ -52,6 +54,7 @@ pub struct Repositories {
     pub statements: SoftwareStatements,
     pub ra: RaRecords,
     pub serials: Serials,
+    pub authorities: Authorities,
 }
 
 impl Repositories {
@@ -65,12 +68,12 @@ impl Repositories {
             statements: SoftwareStatements::new(db.clone()),
             ra: RaRecords::new(db.clone()),
             serials: Serials::new(db.clone()),
+            authorities: Authorities::new(db.clone()),
             db,
         }
     }
 }
 
-use crate::domain::authority::{CaRecord, IssuingCaRecord, RootCaRecord, SignerRecord};
 use crate::domain::{CertificateOrKey, Kid, OrganisationId, SoftwareStatementId};
 
 #[derive(Debug, thiserror::Error)]
@@ -111,17 +114,6 @@ pub trait Store: Send + Sync {
         &self,
         org: &OrganisationId,
     ) -> Result<Vec<CertificateOrKey>, StoreError>;
-
-    /// The CA as the first layout kept it, if this data dir has one.
-    fn legacy_certificate_authority(&self) -> Result<Option<CaRecord>, StoreError>;
-    fn remove_legacy_certificate_authority(&self) -> Result<(), StoreError>;
-    fn root_cas(&self) -> Result<Vec<RootCaRecord>, StoreError>;
-    fn put_root_ca(&self, record: &RootCaRecord) -> Result<(), StoreError>;
-    fn remove_root_ca(&self, id: &str) -> Result<(), StoreError>;
-    fn issuing_cas(&self) -> Result<Vec<IssuingCaRecord>, StoreError>;
-    fn put_issuing_ca(&self, record: &IssuingCaRecord) -> Result<(), StoreError>;
-    fn directory_signer(&self) -> Result<Option<SignerRecord>, StoreError>;
-    fn put_directory_signer(&self, record: &SignerRecord) -> Result<(), StoreError>;
 
     /// Every stored record but the audit log (which records refused requests
     /// too), as (tree, key, value) in order: two equal answers mean nothing

@@ -6,15 +6,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use redb::{ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::engine::{Database, Engine, Flush, decode, encode, key, prefix};
 use super::redb_engine::RedbEngine;
 use super::{Store, StoreError, StoredEntry};
-use crate::domain::authority::{
-    CaRecord, IssuedSerial, IssuingCaRecord, RootCaRecord, SignerRecord,
-};
+use crate::domain::authority::IssuedSerial;
 use crate::domain::{CertificateOrKey, Kid, OrganisationId, SoftwareStatementId};
 
 type Table = TableDefinition<'static, &'static [u8], &'static [u8]>;
@@ -24,11 +21,11 @@ const STATEMENTS: Table = TableDefinition::new(super::statements::STATEMENTS);
 /// SoftwareStatementId -> OrganisationId, for global uniqueness and client lookup.
 const STATEMENT_OWNERS: Table = TableDefinition::new(super::statements::STATEMENT_OWNERS);
 const CERTIFICATES: Table = TableDefinition::new("certificates");
-const AUTHORITY: Table = TableDefinition::new("certificate_authority");
+const AUTHORITY: Table = TableDefinition::new(super::authorities::AUTHORITY);
 const CLIENT_SECRETS: Table = TableDefinition::new(super::access::CLIENT_SECRETS);
 const SEEN_JTIS: Table = TableDefinition::new(super::access::SEEN_JTIS);
-const ROOT_CAS: Table = TableDefinition::new("root_cas");
-const ISSUING_CAS: Table = TableDefinition::new("issuing_cas");
+const ROOT_CAS: Table = TableDefinition::new(super::authorities::ROOT_CAS);
+const ISSUING_CAS: Table = TableDefinition::new(super::authorities::ISSUING_CAS);
 /// `issuer\0serial` -> IssuedSerial.
 const ISSUED_SERIALS: Table = TableDefinition::new(super::serials::ISSUED_SERIALS);
 /// The revoked entries of `issued_serials` again, so a CRL is built from
@@ -81,9 +78,6 @@ pub(super) const TABLES: [Table; 23] = [
     TENANT_SESSIONS,
     THEME_PKI,
 ];
-
-const CA_KEY: &[u8] = b"current";
-const SIGNER_KEY: &[u8] = b"directory-signer";
 
 /// Organisation-level records sit under an empty statement segment, which no
 /// statement id can be.
@@ -179,21 +173,6 @@ impl RedbStore {
     ) -> Result<T, StoreError> {
         self.engine.write_redb(change)
     }
-
-    fn put<T: Serialize>(&self, table: Table, key: &[u8], value: &T) -> Result<(), StoreError> {
-        let value = encode(value)?;
-        self.write(|tx| {
-            tx.open_table(table)?.insert(key, value.as_slice())?;
-            Ok(())
-        })
-    }
-
-    fn remove(&self, table: Table, key: &[u8]) -> Result<(), StoreError> {
-        self.write(|tx| {
-            tx.open_table(table)?.remove(key)?;
-            Ok(())
-        })
-    }
 }
 
 /// Lists every revoked entry of `issued_serials` in `revoked_serials`.
@@ -271,42 +250,6 @@ impl Store for RedbStore {
         org: &OrganisationId,
     ) -> Result<Vec<CertificateOrKey>, StoreError> {
         self.scan(CERTIFICATES, &prefix(&[org.as_str()]))
-    }
-
-    fn legacy_certificate_authority(&self) -> Result<Option<CaRecord>, StoreError> {
-        self.get(AUTHORITY, CA_KEY)
-    }
-
-    fn remove_legacy_certificate_authority(&self) -> Result<(), StoreError> {
-        self.remove(AUTHORITY, CA_KEY)
-    }
-
-    fn root_cas(&self) -> Result<Vec<RootCaRecord>, StoreError> {
-        self.scan(ROOT_CAS, b"")
-    }
-
-    fn put_root_ca(&self, record: &RootCaRecord) -> Result<(), StoreError> {
-        self.put(ROOT_CAS, record.id.as_bytes(), record)
-    }
-
-    fn remove_root_ca(&self, id: &str) -> Result<(), StoreError> {
-        self.remove(ROOT_CAS, id.as_bytes())
-    }
-
-    fn issuing_cas(&self) -> Result<Vec<IssuingCaRecord>, StoreError> {
-        self.scan(ISSUING_CAS, b"")
-    }
-
-    fn put_issuing_ca(&self, record: &IssuingCaRecord) -> Result<(), StoreError> {
-        self.put(ISSUING_CAS, record.id.as_bytes(), record)
-    }
-
-    fn directory_signer(&self) -> Result<Option<SignerRecord>, StoreError> {
-        self.get(AUTHORITY, SIGNER_KEY)
-    }
-
-    fn put_directory_signer(&self, record: &SignerRecord) -> Result<(), StoreError> {
-        self.put(AUTHORITY, SIGNER_KEY, record)
     }
 
     fn contents(&self) -> Result<Vec<StoredEntry>, StoreError> {

@@ -2,7 +2,6 @@
 //! no response and no log line holds any of the keys the directory keeps.
 
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use obdir::store::Store;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -230,22 +229,15 @@ password = "tenant-password-1"
 
     // What the directory keeps private, read straight from its store.
     let store = obdir::store::open(data_dir.path(), 16, 0).unwrap();
+    let store = obdir::store::Repositories::new(store.database()).authorities;
     let mut secrets: Vec<String> = Vec::new();
-    for root in store.root_cas().unwrap() {
+    for root in store.roots().unwrap() {
         secrets.push(root.key.expose().to_owned());
     }
-    for issuing in store.issuing_cas().unwrap() {
+    for issuing in store.issuing().unwrap() {
         secrets.push(issuing.key.expose().to_owned());
     }
-    secrets.push(
-        store
-            .directory_signer()
-            .unwrap()
-            .unwrap()
-            .key
-            .expose()
-            .to_owned(),
-    );
+    secrets.push(store.signer().unwrap().unwrap().key.expose().to_owned());
     assert_eq!(
         secrets.len(),
         5,
