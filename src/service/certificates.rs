@@ -20,8 +20,8 @@ pub fn list(
     ensure_access(caller, org)?;
     ensure_owner(core, org, ss)?;
     let mut records: Vec<CertificateOrKey> = core
-        .store
-        .owned_certificates(org, ss)?
+        .certificates
+        .owned(org, ss)?
         .into_iter()
         .filter(|r| key_type.is_none_or(|t| r.key_type == t))
         .collect();
@@ -44,8 +44,8 @@ pub fn get(
 ) -> Result<CertificateOrKey, ServiceError> {
     ensure_access(caller, org)?;
     ensure_owner(core, org, ss)?;
-    core.store
-        .certificate(org, ss, kid)?
+    core.certificates
+        .get(org, ss, kid)?
         .filter(|r| key_type.is_none_or(|t| r.key_type == t))
         .ok_or_else(|| {
             let kind = key_type.map_or(String::new(), |t| format!("{t} "));
@@ -82,7 +82,7 @@ pub async fn revoke(
         core.put_certificate(&record)?;
         record
     };
-    core.store.flush().await?;
+    core.db.flush().await?;
     log::info!(
         "{} {kid} of {org} revoked: {}",
         revoked.key_type,

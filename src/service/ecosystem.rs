@@ -67,7 +67,7 @@ pub async fn create_root(
         view(hierarchy.add_root(&core.authorities, &subject, &core.ca_naming, false, now)?)?
     };
     core.recertify_signer()?;
-    core.store.flush().await?;
+    core.db.flush().await?;
     Ok(created)
 }
 
@@ -162,7 +162,7 @@ pub async fn set_root_active(
         view(hierarchy.root(&id).ok_or_else(|| not_found(&id))?)?
     };
     core.recertify_signer()?;
-    core.store.flush().await?;
+    core.db.flush().await?;
     Ok(updated)
 }
 
@@ -171,7 +171,7 @@ pub async fn delete_root(core: &Core, caller: &Caller, id: &str) -> Result<(), S
     let id = parse_id(id)?;
     core.hierarchy_mut().delete_root(&core.authorities, &id)?;
     core.recertify_signer()?;
-    core.store.flush().await?;
+    core.db.flush().await?;
     Ok(())
 }
 

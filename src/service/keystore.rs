@@ -44,11 +44,11 @@ fn document_keys(
     let records = match &doc.software_statement_id {
         Some(ss) => {
             find_software_statement(core, org, ss)?;
-            core.store.owned_certificates(org, Some(ss))?
+            core.certificates.owned(org, Some(ss))?
         }
         None => {
             find_organisation(core, org)?;
-            core.store.organisation_certificates(org)?
+            core.certificates.of_organisation(org)?
         }
     };
     let changes_at = records
@@ -80,11 +80,11 @@ pub fn certificate_pem(
 ) -> Result<String, ServiceError> {
     let record = match (core.urls.flavour(), ss) {
         (Flavour::Obie, _) => core
-            .store
-            .organisation_certificates(org)?
+            .certificates
+            .of_organisation(org)?
             .into_iter()
             .find(|r| &r.kid == kid),
-        (Flavour::Raidiam, ss) => core.store.certificate(org, ss, kid)?,
+        (Flavour::Raidiam, ss) => core.certificates.get(org, ss, kid)?,
     };
     let record =
         record.ok_or_else(|| ServiceError::NotFound(format!("kid '{kid}' does not exist here")))?;

@@ -33,15 +33,16 @@ use crate::pki::PkiError;
 use crate::pki::authority::{CaNaming, RootSubject};
 use crate::pki::jws::DirectorySigner;
 use crate::store::{
-    Authorities, ClientCredentials, Events, Organisations, RaRecords, Repositories, Serials,
-    SoftwareStatements, Store, StoreError, TenantRecords, TrustAnchors,
+    Authorities, Certificates, ClientCredentials, Database, Events, Organisations, RaRecords,
+    Serials, SoftwareStatements, StoreContents, StoreError, TenantRecords, TrustAnchors,
 };
 use authorities::Hierarchy;
 
 /// Everything a use case needs: the store, the CA and signing key, the clock
 /// and the URL layout.
 pub struct Core {
-    pub(crate) store: Arc<dyn Store>,
+    pub(crate) db: Database,
+    pub(crate) contents: StoreContents,
     pub(crate) trust_anchors: TrustAnchors,
     pub(crate) tenant_records: TenantRecords,
     pub(crate) credentials: ClientCredentials,
@@ -51,6 +52,7 @@ pub struct Core {
     pub(crate) ra_records: RaRecords,
     pub(crate) serials: Serials,
     pub(crate) authorities: Authorities,
+    pub(crate) certificates: Certificates,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) hierarchy: RwLock<Hierarchy>,
     pub(crate) ca_naming: CaNaming,
@@ -156,9 +158,8 @@ impl Core {
                 data_dir.display()
             ))
         })?;
-        let redb = crate::store::open(data_dir, settings.cache_mb, settings.background_flush_ms)?;
-        let repositories = Repositories::new(redb.database());
-        let store: Arc<dyn Store> = Arc::new(redb);
+        let repositories =
+            crate::store::open(data_dir, settings.cache_mb, settings.background_flush_ms)?;
         let now = clock.now();
         let mut hierarchy = Hierarchy::load(&repositories.authorities)?;
         if hierarchy.roots.is_empty() && hierarchy.issuing.is_empty() {
@@ -175,12 +176,13 @@ impl Core {
             &settings.urls,
             now,
         )?;
-        store.flush().await?;
+        repositories.db.flush().await?;
         let signer = RwLock::new(
             DirectorySigner::from_record(&signer_record).map_err(ServiceError::Crypto)?,
         );
         let core = Core {
-            store,
+            db: repositories.db,
+            contents: repositories.contents,
             trust_anchors: repositories.trust_anchors,
             tenant_records: repositories.tenants,
             credentials: repositories.credentials,
@@ -190,6 +192,7 @@ impl Core {
             ra_records: repositories.ra,
             serials: repositories.serials,
             authorities: repositories.authorities,
+            certificates: repositories.certificates,
             clock,
             hierarchy: RwLock::new(hierarchy),
             ca_naming: settings.ca,
@@ -209,8 +212,13 @@ impl Core {
         ra::accounts::write_configured(&core)?;
         truststore::write_configured(&core, &core.configured_anchors)?;
         tenants::accounts::write_configured(&core)?;
-        core.store.flush().await?;
+        core.db.flush().await?;
         Ok(core)
+    }
+
+    /// How many write transactions the store committed since it was opened.
+    pub fn store_commits(&self) -> u64 {
+        self.db.commits()
     }
 
     pub fn urls(&self) -> &PublicUrls {
@@ -222,12 +230,12 @@ impl Core {
         self.hierarchy().chain_pem(self.clock.now())
     }
 
-    /// Every stored record but the audit log; see `Store::contents`.
+    /// Every stored record but the audit log; see `StoreContents::all`.
     pub fn stored_contents(&self) -> Result<Vec<crate::store::StoredEntry>, ServiceError> {
-        Ok(self.store.contents()?)
+        Ok(self.contents.all()?)
     }
 
-    /// Replaces the stored state (see `Store::replace_contents`) and all that
+    /// Replaces the stored state (see `StoreContents::replace`) and all that
     /// is held from it: the CA hierarchy, the signing key, cached documents
     /// and CRLs. With no CA left, makes one as on a first start.
     pub(crate) async fn replace_state(
@@ -242,7 +250,7 @@ impl Core {
                 .order_moves
                 .lock()
                 .unwrap_or_else(|e| e.into_inner());
-            self.store.replace_contents(entries)?;
+            self.contents.replace(&entries)?;
             let now = self.clock.now();
             let mut hierarchy = Hierarchy::load(&self.authorities)?;
             if hierarchy.roots.is_empty() && hierarchy.issuing.is_empty() {
@@ -264,7 +272,7 @@ impl Core {
             self.documents.clear();
             *self.crl_cache() = Default::default();
         }
-        self.store.flush().await?;
+        self.db.flush().await?;
         Ok(())
     }
 
@@ -275,10 +283,10 @@ impl Core {
         match (&record.issuer_id, &record.serial) {
             (Some(issuer), Some(serial)) if record.is_revoked() => {
                 let mut crls = self.crl_cache();
-                self.store.put_certificate(record)?;
+                self.certificates.put(record)?;
                 crls.revoked(issuer, &IssuedSerial::of(record), serial);
             }
-            _ => self.store.put_certificate(record)?,
+            _ => self.certificates.put(record)?,
         }
         self.documents.changed(&record.organisation_id);
         Ok(())

@@ -213,8 +213,8 @@ async fn check_assertion(
 ) -> Result<(), OAuthError> {
     let now = core.clock.now();
     let records = core
-        .store
-        .owned_certificates(org, Some(ss))
+        .certificates
+        .owned(org, Some(ss))
         .map_err(|e| oauth_error("server_error", e.to_string()))?;
     let find_key = |kid: &str| -> Option<PublicJwk> {
         records
@@ -263,7 +263,7 @@ async fn check_assertion(
             "client_assertion jti '{jti}' was already used"
         )));
     }
-    core.store
+    core.db
         .flush()
         .await
         .map_err(|e| oauth_error("server_error", e.to_string()))?;

@@ -22,7 +22,7 @@ pub async fn create_organisation(
             "OrganisationId: organisation '{id}' already exists"
         )));
     }
-    core.store.flush().await?;
+    core.db.flush().await?;
     Ok(organisation)
 }
 
@@ -91,7 +91,7 @@ pub async fn update_organisation(
         Organisation::from_request(request.over(&current), id.as_str(), current.created_on)?;
     core.organisations.put(&updated)?;
     drop(_guard);
-    core.store.flush().await?;
+    core.db.flush().await?;
     Ok(updated)
 }
 
@@ -125,7 +125,7 @@ pub async fn create_software_statement(
             "SoftwareStatementId: software statement '{id}' already exists"
         )));
     }
-    core.store.flush().await?;
+    core.db.flush().await?;
     Ok((statement, secret))
 }
 
@@ -195,6 +195,6 @@ pub async fn update_software_statement(
     updated.client_id = current.client_id.clone();
     core.statements.put(&updated)?;
     drop(_guard);
-    core.store.flush().await?;
+    core.db.flush().await?;
     Ok(updated)
 }

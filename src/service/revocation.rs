@@ -139,7 +139,7 @@ pub async fn issuing_crl(core: &Core, issuing_id: &str) -> Result<Vec<u8>, Servi
             .crl(&revoked, issuing.record.crl_number, now, now + life)
             .map_err(ServiceError::Crypto)?
     };
-    core.store.flush().await?;
+    core.db.flush().await?;
     core.crl_cache()
         .keep(issuing_id, der.clone(), revocations, now);
     Ok(der)
@@ -182,7 +182,7 @@ pub async fn root_crl(core: &Core, root_id: &str) -> Result<Vec<u8>, ServiceErro
             )
             .map_err(ServiceError::Crypto)?
     };
-    core.store.flush().await?;
+    core.db.flush().await?;
     core.crl_cache().keep(&cache_key, der.clone(), 0, now);
     Ok(der)
 }

@@ -306,14 +306,14 @@ async fn register(
         let thumbprint = key_thumbprint(pem, key_type, org, ss, core.clock.now())
             .map_err(|e| within(&place, e))?;
         let held = core
-            .store
-            .owned_certificates(org, ss)?
+            .certificates
+            .owned(org, ss)?
             .iter()
             .any(|r| r.key_type == key_type && thumbprint_sha256(&r.jwk) == thumbprint);
         if held {
             continue;
         }
-        super::upload::upload(core, &Caller::Admin, org, ss, key_type, pem)
+        super::upload::upload(core, None, &Caller::Admin, org, ss, key_type, pem)
             .await
             .map_err(|e| within(&place, e))?;
         report.certificates += 1;

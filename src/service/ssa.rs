@@ -35,7 +35,7 @@ pub async fn assertion(
     if !statement.locked {
         statement.locked = true;
         core.statements.put(&statement)?;
-        core.store.flush().await?;
+        core.db.flush().await?;
     }
     Ok(token)
 }

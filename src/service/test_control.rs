@@ -67,8 +67,8 @@ pub async fn reset(
     let kept: Vec<StoredEntry> = if with_ca {
         Vec::new()
     } else {
-        core.store
-            .contents()?
+        core.contents
+            .all()?
             .into_iter()
             .filter(|(table, _, _)| CA_TABLES.contains(&table.as_str()))
             .collect()
@@ -89,7 +89,7 @@ pub async fn snapshot(
     name: &SnapshotName,
 ) -> Result<StateReport, ServiceError> {
     ensure_admin(caller, "taking a snapshot")?;
-    let entries = core.store.contents()?;
+    let entries = core.contents.all()?;
     let file = SnapshotFile {
         format: SNAPSHOT_FORMAT.into(),
         entries: entries

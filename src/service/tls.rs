@@ -67,8 +67,8 @@ pub fn certificate_caller(core: &Core, der: &[u8]) -> Option<Caller> {
         return None;
     };
     let record = core
-        .store
-        .certificate(&organisation_id, Some(&ss), &kid)
+        .certificates
+        .get(&organisation_id, Some(&ss), &kid)
         .ok()??;
     let transport = matches!(
         record.key_type,

@@ -28,7 +28,7 @@ pub async fn add(
 ) -> Result<Vec<(TrustAnchor, bool)>, ServiceError> {
     let certificates = read_anchors(pem)?;
     let added = write_anchors(core, certificates, source)?;
-    core.store.flush().await?;
+    core.db.flush().await?;
     for (anchor, new) in &added {
         if *new {
             log::info!(
@@ -47,7 +47,7 @@ pub async fn remove(core: &Core, fingerprint: &str) -> Result<(), ServiceError> 
     if !core.trust_anchors.remove(&fingerprint)? {
         return Err(not_found(&fingerprint));
     }
-    core.store.flush().await?;
+    core.db.flush().await?;
     log::info!("trust anchor {fingerprint} removed");
     Ok(())
 }

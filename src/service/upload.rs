@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::events::Audit;
 use super::organisations::{find_organisation, find_software_statement};
 use super::{Core, ServiceError, ensure_access};
 use crate::domain::certificate::UploadBody;
@@ -17,11 +18,14 @@ use crate::pki::external::parse_external_certificate;
 use crate::pki::jwk::{x5t, x5t_s256};
 use crate::pki::key::{KeyFacts, parse_public_key};
 use crate::pki::{CheckedCsr, PkiError, Profile};
+use crate::store::Added;
 
 /// Adds a certificate or key to a software statement, or with `ss` None to
-/// the organisation itself.
+/// the organisation itself; with `audit`, its events are written in the
+/// record's own transaction.
 pub async fn upload(
     core: &Core,
+    audit: Option<&Audit>,
     caller: &Caller,
     org: &OrganisationId,
     ss: Option<&SoftwareStatementId>,
@@ -108,18 +112,23 @@ pub async fn upload(
         }
     };
 
-    {
-        let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
-        ensure_key_not_active(core, org, ss, key_type, &record.spki_sha256)?;
-        if let Some(existing) = core.store.certificate(org, ss, &record.kid)? {
+    let now = core.clock.now();
+    let events = audit.map(|a| a.success(now).to_vec()).unwrap_or_default();
+    match core.certificates.add(&record, now, &events)? {
+        Added::Stored => {}
+        Added::KidTaken(existing) => {
             return Err(ServiceError::Conflict(format!(
                 "kid '{}' is already used here by a {} record",
                 record.kid, existing.key_type
             )));
         }
-        core.put_certificate(&record)?;
+        Added::KeyActive(active) => return Err(key_active(org, ss, key_type, &active)),
     }
-    core.store.flush().await?;
+    if let Some(audit) = audit {
+        audit.recorded(&events);
+    }
+    core.documents.changed(org);
+    core.db.flush().await?;
     log::info!(
         "{key_type} {} added to {org}/{}",
         record.kid,
@@ -136,21 +145,29 @@ fn ensure_key_not_active(
     key_type: CertOrKeyType,
     spki_sha256: &str,
 ) -> Result<(), ServiceError> {
-    let existing = core.store.owned_certificates(org, ss)?;
     let now = core.clock.now();
-    match existing
-        .iter()
-        .find(|r| r.is_active_at(now) && r.key_type == key_type && r.spki_sha256 == spki_sha256)
+    match core
+        .certificates
+        .active_with_key(org, ss, key_type, spki_sha256, now)?
     {
-        Some(active) => Err(ServiceError::Conflict(format!(
-            "this public key is already active on {} as {key_type} (kid '{}')",
-            ss.map_or(format!("organisation '{org}'"), |ss| format!(
-                "software statement '{ss}'"
-            )),
-            active.kid
-        ))),
+        Some(active) => Err(key_active(org, ss, key_type, &active)),
         None => Ok(()),
     }
+}
+
+fn key_active(
+    org: &OrganisationId,
+    ss: Option<&SoftwareStatementId>,
+    key_type: CertOrKeyType,
+    active: &CertificateOrKey,
+) -> ServiceError {
+    ServiceError::Conflict(format!(
+        "this public key is already active on {} as {key_type} (kid '{}')",
+        ss.map_or(format!("organisation '{org}'"), |ss| format!(
+            "software statement '{ss}'"
+        )),
+        active.kid
+    ))
 }
 
 /// What an upload produced, before it becomes a stored record.

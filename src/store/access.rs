@@ -59,7 +59,7 @@ mod tests {
     fn a_jti_is_accepted_once_per_client() {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::store::open(dir.path(), 1, 0).unwrap();
-        let credentials = ClientCredentials::new(store.database());
+        let credentials = ClientCredentials::new(store.db.clone());
         let a = SoftwareStatementId::parse("ss-a").unwrap();
         let b = SoftwareStatementId::parse("ss-b").unwrap();
         let exp = DateTime::from_timestamp(1_700_000_000, 0).unwrap();

@@ -1,14 +1,16 @@
-//! Persistence behind one trait, so the engine can be swapped; redb is the
-//! embedded default.
+//! Persistence: one repository per aggregate, each owning its tables, its
+//! indexes and its invariants, over a narrow engine seam (`engine`) with redb
+//! as the embedded engine.
 
 mod access;
 mod authorities;
+mod certificates;
+mod contents;
 pub mod engine;
 mod events;
 mod organisations;
 mod ra;
 mod redb_engine;
-mod redb_store;
 mod serials;
 mod sled_import;
 mod statements;
@@ -17,35 +19,74 @@ pub mod token_file;
 mod trust_anchors;
 
 use std::path::Path;
+use std::sync::Arc;
 
 pub use access::ClientCredentials;
 pub use authorities::Authorities;
+pub use certificates::{Added, Certificates};
+pub use contents::{StoreContents, StoredEntry};
 pub use engine::{Database, Flush};
 pub use events::Events;
 pub use organisations::Organisations;
 pub use ra::RaRecords;
-pub use redb_store::RedbStore;
 pub use serials::Serials;
 pub use statements::SoftwareStatements;
 pub use tenants::TenantRecords;
 pub use trust_anchors::TrustAnchors;
 
-/// Opens the store in `dir` (see `RedbStore::open`), first bringing over the
-/// records of an earlier version's sled database if one is there.
-pub fn open(dir: &Path, cache_mb: u64, background_flush_ms: u64) -> Result<RedbStore, StoreError> {
-    let store = RedbStore::open(dir, cache_mb, background_flush_ms)?;
-    if let Some(copied) = sled_import::import_sled(dir, &store)? {
+/// Every table of every repository, in the order `StoreContents` lists them.
+const TABLES: [engine::Table; 24] = [
+    organisations::ORGANISATIONS,
+    statements::STATEMENTS,
+    statements::STATEMENT_OWNERS,
+    certificates::CERTIFICATES,
+    certificates::OWNER_KEYS,
+    authorities::AUTHORITY,
+    access::CLIENT_SECRETS,
+    access::SEEN_JTIS,
+    authorities::ROOT_CAS,
+    authorities::ISSUING_CAS,
+    serials::ISSUED_SERIALS,
+    serials::REVOKED_SERIALS,
+    events::EVENTS,
+    ra::RA_OPERATORS,
+    ra::RA_CLIENTS,
+    ra::RA_DOMAINS,
+    ra::RA_ORDERS,
+    ra::RA_OPEN_ORDERS,
+    ra::RA_CLIENT_ORDERS,
+    ra::DNS_TXT,
+    trust_anchors::TRUST_ANCHORS,
+    tenants::TENANT_USERS,
+    tenants::TENANT_SESSIONS,
+    tenants::THEME_PKI,
+];
+
+/// Opens the store in `dir` with a page cache of `cache_mb` MiB, first
+/// bringing over the records of an earlier version's sled database if one is
+/// there. With `background_flush_ms` > 0 a thread also makes writes durable
+/// that often, for those no answer waits on (audit events of refusals).
+pub fn open(
+    dir: &Path,
+    cache_mb: u64,
+    background_flush_ms: u64,
+) -> Result<Repositories, StoreError> {
+    let engine = redb_engine::RedbEngine::open(dir, cache_mb, background_flush_ms, &TABLES)?;
+    if let Some(copied) = sled_import::import_sled(dir, &engine)? {
         log::info!(
             "copied {copied} records of the earlier sled store in {} to redb",
             dir.display()
         );
     }
-    Ok(store)
+    let db = Database::new(Arc::new(engine));
+    db.write(certificates::index_if_needed)?;
+    Ok(Repositories::new(db))
 }
 
 /// The repositories, over one engine.
 pub struct Repositories {
     pub db: Database,
+    pub contents: StoreContents,
     pub trust_anchors: TrustAnchors,
     pub tenants: TenantRecords,
     pub credentials: ClientCredentials,
@@ -55,11 +96,13 @@ pub struct Repositories {
     pub ra: RaRecords,
     pub serials: Serials,
     pub authorities: Authorities,
+    pub certificates: Certificates,
 }
 
 impl Repositories {
-    pub fn new(db: Database) -> Self {
+    fn new(db: Database) -> Self {
         Repositories {
+            contents: StoreContents::new(db.clone()),
             trust_anchors: TrustAnchors::new(db.clone()),
             tenants: TenantRecords::new(db.clone()),
             credentials: ClientCredentials::new(db.clone()),
@@ -69,12 +112,11 @@ impl Repositories {
             ra: RaRecords::new(db.clone()),
             serials: Serials::new(db.clone()),
             authorities: Authorities::new(db.clone()),
+            certificates: Certificates::new(db.clone()),
             db,
         }
     }
 }
-
-use crate::domain::{CertificateOrKey, Kid, OrganisationId, SoftwareStatementId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -86,45 +128,4 @@ pub enum StoreError {
     /// succeed. Only engines with concurrent writers answer it.
     #[error("write conflict: {0}")]
     Conflict(String),
-}
-
-/// One stored record: its tree, key and value.
-pub type StoredEntry = (String, Vec<u8>, Vec<u8>);
-
-pub trait Store: Send + Sync {
-    /// `ss` None: a certificate of the organisation itself.
-    fn certificate(
-        &self,
-        org: &OrganisationId,
-        ss: Option<&SoftwareStatementId>,
-        kid: &Kid,
-    ) -> Result<Option<CertificateOrKey>, StoreError>;
-    /// Writes a record. One the directory's CAs issued (it names its issuer
-    /// and serial) is also indexed by serial in the same transaction, for
-    /// OCSP, and listed for its CA's CRL once revoked.
-    fn put_certificate(&self, record: &CertificateOrKey) -> Result<(), StoreError>;
-    /// `ss` None: the organisation's own certificates only.
-    fn owned_certificates(
-        &self,
-        org: &OrganisationId,
-        ss: Option<&SoftwareStatementId>,
-    ) -> Result<Vec<CertificateOrKey>, StoreError>;
-    /// Every record under the organisation, its statements' included.
-    fn organisation_certificates(
-        &self,
-        org: &OrganisationId,
-    ) -> Result<Vec<CertificateOrKey>, StoreError>;
-
-    /// Every stored record but the audit log (which records refused requests
-    /// too), as (tree, key, value) in order: two equal answers mean nothing
-    /// was written between them.
-    fn contents(&self) -> Result<Vec<StoredEntry>, StoreError>;
-
-    /// Replaces every stored record but the audit log with `entries` (as
-    /// `contents` lists them), in one transaction; an entry naming no known
-    /// table refuses the whole replacement.
-    fn replace_contents(&self, entries: Vec<StoredEntry>) -> Result<(), StoreError>;
-
-    /// Resolves once every write made before the call is on disk.
-    fn flush(&self) -> Flush<'_>;
 }

@@ -241,8 +241,8 @@ mod tests {
     fn an_order_is_open_until_issued_and_its_serial_lands_with_it() {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::store::open(dir.path(), 1, 0).unwrap();
-        let ra = RaRecords::new(store.database());
-        let serials = Serials::new(store.database());
+        let ra = RaRecords::new(store.db.clone());
+        let serials = Serials::new(store.db.clone());
         let at = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
         for n in 1..=40 {
             ra.put_order(&order(n, at + Duration::seconds(n as i64)), None)

@@ -117,32 +117,14 @@ impl RedbEngine {
         Ok(RedbEngine { durable })
     }
 
-    pub(super) fn database(&self) -> &redb::Database {
-        &self.durable.db
-    }
-
-    /// Runs `change` in a write transaction committed without fsync (the
-    /// next `flush` makes it durable); nothing is written if it fails.
-    pub(super) fn write_redb<T>(
-        &self,
-        change: impl FnOnce(&WriteTransaction) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        let mut tx = self.durable.db.begin_write()?;
-        tx.set_durability(Durability::None)?;
-        let answer = change(&tx)?;
-        tx.commit()?;
-        self.durable.committed.fetch_add(1, Ordering::SeqCst);
-        Ok(answer)
-    }
-
     /// Commits `change` at once durably (for importing an earlier engine's data).
     pub(super) fn write_durably<T>(
         &self,
-        change: impl FnOnce(&WriteTransaction) -> Result<T, StoreError>,
+        change: impl FnOnce(&mut dyn WriteTx) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut tx = self.durable.db.begin_write()?;
         tx.set_durability(Durability::Immediate)?;
-        let answer = change(&tx)?;
+        let answer = change(&mut RedbWrite(&tx))?;
         tx.commit()?;
         Ok(answer)
     }
@@ -161,7 +143,13 @@ impl Engine for RedbEngine {
         &self,
         change: &mut dyn FnMut(&mut dyn WriteTx) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        self.write_redb(|tx| change(&mut RedbWrite(tx)))
+        // Committed without fsync: the next `flush` makes it durable.
+        let mut tx = self.durable.db.begin_write()?;
+        tx.set_durability(Durability::None)?;
+        change(&mut RedbWrite(&tx))?;
+        tx.commit()?;
+        self.durable.committed.fetch_add(1, Ordering::SeqCst);
+        Ok(())
     }
 
     fn flush(&self) -> Flush<'_> {

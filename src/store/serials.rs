@@ -75,3 +75,25 @@ pub(super) fn write(
     }
     Ok(())
 }
+
+/// Lists every revoked entry of `issued_serials` in `revoked_serials`.
+pub(super) fn index_revoked(tx: &mut dyn WriteTx) -> Result<(), StoreError> {
+    let mut revoked = Vec::new();
+    tx.scan(
+        ISSUED_SERIALS,
+        b"",
+        None,
+        Direction::Ascending,
+        &mut |k, v| {
+            let entry: IssuedSerial = decode(k, v)?;
+            if entry.revoked_at.is_some() {
+                revoked.push((k.to_vec(), v.to_vec()));
+            }
+            Ok(true)
+        },
+    )?;
+    for (k, v) in revoked {
+        tx.put(REVOKED_SERIALS, &k, &v)?;
+    }
+    Ok(())
+}

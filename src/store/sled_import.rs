@@ -4,20 +4,33 @@
 
 use std::path::Path;
 
-use super::{RedbStore, StoreError, StoredEntry};
+use super::redb_engine::RedbEngine;
+use super::{StoreError, StoredEntry, TABLES, serials};
 
 const SLED_DIR: &str = "db";
 const IMPORTED_DIR: &str = "db.imported";
 
 /// Copies a sled database left in `dir` into `store`, if there is one;
 /// answers how many records it copied.
-pub fn import_sled(dir: &Path, store: &RedbStore) -> Result<Option<usize>, StoreError> {
+pub fn import_sled(dir: &Path, engine: &RedbEngine) -> Result<Option<usize>, StoreError> {
     let sled_dir = dir.join(SLED_DIR);
     if !sled_dir.is_dir() {
         return Ok(None);
     }
     // Copying is idempotent: after a crash before the rename it runs again.
-    let copied = store.import(sled_entries(&sled_dir)?)?;
+    let entries = sled_entries(&sled_dir)?;
+    let copied = engine.write_durably(|tx| {
+        let mut copied = 0;
+        for (name, k, v) in &entries {
+            if let Some(table) = TABLES.iter().find(|t| *t == name) {
+                tx.put(table, k, v)?;
+                copied += 1;
+            }
+        }
+        // Stores of that age kept no list of revoked serials.
+        serials::index_revoked(tx)?;
+        Ok(copied)
+    })?;
     std::fs::rename(&sled_dir, dir.join(IMPORTED_DIR))
         .map_err(|e| StoreError::Engine(format!("renaming {}: {e}", sled_dir.display())))?;
     Ok(Some(copied))
@@ -70,13 +83,13 @@ mod tests {
         }
 
         let store = crate::store::open(dir.path(), 1, 0).unwrap();
-        let credentials = crate::store::ClientCredentials::new(store.database());
+        let credentials = store.credentials.clone();
         let ss = SoftwareStatementId::parse("ss-1").unwrap();
         assert_eq!(
             credentials.secret_sha256(&ss).unwrap().as_deref(),
             Some("abc123")
         );
-        let events = crate::store::Events::new(store.database());
+        let events = store.events.clone();
         let event = crate::domain::event::NewEvent {
             event_type: "X_START".into(),
             time: chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
@@ -87,7 +100,7 @@ mod tests {
         };
         events.append(&[event]).unwrap();
         let ids = store
-            .database()
+            .db
             .read(|tx| tx.keys(super::super::events::EVENTS, b""))
             .unwrap();
         assert_eq!(
@@ -101,7 +114,7 @@ mod tests {
 
         // Opening again copies nothing more and keeps what was copied.
         let store = crate::store::open(dir.path(), 1, 0).unwrap();
-        let credentials = crate::store::ClientCredentials::new(store.database());
+        let credentials = store.credentials.clone();
         assert_eq!(
             credentials.secret_sha256(&ss).unwrap().as_deref(),
             Some("abc123")

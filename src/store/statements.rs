@@ -94,8 +94,8 @@ mod tests {
     fn a_statement_id_is_taken_once_across_the_directory() {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::store::open(dir.path(), 1, 0).unwrap();
-        let statements = SoftwareStatements::new(store.database());
-        let credentials = ClientCredentials::new(store.database());
+        let statements = SoftwareStatements::new(store.db.clone());
+        let credentials = ClientCredentials::new(store.db.clone());
         assert!(
             statements
                 .insert(&statement("org-1", "ss-1"), Some("abc"))

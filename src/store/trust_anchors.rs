@@ -55,7 +55,6 @@ mod tests {
 
     use super::*;
     use crate::domain::trust::AnchorSource;
-    use crate::store::Store;
 
     fn anchor(digit: &str, source: AnchorSource) -> TrustAnchor {
         let at = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
@@ -74,7 +73,7 @@ mod tests {
     fn an_anchor_is_kept_once_per_fingerprint_with_its_first_source() {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::store::open(dir.path(), 1, 0).unwrap();
-        let anchors = TrustAnchors::new(store.database());
+        let anchors = TrustAnchors::new(store.db.clone());
         assert!(anchors.add(&anchor("b", AnchorSource::Config)).unwrap().1);
         assert!(anchors.add(&anchor("a", AnchorSource::Admin)).unwrap().1);
         let (kept, new) = anchors.add(&anchor("b", AnchorSource::ForceTrust)).unwrap();
@@ -89,13 +88,13 @@ mod tests {
             ]
         );
 
-        let contents = store.contents().unwrap();
+        let contents = store.contents.all().unwrap();
         let kept = |t: &&crate::store::StoredEntry| t.0 == TRUST_ANCHORS;
         assert_eq!(contents.iter().filter(kept).count(), 2);
         assert!(anchors.remove(&listed[0].fingerprint).unwrap());
         assert!(!anchors.remove(&listed[0].fingerprint).unwrap());
         assert_eq!(anchors.get(&listed[0].fingerprint).unwrap(), None);
-        store.replace_contents(contents).unwrap();
+        store.contents.replace(&contents).unwrap();
         assert_eq!(
             anchors.all().unwrap().len(),
             2,

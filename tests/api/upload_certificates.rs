@@ -597,3 +597,32 @@ async fn brcac_ext_expiry_is_the_certificate_not_after_and_a_key_is_refused() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn an_upload_is_one_write_transaction_with_its_audit_events() {
+    let app = spawn_app().await;
+    let tpp = Tpp::new();
+    let csrs: Vec<String> = (0..10)
+        .map(|n| {
+            let key = tpp.rsa_key(&format!("transport-{n}.key"), 2048);
+            tpp.csr(&key, &obie_subject(ORG, SS), &[])
+        })
+        .collect();
+    let before = app.core.store_commits();
+    for csr in &csrs {
+        created(app.upload("rtstransport", csr).await).await;
+    }
+    assert_eq!(app.core.store_commits() - before, 10);
+
+    let events: Value = app
+        .get("/admin/events?type=DIRECTORY_CERTIFICATE_UPLOAD_*")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        events["events"].as_array().unwrap().len(),
+        20,
+        "START and SUCCESS of each"
+    );
+}

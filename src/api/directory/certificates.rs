@@ -10,7 +10,7 @@ use super::request::{DirectoryPath, check_fapi_headers, json_body, page_request,
 use super::view::{CertificateOrKeyView, PageView};
 use crate::api::interaction::event_context;
 use crate::domain::{Caller, CertOrKeyType, RevokeReason};
-use crate::service::events::audited;
+use crate::service::events::{Audit, audited};
 use crate::service::{Core, certificates, upload as uploads};
 
 const JWK: &str = "application/jwk+json";
@@ -33,14 +33,22 @@ pub async fn upload(
     };
     let pem = pem_body(&req, body).await?;
     let key_type = ids.key_type.unwrap_or(default);
-    let work = uploads::upload(&core, &caller, &ids.org, ids.ss.as_ref(), key_type, &pem);
-    let record = audited(
+    // The upload writes its events with the record, in one transaction.
+    let audit = Audit::new(
         &core,
         &event_context(&req, &caller),
         "DIRECTORY_CERTIFICATE_UPLOAD",
-        work,
-    )
-    .await?;
+    );
+    let work = uploads::upload(
+        &core,
+        Some(&audit),
+        &caller,
+        &ids.org,
+        ids.ss.as_ref(),
+        key_type,
+        &pem,
+    );
+    let record = audit.run(&core, work).await?;
     Ok(HttpResponse::Created()
         .content_type(JWK)
         .json(CertificateOrKeyView::new(&record, core.urls())))

@@ -74,7 +74,7 @@ pub async fn put_operator(
         }
     }
     core.ra_records.put_operator(&operator)?;
-    core.store.flush().await?;
+    core.db.flush().await?;
     log::info!("RA operator {} saved", operator.user_name);
     Ok(NewOperator {
         generated_key: generated.then(|| operator.api_key.clone()),
@@ -105,7 +105,7 @@ pub async fn put_client(
     let client = account.into_client(derived_uuid)?;
     ensure_products_unique(core, &client)?;
     core.ra_records.put_client(&client)?;
-    core.store.flush().await?;
+    core.db.flush().await?;
     log::info!("RA client {} ({}) saved", client.reference, client.name);
     Ok(client)
 }

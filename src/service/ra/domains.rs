@@ -78,7 +78,7 @@ pub async fn register(
             }
         }
     }
-    core.store.flush().await?;
+    core.db.flush().await?;
     Ok(answered)
 }
 
@@ -124,7 +124,7 @@ pub async fn delete(
         get(core, operator, reference)?;
         core.ra_records.remove_domain(reference)?;
     }
-    core.store.flush().await?;
+    core.db.flush().await?;
     Ok(())
 }
 
@@ -162,7 +162,7 @@ async fn change(
         core.ra_records.put_domain(&domain)?;
         domain
     };
-    core.store.flush().await?;
+    core.db.flush().await?;
     Ok(domain)
 }
 
@@ -183,7 +183,7 @@ pub async fn validate(
         core.ra_records.put_domain(&domain)?;
         domain
     };
-    core.store.flush().await?;
+    core.db.flush().await?;
     log::info!(
         "domain {} validated for client {}",
         domain.name.ascii,
@@ -230,7 +230,7 @@ pub async fn put_txt(
         ]));
     }
     core.ra_records.put_dns_txt(&name.ascii, &values)?;
-    core.store.flush().await?;
+    core.db.flush().await?;
     Ok(name)
 }
 

@@ -62,7 +62,7 @@ pub async fn submit(
         certificate: None,
     };
     core.ra_records.put_order(&order, None)?;
-    core.store.flush().await?;
+    core.db.flush().await?;
     log::info!(
         "RA order {} received for product {} ({} names)",
         order.reference,
@@ -171,7 +171,7 @@ pub async fn get(
     };
     // The worker may have moved the order on without its flush yet: what
     // the answer reports must be on disk first (a no-op when it is).
-    core.store.flush().await?;
+    core.db.flush().await?;
     Ok(order)
 }
 
@@ -238,7 +238,7 @@ pub async fn list(
     }
     // What the worker moved on and a search shows is on disk before it is
     // shown, like everything an answer reports.
-    core.store.flush().await?;
+    core.db.flush().await?;
     orders.retain(|o| search.state.is_none_or(|s| o.state == s));
     Ok(orders)
 }
@@ -442,7 +442,7 @@ async fn move_open_orders(core: &Core) -> Result<(), RaFailure> {
         }
     }
     if moved {
-        core.store.flush().await?;
+        core.db.flush().await?;
     }
     Ok(())
 }

@@ -45,7 +45,7 @@ pub async fn revoke(
             .collect()
     };
     if outcomes.iter().any(Result::is_ok) {
-        core.store.flush().await?;
+        core.db.flush().await?;
     }
     Ok(outcomes)
 }

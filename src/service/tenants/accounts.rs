@@ -36,7 +36,7 @@ pub async fn put_user(
     let (tenant, email, password) = account.parse()?;
     let created = core.tenant_records.user(&email)?.is_none();
     let user = write_user(core, tenant, email, &password)?;
-    core.store.flush().await?;
+    core.db.flush().await?;
     log::info!("tenant user {} of {} written", user.email, user.tenant);
     Ok((user, created))
 }
@@ -68,7 +68,7 @@ pub async fn remove_user(core: &Core, caller: &Caller, email: &str) -> Result<()
     if !core.tenant_records.remove_user(&email)? {
         return Err(ServiceError::NotFound(format!("no tenant user '{email}'")));
     }
-    core.store.flush().await?;
+    core.db.flush().await?;
     Ok(())
 }
 
@@ -96,7 +96,7 @@ pub async fn login(
         expires_at: now + core.tenants.settings.session,
     };
     core.tenant_records.put_session(&session, now)?;
-    core.store.flush().await?;
+    core.db.flush().await?;
     Ok(session)
 }
 
@@ -108,7 +108,7 @@ pub async fn logout(
 ) -> Result<(), TenantsError> {
     let session = authenticate(core, tenant, cookie)?;
     core.tenant_records.remove_session(&session.token)?;
-    core.store.flush().await?;
+    core.db.flush().await?;
     Ok(())
 }
 

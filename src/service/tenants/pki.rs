@@ -90,7 +90,7 @@ pub async fn import(
         core.tenant_records.put_theme_pki(&pki)?;
         added
     };
-    core.store.flush().await?;
+    core.db.flush().await?;
     if let Some(anchor) = added {
         log::info!(
             "forceTrust added '{}' ({}) to the trust store",
@@ -121,7 +121,7 @@ pub async fn remove(core: &Core, tenant: &TenantId, theme: &ThemeName) -> Result
     if !core.tenant_records.remove_theme_pki(tenant, theme)? {
         return Err(not_found(tenant, theme).into());
     }
-    core.store.flush().await?;
+    core.db.flush().await?;
     Ok(())
 }
 
