@@ -91,7 +91,9 @@ impl Audit {
     ) -> Result<T, ServiceError> {
         let result = work.await;
         let events = match &result {
-            Ok(_) if self.recorded.load(Ordering::SeqCst) => return result,
+            // The use case's transaction carried START and SUCCESS; a later
+            // failure (the flush) is the caller's to see, not a second record.
+            _ if self.recorded.load(Ordering::SeqCst) => return result,
             Ok(_) => self.success(core.clock.now()),
             Err(e) => [
                 self.event(Outcome::Start, self.started, None),

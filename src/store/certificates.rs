@@ -15,16 +15,15 @@ use super::engine::{
 use super::{events, serials};
 use crate::domain::authority::IssuedSerial;
 use crate::domain::event::NewEvent;
-use crate::domain::{
-    CertOrKeyType, CertificateOrKey, Kid, OrganisationId, RecordStatus, SoftwareStatementId,
-};
+use crate::domain::{CertOrKeyType, CertificateOrKey, Kid, OrganisationId, SoftwareStatementId};
 
 /// `org\0ss\0kid` -> CertificateOrKey; an organisation's own records have an
 /// empty `ss`, which no statement id can be.
 pub(super) const CERTIFICATES: Table = "certificates";
-/// `org\0ss\0type\0spki sha256` -> the kid of the newest record holding that
-/// key: where a second upload of an active key is found.
-pub(super) const OWNER_KEYS: Table = "certificate_owner_keys";
+/// `org\0ss\0type\0spki sha256\0kid` -> nothing: the records of an owner
+/// that hold a key as a type, where a second upload of an active key is
+/// found. Derived from `certificates`, so snapshots leave it out.
+pub(super) const OWNER_KEYS: Table = "certificate_key_index";
 /// Under the empty key of `OWNER_KEYS`: the index covers every record.
 const INDEXED: &[u8] = b"";
 
@@ -136,17 +135,19 @@ impl Certificates {
             &record.kid,
         );
         let by_key = owner_key_of(record);
-        self.db.write(|tx| {
+        // A refusal aborts the transaction: nothing is committed.
+        let added = self.db.write_unless(|tx| {
             if let Some(active) = active_with_key(tx, &by_key, now)? {
-                return Ok(Added::KeyActive(active));
+                return Ok(Err(Added::KeyActive(active)));
             }
             if let Some(existing) = tx.record(CERTIFICATES, &k)? {
-                return Ok(Added::KidTaken(existing));
+                return Ok(Err(Added::KidTaken(existing)));
             }
             write_record(tx, &k, record)?;
             events::append(tx, audit)?;
-            Ok(Added::Stored)
-        })
+            Ok(Ok(Added::Stored))
+        })?;
+        Ok(added.unwrap_or_else(|refused| refused))
     }
 
     /// Writes a record over its stored one (a revocation), with its serial entry.
@@ -160,40 +161,45 @@ impl Certificates {
     }
 }
 
+/// The first record of `owner_key` (an `owner_key` prefix) active at `now`.
 fn active_with_key(
     tx: &dyn super::engine::ReadTx,
     owner_key: &[u8],
     now: DateTime<Utc>,
 ) -> Result<Option<CertificateOrKey>, StoreError> {
-    let Some(kid) = tx.get(OWNER_KEYS, owner_key)? else {
-        return Ok(None);
-    };
+    let kids = tx.keys(OWNER_KEYS, owner_key)?;
     // The index key starts with `org\0ss\0`: the record key is that and the kid.
     let mut parts = owner_key.splitn(3, |b| *b == 0);
     let (Some(org), Some(ss)) = (parts.next(), parts.next()) else {
         return Ok(None);
     };
-    let mut k = [org, ss].join(&0u8);
-    k.push(0);
-    k.extend_from_slice(&kid);
-    let record: Option<CertificateOrKey> = tx.record(CERTIFICATES, &k)?;
-    Ok(record.filter(|r| r.is_active_at(now)))
+    for indexed in kids {
+        let mut k = [org, ss].join(&0u8);
+        k.push(0);
+        k.extend_from_slice(&indexed[owner_key.len()..]);
+        let record: Option<CertificateOrKey> = tx.record(CERTIFICATES, &k)?;
+        if let Some(record) = record.filter(|r| r.is_active_at(now)) {
+            return Ok(Some(record));
+        }
+    }
+    Ok(None)
 }
 
-/// The record, its key in the owner's key index, and its serial entry. An
-/// inactive record does not take the index from another record.
+/// A record's entry in the key index.
+fn index_entry(record: &CertificateOrKey) -> Vec<u8> {
+    let mut entry = owner_key_of(record);
+    entry.extend_from_slice(record.kid.as_str().as_bytes());
+    entry
+}
+
+/// The record, its entry in the key index, and its serial entry.
 fn write_record(
     tx: &mut dyn WriteTx,
     k: &[u8],
     record: &CertificateOrKey,
 ) -> Result<(), StoreError> {
     tx.put_record(CERTIFICATES, k, record)?;
-    let by_key = owner_key_of(record);
-    let kid = record.kid.as_str().as_bytes();
-    let indexed = tx.get(OWNER_KEYS, &by_key)?;
-    if record.status == RecordStatus::Active || indexed.is_none_or(|other| other == kid) {
-        tx.put(OWNER_KEYS, &by_key, kid)?;
-    }
+    tx.put(OWNER_KEYS, &index_entry(record), b"")?;
     if let (Some(issuer), Some(serial)) = (&record.issuer_id, &record.serial) {
         serials::write(tx, issuer, serial, &IssuedSerial::of(record))?;
     }
@@ -203,34 +209,27 @@ fn write_record(
 /// Builds the key index if the store was written before it existed.
 pub(super) fn index_if_needed(tx: &mut dyn WriteTx) -> Result<(), StoreError> {
     if tx.get(OWNER_KEYS, INDEXED)?.is_none() {
-        index_owner_keys(tx)?;
+        index_keys(tx)?;
     }
     Ok(())
 }
 
-/// Indexes every stored record's key (an active one wins over an inactive
-/// one of the same key), and marks the index complete.
-fn index_owner_keys(tx: &mut dyn WriteTx) -> Result<(), StoreError> {
-    let mut records: Vec<CertificateOrKey> = Vec::new();
+/// Indexes every stored record's key afresh, and marks the index complete.
+pub(super) fn index_keys(tx: &mut dyn WriteTx) -> Result<(), StoreError> {
+    let mut entries = Vec::new();
     tx.scan(
         CERTIFICATES,
         b"",
         None,
         Direction::Ascending,
         &mut |k, v| {
-            records.push(decode(k, v)?);
+            entries.push(index_entry(&decode(k, v)?));
             Ok(true)
         },
     )?;
     tx.clear(OWNER_KEYS)?;
-    // Inactive first, so an active record's kid is the one left standing.
-    records.sort_by_key(|r| r.status == RecordStatus::Active);
-    for record in &records {
-        tx.put(
-            OWNER_KEYS,
-            &owner_key_of(record),
-            record.kid.as_str().as_bytes(),
-        )?;
+    for entry in entries {
+        tx.put(OWNER_KEYS, &entry, b"")?;
     }
     tx.put(OWNER_KEYS, INDEXED, b"")
 }
@@ -239,7 +238,7 @@ fn index_owner_keys(tx: &mut dyn WriteTx) -> Result<(), StoreError> {
 mod tests {
     use super::*;
     use crate::domain::event::Outcome;
-    use crate::domain::{PublicJwk, RevokeReason};
+    use crate::domain::{PublicJwk, RecordStatus, RevokeReason};
 
     fn at(seconds: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_700_000_000 + seconds, 0).unwrap()
@@ -373,6 +372,28 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_upload_commits_nothing_and_a_clock_set_back_revives_nothing_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, certificates) = open(dir.path());
+        certificates.add(&record("a", "K"), at(1), &[]).unwrap();
+        let mut renewed = record("b", "K");
+        renewed.expiry = Some(at(5000));
+        certificates.add(&renewed, at(2000), &[]).unwrap();
+        let commits = store.db.commits();
+        assert!(matches!(
+            certificates.add(&record("c", "K"), at(2001), &[]).unwrap(),
+            Added::KeyActive(_)
+        ));
+        assert_eq!(store.db.commits(), commits, "a refusal commits nothing");
+        // Back before the first record expired, both are active: either
+        // one refuses a third.
+        assert!(matches!(
+            certificates.add(&record("c", "K"), at(10), &[]).unwrap(),
+            Added::KeyActive(_)
+        ));
+    }
+
+    #[test]
     fn a_store_written_before_the_key_index_gets_one() {
         let dir = tempfile::tempdir().unwrap();
         let (store, certificates) = open(dir.path());
@@ -393,6 +414,15 @@ mod tests {
             .unwrap();
         store.db.write(|tx| tx.remove(OWNER_KEYS, INDEXED)).unwrap();
         store.db.write(index_if_needed).unwrap();
+        assert!(matches!(
+            certificates.add(&record("b", "K"), at(1), &[]).unwrap(),
+            Added::KeyActive(_)
+        ));
+
+        // A snapshot leaves the index out; restoring it builds it again.
+        let snapshot = store.contents.all().unwrap();
+        assert!(snapshot.iter().all(|(table, _, _)| table != OWNER_KEYS));
+        store.contents.replace(&snapshot).unwrap();
         assert!(matches!(
             certificates.add(&record("b", "K"), at(1), &[]).unwrap(),
             Added::KeyActive(_)

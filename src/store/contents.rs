@@ -1,7 +1,7 @@
 //! Every stored record but the audit log, taken or replaced as a whole: what
 //! a reset, a snapshot and a restore work on, and what tests compare to show
 //! that nothing was written. A replacement is one transaction, and rebuilds
-//! the certificate key index if the entries predate it.
+//! the certificates' key index with it.
 
 use super::engine::{Database, Direction, Table};
 use super::{StoreError, TABLES, certificates, events};
@@ -15,9 +15,13 @@ pub struct StoreContents {
 }
 
 /// The tables a snapshot holds: all but the audit log, which records refused
-/// requests too and outlives resets.
+/// requests too and outlives resets, and the certificates' key index, which
+/// is rebuilt from them.
 fn snapshot_tables() -> impl Iterator<Item = Table> {
-    TABLES.iter().copied().filter(|t| *t != events::EVENTS)
+    TABLES
+        .iter()
+        .copied()
+        .filter(|t| *t != events::EVENTS && *t != certificates::OWNER_KEYS)
 }
 
 impl StoreContents {
@@ -58,7 +62,7 @@ impl StoreContents {
                         })?;
                 tx.put(table, k, v)?;
             }
-            certificates::index_if_needed(tx)
+            certificates::index_keys(tx)
         })
     }
 }

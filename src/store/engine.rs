@@ -241,6 +241,27 @@ impl Database {
         }
     }
 
+    /// As `write`, but `change` may refuse with `Ok(Err(..))`: the
+    /// transaction is then abandoned, nothing is committed, and the refusal
+    /// is answered.
+    pub fn write_unless<T, R>(
+        &self,
+        mut change: impl FnMut(&mut dyn WriteTx) -> Result<Result<T, R>, StoreError>,
+    ) -> Result<Result<T, R>, StoreError> {
+        let mut refusal = None;
+        let written = self.write(|tx| match change(tx)? {
+            Ok(answer) => Ok(answer),
+            Err(refused) => {
+                refusal = Some(refused);
+                Err(StoreError::Engine("refused".into()))
+            }
+        });
+        match refusal {
+            Some(refused) => Ok(Err(refused)),
+            None => written.map(Ok),
+        }
+    }
+
     /// Resolves once every write committed before the call is on disk.
     pub fn flush(&self) -> Flush<'_> {
         self.0.flush()
