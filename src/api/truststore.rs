@@ -54,7 +54,7 @@ fn anchor_json(anchor: &TrustAnchor) -> Value {
 /// GET /admin/truststore
 async fn list(caller: Caller, core: web::Data<Core>) -> Result<HttpResponse, DirectoryError> {
     ensure_admin(&caller, "reading the trust store")?;
-    let anchors = truststore::anchors(&core)?;
+    let anchors = truststore::anchors(&core.trust_store)?;
     Ok(HttpResponse::Ok().json(anchors.iter().map(anchor_json).collect::<Vec<_>>()))
 }
 
@@ -65,7 +65,7 @@ async fn get(
     core: web::Data<Core>,
 ) -> Result<HttpResponse, DirectoryError> {
     ensure_admin(&caller, "reading the trust store")?;
-    let anchor = truststore::anchor(&core, &fingerprint)?;
+    let anchor = truststore::anchor(&core.trust_store, &fingerprint)?;
     Ok(HttpResponse::Ok().json(anchor_json(&anchor)))
 }
 
@@ -85,7 +85,7 @@ async fn add(
         MAX_BUNDLE_BYTES,
     )
     .await?;
-    let work = truststore::add(&core, &pem, AnchorSource::Admin);
+    let work = truststore::add(&core.trust_store, &pem, AnchorSource::Admin);
     let added = events::audited(
         &core,
         &event_context(&req, &caller),
@@ -116,7 +116,7 @@ async fn remove(
     core: web::Data<Core>,
 ) -> Result<HttpResponse, DirectoryError> {
     ensure_admin(&caller, "changing the trust store")?;
-    let work = truststore::remove(&core, &fingerprint);
+    let work = truststore::remove(&core.trust_store, &fingerprint);
     events::audited(
         &core,
         &event_context(&req, &caller),

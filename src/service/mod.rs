@@ -34,7 +34,7 @@ use crate::pki::authority::{CaNaming, RootSubject};
 use crate::pki::jws::DirectorySigner;
 use crate::store::{
     Authorities, Certificates, ClientCredentials, Database, Events, Organisations, RaRecords,
-    Serials, SoftwareStatements, StoreContents, StoreError, TenantRecords, TrustAnchors,
+    Serials, SoftwareStatements, StoreContents, StoreError, TenantRecords,
 };
 use authorities::Hierarchy;
 
@@ -43,7 +43,7 @@ use authorities::Hierarchy;
 pub struct Core {
     pub(crate) db: Database,
     pub(crate) contents: StoreContents,
-    pub(crate) trust_anchors: TrustAnchors,
+    pub(crate) trust_store: truststore::TrustStore,
     pub(crate) tenant_records: TenantRecords,
     pub(crate) credentials: ClientCredentials,
     pub(crate) events: Events,
@@ -69,9 +69,6 @@ pub struct Core {
     /// Where the store lives; snapshots go beside it.
     pub(crate) data_dir: std::path::PathBuf,
     pub(crate) ra: ra::Ra,
-    /// The trust store's anchors from config (PEM texts), written at start
-    /// and after every reset or restore.
-    pub(crate) configured_anchors: Vec<String>,
     pub(crate) tenants: tenants::Tenants,
 }
 
@@ -180,10 +177,16 @@ impl Core {
         let signer = RwLock::new(
             DirectorySigner::from_record(&signer_record).map_err(ServiceError::Crypto)?,
         );
+        let trust_store = truststore::TrustStore::new(
+            repositories.trust_anchors,
+            repositories.db.clone(),
+            clock.clone(),
+            settings.trust_anchors,
+        );
         let core = Core {
             db: repositories.db,
             contents: repositories.contents,
-            trust_anchors: repositories.trust_anchors,
+            trust_store,
             tenant_records: repositories.tenants,
             credentials: repositories.credentials,
             events: repositories.events,
@@ -206,14 +209,18 @@ impl Core {
             writes: Mutex::new(()),
             data_dir: data_dir.to_path_buf(),
             ra: ra::Ra::new(settings.ra),
-            configured_anchors: settings.trust_anchors,
             tenants: tenants::Tenants::open(settings.tenants, data_dir)?,
         };
         ra::accounts::write_configured(&core)?;
-        truststore::write_configured(&core, &core.configured_anchors)?;
+        truststore::write_configured(&core.trust_store)?;
         tenants::accounts::write_configured(&core)?;
         core.db.flush().await?;
         Ok(core)
+    }
+
+    /// The trust store's use cases.
+    pub fn trust_store(&self) -> &truststore::TrustStore {
+        &self.trust_store
     }
 
     /// How many write transactions the store committed since it was opened.
@@ -257,7 +264,7 @@ impl Core {
                 first_start(&self.authorities, &mut hierarchy, &self.ca_naming, now)?;
             }
             ra::accounts::write_configured(self)?;
-            truststore::write_configured(self, &self.configured_anchors)?;
+            truststore::write_configured(&self.trust_store)?;
             tenants::accounts::write_configured(self)?;
             let signer = certified_signer(
                 &self.authorities,

@@ -2,18 +2,49 @@
 //! written from config at start, added and removed by the admin API, and
 //! added by an import that asks to force trust.
 
-use super::{Core, ServiceError};
+use std::sync::Arc;
+
+use super::ServiceError;
+use crate::domain::Clock;
 use crate::domain::trust::{AnchorSource, Fingerprint, TrustAnchor};
 use crate::pki::trust::{AnchorCertificate, anchor_certificate, read_anchors, verify_chain};
+use crate::store::{Database, TrustAnchors};
 
-/// Every anchor, in fingerprint order.
-pub fn anchors(core: &Core) -> Result<Vec<TrustAnchor>, ServiceError> {
-    Ok(core.trust_anchors.all()?)
+/// What the trust store's use cases work with.
+pub struct TrustStore {
+    anchors: TrustAnchors,
+    db: Database,
+    clock: Arc<dyn Clock>,
+    /// PEM texts of the anchors from config, written at start and after
+    /// every reset or restore.
+    configured: Vec<String>,
 }
 
-pub fn anchor(core: &Core, fingerprint: &str) -> Result<TrustAnchor, ServiceError> {
+impl TrustStore {
+    pub fn new(
+        anchors: TrustAnchors,
+        db: Database,
+        clock: Arc<dyn Clock>,
+        configured: Vec<String>,
+    ) -> Self {
+        TrustStore {
+            anchors,
+            db,
+            clock,
+            configured,
+        }
+    }
+}
+
+/// Every anchor, in fingerprint order.
+pub fn anchors(trust: &TrustStore) -> Result<Vec<TrustAnchor>, ServiceError> {
+    Ok(trust.anchors.all()?)
+}
+
+pub fn anchor(trust: &TrustStore, fingerprint: &str) -> Result<TrustAnchor, ServiceError> {
     let fingerprint = Fingerprint::parse(fingerprint)?;
-    core.trust_anchors
+    trust
+        .anchors
         .get(&fingerprint)?
         .ok_or_else(|| not_found(&fingerprint))
 }
@@ -22,13 +53,13 @@ pub fn anchor(core: &Core, fingerprint: &str) -> Result<TrustAnchor, ServiceErro
 /// Invalid (names the field "certificate" and the rule) for anything else.
 /// Answers each anchor and whether it was new. Writes and flushes.
 pub async fn add(
-    core: &Core,
+    trust: &TrustStore,
     pem: &str,
     source: AnchorSource,
 ) -> Result<Vec<(TrustAnchor, bool)>, ServiceError> {
     let certificates = read_anchors(pem)?;
-    let added = write_anchors(core, certificates, source)?;
-    core.db.flush().await?;
+    let added = write_anchors(trust, certificates, source)?;
+    trust.db.flush().await?;
     for (anchor, new) in &added {
         if *new {
             log::info!(
@@ -42,12 +73,12 @@ pub async fn add(
     Ok(added)
 }
 
-pub async fn remove(core: &Core, fingerprint: &str) -> Result<(), ServiceError> {
+pub async fn remove(trust: &TrustStore, fingerprint: &str) -> Result<(), ServiceError> {
     let fingerprint = Fingerprint::parse(fingerprint)?;
-    if !core.trust_anchors.remove(&fingerprint)? {
+    if !trust.anchors.remove(&fingerprint)? {
         return Err(not_found(&fingerprint));
     }
-    core.db.flush().await?;
+    trust.db.flush().await?;
     log::info!("trust anchor {fingerprint} removed");
     Ok(())
 }
@@ -57,17 +88,17 @@ pub async fn remove(core: &Core, fingerprint: &str) -> Result<(), ServiceError> 
 /// that would let it in, as a ForceTrust anchor, and answers it; Invalid
 /// saying it is not trusted otherwise, and why forcing could not help.
 pub fn ensure_trusted(
-    core: &Core,
+    trust: &TrustStore,
     chain: &[Vec<u8>],
     force: bool,
 ) -> Result<Option<TrustAnchor>, ServiceError> {
-    let mut anchors: Vec<Vec<u8>> = core
-        .trust_anchors
+    let mut anchors: Vec<Vec<u8>> = trust
+        .anchors
         .all()?
         .into_iter()
         .map(|a| a.certificate)
         .collect();
-    let now = core.clock.now();
+    let now = trust.clock.now();
     let refused = match verify_chain(chain, &anchors, now) {
         Ok(()) => return Ok(None),
         Err(refused) => refused,
@@ -91,7 +122,8 @@ pub fn ensure_trusted(
         )]));
     }
     let (anchor, new) =
-        core.trust_anchors
+        trust
+            .anchors
             .add(&new_anchor(certificate, AnchorSource::ForceTrust, now)?)?;
     if !new {
         return Ok(Some(anchor));
@@ -106,9 +138,9 @@ pub fn ensure_trusted(
 }
 
 /// Writes the configured anchors at start (idempotent; source Config).
-pub fn write_configured(core: &Core, pems: &[String]) -> Result<(), ServiceError> {
-    for pem in pems {
-        write_anchors(core, read_anchors(pem)?, AnchorSource::Config)?;
+pub fn write_configured(trust: &TrustStore) -> Result<(), ServiceError> {
+    for pem in &trust.configured {
+        write_anchors(trust, read_anchors(pem)?, AnchorSource::Config)?;
     }
     Ok(())
 }
@@ -116,18 +148,14 @@ pub fn write_configured(core: &Core, pems: &[String]) -> Result<(), ServiceError
 /// Writes each certificate not yet in the trust store; one already there
 /// keeps its record (and its source).
 fn write_anchors(
-    core: &Core,
+    trust: &TrustStore,
     certificates: Vec<AnchorCertificate>,
     source: AnchorSource,
 ) -> Result<Vec<(TrustAnchor, bool)>, ServiceError> {
-    let now = core.clock.now();
+    let now = trust.clock.now();
     certificates
         .into_iter()
-        .map(|certificate| {
-            Ok(core
-                .trust_anchors
-                .add(&new_anchor(certificate, source, now)?)?)
-        })
+        .map(|certificate| Ok(trust.anchors.add(&new_anchor(certificate, source, now)?)?))
         .collect()
 }
 

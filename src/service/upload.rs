@@ -96,7 +96,7 @@ pub async fn upload(
         }
         UploadBody::Certificate => {
             let cert = parse_external_certificate(pem, key_type, org, ss, now)?;
-            super::truststore::ensure_trusted(core, &cert.chain, false)?;
+            super::truststore::ensure_trusted(&core.trust_store, &cert.chain, false)?;
             new(
                 cert.key,
                 cert.chain,

@@ -80,8 +80,8 @@ pub async fn import(
     let added = {
         let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
         // The file's certificate is what is not trusted: the message names it.
-        let added =
-            truststore::ensure_trusted(core, &chain, upload.force_trust).map_err(|e| match e {
+        let added = truststore::ensure_trusted(&core.trust_store, &chain, upload.force_trust)
+            .map_err(|e| match e {
                 ServiceError::Invalid(rules) => ServiceError::Invalid(
                     rules.iter().map(|rule| format!("{FILE}: {rule}")).collect(),
                 ),
