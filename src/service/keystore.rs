@@ -19,13 +19,14 @@ pub fn document(
     render: impl FnOnce(&[CertificateOrKey]) -> Bytes,
 ) -> Result<Bytes, ServiceError> {
     let now = core.clock.now();
-    let ticket = match core.documents.lookup(doc, now) {
+    let ticket = match core.certificates.documents().lookup(doc, now) {
         Ok(body) => return Ok(body),
         Err(ticket) => ticket,
     };
     let (keys, changes_at) = document_keys(core, doc, now)?;
     let body = render(&keys);
-    core.documents
+    core.certificates
+        .documents()
         .keep(doc, ticket, body.clone(), now, changes_at);
     Ok(body)
 }

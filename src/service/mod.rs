@@ -5,7 +5,6 @@ pub mod access;
 pub mod authorities;
 pub mod certificates;
 pub mod console;
-pub mod document_cache;
 pub mod ecosystem;
 pub mod events;
 pub mod keystore;
@@ -63,7 +62,6 @@ pub struct Core {
     /// How long a CRL or OCSP answer is good for (its nextUpdate).
     pub(crate) revocation_hours: i64,
     crl_cache: Mutex<revocation::CrlCache>,
-    pub(crate) documents: document_cache::DocumentCache,
     /// Held across a uniqueness check and the write it guards.
     pub(crate) writes: Mutex<()>,
     /// Where the store lives; snapshots go beside it.
@@ -205,7 +203,6 @@ impl Core {
             oauth: settings.oauth,
             revocation_hours: settings.revocation_hours,
             crl_cache: Mutex::default(),
-            documents: Default::default(),
             writes: Mutex::new(()),
             data_dir: data_dir.to_path_buf(),
             ra: ra::Ra::new(settings.ra),
@@ -276,7 +273,6 @@ impl Core {
             *self.hierarchy_mut() = hierarchy;
             *self.signer.write().unwrap_or_else(|e| e.into_inner()) =
                 DirectorySigner::from_record(&signer).map_err(ServiceError::Crypto)?;
-            self.documents.clear();
             *self.crl_cache() = Default::default();
         }
         self.db.flush().await?;
@@ -295,7 +291,6 @@ impl Core {
             }
             _ => self.certificates.put(record)?,
         }
-        self.documents.changed(&record.organisation_id);
         Ok(())
     }
 

@@ -127,7 +127,6 @@ pub async fn upload(
     if let Some(audit) = audit {
         audit.recorded(&events);
     }
-    core.documents.changed(org);
     core.db.flush().await?;
     log::info!(
         "{key_type} {} added to {org}/{}",

@@ -6,9 +6,12 @@
 //! enters the serial index in the transaction that writes it, so a
 //! revocation reaches the CRL and OCSP with its commit.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 use super::StoreError;
+use super::documents::DocumentCache;
 use super::engine::{
     Database, Direction, RecordWrites, Records, Table, WriteTx, decode, key, prefix,
 };
@@ -30,6 +33,8 @@ const INDEXED: &[u8] = b"";
 #[derive(Clone)]
 pub struct Certificates {
     db: Database,
+    /// Keystore documents rendered from these records.
+    documents: Arc<DocumentCache>,
 }
 
 /// What `add` did.
@@ -74,8 +79,14 @@ fn owner_key_of(record: &CertificateOrKey) -> Vec<u8> {
 }
 
 impl Certificates {
-    pub(super) fn new(db: Database) -> Self {
-        Certificates { db }
+    pub(super) fn new(db: Database, documents: Arc<DocumentCache>) -> Self {
+        Certificates { db, documents }
+    }
+
+    /// The keystore documents rendered from these records, dropped for an
+    /// organisation whenever its records change.
+    pub fn documents(&self) -> &DocumentCache {
+        &self.documents
     }
 
     pub fn get(
@@ -147,6 +158,9 @@ impl Certificates {
             events::append(tx, audit)?;
             Ok(Ok(Added::Stored))
         })?;
+        if added.is_ok() {
+            self.documents.changed(&record.organisation_id);
+        }
         Ok(added.unwrap_or_else(|refused| refused))
     }
 
@@ -157,7 +171,9 @@ impl Certificates {
             record.software_statement_id.as_ref(),
             &record.kid,
         );
-        self.db.write(|tx| write_record(tx, &k, record))
+        self.db.write(|tx| write_record(tx, &k, record))?;
+        self.documents.changed(&record.organisation_id);
+        Ok(())
     }
 }
 
@@ -206,12 +222,10 @@ fn write_record(
     Ok(())
 }
 
-/// Builds the key index if the store was written before it existed.
-pub(super) fn index_if_needed(tx: &mut dyn WriteTx) -> Result<(), StoreError> {
-    if tx.get(OWNER_KEYS, INDEXED)?.is_none() {
-        index_keys(tx)?;
-    }
-    Ok(())
+/// Whether the key index covers every record (a store written before the
+/// index existed has none).
+pub(super) fn is_indexed(tx: &dyn super::engine::ReadTx) -> Result<bool, StoreError> {
+    Ok(tx.get(OWNER_KEYS, INDEXED)?.is_some())
 }
 
 /// Indexes every stored record's key afresh, and marks the index complete.
@@ -310,6 +324,48 @@ mod tests {
             certificates.add(&record("e", "K"), at(1003), &[]).unwrap(),
             Added::KeyActive(_)
         ));
+    }
+
+    #[test]
+    fn a_write_drops_the_documents_rendered_from_its_organisation() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, certificates) = open(dir.path());
+        let doc = crate::domain::KeystoreDocument {
+            organisation_id: OrganisationId::parse("org-1").unwrap(),
+            software_statement_id: Some(SoftwareStatementId::parse("ss-1").unwrap()),
+            keys: crate::domain::KeySet::Application,
+            inactive: false,
+        };
+        let rendered = |certificates: &Certificates| {
+            let ticket = certificates.documents().lookup(&doc, at(1)).unwrap_err();
+            let body = bytes::Bytes::from_static(b"{}");
+            certificates
+                .documents()
+                .keep(&doc, ticket, body, at(1), None);
+            assert!(certificates.documents().lookup(&doc, at(1)).is_ok());
+        };
+        rendered(&certificates);
+        certificates.add(&record("a", "K"), at(1), &[]).unwrap();
+        assert!(
+            certificates.documents().lookup(&doc, at(1)).is_err(),
+            "an upload"
+        );
+
+        rendered(&certificates);
+        let mut revoked = record("a", "K");
+        revoked.status = RecordStatus::Revoked;
+        certificates.put(&revoked).unwrap();
+        assert!(
+            certificates.documents().lookup(&doc, at(1)).is_err(),
+            "a revocation"
+        );
+
+        rendered(&certificates);
+        store.contents.replace(&[]).unwrap();
+        assert!(
+            certificates.documents().lookup(&doc, at(1)).is_err(),
+            "a reset"
+        );
     }
 
     #[test]
@@ -413,7 +469,8 @@ mod tests {
             })
             .unwrap();
         store.db.write(|tx| tx.remove(OWNER_KEYS, INDEXED)).unwrap();
-        store.db.write(index_if_needed).unwrap();
+        assert!(!store.db.read(is_indexed).unwrap());
+        store.db.write(index_keys).unwrap();
         assert!(matches!(
             certificates.add(&record("b", "K"), at(1), &[]).unwrap(),
             Added::KeyActive(_)

@@ -3,6 +3,9 @@
 //! that nothing was written. A replacement is one transaction, and rebuilds
 //! the certificates' key index with it.
 
+use std::sync::Arc;
+
+use super::documents::DocumentCache;
 use super::engine::{Database, Direction, Table};
 use super::{StoreError, TABLES, certificates, events};
 
@@ -12,6 +15,8 @@ pub type StoredEntry = (String, Vec<u8>, Vec<u8>);
 #[derive(Clone)]
 pub struct StoreContents {
     db: Database,
+    /// Rendered from the records a replacement changes.
+    documents: Arc<DocumentCache>,
 }
 
 /// The tables a snapshot holds: all but the audit log, which records refused
@@ -25,8 +30,8 @@ fn snapshot_tables() -> impl Iterator<Item = Table> {
 }
 
 impl StoreContents {
-    pub(super) fn new(db: Database) -> Self {
-        StoreContents { db }
+    pub(super) fn new(db: Database, documents: Arc<DocumentCache>) -> Self {
+        StoreContents { db, documents }
     }
 
     /// Every record as (table, key, value), in table then key order: two
@@ -63,6 +68,8 @@ impl StoreContents {
                 tx.put(table, k, v)?;
             }
             certificates::index_keys(tx)
-        })
+        })?;
+        self.documents.clear();
+        Ok(())
     }
 }

@@ -6,6 +6,7 @@ mod access;
 mod authorities;
 mod certificates;
 mod contents;
+mod documents;
 pub mod engine;
 mod events;
 mod organisations;
@@ -25,6 +26,7 @@ pub use access::ClientCredentials;
 pub use authorities::Authorities;
 pub use certificates::{Added, Certificates};
 pub use contents::{StoreContents, StoredEntry};
+pub use documents::{DocumentCache, Ticket};
 pub use engine::{Database, Flush};
 pub use events::Events;
 pub use organisations::Organisations;
@@ -79,7 +81,9 @@ pub fn open(
         );
     }
     let db = Database::new(Arc::new(engine));
-    db.write(certificates::index_if_needed)?;
+    if !db.read(certificates::is_indexed)? {
+        db.write(certificates::index_keys)?;
+    }
     Ok(Repositories::new(db))
 }
 
@@ -101,8 +105,9 @@ pub struct Repositories {
 
 impl Repositories {
     fn new(db: Database) -> Self {
+        let documents = Arc::new(DocumentCache::default());
         Repositories {
-            contents: StoreContents::new(db.clone()),
+            contents: StoreContents::new(db.clone(), documents.clone()),
             trust_anchors: TrustAnchors::new(db.clone()),
             tenants: TenantRecords::new(db.clone()),
             credentials: ClientCredentials::new(db.clone()),
@@ -112,7 +117,7 @@ impl Repositories {
             ra: RaRecords::new(db.clone()),
             serials: Serials::new(db.clone()),
             authorities: Authorities::new(db.clone()),
-            certificates: Certificates::new(db.clone()),
+            certificates: Certificates::new(db.clone(), documents),
             db,
         }
     }

@@ -1,7 +1,9 @@
 //! Rendered keystore documents, reused until a record of their organisation
 //! changes or one of its records expires. A JWKS is read far more often than
 //! it changes, and rebuilding it means a store scan, decoding every record
-//! and serialising them again.
+//! and serialising them again. The certificates repository drops an
+//! organisation's documents after each write to its records, and
+//! `StoreContents` drops them all after a replacement.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -98,7 +100,7 @@ impl DocumentCache {
     }
 
     /// Forgets every rendering, after the whole state was replaced.
-    pub fn clear(&self) {
+    pub(super) fn clear(&self) {
         let mut inner = self.inner.lock().expect("document cache lock");
         inner.epoch += 1;
         inner.documents.clear();
@@ -106,7 +108,7 @@ impl DocumentCache {
     }
 
     /// Forgets what was rendered from `org`'s records. Call after the write.
-    pub fn changed(&self, org: &OrganisationId) {
+    pub(super) fn changed(&self, org: &OrganisationId) {
         let mut inner = self.inner.lock().expect("document cache lock");
         *inner.generations.entry(org.clone()).or_default() += 1;
         let mut freed = 0;
