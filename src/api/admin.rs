@@ -83,7 +83,13 @@ async fn reset(
     ensure_admin(&caller, "resetting the directory")?;
     let request: ResetRequest = optional_body(&body)?;
     let work = test_control::reset(&core, &caller, request.ca);
-    let report = events::audited(&core, &event_context(&req, &caller), "ADMIN_RESET", work).await?;
+    let report = events::audited(
+        &core.audit_log,
+        &event_context(&req, &caller),
+        "ADMIN_RESET",
+        work,
+    )
+    .await?;
     Ok(HttpResponse::Ok()
         .json(serde_json::json!({ "reset": true, "ca": request.ca, "records": report.records })))
 }
@@ -98,8 +104,13 @@ async fn snapshot(
     ensure_admin(&caller, "taking a snapshot")?;
     let name = snapshot_name(&body)?;
     let work = test_control::snapshot(&core, &caller, &name);
-    let report =
-        events::audited(&core, &event_context(&req, &caller), "ADMIN_SNAPSHOT", work).await?;
+    let report = events::audited(
+        &core.audit_log,
+        &event_context(&req, &caller),
+        "ADMIN_SNAPSHOT",
+        work,
+    )
+    .await?;
     Ok(HttpResponse::Created()
         .json(serde_json::json!({ "name": name.as_str(), "records": report.records })))
 }
@@ -114,8 +125,13 @@ async fn restore(
     ensure_admin(&caller, "restoring a snapshot")?;
     let name = snapshot_name(&body)?;
     let work = test_control::restore(&core, &caller, &name);
-    let report =
-        events::audited(&core, &event_context(&req, &caller), "ADMIN_RESTORE", work).await?;
+    let report = events::audited(
+        &core.audit_log,
+        &event_context(&req, &caller),
+        "ADMIN_RESTORE",
+        work,
+    )
+    .await?;
     Ok(HttpResponse::Ok()
         .json(serde_json::json!({ "name": name.as_str(), "records": report.records })))
 }
@@ -145,6 +161,11 @@ async fn list_events(
             DirectoryError::BadRequest(vec!["since: must be an RFC 3339 date-time".into()])
         })?;
     let limit = parse_limit(query.get("limit").map(String::as_str))?;
-    let events = events::list(&core, query.get("type").map(String::as_str), since, limit)?;
+    let events = events::list(
+        &core.audit_log,
+        query.get("type").map(String::as_str),
+        since,
+        limit,
+    )?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "events": events })))
 }

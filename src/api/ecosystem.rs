@@ -171,7 +171,7 @@ async fn create(
         ecosystem::create_root(&core, &caller, request).await
     };
     let root = audited(
-        &core,
+        &core.audit_log,
         &event_context(&req, &caller),
         &format!("{EVENT}_CREATE"),
         work,
@@ -197,7 +197,7 @@ async fn list(
         )
     };
     let (roots, next) = audited(
-        &core,
+        &core.audit_log,
         &event_context(&req, &caller),
         &format!("{EVENT}_RETRIEVE_LIST"),
         work,
@@ -217,7 +217,7 @@ async fn get(
     let caller = caller.ok_or_else(EcosystemError::unauthorized)?;
     let work = async { ecosystem::get_root(&core, &caller, &path) };
     let root = audited(
-        &core,
+        &core.audit_log,
         &event_context(&req, &caller),
         &format!("{EVENT}_RETRIEVE"),
         work,
@@ -248,7 +248,7 @@ async fn update(
         ecosystem::set_root_active(&core, &caller, &path, active).await
     };
     let root = audited(
-        &core,
+        &core.audit_log,
         &event_context(&req, &caller),
         &format!("{EVENT}_UPDATE"),
         work,
@@ -267,7 +267,7 @@ async fn delete(
     let caller = caller.ok_or_else(EcosystemError::unauthorized)?;
     let work = ecosystem::delete_root(&core, &caller, &path);
     audited(
-        &core,
+        &core.audit_log,
         &event_context(&req, &caller),
         &format!("{EVENT}_DELETE"),
         work,

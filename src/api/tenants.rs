@@ -228,7 +228,7 @@ async fn login(req: HttpRequest, core: web::Data<Core>, body: web::Bytes) -> Htt
         dialect,
         async {
             let body: LoginBody = decode_json_object(&body).map_err(Failure::bad)?;
-            let session = accounts::login(&core, &body.email, &body.password).await?;
+            let session = accounts::login(&core.tenants, &body.email, &body.password).await?;
             Ok(logged_in(&session))
         }
         .await,
@@ -297,7 +297,7 @@ async fn logout(req: HttpRequest, core: web::Data<Core>) -> HttpResponse {
             }
             let mut response = HttpResponse::NoContent();
             for (tenant, value) in &tenants {
-                accounts::logout(&core, tenant, Some(value)).await?;
+                accounts::logout(&core.tenants, tenant, Some(value)).await?;
                 let mut gone = Cookie::build(tenant.cookie_name(), "").path("/").finish();
                 gone.make_removal();
                 response.cookie(gone);
@@ -317,7 +317,7 @@ fn theme_path(path: &(String, String)) -> Result<(TenantId, ThemeName), Failure>
 fn signed_in(req: &HttpRequest, core: &Core, tenant: &TenantId) -> Result<TenantSession, Failure> {
     let cookie = req.cookie(&tenant.cookie_name());
     Ok(accounts::authenticate(
-        core,
+        &core.tenants,
         tenant,
         cookie.as_ref().map(|c| c.value()),
     )?)
@@ -334,7 +334,11 @@ fn csrf_checked(
         .headers()
         .get(session.tenant.csrf_header())
         .and_then(|v| v.to_str().ok());
-    Ok(accounts::check_csrf(core, session, header.or(form_csrf))?)
+    Ok(accounts::check_csrf(
+        &core.tenants,
+        session,
+        header.or(form_csrf),
+    )?)
 }
 
 fn href(core: &Core, tenant: &TenantId, theme: &ThemeName) -> String {
@@ -372,7 +376,7 @@ async fn add_pki(
             let parts = multipart::parse(&body, &boundary).map_err(Failure::bad)?;
             let form = UploadForm::read(&req, &tenant, parts)?;
             csrf_checked(&req, &core, &session, form.csrf.as_deref())?;
-            let imported = pki::import(&core, &tenant, &theme, &form.upload).await?;
+            let imported = pki::import(&core.tenants, &tenant, &theme, &form.upload).await?;
             Ok(dialect.pki(&imported, &href(&core, &tenant, &theme)))
         }
         .await,
@@ -512,7 +516,7 @@ async fn get_pki(
         async {
             let (tenant, theme) = theme_path(&path)?;
             signed_in(&req, &core, &tenant)?;
-            let stored = pki::get(&core, &tenant, &theme)?;
+            let stored = pki::get(&core.tenants, &tenant, &theme)?;
             Ok(dialect.pki(&stored, &href(&core, &tenant, &theme)))
         }
         .await,
@@ -532,7 +536,7 @@ async fn delete_pki(
             let (tenant, theme) = theme_path(&path)?;
             let session = signed_in(&req, &core, &tenant)?;
             csrf_checked(&req, &core, &session, None)?;
-            pki::remove(&core, &tenant, &theme).await?;
+            pki::remove(&core.tenants, &tenant, &theme).await?;
             Ok(HttpResponse::NoContent().finish())
         }
         .await,

@@ -43,7 +43,7 @@ async fn put_user(
 ) -> Result<HttpResponse, DirectoryError> {
     let account: TenantAccount =
         decode_json_object(&body).map_err(|e| DirectoryError::BadRequest(vec![e]))?;
-    let (user, created) = accounts::put_user(&core, &caller, &account).await?;
+    let (user, created) = accounts::put_user(&core.tenants, &caller, &account).await?;
     let mut response = if created {
         HttpResponse::Created()
     } else {
@@ -54,7 +54,7 @@ async fn put_user(
 
 /// GET /admin/tenants/users
 async fn list_users(caller: Caller, core: web::Data<Core>) -> Result<HttpResponse, DirectoryError> {
-    let users = accounts::users(&core, &caller)?;
+    let users = accounts::users(&core.tenants, &caller)?;
     Ok(HttpResponse::Ok().json(users.iter().map(user_json).collect::<Vec<_>>()))
 }
 
@@ -64,6 +64,6 @@ async fn delete_user(
     email: web::Path<String>,
     core: web::Data<Core>,
 ) -> Result<HttpResponse, DirectoryError> {
-    accounts::remove_user(&core, &caller, &email).await?;
+    accounts::remove_user(&core.tenants, &caller, &email).await?;
     Ok(HttpResponse::NoContent().finish())
 }

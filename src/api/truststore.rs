@@ -87,7 +87,7 @@ async fn add(
     .await?;
     let work = truststore::add(&core.trust_store, &pem, AnchorSource::Admin);
     let added = events::audited(
-        &core,
+        &core.audit_log,
         &event_context(&req, &caller),
         "TRUST_ANCHOR_ADD",
         work,
@@ -118,7 +118,7 @@ async fn remove(
     ensure_admin(&caller, "changing the trust store")?;
     let work = truststore::remove(&core.trust_store, &fingerprint);
     events::audited(
-        &core,
+        &core.audit_log,
         &event_context(&req, &caller),
         "TRUST_ANCHOR_REMOVE",
         work,

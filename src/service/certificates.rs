@@ -1,12 +1,14 @@
 //! Reading and revoking the certificates and keys of a software statement or
 //! an organisation.
 
+use super::events::Audit;
 use super::organisations::{find_organisation, find_software_statement};
 use super::{Core, ServiceError, ensure_access};
+use crate::domain::authority::IssuedSerial;
 use crate::domain::{
-    Caller, CertOrKeyType, CertificateOrKey, Kid, OrganisationId, RecordStatus, RevokeReason,
-    SoftwareStatementId,
+    Caller, CertOrKeyType, CertificateOrKey, Kid, OrganisationId, RevokeReason, SoftwareStatementId,
 };
+use crate::store::Revocation;
 
 /// The records of an owner (`ss` None: the organisation's own), optionally of
 /// one type, oldest first.
@@ -47,19 +49,17 @@ pub fn get(
     core.certificates
         .get(org, ss, kid)?
         .filter(|r| key_type.is_none_or(|t| r.key_type == t))
-        .ok_or_else(|| {
-            let kind = key_type.map_or(String::new(), |t| format!("{t} "));
-            ServiceError::NotFound(format!(
-                "CertificateOrKeyId: no {kind}certificate or key '{kid}' here"
-            ))
-        })
+        .ok_or_else(|| not_found(key_type, kid))
 }
 
 /// Revokes a record: it leaves the active key sets for the inactive ones, and
-/// a certificate the CA issued is reported revoked from then on. On disk
-/// before this returns.
+/// a certificate the CA issued is reported revoked from then on. With
+/// `audit`, its events are written in the revocation's own transaction. On
+/// disk before this returns.
+#[allow(clippy::too_many_arguments)]
 pub async fn revoke(
     core: &Core,
+    audit: Option<&Audit>,
     caller: &Caller,
     org: &OrganisationId,
     ss: Option<&SoftwareStatementId>,
@@ -67,21 +67,35 @@ pub async fn revoke(
     kid: &Kid,
     reason: RevokeReason,
 ) -> Result<CertificateOrKey, ServiceError> {
+    ensure_access(caller, org)?;
+    ensure_owner(core, org, ss)?;
+    let now = core.clock.now();
+    let events = audit.map(|a| a.success(now).to_vec()).unwrap_or_default();
     let revoked = {
-        let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
-        let mut record = get(core, caller, org, ss, Some(key_type), kid)?;
-        if let Some(at) = record.revoked_at.filter(|_| record.is_revoked()) {
-            return Err(ServiceError::Invalid(vec![format!(
-                "CertificateOrKeyId: '{kid}' is already revoked (since {})",
-                at.to_rfc3339()
-            )]));
+        // Held across the write: see `CrlCache::revoked`.
+        let mut crls = core.crl_cache();
+        match core
+            .certificates
+            .revoke(org, ss, Some(key_type), kid, now, reason, &events)?
+        {
+            Revocation::Revoked(record) => {
+                if let (Some(issuer), Some(serial)) = (&record.issuer_id, &record.serial) {
+                    crls.revoked(issuer, &IssuedSerial::of(&record), serial);
+                }
+                record
+            }
+            Revocation::Missing => return Err(not_found(Some(key_type), kid)),
+            Revocation::AlreadyRevoked(record) => {
+                return Err(ServiceError::Invalid(vec![format!(
+                    "CertificateOrKeyId: '{kid}' is already revoked (since {})",
+                    record.revoked_at.unwrap_or(now).to_rfc3339()
+                )]));
+            }
         }
-        record.status = RecordStatus::Revoked;
-        record.revoked_at = Some(core.clock.now());
-        record.revoke_reason = Some(reason);
-        core.put_certificate(&record)?;
-        record
     };
+    if let Some(audit) = audit {
+        audit.recorded(&events);
+    }
     core.db.flush().await?;
     log::info!(
         "{} {kid} of {org} revoked: {}",
@@ -89,6 +103,13 @@ pub async fn revoke(
         reason.as_str()
     );
     Ok(revoked)
+}
+
+fn not_found(key_type: Option<CertOrKeyType>, kid: &Kid) -> ServiceError {
+    let kind = key_type.map_or(String::new(), |t| format!("{t} "));
+    ServiceError::NotFound(format!(
+        "CertificateOrKeyId: no {kind}certificate or key '{kid}' here"
+    ))
 }
 
 fn ensure_owner(

@@ -177,7 +177,7 @@ fn statement_documents(
 
 /// The most recent `limit` events, newest first, and how many there are.
 pub fn recent_events(core: &Core, limit: usize) -> Result<(Vec<AuditEvent>, usize), ServiceError> {
-    let events = core.events.all()?;
+    let events = core.audit_log.all()?;
     let total = events.len();
     Ok((events.into_iter().rev().take(limit).collect(), total))
 }

@@ -1,13 +1,16 @@
 //! Recording audit events and reading them back.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 
-use super::{Core, ServiceError};
+use super::ServiceError;
 use crate::domain::Caller;
+use crate::domain::Clock;
 use crate::domain::event::{AuditEvent, NewEvent, Outcome};
+use crate::store::{Events, StoreError};
 
 /// Who did it and under which interaction id.
 #[derive(Debug, Clone)]
@@ -35,6 +38,25 @@ impl EventContext {
     }
 }
 
+/// The audit log and the clock its events are stamped by: what recording
+/// and reading events needs.
+#[derive(Clone)]
+pub struct AuditLog {
+    events: Events,
+    clock: Arc<dyn Clock>,
+}
+
+impl AuditLog {
+    pub fn new(events: Events, clock: Arc<dyn Clock>) -> Self {
+        AuditLog { events, clock }
+    }
+
+    /// Every event, in the order they were written.
+    pub fn all(&self) -> Result<Vec<AuditEvent>, StoreError> {
+        self.events.all()
+    }
+}
+
 /// One use case's audit: its START and its SUCCESS or FAIL, written together
 /// in one transaction, and that of the change itself when the use case
 /// writes them with it (see `success`).
@@ -47,11 +69,11 @@ pub struct Audit {
 }
 
 impl Audit {
-    pub fn new(core: &Core, context: &EventContext, action: &str) -> Self {
+    pub fn new(log: &AuditLog, context: &EventContext, action: &str) -> Self {
         Audit {
             context: context.clone(),
             action: action.to_owned(),
-            started: core.clock.now(),
+            started: log.clock.now(),
             recorded: AtomicBool::new(false),
         }
     }
@@ -86,7 +108,7 @@ impl Audit {
     /// transaction did; a failure to record is logged, never fatal.
     pub async fn run<T>(
         &self,
-        core: &Core,
+        log: &AuditLog,
         work: impl Future<Output = Result<T, ServiceError>>,
     ) -> Result<T, ServiceError> {
         let result = work.await;
@@ -94,14 +116,14 @@ impl Audit {
             // The use case's transaction carried START and SUCCESS; a later
             // failure (the flush) is the caller's to see, not a second record.
             _ if self.recorded.load(Ordering::SeqCst) => return result,
-            Ok(_) => self.success(core.clock.now()),
+            Ok(_) => self.success(log.clock.now()),
             Err(e) => [
                 self.event(Outcome::Start, self.started, None),
-                self.event(Outcome::Fail, core.clock.now(), Some(e.to_string())),
+                self.event(Outcome::Fail, log.clock.now(), Some(e.to_string())),
             ],
         };
         events.iter().for_each(log_event);
-        if let Err(e) = core.events.append(&events) {
+        if let Err(e) = log.events.append(&events) {
             log::error!("could not record event {}: {e}", self.action);
         }
         result
@@ -124,18 +146,18 @@ fn log_event(event: &NewEvent) {
 
 /// Runs a use case and records its START and its SUCCESS or FAIL event.
 pub async fn audited<T>(
-    core: &Core,
+    log: &AuditLog,
     context: &EventContext,
     action: &str,
     work: impl Future<Output = Result<T, ServiceError>>,
 ) -> Result<T, ServiceError> {
-    Audit::new(core, context, action).run(core, work).await
+    Audit::new(log, context, action).run(log, work).await
 }
 
 /// Events of a type (exact, or a prefix ending in `*`), since a time, oldest
 /// first, at most `limit`.
 pub fn list(
-    core: &Core,
+    log: &AuditLog,
     event_type: Option<&str>,
     since: Option<DateTime<Utc>>,
     limit: usize,
@@ -147,8 +169,7 @@ pub fn list(
             None => t == wanted,
         },
     };
-    Ok(core
-        .events
+    Ok(log
         .all()?
         .into_iter()
         .filter(|e| matches(&e.event_type) && since.is_none_or(|s| e.time >= s))

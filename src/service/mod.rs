@@ -27,13 +27,13 @@ use chrono::{Months, Utc};
 
 use crate::domain::authority::{IssuedSerial, IssuingCaRecord, RootCaRecord, SignerRecord};
 use crate::domain::ecosystem::MAX_ROOT_YEARS;
-use crate::domain::{Caller, CertificateOrKey, Clock, DomainError, OrganisationId, PublicUrls};
+use crate::domain::{Caller, Clock, DomainError, OrganisationId, PublicUrls};
 use crate::pki::PkiError;
 use crate::pki::authority::{CaNaming, RootSubject};
 use crate::pki::jws::DirectorySigner;
 use crate::store::{
-    Authorities, Certificates, ClientCredentials, Database, Events, Organisations, RaRecords,
-    Serials, SoftwareStatements, StoreContents, StoreError, TenantRecords,
+    Authorities, Certificates, ClientCredentials, Database, Organisations, RaRecords, Serials,
+    SoftwareStatements, StoreContents, StoreError,
 };
 use authorities::Hierarchy;
 
@@ -42,10 +42,9 @@ use authorities::Hierarchy;
 pub struct Core {
     pub(crate) db: Database,
     pub(crate) contents: StoreContents,
-    pub(crate) trust_store: truststore::TrustStore,
-    pub(crate) tenant_records: TenantRecords,
+    pub(crate) trust_store: Arc<truststore::TrustStore>,
     pub(crate) credentials: ClientCredentials,
-    pub(crate) events: Events,
+    pub(crate) audit_log: events::AuditLog,
     pub(crate) organisations: Organisations,
     pub(crate) statements: SoftwareStatements,
     pub(crate) ra_records: RaRecords,
@@ -63,7 +62,7 @@ pub struct Core {
     pub(crate) revocation_hours: i64,
     crl_cache: Mutex<revocation::CrlCache>,
     /// Held across a uniqueness check and the write it guards.
-    pub(crate) writes: Mutex<()>,
+    pub(crate) writes: Arc<Mutex<()>>,
     /// Where the store lives; snapshots go beside it.
     pub(crate) data_dir: std::path::PathBuf,
     pub(crate) ra: ra::Ra,
@@ -175,19 +174,30 @@ impl Core {
         let signer = RwLock::new(
             DirectorySigner::from_record(&signer_record).map_err(ServiceError::Crypto)?,
         );
-        let trust_store = truststore::TrustStore::new(
+        let trust_store = Arc::new(truststore::TrustStore::new(
             repositories.trust_anchors,
             repositories.db.clone(),
             clock.clone(),
             settings.trust_anchors,
-        );
+        ));
+        let writes = Arc::new(Mutex::new(()));
+        let tenants = tenants::Tenants::open(
+            settings.tenants,
+            data_dir,
+            tenants::TenantsParts {
+                records: repositories.tenants,
+                db: repositories.db.clone(),
+                clock: clock.clone(),
+                trust: trust_store.clone(),
+                writes: writes.clone(),
+            },
+        )?;
         let core = Core {
             db: repositories.db,
             contents: repositories.contents,
             trust_store,
-            tenant_records: repositories.tenants,
             credentials: repositories.credentials,
-            events: repositories.events,
+            audit_log: events::AuditLog::new(repositories.events, clock.clone()),
             organisations: repositories.organisations,
             statements: repositories.statements,
             ra_records: repositories.ra,
@@ -203,16 +213,21 @@ impl Core {
             oauth: settings.oauth,
             revocation_hours: settings.revocation_hours,
             crl_cache: Mutex::default(),
-            writes: Mutex::new(()),
+            writes,
             data_dir: data_dir.to_path_buf(),
             ra: ra::Ra::new(settings.ra),
-            tenants: tenants::Tenants::open(settings.tenants, data_dir)?,
+            tenants,
         };
         ra::accounts::write_configured(&core)?;
         truststore::write_configured(&core.trust_store)?;
-        tenants::accounts::write_configured(&core)?;
+        tenants::accounts::write_configured(&core.tenants)?;
         core.db.flush().await?;
         Ok(core)
+    }
+
+    /// The audit log's use cases.
+    pub fn audit_log(&self) -> &events::AuditLog {
+        &self.audit_log
     }
 
     /// The trust store's use cases.
@@ -262,7 +277,7 @@ impl Core {
             }
             ra::accounts::write_configured(self)?;
             truststore::write_configured(&self.trust_store)?;
-            tenants::accounts::write_configured(self)?;
+            tenants::accounts::write_configured(&self.tenants)?;
             let signer = certified_signer(
                 &self.authorities,
                 &hierarchy,
@@ -276,21 +291,6 @@ impl Core {
             *self.crl_cache() = Default::default();
         }
         self.db.flush().await?;
-        Ok(())
-    }
-
-    /// Writes a certificate or key record (with its serial, for CRLs and
-    /// OCSP); the keystore documents of its organisation are rendered again
-    /// from then on, and a revocation makes its CA's CRL stale.
-    pub(crate) fn put_certificate(&self, record: &CertificateOrKey) -> Result<(), ServiceError> {
-        match (&record.issuer_id, &record.serial) {
-            (Some(issuer), Some(serial)) if record.is_revoked() => {
-                let mut crls = self.crl_cache();
-                self.certificates.put(record)?;
-                crls.revoked(issuer, &IssuedSerial::of(record), serial);
-            }
-            _ => self.certificates.put(record)?,
-        }
         Ok(())
     }
 

@@ -18,7 +18,10 @@ use super::engine::{
 use super::{events, serials};
 use crate::domain::authority::IssuedSerial;
 use crate::domain::event::NewEvent;
-use crate::domain::{CertOrKeyType, CertificateOrKey, Kid, OrganisationId, SoftwareStatementId};
+use crate::domain::{
+    CertOrKeyType, CertificateOrKey, Kid, OrganisationId, RecordStatus, RevokeReason,
+    SoftwareStatementId,
+};
 
 /// `org\0ss\0kid` -> CertificateOrKey; an organisation's own records have an
 /// empty `ss`, which no statement id can be.
@@ -45,6 +48,17 @@ pub enum Added {
     KidTaken(CertificateOrKey),
     /// The owner already has this public key active as this type.
     KeyActive(CertificateOrKey),
+}
+
+/// What `revoke` did.
+#[derive(Debug, PartialEq)]
+pub enum Revocation {
+    /// The record as revoked.
+    Revoked(CertificateOrKey),
+    /// The owner has no such record (of that type, when one was named).
+    Missing,
+    /// The record was revoked before.
+    AlreadyRevoked(CertificateOrKey),
 }
 
 fn owner_segment(ss: Option<&SoftwareStatementId>) -> &str {
@@ -164,7 +178,45 @@ impl Certificates {
         Ok(added.unwrap_or_else(|refused| refused))
     }
 
-    /// Writes a record over its stored one (a revocation), with its serial entry.
+    /// Revokes the owner's record `kid` (of `key_type`, if named) at `at`,
+    /// with `audit` in the same transaction, in which the serial index also
+    /// lists it for its CA's CRL and OCSP. A refusal writes nothing.
+    #[allow(clippy::too_many_arguments)]
+    pub fn revoke(
+        &self,
+        org: &OrganisationId,
+        ss: Option<&SoftwareStatementId>,
+        key_type: Option<CertOrKeyType>,
+        kid: &Kid,
+        at: DateTime<Utc>,
+        reason: RevokeReason,
+        audit: &[NewEvent],
+    ) -> Result<Revocation, StoreError> {
+        let k = record_key(org, ss, kid);
+        let revoked = self.db.write_unless(|tx| {
+            let Some(mut record) = tx
+                .record::<CertificateOrKey>(CERTIFICATES, &k)?
+                .filter(|r| key_type.is_none_or(|t| r.key_type == t))
+            else {
+                return Ok(Err(Revocation::Missing));
+            };
+            if record.is_revoked() {
+                return Ok(Err(Revocation::AlreadyRevoked(record)));
+            }
+            record.status = RecordStatus::Revoked;
+            record.revoked_at = Some(at);
+            record.revoke_reason = Some(reason);
+            write_record(tx, &k, &record)?;
+            events::append(tx, audit)?;
+            Ok(Ok(Revocation::Revoked(record)))
+        })?;
+        if revoked.is_ok() {
+            self.documents.changed(org);
+        }
+        Ok(revoked.unwrap_or_else(|refused| refused))
+    }
+
+    /// Writes a record over its stored one, with its serial entry.
     pub fn put(&self, record: &CertificateOrKey) -> Result<(), StoreError> {
         let k = record_key(
             &record.organisation_id,
@@ -251,8 +303,8 @@ pub(super) fn index_keys(tx: &mut dyn WriteTx) -> Result<(), StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::PublicJwk;
     use crate::domain::event::Outcome;
-    use crate::domain::{PublicJwk, RecordStatus, RevokeReason};
 
     fn at(seconds: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_700_000_000 + seconds, 0).unwrap()
@@ -413,11 +465,28 @@ mod tests {
             None
         );
 
-        let mut revoked = record("a", "K");
-        revoked.status = RecordStatus::Revoked;
-        revoked.revoked_at = Some(at(5));
-        revoked.revoke_reason = Some(RevokeReason::KeyCompromise);
-        certificates.put(&revoked).unwrap();
+        let a = record("a", "K");
+        let ss = a.software_statement_id.as_ref();
+        let revoke = |key_type| {
+            certificates
+                .revoke(
+                    &a.organisation_id,
+                    ss,
+                    key_type,
+                    &a.kid,
+                    at(5),
+                    RevokeReason::KeyCompromise,
+                    &[],
+                )
+                .unwrap()
+        };
+        assert_eq!(revoke(Some(CertOrKeyType::Rtssigning)), Revocation::Missing);
+        assert!(matches!(
+            revoke(Some(CertOrKeyType::Rtstransport)),
+            Revocation::Revoked(_)
+        ));
+        assert_eq!(store.db.commits(), commits + 2, "a refusal commits nothing");
+        assert!(matches!(revoke(None), Revocation::AlreadyRevoked(_)));
         assert_eq!(store.db.commits(), commits + 2);
         let entry = serials.get("ca-1", "a-serial").unwrap().unwrap();
         assert_eq!(entry.revoked_at, Some(at(5)));

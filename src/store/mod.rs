@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 pub use access::ClientCredentials;
 pub use authorities::Authorities;
-pub use certificates::{Added, Certificates};
+pub use certificates::{Added, Certificates, Revocation};
 pub use contents::{StoreContents, StoredEntry};
 pub use documents::{DocumentCache, Ticket};
 pub use engine::{Database, Flush};

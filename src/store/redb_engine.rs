@@ -207,53 +207,31 @@ fn scan_table<T: ReadableTable<&'static [u8], &'static [u8]>>(
     Ok(())
 }
 
-impl ReadTx for RedbRead {
-    fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        let table = self.0.open_table(definition(table))?;
-        Ok(table.get(key)?.map(|v| v.value().to_vec()))
-    }
+/// Both kinds of transaction read alike, each through its own `open_table`.
+macro_rules! reads {
+    ($tx:ty) => {
+        impl ReadTx for $tx {
+            fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+                let table = self.0.open_table(definition(table))?;
+                Ok(table.get(key)?.map(|v| v.value().to_vec()))
+            }
 
-    fn scan(
-        &self,
-        table: Table,
-        from: &[u8],
-        to: Option<&[u8]>,
-        direction: Direction,
-        each: &mut Visit<'_>,
-    ) -> Result<(), StoreError> {
-        scan_table(
-            &self.0.open_table(definition(table))?,
-            from,
-            to,
-            direction,
-            each,
-        )
-    }
+            fn scan(
+                &self,
+                table: Table,
+                from: &[u8],
+                to: Option<&[u8]>,
+                direction: Direction,
+                each: &mut Visit<'_>,
+            ) -> Result<(), StoreError> {
+                let table = self.0.open_table(definition(table))?;
+                scan_table(&table, from, to, direction, each)
+            }
+        }
+    };
 }
-
-impl ReadTx for RedbWrite<'_> {
-    fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        let table = self.0.open_table(definition(table))?;
-        Ok(table.get(key)?.map(|v| v.value().to_vec()))
-    }
-
-    fn scan(
-        &self,
-        table: Table,
-        from: &[u8],
-        to: Option<&[u8]>,
-        direction: Direction,
-        each: &mut Visit<'_>,
-    ) -> Result<(), StoreError> {
-        scan_table(
-            &self.0.open_table(definition(table))?,
-            from,
-            to,
-            direction,
-            each,
-        )
-    }
-}
+reads!(RedbRead);
+reads!(RedbWrite<'_>);
 
 impl WriteTx for RedbWrite<'_> {
     fn put(&mut self, table: Table, key: &[u8], value: &[u8]) -> Result<(), StoreError> {

@@ -609,10 +609,27 @@ async fn an_upload_is_one_write_transaction_with_its_audit_events() {
         })
         .collect();
     let before = app.core.store_commits();
+    let mut kids = Vec::new();
     for csr in &csrs {
-        created(app.upload("rtstransport", csr).await).await;
+        let record = created(app.upload("rtstransport", csr).await).await;
+        kids.push(record["kid"].as_str().unwrap().to_owned());
     }
     assert_eq!(app.core.store_commits() - before, 10);
+
+    // A revocation, its serial entry and its events are one transaction too.
+    let before = app.core.store_commits();
+    let revoked = app
+        .put_json(
+            &format!(
+                "{}/{}",
+                TestApp::certificates_path(ORG, SS, "rtstransport"),
+                kids[0]
+            ),
+            &serde_json::json!({"RevokeReason": "superseded"}),
+        )
+        .await;
+    assert_eq!(revoked.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.core.store_commits() - before, 1);
 
     let events: Value = app
         .get("/admin/events?type=DIRECTORY_CERTIFICATE_UPLOAD_*")

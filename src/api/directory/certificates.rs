@@ -10,7 +10,7 @@ use super::request::{DirectoryPath, check_fapi_headers, json_body, page_request,
 use super::view::{CertificateOrKeyView, PageView};
 use crate::api::interaction::event_context;
 use crate::domain::{Caller, CertOrKeyType, RevokeReason};
-use crate::service::events::{Audit, audited};
+use crate::service::events::Audit;
 use crate::service::{Core, certificates, upload as uploads};
 
 const JWK: &str = "application/jwk+json";
@@ -35,7 +35,7 @@ pub async fn upload(
     let key_type = ids.key_type.unwrap_or(default);
     // The upload writes its events with the record, in one transaction.
     let audit = Audit::new(
-        &core,
+        &core.audit_log,
         &event_context(&req, &caller),
         "DIRECTORY_CERTIFICATE_UPLOAD",
     );
@@ -48,7 +48,7 @@ pub async fn upload(
         key_type,
         &pem,
     );
-    let record = audit.run(&core, work).await?;
+    let record = audit.run(&core.audit_log, work).await?;
     Ok(HttpResponse::Created()
         .content_type(JWK)
         .json(CertificateOrKeyView::new(&record, core.urls())))
@@ -129,8 +129,15 @@ pub async fn revoke(
     })?;
     let reason = RevokeReason::parse(&reason)?;
     let (key_type, kid) = (ids.key_type()?, ids.kid()?);
+    // The revocation writes its events with the record, in one transaction.
+    let audit = Audit::new(
+        &core.audit_log,
+        &event_context(&req, &caller),
+        "DIRECTORY_CERTIFICATE_REVOKE",
+    );
     let work = certificates::revoke(
         &core,
+        Some(&audit),
         &caller,
         &ids.org,
         ids.ss.as_ref(),
@@ -138,12 +145,6 @@ pub async fn revoke(
         kid,
         reason,
     );
-    audited(
-        &core,
-        &event_context(&req, &caller),
-        "DIRECTORY_CERTIFICATE_REVOKE",
-        work,
-    )
-    .await?;
+    audit.run(&core.audit_log, work).await?;
     Ok(HttpResponse::NoContent().finish())
 }

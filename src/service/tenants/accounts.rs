@@ -1,48 +1,48 @@
 //! Tenant users (config and admin API) and their login sessions: a cookie
 //! names the session, and writes also carry its CSRF token.
 
-use super::TenantsError;
+use super::{Tenants, TenantsError};
 use crate::domain::tenants::{
     Password, TenantAccount, TenantId, TenantSession, TenantUser, UserEmail, token_id,
 };
 use crate::domain::{Caller, DomainError};
 use crate::pki::encoding::constant_time_eq;
 use crate::pki::imported::{hash_password, password_matches};
-use crate::service::{Core, ServiceError, ensure_admin};
+use crate::service::{ServiceError, ensure_admin};
 
 /// Writes the configured users, keeping a stored one whose tenant and
 /// password already match (so a restart does not re-hash every password).
-pub fn write_configured(core: &Core) -> Result<(), ServiceError> {
-    for account in &core.tenants.settings.users {
+pub fn write_configured(tenants: &Tenants) -> Result<(), ServiceError> {
+    for account in &tenants.settings.users {
         let (tenant, email, password) = account.parse()?;
-        if let Some(stored) = core.tenant_records.user(&email)?
+        if let Some(stored) = tenants.records.user(&email)?
             && stored.tenant == tenant
             && password_matches(&password, &stored.password)?
         {
             continue;
         }
-        write_user(core, tenant, email, &password)?;
+        write_user(tenants, tenant, email, &password)?;
     }
     Ok(())
 }
 
 /// Adds or replaces a user; answers it and whether it is new.
 pub async fn put_user(
-    core: &Core,
+    tenants: &Tenants,
     caller: &Caller,
     account: &TenantAccount,
 ) -> Result<(TenantUser, bool), ServiceError> {
     ensure_admin(caller, "adding a tenant user")?;
     let (tenant, email, password) = account.parse()?;
-    let created = core.tenant_records.user(&email)?.is_none();
-    let user = write_user(core, tenant, email, &password)?;
-    core.db.flush().await?;
+    let created = tenants.records.user(&email)?.is_none();
+    let user = write_user(tenants, tenant, email, &password)?;
+    tenants.db.flush().await?;
     log::info!("tenant user {} of {} written", user.email, user.tenant);
     Ok((user, created))
 }
 
 fn write_user(
-    core: &Core,
+    tenants: &Tenants,
     tenant: TenantId,
     email: UserEmail,
     password: &Password,
@@ -52,74 +52,78 @@ fn write_user(
         tenant,
         password: hash_password(password)?,
     };
-    core.tenant_records.put_user(&user)?;
+    tenants.records.put_user(&user)?;
     Ok(user)
 }
 
-pub fn users(core: &Core, caller: &Caller) -> Result<Vec<TenantUser>, ServiceError> {
+pub fn users(tenants: &Tenants, caller: &Caller) -> Result<Vec<TenantUser>, ServiceError> {
     ensure_admin(caller, "listing tenant users")?;
-    Ok(core.tenant_records.users()?)
+    Ok(tenants.records.users()?)
 }
 
 /// Removes a user and ends its sessions.
-pub async fn remove_user(core: &Core, caller: &Caller, email: &str) -> Result<(), ServiceError> {
+pub async fn remove_user(
+    tenants: &Tenants,
+    caller: &Caller,
+    email: &str,
+) -> Result<(), ServiceError> {
     ensure_admin(caller, "removing a tenant user")?;
     let email = UserEmail::parse(email)?;
-    if !core.tenant_records.remove_user(&email)? {
+    if !tenants.records.remove_user(&email)? {
         return Err(ServiceError::NotFound(format!("no tenant user '{email}'")));
     }
-    core.db.flush().await?;
+    tenants.db.flush().await?;
     Ok(())
 }
 
 /// Starts a session for a user whose password matches. An unknown user and
 /// a wrong password get the same answer.
 pub async fn login(
-    core: &Core,
+    tenants: &Tenants,
     email: &str,
     password: &str,
 ) -> Result<TenantSession, TenantsError> {
     let refused = || TenantsError::NotLoggedIn("email or password is wrong".into());
     let email = UserEmail::parse(email).map_err(|_| refused())?;
-    let user = core.tenant_records.user(&email)?.ok_or_else(refused)?;
+    let user = tenants.records.user(&email)?.ok_or_else(refused)?;
     if !password_matches(&Password::presented(password), &user.password)
         .map_err(ServiceError::from)?
     {
         return Err(refused());
     }
-    let now = core.clock.now();
+    let now = tenants.clock.now();
     let session = TenantSession {
         token: uuid::Uuid::new_v4().to_string(),
         csrf: uuid::Uuid::new_v4().to_string(),
         tenant: user.tenant,
         email: user.email,
-        expires_at: now + core.tenants.settings.session,
+        expires_at: now + tenants.settings.session,
     };
-    core.tenant_records.put_session(&session, now)?;
-    core.db.flush().await?;
+    tenants.records.put_session(&session, now)?;
+    tenants.db.flush().await?;
     Ok(session)
 }
 
 /// Ends the session the cookie names, if it is one of `tenant`'s.
 pub async fn logout(
-    core: &Core,
+    tenants: &Tenants,
     tenant: &TenantId,
     cookie: Option<&str>,
 ) -> Result<(), TenantsError> {
-    let session = authenticate(core, tenant, cookie)?;
-    core.tenant_records.remove_session(&session.token)?;
-    core.db.flush().await?;
+    let session = authenticate(tenants, tenant, cookie)?;
+    tenants.records.remove_session(&session.token)?;
+    tenants.db.flush().await?;
     Ok(())
 }
 
 /// A write also carries the session's CSRF token, unless config turned
 /// that off.
 pub fn check_csrf(
-    core: &Core,
+    tenants: &Tenants,
     session: &TenantSession,
     presented: Option<&str>,
 ) -> Result<(), TenantsError> {
-    if !core.tenants.settings.csrf {
+    if !tenants.settings.csrf {
         return Ok(());
     }
     let header = session.tenant.csrf_header();
@@ -140,7 +144,7 @@ pub fn check_csrf(
 
 /// The live session of `tenant` its cookie names.
 pub fn authenticate(
-    core: &Core,
+    tenants: &Tenants,
     tenant: &TenantId,
     cookie: Option<&str>,
 ) -> Result<TenantSession, TenantsError> {
@@ -156,8 +160,8 @@ pub fn authenticate(
         ))
     };
     let token = token_id(value).ok_or_else(ended)?;
-    let session = core.tenant_records.session(token)?.ok_or_else(ended)?;
-    if session.tenant != *tenant || session.expires_at <= core.clock.now() {
+    let session = tenants.records.session(token)?.ok_or_else(ended)?;
+    if session.tenant != *tenant || session.expires_at <= tenants.clock.now() {
         return Err(ended());
     }
     Ok(session)

@@ -5,13 +5,16 @@ pub mod accounts;
 pub mod pki;
 
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use chrono::Duration;
 
 use super::ServiceError;
+use super::truststore::TrustStore;
+use crate::domain::Clock;
 use crate::domain::tenants::TenantAccount;
 use crate::pki::sealed::SealingKey;
-use crate::store::{StoreError, token_file};
+use crate::store::{Database, StoreError, TenantRecords, token_file};
 
 /// How the tenants face is set up.
 pub struct TenantSettings {
@@ -24,16 +27,37 @@ pub struct TenantSettings {
     pub users: Vec<TenantAccount>,
 }
 
-/// The tenants face's state beside the store.
+/// What the tenants face's use cases work with.
 pub struct Tenants {
     pub(crate) settings: TenantSettings,
     sealing_key: SealingKey,
+    records: TenantRecords,
+    db: Database,
+    clock: Arc<dyn Clock>,
+    /// An import checks its chain against the trust store (and may add to it).
+    trust: Arc<TrustStore>,
+    /// The directory's write lock, held across an import's trust check and
+    /// write so a reset cannot fall between them.
+    writes: Arc<Mutex<()>>,
+}
+
+/// What `Tenants` is made from, beside its settings.
+pub struct TenantsParts {
+    pub records: TenantRecords,
+    pub db: Database,
+    pub clock: Arc<dyn Clock>,
+    pub trust: Arc<TrustStore>,
+    pub writes: Arc<Mutex<()>>,
 }
 
 impl Tenants {
     /// The configured sealing key, else the one kept in `data_dir` (made on
     /// first start).
-    pub fn open(settings: TenantSettings, data_dir: &Path) -> Result<Self, ServiceError> {
+    pub fn open(
+        settings: TenantSettings,
+        data_dir: &Path,
+        parts: TenantsParts,
+    ) -> Result<Self, ServiceError> {
         let text = match &settings.sealing_key {
             Some(text) => text.clone(),
             None => {
@@ -65,6 +89,11 @@ impl Tenants {
         Ok(Self {
             settings,
             sealing_key,
+            records: parts.records,
+            db: parts.db,
+            clock: parts.clock,
+            trust: parts.trust,
+            writes: parts.writes,
         })
     }
 

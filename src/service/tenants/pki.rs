@@ -1,12 +1,12 @@
 //! The PKI of a tenant theme: one entry of an uploaded keystore, checked
 //! against the trust store, its private key sealed, kept per theme.
 
-use super::TenantsError;
+use super::{Tenants, TenantsError};
 use crate::domain::tenants::{TenantId, ThemeName, ThemePki};
 use crate::pki::encoding::base64;
 use crate::pki::imported::describe_certificate;
 use crate::pki::keystore_file::{KeystoreError, read_keystore};
-use crate::service::{Core, ServiceError, truststore};
+use crate::service::{ServiceError, truststore};
 
 /// An upload as the call names its parts.
 pub struct KeystoreUpload {
@@ -29,7 +29,7 @@ pub const ALIAS_PASS: &str = "aliasPass";
 /// Reads the entry, checks its chain against the trust store, and keeps it
 /// as the theme's PKI (replacing any earlier one). On disk before it answers.
 pub async fn import(
-    core: &Core,
+    tenants: &Tenants,
     tenant: &TenantId,
     theme: &ThemeName,
     upload: &KeystoreUpload,
@@ -64,7 +64,7 @@ pub async fn import(
     let private_key = entry
         .private_key_der
         .as_deref()
-        .map(|der| core.tenants.sealing_key().seal(der, &sealing_context))
+        .map(|der| tenants.sealing_key().seal(der, &sealing_context))
         .transpose()
         .map_err(ServiceError::Crypto)?;
     let pki = ThemePki {
@@ -75,22 +75,22 @@ pub async fn import(
         certificate_info,
         chain: chain.iter().map(|der| base64(der)).collect(),
         private_key,
-        imported_at: core.clock.now(),
+        imported_at: tenants.clock.now(),
     };
     let added = {
-        let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
+        let _guard = tenants.writes.lock().unwrap_or_else(|e| e.into_inner());
         // The file's certificate is what is not trusted: the message names it.
-        let added = truststore::ensure_trusted(&core.trust_store, &chain, upload.force_trust)
+        let added = truststore::ensure_trusted(&tenants.trust, &chain, upload.force_trust)
             .map_err(|e| match e {
                 ServiceError::Invalid(rules) => ServiceError::Invalid(
                     rules.iter().map(|rule| format!("{FILE}: {rule}")).collect(),
                 ),
                 other => other,
             })?;
-        core.tenant_records.put_theme_pki(&pki)?;
+        tenants.records.put_theme_pki(&pki)?;
         added
     };
-    core.db.flush().await?;
+    tenants.db.flush().await?;
     if let Some(anchor) = added {
         log::info!(
             "forceTrust added '{}' ({}) to the trust store",
@@ -111,17 +111,26 @@ pub async fn import(
     Ok(pki)
 }
 
-pub fn get(core: &Core, tenant: &TenantId, theme: &ThemeName) -> Result<ThemePki, TenantsError> {
-    core.tenant_records
+pub fn get(
+    tenants: &Tenants,
+    tenant: &TenantId,
+    theme: &ThemeName,
+) -> Result<ThemePki, TenantsError> {
+    tenants
+        .records
         .theme_pki(tenant, theme)?
         .ok_or_else(|| not_found(tenant, theme).into())
 }
 
-pub async fn remove(core: &Core, tenant: &TenantId, theme: &ThemeName) -> Result<(), TenantsError> {
-    if !core.tenant_records.remove_theme_pki(tenant, theme)? {
+pub async fn remove(
+    tenants: &Tenants,
+    tenant: &TenantId,
+    theme: &ThemeName,
+) -> Result<(), TenantsError> {
+    if !tenants.records.remove_theme_pki(tenant, theme)? {
         return Err(not_found(tenant, theme).into());
     }
-    core.db.flush().await?;
+    tenants.db.flush().await?;
     Ok(())
 }
 
