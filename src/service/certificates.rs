@@ -118,7 +118,7 @@ fn ensure_owner(
     ss: Option<&SoftwareStatementId>,
 ) -> Result<(), ServiceError> {
     match ss {
-        Some(ss) => find_software_statement(core, org, ss).map(drop),
-        None => find_organisation(core, org).map(drop),
+        Some(ss) => find_software_statement(&core.participants, org, ss).map(drop),
+        None => find_organisation(&core.participants, org).map(drop),
     }
 }

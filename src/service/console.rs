@@ -86,11 +86,16 @@ pub struct StatementView {
 
 /// Every organisation, in id order, with how many statements it has.
 pub fn organisations(core: &Core) -> Result<Vec<OrganisationSummary>, ServiceError> {
-    core.organisations
+    core.participants
+        .organisations
         .all()?
         .into_iter()
         .map(|organisation| {
-            let statements = core.statements.of(&organisation.organisation_id)?.len();
+            let statements = core
+                .participants
+                .statements
+                .of(&organisation.organisation_id)?
+                .len();
             Ok(OrganisationSummary {
                 organisation,
                 statements,
@@ -100,8 +105,8 @@ pub fn organisations(core: &Core) -> Result<Vec<OrganisationSummary>, ServiceErr
 }
 
 pub fn organisation(core: &Core, org: &OrganisationId) -> Result<OrganisationView, ServiceError> {
-    let organisation = organisations::organisation(core, &READER, org)?;
-    let statements = organisations::list_software_statements(core, &READER, org)?;
+    let organisation = organisations::organisation(&core.participants, &READER, org)?;
+    let statements = organisations::list_software_statements(&core.participants, &READER, org)?;
     let certificates = held(core, certificates::list(core, &READER, org, None, None)?);
     let urls = core.urls();
     let documents = [false, true]
@@ -125,8 +130,8 @@ pub fn software_statement(
     org: &OrganisationId,
     ss: &SoftwareStatementId,
 ) -> Result<StatementView, ServiceError> {
-    let organisation = find_organisation(core, org)?;
-    let statement = organisations::software_statement(core, &READER, org, ss)?;
+    let organisation = find_organisation(&core.participants, org)?;
+    let statement = organisations::software_statement(&core.participants, &READER, org, ss)?;
     let certificates = held(
         core,
         certificates::list(core, &READER, org, Some(ss), None)?,

@@ -44,11 +44,11 @@ fn document_keys(
     let org = &doc.organisation_id;
     let records = match &doc.software_statement_id {
         Some(ss) => {
-            find_software_statement(core, org, ss)?;
+            find_software_statement(&core.participants, org, ss)?;
             core.certificates.owned(org, Some(ss))?
         }
         None => {
-            find_organisation(core, org)?;
+            find_organisation(&core.participants, org)?;
             core.certificates.of_organisation(org)?
         }
     };

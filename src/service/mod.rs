@@ -32,8 +32,8 @@ use crate::pki::PkiError;
 use crate::pki::authority::{CaNaming, RootSubject};
 use crate::pki::jws::DirectorySigner;
 use crate::store::{
-    Authorities, Certificates, ClientCredentials, Database, Organisations, RaRecords, Serials,
-    SoftwareStatements, StoreContents, StoreError,
+    Authorities, Certificates, ClientCredentials, Database, RaRecords, Serials, StoreContents,
+    StoreError,
 };
 use authorities::Hierarchy;
 
@@ -45,8 +45,7 @@ pub struct Core {
     pub(crate) trust_store: Arc<truststore::TrustStore>,
     pub(crate) credentials: ClientCredentials,
     pub(crate) audit_log: events::AuditLog,
-    pub(crate) organisations: Organisations,
-    pub(crate) statements: SoftwareStatements,
+    pub(crate) participants: organisations::Participants,
     pub(crate) ra_records: RaRecords,
     pub(crate) serials: Serials,
     pub(crate) authorities: Authorities,
@@ -192,14 +191,21 @@ impl Core {
                 writes: writes.clone(),
             },
         )?;
+        let participants = organisations::Participants {
+            organisations: repositories.organisations,
+            statements: repositories.statements,
+            db: repositories.db.clone(),
+            clock: clock.clone(),
+            client_secret_basic: settings.oauth.client_secret_basic,
+            writes: writes.clone(),
+        };
         let core = Core {
             db: repositories.db,
             contents: repositories.contents,
             trust_store,
             credentials: repositories.credentials,
             audit_log: events::AuditLog::new(repositories.events, clock.clone()),
-            organisations: repositories.organisations,
-            statements: repositories.statements,
+            participants,
             ra_records: repositories.ra,
             serials: repositories.serials,
             authorities: repositories.authorities,

@@ -167,11 +167,13 @@ async fn authenticate_client(
     let ss = SoftwareStatementId::parse(&client_id)
         .map_err(|_| invalid_client(format!("client '{client_id}' is not a software statement")))?;
     let org = core
+        .participants
         .statements
         .owner(&ss)
         .map_err(|e| oauth_error("server_error", e.to_string()))?
         .ok_or_else(|| invalid_client(format!("client '{ss}' is not a software statement")))?;
     let statement = core
+        .participants
         .statements
         .get(&org, &ss)
         .map_err(|e| oauth_error("server_error", e.to_string()))?
@@ -321,7 +323,7 @@ pub fn access_token_caller(core: &Core, token: &str) -> Option<Caller> {
     }
     let org = OrganisationId::parse(text("org_id")?).ok()?;
     let ss = SoftwareStatementId::parse(text("software_id")?).ok()?;
-    let statement = core.statements.get(&org, &ss).ok()??;
+    let statement = core.participants.statements.get(&org, &ss).ok()??;
     statement.is_active().then_some(Caller::Software {
         organisation_id: org,
         software_statement_id: ss,

@@ -1,13 +1,29 @@
 //! Organisations and software statements: created, listed, read, updated.
 
-use super::{Core, ServiceError, ensure_access, ensure_admin};
+use std::sync::{Arc, Mutex};
+
+use super::{ServiceError, ensure_access, ensure_admin};
+use crate::domain::Clock;
 use crate::domain::organisation::{OrganisationRequest, SoftwareStatementRequest};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::{Caller, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId};
 use crate::pki::encoding::{hex, random_token, sha256};
+use crate::store::{Database, Organisations, SoftwareStatements};
+
+/// What the organisation and software statement use cases work with.
+pub struct Participants {
+    pub(crate) organisations: Organisations,
+    pub(crate) statements: SoftwareStatements,
+    pub(crate) db: Database,
+    pub(crate) clock: Arc<dyn Clock>,
+    /// Whether a new statement gets a client secret (client_secret_basic).
+    pub(crate) client_secret_basic: bool,
+    /// Held across an update's read and write.
+    pub(crate) writes: Arc<Mutex<()>>,
+}
 
 pub async fn create_organisation(
-    core: &Core,
+    participants: &Participants,
     caller: &Caller,
     request: OrganisationRequest,
 ) -> Result<Organisation, ServiceError> {
@@ -16,23 +32,23 @@ pub async fn create_organisation(
         .organisation_id
         .clone()
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let organisation = Organisation::from_request(request, &id, core.clock.now())?;
-    if !core.organisations.insert(&organisation)? {
+    let organisation = Organisation::from_request(request, &id, participants.clock.now())?;
+    if !participants.organisations.insert(&organisation)? {
         return Err(ServiceError::Conflict(format!(
             "OrganisationId: organisation '{id}' already exists"
         )));
     }
-    core.db.flush().await?;
+    participants.db.flush().await?;
     Ok(organisation)
 }
 
 /// The organisations the caller may see: all for the admin, its own otherwise.
 pub fn list_organisations(
-    core: &Core,
+    participants: &Participants,
     caller: &Caller,
     page: PageRequest,
 ) -> Result<Page<Organisation>, ServiceError> {
-    let visible: Vec<Organisation> = core
+    let visible: Vec<Organisation> = participants
         .organisations
         .all()?
         .into_iter()
@@ -42,19 +58,19 @@ pub fn list_organisations(
 }
 
 pub fn organisation(
-    core: &Core,
+    participants: &Participants,
     caller: &Caller,
     id: &OrganisationId,
 ) -> Result<Organisation, ServiceError> {
     ensure_access(caller, id)?;
-    find_organisation(core, id)
+    find_organisation(participants, id)
 }
 
 pub(crate) fn find_organisation(
-    core: &Core,
+    participants: &Participants,
     id: &OrganisationId,
 ) -> Result<Organisation, ServiceError> {
-    core.organisations.get(id)?.ok_or_else(|| {
+    participants.organisations.get(id)?.ok_or_else(|| {
         ServiceError::NotFound(format!(
             "OrganisationId: organisation '{id}' does not exist"
         ))
@@ -63,7 +79,7 @@ pub(crate) fn find_organisation(
 
 /// PUT: the fields given replace the organisation's; a status change is the admin's.
 pub async fn update_organisation(
-    core: &Core,
+    participants: &Participants,
     caller: &Caller,
     id: &OrganisationId,
     request: OrganisationRequest,
@@ -78,8 +94,11 @@ pub async fn update_organisation(
             "OrganisationId: cannot be changed from '{id}'"
         )]));
     }
-    let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
-    let current = find_organisation(core, id)?;
+    let _guard = participants
+        .writes
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    let current = find_organisation(participants, id)?;
     if request
         .status
         .as_ref()
@@ -89,22 +108,22 @@ pub async fn update_organisation(
     }
     let updated =
         Organisation::from_request(request.over(&current), id.as_str(), current.created_on)?;
-    core.organisations.put(&updated)?;
+    participants.organisations.put(&updated)?;
     drop(_guard);
-    core.db.flush().await?;
+    participants.db.flush().await?;
     Ok(updated)
 }
 
 /// A new statement, and its client secret when client_secret_basic is on
 /// (answered once; only its hash is kept).
 pub async fn create_software_statement(
-    core: &Core,
+    participants: &Participants,
     caller: &Caller,
     org: &OrganisationId,
     request: SoftwareStatementRequest,
 ) -> Result<(SoftwareStatement, Option<String>), ServiceError> {
     ensure_access(caller, org)?;
-    find_organisation(core, org)?;
+    find_organisation(participants, org)?;
     let id = request
         .software_statement_id
         .clone()
@@ -115,9 +134,9 @@ pub async fn create_software_statement(
         ]));
     }
     let statement = SoftwareStatement::from_request(request, org, &id)?;
-    let secret = core.oauth.client_secret_basic.then(random_token);
+    let secret = participants.client_secret_basic.then(random_token);
     let secret_sha256 = secret.as_ref().map(|s| hex(&sha256(s.as_bytes())));
-    if !core
+    if !participants
         .statements
         .insert(&statement, secret_sha256.as_deref())?
     {
@@ -125,37 +144,37 @@ pub async fn create_software_statement(
             "SoftwareStatementId: software statement '{id}' already exists"
         )));
     }
-    core.db.flush().await?;
+    participants.db.flush().await?;
     Ok((statement, secret))
 }
 
 pub fn list_software_statements(
-    core: &Core,
+    participants: &Participants,
     caller: &Caller,
     org: &OrganisationId,
 ) -> Result<Vec<SoftwareStatement>, ServiceError> {
     ensure_access(caller, org)?;
-    find_organisation(core, org)?;
-    Ok(core.statements.of(org)?)
+    find_organisation(participants, org)?;
+    Ok(participants.statements.of(org)?)
 }
 
 pub fn software_statement(
-    core: &Core,
+    participants: &Participants,
     caller: &Caller,
     org: &OrganisationId,
     ss: &SoftwareStatementId,
 ) -> Result<SoftwareStatement, ServiceError> {
     ensure_access(caller, org)?;
-    find_software_statement(core, org, ss)
+    find_software_statement(participants, org, ss)
 }
 
 pub(crate) fn find_software_statement(
-    core: &Core,
+    participants: &Participants,
     org: &OrganisationId,
     ss: &SoftwareStatementId,
 ) -> Result<SoftwareStatement, ServiceError> {
-    find_organisation(core, org)?;
-    core.statements.get(org, ss)?.ok_or_else(|| {
+    find_organisation(participants, org)?;
+    participants.statements.get(org, ss)?.ok_or_else(|| {
         ServiceError::NotFound(format!(
             "SoftwareStatementId: software statement '{ss}' does not exist in organisation '{org}'"
         ))
@@ -164,7 +183,7 @@ pub(crate) fn find_software_statement(
 
 /// PUT: the fields given replace the statement's; a Status change is the admin's.
 pub async fn update_software_statement(
-    core: &Core,
+    participants: &Participants,
     caller: &Caller,
     org: &OrganisationId,
     ss: &SoftwareStatementId,
@@ -180,8 +199,11 @@ pub async fn update_software_statement(
             "SoftwareStatementId: cannot be changed from '{ss}'"
         )]));
     }
-    let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
-    let current = find_software_statement(core, org, ss)?;
+    let _guard = participants
+        .writes
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    let current = find_software_statement(participants, org, ss)?;
     if request
         .status
         .as_ref()
@@ -193,8 +215,8 @@ pub async fn update_software_statement(
     updated.locked = current.locked;
     updated.rts_client_created = current.rts_client_created;
     updated.client_id = current.client_id.clone();
-    core.statements.put(&updated)?;
+    participants.statements.put(&updated)?;
     drop(_guard);
-    core.db.flush().await?;
+    participants.db.flush().await?;
     Ok(updated)
 }

@@ -108,11 +108,11 @@ pub async fn apply(core: &Core, seed: &Seed) -> Result<SeedReport, ServiceError>
     for (i, entry) in seed.organisations.iter().enumerate() {
         let place = format!("organisations[{i}]");
         let org = &entry.id;
-        if core.organisations.get(org)?.is_none() {
+        if core.participants.organisations.get(org)?.is_none() {
             let request = entry
                 .request()
                 .map_err(|e| ServiceError::Invalid(vec![format!("{place}: {e}")]))?;
-            create_organisation(core, &admin, request)
+            create_organisation(&core.participants, &admin, request)
                 .await
                 .map_err(|e| within(&place, e))?;
             report.organisations += 1;
@@ -122,13 +122,14 @@ pub async fn apply(core: &Core, seed: &Seed) -> Result<SeedReport, ServiceError>
         for (j, statement) in entry.software_statements.iter().enumerate() {
             let place = format!("{place}.SoftwareStatements[{j}]");
             let ss = &statement.id;
-            if core.statements.get(org, ss)?.is_none() {
+            if core.participants.statements.get(org, ss)?.is_none() {
                 let request = statement
                     .request()
                     .map_err(|e| ServiceError::Invalid(vec![format!("{place}: {e}")]))?;
-                let (_, secret) = create_software_statement(core, &admin, org, request)
-                    .await
-                    .map_err(|e| within(&place, e))?;
+                let (_, secret) =
+                    create_software_statement(&core.participants, &admin, org, request)
+                        .await
+                        .map_err(|e| within(&place, e))?;
                 if let Some(secret) = secret {
                     report.client_secrets.insert(ss.to_string(), secret);
                 }

@@ -18,8 +18,8 @@ pub async fn assertion(
     ss: &SoftwareStatementId,
 ) -> Result<String, ServiceError> {
     ensure_access(caller, org)?;
-    let organisation = find_organisation(core, org)?;
-    let mut statement = find_software_statement(core, org, ss)?;
+    let organisation = find_organisation(&core.participants, org)?;
+    let mut statement = find_software_statement(&core.participants, org, ss)?;
     if !statement.is_active() {
         return Err(ServiceError::Invalid(vec![format!(
             "SoftwareStatementId: software statement '{ss}' is {}; only an Active one gets an assertion",
@@ -34,7 +34,7 @@ pub async fn assertion(
     // The directory marks a statement locked once an assertion has been made.
     if !statement.locked {
         statement.locked = true;
-        core.statements.put(&statement)?;
+        core.participants.statements.put(&statement)?;
         core.db.flush().await?;
     }
     Ok(token)

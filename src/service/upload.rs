@@ -35,7 +35,7 @@ pub async fn upload(
     ensure_access(caller, org)?;
     let client_name = match ss {
         Some(ss) => {
-            let statement = find_software_statement(core, org, ss)?;
+            let statement = find_software_statement(&core.participants, org, ss)?;
             if !statement.is_active() {
                 return Err(ServiceError::Invalid(vec![format!(
                     "SoftwareStatementId: software statement '{ss}' is {}; only an Active one can get new certificates or keys",
@@ -44,7 +44,7 @@ pub async fn upload(
             }
             statement.client_name
         }
-        None => find_organisation(core, org)?.organisation_name,
+        None => find_organisation(&core.participants, org)?.organisation_name,
     };
     let now = core.clock.now();
     let flavour = core.urls.flavour();

@@ -16,7 +16,7 @@ pub async fn list(
     core: web::Data<Core>,
 ) -> Result<HttpResponse, DirectoryError> {
     check_fapi_headers(&req)?;
-    let page = organisations::list_organisations(&core, &caller, page_request(&req)?)?;
+    let page = organisations::list_organisations(&core.participants, &caller, page_request(&req)?)?;
     Ok(HttpResponse::Ok().json(PageView::new(page)))
 }
 
@@ -29,7 +29,8 @@ pub async fn create(
 ) -> Result<HttpResponse, DirectoryError> {
     check_fapi_headers(&req)?;
     let request: OrganisationRequest = json_body(&req, body).await?;
-    let organisation = organisations::create_organisation(&core, &caller, request).await?;
+    let organisation =
+        organisations::create_organisation(&core.participants, &caller, request).await?;
     Ok(HttpResponse::Created().json(organisation))
 }
 
@@ -42,7 +43,11 @@ pub async fn get(
 ) -> Result<HttpResponse, DirectoryError> {
     let ids = path.parse()?;
     check_fapi_headers(&req)?;
-    Ok(HttpResponse::Ok().json(organisations::organisation(&core, &caller, &ids.org)?))
+    Ok(HttpResponse::Ok().json(organisations::organisation(
+        &core.participants,
+        &caller,
+        &ids.org,
+    )?))
 }
 
 /// PUT /organisations/{OrganisationId}
@@ -57,6 +62,6 @@ pub async fn update(
     check_fapi_headers(&req)?;
     let request: OrganisationRequest = json_body(&req, body).await?;
     let organisation =
-        organisations::update_organisation(&core, &caller, &ids.org, request).await?;
+        organisations::update_organisation(&core.participants, &caller, &ids.org, request).await?;
     Ok(HttpResponse::Ok().json(organisation))
 }

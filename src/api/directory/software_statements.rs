@@ -21,7 +21,9 @@ pub async fn list(
     check_fapi_headers(&req)?;
     Ok(
         HttpResponse::Ok().json(organisations::list_software_statements(
-            &core, &caller, &ids.org,
+            &core.participants,
+            &caller,
+            &ids.org,
         )?),
     )
 }
@@ -47,7 +49,8 @@ pub async fn create(
     check_fapi_headers(&req)?;
     let request: SoftwareStatementRequest = json_body(&req, body).await?;
     let (statement, client_secret) =
-        organisations::create_software_statement(&core, &caller, &ids.org, request).await?;
+        organisations::create_software_statement(&core.participants, &caller, &ids.org, request)
+            .await?;
     Ok(HttpResponse::Created().json(CreatedStatement {
         statement,
         client_secret,
@@ -63,7 +66,8 @@ pub async fn get(
 ) -> Result<HttpResponse, DirectoryError> {
     let ids = path.parse()?;
     check_fapi_headers(&req)?;
-    let statement = organisations::software_statement(&core, &caller, &ids.org, ids.statement()?)?;
+    let statement =
+        organisations::software_statement(&core.participants, &caller, &ids.org, ids.statement()?)?;
     Ok(HttpResponse::Ok().json(statement))
 }
 
@@ -79,7 +83,7 @@ pub async fn update(
     check_fapi_headers(&req)?;
     let request: SoftwareStatementRequest = json_body(&req, body).await?;
     let statement = organisations::update_software_statement(
-        &core,
+        &core.participants,
         &caller,
         &ids.org,
         ids.statement()?,
