@@ -73,7 +73,7 @@ pub async fn revoke(
     let events = audit.map(|a| a.success(now).to_vec()).unwrap_or_default();
     let revoked = {
         // Held across the write: see `CrlCache::revoked`.
-        let mut crls = core.crl_cache();
+        let mut crls = core.authority.crl_cache();
         match core
             .certificates
             .revoke(org, ss, Some(key_type), kid, now, reason, &events)?

@@ -232,7 +232,7 @@ pub struct Authorities {
 pub fn authorities(core: &Core) -> Result<Authorities, ServiceError> {
     let roots = ecosystem::public_roots(core)?;
     let now = core.clock.now();
-    let hierarchy = core.hierarchy();
+    let hierarchy = core.authority.hierarchy();
     let current = hierarchy.current(now).map(|i| i.record.id.clone());
     let mut issuing = hierarchy
         .issuing

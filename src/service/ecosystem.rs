@@ -48,9 +48,13 @@ pub async fn create_root(
     ensure_admin(caller, ROLES)?;
     let now = core.clock.now();
     let host = core.urls.host();
-    let new = request.check(now, &format!("{host} DTS CA"), &core.ca_naming.country)?;
+    let new = request.check(
+        now,
+        &format!("{host} DTS CA"),
+        &core.authority.ca_naming.country,
+    )?;
     let created = {
-        let mut hierarchy = core.hierarchy_mut();
+        let mut hierarchy = core.authority.hierarchy_mut();
         if hierarchy.roots.len() >= MAX_ROOTS {
             return Err(ServiceError::Conflict(
                 "Maximum number of DTS CA certificates reached. Please delete an existing certificate before creating a new one."
@@ -64,9 +68,15 @@ pub async fn create_root(
             not_before: new.not_before,
             not_after: new.not_after,
         };
-        view(hierarchy.add_root(&core.authorities, &subject, &core.ca_naming, false, now)?)?
+        view(hierarchy.add_root(
+            &core.authority.authorities,
+            &subject,
+            &core.authority.ca_naming,
+            false,
+            now,
+        )?)?
     };
-    core.recertify_signer()?;
+    core.authority.recertify_signer()?;
     core.db.flush().await?;
     Ok(created)
 }
@@ -83,7 +93,7 @@ pub fn list_roots(
     ensure_admin(caller, ROLES)?;
     let limit = parse_limit(limit)?;
     let after = cursor.map(decode_cursor).transpose()?;
-    let hierarchy = core.hierarchy();
+    let hierarchy = core.authority.hierarchy();
     let mut rest = hierarchy.roots.iter().filter(|r| {
         after
             .as_ref()
@@ -132,7 +142,7 @@ fn decode_cursor(cursor: &str) -> Result<(DateTime<Utc>, String), ServiceError> 
 pub fn get_root(core: &Core, caller: &Caller, id: &str) -> Result<RootCa, ServiceError> {
     ensure_admin(caller, ROLES)?;
     let id = parse_id(id)?;
-    let hierarchy = core.hierarchy();
+    let hierarchy = core.authority.hierarchy();
     view(hierarchy.root(&id).ok_or_else(|| not_found(&id))?)
 }
 
@@ -151,17 +161,17 @@ pub async fn set_root_active(
     ensure_admin(caller, ROLES)?;
     let id = parse_id(id)?;
     let updated = {
-        let mut hierarchy = core.hierarchy_mut();
+        let mut hierarchy = core.authority.hierarchy_mut();
         hierarchy.set_active(
-            &core.authorities,
+            &core.authority.authorities,
             &id,
             active,
-            &core.ca_naming,
+            &core.authority.ca_naming,
             core.clock.now(),
         )?;
         view(hierarchy.root(&id).ok_or_else(|| not_found(&id))?)?
     };
-    core.recertify_signer()?;
+    core.authority.recertify_signer()?;
     core.db.flush().await?;
     Ok(updated)
 }
@@ -169,8 +179,10 @@ pub async fn set_root_active(
 pub async fn delete_root(core: &Core, caller: &Caller, id: &str) -> Result<(), ServiceError> {
     ensure_admin(caller, ROLES)?;
     let id = parse_id(id)?;
-    core.hierarchy_mut().delete_root(&core.authorities, &id)?;
-    core.recertify_signer()?;
+    core.authority
+        .hierarchy_mut()
+        .delete_root(&core.authority.authorities, &id)?;
+    core.authority.recertify_signer()?;
     core.db.flush().await?;
     Ok(())
 }
@@ -184,12 +196,12 @@ pub async fn root_crl_pem(core: &Core, id: &str) -> Result<String, ServiceError>
 
 /// Every root, for relying parties: no authentication.
 pub fn public_roots(core: &Core) -> Result<Vec<RootCa>, ServiceError> {
-    core.hierarchy().roots.iter().map(view).collect()
+    core.authority.hierarchy().roots.iter().map(view).collect()
 }
 
 /// The root that signs now (the deprecated VICAL "latest" route).
 pub fn latest_root(core: &Core) -> Result<RootCa, ServiceError> {
-    let hierarchy = core.hierarchy();
+    let hierarchy = core.authority.hierarchy();
     let now = core.clock.now();
     let current = hierarchy
         .current(now)

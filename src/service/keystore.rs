@@ -114,7 +114,7 @@ pub struct DirectoryKey {
 }
 
 pub fn directory_key(core: &Core) -> DirectoryKey {
-    let signer = core.signer();
+    let signer = core.authority.signer();
     let flavour = core.urls.flavour();
     let leaf = signer.x5c().first().and_then(|leaf| decode_base64(leaf));
     DirectoryKey {

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod authorities;
+pub mod certificate_authority;
 pub mod certificates;
 pub mod console;
 pub mod ecosystem;
@@ -21,21 +22,14 @@ pub mod truststore;
 pub mod upload;
 
 use std::path::Path;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 
-use chrono::{Months, Utc};
-
-use crate::domain::authority::{IssuedSerial, IssuingCaRecord, RootCaRecord, SignerRecord};
-use crate::domain::ecosystem::MAX_ROOT_YEARS;
 use crate::domain::{Caller, Clock, DomainError, OrganisationId, PublicUrls};
 use crate::pki::PkiError;
-use crate::pki::authority::{CaNaming, RootSubject};
-use crate::pki::jws::DirectorySigner;
+use crate::pki::authority::CaNaming;
 use crate::store::{
-    Authorities, Certificates, ClientCredentials, Database, RaRecords, Serials, StoreContents,
-    StoreError,
+    Certificates, ClientCredentials, Database, RaRecords, StoreContents, StoreError,
 };
-use authorities::Hierarchy;
 
 /// Everything a use case needs: the store, the CA and signing key, the clock
 /// and the URL layout.
@@ -47,19 +41,11 @@ pub struct Core {
     pub(crate) audit_log: events::AuditLog,
     pub(crate) participants: organisations::Participants,
     pub(crate) ra_records: RaRecords,
-    pub(crate) serials: Serials,
-    pub(crate) authorities: Authorities,
     pub(crate) certificates: Certificates,
     pub(crate) clock: Arc<dyn Clock>,
-    pub(crate) hierarchy: RwLock<Hierarchy>,
-    pub(crate) ca_naming: CaNaming,
-    pub(crate) signer: RwLock<DirectorySigner>,
+    pub(crate) authority: certificate_authority::CertificateAuthority,
     pub(crate) urls: PublicUrls,
-    pub(crate) validity_months: u32,
     pub(crate) oauth: OAuthSettings,
-    /// How long a CRL or OCSP answer is good for (its nextUpdate).
-    pub(crate) revocation_hours: i64,
-    crl_cache: Mutex<revocation::CrlCache>,
     /// Held across a uniqueness check and the write it guards.
     pub(crate) writes: Arc<Mutex<()>>,
     /// Where the store lives; snapshots go beside it.
@@ -153,26 +139,24 @@ impl Core {
         })?;
         let repositories =
             crate::store::open(data_dir, settings.cache_mb, settings.background_flush_ms)?;
-        let now = clock.now();
-        let mut hierarchy = Hierarchy::load(&repositories.authorities)?;
-        if hierarchy.roots.is_empty() && hierarchy.issuing.is_empty() {
-            first_start(&repositories.authorities, &mut hierarchy, &settings.ca, now)?;
+        let (authority, created) = certificate_authority::CertificateAuthority::open(
+            repositories.authorities,
+            repositories.serials,
+            clock.clone(),
+            certificate_authority::CaSettings {
+                naming: settings.ca,
+                validity_months: settings.validity_months,
+                revocation_hours: settings.revocation_hours,
+                urls: settings.urls.clone(),
+            },
+        )?;
+        if created {
             log::info!(
                 "created the directory's root and issuing CA in {}",
                 data_dir.display()
             );
         }
-        let signer_record = certified_signer(
-            &repositories.authorities,
-            &hierarchy,
-            &settings.ca,
-            &settings.urls,
-            now,
-        )?;
         repositories.db.flush().await?;
-        let signer = RwLock::new(
-            DirectorySigner::from_record(&signer_record).map_err(ServiceError::Crypto)?,
-        );
         let trust_store = Arc::new(truststore::TrustStore::new(
             repositories.trust_anchors,
             repositories.db.clone(),
@@ -207,18 +191,11 @@ impl Core {
             audit_log: events::AuditLog::new(repositories.events, clock.clone()),
             participants,
             ra_records: repositories.ra,
-            serials: repositories.serials,
-            authorities: repositories.authorities,
             certificates: repositories.certificates,
             clock,
-            hierarchy: RwLock::new(hierarchy),
-            ca_naming: settings.ca,
-            signer,
+            authority,
             urls: settings.urls,
-            validity_months: settings.validity_months,
             oauth: settings.oauth,
-            revocation_hours: settings.revocation_hours,
-            crl_cache: Mutex::default(),
             writes,
             data_dir: data_dir.to_path_buf(),
             ra: ra::Ra::new(settings.ra),
@@ -252,7 +229,7 @@ impl Core {
 
     /// Every issuing CA (the signing one first) then every root, PEM.
     pub fn ca_chain_pem(&self) -> Result<String, ServiceError> {
-        self.hierarchy().chain_pem(self.clock.now())
+        self.authority.chain_pem()
     }
 
     /// Every stored record but the audit log; see `StoreContents::all`.
@@ -276,165 +253,14 @@ impl Core {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner());
             self.contents.replace(&entries)?;
-            let now = self.clock.now();
-            let mut hierarchy = Hierarchy::load(&self.authorities)?;
-            if hierarchy.roots.is_empty() && hierarchy.issuing.is_empty() {
-                first_start(&self.authorities, &mut hierarchy, &self.ca_naming, now)?;
-            }
+            self.authority.reload()?;
             ra::accounts::write_configured(self)?;
             truststore::write_configured(&self.trust_store)?;
             tenants::accounts::write_configured(&self.tenants)?;
-            let signer = certified_signer(
-                &self.authorities,
-                &hierarchy,
-                &self.ca_naming,
-                &self.urls,
-                now,
-            )?;
-            *self.hierarchy_mut() = hierarchy;
-            *self.signer.write().unwrap_or_else(|e| e.into_inner()) =
-                DirectorySigner::from_record(&signer).map_err(ServiceError::Crypto)?;
-            *self.crl_cache() = Default::default();
         }
         self.db.flush().await?;
         Ok(())
     }
-
-    /// Writes a serial's entry as revoked (an RA certificate's), making its
-    /// CA's CRL stale.
-    pub(crate) fn put_revoked_serial(
-        &self,
-        issuer: &str,
-        serial_hex: &str,
-        entry: &IssuedSerial,
-    ) -> Result<(), ServiceError> {
-        let mut crls = self.crl_cache();
-        self.serials.put(issuer, serial_hex, entry)?;
-        crls.revoked(issuer, entry, serial_hex);
-        Ok(())
-    }
-
-    pub(crate) fn crl_cache(&self) -> std::sync::MutexGuard<'_, revocation::CrlCache> {
-        self.crl_cache.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub(crate) fn signer(&self) -> std::sync::RwLockReadGuard<'_, DirectorySigner> {
-        self.signer.read().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// After the signing CA changed, certifies the directory's signing key
-    /// again under the new one, so the keys at openbanking.jwks always chain
-    /// to an active root. The key, and so its kid, stay the same.
-    pub(crate) fn recertify_signer(&self) -> Result<(), ServiceError> {
-        let record = {
-            let hierarchy = self.hierarchy();
-            certified_signer(
-                &self.authorities,
-                &hierarchy,
-                &self.ca_naming,
-                &self.urls,
-                self.clock.now(),
-            )?
-        };
-        let signer = DirectorySigner::from_record(&record).map_err(ServiceError::Crypto)?;
-        *self.signer.write().unwrap_or_else(|e| e.into_inner()) = signer;
-        Ok(())
-    }
-
-    pub(crate) fn hierarchy(&self) -> std::sync::RwLockReadGuard<'_, Hierarchy> {
-        self.hierarchy.read().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub(crate) fn hierarchy_mut(&self) -> std::sync::RwLockWriteGuard<'_, Hierarchy> {
-        self.hierarchy.write().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-/// The directory's signing key, certified by the issuing CA that signs now:
-/// the stored one if it already is, else the same key (or a new one on first
-/// start) certified again. Its kid is the key's thumbprint, so it stays put.
-fn certified_signer(
-    authorities: &Authorities,
-    hierarchy: &Hierarchy,
-    naming: &CaNaming,
-    urls: &PublicUrls,
-    now: chrono::DateTime<Utc>,
-) -> Result<SignerRecord, ServiceError> {
-    let existing = authorities.signer()?;
-    let Some(issuing) = hierarchy.current(now) else {
-        // No active root: keep what there is until one is activated.
-        return existing.ok_or_else(|| {
-            ServiceError::Unavailable(
-                "no active root CA to certify the directory's signing key".into(),
-            )
-        });
-    };
-    if let Some(record) = &existing
-        && record.x5c.get(1) == Some(&issuing.record.certificate)
-    {
-        return Ok(record.clone());
-    }
-    let key = match &existing {
-        Some(record) => DirectorySigner::key_of(record),
-        None => DirectorySigner::generate_key(naming.key_bits),
-    }
-    .map_err(ServiceError::Crypto)?;
-    let issued = issuing
-        .authority
-        .certify_directory_key(&key, naming, now, urls)
-        .map_err(ServiceError::Crypto)?;
-    let facts = DirectorySigner::facts(&key).map_err(ServiceError::Crypto)?;
-    let kid = urls
-        .flavour()
-        .kid(None, &facts.thumbprint_sha256, &facts.thumbprint_sha1);
-    let record = DirectorySigner::record(&key, &issued.chain, kid).map_err(ServiceError::Crypto)?;
-    authorities.put_signer(&record)?;
-    Ok(record)
-}
-
-/// A new data dir gets root number one (managed by the directory) and its
-/// issuing CA; a data dir of the first layout has its CA moved into them,
-/// keeping the issuing CA's id so the CRL URLs in issued certificates hold.
-fn first_start(
-    authorities: &Authorities,
-    hierarchy: &mut Hierarchy,
-    naming: &CaNaming,
-    now: chrono::DateTime<Utc>,
-) -> Result<(), ServiceError> {
-    if let Some(legacy) = authorities.legacy()? {
-        let root = RootCaRecord {
-            id: uuid::Uuid::new_v4().to_string(),
-            created: legacy.created,
-            active: true,
-            activated: Some(legacy.created),
-            managed: true,
-            certificate: legacy.root_certificate.clone(),
-            key: legacy.root_key.clone(),
-            crl_number: 0,
-        };
-        let issuing = IssuingCaRecord {
-            id: legacy.id.clone(),
-            root_id: root.id.clone(),
-            created: legacy.created,
-            certificate: legacy.issuing_certificate.clone(),
-            key: legacy.issuing_key.clone(),
-            crl_number: 0,
-        };
-        authorities.adopt_legacy(&root, &issuing)?;
-        *hierarchy = Hierarchy::load(authorities)?;
-        return Ok(());
-    }
-    let subject = RootSubject {
-        common_name: "obdir Root CA".into(),
-        organisation: naming.organisation.clone(),
-        country: naming.country.clone(),
-        not_before: now,
-        not_after: now
-            .checked_add_months(Months::new(12 * MAX_ROOT_YEARS))
-            .unwrap_or(now),
-    };
-    hierarchy.add_root(authorities, &subject, naming, true, now)?;
-    Ok(())
 }
 
 /// Refuses a caller that may not act on `org`.

@@ -111,6 +111,7 @@ pub async fn token(core: &Core, request: TokenRequest) -> Result<IssuedToken, OA
         ));
     };
     let access_token = core
+        .authority
         .signer()
         .sign(claims)
         .map_err(|e| oauth_error("server_error", format!("signing failed: {e}")))?;
@@ -313,7 +314,7 @@ fn audience_names(claims: &Map<String, Value>, accepted: &[String]) -> bool {
 /// The caller an access token this directory issued stands for, if it is
 /// genuine, unexpired, and its statement is still active.
 pub fn access_token_caller(core: &Core, token: &str) -> Option<Caller> {
-    let claims = core.signer().verify(token).ok()?;
+    let claims = core.authority.signer().verify(token).ok()?;
     let text = |name: &str| claims.get(name).and_then(Value::as_str);
     if text("iss") != Some(core.urls.issuer()) || text("scope") != Some(SCOPE) {
         return None;

@@ -87,7 +87,7 @@ impl CrlCache {
             return Ok(entries.clone());
         }
         let mut entries = RevokedEntries::default();
-        for (serial, entry) in core.serials.revoked(issuer)? {
+        for (serial, entry) in core.authority.serials.revoked(issuer)? {
             if let Some(revoked) = revoked_entry(serial, &entry) {
                 entries.push(&revoked).map_err(ServiceError::Crypto)?;
             }
@@ -110,9 +110,9 @@ fn revoked_entry(serial_hex: String, entry: &IssuedSerial) -> Option<Revoked> {
 /// way to its nextUpdate.
 pub async fn issuing_crl(core: &Core, issuing_id: &str) -> Result<Vec<u8>, ServiceError> {
     let now = core.clock.now();
-    let life = Duration::hours(core.revocation_hours);
+    let life = Duration::hours(core.authority.revocation_hours);
     let (revocations, revoked) = {
-        let mut cache = core.crl_cache();
+        let mut cache = core.authority.crl_cache();
         let revocations = cache.revocations(issuing_id);
         if let Some(der) = cache.fresh(issuing_id, revocations, now, life) {
             return Ok(der);
@@ -120,7 +120,7 @@ pub async fn issuing_crl(core: &Core, issuing_id: &str) -> Result<Vec<u8>, Servi
         (revocations, cache.entries(core, issuing_id)?)
     };
     let der = {
-        let mut hierarchy = core.hierarchy_mut();
+        let mut hierarchy = core.authority.hierarchy_mut();
         let issuing = hierarchy
             .issuing
             .iter_mut()
@@ -129,6 +129,7 @@ pub async fn issuing_crl(core: &Core, issuing_id: &str) -> Result<Vec<u8>, Servi
                 ServiceError::NotFound(format!("no CA '{issuing_id}' publishes a CRL here"))
             })?;
         issuing.record.crl_number = core
+            .authority
             .authorities
             .next_issuing_crl_number(issuing_id)?
             .ok_or_else(|| {
@@ -140,7 +141,8 @@ pub async fn issuing_crl(core: &Core, issuing_id: &str) -> Result<Vec<u8>, Servi
             .map_err(ServiceError::Crypto)?
     };
     core.db.flush().await?;
-    core.crl_cache()
+    core.authority
+        .crl_cache()
         .keep(issuing_id, der.clone(), revocations, now);
     Ok(der)
 }
@@ -149,16 +151,16 @@ pub async fn issuing_crl(core: &Core, issuing_id: &str) -> Result<Vec<u8>, Servi
 /// CRL number) only when the last is half way to its nextUpdate.
 pub async fn root_crl(core: &Core, root_id: &str) -> Result<Vec<u8>, ServiceError> {
     let now = core.clock.now();
-    let life = Duration::hours(core.revocation_hours);
+    let life = Duration::hours(core.authority.revocation_hours);
     let cache_key = format!("root:{root_id}");
-    let cached = core.crl_cache().fresh(&cache_key, 0, now, life);
+    let cached = core.authority.crl_cache().fresh(&cache_key, 0, now, life);
     if let Some(der) = cached
-        && core.hierarchy().root(root_id).is_some()
+        && core.authority.hierarchy().root(root_id).is_some()
     {
         return Ok(der);
     }
     let der = {
-        let mut hierarchy = core.hierarchy_mut();
+        let mut hierarchy = core.authority.hierarchy_mut();
         let root = hierarchy
             .roots
             .iter_mut()
@@ -166,24 +168,25 @@ pub async fn root_crl(core: &Core, root_id: &str) -> Result<Vec<u8>, ServiceErro
             .ok_or_else(|| {
                 ServiceError::NotFound(format!("root CA certificate '{root_id}' does not exist"))
             })?;
-        root.record.crl_number =
-            core.authorities
-                .next_root_crl_number(root_id)?
-                .ok_or_else(|| {
-                    ServiceError::NotFound(format!(
-                        "root CA certificate '{root_id}' does not exist"
-                    ))
-                })?;
+        root.record.crl_number = core
+            .authority
+            .authorities
+            .next_root_crl_number(root_id)?
+            .ok_or_else(|| {
+                ServiceError::NotFound(format!("root CA certificate '{root_id}' does not exist"))
+            })?;
         root.authority
             .crl(
                 root.record.crl_number,
                 now,
-                now + Duration::hours(core.revocation_hours),
+                now + Duration::hours(core.authority.revocation_hours),
             )
             .map_err(ServiceError::Crypto)?
     };
     core.db.flush().await?;
-    core.crl_cache().keep(&cache_key, der.clone(), 0, now);
+    core.authority
+        .crl_cache()
+        .keep(&cache_key, der.clone(), 0, now);
     Ok(der)
 }
 
@@ -195,7 +198,7 @@ pub fn ocsp(core: &Core, request: &[u8]) -> Result<Vec<u8>, ServiceError> {
         return Ok(revocation::ocsp_malformed());
     };
     let now = core.clock.now();
-    let hierarchy = core.hierarchy();
+    let hierarchy = core.authority.hierarchy();
     // One response is signed by one CA: the issuer of the first certificate
     // asked about. For certificates of no CA here the responder is not
     // authoritative (RFC 6960 2.3, "unauthorized").
@@ -215,11 +218,17 @@ pub fn ocsp(core: &Core, request: &[u8]) -> Result<Vec<u8>, ServiceError> {
             if !revocation::is_issuer_of(issuer.authority.certificate(), q) {
                 return Ok(Status::Unknown);
             }
-            Ok(match core.serials.get(&issuer.record.id, &q.serial_hex)? {
-                None => Status::Unknown,
-                Some(entry) => revoked_entry(q.serial_hex.clone(), &entry)
-                    .map_or(Status::Good, Status::Revoked),
-            })
+            Ok(
+                match core
+                    .authority
+                    .serials
+                    .get(&issuer.record.id, &q.serial_hex)?
+                {
+                    None => Status::Unknown,
+                    Some(entry) => revoked_entry(q.serial_hex.clone(), &entry)
+                        .map_or(Status::Good, Status::Revoked),
+                },
+            )
         })
         .collect::<Result<Vec<_>, ServiceError>>()?;
     issuer
@@ -228,7 +237,7 @@ pub fn ocsp(core: &Core, request: &[u8]) -> Result<Vec<u8>, ServiceError> {
             &query,
             &answers,
             now,
-            now + Duration::hours(core.revocation_hours),
+            now + Duration::hours(core.authority.revocation_hours),
         )
         .map_err(ServiceError::Crypto)
 }

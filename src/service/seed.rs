@@ -232,7 +232,9 @@ fn check(core: &Core, seed: &Seed) -> Result<(), ServiceError> {
         if roots.iter().any(|r| anchor.is_subject(&r.data.subject)) {
             continue;
         }
-        let checked = anchor.request().check(now, "", &core.ca_naming.country);
+        let checked = anchor
+            .request()
+            .check(now, "", &core.authority.ca_naming.country);
         note(
             &format!("trust_anchors[{i}]"),
             checked.map(drop).map_err(Into::into),

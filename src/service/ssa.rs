@@ -30,7 +30,11 @@ pub async fn assertion(
         Flavour::Raidiam => brazil_claims(core, &organisation, &statement),
         Flavour::Obie => uk_claims(core, &organisation, &statement),
     };
-    let token = core.signer().sign(claims).map_err(ServiceError::Crypto)?;
+    let token = core
+        .authority
+        .signer()
+        .sign(claims)
+        .map_err(ServiceError::Crypto)?;
     // The directory marks a statement locked once an assertion has been made.
     if !statement.locked {
         statement.locked = true;

@@ -19,13 +19,13 @@ pub fn acceptor(
 ) -> Result<SslAcceptorBuilder, ServiceError> {
     let key = tls::server_key().map_err(ServiceError::Crypto)?;
     let now = core.clock.now();
-    let hierarchy = core.hierarchy();
+    let hierarchy = core.authority.hierarchy();
     let issuing = hierarchy.current(now).ok_or_else(|| {
         ServiceError::Unavailable("no active root CA to certify the TLS server key".into())
     })?;
     let issued = issuing
         .authority
-        .certify_server_key(&key, &core.ca_naming, names, now, &core.urls)
+        .certify_server_key(&key, &core.authority.ca_naming, names, now, &core.urls)
         .map_err(ServiceError::Crypto)?;
     let trust: Vec<_> = match client_auth {
         ClientAuth::Off => Vec::new(),
@@ -50,13 +50,13 @@ pub fn acceptor(
 /// not revoked and not expired. None for anything else.
 pub fn certificate_caller(core: &Core, der: &[u8]) -> Option<Caller> {
     let (issuer_id, serial) = {
-        let hierarchy = core.hierarchy();
+        let hierarchy = core.authority.hierarchy();
         hierarchy.issuing.iter().find_map(|i| {
             let serial = tls::serial_issued_by(der, i.authority.certificate())?;
             Some((i.record.id.clone(), serial))
         })?
     };
-    let issued = core.serials.get(&issuer_id, &serial).ok()??;
+    let issued = core.authority.serials.get(&issuer_id, &serial).ok()??;
     // RA certificates stand for no software statement.
     let SerialHolder::Record {
         organisation_id,

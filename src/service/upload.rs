@@ -68,7 +68,7 @@ pub async fn upload(
                 )))
             })?;
             let (issuer, issued) = {
-                let hierarchy = core.hierarchy();
+                let hierarchy = core.authority.hierarchy();
                 let issuing = hierarchy.current(now).ok_or_else(|| {
                     ServiceError::Unavailable(
                         "no active root CA can sign: activate one with PUT /v1/ecosystems/certificates/ca/{id}"
@@ -77,7 +77,13 @@ pub async fn upload(
                 })?;
                 let issued = issuing
                     .authority
-                    .issue(&csr, profile, now, core.validity_months, &core.urls)
+                    .issue(
+                        &csr,
+                        profile,
+                        now,
+                        core.authority.validity_months,
+                        &core.urls,
+                    )
                     .map_err(ServiceError::Crypto)?;
                 (issuing.record.id.clone(), issued)
             };

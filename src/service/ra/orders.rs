@@ -373,7 +373,7 @@ fn issue(core: &Core, order: &mut Order, now: DateTime<Utc>) -> Result<(), RaFai
     };
     let csr = CheckedCsr::parse_for_hosts(&order.csr).map_err(csr_failure)?;
     let signed = {
-        let hierarchy = core.hierarchy();
+        let hierarchy = core.authority.hierarchy();
         match hierarchy.current(now) {
             None => None,
             Some(issuing) => {
@@ -384,7 +384,7 @@ fn issue(core: &Core, order: &mut Order, now: DateTime<Utc>) -> Result<(), RaFai
                         &order.names,
                         profile,
                         now,
-                        core.validity_months,
+                        core.authority.validity_months,
                         &core.urls,
                     )
                     .map_err(|e| RaFailure::from(ServiceError::Crypto(e)))?;

@@ -76,7 +76,7 @@ fn revoke_one(
     let issuer = parse_dn(issuer_text)?;
 
     let issuer_id = {
-        let hierarchy = core.hierarchy();
+        let hierarchy = core.authority.hierarchy();
         let same = |subject: &str| parse_dn(subject).is_ok_and(|dn| dn == issuer);
         let mut issuer_id = None;
         for issuing in &hierarchy.issuing {
@@ -107,6 +107,7 @@ fn revoke_one(
     };
 
     let mut entry = core
+        .authority
         .serials
         .get(&issuer_id, &serial)?
         .ok_or_else(|| unknown_serial(serial_text, issuer_text))?;
@@ -146,7 +147,8 @@ fn revoke_one(
     }
     entry.revoked_at = Some(now);
     entry.revoke_reason = Some(reason);
-    core.put_revoked_serial(&issuer_id, &serial, &entry)?;
+    core.authority
+        .put_revoked_serial(&issuer_id, &serial, &entry)?;
     log::info!(
         "RA certificate {serial} of order {} revoked ({})",
         order.reference,
