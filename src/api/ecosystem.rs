@@ -168,7 +168,7 @@ async fn create(
     // The body is read inside the audited work, so a malformed one is a _FAIL event too.
     let work = async {
         let request: RootRequest = json_body(&body)?;
-        ecosystem::create_root(&core, &caller, request).await
+        ecosystem::create_root(&core.authority, &caller, request).await
     };
     let root = audited(
         &core.audit_log,
@@ -190,7 +190,7 @@ async fn list(
     let caller = caller.ok_or_else(EcosystemError::unauthorized)?;
     let work = async {
         ecosystem::list_roots(
-            &core,
+            &core.authority,
             &caller,
             query.get("limit").map(String::as_str),
             query.get("cursor").map(String::as_str),
@@ -215,7 +215,7 @@ async fn get(
     core: web::Data<Core>,
 ) -> Result<HttpResponse, EcosystemError> {
     let caller = caller.ok_or_else(EcosystemError::unauthorized)?;
-    let work = async { ecosystem::get_root(&core, &caller, &path) };
+    let work = async { ecosystem::get_root(&core.authority, &caller, &path) };
     let root = audited(
         &core.audit_log,
         &event_context(&req, &caller),
@@ -245,7 +245,7 @@ async fn update(
         let active = request
             .active
             .ok_or_else(|| ServiceError::Invalid(vec!["active: is required".into()]))?;
-        ecosystem::set_root_active(&core, &caller, &path, active).await
+        ecosystem::set_root_active(&core.authority, &caller, &path, active).await
     };
     let root = audited(
         &core.audit_log,
@@ -265,7 +265,7 @@ async fn delete(
     core: web::Data<Core>,
 ) -> Result<HttpResponse, EcosystemError> {
     let caller = caller.ok_or_else(EcosystemError::unauthorized)?;
-    let work = ecosystem::delete_root(&core, &caller, &path);
+    let work = ecosystem::delete_root(&core.authority, &caller, &path);
     audited(
         &core.audit_log,
         &event_context(&req, &caller),
@@ -281,12 +281,12 @@ async fn crl(
     path: web::Path<String>,
     core: web::Data<Core>,
 ) -> Result<HttpResponse, EcosystemError> {
-    Ok(HttpResponse::Ok().json(ecosystem::root_crl_pem(&core, &path).await?))
+    Ok(HttpResponse::Ok().json(ecosystem::root_crl_pem(&core.authority, &path).await?))
 }
 
 /// GET /v1/ecosystems/public/certificates/ca
 async fn public_list(core: web::Data<Core>) -> Result<HttpResponse, EcosystemError> {
-    let roots: Vec<RootView> = ecosystem::public_roots(&core)?
+    let roots: Vec<RootView> = ecosystem::public_roots(&core.authority)?
         .into_iter()
         .map(RootView::from)
         .collect();
@@ -305,7 +305,7 @@ async fn latest(
     core: web::Data<Core>,
 ) -> Result<HttpResponse, EcosystemError> {
     ecosystem_id(&path)?;
-    Ok(HttpResponse::Ok().json(RootView::from(ecosystem::latest_root(&core)?)))
+    Ok(HttpResponse::Ok().json(RootView::from(ecosystem::latest_root(&core.authority)?)))
 }
 
 /// GET /v1/ecosystems/{ecosystemId}/vicals/public/certificates/ca/{caCertificateId}/crl (deprecated)
@@ -314,5 +314,5 @@ async fn vical_crl(
     core: web::Data<Core>,
 ) -> Result<HttpResponse, EcosystemError> {
     ecosystem_id(&path.0)?;
-    Ok(HttpResponse::Ok().json(ecosystem::root_crl_pem(&core, &path.1).await?))
+    Ok(HttpResponse::Ok().json(ecosystem::root_crl_pem(&core.authority, &path.1).await?))
 }

@@ -30,7 +30,7 @@ async fn crl(
     let id = path
         .strip_suffix(".crl")
         .ok_or_else(|| DirectoryError::NotFound(format!("no CRL named '{path}'")))?;
-    let der = revocation::issuing_crl(&core, id).await?;
+    let der = revocation::issuing_crl(&core.authority, id).await?;
     Ok(HttpResponse::Ok()
         .content_type("application/pkix-crl")
         .body(der))
@@ -39,7 +39,7 @@ async fn crl(
 fn ocsp_answer(core: &Core, request: &[u8]) -> Result<HttpResponse, DirectoryError> {
     Ok(HttpResponse::Ok()
         .content_type("application/ocsp-response")
-        .body(revocation::ocsp(core, request)?))
+        .body(revocation::ocsp(&core.authority, request)?))
 }
 
 /// POST /ocsp, `application/ocsp-request`.

@@ -15,7 +15,7 @@ use crate::domain::ecosystem::MAX_ROOT_YEARS;
 use crate::domain::{Clock, PublicUrls};
 use crate::pki::authority::{CaNaming, RootSubject};
 use crate::pki::jws::DirectorySigner;
-use crate::store::{Authorities, Serials};
+use crate::store::{Authorities, Database, Serials};
 
 /// How the CA issues: its names and key size, and for how long.
 pub struct CaSettings {
@@ -29,6 +29,8 @@ pub struct CaSettings {
 pub struct CertificateAuthority {
     pub(crate) authorities: Authorities,
     pub(crate) serials: Serials,
+    /// For the flushes of what the CA writes itself (CRL numbers).
+    pub(crate) db: Database,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) ca_naming: CaNaming,
     pub(crate) validity_months: u32,
@@ -45,6 +47,7 @@ impl CertificateAuthority {
     pub fn open(
         authorities: Authorities,
         serials: Serials,
+        db: Database,
         clock: Arc<dyn Clock>,
         settings: CaSettings,
     ) -> Result<(Self, bool), ServiceError> {
@@ -59,6 +62,7 @@ impl CertificateAuthority {
         let ca = CertificateAuthority {
             authorities,
             serials,
+            db,
             clock,
             ca_naming: settings.naming,
             validity_months: settings.validity_months,

@@ -230,7 +230,7 @@ pub struct Authorities {
 }
 
 pub fn authorities(core: &Core) -> Result<Authorities, ServiceError> {
-    let roots = ecosystem::public_roots(core)?;
+    let roots = ecosystem::public_roots(&core.authority)?;
     let now = core.clock.now();
     let hierarchy = core.authority.hierarchy();
     let current = hierarchy.current(now).map(|i| i.record.id.clone());

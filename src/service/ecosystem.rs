@@ -6,7 +6,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 
 use super::authorities::Root;
-use super::{Core, ServiceError, ensure_admin};
+use super::certificate_authority::CertificateAuthority;
+use super::{ServiceError, ensure_admin};
 use crate::domain::Caller;
 use crate::domain::ecosystem::{MAX_ROOTS, RootRequest, parse_ca_id};
 use crate::domain::page::parse_limit;
@@ -41,20 +42,16 @@ fn parse_id(id: &str) -> Result<String, ServiceError> {
 /// Creates an active root, with an issuing CA under it that signs from its
 /// notBefore on.
 pub async fn create_root(
-    core: &Core,
+    ca: &CertificateAuthority,
     caller: &Caller,
     request: RootRequest,
 ) -> Result<RootCa, ServiceError> {
     ensure_admin(caller, ROLES)?;
-    let now = core.clock.now();
-    let host = core.urls.host();
-    let new = request.check(
-        now,
-        &format!("{host} DTS CA"),
-        &core.authority.ca_naming.country,
-    )?;
+    let now = ca.clock.now();
+    let host = ca.urls.host();
+    let new = request.check(now, &format!("{host} DTS CA"), &ca.ca_naming.country)?;
     let created = {
-        let mut hierarchy = core.authority.hierarchy_mut();
+        let mut hierarchy = ca.hierarchy_mut();
         if hierarchy.roots.len() >= MAX_ROOTS {
             return Err(ServiceError::Conflict(
                 "Maximum number of DTS CA certificates reached. Please delete an existing certificate before creating a new one."
@@ -68,16 +65,10 @@ pub async fn create_root(
             not_before: new.not_before,
             not_after: new.not_after,
         };
-        view(hierarchy.add_root(
-            &core.authority.authorities,
-            &subject,
-            &core.authority.ca_naming,
-            false,
-            now,
-        )?)?
+        view(hierarchy.add_root(&ca.authorities, &subject, &ca.ca_naming, false, now)?)?
     };
-    core.authority.recertify_signer()?;
-    core.db.flush().await?;
+    ca.recertify_signer()?;
+    ca.db.flush().await?;
     Ok(created)
 }
 
@@ -85,7 +76,7 @@ pub async fn create_root(
 /// by its creation time and id, so inserts and deletes between pages do not
 /// shift what comes next.
 pub fn list_roots(
-    core: &Core,
+    ca: &CertificateAuthority,
     caller: &Caller,
     limit: Option<&str>,
     cursor: Option<&str>,
@@ -93,7 +84,7 @@ pub fn list_roots(
     ensure_admin(caller, ROLES)?;
     let limit = parse_limit(limit)?;
     let after = cursor.map(decode_cursor).transpose()?;
-    let hierarchy = core.authority.hierarchy();
+    let hierarchy = ca.hierarchy();
     let mut rest = hierarchy.roots.iter().filter(|r| {
         after
             .as_ref()
@@ -139,10 +130,14 @@ fn decode_cursor(cursor: &str) -> Result<(DateTime<Utc>, String), ServiceError> 
     Ok((created, id.to_owned()))
 }
 
-pub fn get_root(core: &Core, caller: &Caller, id: &str) -> Result<RootCa, ServiceError> {
+pub fn get_root(
+    ca: &CertificateAuthority,
+    caller: &Caller,
+    id: &str,
+) -> Result<RootCa, ServiceError> {
     ensure_admin(caller, ROLES)?;
     let id = parse_id(id)?;
-    let hierarchy = core.authority.hierarchy();
+    let hierarchy = ca.hierarchy();
     view(hierarchy.root(&id).ok_or_else(|| not_found(&id))?)
 }
 
@@ -153,7 +148,7 @@ fn not_found(id: &str) -> ServiceError {
 /// Activating makes the root the signing one; deactivating hands signing to
 /// the next active root, or leaves none (uploads then answer 503).
 pub async fn set_root_active(
-    core: &Core,
+    ca: &CertificateAuthority,
     caller: &Caller,
     id: &str,
     active: bool,
@@ -161,48 +156,44 @@ pub async fn set_root_active(
     ensure_admin(caller, ROLES)?;
     let id = parse_id(id)?;
     let updated = {
-        let mut hierarchy = core.authority.hierarchy_mut();
-        hierarchy.set_active(
-            &core.authority.authorities,
-            &id,
-            active,
-            &core.authority.ca_naming,
-            core.clock.now(),
-        )?;
+        let mut hierarchy = ca.hierarchy_mut();
+        hierarchy.set_active(&ca.authorities, &id, active, &ca.ca_naming, ca.clock.now())?;
         view(hierarchy.root(&id).ok_or_else(|| not_found(&id))?)?
     };
-    core.authority.recertify_signer()?;
-    core.db.flush().await?;
+    ca.recertify_signer()?;
+    ca.db.flush().await?;
     Ok(updated)
 }
 
-pub async fn delete_root(core: &Core, caller: &Caller, id: &str) -> Result<(), ServiceError> {
+pub async fn delete_root(
+    ca: &CertificateAuthority,
+    caller: &Caller,
+    id: &str,
+) -> Result<(), ServiceError> {
     ensure_admin(caller, ROLES)?;
     let id = parse_id(id)?;
-    core.authority
-        .hierarchy_mut()
-        .delete_root(&core.authority.authorities, &id)?;
-    core.authority.recertify_signer()?;
-    core.db.flush().await?;
+    ca.hierarchy_mut().delete_root(&ca.authorities, &id)?;
+    ca.recertify_signer()?;
+    ca.db.flush().await?;
     Ok(())
 }
 
 /// The root's CRL as PEM (the API answers it as a JSON string).
-pub async fn root_crl_pem(core: &Core, id: &str) -> Result<String, ServiceError> {
+pub async fn root_crl_pem(ca: &CertificateAuthority, id: &str) -> Result<String, ServiceError> {
     let id = parse_id(id)?;
-    let der = super::revocation::root_crl(core, &id).await?;
+    let der = super::revocation::root_crl(ca, &id).await?;
     Ok(crate::pki::pem::armour("X509 CRL", &der))
 }
 
 /// Every root, for relying parties: no authentication.
-pub fn public_roots(core: &Core) -> Result<Vec<RootCa>, ServiceError> {
-    core.authority.hierarchy().roots.iter().map(view).collect()
+pub fn public_roots(ca: &CertificateAuthority) -> Result<Vec<RootCa>, ServiceError> {
+    ca.hierarchy().roots.iter().map(view).collect()
 }
 
 /// The root that signs now (the deprecated VICAL "latest" route).
-pub fn latest_root(core: &Core) -> Result<RootCa, ServiceError> {
-    let hierarchy = core.authority.hierarchy();
-    let now = core.clock.now();
+pub fn latest_root(ca: &CertificateAuthority) -> Result<RootCa, ServiceError> {
+    let hierarchy = ca.hierarchy();
+    let now = ca.clock.now();
     let current = hierarchy
         .current(now)
         .and_then(|i| hierarchy.root(&i.record.root_id))

@@ -142,6 +142,7 @@ impl Core {
         let (authority, created) = certificate_authority::CertificateAuthority::open(
             repositories.authorities,
             repositories.serials,
+            repositories.db.clone(),
             clock.clone(),
             certificate_authority::CaSettings {
                 naming: settings.ca,

@@ -4,7 +4,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{Core, ServiceError};
+use super::ServiceError;
+use super::certificate_authority::CertificateAuthority;
 use crate::domain::authority::IssuedSerial;
 use crate::pki::revocation::{self, Revoked, RevokedEntries, Status};
 
@@ -82,12 +83,16 @@ impl CrlCache {
     }
 
     /// `issuer`'s CRL entries, read from the store the first time.
-    fn entries(&mut self, core: &Core, issuer: &str) -> Result<RevokedEntries, ServiceError> {
+    fn entries(
+        &mut self,
+        ca: &CertificateAuthority,
+        issuer: &str,
+    ) -> Result<RevokedEntries, ServiceError> {
         if let Some(entries) = self.entries.get(issuer) {
             return Ok(entries.clone());
         }
         let mut entries = RevokedEntries::default();
-        for (serial, entry) in core.authority.serials.revoked(issuer)? {
+        for (serial, entry) in ca.serials.revoked(issuer)? {
             if let Some(revoked) = revoked_entry(serial, &entry) {
                 entries.push(&revoked).map_err(ServiceError::Crypto)?;
             }
@@ -108,19 +113,22 @@ fn revoked_entry(serial_hex: String, entry: &IssuedSerial) -> Option<Revoked> {
 /// The current CRL of an issuing CA, DER. A new CRL (with the next CRL
 /// number) is signed when a revocation changed it or the last one is half
 /// way to its nextUpdate.
-pub async fn issuing_crl(core: &Core, issuing_id: &str) -> Result<Vec<u8>, ServiceError> {
-    let now = core.clock.now();
-    let life = Duration::hours(core.authority.revocation_hours);
+pub async fn issuing_crl(
+    ca: &CertificateAuthority,
+    issuing_id: &str,
+) -> Result<Vec<u8>, ServiceError> {
+    let now = ca.clock.now();
+    let life = Duration::hours(ca.revocation_hours);
     let (revocations, revoked) = {
-        let mut cache = core.authority.crl_cache();
+        let mut cache = ca.crl_cache();
         let revocations = cache.revocations(issuing_id);
         if let Some(der) = cache.fresh(issuing_id, revocations, now, life) {
             return Ok(der);
         }
-        (revocations, cache.entries(core, issuing_id)?)
+        (revocations, cache.entries(ca, issuing_id)?)
     };
     let der = {
-        let mut hierarchy = core.authority.hierarchy_mut();
+        let mut hierarchy = ca.hierarchy_mut();
         let issuing = hierarchy
             .issuing
             .iter_mut()
@@ -128,8 +136,7 @@ pub async fn issuing_crl(core: &Core, issuing_id: &str) -> Result<Vec<u8>, Servi
             .ok_or_else(|| {
                 ServiceError::NotFound(format!("no CA '{issuing_id}' publishes a CRL here"))
             })?;
-        issuing.record.crl_number = core
-            .authority
+        issuing.record.crl_number = ca
             .authorities
             .next_issuing_crl_number(issuing_id)?
             .ok_or_else(|| {
@@ -140,27 +147,26 @@ pub async fn issuing_crl(core: &Core, issuing_id: &str) -> Result<Vec<u8>, Servi
             .crl(&revoked, issuing.record.crl_number, now, now + life)
             .map_err(ServiceError::Crypto)?
     };
-    core.db.flush().await?;
-    core.authority
-        .crl_cache()
+    ca.db.flush().await?;
+    ca.crl_cache()
         .keep(issuing_id, der.clone(), revocations, now);
     Ok(der)
 }
 
 /// A root's CRL, DER. Roots revoke nothing, so one is signed (with the next
 /// CRL number) only when the last is half way to its nextUpdate.
-pub async fn root_crl(core: &Core, root_id: &str) -> Result<Vec<u8>, ServiceError> {
-    let now = core.clock.now();
-    let life = Duration::hours(core.authority.revocation_hours);
+pub async fn root_crl(ca: &CertificateAuthority, root_id: &str) -> Result<Vec<u8>, ServiceError> {
+    let now = ca.clock.now();
+    let life = Duration::hours(ca.revocation_hours);
     let cache_key = format!("root:{root_id}");
-    let cached = core.authority.crl_cache().fresh(&cache_key, 0, now, life);
+    let cached = ca.crl_cache().fresh(&cache_key, 0, now, life);
     if let Some(der) = cached
-        && core.authority.hierarchy().root(root_id).is_some()
+        && ca.hierarchy().root(root_id).is_some()
     {
         return Ok(der);
     }
     let der = {
-        let mut hierarchy = core.authority.hierarchy_mut();
+        let mut hierarchy = ca.hierarchy_mut();
         let root = hierarchy
             .roots
             .iter_mut()
@@ -168,37 +174,36 @@ pub async fn root_crl(core: &Core, root_id: &str) -> Result<Vec<u8>, ServiceErro
             .ok_or_else(|| {
                 ServiceError::NotFound(format!("root CA certificate '{root_id}' does not exist"))
             })?;
-        root.record.crl_number = core
-            .authority
-            .authorities
-            .next_root_crl_number(root_id)?
-            .ok_or_else(|| {
-                ServiceError::NotFound(format!("root CA certificate '{root_id}' does not exist"))
-            })?;
+        root.record.crl_number =
+            ca.authorities
+                .next_root_crl_number(root_id)?
+                .ok_or_else(|| {
+                    ServiceError::NotFound(format!(
+                        "root CA certificate '{root_id}' does not exist"
+                    ))
+                })?;
         root.authority
             .crl(
                 root.record.crl_number,
                 now,
-                now + Duration::hours(core.authority.revocation_hours),
+                now + Duration::hours(ca.revocation_hours),
             )
             .map_err(ServiceError::Crypto)?
     };
-    core.db.flush().await?;
-    core.authority
-        .crl_cache()
-        .keep(&cache_key, der.clone(), 0, now);
+    ca.db.flush().await?;
+    ca.crl_cache().keep(&cache_key, der.clone(), 0, now);
     Ok(der)
 }
 
 /// Answers a DER OCSP request with a DER OCSP response (RFC 6960): good,
 /// revoked (time and reason) or unknown for each certificate asked about,
 /// signed by the CA that issued them, the request's nonce echoed.
-pub fn ocsp(core: &Core, request: &[u8]) -> Result<Vec<u8>, ServiceError> {
+pub fn ocsp(ca: &CertificateAuthority, request: &[u8]) -> Result<Vec<u8>, ServiceError> {
     let Some(query) = revocation::parse_ocsp_request(request) else {
         return Ok(revocation::ocsp_malformed());
     };
-    let now = core.clock.now();
-    let hierarchy = core.authority.hierarchy();
+    let now = ca.clock.now();
+    let hierarchy = ca.hierarchy();
     // One response is signed by one CA: the issuer of the first certificate
     // asked about. For certificates of no CA here the responder is not
     // authoritative (RFC 6960 2.3, "unauthorized").
@@ -218,17 +223,11 @@ pub fn ocsp(core: &Core, request: &[u8]) -> Result<Vec<u8>, ServiceError> {
             if !revocation::is_issuer_of(issuer.authority.certificate(), q) {
                 return Ok(Status::Unknown);
             }
-            Ok(
-                match core
-                    .authority
-                    .serials
-                    .get(&issuer.record.id, &q.serial_hex)?
-                {
-                    None => Status::Unknown,
-                    Some(entry) => revoked_entry(q.serial_hex.clone(), &entry)
-                        .map_or(Status::Good, Status::Revoked),
-                },
-            )
+            Ok(match ca.serials.get(&issuer.record.id, &q.serial_hex)? {
+                None => Status::Unknown,
+                Some(entry) => revoked_entry(q.serial_hex.clone(), &entry)
+                    .map_or(Status::Good, Status::Revoked),
+            })
         })
         .collect::<Result<Vec<_>, ServiceError>>()?;
     issuer
@@ -237,7 +236,7 @@ pub fn ocsp(core: &Core, request: &[u8]) -> Result<Vec<u8>, ServiceError> {
             &query,
             &answers,
             now,
-            now + Duration::hours(core.authority.revocation_hours),
+            now + Duration::hours(ca.revocation_hours),
         )
         .map_err(ServiceError::Crypto)
 }

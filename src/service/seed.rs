@@ -94,11 +94,11 @@ pub async fn apply(core: &Core, seed: &Seed) -> Result<SeedReport, ServiceError>
     let admin = Caller::Admin;
     let mut report = SeedReport::default();
     for (i, anchor) in seed.trust_anchors.iter().enumerate() {
-        let roots = super::ecosystem::public_roots(core)?;
+        let roots = super::ecosystem::public_roots(&core.authority)?;
         if roots.iter().any(|r| anchor.is_subject(&r.data.subject)) {
             continue;
         }
-        let root = super::ecosystem::create_root(core, &admin, anchor.request())
+        let root = super::ecosystem::create_root(&core.authority, &admin, anchor.request())
             .await
             .map_err(|e| within(&format!("trust_anchors[{i}]"), e))?;
         log::info!("seeded trust anchor {} ({})", anchor.common_name, root.id);
@@ -226,7 +226,7 @@ fn check(core: &Core, seed: &Seed) -> Result<(), ServiceError> {
             });
         note(&format!("ra_operators[{i}]"), checked);
     }
-    let roots = super::ecosystem::public_roots(core)?;
+    let roots = super::ecosystem::public_roots(&core.authority)?;
     for (i, anchor) in seed.trust_anchors.iter().enumerate() {
         // A notBefore that was ahead when the root was made is past now.
         if roots.iter().any(|r| anchor.is_subject(&r.data.subject)) {
