@@ -173,6 +173,9 @@ impl Application {
         service::ra::orders::spawn_worker(&core.clone().into_inner())
             .map_err(|e| StartError::Config(format!("cannot start the RA order worker: {e}")))?;
         let served = core.clone();
+        let directory = web::Data::from(core.directory.clone());
+        let audit_log = web::Data::new(core.audit_log.clone());
+        let authorisation_server = web::Data::from(core.oauth.clone());
         let admin_token = web::Data::new(admin_token);
         let faults = web::Data::new(api::faults::FaultInjector::new(
             settings.faults.clone(),
@@ -184,7 +187,7 @@ impl Application {
         ));
         let tls_acceptor = match &secure {
             Some(_) => Some(service::tls::acceptor(
-                &core,
+                &core.directory,
                 &settings.tls.names,
                 settings.tls.client_auth,
             )?),
@@ -202,6 +205,9 @@ impl Application {
             // throttled one too, gets its interaction id and a log line.
             App::new()
                 .app_data(core.clone())
+                .app_data(directory.clone())
+                .app_data(audit_log.clone())
+                .app_data(authorisation_server.clone())
                 .app_data(admin_token.clone())
                 .app_data(faults.clone())
                 .app_data(throttle.clone())

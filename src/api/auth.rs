@@ -9,7 +9,8 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 
 use crate::config::AdminToken;
 use crate::domain::Caller;
-use crate::service::{Core, access, tls};
+use crate::service::oauth::AuthorisationServer;
+use crate::service::{access, tls};
 
 #[derive(Debug, thiserror::Error)]
 #[error("missing or invalid bearer token")]
@@ -35,17 +36,17 @@ impl FromRequest for Caller {
             .get(AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(bearer_token);
-        let core = req.app_data::<web::Data<Core>>();
+        let server = req.app_data::<web::Data<AuthorisationServer>>();
         let admin = req.app_data::<web::Data<AdminToken>>();
         let certificate = req.conn_data::<PeerCertificate>();
-        ready(match (presented, core, admin, certificate) {
-            (Some(token), Some(core), Some(admin), _) => {
-                access::authenticate(core, admin, token).ok_or(Unauthorized)
+        ready(match (presented, server, admin, certificate) {
+            (Some(token), Some(server), Some(admin), _) => {
+                access::authenticate(server, admin, token).ok_or(Unauthorized)
             }
             // No token over mutual TLS: the transport certificate speaks
             // for its software statement, as on the real matls-api hosts.
-            (None, Some(core), _, Some(certificate)) => {
-                tls::certificate_caller(core, &certificate.0).ok_or(Unauthorized)
+            (None, Some(server), _, Some(certificate)) => {
+                tls::certificate_caller(server.directory(), &certificate.0).ok_or(Unauthorized)
             }
             _ => Err(Unauthorized),
         })

@@ -36,8 +36,10 @@ use super::rfc3339;
 use crate::domain::{
     CertificateOrKey, Flavour, KeySet, OrganisationId, PublicUrls, SoftwareStatementId,
 };
+use crate::service::ServiceError;
 use crate::service::console::{self as view, Held, Published};
-use crate::service::{Core, ServiceError};
+use crate::service::directory::Directory;
+use crate::service::events::AuditLog;
 use html::{Cell, Link, Page, Row, segment};
 
 /// How many events the events page shows.
@@ -160,9 +162,9 @@ fn parse_ss(ss: &str) -> Result<SoftwareStatementId, ConsoleError> {
 }
 
 /// GET /console
-async fn organisations(core: web::Data<Core>) -> Result<HttpResponse, ConsoleError> {
-    let summaries = view::organisations(&core)?;
-    let urls = core.urls();
+async fn organisations(directory: web::Data<Directory>) -> Result<HttpResponse, ConsoleError> {
+    let summaries = view::organisations(&directory)?;
+    let urls = directory.urls();
     let mut page = Page::new("Organisations", &[]);
     page.note(&format!(
         "{} organisations. Keystore flavour: {}.",
@@ -203,10 +205,10 @@ async fn organisations(core: web::Data<Core>) -> Result<HttpResponse, ConsoleErr
 /// GET /console/organisations/{org}
 async fn organisation(
     path: web::Path<String>,
-    core: web::Data<Core>,
+    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, ConsoleError> {
     let org = parse_org(&path)?;
-    let found = view::organisation(&core, &org)?;
+    let found = view::organisation(&directory, &org)?;
     let o = &found.organisation;
     let mut page = Page::new(&o.organisation_name, &[home()]);
     page.facts(vec![
@@ -257,9 +259,9 @@ async fn organisation(
     );
 
     page.heading("Organisation certificates");
-    certificates_table(&mut page, &found.certificates, core.urls());
+    certificates_table(&mut page, &found.certificates, directory.urls());
     page.heading("Keystore documents");
-    documents_table(&mut page, &found.documents, core.urls().flavour());
+    documents_table(&mut page, &found.documents, directory.urls().flavour());
     page.note("The organisation's documents hold its statements' keys too.");
     ok(&page)
 }
@@ -267,10 +269,10 @@ async fn organisation(
 /// GET /console/organisations/{org}/softwarestatements/{ss}
 async fn statement(
     path: web::Path<(String, String)>,
-    core: web::Data<Core>,
+    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, ConsoleError> {
     let (org, ss) = (parse_org(&path.0)?, parse_ss(&path.1)?);
-    let found = view::software_statement(&core, &org, &ss)?;
+    let found = view::software_statement(&directory, &org, &ss)?;
     let (o, s) = (&found.organisation, &found.statement);
     let trail = [
         home(),
@@ -297,9 +299,9 @@ async fn statement(
         ("Description", Cell::optional(s.description.clone())),
     ]);
     page.heading("Keystore documents");
-    documents_table(&mut page, &found.documents, core.urls().flavour());
+    documents_table(&mut page, &found.documents, directory.urls().flavour());
     page.heading("Certificates and keys");
-    certificates_table(&mut page, &found.certificates, core.urls());
+    certificates_table(&mut page, &found.certificates, directory.urls());
     ok(&page)
 }
 
@@ -380,8 +382,8 @@ fn documents_table(page: &mut Page, documents: &[Published], flavour: Flavour) {
 }
 
 /// GET /console/events
-async fn events(core: web::Data<Core>) -> Result<HttpResponse, ConsoleError> {
-    let (events, total) = view::recent_events(&core, EVENTS_SHOWN)?;
+async fn events(audit_log: web::Data<AuditLog>) -> Result<HttpResponse, ConsoleError> {
+    let (events, total) = view::recent_events(&audit_log, EVENTS_SHOWN)?;
     let mut page = Page::new("Audit events", &[home()]);
     page.note(&format!(
         "The {} most recent of {total} events, newest first. \
@@ -421,9 +423,9 @@ async fn events(core: web::Data<Core>) -> Result<HttpResponse, ConsoleError> {
 }
 
 /// GET /console/ca
-async fn authorities(core: web::Data<Core>) -> Result<HttpResponse, ConsoleError> {
-    let ca = view::authorities(&core)?;
-    let urls = core.urls();
+async fn authorities(directory: web::Data<Directory>) -> Result<HttpResponse, ConsoleError> {
+    let ca = view::authorities(&directory)?;
+    let urls = directory.urls();
     let base = urls.issuer();
     let mut page = Page::new("Certificate authority", &[home()]);
     page.facts(vec![

@@ -17,7 +17,8 @@ use super::FaceMap;
 use crate::config::{AdminToken, RateLimitSettings};
 use crate::domain::fault::{FAULT_HEADER, Face, Fault, FaultSettings, FaultStatus};
 use crate::domain::{Caller, DomainError};
-use crate::service::{Core, access};
+use crate::service::access;
+use crate::service::oauth::AuthorisationServer;
 
 /// The host a request named, without its port.
 fn host_of(req: &ServiceRequest) -> Option<String> {
@@ -214,9 +215,9 @@ fn client_of(req: &ServiceRequest) -> String {
         .and_then(|v| v.split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .and_then(|(_, token)| {
-            let core = req.app_data::<web::Data<Core>>()?;
+            let server = req.app_data::<web::Data<AuthorisationServer>>()?;
             let admin = req.app_data::<web::Data<AdminToken>>()?;
-            access::authenticate(core, admin, token.trim())
+            access::authenticate(server, admin, token.trim())
         });
     match caller {
         Some(Caller::Admin) => "admin".to_owned(),

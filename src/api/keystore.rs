@@ -11,7 +11,7 @@ use crate::domain::{
     CertificateOrKey, Flavour, KeySet, KeyUse, KeystoreDocument, Kid, OrganisationId, PublicJwk,
     SoftwareStatementId,
 };
-use crate::service::Core;
+use crate::service::directory::Directory;
 use crate::service::keystore;
 
 pub fn routes(r: &mut Routes, flavour: Flavour) {
@@ -111,8 +111,8 @@ fn jwk_set(keys: Vec<PublishedJwk<'_>>) -> HttpResponse {
         .json(JwkSet { keys })
 }
 
-fn published<'a>(r: &'a CertificateOrKey, core: &Core) -> PublishedJwk<'a> {
-    let flavour = core.urls().flavour();
+fn published<'a>(r: &'a CertificateOrKey, directory: &Directory) -> PublishedJwk<'a> {
+    let flavour = directory.urls().flavour();
     PublishedJwk {
         kid: r.kid.as_str(),
         key: &r.jwk,
@@ -121,13 +121,13 @@ fn published<'a>(r: &'a CertificateOrKey, core: &Core) -> PublishedJwk<'a> {
         x5c: &r.x5c,
         x5t: r.x5t.as_deref().map(|d| flavour.digest_form(d)),
         x5t_s256: r.x5t_s256.as_deref().map(|d| flavour.digest_form(d)),
-        x5u: r.certificate_url(core.urls()),
+        x5u: r.certificate_url(directory.urls()),
     }
 }
 
-fn document(core: &Core, doc: KeystoreDocument) -> Result<HttpResponse, DirectoryError> {
-    let body = keystore::document(core, &doc, |records| {
-        let keys = records.iter().map(|r| published(r, core)).collect();
+fn document(directory: &Directory, doc: KeystoreDocument) -> Result<HttpResponse, DirectoryError> {
+    let body = keystore::document(directory, &doc, |records| {
+        let keys = records.iter().map(|r| published(r, directory)).collect();
         serde_json::to_vec(&JwkSet { keys })
             .expect("a JWK set serialises")
             .into()
@@ -164,8 +164,8 @@ fn doc(
 
 /// GET {keystore}/openbanking.jwks: the directory's own signing key, which
 /// verifies its SSAs and access tokens.
-async fn directory_jwks(core: web::Data<Core>) -> HttpResponse {
-    let key = keystore::directory_key(&core);
+async fn directory_jwks(directory: web::Data<Directory>) -> HttpResponse {
+    let key = keystore::directory_key(&directory);
     jwk_set(vec![PublishedJwk {
         kid: &key.kid,
         key: &key.jwk,
@@ -189,26 +189,32 @@ fn raidiam_keys(path: &str) -> KeySet {
 
 async fn raidiam_organisation(
     path: web::Path<String>,
-    core: web::Data<Core>,
+    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    document(&core, doc(organisation(&path)?, None, KeySet::All, false))
+    document(
+        &directory,
+        doc(organisation(&path)?, None, KeySet::All, false),
+    )
 }
 
 async fn raidiam_organisation_inactive(
     path: web::Path<String>,
-    core: web::Data<Core>,
+    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    document(&core, doc(organisation(&path)?, None, KeySet::All, true))
+    document(
+        &directory,
+        doc(organisation(&path)?, None, KeySet::All, true),
+    )
 }
 
 async fn raidiam_statement(
     req: actix_web::HttpRequest,
     path: web::Path<(String, String)>,
-    core: web::Data<Core>,
+    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
     let keys = raidiam_keys(req.path());
     document(
-        &core,
+        &directory,
         doc(
             organisation(&path.0)?,
             Some(statement(&path.1)?),
@@ -221,11 +227,11 @@ async fn raidiam_statement(
 async fn raidiam_statement_inactive(
     req: actix_web::HttpRequest,
     path: web::Path<(String, String)>,
-    core: web::Data<Core>,
+    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
     let keys = raidiam_keys(req.path());
     document(
-        &core,
+        &directory,
         doc(
             organisation(&path.0)?,
             Some(statement(&path.1)?),
@@ -236,7 +242,7 @@ async fn raidiam_statement_inactive(
 }
 
 fn pem(
-    core: &Core,
+    directory: &Directory,
     org: &OrganisationId,
     ss: Option<&SoftwareStatementId>,
     file: &str,
@@ -245,40 +251,40 @@ fn pem(
     let kid = Kid::parse(kid).map_err(not_found)?;
     Ok(HttpResponse::Ok()
         .content_type("application/x-pem-file")
-        .body(keystore::certificate_pem(core, org, ss, &kid)?))
+        .body(keystore::certificate_pem(directory, org, ss, &kid)?))
 }
 
 /// GET {keystore}/{org}/{ss}/{kid}.pem (Raidiam)
 async fn statement_pem(
     path: web::Path<(String, String, String)>,
-    core: web::Data<Core>,
+    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
     let (org, ss) = (organisation(&path.0)?, statement(&path.1)?);
-    pem(&core, &org, Some(&ss), &path.2)
+    pem(&directory, &org, Some(&ss), &path.2)
 }
 
 /// GET {keystore}/{org}/{file}: `{kid}.pem` in both layouts; in the OBIE
 /// layout also `{org}.jwks` (the organisation's keys) and `{ss}.jwks`.
 async fn organisation_file(
     path: web::Path<(String, String)>,
-    core: web::Data<Core>,
+    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
     let org = organisation(&path.0)?;
     let file = path.1.as_str();
-    match (core.urls().flavour(), file.strip_suffix(".jwks")) {
-        (Flavour::Obie, Some(name)) => document(&core, obie_doc(org, name, false)?),
-        _ => pem(&core, &org, None, file),
+    match (directory.urls().flavour(), file.strip_suffix(".jwks")) {
+        (Flavour::Obie, Some(name)) => document(&directory, obie_doc(org, name, false)?),
+        _ => pem(&directory, &org, None, file),
     }
 }
 
 /// GET {keystore}/{org}/revoked/{ss or org}.jwks (OBIE)
 async fn obie_revoked(
     path: web::Path<(String, String)>,
-    core: web::Data<Core>,
+    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
     let org = organisation(&path.0)?;
     let name = path.1.strip_suffix(".jwks").ok_or_else(|| not_found(()))?;
-    document(&core, obie_doc(org, name, true)?)
+    document(&directory, obie_doc(org, name, true)?)
 }
 
 fn obie_doc(

@@ -9,9 +9,9 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::service::Core;
 use crate::service::oauth::{
-    self, CLIENT_ASSERTION_ALGORITHMS, ClientAuthentication, OAuthError, TokenRequest,
+    self, AuthorisationServer, CLIENT_ASSERTION_ALGORITHMS, ClientAuthentication, OAuthError,
+    TokenRequest,
 };
 
 pub fn routes(r: &mut Routes) {
@@ -48,13 +48,13 @@ impl ResponseError for OAuthError {
 }
 
 /// GET /.well-known/openid-configuration
-async fn discovery(core: web::Data<Core>) -> HttpResponse {
-    let urls = core.urls();
+async fn discovery(server: web::Data<AuthorisationServer>) -> HttpResponse {
+    let urls = server.urls();
     let mut methods = vec!["private_key_jwt"];
-    if core.oauth.tls_client_auth {
+    if server.settings().tls_client_auth {
         methods.push("tls_client_auth");
     }
-    if core.oauth.client_secret_basic {
+    if server.settings().client_secret_basic {
         methods.push("client_secret_basic");
     }
     HttpResponse::Ok().json(json!({
@@ -84,7 +84,7 @@ struct TokenForm {
 async fn token(
     req: HttpRequest,
     body: web::Bytes,
-    core: web::Data<Core>,
+    server: web::Data<AuthorisationServer>,
 ) -> Result<HttpResponse, OAuthError> {
     let invalid = |description: String| OAuthError {
         code: "invalid_request",
@@ -122,7 +122,7 @@ async fn token(
         client_id: form.client_id,
         authentication,
     };
-    let issued = oauth::token(&core, request).await?;
+    let issued = oauth::token(&server, request).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(json!({

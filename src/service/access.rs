@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use super::{Core, ServiceError, oauth};
+use super::ServiceError;
+use super::oauth::{self, AuthorisationServer};
 use crate::config::AdminToken;
 use crate::domain::Caller;
 use crate::pki::encoding::random_token;
@@ -34,9 +35,13 @@ pub fn admin_token(configured: &AdminToken, data_dir: &Path) -> Result<AdminToke
 }
 
 /// The caller a bearer token stands for, or None if it stands for nobody.
-pub fn authenticate(core: &Core, admin: &AdminToken, bearer: &str) -> Option<Caller> {
+pub fn authenticate(
+    server: &AuthorisationServer,
+    admin: &AdminToken,
+    bearer: &str,
+) -> Option<Caller> {
     if admin.matches(bearer) {
         return Some(Caller::Admin);
     }
-    oauth::access_token_caller(core, bearer)
+    oauth::access_token_caller(server, bearer)
 }

@@ -1,9 +1,10 @@
 //! Reading and revoking the certificates and keys of a software statement or
 //! an organisation.
 
+use super::directory::Directory;
 use super::events::Audit;
 use super::organisations::{find_organisation, find_software_statement};
-use super::{Core, ServiceError, ensure_access};
+use super::{ServiceError, ensure_access};
 use crate::domain::authority::IssuedSerial;
 use crate::domain::{
     Caller, CertOrKeyType, CertificateOrKey, Kid, OrganisationId, RevokeReason, SoftwareStatementId,
@@ -13,15 +14,15 @@ use crate::store::Revocation;
 /// The records of an owner (`ss` None: the organisation's own), optionally of
 /// one type, oldest first.
 pub fn list(
-    core: &Core,
+    directory: &Directory,
     caller: &Caller,
     org: &OrganisationId,
     ss: Option<&SoftwareStatementId>,
     key_type: Option<CertOrKeyType>,
 ) -> Result<Vec<CertificateOrKey>, ServiceError> {
     ensure_access(caller, org)?;
-    ensure_owner(core, org, ss)?;
-    let mut records: Vec<CertificateOrKey> = core
+    ensure_owner(directory, org, ss)?;
+    let mut records: Vec<CertificateOrKey> = directory
         .certificates
         .owned(org, ss)?
         .into_iter()
@@ -37,7 +38,7 @@ pub fn list(
 
 /// One record by kid; with a type, the record must be of that type.
 pub fn get(
-    core: &Core,
+    directory: &Directory,
     caller: &Caller,
     org: &OrganisationId,
     ss: Option<&SoftwareStatementId>,
@@ -45,8 +46,9 @@ pub fn get(
     kid: &Kid,
 ) -> Result<CertificateOrKey, ServiceError> {
     ensure_access(caller, org)?;
-    ensure_owner(core, org, ss)?;
-    core.certificates
+    ensure_owner(directory, org, ss)?;
+    directory
+        .certificates
         .get(org, ss, kid)?
         .filter(|r| key_type.is_none_or(|t| r.key_type == t))
         .ok_or_else(|| not_found(key_type, kid))
@@ -58,7 +60,7 @@ pub fn get(
 /// disk before this returns.
 #[allow(clippy::too_many_arguments)]
 pub async fn revoke(
-    core: &Core,
+    directory: &Directory,
     audit: Option<&Audit>,
     caller: &Caller,
     org: &OrganisationId,
@@ -68,13 +70,13 @@ pub async fn revoke(
     reason: RevokeReason,
 ) -> Result<CertificateOrKey, ServiceError> {
     ensure_access(caller, org)?;
-    ensure_owner(core, org, ss)?;
-    let now = core.clock.now();
+    ensure_owner(directory, org, ss)?;
+    let now = directory.clock.now();
     let events = audit.map(|a| a.success(now).to_vec()).unwrap_or_default();
     let revoked = {
         // Held across the write: see `CrlCache::revoked`.
-        let mut crls = core.authority.crl_cache();
-        match core
+        let mut crls = directory.authority.crl_cache();
+        match directory
             .certificates
             .revoke(org, ss, Some(key_type), kid, now, reason, &events)?
         {
@@ -96,7 +98,7 @@ pub async fn revoke(
     if let Some(audit) = audit {
         audit.recorded(&events);
     }
-    core.db.flush().await?;
+    directory.db.flush().await?;
     log::info!(
         "{} {kid} of {org} revoked: {}",
         revoked.key_type,
@@ -113,12 +115,12 @@ fn not_found(key_type: Option<CertOrKeyType>, kid: &Kid) -> ServiceError {
 }
 
 fn ensure_owner(
-    core: &Core,
+    directory: &Directory,
     org: &OrganisationId,
     ss: Option<&SoftwareStatementId>,
 ) -> Result<(), ServiceError> {
     match ss {
-        Some(ss) => find_software_statement(&core.participants, org, ss).map(drop),
-        None => find_organisation(&core.participants, org).map(drop),
+        Some(ss) => find_software_statement(&directory.participants, org, ss).map(drop),
+        None => find_organisation(&directory.participants, org).map(drop),
     }
 }

@@ -5,9 +5,11 @@
 use chrono::{DateTime, Utc};
 use x509_parser::prelude::{FromDer, X509Certificate};
 
+use super::directory::Directory;
 use super::ecosystem::{self, RootCa};
+use super::events::AuditLog;
 use super::organisations::{self, find_organisation};
-use super::{Core, ServiceError, certificates};
+use super::{ServiceError, certificates};
 use crate::domain::event::AuditEvent;
 use crate::domain::{
     Caller, CertificateOrKey, KeySet, KeyUse, Organisation, OrganisationId, SoftwareStatement,
@@ -85,13 +87,14 @@ pub struct StatementView {
 }
 
 /// Every organisation, in id order, with how many statements it has.
-pub fn organisations(core: &Core) -> Result<Vec<OrganisationSummary>, ServiceError> {
-    core.participants
+pub fn organisations(directory: &Directory) -> Result<Vec<OrganisationSummary>, ServiceError> {
+    directory
+        .participants
         .organisations
         .all()?
         .into_iter()
         .map(|organisation| {
-            let statements = core
+            let statements = directory
                 .participants
                 .statements
                 .of(&organisation.organisation_id)?
@@ -104,11 +107,18 @@ pub fn organisations(core: &Core) -> Result<Vec<OrganisationSummary>, ServiceErr
         .collect()
 }
 
-pub fn organisation(core: &Core, org: &OrganisationId) -> Result<OrganisationView, ServiceError> {
-    let organisation = organisations::organisation(&core.participants, &READER, org)?;
-    let statements = organisations::list_software_statements(&core.participants, &READER, org)?;
-    let certificates = held(core, certificates::list(core, &READER, org, None, None)?);
-    let urls = core.urls();
+pub fn organisation(
+    directory: &Directory,
+    org: &OrganisationId,
+) -> Result<OrganisationView, ServiceError> {
+    let organisation = organisations::organisation(&directory.participants, &READER, org)?;
+    let statements =
+        organisations::list_software_statements(&directory.participants, &READER, org)?;
+    let certificates = held(
+        directory,
+        certificates::list(directory, &READER, org, None, None)?,
+    );
+    let urls = directory.urls();
     let documents = [false, true]
         .into_iter()
         .map(|inactive| Published {
@@ -126,26 +136,26 @@ pub fn organisation(core: &Core, org: &OrganisationId) -> Result<OrganisationVie
 }
 
 pub fn software_statement(
-    core: &Core,
+    directory: &Directory,
     org: &OrganisationId,
     ss: &SoftwareStatementId,
 ) -> Result<StatementView, ServiceError> {
-    let organisation = find_organisation(&core.participants, org)?;
-    let statement = organisations::software_statement(&core.participants, &READER, org, ss)?;
+    let organisation = find_organisation(&directory.participants, org)?;
+    let statement = organisations::software_statement(&directory.participants, &READER, org, ss)?;
     let certificates = held(
-        core,
-        certificates::list(core, &READER, org, Some(ss), None)?,
+        directory,
+        certificates::list(directory, &READER, org, Some(ss), None)?,
     );
     Ok(StatementView {
         organisation,
         statement,
         certificates,
-        documents: statement_documents(core, org, ss),
+        documents: statement_documents(directory, org, ss),
     })
 }
 
-fn held(core: &Core, records: Vec<CertificateOrKey>) -> Vec<Held> {
-    let now = core.clock.now();
+fn held(directory: &Directory, records: Vec<CertificateOrKey>) -> Vec<Held> {
+    let now = directory.clock.now();
     records
         .into_iter()
         .map(|record| Held {
@@ -158,11 +168,11 @@ fn held(core: &Core, records: Vec<CertificateOrKey>) -> Vec<Held> {
 /// The documents the keystore publishes a statement's records in, in the
 /// configured flavour's layout: active ones first.
 fn statement_documents(
-    core: &Core,
+    directory: &Directory,
     org: &OrganisationId,
     ss: &SoftwareStatementId,
 ) -> Vec<Published> {
-    let urls = core.urls();
+    let urls = directory.urls();
     let mut documents: Vec<Published> = Vec::new();
     for inactive in [false, true] {
         for key_use in [KeyUse::Sig, KeyUse::Tls] {
@@ -181,8 +191,11 @@ fn statement_documents(
 }
 
 /// The most recent `limit` events, newest first, and how many there are.
-pub fn recent_events(core: &Core, limit: usize) -> Result<(Vec<AuditEvent>, usize), ServiceError> {
-    let events = core.audit_log.all()?;
+pub fn recent_events(
+    audit_log: &AuditLog,
+    limit: usize,
+) -> Result<(Vec<AuditEvent>, usize), ServiceError> {
+    let events = audit_log.all()?;
     let total = events.len();
     Ok((events.into_iter().rev().take(limit).collect(), total))
 }
@@ -229,10 +242,10 @@ pub struct Authorities {
     pub issuing: Vec<IssuingCaView>,
 }
 
-pub fn authorities(core: &Core) -> Result<Authorities, ServiceError> {
-    let roots = ecosystem::public_roots(&core.authority)?;
-    let now = core.clock.now();
-    let hierarchy = core.authority.hierarchy();
+pub fn authorities(directory: &Directory) -> Result<Authorities, ServiceError> {
+    let roots = ecosystem::public_roots(&directory.authority)?;
+    let now = directory.clock.now();
+    let hierarchy = directory.authority.hierarchy();
     let current = hierarchy.current(now).map(|i| i.record.id.clone());
     let mut issuing = hierarchy
         .issuing

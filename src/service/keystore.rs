@@ -3,8 +3,9 @@
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 
+use super::ServiceError;
+use super::directory::Directory;
 use super::organisations::{find_organisation, find_software_statement};
-use super::{Core, ServiceError};
 use crate::domain::{
     CertificateOrKey, Flavour, KeystoreDocument, Kid, OrganisationId, SoftwareStatementId,
 };
@@ -14,18 +15,19 @@ use crate::pki::pem::armour;
 /// A keystore document, rendered by `render` from the records it holds (in
 /// order) and kept until one of its organisation's records changes or expires.
 pub fn document(
-    core: &Core,
+    directory: &Directory,
     doc: &KeystoreDocument,
     render: impl FnOnce(&[CertificateOrKey]) -> Bytes,
 ) -> Result<Bytes, ServiceError> {
-    let now = core.clock.now();
-    let ticket = match core.certificates.documents().lookup(doc, now) {
+    let now = directory.clock.now();
+    let ticket = match directory.certificates.documents().lookup(doc, now) {
         Ok(body) => return Ok(body),
         Err(ticket) => ticket,
     };
-    let (keys, changes_at) = document_keys(core, doc, now)?;
+    let (keys, changes_at) = document_keys(directory, doc, now)?;
     let body = render(&keys);
-    core.certificates
+    directory
+        .certificates
         .documents()
         .keep(doc, ticket, body.clone(), now, changes_at);
     Ok(body)
@@ -37,19 +39,19 @@ pub fn document(
 /// Also answers when that selection next changes on its own: the first
 /// expiry still to come.
 fn document_keys(
-    core: &Core,
+    directory: &Directory,
     doc: &KeystoreDocument,
     now: DateTime<Utc>,
 ) -> Result<(Vec<CertificateOrKey>, Option<DateTime<Utc>>), ServiceError> {
     let org = &doc.organisation_id;
     let records = match &doc.software_statement_id {
         Some(ss) => {
-            find_software_statement(&core.participants, org, ss)?;
-            core.certificates.owned(org, Some(ss))?
+            find_software_statement(&directory.participants, org, ss)?;
+            directory.certificates.owned(org, Some(ss))?
         }
         None => {
-            find_organisation(&core.participants, org)?;
-            core.certificates.of_organisation(org)?
+            find_organisation(&directory.participants, org)?;
+            directory.certificates.of_organisation(org)?
         }
     };
     let changes_at = records
@@ -74,18 +76,18 @@ fn document_keys(
 /// The certificate behind a kid, as PEM (identical to x5c[0]). In the OBIE
 /// layout a kid is looked up across the whole organisation.
 pub fn certificate_pem(
-    core: &Core,
+    directory: &Directory,
     org: &OrganisationId,
     ss: Option<&SoftwareStatementId>,
     kid: &Kid,
 ) -> Result<String, ServiceError> {
-    let record = match (core.urls.flavour(), ss) {
-        (Flavour::Obie, _) => core
+    let record = match (directory.urls.flavour(), ss) {
+        (Flavour::Obie, _) => directory
             .certificates
             .of_organisation(org)?
             .into_iter()
             .find(|r| &r.kid == kid),
-        (Flavour::Raidiam, ss) => core.certificates.get(org, ss, kid)?,
+        (Flavour::Raidiam, ss) => directory.certificates.get(org, ss, kid)?,
     };
     let record =
         record.ok_or_else(|| ServiceError::NotFound(format!("kid '{kid}' does not exist here")))?;
@@ -113,9 +115,9 @@ pub struct DirectoryKey {
     pub x5t_s256: Option<String>,
 }
 
-pub fn directory_key(core: &Core) -> DirectoryKey {
-    let signer = core.authority.signer();
-    let flavour = core.urls.flavour();
+pub fn directory_key(directory: &Directory) -> DirectoryKey {
+    let signer = directory.authority.signer();
+    let flavour = directory.urls.flavour();
     let leaf = signer.x5c().first().and_then(|leaf| decode_base64(leaf));
     DirectoryKey {
         kid: signer.kid().to_owned(),

@@ -6,6 +6,7 @@ pub mod authorities;
 pub mod certificate_authority;
 pub mod certificates;
 pub mod console;
+pub mod directory;
 pub mod ecosystem;
 pub mod events;
 pub mod keystore;
@@ -27,9 +28,7 @@ use std::sync::{Arc, Mutex};
 use crate::domain::{Caller, Clock, DomainError, OrganisationId, PublicUrls};
 use crate::pki::PkiError;
 use crate::pki::authority::CaNaming;
-use crate::store::{
-    Certificates, ClientCredentials, Database, RaRecords, StoreContents, StoreError,
-};
+use crate::store::{Database, RaRecords, StoreContents, StoreError};
 
 /// Everything a use case needs: the store, the CA and signing key, the clock
 /// and the URL layout.
@@ -37,15 +36,13 @@ pub struct Core {
     pub(crate) db: Database,
     pub(crate) contents: StoreContents,
     pub(crate) trust_store: Arc<truststore::TrustStore>,
-    pub(crate) credentials: ClientCredentials,
+    pub(crate) oauth: Arc<oauth::AuthorisationServer>,
     pub(crate) audit_log: events::AuditLog,
-    pub(crate) participants: organisations::Participants,
+    pub(crate) directory: Arc<directory::Directory>,
     pub(crate) ra_records: RaRecords,
-    pub(crate) certificates: Certificates,
     pub(crate) clock: Arc<dyn Clock>,
-    pub(crate) authority: certificate_authority::CertificateAuthority,
+    pub(crate) authority: Arc<certificate_authority::CertificateAuthority>,
     pub(crate) urls: PublicUrls,
-    pub(crate) oauth: OAuthSettings,
     /// Held across a uniqueness check and the write it guards.
     pub(crate) writes: Arc<Mutex<()>>,
     /// Where the store lives; snapshots go beside it.
@@ -184,19 +181,31 @@ impl Core {
             client_secret_basic: settings.oauth.client_secret_basic,
             writes: writes.clone(),
         };
+        let authority = Arc::new(authority);
+        let directory = Arc::new(directory::Directory {
+            participants,
+            certificates: repositories.certificates,
+            authority: authority.clone(),
+            trust_store: trust_store.clone(),
+            db: repositories.db.clone(),
+            clock: clock.clone(),
+            urls: settings.urls.clone(),
+        });
         let core = Core {
             db: repositories.db,
             contents: repositories.contents,
             trust_store,
-            credentials: repositories.credentials,
+            oauth: Arc::new(oauth::AuthorisationServer {
+                directory: directory.clone(),
+                credentials: repositories.credentials,
+                settings: settings.oauth,
+            }),
             audit_log: events::AuditLog::new(repositories.events, clock.clone()),
-            participants,
+            directory,
             ra_records: repositories.ra,
-            certificates: repositories.certificates,
             clock,
             authority,
             urls: settings.urls,
-            oauth: settings.oauth,
             writes,
             data_dir: data_dir.to_path_buf(),
             ra: ra::Ra::new(settings.ra),

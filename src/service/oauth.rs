@@ -5,11 +5,15 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value, json};
 
-use super::Core;
-use crate::domain::{Caller, KeyUse, OrganisationId, PublicJwk, SoftwareStatementId};
+use std::sync::Arc;
+
+use super::OAuthSettings;
+use super::directory::Directory;
+use crate::domain::{Caller, KeyUse, OrganisationId, PublicJwk, PublicUrls, SoftwareStatementId};
 use crate::pki::encoding::{constant_time_eq, hex, sha256};
 pub use crate::pki::jws::CLIENT_ASSERTION_ALGORITHMS;
 use crate::pki::jws::verify_client_jwt;
+use crate::store::ClientCredentials;
 
 pub const SCOPE: &str = "directory:software";
 pub const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -31,6 +35,30 @@ fn oauth_error(code: &'static str, description: impl Into<String>) -> OAuthError
 
 fn invalid_client(description: impl Into<String>) -> OAuthError {
     oauth_error("invalid_client", description)
+}
+
+/// The token endpoint's part: the statements and keys clients authenticate
+/// with (in the directory), their client secrets and seen jtis, and the
+/// settings that say which methods are on.
+pub struct AuthorisationServer {
+    pub(crate) directory: Arc<Directory>,
+    pub(crate) credentials: ClientCredentials,
+    pub(crate) settings: OAuthSettings,
+}
+
+impl AuthorisationServer {
+    pub fn settings(&self) -> &OAuthSettings {
+        &self.settings
+    }
+
+    /// The statements and keys its clients authenticate with.
+    pub fn directory(&self) -> &Directory {
+        &self.directory
+    }
+
+    pub fn urls(&self) -> &PublicUrls {
+        &self.directory.urls
+    }
 }
 
 /// How the client authenticated.
@@ -67,7 +95,10 @@ pub struct IssuedToken {
     pub scope: String,
 }
 
-pub async fn token(core: &Core, request: TokenRequest) -> Result<IssuedToken, OAuthError> {
+pub async fn token(
+    server: &AuthorisationServer,
+    request: TokenRequest,
+) -> Result<IssuedToken, OAuthError> {
     match request.grant_type.as_deref() {
         Some("client_credentials") => {}
         Some(other) => {
@@ -89,12 +120,12 @@ pub async fn token(core: &Core, request: TokenRequest) -> Result<IssuedToken, OA
             format!("scope '{unknown}' is not offered; the directory offers {SCOPE}"),
         ));
     }
-    let (org, ss) = authenticate_client(core, &request).await?;
-    let now = core.clock.now();
-    let expires_in = core.oauth.access_token_minutes * 60;
+    let (org, ss) = authenticate_client(server, &request).await?;
+    let now = server.directory.clock.now();
+    let expires_in = server.settings.access_token_minutes * 60;
     let claims = json!({
-        "iss": core.urls.issuer(),
-        "aud": core.urls.issuer(),
+        "iss": server.directory.urls.issuer(),
+        "aud": server.directory.urls.issuer(),
         "sub": ss,
         "client_id": ss,
         "org_id": org,
@@ -110,7 +141,8 @@ pub async fn token(core: &Core, request: TokenRequest) -> Result<IssuedToken, OA
             "token claims are not an object",
         ));
     };
-    let access_token = core
+    let access_token = server
+        .directory
         .authority
         .signer()
         .sign(claims)
@@ -125,7 +157,7 @@ pub async fn token(core: &Core, request: TokenRequest) -> Result<IssuedToken, OA
 
 /// The statement the client is, once its credentials check out.
 async fn authenticate_client(
-    core: &Core,
+    server: &AuthorisationServer,
     request: &TokenRequest,
 ) -> Result<(OrganisationId, SoftwareStatementId), OAuthError> {
     let (client_id, assertion) = match &request.authentication {
@@ -167,13 +199,15 @@ async fn authenticate_client(
     }
     let ss = SoftwareStatementId::parse(&client_id)
         .map_err(|_| invalid_client(format!("client '{client_id}' is not a software statement")))?;
-    let org = core
+    let org = server
+        .directory
         .participants
         .statements
         .owner(&ss)
         .map_err(|e| oauth_error("server_error", e.to_string()))?
         .ok_or_else(|| invalid_client(format!("client '{ss}' is not a software statement")))?;
-    let statement = core
+    let statement = server
+        .directory
         .participants
         .statements
         .get(&org, &ss)
@@ -186,10 +220,10 @@ async fn authenticate_client(
         )));
     }
     match (&request.authentication, assertion) {
-        (_, Some(assertion)) => check_assertion(core, &org, &ss, assertion).await?,
-        (ClientAuthentication::Secret { secret, .. }, None) => check_secret(core, &ss, secret)?,
+        (_, Some(assertion)) => check_assertion(server, &org, &ss, assertion).await?,
+        (ClientAuthentication::Secret { secret, .. }, None) => check_secret(server, &ss, secret)?,
         (ClientAuthentication::Certificate { certificate, .. }, None) => {
-            match super::tls::certificate_caller(core, certificate) {
+            match super::tls::certificate_caller(&server.directory, certificate) {
                 Some(Caller::Software {
                     software_statement_id,
                     ..
@@ -209,13 +243,14 @@ async fn authenticate_client(
 /// RFC 7523 3: signed by a key registered on the statement, iss = sub =
 /// client, aud names this server, unexpired, and a jti never seen before.
 async fn check_assertion(
-    core: &Core,
+    server: &AuthorisationServer,
     org: &OrganisationId,
     ss: &SoftwareStatementId,
     assertion: &str,
 ) -> Result<(), OAuthError> {
-    let now = core.clock.now();
-    let records = core
+    let now = server.directory.clock.now();
+    let records = server
+        .directory
         .certificates
         .owned(org, Some(ss))
         .map_err(|e| oauth_error("server_error", e.to_string()))?;
@@ -235,12 +270,15 @@ async fn check_assertion(
     }
     if !audience_names(
         &claims,
-        &[core.urls.token_endpoint(), core.urls.issuer().to_owned()],
+        &[
+            server.directory.urls.token_endpoint(),
+            server.directory.urls.issuer().to_owned(),
+        ],
     ) {
         return Err(invalid_client(format!(
             "client_assertion aud must name {} or {}",
-            core.urls.token_endpoint(),
-            core.urls.issuer()
+            server.directory.urls.token_endpoint(),
+            server.directory.urls.issuer()
         )));
     }
     let exp = timestamp(&claims, "exp")
@@ -257,7 +295,7 @@ async fn check_assertion(
     let jti = text("jti")
         .filter(|j| !j.is_empty() && !j.contains('\0'))
         .ok_or_else(|| invalid_client("client_assertion jti is required"))?;
-    let fresh = core
+    let fresh = server
         .credentials
         .remember_jti(ss, jti, exp)
         .map_err(|e| oauth_error("server_error", e.to_string()))?;
@@ -266,20 +304,26 @@ async fn check_assertion(
             "client_assertion jti '{jti}' was already used"
         )));
     }
-    core.db
+    server
+        .directory
+        .db
         .flush()
         .await
         .map_err(|e| oauth_error("server_error", e.to_string()))?;
     Ok(())
 }
 
-fn check_secret(core: &Core, ss: &SoftwareStatementId, secret: &str) -> Result<(), OAuthError> {
-    if !core.oauth.client_secret_basic {
+fn check_secret(
+    server: &AuthorisationServer,
+    ss: &SoftwareStatementId,
+    secret: &str,
+) -> Result<(), OAuthError> {
+    if !server.settings.client_secret_basic {
         return Err(invalid_client(
             "client_secret_basic is not enabled on this directory; use private_key_jwt",
         ));
     }
-    let stored = core
+    let stored = server
         .credentials
         .secret_sha256(ss)
         .map_err(|e| oauth_error("server_error", e.to_string()))?
@@ -313,18 +357,23 @@ fn audience_names(claims: &Map<String, Value>, accepted: &[String]) -> bool {
 
 /// The caller an access token this directory issued stands for, if it is
 /// genuine, unexpired, and its statement is still active.
-pub fn access_token_caller(core: &Core, token: &str) -> Option<Caller> {
-    let claims = core.authority.signer().verify(token).ok()?;
+pub fn access_token_caller(server: &AuthorisationServer, token: &str) -> Option<Caller> {
+    let claims = server.directory.authority.signer().verify(token).ok()?;
     let text = |name: &str| claims.get(name).and_then(Value::as_str);
-    if text("iss") != Some(core.urls.issuer()) || text("scope") != Some(SCOPE) {
+    if text("iss") != Some(server.directory.urls.issuer()) || text("scope") != Some(SCOPE) {
         return None;
     }
-    if timestamp(&claims, "exp")? <= core.clock.now() {
+    if timestamp(&claims, "exp")? <= server.directory.clock.now() {
         return None;
     }
     let org = OrganisationId::parse(text("org_id")?).ok()?;
     let ss = SoftwareStatementId::parse(text("software_id")?).ok()?;
-    let statement = core.participants.statements.get(&org, &ss).ok()??;
+    let statement = server
+        .directory
+        .participants
+        .statements
+        .get(&org, &ss)
+        .ok()??;
     statement.is_active().then_some(Caller::Software {
         organisation_id: org,
         software_statement_id: ss,

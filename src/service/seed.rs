@@ -108,11 +108,17 @@ pub async fn apply(core: &Core, seed: &Seed) -> Result<SeedReport, ServiceError>
     for (i, entry) in seed.organisations.iter().enumerate() {
         let place = format!("organisations[{i}]");
         let org = &entry.id;
-        if core.participants.organisations.get(org)?.is_none() {
+        if core
+            .directory
+            .participants
+            .organisations
+            .get(org)?
+            .is_none()
+        {
             let request = entry
                 .request()
                 .map_err(|e| ServiceError::Invalid(vec![format!("{place}: {e}")]))?;
-            create_organisation(&core.participants, &admin, request)
+            create_organisation(&core.directory.participants, &admin, request)
                 .await
                 .map_err(|e| within(&place, e))?;
             report.organisations += 1;
@@ -122,12 +128,18 @@ pub async fn apply(core: &Core, seed: &Seed) -> Result<SeedReport, ServiceError>
         for (j, statement) in entry.software_statements.iter().enumerate() {
             let place = format!("{place}.SoftwareStatements[{j}]");
             let ss = &statement.id;
-            if core.participants.statements.get(org, ss)?.is_none() {
+            if core
+                .directory
+                .participants
+                .statements
+                .get(org, ss)?
+                .is_none()
+            {
                 let request = statement
                     .request()
                     .map_err(|e| ServiceError::Invalid(vec![format!("{place}: {e}")]))?;
                 let (_, secret) =
-                    create_software_statement(&core.participants, &admin, org, request)
+                    create_software_statement(&core.directory.participants, &admin, org, request)
                         .await
                         .map_err(|e| within(&place, e))?;
                 if let Some(secret) = secret {
@@ -309,6 +321,7 @@ async fn register(
         let thumbprint = key_thumbprint(pem, key_type, org, ss, core.clock.now())
             .map_err(|e| within(&place, e))?;
         let held = core
+            .directory
             .certificates
             .owned(org, ss)?
             .iter()
@@ -316,9 +329,17 @@ async fn register(
         if held {
             continue;
         }
-        super::upload::upload(core, None, &Caller::Admin, org, ss, key_type, pem)
-            .await
-            .map_err(|e| within(&place, e))?;
+        super::upload::upload(
+            &core.directory,
+            None,
+            &Caller::Admin,
+            org,
+            ss,
+            key_type,
+            pem,
+        )
+        .await
+        .map_err(|e| within(&place, e))?;
         report.certificates += 1;
     }
     Ok(())

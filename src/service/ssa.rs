@@ -4,33 +4,34 @@
 
 use serde_json::{Map, Value, json};
 
+use super::directory::Directory;
 use super::organisations::{find_organisation, find_software_statement};
-use super::{Core, ServiceError, ensure_access};
+use super::{ServiceError, ensure_access};
 use crate::domain::{
     Caller, Flavour, KeySet, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId,
 };
 
 /// A fresh SSA for the statement, signed PS256 by the directory.
 pub async fn assertion(
-    core: &Core,
+    directory: &Directory,
     caller: &Caller,
     org: &OrganisationId,
     ss: &SoftwareStatementId,
 ) -> Result<String, ServiceError> {
     ensure_access(caller, org)?;
-    let organisation = find_organisation(&core.participants, org)?;
-    let mut statement = find_software_statement(&core.participants, org, ss)?;
+    let organisation = find_organisation(&directory.participants, org)?;
+    let mut statement = find_software_statement(&directory.participants, org, ss)?;
     if !statement.is_active() {
         return Err(ServiceError::Invalid(vec![format!(
             "SoftwareStatementId: software statement '{ss}' is {}; only an Active one gets an assertion",
             statement.status
         )]));
     }
-    let claims = match core.urls.flavour() {
-        Flavour::Raidiam => brazil_claims(core, &organisation, &statement),
-        Flavour::Obie => uk_claims(core, &organisation, &statement),
+    let claims = match directory.urls.flavour() {
+        Flavour::Raidiam => brazil_claims(directory, &organisation, &statement),
+        Flavour::Obie => uk_claims(directory, &organisation, &statement),
     };
-    let token = core
+    let token = directory
         .authority
         .signer()
         .sign(claims)
@@ -38,8 +39,8 @@ pub async fn assertion(
     // The directory marks a statement locked once an assertion has been made.
     if !statement.locked {
         statement.locked = true;
-        core.participants.statements.put(&statement)?;
-        core.db.flush().await?;
+        directory.participants.statements.put(&statement)?;
+        directory.db.flush().await?;
     }
     Ok(token)
 }
@@ -69,8 +70,12 @@ fn statement_metadata(claims: &mut Map<String, Value>, ss: &SoftwareStatement) {
 }
 
 /// The claims of the Open Finance Brasil DCR standard's SSA example.
-fn brazil_claims(core: &Core, org: &Organisation, ss: &SoftwareStatement) -> Map<String, Value> {
-    let urls = &core.urls;
+fn brazil_claims(
+    directory: &Directory,
+    org: &Organisation,
+    ss: &SoftwareStatement,
+) -> Map<String, Value> {
+    let urls = &directory.urls;
     let (org_id, ss_id) = (&org.organisation_id, &ss.software_statement_id);
     let document = |keys, inactive| urls.statement_document(org_id, ss_id, keys, inactive);
     let roles: Vec<Value> = ss
@@ -80,7 +85,7 @@ fn brazil_claims(core: &Core, org: &Organisation, ss: &SoftwareStatement) -> Map
         .collect();
     let claims = json!({
         "iss": "Open Banking Open Banking Brasil sandbox SSA issuer",
-        "iat": core.clock.now().timestamp(),
+        "iat": directory.clock.now().timestamp(),
         "software_id": ss_id,
         "software_client_id": ss.client_id,
         "software_client_name": ss.client_name,
@@ -107,12 +112,16 @@ fn brazil_claims(core: &Core, org: &Organisation, ss: &SoftwareStatement) -> Map
 }
 
 /// The claims of a UK Open Banking SSA.
-fn uk_claims(core: &Core, org: &Organisation, ss: &SoftwareStatement) -> Map<String, Value> {
-    let urls = &core.urls;
+fn uk_claims(
+    directory: &Directory,
+    org: &Organisation,
+    ss: &SoftwareStatement,
+) -> Map<String, Value> {
+    let urls = &directory.urls;
     let (org_id, ss_id) = (&org.organisation_id, &ss.software_statement_id);
     let claims = json!({
         "iss": "OpenBanking Ltd",
-        "iat": core.clock.now().timestamp(),
+        "iat": directory.clock.now().timestamp(),
         "jti": uuid::Uuid::new_v4().to_string(),
         "software_id": ss_id,
         "software_client_id": ss.client_id,

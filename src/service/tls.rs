@@ -3,7 +3,8 @@
 
 use openssl::ssl::SslAcceptorBuilder;
 
-use super::{Core, ServiceError};
+use super::ServiceError;
+use super::directory::Directory;
 use crate::config::ClientAuth;
 use crate::domain::authority::SerialHolder;
 use crate::domain::{Caller, CertOrKeyType};
@@ -13,19 +14,25 @@ use crate::pki::tls;
 /// by the CA that signs now; with client auth, client certificates must
 /// chain to one of obdir's CAs.
 pub fn acceptor(
-    core: &Core,
+    directory: &Directory,
     names: &[String],
     client_auth: ClientAuth,
 ) -> Result<SslAcceptorBuilder, ServiceError> {
     let key = tls::server_key().map_err(ServiceError::Crypto)?;
-    let now = core.clock.now();
-    let hierarchy = core.authority.hierarchy();
+    let now = directory.clock.now();
+    let hierarchy = directory.authority.hierarchy();
     let issuing = hierarchy.current(now).ok_or_else(|| {
         ServiceError::Unavailable("no active root CA to certify the TLS server key".into())
     })?;
     let issued = issuing
         .authority
-        .certify_server_key(&key, &core.authority.ca_naming, names, now, &core.urls)
+        .certify_server_key(
+            &key,
+            &directory.authority.ca_naming,
+            names,
+            now,
+            &directory.urls,
+        )
         .map_err(ServiceError::Crypto)?;
     let trust: Vec<_> = match client_auth {
         ClientAuth::Off => Vec::new(),
@@ -48,15 +55,19 @@ pub fn acceptor(
 /// The software statement a client certificate stands for: a transport
 /// certificate (rtstransport, brcac) one of obdir's issuing CAs issued,
 /// not revoked and not expired. None for anything else.
-pub fn certificate_caller(core: &Core, der: &[u8]) -> Option<Caller> {
+pub fn certificate_caller(directory: &Directory, der: &[u8]) -> Option<Caller> {
     let (issuer_id, serial) = {
-        let hierarchy = core.authority.hierarchy();
+        let hierarchy = directory.authority.hierarchy();
         hierarchy.issuing.iter().find_map(|i| {
             let serial = tls::serial_issued_by(der, i.authority.certificate())?;
             Some((i.record.id.clone(), serial))
         })?
     };
-    let issued = core.authority.serials.get(&issuer_id, &serial).ok()??;
+    let issued = directory
+        .authority
+        .serials
+        .get(&issuer_id, &serial)
+        .ok()??;
     // RA certificates stand for no software statement.
     let SerialHolder::Record {
         organisation_id,
@@ -66,7 +77,7 @@ pub fn certificate_caller(core: &Core, der: &[u8]) -> Option<Caller> {
     else {
         return None;
     };
-    let record = core
+    let record = directory
         .certificates
         .get(&organisation_id, Some(&ss), &kid)
         .ok()??;
@@ -74,7 +85,7 @@ pub fn certificate_caller(core: &Core, der: &[u8]) -> Option<Caller> {
         record.key_type,
         CertOrKeyType::Rtstransport | CertOrKeyType::Brcac | CertOrKeyType::Brcac2022
     );
-    (transport && record.is_active_at(core.clock.now())).then_some(Caller::Software {
+    (transport && record.is_active_at(directory.clock.now())).then_some(Caller::Software {
         organisation_id,
         software_statement_id: ss,
     })

@@ -5,9 +5,10 @@
 
 use chrono::{DateTime, Utc};
 
+use super::directory::Directory;
 use super::events::Audit;
 use super::organisations::{find_organisation, find_software_statement};
-use super::{Core, ServiceError, ensure_access};
+use super::{ServiceError, ensure_access};
 use crate::domain::certificate::UploadBody;
 use crate::domain::{
     Caller, CertOrKeyType, CertificateOrKey, Flavour, Kid, OrganisationId, RecordStatus,
@@ -24,7 +25,7 @@ use crate::store::Added;
 /// the organisation itself; with `audit`, its events are written in the
 /// record's own transaction.
 pub async fn upload(
-    core: &Core,
+    directory: &Directory,
     audit: Option<&Audit>,
     caller: &Caller,
     org: &OrganisationId,
@@ -35,7 +36,7 @@ pub async fn upload(
     ensure_access(caller, org)?;
     let client_name = match ss {
         Some(ss) => {
-            let statement = find_software_statement(&core.participants, org, ss)?;
+            let statement = find_software_statement(&directory.participants, org, ss)?;
             if !statement.is_active() {
                 return Err(ServiceError::Invalid(vec![format!(
                     "SoftwareStatementId: software statement '{ss}' is {}; only an Active one can get new certificates or keys",
@@ -44,10 +45,10 @@ pub async fn upload(
             }
             statement.client_name
         }
-        None => find_organisation(&core.participants, org)?.organisation_name,
+        None => find_organisation(&directory.participants, org)?.organisation_name,
     };
-    let now = core.clock.now();
-    let flavour = core.urls.flavour();
+    let now = directory.clock.now();
+    let flavour = directory.urls.flavour();
     let new = |key: KeyFacts, chain: Vec<Vec<u8>>, valid_from, expiry, serial| NewRecord {
         key_type,
         client_name: &client_name,
@@ -61,14 +62,14 @@ pub async fn upload(
     let record = match key_type.upload_body() {
         UploadBody::Csr => {
             let csr = CheckedCsr::parse(pem, key_type, org, ss)?;
-            ensure_key_not_active(core, org, ss, key_type, &csr.key().spki_sha256)?;
+            ensure_key_not_active(directory, org, ss, key_type, &csr.key().spki_sha256)?;
             let profile = Profile::for_type(key_type).ok_or_else(|| {
                 ServiceError::Crypto(PkiError::Unreadable(format!(
                     "no certificate profile for {key_type}"
                 )))
             })?;
             let (issuer, issued) = {
-                let hierarchy = core.authority.hierarchy();
+                let hierarchy = directory.authority.hierarchy();
                 let issuing = hierarchy.current(now).ok_or_else(|| {
                     ServiceError::Unavailable(
                         "no active root CA can sign: activate one with PUT /v1/ecosystems/certificates/ca/{id}"
@@ -81,8 +82,8 @@ pub async fn upload(
                         &csr,
                         profile,
                         now,
-                        core.authority.validity_months,
-                        &core.urls,
+                        directory.authority.validity_months,
+                        &directory.urls,
                     )
                     .map_err(ServiceError::Crypto)?;
                 (issuing.record.id.clone(), issued)
@@ -102,7 +103,7 @@ pub async fn upload(
         }
         UploadBody::Certificate => {
             let cert = parse_external_certificate(pem, key_type, org, ss, now)?;
-            super::truststore::ensure_trusted(&core.trust_store, &cert.chain, false)?;
+            super::truststore::ensure_trusted(&directory.trust_store, &cert.chain, false)?;
             new(
                 cert.key,
                 cert.chain,
@@ -118,9 +119,9 @@ pub async fn upload(
         }
     };
 
-    let now = core.clock.now();
+    let now = directory.clock.now();
     let events = audit.map(|a| a.success(now).to_vec()).unwrap_or_default();
-    match core.certificates.add(&record, now, &events)? {
+    match directory.certificates.add(&record, now, &events)? {
         Added::Stored => {}
         Added::KidTaken(existing) => {
             return Err(ServiceError::Conflict(format!(
@@ -133,7 +134,7 @@ pub async fn upload(
     if let Some(audit) = audit {
         audit.recorded(&events);
     }
-    core.db.flush().await?;
+    directory.db.flush().await?;
     log::info!(
         "{key_type} {} added to {org}/{}",
         record.kid,
@@ -144,14 +145,14 @@ pub async fn upload(
 
 /// One key may be active once per type on an owner.
 fn ensure_key_not_active(
-    core: &Core,
+    directory: &Directory,
     org: &OrganisationId,
     ss: Option<&SoftwareStatementId>,
     key_type: CertOrKeyType,
     spki_sha256: &str,
 ) -> Result<(), ServiceError> {
-    let now = core.clock.now();
-    match core
+    let now = directory.clock.now();
+    match directory
         .certificates
         .active_with_key(org, ss, key_type, spki_sha256, now)?
     {

@@ -10,8 +10,9 @@ use super::request::{DirectoryPath, check_fapi_headers, json_body, page_request,
 use super::view::{CertificateOrKeyView, PageView};
 use crate::api::interaction::event_context;
 use crate::domain::{Caller, CertOrKeyType, RevokeReason};
-use crate::service::events::Audit;
-use crate::service::{Core, certificates, upload as uploads};
+use crate::service::directory::Directory;
+use crate::service::events::{Audit, AuditLog};
+use crate::service::{certificates, upload as uploads};
 
 const JWK: &str = "application/jwk+json";
 
@@ -23,7 +24,8 @@ pub async fn upload(
     req: HttpRequest,
     path: web::Path<DirectoryPath>,
     body: web::Payload,
-    core: web::Data<Core>,
+    directory: web::Data<Directory>,
+    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
     let ids = path.parse()?;
     check_fapi_headers(&req)?;
@@ -35,12 +37,12 @@ pub async fn upload(
     let key_type = ids.key_type.unwrap_or(default);
     // The upload writes its events with the record, in one transaction.
     let audit = Audit::new(
-        &core.audit_log,
+        &audit_log,
         &event_context(&req, &caller),
         "DIRECTORY_CERTIFICATE_UPLOAD",
     );
     let work = uploads::upload(
-        &core,
+        &directory,
         Some(&audit),
         &caller,
         &ids.org,
@@ -48,10 +50,10 @@ pub async fn upload(
         key_type,
         &pem,
     );
-    let record = audit.run(&core.audit_log, work).await?;
+    let record = audit.run(&audit_log, work).await?;
     Ok(HttpResponse::Created()
         .content_type(JWK)
-        .json(CertificateOrKeyView::new(&record, core.urls())))
+        .json(CertificateOrKeyView::new(&record, directory.urls())))
 }
 
 /// GET: every certificate and key of the owner, optionally of one type.
@@ -59,12 +61,12 @@ pub async fn list(
     caller: Caller,
     req: HttpRequest,
     path: web::Path<DirectoryPath>,
-    core: web::Data<Core>,
+    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
     let ids = path.parse()?;
     check_fapi_headers(&req)?;
-    let records = certificates::list(&core, &caller, &ids.org, ids.ss.as_ref(), ids.key_type)?;
-    Ok(HttpResponse::Ok().json(CertificateOrKeyView::list(&records, core.urls())))
+    let records = certificates::list(&directory, &caller, &ids.org, ids.ss.as_ref(), ids.key_type)?;
+    Ok(HttpResponse::Ok().json(CertificateOrKeyView::list(&records, directory.urls())))
 }
 
 /// GET .../softwarestatements/{ss}/certificates/{type}: one page of that type.
@@ -72,15 +74,15 @@ pub async fn list_page(
     caller: Caller,
     req: HttpRequest,
     path: web::Path<DirectoryPath>,
-    core: web::Data<Core>,
+    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
     let ids = path.parse()?;
     check_fapi_headers(&req)?;
     let page = page_request(&req)?;
-    let records = certificates::list(&core, &caller, &ids.org, ids.ss.as_ref(), ids.key_type)?;
+    let records = certificates::list(&directory, &caller, &ids.org, ids.ss.as_ref(), ids.key_type)?;
     let page = page
         .cut(records)
-        .map(|r| CertificateOrKeyView::new(&r, core.urls()));
+        .map(|r| CertificateOrKeyView::new(&r, directory.urls()));
     Ok(HttpResponse::Ok().json(PageView::new(page)))
 }
 
@@ -89,12 +91,12 @@ pub async fn get(
     caller: Caller,
     req: HttpRequest,
     path: web::Path<DirectoryPath>,
-    core: web::Data<Core>,
+    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
     let ids = path.parse()?;
     check_fapi_headers(&req)?;
     let record = certificates::get(
-        &core,
+        &directory,
         &caller,
         &ids.org,
         ids.ss.as_ref(),
@@ -103,7 +105,7 @@ pub async fn get(
     )?;
     Ok(HttpResponse::Ok()
         .content_type(JWK)
-        .json(CertificateOrKeyView::new(&record, core.urls())))
+        .json(CertificateOrKeyView::new(&record, directory.urls())))
 }
 
 /// AmendCertificateRequest.
@@ -119,7 +121,8 @@ pub async fn revoke(
     req: HttpRequest,
     path: web::Path<DirectoryPath>,
     body: web::Payload,
-    core: web::Data<Core>,
+    directory: web::Data<Directory>,
+    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
     let ids = path.parse()?;
     check_fapi_headers(&req)?;
@@ -131,12 +134,12 @@ pub async fn revoke(
     let (key_type, kid) = (ids.key_type()?, ids.kid()?);
     // The revocation writes its events with the record, in one transaction.
     let audit = Audit::new(
-        &core.audit_log,
+        &audit_log,
         &event_context(&req, &caller),
         "DIRECTORY_CERTIFICATE_REVOKE",
     );
     let work = certificates::revoke(
-        &core,
+        &directory,
         Some(&audit),
         &caller,
         &ids.org,
@@ -145,6 +148,6 @@ pub async fn revoke(
         kid,
         reason,
     );
-    audit.run(&core.audit_log, work).await?;
+    audit.run(&audit_log, work).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -7,16 +7,18 @@ use super::request::{DirectoryPath, check_fapi_headers, json_body, page_request}
 use super::view::PageView;
 use crate::domain::Caller;
 use crate::domain::organisation::OrganisationRequest;
-use crate::service::{Core, organisations};
+use crate::service::directory::Directory;
+use crate::service::organisations;
 
 /// GET /organisations: one page of the organisations the caller may see.
 pub async fn list(
     caller: Caller,
     req: HttpRequest,
-    core: web::Data<Core>,
+    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
     check_fapi_headers(&req)?;
-    let page = organisations::list_organisations(&core.participants, &caller, page_request(&req)?)?;
+    let page =
+        organisations::list_organisations(directory.participants(), &caller, page_request(&req)?)?;
     Ok(HttpResponse::Ok().json(PageView::new(page)))
 }
 
@@ -25,12 +27,12 @@ pub async fn create(
     caller: Caller,
     req: HttpRequest,
     body: web::Payload,
-    core: web::Data<Core>,
+    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
     check_fapi_headers(&req)?;
     let request: OrganisationRequest = json_body(&req, body).await?;
     let organisation =
-        organisations::create_organisation(&core.participants, &caller, request).await?;
+        organisations::create_organisation(directory.participants(), &caller, request).await?;
     Ok(HttpResponse::Created().json(organisation))
 }
 
@@ -39,12 +41,12 @@ pub async fn get(
     caller: Caller,
     req: HttpRequest,
     path: web::Path<DirectoryPath>,
-    core: web::Data<Core>,
+    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
     let ids = path.parse()?;
     check_fapi_headers(&req)?;
     Ok(HttpResponse::Ok().json(organisations::organisation(
-        &core.participants,
+        directory.participants(),
         &caller,
         &ids.org,
     )?))
@@ -56,12 +58,13 @@ pub async fn update(
     req: HttpRequest,
     path: web::Path<DirectoryPath>,
     body: web::Payload,
-    core: web::Data<Core>,
+    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
     let ids = path.parse()?;
     check_fapi_headers(&req)?;
     let request: OrganisationRequest = json_body(&req, body).await?;
     let organisation =
-        organisations::update_organisation(&core.participants, &caller, &ids.org, request).await?;
+        organisations::update_organisation(directory.participants(), &caller, &ids.org, request)
+            .await?;
     Ok(HttpResponse::Ok().json(organisation))
 }

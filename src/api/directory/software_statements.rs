@@ -8,20 +8,21 @@ use super::DirectoryError;
 use super::request::{DirectoryPath, check_fapi_headers, json_body};
 use crate::domain::organisation::SoftwareStatementRequest;
 use crate::domain::{Caller, SoftwareStatement};
-use crate::service::{Core, organisations, ssa};
+use crate::service::directory::Directory;
+use crate::service::{organisations, ssa};
 
 /// GET .../softwarestatements
 pub async fn list(
     caller: Caller,
     req: HttpRequest,
     path: web::Path<DirectoryPath>,
-    core: web::Data<Core>,
+    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
     let ids = path.parse()?;
     check_fapi_headers(&req)?;
     Ok(
         HttpResponse::Ok().json(organisations::list_software_statements(
-            &core.participants,
+            directory.participants(),
             &caller,
             &ids.org,
         )?),
@@ -43,14 +44,18 @@ pub async fn create(
     req: HttpRequest,
     path: web::Path<DirectoryPath>,
     body: web::Payload,
-    core: web::Data<Core>,
+    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
     let ids = path.parse()?;
     check_fapi_headers(&req)?;
     let request: SoftwareStatementRequest = json_body(&req, body).await?;
-    let (statement, client_secret) =
-        organisations::create_software_statement(&core.participants, &caller, &ids.org, request)
-            .await?;
+    let (statement, client_secret) = organisations::create_software_statement(
+        directory.participants(),
+        &caller,
+        &ids.org,
+        request,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(CreatedStatement {
         statement,
         client_secret,
@@ -62,12 +67,16 @@ pub async fn get(
     caller: Caller,
     req: HttpRequest,
     path: web::Path<DirectoryPath>,
-    core: web::Data<Core>,
+    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
     let ids = path.parse()?;
     check_fapi_headers(&req)?;
-    let statement =
-        organisations::software_statement(&core.participants, &caller, &ids.org, ids.statement()?)?;
+    let statement = organisations::software_statement(
+        directory.participants(),
+        &caller,
+        &ids.org,
+        ids.statement()?,
+    )?;
     Ok(HttpResponse::Ok().json(statement))
 }
 
@@ -77,13 +86,13 @@ pub async fn update(
     req: HttpRequest,
     path: web::Path<DirectoryPath>,
     body: web::Payload,
-    core: web::Data<Core>,
+    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
     let ids = path.parse()?;
     check_fapi_headers(&req)?;
     let request: SoftwareStatementRequest = json_body(&req, body).await?;
     let statement = organisations::update_software_statement(
-        &core.participants,
+        directory.participants(),
         &caller,
         &ids.org,
         ids.statement()?,
@@ -98,11 +107,11 @@ pub async fn assertion(
     caller: Caller,
     req: HttpRequest,
     path: web::Path<DirectoryPath>,
-    core: web::Data<Core>,
+    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
     let ids = path.parse()?;
     check_fapi_headers(&req)?;
-    let token = ssa::assertion(&core, &caller, &ids.org, ids.statement()?).await?;
+    let token = ssa::assertion(&directory, &caller, &ids.org, ids.statement()?).await?;
     Ok(HttpResponse::Ok()
         .content_type("application/jwt")
         .body(token))

@@ -1,0 +1,34 @@
+//! The directory's participants and the certificates and keys they hold,
+//! beside the CA that signs them and the trust store external certificates
+//! chain to: what the upload, certificate, keystore, SSA and console use
+//! cases work with.
+
+use std::sync::Arc;
+
+use super::certificate_authority::CertificateAuthority;
+use super::organisations::Participants;
+use super::truststore::TrustStore;
+use crate::domain::{Clock, PublicUrls};
+use crate::store::{Certificates, Database};
+
+pub struct Directory {
+    pub(crate) participants: Participants,
+    pub(crate) certificates: Certificates,
+    pub(crate) authority: Arc<CertificateAuthority>,
+    pub(crate) trust_store: Arc<TrustStore>,
+    /// For the flushes that make a write durable before its answer.
+    pub(crate) db: Database,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) urls: PublicUrls,
+}
+
+impl Directory {
+    /// The organisation and software statement use cases' part.
+    pub fn participants(&self) -> &Participants {
+        &self.participants
+    }
+
+    pub fn urls(&self) -> &PublicUrls {
+        &self.urls
+    }
+}
