@@ -170,12 +170,17 @@ impl Application {
 
         let flavour = settings.keystore.flavour;
         let core = web::Data::new(core);
-        service::ra::orders::spawn_worker(&core.clone().into_inner())
+        service::ra::orders::spawn_worker(&core.ra)
             .map_err(|e| StartError::Config(format!("cannot start the RA order worker: {e}")))?;
         let served = core.clone();
         let directory = web::Data::from(core.directory.clone());
         let audit_log = web::Data::new(core.audit_log.clone());
         let authorisation_server = web::Data::from(core.oauth.clone());
+        let ra = web::Data::from(core.ra.clone());
+        let authority = web::Data::from(core.authority.clone());
+        let trust_store = web::Data::from(core.trust_store.clone());
+        let tenants = web::Data::from(core.tenants.clone());
+        let urls = web::Data::new(core.urls.clone());
         let admin_token = web::Data::new(admin_token);
         let faults = web::Data::new(api::faults::FaultInjector::new(
             settings.faults.clone(),
@@ -208,6 +213,11 @@ impl Application {
                 .app_data(directory.clone())
                 .app_data(audit_log.clone())
                 .app_data(authorisation_server.clone())
+                .app_data(ra.clone())
+                .app_data(authority.clone())
+                .app_data(trust_store.clone())
+                .app_data(tenants.clone())
+                .app_data(urls.clone())
                 .app_data(admin_token.clone())
                 .app_data(faults.clone())
                 .app_data(throttle.clone())

@@ -12,9 +12,11 @@ use serde_json::json;
 use crate::api::interaction::event_context;
 use crate::domain::Caller;
 use crate::domain::ecosystem::{RootRequest, parse_ca_id};
+use crate::service::ServiceError;
+use crate::service::certificate_authority::CertificateAuthority;
 use crate::service::ecosystem::{self, RootCa};
+use crate::service::events::AuditLog;
 use crate::service::events::audited;
-use crate::service::{Core, ServiceError};
 
 pub fn routes(r: &mut Routes) {
     const CA: &str = "/v1/ecosystems/certificates/ca";
@@ -162,16 +164,17 @@ async fn create(
     caller: Option<Caller>,
     req: HttpRequest,
     body: web::Bytes,
-    core: web::Data<Core>,
+    authority: web::Data<CertificateAuthority>,
+    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, EcosystemError> {
     let caller = caller.ok_or_else(EcosystemError::unauthorized)?;
     // The body is read inside the audited work, so a malformed one is a _FAIL event too.
     let work = async {
         let request: RootRequest = json_body(&body)?;
-        ecosystem::create_root(&core.authority, &caller, request).await
+        ecosystem::create_root(&authority, &caller, request).await
     };
     let root = audited(
-        &core.audit_log,
+        &audit_log,
         &event_context(&req, &caller),
         &format!("{EVENT}_CREATE"),
         work,
@@ -185,19 +188,20 @@ async fn list(
     caller: Option<Caller>,
     req: HttpRequest,
     query: web::Query<HashMap<String, String>>,
-    core: web::Data<Core>,
+    authority: web::Data<CertificateAuthority>,
+    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, EcosystemError> {
     let caller = caller.ok_or_else(EcosystemError::unauthorized)?;
     let work = async {
         ecosystem::list_roots(
-            &core.authority,
+            &authority,
             &caller,
             query.get("limit").map(String::as_str),
             query.get("cursor").map(String::as_str),
         )
     };
     let (roots, next) = audited(
-        &core.audit_log,
+        &audit_log,
         &event_context(&req, &caller),
         &format!("{EVENT}_RETRIEVE_LIST"),
         work,
@@ -212,12 +216,13 @@ async fn get(
     caller: Option<Caller>,
     req: HttpRequest,
     path: web::Path<String>,
-    core: web::Data<Core>,
+    authority: web::Data<CertificateAuthority>,
+    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, EcosystemError> {
     let caller = caller.ok_or_else(EcosystemError::unauthorized)?;
-    let work = async { ecosystem::get_root(&core.authority, &caller, &path) };
+    let work = async { ecosystem::get_root(&authority, &caller, &path) };
     let root = audited(
-        &core.audit_log,
+        &audit_log,
         &event_context(&req, &caller),
         &format!("{EVENT}_RETRIEVE"),
         work,
@@ -237,7 +242,8 @@ async fn update(
     req: HttpRequest,
     path: web::Path<String>,
     body: web::Bytes,
-    core: web::Data<Core>,
+    authority: web::Data<CertificateAuthority>,
+    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, EcosystemError> {
     let caller = caller.ok_or_else(EcosystemError::unauthorized)?;
     let work = async {
@@ -245,10 +251,10 @@ async fn update(
         let active = request
             .active
             .ok_or_else(|| ServiceError::Invalid(vec!["active: is required".into()]))?;
-        ecosystem::set_root_active(&core.authority, &caller, &path, active).await
+        ecosystem::set_root_active(&authority, &caller, &path, active).await
     };
     let root = audited(
-        &core.audit_log,
+        &audit_log,
         &event_context(&req, &caller),
         &format!("{EVENT}_UPDATE"),
         work,
@@ -262,12 +268,13 @@ async fn delete(
     caller: Option<Caller>,
     req: HttpRequest,
     path: web::Path<String>,
-    core: web::Data<Core>,
+    authority: web::Data<CertificateAuthority>,
+    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, EcosystemError> {
     let caller = caller.ok_or_else(EcosystemError::unauthorized)?;
-    let work = ecosystem::delete_root(&core.authority, &caller, &path);
+    let work = ecosystem::delete_root(&authority, &caller, &path);
     audited(
-        &core.audit_log,
+        &audit_log,
         &event_context(&req, &caller),
         &format!("{EVENT}_DELETE"),
         work,
@@ -279,14 +286,16 @@ async fn delete(
 /// GET .../ca/{dtsCaCertificateId}/crl: the root's CRL, PEM in a JSON string.
 async fn crl(
     path: web::Path<String>,
-    core: web::Data<Core>,
+    authority: web::Data<CertificateAuthority>,
 ) -> Result<HttpResponse, EcosystemError> {
-    Ok(HttpResponse::Ok().json(ecosystem::root_crl_pem(&core.authority, &path).await?))
+    Ok(HttpResponse::Ok().json(ecosystem::root_crl_pem(&authority, &path).await?))
 }
 
 /// GET /v1/ecosystems/public/certificates/ca
-async fn public_list(core: web::Data<Core>) -> Result<HttpResponse, EcosystemError> {
-    let roots: Vec<RootView> = ecosystem::public_roots(&core.authority)?
+async fn public_list(
+    authority: web::Data<CertificateAuthority>,
+) -> Result<HttpResponse, EcosystemError> {
+    let roots: Vec<RootView> = ecosystem::public_roots(&authority)?
         .into_iter()
         .map(RootView::from)
         .collect();
@@ -302,17 +311,17 @@ fn ecosystem_id(id: &str) -> Result<(), EcosystemError> {
 /// GET /v1/ecosystems/{ecosystemId}/vicals/public/certificates/ca/latest (deprecated)
 async fn latest(
     path: web::Path<String>,
-    core: web::Data<Core>,
+    authority: web::Data<CertificateAuthority>,
 ) -> Result<HttpResponse, EcosystemError> {
     ecosystem_id(&path)?;
-    Ok(HttpResponse::Ok().json(RootView::from(ecosystem::latest_root(&core.authority)?)))
+    Ok(HttpResponse::Ok().json(RootView::from(ecosystem::latest_root(&authority)?)))
 }
 
 /// GET /v1/ecosystems/{ecosystemId}/vicals/public/certificates/ca/{caCertificateId}/crl (deprecated)
 async fn vical_crl(
     path: web::Path<(String, String)>,
-    core: web::Data<Core>,
+    authority: web::Data<CertificateAuthority>,
 ) -> Result<HttpResponse, EcosystemError> {
     ecosystem_id(&path.0)?;
-    Ok(HttpResponse::Ok().json(ecosystem::root_crl_pem(&core.authority, &path.1).await?))
+    Ok(HttpResponse::Ok().json(ecosystem::root_crl_pem(&authority, &path.1).await?))
 }

@@ -11,7 +11,7 @@ use super::directory::DirectoryError;
 use crate::api::routes::Routes;
 use crate::domain::Caller;
 use crate::domain::ra::{ClientAccount, RaClient};
-use crate::service::Core;
+use crate::service::ra::Ra;
 use crate::service::ra::{accounts, domains};
 
 pub fn routes(r: &mut Routes) {
@@ -65,11 +65,11 @@ fn bad(e: String) -> DirectoryError {
 async fn put_operator(
     caller: Caller,
     body: web::Bytes,
-    core: web::Data<Core>,
+    ra: web::Data<Ra>,
 ) -> Result<HttpResponse, DirectoryError> {
     let request: OperatorRequest = decode_json_object(&body).map_err(bad)?;
     let saved = accounts::put_operator(
-        &core,
+        &ra,
         &caller,
         request.user_name,
         request.api_key,
@@ -88,11 +88,8 @@ async fn put_operator(
 }
 
 /// GET /admin/ra/operators
-async fn list_operators(
-    caller: Caller,
-    core: web::Data<Core>,
-) -> Result<HttpResponse, DirectoryError> {
-    let operators: Vec<_> = accounts::operators(&core, &caller)?
+async fn list_operators(caller: Caller, ra: web::Data<Ra>) -> Result<HttpResponse, DirectoryError> {
+    let operators: Vec<_> = accounts::operators(&ra, &caller)?
         .into_iter()
         .map(|o| json!({ "userName": o.user_name.as_str(), "clients": o.clients }))
         .collect();
@@ -116,19 +113,16 @@ fn client_json(c: &RaClient) -> serde_json::Value {
 async fn put_client(
     caller: Caller,
     body: web::Bytes,
-    core: web::Data<Core>,
+    ra: web::Data<Ra>,
 ) -> Result<HttpResponse, DirectoryError> {
     let account: ClientAccount = decode_json_object(&body).map_err(bad)?;
-    let client = accounts::put_client(&core, &caller, account).await?;
+    let client = accounts::put_client(&ra, &caller, account).await?;
     Ok(HttpResponse::Created().json(client_json(&client)))
 }
 
 /// GET /admin/ra/clients
-async fn list_clients(
-    caller: Caller,
-    core: web::Data<Core>,
-) -> Result<HttpResponse, DirectoryError> {
-    let clients = accounts::clients(&core, &caller)?;
+async fn list_clients(caller: Caller, ra: web::Data<Ra>) -> Result<HttpResponse, DirectoryError> {
+    let clients = accounts::clients(&ra, &caller)?;
     Ok(HttpResponse::Ok().json(clients.iter().map(client_json).collect::<Vec<_>>()))
 }
 
@@ -137,11 +131,11 @@ async fn put_txt(
     caller: Caller,
     name: web::Path<String>,
     body: web::Bytes,
-    core: web::Data<Core>,
+    ra: web::Data<Ra>,
 ) -> Result<HttpResponse, DirectoryError> {
     let values: Vec<String> = serde_json::from_slice(&body)
         .map_err(|e| bad(format!("body: must be a JSON array of strings: {e}")))?;
-    let name = domains::put_txt(&core, &caller, &name, values.clone()).await?;
+    let name = domains::put_txt(&ra, &caller, &name, values.clone()).await?;
     Ok(HttpResponse::Ok().json(json!({ "name": name.ascii, "txt": values })))
 }
 
@@ -149,9 +143,9 @@ async fn put_txt(
 async fn get_txt(
     caller: Caller,
     name: web::Path<String>,
-    core: web::Data<Core>,
+    ra: web::Data<Ra>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let values = domains::txt(&core, &caller, &name)?;
+    let values = domains::txt(&ra, &caller, &name)?;
     Ok(HttpResponse::Ok().json(json!({ "txt": values })))
 }
 
@@ -159,8 +153,8 @@ async fn get_txt(
 async fn delete_txt(
     caller: Caller,
     name: web::Path<String>,
-    core: web::Data<Core>,
+    ra: web::Data<Ra>,
 ) -> Result<HttpResponse, DirectoryError> {
-    domains::put_txt(&core, &caller, &name, Vec::new()).await?;
+    domains::put_txt(&ra, &caller, &name, Vec::new()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

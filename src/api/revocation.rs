@@ -6,7 +6,8 @@ use crate::api::routes::Routes;
 use actix_web::{HttpResponse, web};
 
 use super::directory::DirectoryError;
-use crate::service::{Core, revocation};
+use crate::service::certificate_authority::CertificateAuthority;
+use crate::service::revocation;
 
 pub fn routes(r: &mut Routes) {
     r.get(
@@ -25,38 +26,41 @@ pub fn routes(r: &mut Routes) {
 /// GET /crl/{issuing CA id}.crl, DER.
 async fn crl(
     path: web::Path<String>,
-    core: web::Data<Core>,
+    authority: web::Data<CertificateAuthority>,
 ) -> Result<HttpResponse, DirectoryError> {
     let id = path
         .strip_suffix(".crl")
         .ok_or_else(|| DirectoryError::NotFound(format!("no CRL named '{path}'")))?;
-    let der = revocation::issuing_crl(&core.authority, id).await?;
+    let der = revocation::issuing_crl(&authority, id).await?;
     Ok(HttpResponse::Ok()
         .content_type("application/pkix-crl")
         .body(der))
 }
 
-fn ocsp_answer(core: &Core, request: &[u8]) -> Result<HttpResponse, DirectoryError> {
+fn ocsp_answer(
+    authority: &CertificateAuthority,
+    request: &[u8],
+) -> Result<HttpResponse, DirectoryError> {
     Ok(HttpResponse::Ok()
         .content_type("application/ocsp-response")
-        .body(revocation::ocsp(&core.authority, request)?))
+        .body(revocation::ocsp(authority, request)?))
 }
 
 /// POST /ocsp, `application/ocsp-request`.
 async fn ocsp_post(
     body: web::Bytes,
-    core: web::Data<Core>,
+    authority: web::Data<CertificateAuthority>,
 ) -> Result<HttpResponse, DirectoryError> {
-    ocsp_answer(&core, &body)
+    ocsp_answer(&authority, &body)
 }
 
 /// GET /ocsp/{url-encoded base64 of the DER request}.
 async fn ocsp_get(
     path: web::Path<String>,
-    core: web::Data<Core>,
+    authority: web::Data<CertificateAuthority>,
 ) -> Result<HttpResponse, DirectoryError> {
     let encoded = path.trim_start_matches('/');
     let request = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, encoded)
         .unwrap_or_default();
-    ocsp_answer(&core, &request)
+    ocsp_answer(&authority, &request)
 }

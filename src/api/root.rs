@@ -5,7 +5,7 @@ use crate::api::routes::Routes;
 use actix_web::{HttpResponse, web};
 
 use super::directory::DirectoryError;
-use crate::service::Core;
+use crate::service::certificate_authority::CertificateAuthority;
 
 pub fn routes(r: &mut Routes) {
     r.get("/health", health, "Readiness")
@@ -22,10 +22,12 @@ async fn health() -> HttpResponse {
 }
 
 /// Issuing CA then root, so `openssl verify -CAfile` can check any leaf.
-async fn ca_chain(core: web::Data<Core>) -> Result<HttpResponse, DirectoryError> {
+async fn ca_chain(
+    authority: web::Data<CertificateAuthority>,
+) -> Result<HttpResponse, DirectoryError> {
     Ok(HttpResponse::Ok()
         .content_type("application/x-pem-file")
-        .body(core.ca_chain_pem()?))
+        .body(authority.chain_pem()?))
 }
 
 /// The OpenAPI document, built once at start from the same registrations

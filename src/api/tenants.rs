@@ -14,11 +14,13 @@ use super::multipart::{self, Part};
 use super::routes::Routes;
 use super::{BodyError, decode_json_object, read_body};
 use crate::domain::DomainError;
+use crate::domain::PublicUrls;
 use crate::domain::tenants::{TenantId, TenantSession, ThemeName, ThemePki, token_value};
+use crate::service::ServiceError;
+use crate::service::tenants::Tenants;
 use crate::service::tenants::TenantsError;
 use crate::service::tenants::accounts;
 use crate::service::tenants::pki::{self, ALIAS, ALIAS_PASS, FILE, KEYSTORE_PASS, KeystoreUpload};
-use crate::service::{Core, ServiceError};
 
 /// The largest keystore upload, in bytes (`tenants.max_upload_kb`).
 #[derive(Debug, Clone, Copy)]
@@ -222,13 +224,13 @@ struct LoginBody {
 }
 
 /// POST /api/login
-async fn login(req: HttpRequest, core: web::Data<Core>, body: web::Bytes) -> HttpResponse {
+async fn login(req: HttpRequest, tenants: web::Data<Tenants>, body: web::Bytes) -> HttpResponse {
     let dialect = Dialect::of(&req);
     answer(
         dialect,
         async {
             let body: LoginBody = decode_json_object(&body).map_err(Failure::bad)?;
-            let session = accounts::login(&core.tenants, &body.email, &body.password).await?;
+            let session = accounts::login(&tenants, &body.email, &body.password).await?;
             Ok(logged_in(&session))
         }
         .await,
@@ -272,14 +274,14 @@ fn logged_in(session: &TenantSession) -> HttpResponse {
 }
 
 /// DELETE /api/login: ends every tenant session the request's cookies name.
-async fn logout(req: HttpRequest, core: web::Data<Core>) -> HttpResponse {
+async fn logout(req: HttpRequest, tenants: web::Data<Tenants>) -> HttpResponse {
     let dialect = Dialect::of(&req);
     answer(
         dialect,
         async {
             // Copied out, so the request's cookie jar is not held across
             // the awaits below.
-            let tenants: Vec<(TenantId, String)> = req
+            let sessions: Vec<(TenantId, String)> = req
                 .cookies()
                 .map_err(|_| Failure::bad("Cookie: unreadable"))?
                 .iter()
@@ -288,7 +290,7 @@ async fn logout(req: HttpRequest, core: web::Data<Core>) -> HttpResponse {
                     Some((tenant, c.value().to_owned()))
                 })
                 .collect();
-            if tenants.is_empty() {
+            if sessions.is_empty() {
                 return Err(TenantsError::NotLoggedIn(
                     "AtmoAuthToken_{FedmemberID}: missing cookie; there is no session to end"
                         .into(),
@@ -296,8 +298,8 @@ async fn logout(req: HttpRequest, core: web::Data<Core>) -> HttpResponse {
                 .into());
             }
             let mut response = HttpResponse::NoContent();
-            for (tenant, value) in &tenants {
-                accounts::logout(&core.tenants, tenant, Some(value)).await?;
+            for (tenant, value) in &sessions {
+                accounts::logout(&tenants, tenant, Some(value)).await?;
                 let mut gone = Cookie::build(tenant.cookie_name(), "").path("/").finish();
                 gone.make_removal();
                 response.cookie(gone);
@@ -314,10 +316,14 @@ fn theme_path(path: &(String, String)) -> Result<(TenantId, ThemeName), Failure>
 }
 
 /// The session the tenant's cookie names.
-fn signed_in(req: &HttpRequest, core: &Core, tenant: &TenantId) -> Result<TenantSession, Failure> {
+fn signed_in(
+    req: &HttpRequest,
+    tenants: &Tenants,
+    tenant: &TenantId,
+) -> Result<TenantSession, Failure> {
     let cookie = req.cookie(&tenant.cookie_name());
     Ok(accounts::authenticate(
-        &core.tenants,
+        tenants,
         tenant,
         cookie.as_ref().map(|c| c.value()),
     )?)
@@ -326,7 +332,7 @@ fn signed_in(req: &HttpRequest, core: &Core, tenant: &TenantId) -> Result<Tenant
 /// A write's CSRF token: the header, else (on the upload) a form part.
 fn csrf_checked(
     req: &HttpRequest,
-    core: &Core,
+    tenants: &Tenants,
     session: &TenantSession,
     form_csrf: Option<&str>,
 ) -> Result<(), Failure> {
@@ -335,23 +341,21 @@ fn csrf_checked(
         .get(session.tenant.csrf_header())
         .and_then(|v| v.to_str().ok());
     Ok(accounts::check_csrf(
-        &core.tenants,
+        tenants,
         session,
         header.or(form_csrf),
     )?)
 }
 
-fn href(core: &Core, tenant: &TenantId, theme: &ThemeName) -> String {
-    format!(
-        "{}/api/tenants/{tenant}/theme/{theme}/pki",
-        core.urls().issuer()
-    )
+fn href(urls: &PublicUrls, tenant: &TenantId, theme: &ThemeName) -> String {
+    format!("{}/api/tenants/{tenant}/theme/{theme}/pki", urls.issuer())
 }
 
 /// POST /api/tenants/{FedmemberID}/theme/{theme}/pki
 async fn add_pki(
     req: HttpRequest,
-    core: web::Data<Core>,
+    tenants: web::Data<Tenants>,
+    urls: web::Data<PublicUrls>,
     limit: web::Data<UploadLimit>,
     path: web::Path<(String, String)>,
     payload: web::Payload,
@@ -362,7 +366,7 @@ async fn add_pki(
         async {
             let (tenant, theme) = theme_path(&path)?;
             // Who is asking is settled before the upload is read.
-            let session = signed_in(&req, &core, &tenant)?;
+            let session = signed_in(&req, &tenants, &tenant)?;
             let content_type = req
                 .headers()
                 .get(CONTENT_TYPE)
@@ -375,9 +379,9 @@ async fn add_pki(
             let body = read_body(&req, payload, limit.0).await?;
             let parts = multipart::parse(&body, &boundary).map_err(Failure::bad)?;
             let form = UploadForm::read(&req, &tenant, parts)?;
-            csrf_checked(&req, &core, &session, form.csrf.as_deref())?;
-            let imported = pki::import(&core.tenants, &tenant, &theme, &form.upload).await?;
-            Ok(dialect.pki(&imported, &href(&core, &tenant, &theme)))
+            csrf_checked(&req, &tenants, &session, form.csrf.as_deref())?;
+            let imported = pki::import(&tenants, &tenant, &theme, &form.upload).await?;
+            Ok(dialect.pki(&imported, &href(&urls, &tenant, &theme)))
         }
         .await,
     )
@@ -507,7 +511,8 @@ fn text(part: &Part) -> Result<String, Failure> {
 /// GET /api/tenants/{FedmemberID}/theme/{theme}/pki
 async fn get_pki(
     req: HttpRequest,
-    core: web::Data<Core>,
+    tenants: web::Data<Tenants>,
+    urls: web::Data<PublicUrls>,
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
     let dialect = Dialect::of(&req);
@@ -515,9 +520,9 @@ async fn get_pki(
         dialect,
         async {
             let (tenant, theme) = theme_path(&path)?;
-            signed_in(&req, &core, &tenant)?;
-            let stored = pki::get(&core.tenants, &tenant, &theme)?;
-            Ok(dialect.pki(&stored, &href(&core, &tenant, &theme)))
+            signed_in(&req, &tenants, &tenant)?;
+            let stored = pki::get(&tenants, &tenant, &theme)?;
+            Ok(dialect.pki(&stored, &href(&urls, &tenant, &theme)))
         }
         .await,
     )
@@ -526,7 +531,7 @@ async fn get_pki(
 /// DELETE /api/tenants/{FedmemberID}/theme/{theme}/pki
 async fn delete_pki(
     req: HttpRequest,
-    core: web::Data<Core>,
+    tenants: web::Data<Tenants>,
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
     let dialect = Dialect::of(&req);
@@ -534,9 +539,9 @@ async fn delete_pki(
         dialect,
         async {
             let (tenant, theme) = theme_path(&path)?;
-            let session = signed_in(&req, &core, &tenant)?;
-            csrf_checked(&req, &core, &session, None)?;
-            pki::remove(&core.tenants, &tenant, &theme).await?;
+            let session = signed_in(&req, &tenants, &tenant)?;
+            csrf_checked(&req, &tenants, &session, None)?;
+            pki::remove(&tenants, &tenant, &theme).await?;
             Ok(HttpResponse::NoContent().finish())
         }
         .await,

@@ -10,7 +10,7 @@ use super::directory::DirectoryError;
 use crate::api::routes::Routes;
 use crate::domain::Caller;
 use crate::domain::tenants::{TenantAccount, TenantUser};
-use crate::service::Core;
+use crate::service::tenants::Tenants;
 use crate::service::tenants::accounts;
 
 pub fn routes(r: &mut Routes) {
@@ -39,11 +39,11 @@ fn user_json(user: &TenantUser) -> serde_json::Value {
 async fn put_user(
     caller: Caller,
     body: web::Bytes,
-    core: web::Data<Core>,
+    tenants: web::Data<Tenants>,
 ) -> Result<HttpResponse, DirectoryError> {
     let account: TenantAccount =
         decode_json_object(&body).map_err(|e| DirectoryError::BadRequest(vec![e]))?;
-    let (user, created) = accounts::put_user(&core.tenants, &caller, &account).await?;
+    let (user, created) = accounts::put_user(&tenants, &caller, &account).await?;
     let mut response = if created {
         HttpResponse::Created()
     } else {
@@ -53,8 +53,11 @@ async fn put_user(
 }
 
 /// GET /admin/tenants/users
-async fn list_users(caller: Caller, core: web::Data<Core>) -> Result<HttpResponse, DirectoryError> {
-    let users = accounts::users(&core.tenants, &caller)?;
+async fn list_users(
+    caller: Caller,
+    tenants: web::Data<Tenants>,
+) -> Result<HttpResponse, DirectoryError> {
+    let users = accounts::users(&tenants, &caller)?;
     Ok(HttpResponse::Ok().json(users.iter().map(user_json).collect::<Vec<_>>()))
 }
 
@@ -62,8 +65,8 @@ async fn list_users(caller: Caller, core: web::Data<Core>) -> Result<HttpRespons
 async fn delete_user(
     caller: Caller,
     email: web::Path<String>,
-    core: web::Data<Core>,
+    tenants: web::Data<Tenants>,
 ) -> Result<HttpResponse, DirectoryError> {
-    accounts::remove_user(&core.tenants, &caller, &email).await?;
+    accounts::remove_user(&tenants, &caller, &email).await?;
     Ok(HttpResponse::NoContent().finish())
 }

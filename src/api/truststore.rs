@@ -11,7 +11,9 @@ use super::rfc3339;
 use crate::api::routes::Routes;
 use crate::domain::Caller;
 use crate::domain::trust::{AnchorSource, TrustAnchor};
-use crate::service::{Core, ensure_admin, events, truststore};
+use crate::service::ensure_admin;
+use crate::service::events::{self, AuditLog};
+use crate::service::truststore::{self, TrustStore};
 
 /// A CA bundle may hold many certificates.
 const MAX_BUNDLE_BYTES: usize = 256 * 1024;
@@ -52,9 +54,12 @@ fn anchor_json(anchor: &TrustAnchor) -> Value {
 }
 
 /// GET /admin/truststore
-async fn list(caller: Caller, core: web::Data<Core>) -> Result<HttpResponse, DirectoryError> {
+async fn list(
+    caller: Caller,
+    trust_store: web::Data<TrustStore>,
+) -> Result<HttpResponse, DirectoryError> {
     ensure_admin(&caller, "reading the trust store")?;
-    let anchors = truststore::anchors(&core.trust_store)?;
+    let anchors = truststore::anchors(&trust_store)?;
     Ok(HttpResponse::Ok().json(anchors.iter().map(anchor_json).collect::<Vec<_>>()))
 }
 
@@ -62,10 +67,10 @@ async fn list(caller: Caller, core: web::Data<Core>) -> Result<HttpResponse, Dir
 async fn get(
     caller: Caller,
     fingerprint: web::Path<String>,
-    core: web::Data<Core>,
+    trust_store: web::Data<TrustStore>,
 ) -> Result<HttpResponse, DirectoryError> {
     ensure_admin(&caller, "reading the trust store")?;
-    let anchor = truststore::anchor(&core.trust_store, &fingerprint)?;
+    let anchor = truststore::anchor(&trust_store, &fingerprint)?;
     Ok(HttpResponse::Ok().json(anchor_json(&anchor)))
 }
 
@@ -75,7 +80,8 @@ async fn add(
     caller: Caller,
     req: HttpRequest,
     body: web::Payload,
-    core: web::Data<Core>,
+    trust_store: web::Data<TrustStore>,
+    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
     ensure_admin(&caller, "changing the trust store")?;
     let pem = pem_body_as(
@@ -85,9 +91,9 @@ async fn add(
         MAX_BUNDLE_BYTES,
     )
     .await?;
-    let work = truststore::add(&core.trust_store, &pem, AnchorSource::Admin);
+    let work = truststore::add(&trust_store, &pem, AnchorSource::Admin);
     let added = events::audited(
-        &core.audit_log,
+        &audit_log,
         &event_context(&req, &caller),
         "TRUST_ANCHOR_ADD",
         work,
@@ -113,12 +119,13 @@ async fn remove(
     caller: Caller,
     req: HttpRequest,
     fingerprint: web::Path<String>,
-    core: web::Data<Core>,
+    trust_store: web::Data<TrustStore>,
+    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
     ensure_admin(&caller, "changing the trust store")?;
-    let work = truststore::remove(&core.trust_store, &fingerprint);
+    let work = truststore::remove(&trust_store, &fingerprint);
     events::audited(
-        &core.audit_log,
+        &audit_log,
         &event_context(&req, &caller),
         "TRUST_ANCHOR_REMOVE",
         work,

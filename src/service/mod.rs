@@ -28,7 +28,7 @@ use std::sync::{Arc, Mutex};
 use crate::domain::{Caller, Clock, DomainError, OrganisationId, PublicUrls};
 use crate::pki::PkiError;
 use crate::pki::authority::CaNaming;
-use crate::store::{Database, RaRecords, StoreContents, StoreError};
+use crate::store::{Database, StoreContents, StoreError};
 
 /// Everything a use case needs: the store, the CA and signing key, the clock
 /// and the URL layout.
@@ -39,7 +39,6 @@ pub struct Core {
     pub(crate) oauth: Arc<oauth::AuthorisationServer>,
     pub(crate) audit_log: events::AuditLog,
     pub(crate) directory: Arc<directory::Directory>,
-    pub(crate) ra_records: RaRecords,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) authority: Arc<certificate_authority::CertificateAuthority>,
     pub(crate) urls: PublicUrls,
@@ -47,8 +46,8 @@ pub struct Core {
     pub(crate) writes: Arc<Mutex<()>>,
     /// Where the store lives; snapshots go beside it.
     pub(crate) data_dir: std::path::PathBuf,
-    pub(crate) ra: ra::Ra,
-    pub(crate) tenants: tenants::Tenants,
+    pub(crate) ra: Arc<ra::Ra>,
+    pub(crate) tenants: Arc<tenants::Tenants>,
 }
 
 /// What a use case can answer instead of a result. Each face maps these to
@@ -191,6 +190,16 @@ impl Core {
             clock: clock.clone(),
             urls: settings.urls.clone(),
         });
+        let ra = Arc::new(ra::Ra::new(
+            settings.ra,
+            ra::RaParts {
+                records: repositories.ra,
+                authority: authority.clone(),
+                db: repositories.db.clone(),
+                clock: clock.clone(),
+                writes: writes.clone(),
+            },
+        ));
         let core = Core {
             db: repositories.db,
             contents: repositories.contents,
@@ -202,16 +211,15 @@ impl Core {
             }),
             audit_log: events::AuditLog::new(repositories.events, clock.clone()),
             directory,
-            ra_records: repositories.ra,
             clock,
             authority,
             urls: settings.urls,
             writes,
             data_dir: data_dir.to_path_buf(),
-            ra: ra::Ra::new(settings.ra),
-            tenants,
+            ra,
+            tenants: Arc::new(tenants),
         };
-        ra::accounts::write_configured(&core)?;
+        ra::accounts::write_configured(&core.ra)?;
         truststore::write_configured(&core.trust_store)?;
         tenants::accounts::write_configured(&core.tenants)?;
         core.db.flush().await?;
@@ -264,7 +272,7 @@ impl Core {
                 .unwrap_or_else(|e| e.into_inner());
             self.contents.replace(&entries)?;
             self.authority.reload()?;
-            ra::accounts::write_configured(self)?;
+            ra::accounts::write_configured(&self.ra)?;
             truststore::write_configured(&self.trust_store)?;
             tenants::accounts::write_configured(&self.tenants)?;
         }

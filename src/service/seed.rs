@@ -164,8 +164,8 @@ pub async fn apply(core: &Core, seed: &Seed) -> Result<SeedReport, ServiceError>
             .clone()
             .into_client(super::ra::accounts::derived_uuid)
             .map_err(|e| ServiceError::Invalid(vec![format!("{place}.{e}")]))?;
-        if core.ra_records.client(&client.reference)?.is_none() {
-            super::ra::accounts::put_client(core, &admin, account.clone())
+        if core.ra.records.client(&client.reference)?.is_none() {
+            super::ra::accounts::put_client(&core.ra, &admin, account.clone())
                 .await
                 .map_err(|e| within(&place, e))?;
             report.ra_clients += 1;
@@ -177,9 +177,9 @@ pub async fn apply(core: &Core, seed: &Seed) -> Result<SeedReport, ServiceError>
             .clone()
             .into_operator()
             .map_err(|e| ServiceError::Invalid(vec![format!("{place}.{e}")]))?;
-        if core.ra_records.operator(&operator.user_name)?.is_none() {
+        if core.ra.records.operator(&operator.user_name)?.is_none() {
             super::ra::accounts::put_operator(
-                core,
+                &core.ra,
                 &admin,
                 account.user_name.clone(),
                 Some(account.api_key.clone()),
@@ -212,7 +212,7 @@ fn check(core: &Core, seed: &Seed) -> Result<(), ServiceError> {
             .into_client(super::ra::accounts::derived_uuid)
             .map_err(ServiceError::from)
             .and_then(|client| {
-                super::ra::accounts::ensure_products_unique(core, &client)?;
+                super::ra::accounts::ensure_products_unique(&core.ra, &client)?;
                 Ok(client.reference)
             });
         match checked {
@@ -227,7 +227,7 @@ fn check(core: &Core, seed: &Seed) -> Result<(), ServiceError> {
             .map_err(ServiceError::from)
             .and_then(|operator| {
                 for client in &operator.clients {
-                    if !seeded_clients.contains(client) && core.ra_records.client(client)?.is_none()
+                    if !seeded_clients.contains(client) && core.ra.records.client(client)?.is_none()
                     {
                         return Err(ServiceError::Invalid(vec![format!(
                             "clients: no client {client}"

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{Answer, body, json_body, operator, parsed};
 use crate::api::rfc3339;
 use crate::domain::ra::{ClientDomain, ClientReference, DomainReference};
-use crate::service::Core;
+use crate::service::ra::Ra;
 use crate::service::ra::domains;
 
 #[derive(Serialize)]
@@ -42,8 +42,8 @@ fn domain_view(d: ClientDomain, now: DateTime<Utc>) -> DomainView {
     }
 }
 
-fn domains_answer(core: &Core, domains: Vec<ClientDomain>) -> HttpResponse {
-    let now = core.clock.now();
+fn domains_answer(ra: &Ra, domains: Vec<ClientDomain>) -> HttpResponse {
+    let now = ra.clock.now();
     HttpResponse::Ok().json(
         domains
             .into_iter()
@@ -55,100 +55,93 @@ fn domains_answer(core: &Core, domains: Vec<ClientDomain>) -> HttpResponse {
 /// POST /v2/client/domain/{clientReference}/register
 pub(super) async fn register_domains(
     req: HttpRequest,
-    core: web::Data<Core>,
+    ra: web::Data<Ra>,
     path: web::Path<String>,
     payload: web::Payload,
 ) -> Answer {
-    let operator = operator(&req, &core)?;
+    let operator = operator(&req, &ra)?;
     let reference = parsed(ClientReference::parse, &path)?;
     let bytes = body(&req, payload).await?;
     let names: Vec<String> = json_body(&req, &bytes)?;
-    let registered = domains::register(&core, &operator, &reference, &names).await?;
-    Ok(domains_answer(&core, registered))
+    let registered = domains::register(&ra, &operator, &reference, &names).await?;
+    Ok(domains_answer(&ra, registered))
 }
 
 /// POST /v2/client/domains/{clientReference}/list
 pub(super) async fn list_domains(
     req: HttpRequest,
-    core: web::Data<Core>,
+    ra: web::Data<Ra>,
     path: web::Path<String>,
 ) -> Answer {
-    let operator = operator(&req, &core)?;
+    let operator = operator(&req, &ra)?;
     let reference = parsed(ClientReference::parse, &path)?;
     Ok(domains_answer(
-        &core,
-        domains::list(&core, &operator, &reference)?,
+        &ra,
+        domains::list(&ra, &operator, &reference)?,
     ))
 }
 
-fn one_domain(core: &Core, domain: ClientDomain) -> HttpResponse {
-    HttpResponse::Ok().json(domain_view(domain, core.clock.now()))
+fn one_domain(ra: &Ra, domain: ClientDomain) -> HttpResponse {
+    HttpResponse::Ok().json(domain_view(domain, ra.clock.now()))
 }
 
 /// POST /v2/client/domain/{prevalidatedDomainReference}
-pub(super) async fn domain(
-    req: HttpRequest,
-    core: web::Data<Core>,
-    path: web::Path<String>,
-) -> Answer {
-    let operator = operator(&req, &core)?;
+pub(super) async fn domain(req: HttpRequest, ra: web::Data<Ra>, path: web::Path<String>) -> Answer {
+    let operator = operator(&req, &ra)?;
     let reference = parsed(DomainReference::parse, &path)?;
-    Ok(one_domain(
-        &core,
-        domains::get(&core, &operator, &reference)?,
-    ))
+    Ok(one_domain(&ra, domains::get(&ra, &operator, &reference)?))
 }
 
 /// POST /v2/client/domain/{prevalidatedDomainReference}/delete
 pub(super) async fn delete_domain(
     req: HttpRequest,
-    core: web::Data<Core>,
+    ra: web::Data<Ra>,
     path: web::Path<String>,
 ) -> Answer {
-    let operator = operator(&req, &core)?;
+    let operator = operator(&req, &ra)?;
     let reference = parsed(DomainReference::parse, &path)?;
-    domains::delete(&core, &operator, &reference).await?;
+    domains::delete(&ra, &operator, &reference).await?;
     Ok(HttpResponse::Ok().finish())
 }
 
 /// POST /v2/client/domain/{prevalidatedDomainReference}/validate
 pub(super) async fn validate_domain(
     req: HttpRequest,
-    core: web::Data<Core>,
+    ra: web::Data<Ra>,
     path: web::Path<String>,
 ) -> Answer {
-    let operator = operator(&req, &core)?;
+    let operator = operator(&req, &ra)?;
     let reference = parsed(DomainReference::parse, &path)?;
     Ok(one_domain(
-        &core,
-        domains::validate(&core, &operator, &reference).await?,
+        &ra,
+        domains::validate(&ra, &operator, &reference).await?,
     ))
 }
 
 /// POST /v2/client/domain/{prevalidatedDomainReference}/token/reset
 pub(super) async fn reset_token(
     req: HttpRequest,
-    core: web::Data<Core>,
+    ra: web::Data<Ra>,
     path: web::Path<String>,
 ) -> Answer {
-    let operator = operator(&req, &core)?;
+    let operator = operator(&req, &ra)?;
     let reference = parsed(DomainReference::parse, &path)?;
     Ok(one_domain(
-        &core,
-        domains::reset_token(&core, &operator, &reference).await?,
+        &ra,
+        domains::reset_token(&ra, &operator, &reference).await?,
     ))
 }
 
 /// POST /v2/client/domain/{prevalidatedDomainReference}/token/delete
 pub(super) async fn delete_token(
     req: HttpRequest,
-    core: web::Data<Core>,
+    ra: web::Data<Ra>,
     path: web::Path<String>,
 ) -> Answer {
-    let operator = operator(&req, &core)?;
+    let operator = operator(&req, &ra)?;
     let reference = parsed(DomainReference::parse, &path)?;
     Ok(one_domain(
-        &core,
-        domains::delete_token(&core, &operator, &reference).await?,
+        &ra,
+        domains::delete_token(&ra, &operator, &reference).await?,
     ))
 }

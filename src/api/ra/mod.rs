@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::api::routes::Routes;
 use crate::api::{BodyError, auth, read_body};
 use crate::domain::ra::{ClientReference, RaClient, RaFailure, RaOperator, Refusal};
-use crate::service::Core;
+use crate::service::ra::Ra;
 use crate::service::ra::{accounts, session};
 
 /// A CSR or a JSON body is small; anything bigger is a mistake.
@@ -116,13 +116,13 @@ impl ResponseError for RaError {
 type Answer = Result<HttpResponse, RaError>;
 
 /// The operator whose session token the request carries.
-fn operator(req: &HttpRequest, core: &Core) -> Result<RaOperator, RaError> {
+fn operator(req: &HttpRequest, ra: &Ra) -> Result<RaOperator, RaError> {
     let token = req
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(auth::bearer_token);
-    Ok(session::authenticate(core, token)?)
+    Ok(session::authenticate(ra, token)?)
 }
 
 fn parsed<T>(
@@ -190,7 +190,7 @@ struct LoginForm {
 /// POST /v2/jwt/{userName}
 async fn login(
     req: HttpRequest,
-    core: web::Data<Core>,
+    ra: web::Data<Ra>,
     user: web::Path<String>,
     payload: web::Payload,
 ) -> Answer {
@@ -207,7 +207,7 @@ async fn login(
         .user_secret
         .filter(|s| !s.is_empty())
         .ok_or_else(|| RaError(RaFailure::null_value("userSecret")))?;
-    let token = session::login(&core, &user, &secret)?;
+    let token = session::login(&ra, &user, &secret)?;
     Ok(HttpResponse::Ok().content_type("text/plain").body(token))
 }
 
@@ -254,8 +254,8 @@ struct SearchQuery {
 }
 
 /// POST /v2/clients?search=
-async fn search_clients(req: HttpRequest, core: web::Data<Core>) -> Answer {
-    let operator = operator(&req, &core)?;
+async fn search_clients(req: HttpRequest, ra: web::Data<Ra>) -> Answer {
+    let operator = operator(&req, &ra)?;
     let query: SearchQuery = serde_urlencoded::from_str(req.query_string())
         .map_err(|e| RaError(RaFailure::validation(format!("query: {e}"))))?;
     let search = query.search.as_deref().filter(|s| !s.is_empty());
@@ -264,7 +264,7 @@ async fn search_clients(req: HttpRequest, core: web::Data<Core>) -> Answer {
             "search: must be at most 200 characters",
         )));
     }
-    let clients = accounts::search(&core, &operator, search)?;
+    let clients = accounts::search(&ra, &operator, search)?;
     Ok(HttpResponse::Ok().json(
         clients
             .into_iter()
@@ -274,9 +274,9 @@ async fn search_clients(req: HttpRequest, core: web::Data<Core>) -> Answer {
 }
 
 /// POST /v2/client/{clientReference}
-async fn client(req: HttpRequest, core: web::Data<Core>, path: web::Path<String>) -> Answer {
-    let operator = operator(&req, &core)?;
+async fn client(req: HttpRequest, ra: web::Data<Ra>, path: web::Path<String>) -> Answer {
+    let operator = operator(&req, &ra)?;
     let reference = parsed(ClientReference::parse, &path)?;
-    let client = accounts::client(&core, &operator, &reference)?;
+    let client = accounts::client(&ra, &operator, &reference)?;
     Ok(HttpResponse::Ok().json(ClientView::from(client)))
 }

@@ -12,7 +12,7 @@ use crate::api::rfc3339;
 use crate::domain::ra::{
     ClientReference, Order, OrderReference, OrderState, ProductReference, RaFailure,
 };
-use crate::service::Core;
+use crate::service::ra::Ra;
 use crate::service::ra::orders::OrderSearch;
 use crate::service::ra::revoke::RevokeItem;
 use crate::service::ra::{orders, revoke};
@@ -68,11 +68,11 @@ impl From<Order> for OrderView {
 /// POST /v2/issue/csr/{productReference}
 pub(super) async fn issue_csr(
     req: HttpRequest,
-    core: web::Data<Core>,
+    ra: web::Data<Ra>,
     path: web::Path<String>,
     payload: web::Payload,
 ) -> Answer {
-    let operator = operator(&req, &core)?;
+    let operator = operator(&req, &ra)?;
     let product = parsed(ProductReference::parse, &path)?;
     let media = media_type(&req);
     if !["text/plain", "application/pkcs10", "application/x-pem-file"].contains(&media.as_str()) {
@@ -89,19 +89,19 @@ pub(super) async fn issue_csr(
     if csr.trim().is_empty() {
         return Err(RaError(RaFailure::null_value("body (a PEM CSR)")));
     }
-    let order = orders::submit(&core, &operator, &product, &csr).await?;
+    let order = orders::submit(&ra, &operator, &product, &csr).await?;
     Ok(HttpResponse::Ok().json(OrderView::from(order)))
 }
 
 /// POST /v2/order/{orderReference}/status
 pub(super) async fn order_status(
     req: HttpRequest,
-    core: web::Data<Core>,
+    ra: web::Data<Ra>,
     path: web::Path<String>,
 ) -> Answer {
-    let operator = operator(&req, &core)?;
+    let operator = operator(&req, &ra)?;
     let reference = parsed(OrderReference::parse, &path)?;
-    let order = orders::get(&core, &operator, &reference).await?;
+    let order = orders::get(&ra, &operator, &reference).await?;
     Ok(HttpResponse::Ok().json(json!({
         "orderReference": order.reference.to_string(),
         "status": order.state.name(),
@@ -111,14 +111,10 @@ pub(super) async fn order_status(
 }
 
 /// POST /v2/order/{orderReference}
-pub(super) async fn order(
-    req: HttpRequest,
-    core: web::Data<Core>,
-    path: web::Path<String>,
-) -> Answer {
-    let operator = operator(&req, &core)?;
+pub(super) async fn order(req: HttpRequest, ra: web::Data<Ra>, path: web::Path<String>) -> Answer {
+    let operator = operator(&req, &ra)?;
     let reference = parsed(OrderReference::parse, &path)?;
-    let order = orders::get(&core, &operator, &reference).await?;
+    let order = orders::get(&ra, &operator, &reference).await?;
     Ok(HttpResponse::Ok().json(OrderView::from(order)))
 }
 
@@ -151,10 +147,10 @@ fn time_field(field: &str, value: Option<&str>) -> Result<Option<DateTime<Utc>>,
 /// POST /v2/orders
 pub(super) async fn search_orders(
     req: HttpRequest,
-    core: web::Data<Core>,
+    ra: web::Data<Ra>,
     payload: web::Payload,
 ) -> Answer {
-    let operator = operator(&req, &core)?;
+    let operator = operator(&req, &ra)?;
     let bytes = body(&req, payload).await?;
     let fields: OrderSearchBody = if bytes.iter().all(u8::is_ascii_whitespace) {
         OrderSearchBody::default()
@@ -197,19 +193,15 @@ pub(super) async fn search_orders(
             }
         },
     };
-    let found = orders::list(&core, &operator, &search).await?;
+    let found = orders::list(&ra, &operator, &search).await?;
     Ok(HttpResponse::Ok().json(found.into_iter().map(OrderView::from).collect::<Vec<_>>()))
 }
 
 /// POST /v2/order/{orderReference}/certificate/chain
-pub(super) async fn chain(
-    req: HttpRequest,
-    core: web::Data<Core>,
-    path: web::Path<String>,
-) -> Answer {
-    let operator = operator(&req, &core)?;
+pub(super) async fn chain(req: HttpRequest, ra: web::Data<Ra>, path: web::Path<String>) -> Answer {
+    let operator = operator(&req, &ra)?;
     let reference = parsed(OrderReference::parse, &path)?;
-    let chain = orders::chain(&core, &operator, &reference).await?;
+    let chain = orders::chain(&ra, &operator, &reference).await?;
     let wants_pkcs7 = req
         .headers()
         .get(ACCEPT)
@@ -238,10 +230,10 @@ struct RevokeBody {
 /// POST /v2/revoke
 pub(super) async fn revoke_certificates(
     req: HttpRequest,
-    core: web::Data<Core>,
+    ra: web::Data<Ra>,
     payload: web::Payload,
 ) -> Answer {
-    let operator = operator(&req, &core)?;
+    let operator = operator(&req, &ra)?;
     let bytes = body(&req, payload).await?;
     let items: Vec<RevokeBody> = json_body(&req, &bytes)?;
     let items: Vec<RevokeItem> = items
@@ -252,7 +244,7 @@ pub(super) async fn revoke_certificates(
             revocation_reason: i.revocation_reason,
         })
         .collect();
-    let outcomes = revoke::revoke(&core, &operator, &items).await?;
+    let outcomes = revoke::revoke(&ra, &operator, &items).await?;
     let results: Vec<serde_json::Value> = items
         .iter()
         .zip(outcomes)

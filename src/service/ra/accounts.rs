@@ -1,13 +1,14 @@
 //! RA operators and clients: searched by operators, created by the admin
 //! API and by config.
 
+use super::Ra;
 use super::client_for;
 use crate::domain::Caller;
 use crate::domain::ra::{
     ApiKey, ClientAccount, ClientReference, OperatorAccount, RaClient, RaFailure, RaOperator,
 };
 use crate::pki::encoding;
-use crate::service::{Core, ServiceError, ensure_admin};
+use crate::service::{ServiceError, ensure_admin};
 
 /// A stable UUID from a text: references config leaves out stay the same
 /// across starts.
@@ -21,12 +22,12 @@ pub fn derived_uuid(text: &str) -> uuid::Uuid {
 /// `POST /v2/clients?search=`: the clients the operator may act for whose
 /// name matches `search` (`*` and `?` wildcards), with their products.
 pub fn search(
-    core: &Core,
+    ra: &Ra,
     operator: &RaOperator,
     search: Option<&str>,
 ) -> Result<Vec<RaClient>, RaFailure> {
-    Ok(core
-        .ra_records
+    Ok(ra
+        .records
         .clients()?
         .into_iter()
         .filter(|c| operator.may_act_for(&c.reference))
@@ -36,11 +37,11 @@ pub fn search(
 
 /// `POST /v2/client/{clientReference}`.
 pub fn client(
-    core: &Core,
+    ra: &Ra,
     operator: &RaOperator,
     reference: &ClientReference,
 ) -> Result<RaClient, RaFailure> {
-    client_for(core, operator, reference)
+    client_for(ra, operator, reference)
 }
 
 /// An operator the admin API adds, and its API key when obdir made it.
@@ -52,7 +53,7 @@ pub struct NewOperator {
 /// `POST /admin/ra/operators`: adds or replaces an operator. Without an API
 /// key, one is generated and handed out this once.
 pub async fn put_operator(
-    core: &Core,
+    ra: &Ra,
     caller: &Caller,
     user_name: String,
     api_key: Option<String>,
@@ -67,14 +68,14 @@ pub async fn put_operator(
     };
     let operator = account.into_operator()?;
     for client in &operator.clients {
-        if core.ra_records.client(client)?.is_none() {
+        if ra.records.client(client)?.is_none() {
             return Err(ServiceError::Invalid(vec![format!(
                 "clients: no client {client}"
             )]));
         }
     }
-    core.ra_records.put_operator(&operator)?;
-    core.db.flush().await?;
+    ra.records.put_operator(&operator)?;
+    ra.db.flush().await?;
     log::info!("RA operator {} saved", operator.user_name);
     Ok(NewOperator {
         generated_key: generated.then(|| operator.api_key.clone()),
@@ -83,36 +84,36 @@ pub async fn put_operator(
 }
 
 /// `GET /admin/ra/operators`.
-pub fn operators(core: &Core, caller: &Caller) -> Result<Vec<RaOperator>, ServiceError> {
+pub fn operators(ra: &Ra, caller: &Caller) -> Result<Vec<RaOperator>, ServiceError> {
     ensure_admin(caller, "listing RA operators")?;
-    Ok(core.ra_records.operators()?)
+    Ok(ra.records.operators()?)
 }
 
 /// `GET /admin/ra/clients`.
-pub fn clients(core: &Core, caller: &Caller) -> Result<Vec<RaClient>, ServiceError> {
+pub fn clients(ra: &Ra, caller: &Caller) -> Result<Vec<RaClient>, ServiceError> {
     ensure_admin(caller, "listing RA clients")?;
-    Ok(core.ra_records.clients()?)
+    Ok(ra.records.clients()?)
 }
 
 /// `POST /admin/ra/clients`: adds a client with its products, or replaces
 /// the one with the same reference.
 pub async fn put_client(
-    core: &Core,
+    ra: &Ra,
     caller: &Caller,
     account: ClientAccount,
 ) -> Result<RaClient, ServiceError> {
     ensure_admin(caller, "managing RA clients")?;
     let client = account.into_client(derived_uuid)?;
-    ensure_products_unique(core, &client)?;
-    core.ra_records.put_client(&client)?;
-    core.db.flush().await?;
+    ensure_products_unique(ra, &client)?;
+    ra.records.put_client(&client)?;
+    ra.db.flush().await?;
     log::info!("RA client {} ({}) saved", client.reference, client.name);
     Ok(client)
 }
 
 /// A product reference names one product across all clients.
-pub(crate) fn ensure_products_unique(core: &Core, client: &RaClient) -> Result<(), ServiceError> {
-    for other in core.ra_records.clients()? {
+pub(crate) fn ensure_products_unique(ra: &Ra, client: &RaClient) -> Result<(), ServiceError> {
+    for other in ra.records.clients()? {
         if other.reference == client.reference {
             continue;
         }
@@ -131,12 +132,12 @@ pub(crate) fn ensure_products_unique(core: &Core, client: &RaClient) -> Result<(
 }
 
 /// Writes the accounts config names (at start and after a reset).
-pub(crate) fn write_configured(core: &Core) -> Result<(), ServiceError> {
-    for client in &core.ra.settings.clients {
-        core.ra_records.put_client(client)?;
+pub(crate) fn write_configured(ra: &Ra) -> Result<(), ServiceError> {
+    for client in &ra.settings.clients {
+        ra.records.put_client(client)?;
     }
-    for operator in &core.ra.settings.operators {
-        core.ra_records.put_operator(operator)?;
+    for operator in &ra.settings.operators {
+        ra.records.put_operator(operator)?;
     }
     Ok(())
 }

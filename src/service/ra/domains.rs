@@ -1,6 +1,7 @@
 //! Domain pre-validation: register names for a client, publish each one's
 //! token as a TXT record, validate, and manage the tokens.
 
+use super::Ra;
 use super::{TxtSource, client_for, fresh_uuid};
 use crate::dns;
 use crate::domain::Caller;
@@ -8,7 +9,7 @@ use crate::domain::ra::{
     ClientDomain, ClientReference, DnsName, DomainReference, RaFailure, RaOperator,
 };
 use crate::pki::encoding;
-use crate::service::{Core, ServiceError, ensure_admin};
+use crate::service::{ServiceError, ensure_admin};
 
 /// How many names one registration may carry.
 pub const MAX_NAMES: usize = 100;
@@ -18,12 +19,12 @@ pub const MAX_NAMES: usize = 100;
 /// registered answers its existing registration. Every name is checked
 /// before anything is written.
 pub async fn register(
-    core: &Core,
+    ra: &Ra,
     operator: &RaOperator,
     client: &ClientReference,
     names: &[String],
 ) -> Result<Vec<ClientDomain>, RaFailure> {
-    client_for(core, operator, client)?;
+    client_for(ra, operator, client)?;
     if names.is_empty() {
         return Err(RaFailure::null_value("body (a JSON array of domain names)"));
     }
@@ -40,12 +41,12 @@ pub async fn register(
             DnsName::parse(n).map_err(|e| RaFailure::validation(format!("[{i}] {}", e.rule)))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let now = core.clock.now();
+    let now = ra.clock.now();
     let mut answered = Vec::new();
     {
-        let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
-        let existing: Vec<ClientDomain> = core
-            .ra_records
+        let _guard = ra.writes.lock().unwrap_or_else(|e| e.into_inner());
+        let existing: Vec<ClientDomain> = ra
+            .records
             .domains()?
             .into_iter()
             .filter(|d| &d.client == client)
@@ -66,7 +67,7 @@ pub async fn register(
                         &encoding::random_token(),
                         now,
                     );
-                    core.ra_records.put_domain(&d)?;
+                    ra.records.put_domain(&d)?;
                     d
                 }
             };
@@ -78,19 +79,19 @@ pub async fn register(
             }
         }
     }
-    core.db.flush().await?;
+    ra.db.flush().await?;
     Ok(answered)
 }
 
 /// `POST /v2/client/domains/{clientReference}/list`.
 pub fn list(
-    core: &Core,
+    ra: &Ra,
     operator: &RaOperator,
     client: &ClientReference,
 ) -> Result<Vec<ClientDomain>, RaFailure> {
-    client_for(core, operator, client)?;
-    Ok(core
-        .ra_records
+    client_for(ra, operator, client)?;
+    Ok(ra
+        .records
         .domains()?
         .into_iter()
         .filter(|d| &d.client == client)
@@ -99,42 +100,42 @@ pub fn list(
 
 /// `POST /v2/client/domain/{prevalidatedDomainReference}`.
 pub fn get(
-    core: &Core,
+    ra: &Ra,
     operator: &RaOperator,
     reference: &DomainReference,
 ) -> Result<ClientDomain, RaFailure> {
-    let domain = core.ra_records.domain(reference)?.ok_or_else(|| {
+    let domain = ra.records.domain(reference)?.ok_or_else(|| {
         RaFailure::not_found(format!(
             "{}: no pre-validated domain {reference}",
             DomainReference::FIELD
         ))
     })?;
-    client_for(core, operator, &domain.client)?;
+    client_for(ra, operator, &domain.client)?;
     Ok(domain)
 }
 
 /// `.../delete`.
 pub async fn delete(
-    core: &Core,
+    ra: &Ra,
     operator: &RaOperator,
     reference: &DomainReference,
 ) -> Result<(), RaFailure> {
     {
-        let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
-        get(core, operator, reference)?;
-        core.ra_records.remove_domain(reference)?;
+        let _guard = ra.writes.lock().unwrap_or_else(|e| e.into_inner());
+        get(ra, operator, reference)?;
+        ra.records.remove_domain(reference)?;
     }
-    core.db.flush().await?;
+    ra.db.flush().await?;
     Ok(())
 }
 
 /// `.../token/reset`: a new token, valid 30 days from now.
 pub async fn reset_token(
-    core: &Core,
+    ra: &Ra,
     operator: &RaOperator,
     reference: &DomainReference,
 ) -> Result<ClientDomain, RaFailure> {
-    change(core, operator, reference, |d, now| {
+    change(ra, operator, reference, |d, now| {
         d.reset_token(&encoding::random_token(), now)
     })
     .await
@@ -142,48 +143,48 @@ pub async fn reset_token(
 
 /// `.../token/delete`.
 pub async fn delete_token(
-    core: &Core,
+    ra: &Ra,
     operator: &RaOperator,
     reference: &DomainReference,
 ) -> Result<ClientDomain, RaFailure> {
-    change(core, operator, reference, |d, _| d.delete_token()).await
+    change(ra, operator, reference, |d, _| d.delete_token()).await
 }
 
 async fn change(
-    core: &Core,
+    ra: &Ra,
     operator: &RaOperator,
     reference: &DomainReference,
     edit: impl FnOnce(&mut ClientDomain, chrono::DateTime<chrono::Utc>),
 ) -> Result<ClientDomain, RaFailure> {
     let domain = {
-        let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
-        let mut domain = get(core, operator, reference)?;
-        edit(&mut domain, core.clock.now());
-        core.ra_records.put_domain(&domain)?;
+        let _guard = ra.writes.lock().unwrap_or_else(|e| e.into_inner());
+        let mut domain = get(ra, operator, reference)?;
+        edit(&mut domain, ra.clock.now());
+        ra.records.put_domain(&domain)?;
         domain
     };
-    core.db.flush().await?;
+    ra.db.flush().await?;
     Ok(domain)
 }
 
 /// `.../validate`: looks the TXT record up at the name's ASCII form; the
 /// token there validates the domain for 13 months.
 pub async fn validate(
-    core: &Core,
+    ra: &Ra,
     operator: &RaOperator,
     reference: &DomainReference,
 ) -> Result<ClientDomain, RaFailure> {
-    let name = get(core, operator, reference)?.name.ascii;
-    let txt = lookup_txt(core, &name).await?;
+    let name = get(ra, operator, reference)?.name.ascii;
+    let txt = lookup_txt(ra, &name).await?;
     // Read again after the lookup: a token reset or a delete meanwhile wins.
     let domain = {
-        let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
-        let mut domain = get(core, operator, reference)?;
-        domain.validate(&txt, core.clock.now())?;
-        core.ra_records.put_domain(&domain)?;
+        let _guard = ra.writes.lock().unwrap_or_else(|e| e.into_inner());
+        let mut domain = get(ra, operator, reference)?;
+        domain.validate(&txt, ra.clock.now())?;
+        ra.records.put_domain(&domain)?;
         domain
     };
-    core.db.flush().await?;
+    ra.db.flush().await?;
     log::info!(
         "domain {} validated for client {}",
         domain.name.ascii,
@@ -192,9 +193,9 @@ pub async fn validate(
     Ok(domain)
 }
 
-async fn lookup_txt(core: &Core, ascii: &str) -> Result<Vec<String>, RaFailure> {
-    match core.ra.settings.txt {
-        TxtSource::Emulated => Ok(core.ra_records.dns_txt(ascii)?),
+async fn lookup_txt(ra: &Ra, ascii: &str) -> Result<Vec<String>, RaFailure> {
+    match ra.settings.txt {
+        TxtSource::Emulated => Ok(ra.records.dns_txt(ascii)?),
         TxtSource::Resolver {
             nameserver,
             timeout,
@@ -213,7 +214,7 @@ async fn lookup_txt(core: &Core, ascii: &str) -> Result<Vec<String>, RaFailure> 
 /// `PUT /admin/dns/txt/{name}`: what the emulated DNS answers at a name
 /// (given in Unicode or ASCII); no values removes it.
 pub async fn put_txt(
-    core: &Core,
+    ra: &Ra,
     caller: &Caller,
     name: &str,
     values: Vec<String>,
@@ -229,14 +230,14 @@ pub async fn put_txt(
                 .into(),
         ]));
     }
-    core.ra_records.put_dns_txt(&name.ascii, &values)?;
-    core.db.flush().await?;
+    ra.records.put_dns_txt(&name.ascii, &values)?;
+    ra.db.flush().await?;
     Ok(name)
 }
 
 /// `GET /admin/dns/txt/{name}`.
-pub fn txt(core: &Core, caller: &Caller, name: &str) -> Result<Vec<String>, ServiceError> {
+pub fn txt(ra: &Ra, caller: &Caller, name: &str) -> Result<Vec<String>, ServiceError> {
     ensure_admin(caller, "reading DNS records")?;
     let name = DnsName::parse(name)?;
-    Ok(core.ra_records.dns_txt(&name.ascii)?)
+    Ok(ra.records.dns_txt(&name.ascii)?)
 }

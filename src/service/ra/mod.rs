@@ -9,13 +9,15 @@ pub mod revoke;
 pub mod session;
 
 use std::net::SocketAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::domain::Clock;
 use crate::domain::ra::{ClientReference, OrderTiming, RaClient, RaFailure, RaOperator};
-use crate::store::StoreError;
+use crate::store::{Database, RaRecords, StoreError};
 
-use super::{Core, ServiceError};
+use super::ServiceError;
+use super::certificate_authority::CertificateAuthority;
 
 /// Where domain validation reads TXT records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,18 +42,40 @@ pub struct RaSettings {
     pub clients: Vec<RaClient>,
 }
 
-/// The RA's state beside the store.
+/// What the RA's use cases work with: its records, the directory's CA that
+/// issues its orders, and the locks its read-change-write steps hold.
 pub struct Ra {
     pub(crate) settings: RaSettings,
+    pub(crate) records: RaRecords,
+    pub(crate) authority: Arc<CertificateAuthority>,
+    pub(crate) db: Database,
+    pub(crate) clock: Arc<dyn Clock>,
+    /// The directory's write lock, held across a read and the write it
+    /// decides, so a reset cannot fall between them.
+    pub(crate) writes: Arc<Mutex<()>>,
     /// Held while an order is read, moved on and written, so the worker and
     /// a polling client never issue the same order twice.
     pub(crate) order_moves: Mutex<()>,
 }
 
+/// What `Ra` is made from, beside its settings.
+pub struct RaParts {
+    pub records: RaRecords,
+    pub authority: Arc<CertificateAuthority>,
+    pub db: Database,
+    pub clock: Arc<dyn Clock>,
+    pub writes: Arc<Mutex<()>>,
+}
+
 impl Ra {
-    pub fn new(settings: RaSettings) -> Self {
+    pub fn new(settings: RaSettings, parts: RaParts) -> Self {
         Self {
             settings,
+            records: parts.records,
+            authority: parts.authority,
+            db: parts.db,
+            clock: parts.clock,
+            writes: parts.writes,
             order_moves: Mutex::new(()),
         }
     }
@@ -92,11 +116,11 @@ impl From<ServiceError> for RaFailure {
 
 /// The client `reference` names, if the operator may act for it.
 pub(crate) fn client_for(
-    core: &Core,
+    ra: &Ra,
     operator: &RaOperator,
     reference: &ClientReference,
 ) -> Result<RaClient, RaFailure> {
-    let client = core.ra_records.client(reference)?.ok_or_else(|| {
+    let client = ra.records.client(reference)?.ok_or_else(|| {
         RaFailure::new(
             crate::domain::ra::Refusal::NotFound,
             crate::domain::ra::ErrorCode::form(crate::domain::ra::Code::InvalidClient),

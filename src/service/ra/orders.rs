@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use super::Ra;
 use super::{client_for, fresh_uuid};
 use crate::domain::authority::IssuedSerial;
 use crate::domain::ra::{
@@ -16,7 +17,7 @@ use crate::domain::ra::{
     RaOperator, Refusal,
 };
 use crate::pki::{CheckedCsr, PkiError, Profile, encoding};
-use crate::service::{Core, ServiceError};
+use crate::service::ServiceError;
 
 /// What `POST /v2/orders` may narrow the list by; every field optional.
 #[derive(Debug, Clone)]
@@ -35,17 +36,17 @@ pub struct OrderSearch {
 /// `POST /v2/issue/csr/{productReference}`: checks the product and the CSR
 /// and records the order as received; it moves on asynchronously.
 pub async fn submit(
-    core: &Core,
+    ra: &Ra,
     operator: &RaOperator,
     product: &ProductReference,
     csr_text: &str,
 ) -> Result<Order, RaFailure> {
-    let (client, product) = find_product(core, product)?;
-    client_for(core, operator, &client.reference)?;
+    let (client, product) = find_product(ra, product)?;
+    client_for(ra, operator, &client.reference)?;
     product.ensure_orderable()?;
     let csr = CheckedCsr::parse_for_hosts(csr_text).map_err(csr_failure)?;
     let names = requested_names(&csr, &product)?;
-    let now = core.clock.now();
+    let now = ra.clock.now();
     let order = Order {
         reference: OrderReference::from_uuid(fresh_uuid()),
         client: client.reference,
@@ -61,8 +62,8 @@ pub async fn submit(
         reasons: Vec::new(),
         certificate: None,
     };
-    core.ra_records.put_order(&order, None)?;
-    core.db.flush().await?;
+    ra.records.put_order(&order, None)?;
+    ra.db.flush().await?;
     log::info!(
         "RA order {} received for product {} ({} names)",
         order.reference,
@@ -72,11 +73,8 @@ pub async fn submit(
     Ok(order)
 }
 
-fn find_product(
-    core: &Core,
-    reference: &ProductReference,
-) -> Result<(RaClient, Product), RaFailure> {
-    core.ra_records
+fn find_product(ra: &Ra, reference: &ProductReference) -> Result<(RaClient, Product), RaFailure> {
+    ra.records
         .clients()?
         .into_iter()
         .find_map(|c| c.product(reference).cloned().map(|p| (c, p)))
@@ -152,26 +150,22 @@ fn requested_names(csr: &CheckedCsr, product: &Product) -> Result<Vec<String>, R
 /// `POST /v2/order/{orderReference}` and `.../status`: the order as it
 /// stands now (moved on first, if it is due).
 pub async fn get(
-    core: &Core,
+    ra: &Ra,
     operator: &RaOperator,
     reference: &OrderReference,
 ) -> Result<Order, RaFailure> {
     let order = {
-        let _guard = core
-            .ra
-            .order_moves
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        let mut order = core.ra_records.order(reference)?.ok_or_else(|| {
+        let _guard = ra.order_moves.lock().unwrap_or_else(|e| e.into_inner());
+        let mut order = ra.records.order(reference)?.ok_or_else(|| {
             RaFailure::not_found(format!("{}: no order {reference}", OrderReference::FIELD))
         })?;
-        client_for(core, operator, &order.client)?;
-        move_on(core, &mut order)?;
+        client_for(ra, operator, &order.client)?;
+        move_on(ra, &mut order)?;
         order
     };
     // The worker may have moved the order on without its flush yet: what
     // the answer reports must be on disk first (a no-op when it is).
-    core.db.flush().await?;
+    ra.db.flush().await?;
     Ok(order)
 }
 
@@ -184,14 +178,14 @@ pub const MAX_PAGE: usize = 1000;
 /// clients the operator may act for, narrowed by `search`, each moved on
 /// first if it is due.
 pub async fn list(
-    core: &Core,
+    ra: &Ra,
     operator: &RaOperator,
     search: &OrderSearch,
 ) -> Result<Vec<Order>, RaFailure> {
     let clients = match &search.client {
-        Some(client) => vec![client_for(core, operator, client)?.reference],
-        None => core
-            .ra_records
+        Some(client) => vec![client_for(ra, operator, client)?.reference],
+        None => ra
+            .records
             .clients()?
             .into_iter()
             .map(|c| c.reference)
@@ -219,26 +213,22 @@ pub async fn list(
     let mut orders = Vec::new();
     for client in &clients {
         orders.extend(
-            core.ra_records
+            ra.records
                 .orders_newest(client, search.limit, &mut wanted)?,
         );
     }
     orders.sort_by_key(|o| std::cmp::Reverse(o.created));
     orders.truncate(search.limit);
     for order in orders.iter_mut().filter(|o| o.is_open()) {
-        let _guard = core
-            .ra
-            .order_moves
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        if let Some(now) = core.ra_records.order(&order.reference)? {
+        let _guard = ra.order_moves.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(now) = ra.records.order(&order.reference)? {
             *order = now;
-            move_on(core, order)?;
+            move_on(ra, order)?;
         }
     }
     // What the worker moved on and a search shows is on disk before it is
     // shown, like everything an answer reports.
-    core.db.flush().await?;
+    ra.db.flush().await?;
     orders.retain(|o| search.state.is_none_or(|s| o.state == s));
     Ok(orders)
 }
@@ -263,11 +253,11 @@ impl CertificateChain {
 
 /// `POST /v2/order/{orderReference}/certificate/chain`.
 pub async fn chain(
-    core: &Core,
+    ra: &Ra,
     operator: &RaOperator,
     reference: &OrderReference,
 ) -> Result<CertificateChain, RaFailure> {
-    let order = get(core, operator, reference).await?;
+    let order = get(ra, operator, reference).await?;
     let Some(certificate) = order.certificate else {
         return Err(RaFailure::new(
             Refusal::Conflict,
@@ -291,50 +281,46 @@ pub async fn chain(
 
 /// Moves an order on as far as it can go now, writing each step. Answers
 /// whether anything changed. Call with `order_moves` held.
-fn move_on(core: &Core, order: &mut Order) -> Result<bool, RaFailure> {
+fn move_on(ra: &Ra, order: &mut Order) -> Result<bool, RaFailure> {
     let mut moved = false;
     loop {
-        let now = core.clock.now();
+        let now = ra.clock.now();
         let unvalidated = if order.state == OrderState::Validating {
-            unvalidated_names(core, order, now)?
+            unvalidated_names(ra, order, now)?
         } else {
             Vec::new()
         };
-        match order.next_step(&core.ra.settings.timing, now, &unvalidated) {
+        match order.next_step(&ra.settings.timing, now, &unvalidated) {
             OrderStep::Stay => return Ok(moved),
             OrderStep::Validate => {
                 order.enter(OrderState::Validating, now);
-                core.ra_records.put_order(order, None)?;
+                ra.records.put_order(order, None)?;
                 moved = true;
             }
             OrderStep::Issue => {
                 // A failure here would fail every later poll the same way:
                 // the order fails once instead, with the reason.
-                if let Err(e) = issue(core, order, now) {
+                if let Err(e) = issue(ra, order, now) {
                     log::error!("RA order {} could not be issued: {e}", order.reference);
                     let reason = format!(
                         "the certificate could not be issued: {}",
                         e.messages.join("; ")
                     );
-                    fail(core, order, vec![reason], now)?;
+                    fail(ra, order, vec![reason], now)?;
                 }
                 return Ok(true);
             }
             OrderStep::Fail(reasons) => {
-                fail(core, order, reasons, now)?;
+                fail(ra, order, reasons, now)?;
                 return Ok(true);
             }
         }
     }
 }
 
-fn unvalidated_names(
-    core: &Core,
-    order: &Order,
-    now: DateTime<Utc>,
-) -> Result<Vec<String>, RaFailure> {
-    let domains: Vec<_> = core
-        .ra_records
+fn unvalidated_names(ra: &Ra, order: &Order, now: DateTime<Utc>) -> Result<Vec<String>, RaFailure> {
+    let domains: Vec<_> = ra
+        .records
         .domains()?
         .into_iter()
         .filter(|d| d.client == order.client)
@@ -348,7 +334,7 @@ fn unvalidated_names(
 }
 
 fn fail(
-    core: &Core,
+    ra: &Ra,
     order: &mut Order,
     reasons: Vec<String>,
     now: DateTime<Utc>,
@@ -360,20 +346,20 @@ fn fail(
     );
     order.reasons = reasons;
     order.enter(OrderState::Failed, now);
-    core.ra_records.put_order(order, None)?;
+    ra.records.put_order(order, None)?;
     Ok(())
 }
 
 /// Signs the order's CSR with the current issuing CA under its product's
 /// profile and writes the order with the certificate's serial entry.
-fn issue(core: &Core, order: &mut Order, now: DateTime<Utc>) -> Result<(), RaFailure> {
+fn issue(ra: &Ra, order: &mut Order, now: DateTime<Utc>) -> Result<(), RaFailure> {
     let profile = match order.profile {
         ProductProfile::TlsServer => Profile::TlsServer,
         ProductProfile::ClientAuth => Profile::TlsClient,
     };
     let csr = CheckedCsr::parse_for_hosts(&order.csr).map_err(csr_failure)?;
     let signed = {
-        let hierarchy = core.authority.hierarchy();
+        let hierarchy = ra.authority.hierarchy();
         match hierarchy.current(now) {
             None => None,
             Some(issuing) => {
@@ -384,8 +370,8 @@ fn issue(core: &Core, order: &mut Order, now: DateTime<Utc>) -> Result<(), RaFai
                         &order.names,
                         profile,
                         now,
-                        core.authority.validity_months,
-                        &core.urls,
+                        ra.authority.validity_months,
+                        &ra.authority.urls,
                     )
                     .map_err(|e| RaFailure::from(ServiceError::Crypto(e)))?;
                 let mut chain = issued.chain.clone();
@@ -404,7 +390,7 @@ fn issue(core: &Core, order: &mut Order, now: DateTime<Utc>) -> Result<(), RaFai
     };
     let Some((issuer_id, issuer_name, issued, chain)) = signed else {
         return fail(
-            core,
+            ra,
             order,
             vec!["no active root CA can sign; activate one with PUT /v1/ecosystems/certificates/ca/{id}".into()],
             now,
@@ -421,46 +407,42 @@ fn issue(core: &Core, order: &mut Order, now: DateTime<Utc>) -> Result<(), RaFai
     });
     order.enter(OrderState::Issued, now);
     let entry = IssuedSerial::of_order(&order.reference);
-    core.ra_records
+    ra.records
         .put_order(order, Some((&issuer_id, &serial, &entry)))?;
     log::info!("RA order {} issued serial {serial}", order.reference);
     Ok(())
 }
 
 /// Moves every open order on; flushes once if any moved.
-async fn move_open_orders(core: &Core) -> Result<(), RaFailure> {
+async fn move_open_orders(ra: &Ra) -> Result<(), RaFailure> {
     let mut moved = false;
-    for order in core.ra_records.open_orders()? {
-        let _guard = core
-            .ra
-            .order_moves
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
+    for order in ra.records.open_orders()? {
+        let _guard = ra.order_moves.lock().unwrap_or_else(|e| e.into_inner());
         // Read again under the lock: a poll may have moved it meanwhile.
-        if let Some(mut order) = core.ra_records.order(&order.reference)? {
-            moved |= move_on(core, &mut order)?;
+        if let Some(mut order) = ra.records.order(&order.reference)? {
+            moved |= move_on(ra, &mut order)?;
         }
     }
     if moved {
-        core.db.flush().await?;
+        ra.db.flush().await?;
     }
     Ok(())
 }
 
 /// Starts the thread that moves open orders on every `tick`, so orders are
-/// issued (or fail) whether or not anyone polls. It ends with the core.
-pub fn spawn_worker(core: &Arc<Core>) -> std::io::Result<()> {
-    let weak: Weak<Core> = Arc::downgrade(core);
-    let tick: Duration = core.ra.settings.tick;
+/// issued (or fail) whether or not anyone polls. It ends once the RA is dropped.
+pub fn spawn_worker(ra: &Arc<Ra>) -> std::io::Result<()> {
+    let weak: Weak<Ra> = Arc::downgrade(ra);
+    let tick: Duration = ra.settings.tick;
     let runtime = tokio::runtime::Builder::new_current_thread().build()?;
     std::thread::Builder::new()
         .name("ra-orders".into())
         .spawn(move || {
-            while let Some(core) = {
+            while let Some(ra) = {
                 std::thread::sleep(tick);
                 weak.upgrade()
             } {
-                if let Err(e) = runtime.block_on(move_open_orders(&core)) {
+                if let Err(e) = runtime.block_on(move_open_orders(&ra)) {
                     log::error!("moving RA orders on failed: {e}");
                 }
             }

@@ -4,11 +4,11 @@
 
 use chrono::{DateTime, Utc};
 
+use super::Ra;
 use crate::domain::RevokeReason;
 use crate::domain::authority::SerialHolder;
 use crate::domain::ra::revocation::{parse_dn, parse_serial};
 use crate::domain::ra::{Code, ErrorCode, RaFailure, RaOperator, Refusal};
-use crate::service::Core;
 
 /// One certificate to revoke, as sent.
 #[derive(Debug, Clone, Default)]
@@ -27,7 +27,7 @@ fn refused(code: Code, message: String) -> RaFailure {
 
 /// Revokes each item in turn; one refused item does not stop the others.
 pub async fn revoke(
-    core: &Core,
+    ra: &Ra,
     operator: &RaOperator,
     items: &[RevokeItem],
 ) -> Result<Vec<RevokeOutcome>, RaFailure> {
@@ -36,22 +36,22 @@ pub async fn revoke(
             "body (a JSON array of {serialNumber, issuerName, revocationReason})",
         ));
     }
-    let now = core.clock.now();
+    let now = ra.clock.now();
     let outcomes: Vec<RevokeOutcome> = {
-        let _guard = core.writes.lock().unwrap_or_else(|e| e.into_inner());
+        let _guard = ra.writes.lock().unwrap_or_else(|e| e.into_inner());
         items
             .iter()
-            .map(|item| revoke_one(core, operator, item, now))
+            .map(|item| revoke_one(ra, operator, item, now))
             .collect()
     };
     if outcomes.iter().any(Result::is_ok) {
-        core.db.flush().await?;
+        ra.db.flush().await?;
     }
     Ok(outcomes)
 }
 
 fn revoke_one(
-    core: &Core,
+    ra: &Ra,
     operator: &RaOperator,
     item: &RevokeItem,
     now: DateTime<Utc>,
@@ -76,7 +76,7 @@ fn revoke_one(
     let issuer = parse_dn(issuer_text)?;
 
     let issuer_id = {
-        let hierarchy = core.authority.hierarchy();
+        let hierarchy = ra.authority.hierarchy();
         let same = |subject: &str| parse_dn(subject).is_ok_and(|dn| dn == issuer);
         let mut issuer_id = None;
         for issuing in &hierarchy.issuing {
@@ -106,7 +106,7 @@ fn revoke_one(
         })?
     };
 
-    let mut entry = core
+    let mut entry = ra
         .authority
         .serials
         .get(&issuer_id, &serial)?
@@ -119,8 +119,8 @@ fn revoke_one(
             ),
         ));
     };
-    let order = core
-        .ra_records
+    let order = ra
+        .records
         .order(order_reference)?
         .ok_or_else(|| unknown_serial(serial_text, issuer_text))?;
     if !operator.may_act_for(&order.client) {
@@ -147,7 +147,7 @@ fn revoke_one(
     }
     entry.revoked_at = Some(now);
     entry.revoke_reason = Some(reason);
-    core.authority
+    ra.authority
         .put_revoked_serial(&issuer_id, &serial, &entry)?;
     log::info!(
         "RA certificate {serial} of order {} revoked ({})",
