@@ -1,5 +1,5 @@
 //! obdir: an Open Banking directory emulator. This file builds the actix
-//! application from the core and runs it; everything else lives in the layers
+//! application from the services and runs it; everything else lives in the layers
 //! below (`api -> service -> (pki, store) -> domain`).
 
 pub mod api;
@@ -22,7 +22,8 @@ use config::Settings;
 use domain::face::Face;
 use domain::{Clock, PublicUrls};
 use pki::authority::CaNaming;
-use service::{Core, CoreSettings, OAuthSettings, ServiceError};
+use service::oauth::OAuthSettings;
+use service::{ServiceError, ServiceSettings, Services};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -34,7 +35,7 @@ pub enum StartError {
     #[error("{0}")]
     Config(String),
     #[error("cannot open the directory: {0}")]
-    Core(#[from] ServiceError),
+    Open(#[from] ServiceError),
     #[error("{0}")]
     Seed(String),
 }
@@ -46,7 +47,7 @@ pub struct Application {
     public_url: String,
     banner: String,
     server: Server,
-    core: web::Data<Core>,
+    services: Services,
 }
 
 impl Application {
@@ -119,9 +120,9 @@ impl Application {
             service::seed::read(seed).map_err(|e| StartError::Seed(e.to_string()))?;
         }
         let data_dir = settings.server.data_dir.clone();
-        let core = Core::open(
+        let services = service::open(
             &data_dir,
-            CoreSettings {
+            ServiceSettings {
                 urls: PublicUrls::new(&public_url, &keystore_url, settings.keystore.flavour),
                 validity_months: settings.certificates.validity_months,
                 background_flush_ms: settings.store.background_flush_ms,
@@ -155,7 +156,7 @@ impl Application {
         .await?;
         let admin_token = service::access::admin_token(&settings.server.admin_token, &data_dir)?;
         if let Some(seed) = seed {
-            let report = service::seed::load(&core, &seed)
+            let report = service::seed::load(&services.directory, &services.ra, &seed)
                 .await
                 .map_err(|e| StartError::Seed(e.to_string()))?;
             log::info!(
@@ -169,18 +170,8 @@ impl Application {
         }
 
         let flavour = settings.keystore.flavour;
-        let core = web::Data::new(core);
-        service::ra::orders::spawn_worker(&core.ra)
+        service::ra::orders::spawn_worker(&services.ra)
             .map_err(|e| StartError::Config(format!("cannot start the RA order worker: {e}")))?;
-        let served = core.clone();
-        let directory = web::Data::from(core.directory.clone());
-        let audit_log = web::Data::new(core.audit_log.clone());
-        let authorisation_server = web::Data::from(core.oauth.clone());
-        let ra = web::Data::from(core.ra.clone());
-        let authority = web::Data::from(core.authority.clone());
-        let trust_store = web::Data::from(core.trust_store.clone());
-        let tenants = web::Data::from(core.tenants.clone());
-        let urls = web::Data::new(core.urls.clone());
         let admin_token = web::Data::new(admin_token);
         let faults = web::Data::new(api::faults::FaultInjector::new(
             settings.faults.clone(),
@@ -192,7 +183,7 @@ impl Application {
         ));
         let tls_acceptor = match &secure {
             Some(_) => Some(service::tls::acceptor(
-                &core.directory,
+                &services.directory,
                 &settings.tls.names,
                 settings.tls.client_auth,
             )?),
@@ -205,18 +196,20 @@ impl Application {
         let upload_limit = web::Data::new(api::tenants::UploadLimit(
             settings.tenants.max_upload_kb * 1024,
         ));
+        let served = services.clone();
+        let urls = web::Data::new(services.directory.urls().clone());
         let mut server = HttpServer::new(move || {
             // The last wrap is the outermost: every answer, a faulted or
             // throttled one too, gets its interaction id and a log line.
             App::new()
-                .app_data(core.clone())
-                .app_data(directory.clone())
-                .app_data(audit_log.clone())
-                .app_data(authorisation_server.clone())
-                .app_data(ra.clone())
-                .app_data(authority.clone())
-                .app_data(trust_store.clone())
-                .app_data(tenants.clone())
+                .app_data(web::Data::from(served.directory.clone()))
+                .app_data(web::Data::from(served.authorisation_server.clone()))
+                .app_data(web::Data::from(served.authority.clone()))
+                .app_data(web::Data::from(served.trust_store.clone()))
+                .app_data(web::Data::new(served.audit_log.clone()))
+                .app_data(web::Data::from(served.ra.clone()))
+                .app_data(web::Data::from(served.tenants.clone()))
+                .app_data(web::Data::from(served.test_control.clone()))
                 .app_data(urls.clone())
                 .app_data(admin_token.clone())
                 .app_data(faults.clone())
@@ -290,13 +283,13 @@ impl Application {
             public_url,
             banner,
             server,
-            core: served,
+            services,
         })
     }
 
     /// The use cases the server answers with, for checks beside the HTTP API.
-    pub fn core(&self) -> web::Data<Core> {
-        self.core.clone()
+    pub fn services(&self) -> &Services {
+        &self.services
     }
 
     /// The plain HTTP port, or the TLS one when there is no plain listener.
@@ -360,7 +353,7 @@ fn url_path(url: &str) -> Option<String> {
     }))
 }
 
-/// `[truststore]` as the core takes it: each file read and found to hold
+/// `[truststore]` as the services take it: each file read and found to hold
 /// certificates, then the sandbox CAs if asked for.
 fn trust_anchors(config: &config::TrustStoreSettings) -> Result<Vec<String>, StartError> {
     let mut pems = Vec::new();
@@ -386,7 +379,7 @@ fn trust_anchors(config: &config::TrustStoreSettings) -> Result<Vec<String>, Sta
     Ok(pems)
 }
 
-/// `[ra]` as the core takes it: accounts checked, references derived.
+/// `[ra]` as the services take it: accounts checked, references derived.
 fn ra_settings(config: &config::RaConfig) -> Result<service::ra::RaSettings, StartError> {
     use std::time::Duration;
     let invalid = |what: &str, e: domain::DomainError| StartError::Config(format!("{what}.{e}"));

@@ -12,8 +12,9 @@ use super::directory::DirectoryError;
 use super::interaction::event_context;
 use crate::domain::Caller;
 use crate::domain::page::parse_limit;
-use crate::service::test_control::{self, SnapshotName};
-use crate::service::{Core, ensure_admin, events};
+use crate::service::ensure_admin;
+use crate::service::events::{self, AuditLog};
+use crate::service::test_control::{self, SnapshotName, TestControl};
 
 pub fn routes(r: &mut Routes) {
     r.get(
@@ -78,13 +79,14 @@ async fn reset(
     caller: Caller,
     req: HttpRequest,
     body: web::Bytes,
-    core: web::Data<Core>,
+    control: web::Data<TestControl>,
+    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
     ensure_admin(&caller, "resetting the directory")?;
     let request: ResetRequest = optional_body(&body)?;
-    let work = test_control::reset(&core, &caller, request.ca);
+    let work = test_control::reset(&control, &caller, request.ca);
     let report = events::audited(
-        &core.audit_log,
+        &audit_log,
         &event_context(&req, &caller),
         "ADMIN_RESET",
         work,
@@ -99,13 +101,14 @@ async fn snapshot(
     caller: Caller,
     req: HttpRequest,
     body: web::Bytes,
-    core: web::Data<Core>,
+    control: web::Data<TestControl>,
+    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
     ensure_admin(&caller, "taking a snapshot")?;
     let name = snapshot_name(&body)?;
-    let work = test_control::snapshot(&core, &caller, &name);
+    let work = test_control::snapshot(&control, &caller, &name);
     let report = events::audited(
-        &core.audit_log,
+        &audit_log,
         &event_context(&req, &caller),
         "ADMIN_SNAPSHOT",
         work,
@@ -120,13 +123,14 @@ async fn restore(
     caller: Caller,
     req: HttpRequest,
     body: web::Bytes,
-    core: web::Data<Core>,
+    control: web::Data<TestControl>,
+    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
     ensure_admin(&caller, "restoring a snapshot")?;
     let name = snapshot_name(&body)?;
-    let work = test_control::restore(&core, &caller, &name);
+    let work = test_control::restore(&control, &caller, &name);
     let report = events::audited(
-        &core.audit_log,
+        &audit_log,
         &event_context(&req, &caller),
         "ADMIN_RESTORE",
         work,
@@ -139,9 +143,9 @@ async fn restore(
 /// GET /admin/snapshots: the names saved so far.
 async fn list_snapshots(
     caller: Caller,
-    core: web::Data<Core>,
+    control: web::Data<TestControl>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let names = test_control::snapshots(&core, &caller)?;
+    let names = test_control::snapshots(&control, &caller)?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "snapshots": names })))
 }
 
@@ -150,7 +154,7 @@ async fn list_events(
     caller: Caller,
     _req: HttpRequest,
     query: web::Query<HashMap<String, String>>,
-    core: web::Data<Core>,
+    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
     ensure_admin(&caller, "reading events")?;
     let since = query
@@ -162,7 +166,7 @@ async fn list_events(
         })?;
     let limit = parse_limit(query.get("limit").map(String::as_str))?;
     let events = events::list(
-        &core.audit_log,
+        &audit_log,
         query.get("type").map(String::as_str),
         since,
         limit,

@@ -7,7 +7,6 @@ use serde_json::{Map, Value, json};
 
 use std::sync::Arc;
 
-use super::OAuthSettings;
 use super::directory::Directory;
 use crate::domain::{Caller, KeyUse, OrganisationId, PublicJwk, PublicUrls, SoftwareStatementId};
 use crate::pki::encoding::{constant_time_eq, hex, sha256};
@@ -35,6 +34,16 @@ fn oauth_error(code: &'static str, description: impl Into<String>) -> OAuthError
 
 fn invalid_client(description: impl Into<String>) -> OAuthError {
     oauth_error("invalid_client", description)
+}
+
+/// How the directory's OAuth 2.0 server is set up.
+#[derive(Debug, Clone)]
+pub struct OAuthSettings {
+    pub access_token_minutes: i64,
+    /// Whether statements get a client secret (client_secret_basic) at creation.
+    pub client_secret_basic: bool,
+    /// Whether a TLS listener asks for client certificates (tls_client_auth).
+    pub tls_client_auth: bool,
 }
 
 /// The token endpoint's part: the statements and keys clients authenticate

@@ -9,8 +9,10 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::ServiceError;
+use super::directory::Directory;
 use super::organisations::{create_organisation, create_software_statement};
-use super::{Core, ServiceError};
+use super::ra::Ra;
 use crate::domain::certificate::UploadBody;
 use crate::domain::seed::{Seed, SeedCertificate, SeedFormat};
 use crate::domain::{
@@ -74,9 +76,9 @@ pub fn read(path: &Path) -> Result<Seed, SeedFileError> {
 }
 
 /// Reads the seed at `path` and creates what is missing.
-pub async fn load(core: &Core, path: &Path) -> Result<SeedReport, ServiceError> {
+pub async fn load(directory: &Directory, ra: &Ra, path: &Path) -> Result<SeedReport, ServiceError> {
     let seed = read(path)?;
-    let report = apply(core, &seed)
+    let report = apply(directory, ra, &seed)
         .await
         .map_err(|e| within(&format!("seed file {}", path.display()), e))?;
     for (ss, secret) in &report.client_secrets {
@@ -89,16 +91,20 @@ pub async fn load(core: &Core, path: &Path) -> Result<SeedReport, ServiceError> 
 
 /// Creates what the seed holds and the directory lacks, as the admin: trust
 /// anchors first, so what the seed has issued chains to them.
-pub async fn apply(core: &Core, seed: &Seed) -> Result<SeedReport, ServiceError> {
-    check(core, seed)?;
+pub async fn apply(
+    directory: &Directory,
+    ra: &Ra,
+    seed: &Seed,
+) -> Result<SeedReport, ServiceError> {
+    check(directory, ra, seed)?;
     let admin = Caller::Admin;
     let mut report = SeedReport::default();
     for (i, anchor) in seed.trust_anchors.iter().enumerate() {
-        let roots = super::ecosystem::public_roots(&core.authority)?;
+        let roots = super::ecosystem::public_roots(&directory.authority)?;
         if roots.iter().any(|r| anchor.is_subject(&r.data.subject)) {
             continue;
         }
-        let root = super::ecosystem::create_root(&core.authority, &admin, anchor.request())
+        let root = super::ecosystem::create_root(&directory.authority, &admin, anchor.request())
             .await
             .map_err(|e| within(&format!("trust_anchors[{i}]"), e))?;
         log::info!("seeded trust anchor {} ({})", anchor.common_name, root.id);
@@ -108,38 +114,34 @@ pub async fn apply(core: &Core, seed: &Seed) -> Result<SeedReport, ServiceError>
     for (i, entry) in seed.organisations.iter().enumerate() {
         let place = format!("organisations[{i}]");
         let org = &entry.id;
-        if core
-            .directory
-            .participants
-            .organisations
-            .get(org)?
-            .is_none()
-        {
+        if directory.participants.organisations.get(org)?.is_none() {
             let request = entry
                 .request()
                 .map_err(|e| ServiceError::Invalid(vec![format!("{place}: {e}")]))?;
-            create_organisation(&core.directory.participants, &admin, request)
+            create_organisation(&directory.participants, &admin, request)
                 .await
                 .map_err(|e| within(&place, e))?;
             report.organisations += 1;
         }
-        register(core, org, None, &entry.certificates, &place, &mut report).await?;
+        register(
+            directory,
+            org,
+            None,
+            &entry.certificates,
+            &place,
+            &mut report,
+        )
+        .await?;
 
         for (j, statement) in entry.software_statements.iter().enumerate() {
             let place = format!("{place}.SoftwareStatements[{j}]");
             let ss = &statement.id;
-            if core
-                .directory
-                .participants
-                .statements
-                .get(org, ss)?
-                .is_none()
-            {
+            if directory.participants.statements.get(org, ss)?.is_none() {
                 let request = statement
                     .request()
                     .map_err(|e| ServiceError::Invalid(vec![format!("{place}: {e}")]))?;
                 let (_, secret) =
-                    create_software_statement(&core.directory.participants, &admin, org, request)
+                    create_software_statement(&directory.participants, &admin, org, request)
                         .await
                         .map_err(|e| within(&place, e))?;
                 if let Some(secret) = secret {
@@ -148,7 +150,7 @@ pub async fn apply(core: &Core, seed: &Seed) -> Result<SeedReport, ServiceError>
                 report.software_statements += 1;
             }
             register(
-                core,
+                directory,
                 org,
                 Some(ss),
                 &statement.certificates,
@@ -164,8 +166,8 @@ pub async fn apply(core: &Core, seed: &Seed) -> Result<SeedReport, ServiceError>
             .clone()
             .into_client(super::ra::accounts::derived_uuid)
             .map_err(|e| ServiceError::Invalid(vec![format!("{place}.{e}")]))?;
-        if core.ra.records.client(&client.reference)?.is_none() {
-            super::ra::accounts::put_client(&core.ra, &admin, account.clone())
+        if ra.records.client(&client.reference)?.is_none() {
+            super::ra::accounts::put_client(ra, &admin, account.clone())
                 .await
                 .map_err(|e| within(&place, e))?;
             report.ra_clients += 1;
@@ -177,9 +179,9 @@ pub async fn apply(core: &Core, seed: &Seed) -> Result<SeedReport, ServiceError>
             .clone()
             .into_operator()
             .map_err(|e| ServiceError::Invalid(vec![format!("{place}.{e}")]))?;
-        if core.ra.records.operator(&operator.user_name)?.is_none() {
+        if ra.records.operator(&operator.user_name)?.is_none() {
             super::ra::accounts::put_operator(
-                &core.ra,
+                ra,
                 &admin,
                 account.user_name.clone(),
                 Some(account.api_key.clone()),
@@ -197,8 +199,8 @@ pub async fn apply(core: &Core, seed: &Seed) -> Result<SeedReport, ServiceError>
 /// that breaks one writes nothing; the answer lists every broken rule. What
 /// only the store can say (an id taken elsewhere, a fourth root) is left to
 /// the creation itself.
-fn check(core: &Core, seed: &Seed) -> Result<(), ServiceError> {
-    let now = core.clock.now();
+fn check(directory: &Directory, ra: &Ra, seed: &Seed) -> Result<(), ServiceError> {
+    let now = directory.clock.now();
     let mut errors = Vec::new();
     let mut note = |place: &str, result: Result<(), ServiceError>| {
         if let Err(e) = result {
@@ -212,7 +214,7 @@ fn check(core: &Core, seed: &Seed) -> Result<(), ServiceError> {
             .into_client(super::ra::accounts::derived_uuid)
             .map_err(ServiceError::from)
             .and_then(|client| {
-                super::ra::accounts::ensure_products_unique(&core.ra, &client)?;
+                super::ra::accounts::ensure_products_unique(ra, &client)?;
                 Ok(client.reference)
             });
         match checked {
@@ -227,8 +229,7 @@ fn check(core: &Core, seed: &Seed) -> Result<(), ServiceError> {
             .map_err(ServiceError::from)
             .and_then(|operator| {
                 for client in &operator.clients {
-                    if !seeded_clients.contains(client) && core.ra.records.client(client)?.is_none()
-                    {
+                    if !seeded_clients.contains(client) && ra.records.client(client)?.is_none() {
                         return Err(ServiceError::Invalid(vec![format!(
                             "clients: no client {client}"
                         )]));
@@ -238,7 +239,7 @@ fn check(core: &Core, seed: &Seed) -> Result<(), ServiceError> {
             });
         note(&format!("ra_operators[{i}]"), checked);
     }
-    let roots = super::ecosystem::public_roots(&core.authority)?;
+    let roots = super::ecosystem::public_roots(&directory.authority)?;
     for (i, anchor) in seed.trust_anchors.iter().enumerate() {
         // A notBefore that was ahead when the root was made is past now.
         if roots.iter().any(|r| anchor.is_subject(&r.data.subject)) {
@@ -246,7 +247,7 @@ fn check(core: &Core, seed: &Seed) -> Result<(), ServiceError> {
         }
         let checked = anchor
             .request()
-            .check(now, "", &core.authority.ca_naming.country);
+            .check(now, "", &directory.authority.ca_naming.country);
         note(
             &format!("trust_anchors[{i}]"),
             checked.map(drop).map_err(Into::into),
@@ -305,7 +306,7 @@ fn messages(e: ServiceError) -> Vec<String> {
 
 /// Uploads the certificates and keys the owner does not hold yet.
 async fn register(
-    core: &Core,
+    directory: &Directory,
     org: &OrganisationId,
     ss: Option<&SoftwareStatementId>,
     certificates: &[SeedCertificate],
@@ -318,10 +319,9 @@ async fn register(
             ServiceError::Invalid(vec![format!("{place}: its PemFile was not read")])
         })?;
         let key_type = certificate.key_type;
-        let thumbprint = key_thumbprint(pem, key_type, org, ss, core.clock.now())
+        let thumbprint = key_thumbprint(pem, key_type, org, ss, directory.clock.now())
             .map_err(|e| within(&place, e))?;
-        let held = core
-            .directory
+        let held = directory
             .certificates
             .owned(org, ss)?
             .iter()
@@ -329,17 +329,9 @@ async fn register(
         if held {
             continue;
         }
-        super::upload::upload(
-            &core.directory,
-            None,
-            &Caller::Admin,
-            org,
-            ss,
-            key_type,
-            pem,
-        )
-        .await
-        .map_err(|e| within(&place, e))?;
+        super::upload::upload(directory, None, &Caller::Admin, org, ss, key_type, pem)
+            .await
+            .map_err(|e| within(&place, e))?;
         report.certificates += 1;
     }
     Ok(())

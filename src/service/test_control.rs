@@ -2,20 +2,76 @@
 //! and load it back, so a harness starts each test from a known state.
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
 
-use super::{Core, ServiceError, ensure_admin};
+use super::certificate_authority::CertificateAuthority;
+use super::ra::Ra;
+use super::tenants::Tenants;
+use super::truststore::TrustStore;
+use super::{ServiceError, ensure_admin};
 use crate::domain::{Caller, DomainError};
-use crate::store::{StoreError, StoredEntry};
+use crate::store::{Database, StoreContents, StoreError, StoredEntry};
 
 /// Tables a reset keeps unless it resets the CA too: the roots, the issuing
 /// CAs and the directory's signing key.
 const CA_TABLES: [&str; 3] = ["root_cas", "issuing_cas", "certificate_authority"];
 
 const SNAPSHOT_FORMAT: &str = "obdir-snapshot-1";
+
+/// What test control works with: every table's contents, where snapshots
+/// are kept, and each part that holds state read from the store, reloaded
+/// after the contents are replaced.
+pub struct TestControl {
+    pub(crate) contents: StoreContents,
+    pub(crate) db: Database,
+    /// Where the store lives; snapshots go beside it.
+    pub(crate) data_dir: PathBuf,
+    /// The directory's write lock: no read-change-write spans a replace.
+    pub(crate) writes: Arc<Mutex<()>>,
+    pub(crate) authority: Arc<CertificateAuthority>,
+    pub(crate) ra: Arc<Ra>,
+    pub(crate) trust_store: Arc<TrustStore>,
+    pub(crate) tenants: Arc<Tenants>,
+}
+
+impl TestControl {
+    /// Every stored record but the audit log; see `StoreContents::all`.
+    pub fn stored_contents(&self) -> Result<Vec<StoredEntry>, ServiceError> {
+        Ok(self.contents.all()?)
+    }
+
+    /// How many write transactions the store committed since it was opened.
+    pub fn store_commits(&self) -> u64 {
+        self.db.commits()
+    }
+
+    /// Replaces the stored state (see `StoreContents::replace`) and all that
+    /// is held from it: the CA hierarchy, the signing key, cached documents
+    /// and CRLs, the configured accounts and anchors. With no CA left, makes
+    /// one as on a first start.
+    async fn replace_state(&self, entries: Vec<StoredEntry>) -> Result<(), ServiceError> {
+        {
+            let _guard = self.writes.lock().unwrap_or_else(|e| e.into_inner());
+            // No RA order moves on while its record is being replaced.
+            let _orders = self
+                .ra
+                .order_moves
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            self.contents.replace(&entries)?;
+            self.authority.reload()?;
+            super::ra::accounts::write_configured(&self.ra)?;
+            super::truststore::write_configured(&self.trust_store)?;
+            super::tenants::accounts::write_configured(&self.tenants)?;
+        }
+        self.db.flush().await?;
+        Ok(())
+    }
+}
 
 /// A snapshot's name: what the file in `<data_dir>/snapshots` is called.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,7 +115,7 @@ pub struct StateReport {
 /// off them; keeps the CA (same roots, issuing CAs and signing key) unless
 /// `with_ca`, which makes a new one as on a first start. The audit log stays.
 pub async fn reset(
-    core: &Core,
+    control: &TestControl,
     caller: &Caller,
     with_ca: bool,
 ) -> Result<StateReport, ServiceError> {
@@ -67,14 +123,15 @@ pub async fn reset(
     let kept: Vec<StoredEntry> = if with_ca {
         Vec::new()
     } else {
-        core.contents
+        control
+            .contents
             .all()?
             .into_iter()
             .filter(|(table, _, _)| CA_TABLES.contains(&table.as_str()))
             .collect()
     };
     let records = kept.len();
-    core.replace_state(kept).await?;
+    control.replace_state(kept).await?;
     log::info!(
         "directory reset ({} the CA)",
         if with_ca { "with" } else { "keeping" }
@@ -84,12 +141,12 @@ pub async fn reset(
 
 /// Saves every record but the audit log to `<data_dir>/snapshots/<name>.json`.
 pub async fn snapshot(
-    core: &Core,
+    control: &TestControl,
     caller: &Caller,
     name: &SnapshotName,
 ) -> Result<StateReport, ServiceError> {
     ensure_admin(caller, "taking a snapshot")?;
-    let entries = core.contents.all()?;
+    let entries = control.contents.all()?;
     let file = SnapshotFile {
         format: SNAPSHOT_FORMAT.into(),
         entries: entries
@@ -97,7 +154,7 @@ pub async fn snapshot(
             .map(|(t, k, v)| (t.clone(), STANDARD.encode(k), STANDARD.encode(v)))
             .collect(),
     };
-    let path = snapshot_path(core, name);
+    let path = snapshot_path(control, name);
     let io = |e: std::io::Error| StoreError::Engine(format!("writing {}: {e}", path.display()));
     std::fs::create_dir_all(path.parent().expect("snapshots dir")).map_err(io)?;
     // Written aside and renamed, so a crash never leaves half a snapshot.
@@ -115,12 +172,12 @@ pub async fn snapshot(
 
 /// Replaces every record but the audit log with a snapshot's.
 pub async fn restore(
-    core: &Core,
+    control: &TestControl,
     caller: &Caller,
     name: &SnapshotName,
 ) -> Result<StateReport, ServiceError> {
     ensure_admin(caller, "restoring a snapshot")?;
-    let path = snapshot_path(core, name);
+    let path = snapshot_path(control, name);
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -151,7 +208,7 @@ pub async fn restore(
         .collect::<Option<Vec<StoredEntry>>>()
         .ok_or_else(|| corrupt("holds a key or value that is not base64".into()))?;
     let records = entries.len();
-    core.replace_state(entries).await.map_err(|e| match e {
+    control.replace_state(entries).await.map_err(|e| match e {
         ServiceError::Store(StoreError::Corrupt { key, reason }) => {
             corrupt(format!("table '{key}' {reason}"))
         }
@@ -162,9 +219,9 @@ pub async fn restore(
 }
 
 /// The names of the saved snapshots, in order.
-pub fn snapshots(core: &Core, caller: &Caller) -> Result<Vec<String>, ServiceError> {
+pub fn snapshots(control: &TestControl, caller: &Caller) -> Result<Vec<String>, ServiceError> {
     ensure_admin(caller, "listing snapshots")?;
-    let dir = core.data_dir.join("snapshots");
+    let dir = control.data_dir.join("snapshots");
     let mut names: Vec<String> = match std::fs::read_dir(&dir) {
         Ok(entries) => entries
             .filter_map(Result::ok)
@@ -181,8 +238,9 @@ pub fn snapshots(core: &Core, caller: &Caller) -> Result<Vec<String>, ServiceErr
     Ok(names)
 }
 
-fn snapshot_path(core: &Core, name: &SnapshotName) -> PathBuf {
-    core.data_dir
+fn snapshot_path(control: &TestControl, name: &SnapshotName) -> PathBuf {
+    control
+        .data_dir
         .join("snapshots")
         .join(format!("{}.json", name.as_str()))
 }

@@ -822,7 +822,7 @@ async fn every_malformed_request_gets_a_4xx_naming_the_problem_and_writes_nothin
             .replace("{admin}", TOKEN)
             .replace("{no_anchor}", &"0".repeat(64))
     };
-    let mut before = app.core.stored_contents().unwrap();
+    let mut before = app.services.test_control.stored_contents().unwrap();
 
     let mut failures = Vec::new();
     for (i, (method, path, content_type, body, status, needle)) in ROWS.iter().enumerate() {
@@ -891,7 +891,7 @@ async fn every_malformed_request_gets_a_4xx_naming_the_problem_and_writes_nothin
                 "row {i} {method} {path}: expected {status} with {needle:?}, got {got}: {text}"
             ));
         }
-        let after = app.core.stored_contents().unwrap();
+        let after = app.services.test_control.stored_contents().unwrap();
         if after != before {
             failures.push(format!(
                 "row {i} {method} {path}: the store changed under it"

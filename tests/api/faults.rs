@@ -35,7 +35,7 @@ async fn each_forced_status_answers_with_its_headers_and_writes_nothing() {
     .await;
     let tpp = Tpp::new();
     let csr = tpp.csr(&tpp.rsa_key("k", 2048), &obie_subject(ORG, SS), &[]);
-    let before = app.core.stored_contents().unwrap();
+    let before = app.services.test_control.stored_contents().unwrap();
 
     for (fault, status, text) in [
         (
@@ -71,7 +71,7 @@ async fn each_forced_status_answers_with_its_headers_and_writes_nothing() {
         assert_eq!(body["errors"][0], text, "{fault}");
     }
     assert_eq!(
-        app.core.stored_contents().unwrap(),
+        app.services.test_control.stored_contents().unwrap(),
         before,
         "a faulted upload writes nothing"
     );

@@ -27,7 +27,7 @@ pub struct TestApp {
     /// The frozen clock, when the app was started with one; tests move it.
     pub clock: Option<Arc<FixedClock>>,
     /// The server's use cases, for looking at the store beside the API.
-    pub core: actix_web::web::Data<obdir::service::Core>,
+    pub services: obdir::service::Services,
     /// Removed when the test ends.
     _data_dir: TempDir,
 }
@@ -94,7 +94,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
     let tls_address = app
         .tls_port()
         .map(|port| format!("https://127.0.0.1:{port}"));
-    let core = app.core();
+    let services = app.services().clone();
     tokio::spawn(app.run_until_stopped());
     // The server starts accepting once its future is first polled: wait for
     // it, so a test that next blocks on an `openssl` call finds it serving.
@@ -112,7 +112,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
         tls_address,
         client: reqwest::Client::new(),
         clock: fixed,
-        core,
+        services,
         _data_dir: data_dir,
     }
 }

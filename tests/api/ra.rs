@@ -1086,17 +1086,17 @@ async fn operators_and_clients_are_managed_through_the_admin_api_only() {
 async fn a_seed_adds_ra_accounts_once_and_a_reset_keeps_only_those_of_config() {
     let app = spawn_ra("", None).await;
     let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/ra.toml");
-    let report = obdir::service::seed::load(&app.core, &fixture)
+    let report = obdir::service::seed::load(&app.services.directory, &app.services.ra, &fixture)
         .await
         .unwrap();
     assert_eq!((report.ra_clients, report.ra_operators), (1, 1));
-    let before = app.core.stored_contents().unwrap();
-    let again = obdir::service::seed::load(&app.core, &fixture)
+    let before = app.services.test_control.stored_contents().unwrap();
+    let again = obdir::service::seed::load(&app.services.directory, &app.services.ra, &fixture)
         .await
         .unwrap();
     assert_eq!((again.ra_clients, again.ra_operators), (0, 0));
     assert!(
-        app.core.stored_contents().unwrap() == before,
+        app.services.test_control.stored_contents().unwrap() == before,
         "a second load wrote"
     );
     // The seeded operator (limited to its client) logs in and sees it.

@@ -231,9 +231,13 @@ async fn serve_seed_loads_the_uk_fixture_and_a_restart_with_it_adds_nothing() {
 #[tokio::test]
 async fn the_brazil_fixture_loads_into_a_running_core_and_loading_again_changes_nothing() {
     let app = spawn_app().await;
-    let report = seed::load(&app.core, &fixture("brazil.toml"))
-        .await
-        .unwrap();
+    let report = seed::load(
+        &app.services.directory,
+        &app.services.ra,
+        &fixture("brazil.toml"),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         report,
         SeedReport {
@@ -281,13 +285,17 @@ async fn the_brazil_fixture_loads_into_a_running_core_and_loading_again_changes_
             .contains(&"C=BR, O=Open Banking Brasil, CN=Open Banking Root SANDBOX".into())
     );
 
-    let before = app.core.stored_contents().unwrap();
-    let again = seed::load(&app.core, &fixture("brazil.toml"))
-        .await
-        .unwrap();
+    let before = app.services.test_control.stored_contents().unwrap();
+    let again = seed::load(
+        &app.services.directory,
+        &app.services.ra,
+        &fixture("brazil.toml"),
+    )
+    .await
+    .unwrap();
     assert_eq!(again, SeedReport::default());
     assert!(
-        app.core.stored_contents().unwrap() == before,
+        app.services.test_control.stored_contents().unwrap() == before,
         "a second load wrote"
     );
 }
@@ -306,7 +314,9 @@ async fn toml_and_json_of_the_same_seed_give_the_same_directory() {
     let mut states = Vec::new();
     for file in [fixture("uk.toml"), json_file, bare_file] {
         let app = spawn_app().await;
-        seed::load(&app.core, &file).await.unwrap();
+        seed::load(&app.services.directory, &app.services.ra, &file)
+            .await
+            .unwrap();
         states.push(uk_state(&app.address).await);
     }
     assert_eq!(states[0], states[1]);
@@ -321,10 +331,22 @@ async fn demo_json_still_loads_and_client_secrets_are_made_not_seeded() {
     })
     .await;
     // spawn_app seeded fixtures/demo.json already: loading it again adds nothing.
-    let again = seed::load(&app.core, &fixture("demo.json")).await.unwrap();
+    let again = seed::load(
+        &app.services.directory,
+        &app.services.ra,
+        &fixture("demo.json"),
+    )
+    .await
+    .unwrap();
     assert_eq!(again, SeedReport::default());
 
-    let report = seed::load(&app.core, &fixture("uk.toml")).await.unwrap();
+    let report = seed::load(
+        &app.services.directory,
+        &app.services.ra,
+        &fixture("uk.toml"),
+    )
+    .await
+    .unwrap();
     assert_eq!(report.client_secrets.len(), 3);
     let secret = &report.client_secrets[UK_PAY];
     let response = app
@@ -388,8 +410,11 @@ async fn a_seed_with_a_bad_value_names_every_field_and_writes_nothing() {
     let text = text.replace(WREN_SS, "renamed-statement");
     std::fs::write(&bad, text).unwrap();
 
-    let before = app.core.stored_contents().unwrap();
-    let error = seed::load(&app.core, &bad).await.unwrap_err().to_string();
+    let before = app.services.test_control.stored_contents().unwrap();
+    let error = seed::load(&app.services.directory, &app.services.ra, &bad)
+        .await
+        .unwrap_err()
+        .to_string();
     for needle in [
         bad.display().to_string().as_str(),
         "organisations[0]: Postcode: must be 3 to 40 characters",
@@ -399,7 +424,7 @@ async fn a_seed_with_a_bad_value_names_every_field_and_writes_nothing() {
         assert!(error.contains(needle), "no {needle:?} in {error}");
     }
     assert!(
-        app.core.stored_contents().unwrap() == before,
+        app.services.test_control.stored_contents().unwrap() == before,
         "a refused seed wrote"
     );
 }
@@ -447,15 +472,19 @@ async fn obdir_seed_loads_a_running_directory_once() {
 
     // The same directory as a seed at start makes.
     let started = spawn_app().await;
-    seed::load(&started.core, &fixture("uk.toml"))
-        .await
-        .unwrap();
+    seed::load(
+        &started.services.directory,
+        &started.services.ra,
+        &fixture("uk.toml"),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         uk_state(&app.address).await,
         uk_state(&started.address).await
     );
 
-    let before = app.core.stored_contents().unwrap();
+    let before = app.services.test_control.stored_contents().unwrap();
     let output = obdir_seed(args(&fixture("uk.toml"), &app)).await;
     assert_eq!(output.status.code(), Some(0));
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -463,7 +492,7 @@ async fn obdir_seed_loads_a_running_directory_once() {
     assert_eq!(report["certificates"], 0);
     assert_eq!(report["trust_anchors"], 0);
     assert!(
-        app.core.stored_contents().unwrap() == before,
+        app.services.test_control.stored_contents().unwrap() == before,
         "a second seed wrote"
     );
 }

@@ -884,7 +884,7 @@ async fn the_private_key_is_sealed_at_rest_and_never_answered() {
     );
     assert!(key_der.len() > 1000);
     let key_base64 = obdir::pki::encoding::base64(&key_der);
-    let stored = app.core.stored_contents().unwrap();
+    let stored = app.services.test_control.stored_contents().unwrap();
     let raw = std::fs::read(app.data_dir().join("obdir.redb")).unwrap();
     for haystack in [answer.as_bytes(), raw.as_slice()] {
         // A run of the key's private part (past the public modulus, which

@@ -32,7 +32,7 @@ async fn a_restored_snapshot_is_the_state_it_saved_keystore_included() {
         .post_json("/admin/snapshot", &json!({"name": "one-key"}))
         .await;
     assert_eq!(saved.status(), StatusCode::CREATED);
-    let before = app.core.stored_contents().unwrap();
+    let before = app.services.test_control.stored_contents().unwrap();
 
     let second = upload_kid(&app, &tpp, "b.key").await;
     app.post_json(
@@ -46,7 +46,7 @@ async fn a_restored_snapshot_is_the_state_it_saved_keystore_included() {
         .post_json("/admin/restore", &json!({"name": "one-key"}))
         .await;
     assert_eq!(restored.status(), StatusCode::OK);
-    assert_eq!(app.core.stored_contents().unwrap(), before);
+    assert_eq!(app.services.test_control.stored_contents().unwrap(), before);
     assert_eq!(
         app.jwks_kids(&jwks).await,
         vec![first],
@@ -130,7 +130,7 @@ async fn test_control_refuses_org_tokens_bad_names_and_unknown_snapshots() {
             .unwrap();
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
     }
-    let before = app.core.stored_contents().unwrap();
+    let before = app.services.test_control.stored_contents().unwrap();
     assert_error(
         app.post_json("/admin/snapshot", &json!({"name": "../escape"}))
             .await,
@@ -152,7 +152,7 @@ async fn test_control_refuses_org_tokens_bad_names_and_unknown_snapshots() {
     )
     .await;
     assert_eq!(
-        app.core.stored_contents().unwrap(),
+        app.services.test_control.stored_contents().unwrap(),
         before,
         "nothing was written"
     );

@@ -608,16 +608,16 @@ async fn an_upload_is_one_write_transaction_with_its_audit_events() {
             tpp.csr(&key, &obie_subject(ORG, SS), &[])
         })
         .collect();
-    let before = app.core.store_commits();
+    let before = app.services.test_control.store_commits();
     let mut kids = Vec::new();
     for csr in &csrs {
         let record = created(app.upload("rtstransport", csr).await).await;
         kids.push(record["kid"].as_str().unwrap().to_owned());
     }
-    assert_eq!(app.core.store_commits() - before, 10);
+    assert_eq!(app.services.test_control.store_commits() - before, 10);
 
     // A revocation, its serial entry and its events are one transaction too.
-    let before = app.core.store_commits();
+    let before = app.services.test_control.store_commits();
     let revoked = app
         .put_json(
             &format!(
@@ -629,7 +629,7 @@ async fn an_upload_is_one_write_transaction_with_its_audit_events() {
         )
         .await;
     assert_eq!(revoked.status(), StatusCode::NO_CONTENT);
-    assert_eq!(app.core.store_commits() - before, 1);
+    assert_eq!(app.services.test_control.store_commits() - before, 1);
 
     let events: Value = app
         .get("/admin/events?type=DIRECTORY_CERTIFICATE_UPLOAD_*")

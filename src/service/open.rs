@@ -1,0 +1,171 @@
+//! Opening the directory: the store in the data dir, the CA over it, and one
+//! struct per group of use cases, each holding only the repositories and
+//! parts it works with.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use super::certificate_authority::{CaSettings, CertificateAuthority};
+use super::directory::Directory;
+use super::events::AuditLog;
+use super::oauth::{AuthorisationServer, OAuthSettings};
+use super::organisations::Participants;
+use super::ra::{Ra, RaParts, RaSettings};
+use super::tenants::{TenantSettings, Tenants, TenantsParts};
+use super::test_control::TestControl;
+use super::truststore::TrustStore;
+use super::{ServiceError, ra, tenants, truststore};
+use crate::domain::{Clock, PublicUrls};
+use crate::pki::authority::CaNaming;
+use crate::store::StoreError;
+
+/// How the directory is set up: what it hands out and how it signs.
+pub struct ServiceSettings {
+    pub urls: PublicUrls,
+    pub validity_months: u32,
+    pub background_flush_ms: u64,
+    pub cache_mb: u64,
+    pub ca: CaNaming,
+    pub oauth: OAuthSettings,
+    pub revocation_hours: i64,
+    pub ra: RaSettings,
+    /// PEM texts of the CAs `[truststore]` names, each already read.
+    pub trust_anchors: Vec<String>,
+    pub tenants: TenantSettings,
+}
+
+#[derive(Clone)]
+/// The use-case structs of one open directory, for the faces to serve. They
+/// share the store, the CA and the write lock; no use case takes this whole.
+pub struct Services {
+    pub directory: Arc<Directory>,
+    pub authorisation_server: Arc<AuthorisationServer>,
+    pub authority: Arc<CertificateAuthority>,
+    pub trust_store: Arc<TrustStore>,
+    pub audit_log: AuditLog,
+    pub ra: Arc<Ra>,
+    pub tenants: Arc<Tenants>,
+    pub test_control: Arc<TestControl>,
+}
+
+/// Opens the store in `data_dir`, loading the CA and the directory's signing
+/// key or making them on first start, and writes the configured accounts
+/// and trust anchors.
+pub async fn open(
+    data_dir: &Path,
+    settings: ServiceSettings,
+    clock: Arc<dyn Clock>,
+) -> Result<Services, ServiceError> {
+    create_private_dir(data_dir).map_err(|e| {
+        StoreError::Engine(format!(
+            "cannot create data dir {}: {e}",
+            data_dir.display()
+        ))
+    })?;
+    let repositories =
+        crate::store::open(data_dir, settings.cache_mb, settings.background_flush_ms)?;
+    let db = repositories.db;
+    let (authority, created) = CertificateAuthority::open(
+        repositories.authorities,
+        repositories.serials,
+        db.clone(),
+        clock.clone(),
+        CaSettings {
+            naming: settings.ca,
+            validity_months: settings.validity_months,
+            revocation_hours: settings.revocation_hours,
+            urls: settings.urls.clone(),
+        },
+    )?;
+    if created {
+        log::info!(
+            "created the directory's root and issuing CA in {}",
+            data_dir.display()
+        );
+    }
+    db.flush().await?;
+    let authority = Arc::new(authority);
+    let trust_store = Arc::new(TrustStore::new(
+        repositories.trust_anchors,
+        db.clone(),
+        clock.clone(),
+        settings.trust_anchors,
+    ));
+    // Held across a uniqueness check and the write it guards, and by a reset.
+    let writes = Arc::new(Mutex::new(()));
+    let tenants = Arc::new(Tenants::open(
+        settings.tenants,
+        data_dir,
+        TenantsParts {
+            records: repositories.tenants,
+            db: db.clone(),
+            clock: clock.clone(),
+            trust: trust_store.clone(),
+            writes: writes.clone(),
+        },
+    )?);
+    let directory = Arc::new(Directory {
+        participants: Participants {
+            organisations: repositories.organisations,
+            statements: repositories.statements,
+            db: db.clone(),
+            clock: clock.clone(),
+            client_secret_basic: settings.oauth.client_secret_basic,
+            writes: writes.clone(),
+        },
+        certificates: repositories.certificates,
+        authority: authority.clone(),
+        trust_store: trust_store.clone(),
+        db: db.clone(),
+        clock: clock.clone(),
+        urls: settings.urls,
+    });
+    let ra = Arc::new(Ra::new(
+        settings.ra,
+        RaParts {
+            records: repositories.ra,
+            authority: authority.clone(),
+            db: db.clone(),
+            clock: clock.clone(),
+            writes: writes.clone(),
+        },
+    ));
+    ra::accounts::write_configured(&ra)?;
+    truststore::write_configured(&trust_store)?;
+    tenants::accounts::write_configured(&tenants)?;
+    db.flush().await?;
+    Ok(Services {
+        authorisation_server: Arc::new(AuthorisationServer {
+            directory: directory.clone(),
+            credentials: repositories.credentials,
+            settings: settings.oauth,
+        }),
+        audit_log: AuditLog::new(repositories.events, clock),
+        test_control: Arc::new(TestControl {
+            contents: repositories.contents,
+            db,
+            data_dir: data_dir.to_path_buf(),
+            writes,
+            authority: authority.clone(),
+            ra: ra.clone(),
+            trust_store: trust_store.clone(),
+            tenants: tenants.clone(),
+        }),
+        directory,
+        authority,
+        trust_store,
+        ra,
+        tenants,
+    })
+}
+
+/// The data dir holds the CA's private keys: only its owner may read it.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
