@@ -22,6 +22,7 @@ use config::Settings;
 use domain::face::Face;
 use domain::{Clock, PublicUrls};
 use pki::authority::CaNaming;
+use service::access::TokenOrigin;
 use service::oauth::OAuthSettings;
 use service::{ServiceError, ServiceSettings, Services};
 
@@ -154,7 +155,18 @@ impl Application {
             clock,
         )
         .await?;
-        let admin_token = service::access::admin_token(&settings.server.admin_token, &data_dir)?;
+        let (admin_token, token_origin) =
+            service::access::admin_token(&settings.server.admin_token, &data_dir)?;
+        let token_source = match &token_origin {
+            TokenOrigin::Configured => "set by config or OBDIR_ADMIN_TOKEN".to_owned(),
+            TokenOrigin::Kept(path) => path.display().to_string(),
+            // Shown here once, never logged: the log stream is kept by CI.
+            TokenOrigin::Generated(path) => format!(
+                "{} (generated on this start: {})",
+                path.display(),
+                admin_token.expose()
+            ),
+        };
         if let Some(seed) = seed {
             let report = service::seed::load(&services.directory, &services.ra, &seed)
                 .await
@@ -256,11 +268,6 @@ impl Application {
         log::info!(
             "obdir listening on {listening} (public URL {public_url}, keystore {keystore_url})"
         );
-        let token_source = if settings.server.admin_token.is_set() {
-            "set by config or OBDIR_ADMIN_TOKEN".to_owned()
-        } else {
-            store::token_file::path(&data_dir).display().to_string()
-        };
         let banner = [
             format!("obdir {} serving on {listening}", env!("CARGO_PKG_VERSION")),
             format!("  directory API   {public_url}/organisations"),

@@ -135,7 +135,9 @@ async fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("{}", app.banner());
+    // On stderr, beside the log but not in it: a generated admin token is
+    // shown here once and never written to the log stream.
+    eprintln!("{}", app.banner());
     match app.run_until_stopped().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

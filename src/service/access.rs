@@ -1,7 +1,7 @@
 //! Who may call the directory API: the admin token, or an access token this
 //! directory issued to a software statement.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::ServiceError;
 use super::oauth::{self, AuthorisationServer};
@@ -10,11 +10,24 @@ use crate::domain::Caller;
 use crate::pki::encoding::random_token;
 use crate::store::{StoreError, token_file};
 
-/// The configured token, else the one kept in the data dir (made, and logged
-/// once, on first start).
-pub fn admin_token(configured: &AdminToken, data_dir: &Path) -> Result<AdminToken, ServiceError> {
+/// Where the admin token came from, for the start-up banner to say.
+pub enum TokenOrigin {
+    /// Set by config or `OBDIR_ADMIN_TOKEN`: never printed.
+    Configured,
+    /// Read from the file a first start wrote.
+    Kept(PathBuf),
+    /// Made on this start and written to the file: the banner shows it once.
+    Generated(PathBuf),
+}
+
+/// The configured token, else the one kept in the data dir (made on first
+/// start). The token itself is never logged.
+pub fn admin_token(
+    configured: &AdminToken,
+    data_dir: &Path,
+) -> Result<(AdminToken, TokenOrigin), ServiceError> {
     if configured.is_set() {
-        return Ok(configured.clone());
+        return Ok((configured.clone(), TokenOrigin::Configured));
     }
     let (token, created) =
         token_file::load_or_create(data_dir, token_file::ADMIN_TOKEN, random_token).map_err(
@@ -25,13 +38,12 @@ pub fn admin_token(configured: &AdminToken, data_dir: &Path) -> Result<AdminToke
                 ))
             },
         )?;
-    if created {
-        log::info!(
-            "generated admin token (kept in {}): {token}",
-            token_file::path(data_dir).display()
-        );
-    }
-    Ok(AdminToken::new(token))
+    let path = token_file::path(data_dir);
+    let origin = match created {
+        true => TokenOrigin::Generated(path),
+        false => TokenOrigin::Kept(path),
+    };
+    Ok((AdminToken::new(token), origin))
 }
 
 /// The caller a bearer token stands for, or None if it stands for nobody.

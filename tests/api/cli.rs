@@ -407,15 +407,21 @@ async fn serve_prints_the_urls_a_harness_needs_and_each_answers() {
         .arg(data_dir.path())
         .env_remove("OBDIR_ADMIN_TOKEN")
         .env_remove("OBDIR_CONFIG")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let banner: Vec<String> = BufReader::new(child.stdout.take().unwrap())
-        .lines()
-        .take(10)
-        .map(Result::unwrap)
-        .collect();
+    // The banner goes to stderr beside the log lines; it ends with the
+    // admin token's line.
+    let mut banner: Vec<String> = Vec::new();
+    for line in BufReader::new(child.stderr.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let last = line.trim_start().starts_with("admin token");
+        banner.push(line);
+        if last {
+            break;
+        }
+    }
     let url_of = |label: &str| {
         banner
             .iter()
@@ -466,10 +472,15 @@ async fn serve_prints_the_urls_a_harness_needs_and_each_answers() {
             .unwrap()
             .starts_with("AtmoAuthToken_acme: missing cookie")
     );
+    // Generated on this start: the banner names the file, and shows the
+    // token once.
+    let token = std::fs::read_to_string(data_dir.path().join("admin-token")).unwrap();
     assert_eq!(
         url_of("admin token"),
         data_dir.path().join("admin-token").display().to_string()
     );
+    let token_line = banner.iter().find(|l| l.contains("admin token")).unwrap();
+    assert!(token_line.ends_with(&format!("(generated on this start: {})", token.trim())));
     let _ = child.kill();
     let _ = child.wait();
 }

@@ -550,6 +550,22 @@ impl ObdirProcess {
     pub fn log(&self) -> Vec<String> {
         self.log.lock().unwrap().clone()
     }
+
+    /// Every line on its stderr once the start-up banner (which follows the
+    /// listening line and ends with the admin token's line) is there too.
+    pub async fn log_through_banner(&self) -> Vec<String> {
+        for _ in 0..100 {
+            let log = self.log();
+            if log
+                .iter()
+                .any(|l| l.trim_start().starts_with("admin token"))
+            {
+                return log;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("no start-up banner: {:?}", self.log());
+    }
 }
 
 impl Drop for ObdirProcess {

@@ -21,9 +21,10 @@ async fn kill_9_after_201_loses_nothing_and_the_ca_and_token_survive() {
     let token = std::fs::read_to_string(data_dir.path().join("admin-token")).unwrap();
     assert!(
         first
-            .log()
+            .log_through_banner()
+            .await
             .iter()
-            .any(|l| l.contains("generated admin token")),
+            .any(|l| l.contains("generated on this start")),
         "{:?}",
         first.log()
     );
@@ -96,9 +97,10 @@ async fn kill_9_after_201_loses_nothing_and_the_ca_and_token_survive() {
     let second = start_binary(data_dir.path(), RESTART_CONFIG);
     assert!(
         !second
-            .log()
+            .log_through_banner()
+            .await
             .iter()
-            .any(|l| l.contains("generated admin token")),
+            .any(|l| l.contains("generated on this start")),
         "the token is made once"
     );
     let organisation = client

@@ -336,3 +336,65 @@ fn the_server_binds_loopback_unless_told_otherwise() {
     let _ = child.wait();
     assert_eq!(address.as_deref(), Some("127.0.0.1"));
 }
+
+/// A generated admin token is shown once, on the banner's line, and in no
+/// log line at any level, whatever the requests made with it; a configured
+/// token is never printed at all.
+#[tokio::test]
+async fn the_admin_token_is_shown_once_in_the_banner_and_never_logged() {
+    let client = reqwest::Client::new();
+    let generated = tempfile::tempdir().unwrap();
+    let obdir = start_binary(generated.path(), "");
+    let token = std::fs::read_to_string(generated.path().join("admin-token")).unwrap();
+    let token = token.trim();
+    let configured = "configured-admin-token-0123456789";
+    let second = tempfile::tempdir().unwrap();
+    let other = start_binary(
+        second.path(),
+        &format!("[server]\nadmin_token = \"{configured}\"\n"),
+    );
+    for (process, token) in [(&obdir, token), (&other, configured)] {
+        let base = &process.address;
+        let listed = client
+            .get(format!("{base}/organisations"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(listed.status(), StatusCode::OK);
+        // Refused, and named in the query: neither puts it in the log.
+        let refused = client
+            .get(format!("{base}/organisations?token={token}"))
+            .bearer_auth(format!("{token}x"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+        let reset = client
+            .post(format!("{base}/admin/reset"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reset.status(), StatusCode::OK);
+    }
+
+    let log = obdir.log_through_banner().await;
+    let showing: Vec<&String> = log.iter().filter(|l| l.contains(token)).collect();
+    assert_eq!(showing.len(), 1, "{showing:?}");
+    assert!(
+        showing[0].trim_start().starts_with("admin token"),
+        "{showing:?}"
+    );
+    assert!(log.len() > 20, "the run was logged at debug level");
+
+    let log = other.log_through_banner().await;
+    assert!(
+        log.iter().all(|l| !l.contains(configured)),
+        "a configured token was printed"
+    );
+    assert!(
+        log.iter()
+            .any(|l| l.contains("admin token     set by config or OBDIR_ADMIN_TOKEN"))
+    );
+}
