@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+pub use crate::domain::AdminToken;
 use crate::domain::Flavour;
 use crate::domain::face::Face;
-use crate::domain::fault::FaultSettings;
+use crate::domain::fault::{FaultSettings, RateLimitSettings};
 
 const DEFAULT: &str = include_str!("../config/default.toml");
 
@@ -185,15 +186,6 @@ pub enum ClientAuth {
     Required,
 }
 
-/// `[rate_limit]`: a token bucket per client (its token's subject, else its
-/// address); 0 requests per second turns it off.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RateLimitSettings {
-    pub requests_per_second: f64,
-    pub burst: u32,
-}
-
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RevocationSettings {
@@ -247,41 +239,6 @@ pub struct CaSettings {
     pub organisation: String,
     pub country: String,
     pub key_bits: u32,
-}
-
-/// The admin bearer token. Never printed by Debug; empty means "generate one".
-#[derive(Clone, Default, Deserialize, PartialEq, Eq)]
-#[serde(transparent)]
-pub struct AdminToken(String);
-
-impl AdminToken {
-    pub fn new(token: impl Into<String>) -> Self {
-        Self(token.into())
-    }
-
-    pub fn is_set(&self) -> bool {
-        !self.0.is_empty()
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// Compares without leaking where the first difference is.
-    pub fn matches(&self, presented: &str) -> bool {
-        self.is_set()
-            && crate::pki::encoding::constant_time_eq(presented.as_bytes(), self.0.as_bytes())
-    }
-}
-
-impl fmt::Debug for AdminToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.is_set() {
-            "AdminToken([set])"
-        } else {
-            "AdminToken([unset])"
-        })
-    }
 }
 
 /// Values from the command line; None leaves the layer below in force.
@@ -539,20 +496,5 @@ mod tests {
                 .contains("ca.key_bits must be at least 2048"),
             "{err}"
         );
-    }
-
-    #[test]
-    fn the_token_matches_only_itself() {
-        let token = AdminToken::new("s3cret");
-        assert!(token.matches("s3cret"));
-        assert!(!token.matches("s3cre"));
-        assert!(!token.matches("s3creT"));
-        assert!(!AdminToken::default().matches(""));
-    }
-
-    #[test]
-    fn the_token_does_not_print() {
-        let token = AdminToken::new("s3cret");
-        assert!(!format!("{token:?}").contains("s3cret"));
     }
 }

@@ -197,7 +197,11 @@ impl Application {
             Some(_) => Some(service::tls::acceptor(
                 &services.directory,
                 &settings.tls.names,
-                settings.tls.client_auth,
+                match settings.tls.client_auth {
+                    config::ClientAuth::Off => service::tls::ClientCertificates::Off,
+                    config::ClientAuth::Optional => service::tls::ClientCertificates::Optional,
+                    config::ClientAuth::Required => service::tls::ClientCertificates::Required,
+                },
             )?),
             None => None,
         };

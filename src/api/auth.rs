@@ -7,8 +7,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 
-use crate::config::AdminToken;
-use crate::domain::Caller;
+use crate::domain::{AdminToken, Caller};
 use crate::service::oauth::AuthorisationServer;
 use crate::service::{access, tls};
 
@@ -72,7 +71,10 @@ pub fn keep_peer_certificate(
     use actix_tls::accept::openssl::TlsStream;
     use actix_web::rt::net::TcpStream;
     if let Some(stream) = connection.downcast_ref::<TlsStream<TcpStream>>()
-        && let Some(der) = crate::pki::tls::peer_certificate(stream.ssl())
+        && let Some(der) = stream
+            .ssl()
+            .peer_certificate()
+            .and_then(|certificate| certificate.to_der().ok())
     {
         data.insert(PeerCertificate(der));
     }

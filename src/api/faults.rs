@@ -14,9 +14,10 @@ use actix_web::{Error, HttpResponse, web};
 use serde_json::json;
 
 use super::FaceMap;
-use crate::config::{AdminToken, RateLimitSettings};
-use crate::domain::fault::{FAULT_HEADER, Face, Fault, FaultSettings, FaultStatus};
-use crate::domain::{Caller, DomainError};
+use crate::domain::fault::{
+    FAULT_HEADER, Face, Fault, FaultSettings, FaultStatus, RateLimitSettings,
+};
+use crate::domain::{AdminToken, Caller, DomainError};
 use crate::service::access;
 use crate::service::oauth::AuthorisationServer;
 
@@ -45,10 +46,13 @@ pub struct FaultInjector {
 impl FaultInjector {
     pub fn new(settings: FaultSettings, faces: FaceMap) -> Self {
         let seed = match settings.seed {
+            // A seed per process from the standard library's randomly keyed
+            // hasher: the dice need no cryptographic strength.
             0 => {
-                let mut bytes = [0u8; 8];
-                openssl::rand::rand_bytes(&mut bytes).expect("the system random source works");
-                u64::from_le_bytes(bytes)
+                use std::hash::{BuildHasher, Hasher};
+                std::collections::hash_map::RandomState::new()
+                    .build_hasher()
+                    .finish()
             }
             seed => seed,
         };

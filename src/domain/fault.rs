@@ -99,6 +99,15 @@ impl Fault {
     }
 }
 
+/// `[rate_limit]`: a token bucket per client (its token's subject, else its
+/// address); 0 requests per second turns it off.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitSettings {
+    pub requests_per_second: f64,
+    pub burst: u32,
+}
+
 /// `[faults]`: off unless a rule is given or the header is allowed.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -45,7 +45,7 @@ pub mod tenants;
 pub mod trust;
 pub mod urls;
 
-pub use access::Caller;
+pub use access::{AdminToken, Caller};
 pub use certificate::{
     CertOrKeyType, CertificateOrKey, KeyUse, PublicJwk, RecordStatus, RevokeReason,
 };

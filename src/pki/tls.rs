@@ -59,8 +59,3 @@ pub fn serial_issued_by(der: &[u8], issuer: &X509) -> Option<String> {
         .unwrap_or(false)
         .then(|| Some(hex(&certificate.serial_number().to_bn().ok()?.to_vec())))?
 }
-
-/// The DER certificate the peer of a TLS connection presented, if any.
-pub fn peer_certificate(ssl: &openssl::ssl::SslRef) -> Option<Vec<u8>> {
-    ssl.peer_certificate()?.to_der().ok()
-}

@@ -5,9 +5,8 @@ use std::path::{Path, PathBuf};
 
 use super::ServiceError;
 use super::oauth::{self, AuthorisationServer};
-use crate::config::AdminToken;
-use crate::domain::Caller;
-use crate::pki::encoding::random_token;
+use crate::domain::{AdminToken, Caller};
+use crate::pki::encoding::{constant_time_eq, random_token};
 use crate::store::{StoreError, token_file};
 
 /// Where the admin token came from, for the start-up banner to say.
@@ -52,8 +51,28 @@ pub fn authenticate(
     admin: &AdminToken,
     bearer: &str,
 ) -> Option<Caller> {
-    if admin.matches(bearer) {
+    if is_admin_token(admin, bearer) {
         return Some(Caller::Admin);
     }
     oauth::access_token_caller(server, bearer)
+}
+
+/// Whether `presented` is the admin token, compared without leaking where
+/// the first difference is.
+fn is_admin_token(admin: &AdminToken, presented: &str) -> bool {
+    admin.is_set() && constant_time_eq(presented.as_bytes(), admin.expose().as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_admin_token_matches_only_itself() {
+        let token = AdminToken::new("s3cret");
+        assert!(is_admin_token(&token, "s3cret"));
+        assert!(!is_admin_token(&token, "s3cre"));
+        assert!(!is_admin_token(&token, "s3creT"));
+        assert!(!is_admin_token(&AdminToken::default(), ""));
+    }
 }

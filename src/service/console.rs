@@ -3,7 +3,6 @@
 //! nothing here writes, and nothing here holds a private key or a secret.
 
 use chrono::{DateTime, Utc};
-use x509_parser::prelude::{FromDer, X509Certificate};
 
 use super::directory::Directory;
 use super::ecosystem::{self, RootCa};
@@ -263,19 +262,14 @@ pub fn authorities(directory: &Directory) -> Result<Authorities, ServiceError> {
             } else {
                 IssuingRole::Standby
             };
-            let der = i
-                .authority
-                .certificate()
-                .to_der()
-                .map_err(|e| ServiceError::Crypto(e.into()))?;
-            let (subject, not_before, not_after) = describe(&der)?;
+            let certificate = i.authority.data()?;
             Ok(IssuingCaView {
                 id: i.record.id.clone(),
                 root_id: i.record.root_id.clone(),
                 role,
-                subject,
-                not_before,
-                not_after,
+                subject: certificate.subject,
+                not_before: certificate.not_before,
+                not_after: certificate.not_after,
             })
         })
         .collect::<Result<Vec<_>, ServiceError>>()?;
@@ -289,24 +283,6 @@ pub fn authorities(directory: &Directory) -> Result<Authorities, ServiceError> {
         signing_root,
         issuing,
     })
-}
-
-/// Subject and validity of a CA certificate the directory made.
-fn describe(der: &[u8]) -> Result<(String, DateTime<Utc>, DateTime<Utc>), ServiceError> {
-    let (_, cert) = X509Certificate::from_der(der).map_err(|e| {
-        ServiceError::Crypto(crate::pki::PkiError::Unreadable(format!(
-            "an issuing CA certificate does not parse: {e}"
-        )))
-    })?;
-    let validity = cert.validity();
-    let at = |t: x509_parser::time::ASN1Time| {
-        DateTime::from_timestamp(t.timestamp(), 0).unwrap_or_default()
-    };
-    Ok((
-        cert.subject().to_string(),
-        at(validity.not_before),
-        at(validity.not_after),
-    ))
 }
 
 #[cfg(test)]

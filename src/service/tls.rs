@@ -5,10 +5,17 @@ use openssl::ssl::SslAcceptorBuilder;
 
 use super::ServiceError;
 use super::directory::Directory;
-use crate::config::ClientAuth;
 use crate::domain::authority::SerialHolder;
 use crate::domain::{Caller, CertOrKeyType};
 use crate::pki::tls;
+
+/// Whether the TLS listener asks clients for a certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientCertificates {
+    Off,
+    Optional,
+    Required,
+}
 
 /// An acceptor for HTTPS: a fresh key (never stored), certified for `names`
 /// by the CA that signs now; with client auth, client certificates must
@@ -16,7 +23,7 @@ use crate::pki::tls;
 pub fn acceptor(
     directory: &Directory,
     names: &[String],
-    client_auth: ClientAuth,
+    client_auth: ClientCertificates,
 ) -> Result<SslAcceptorBuilder, ServiceError> {
     let key = tls::server_key().map_err(ServiceError::Crypto)?;
     let now = directory.clock.now();
@@ -35,8 +42,8 @@ pub fn acceptor(
         )
         .map_err(ServiceError::Crypto)?;
     let trust: Vec<_> = match client_auth {
-        ClientAuth::Off => Vec::new(),
-        ClientAuth::Optional | ClientAuth::Required => hierarchy
+        ClientCertificates::Off => Vec::new(),
+        ClientCertificates::Optional | ClientCertificates::Required => hierarchy
             .roots
             .iter()
             .map(|r| r.authority.certificate())
@@ -47,7 +54,7 @@ pub fn acceptor(
         &key,
         &issued.chain,
         &trust,
-        client_auth == ClientAuth::Required,
+        client_auth == ClientCertificates::Required,
     )
     .map_err(ServiceError::Crypto)
 }
