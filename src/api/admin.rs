@@ -64,12 +64,11 @@ fn optional_body<T: serde::de::DeserializeOwned + Default>(
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
-    decode_json_object(body).map_err(|e| DirectoryError::BadRequest(vec![e]))
+    decode_json_object(body).map_err(DirectoryError::from)
 }
 
 fn snapshot_name(body: &[u8]) -> Result<SnapshotName, DirectoryError> {
-    let request: SnapshotRequest =
-        decode_json_object(body).map_err(|e| DirectoryError::BadRequest(vec![e]))?;
+    let request: SnapshotRequest = decode_json_object(body).map_err(DirectoryError::from)?;
     Ok(SnapshotName::parse(&request.name)?)
 }
 

@@ -89,7 +89,7 @@ pub enum ConsoleError {
 impl From<ServiceError> for ConsoleError {
     fn from(e: ServiceError) -> Self {
         match e {
-            ServiceError::NotFound(m) => Self::NotFound(m),
+            ServiceError::NotFound(m) => Self::NotFound(m.to_string()),
             other => Self::Internal(other.to_string()),
         }
     }

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::api::interaction::event_context;
-use crate::domain::Caller;
 use crate::domain::ecosystem::{RootRequest, parse_ca_id};
+use crate::domain::{Caller, DomainError};
 use crate::service::ServiceError;
 use crate::service::certificate_authority::CertificateAuthority;
 use crate::service::ecosystem::{self, RootCa};
@@ -67,7 +67,9 @@ impl EcosystemError {
 impl From<ServiceError> for EcosystemError {
     fn from(e: ServiceError) -> Self {
         let (status, code) = match &e {
-            ServiceError::Invalid(_) => (StatusCode::BAD_REQUEST, "BAD_REQUEST"),
+            ServiceError::Invalid(_) | ServiceError::Refused(_) => {
+                (StatusCode::BAD_REQUEST, "BAD_REQUEST")
+            }
             ServiceError::Forbidden(_) => (StatusCode::FORBIDDEN, "FORBIDDEN"),
             ServiceError::NotFound(_) => (StatusCode::NOT_FOUND, "NOT_FOUND"),
             ServiceError::Conflict(_) => (StatusCode::CONFLICT, "CONFLICT"),
@@ -82,13 +84,12 @@ impl From<ServiceError> for EcosystemError {
                 };
             }
         };
-        let details = match &e {
-            ServiceError::Invalid(messages) => messages.clone(),
-            _ => Vec::new(),
-        };
-        let message = match &e {
-            ServiceError::Invalid(_) => "the request breaks the rules in details".to_owned(),
-            other => other.to_string(),
+        let (message, details) = match &e {
+            ServiceError::Invalid(_) | ServiceError::Refused(_) => (
+                "the request breaks the rules in details".to_owned(),
+                e.messages(),
+            ),
+            other => (other.to_string(), Vec::new()),
         };
         Self {
             status,
@@ -154,7 +155,7 @@ impl From<RootCa> for RootView {
 }
 
 fn json_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, ServiceError> {
-    super::decode_json_object(body).map_err(|e| ServiceError::Invalid(vec![e]))
+    Ok(super::decode_json_object(body)?)
 }
 
 const EVENT: &str = "ECOSYSTEM_DTS_CA_CERTIFICATE";
@@ -250,7 +251,7 @@ async fn update(
         let request: UpdateRequest = json_body(&body)?;
         let active = request
             .active
-            .ok_or_else(|| ServiceError::Invalid(vec!["active: is required".into()]))?;
+            .ok_or_else(|| ServiceError::from(DomainError::field("active", "is required")))?;
         ecosystem::set_root_active(&authority, &caller, &path, active).await
     };
     let root = audited(

@@ -23,8 +23,8 @@ pub mod truststore;
 
 use actix_web::{HttpRequest, guard, web};
 
-use crate::domain::Flavour;
 use crate::domain::fault::Face;
+use crate::domain::{DomainError, Flavour};
 use directory::DirectoryError;
 use routes::Routes;
 
@@ -195,32 +195,31 @@ pub fn media_type(content_type: &str) -> String {
 /// Decodes a JSON object body into `T`. A body that is not an object (an
 /// array would fill the fields by position) is refused; a type error names
 /// the field it is in.
-pub fn decode_json_object<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+pub fn decode_json_object<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, DomainError> {
     let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| format!("body: {e}"))?;
+        serde_json::from_slice(body).map_err(|e| DomainError::field("body", e.to_string()))?;
     if !value.is_object() {
-        return Err("body: must be a JSON object".into());
+        return Err(DomainError::field("body", "must be a JSON object"));
     }
     decode_json_value(value)
 }
 
 /// Decodes any JSON body into `T`; a type error names the field it is in.
-pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, DomainError> {
     let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| format!("body: {e}"))?;
+        serde_json::from_slice(body).map_err(|e| DomainError::field("body", e.to_string()))?;
     decode_json_value(value)
 }
 
 fn decode_json_value<T: serde::de::DeserializeOwned>(
     value: serde_json::Value,
-) -> Result<T, String> {
+) -> Result<T, DomainError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        let message = e.into_inner().to_string();
-        if path == "." || path == "?" {
-            format!("body: {message}")
-        } else {
-            format!("{path}: {message}")
+        let rule = e.into_inner().to_string();
+        match path.as_str() {
+            "." | "?" => DomainError::field("body", rule),
+            _ => DomainError::field(path, rule),
         }
     })
 }

@@ -67,7 +67,7 @@ async fn put_operator(
     body: web::Bytes,
     ra: web::Data<Ra>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let request: OperatorRequest = decode_json_object(&body).map_err(bad)?;
+    let request: OperatorRequest = decode_json_object(&body)?;
     let saved = accounts::put_operator(
         &ra,
         &caller,
@@ -115,7 +115,7 @@ async fn put_client(
     body: web::Bytes,
     ra: web::Data<Ra>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let account: ClientAccount = decode_json_object(&body).map_err(bad)?;
+    let account: ClientAccount = decode_json_object(&body)?;
     let client = accounts::put_client(&ra, &caller, account).await?;
     Ok(HttpResponse::Created().json(client_json(&client)))
 }

@@ -175,7 +175,7 @@ impl From<TenantsError> for Failure {
         let status = match &e {
             TenantsError::NotLoggedIn(_) => StatusCode::UNAUTHORIZED,
             TenantsError::Service(service) => match service {
-                ServiceError::Invalid(_) => StatusCode::BAD_REQUEST,
+                ServiceError::Invalid(_) | ServiceError::Refused(_) => StatusCode::BAD_REQUEST,
                 ServiceError::Forbidden(_) => StatusCode::FORBIDDEN,
                 ServiceError::NotFound(_) => StatusCode::NOT_FOUND,
                 ServiceError::Conflict(_) => StatusCode::CONFLICT,
@@ -229,7 +229,8 @@ async fn login(req: HttpRequest, tenants: web::Data<Tenants>, body: web::Bytes) 
     answer(
         dialect,
         async {
-            let body: LoginBody = decode_json_object(&body).map_err(Failure::bad)?;
+            let body: LoginBody =
+                decode_json_object(&body).map_err(|e| Failure::bad(e.to_string()))?;
             let session = accounts::login(&tenants, &body.email, &body.password).await?;
             Ok(logged_in(&session))
         }

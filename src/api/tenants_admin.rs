@@ -41,8 +41,7 @@ async fn put_user(
     body: web::Bytes,
     tenants: web::Data<Tenants>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let account: TenantAccount =
-        decode_json_object(&body).map_err(|e| DirectoryError::BadRequest(vec![e]))?;
+    let account: TenantAccount = decode_json_object(&body).map_err(DirectoryError::from)?;
     let (user, created) = accounts::put_user(&tenants, &caller, &account).await?;
     let mut response = if created {
         HttpResponse::Created()

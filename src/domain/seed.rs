@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::ecosystem::RootRequest;
 use super::organisation::{OrganisationRequest, SoftwareStatementRequest};
-use super::{CertOrKeyType, OrganisationId, SoftwareStatementId};
+use super::{CertOrKeyType, DomainError, OrganisationId, SoftwareStatementId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SeedFormat {
@@ -128,14 +128,16 @@ pub enum Pem {
 }
 
 impl SeedOrganisation {
-    pub fn request(&self) -> Result<OrganisationRequest, String> {
-        split_known(&self.fields)
+    /// The members as a request; they were checked when the seed was parsed.
+    pub fn request(&self) -> Result<OrganisationRequest, DomainError> {
+        split_known(&self.fields).map_err(|rule| DomainError::field("fields", rule))
     }
 }
 
 impl SeedStatement {
-    pub fn request(&self) -> Result<SoftwareStatementRequest, String> {
-        split_known(&self.fields)
+    /// The members as a request; they were checked when the seed was parsed.
+    pub fn request(&self) -> Result<SoftwareStatementRequest, DomainError> {
+        split_known(&self.fields).map_err(|rule| DomainError::field("fields", rule))
     }
 }
 

@@ -47,6 +47,9 @@ pub enum PkiError {
     Subject(DomainError),
     #[error("{0}")]
     Validity(String),
+    /// A CSR type with no certificate profile: a bug in the type table.
+    #[error("no certificate profile for {0}")]
+    NoProfile(crate::domain::CertOrKeyType),
     /// OpenSSL failed on input that had passed every check: a bug, not bad input.
     #[error("internal crypto error: {0}")]
     Internal(#[from] openssl::error::ErrorStack),

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::ServiceError;
+use super::error::{Conflict, NotFound};
 use crate::domain::authority::{IssuingCaRecord, RootCaRecord};
 use crate::pki::authority::{CaNaming, RootSubject};
 use crate::pki::{IssuingAuthority, PkiError, RootAuthority};
@@ -116,7 +117,7 @@ impl Hierarchy {
         self.sort_roots();
         self.set_active(store, &id, true, naming, now)?;
         self.root(&id)
-            .ok_or_else(|| ServiceError::NotFound(format!("root '{id}' vanished")))
+            .ok_or_else(|| NotFound::RootVanished(id).into())
     }
 
     /// Activating a root makes it the signing one (an issuing CA is made
@@ -134,9 +135,7 @@ impl Hierarchy {
             .roots
             .iter()
             .position(|r| r.record.id == id)
-            .ok_or_else(|| {
-                ServiceError::NotFound(format!("root CA certificate '{id}' does not exist"))
-            })?;
+            .ok_or_else(|| NotFound::RootCa(id.to_owned()))?;
         if active && !self.issuing.iter().any(|i| i.record.root_id == id) {
             let root = &self.roots[index];
             let starts = root.authority.data().map_err(crypto)?.not_before.max(now);
@@ -169,13 +168,11 @@ impl Hierarchy {
     /// Removes an inactive root. Its issuing CAs stay, retired, so what they
     /// signed can still be checked against their CRLs and OCSP.
     pub fn delete_root(&mut self, store: &Authorities, id: &str) -> Result<(), ServiceError> {
-        let root = self.root(id).ok_or_else(|| {
-            ServiceError::NotFound(format!("root CA certificate '{id}' does not exist"))
-        })?;
+        let root = self
+            .root(id)
+            .ok_or_else(|| NotFound::RootCa(id.to_owned()))?;
         if root.record.active {
-            return Err(ServiceError::Conflict(format!(
-                "root CA certificate '{id}' is active and its issuing CA still signs; deactivate it before deleting it"
-            )));
+            return Err(Conflict::RootStillSigning(id.to_owned()).into());
         }
         store.remove_root(id)?;
         self.roots.retain(|r| r.record.id != id);

@@ -9,6 +9,7 @@ use chrono::{DateTime, Months, Utc};
 
 use super::ServiceError;
 use super::authorities::Hierarchy;
+use super::error::Unavailable;
 use super::revocation::CrlCache;
 use crate::domain::authority::{IssuedSerial, IssuingCaRecord, RootCaRecord, SignerRecord};
 use crate::domain::ecosystem::MAX_ROOT_YEARS;
@@ -178,11 +179,7 @@ fn certified_signer(
     let existing = authorities.signer()?;
     let Some(issuing) = hierarchy.current(now) else {
         // No active root: keep what there is until one is activated.
-        return existing.ok_or_else(|| {
-            ServiceError::Unavailable(
-                "no active root CA to certify the directory's signing key".into(),
-            )
-        });
+        return existing.ok_or(Unavailable::NoRootForSigner.into());
     };
     if let Some(record) = &existing
         && record.x5c.get(1) == Some(&issuing.record.certificate)

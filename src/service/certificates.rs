@@ -2,6 +2,7 @@
 //! an organisation.
 
 use super::directory::Directory;
+use super::error::{NotFound, already_revoked};
 use super::events::Audit;
 use super::organisations::{find_organisation, find_software_statement};
 use super::{ServiceError, ensure_access};
@@ -88,10 +89,7 @@ pub async fn revoke(
             }
             Revocation::Missing => return Err(not_found(Some(key_type), kid)),
             Revocation::AlreadyRevoked(record) => {
-                return Err(ServiceError::Invalid(vec![format!(
-                    "CertificateOrKeyId: '{kid}' is already revoked (since {})",
-                    record.revoked_at.unwrap_or(now).to_rfc3339()
-                )]));
+                return Err(already_revoked(kid, record.revoked_at.unwrap_or(now)));
             }
         }
     };
@@ -108,10 +106,11 @@ pub async fn revoke(
 }
 
 fn not_found(key_type: Option<CertOrKeyType>, kid: &Kid) -> ServiceError {
-    let kind = key_type.map_or(String::new(), |t| format!("{t} "));
-    ServiceError::NotFound(format!(
-        "CertificateOrKeyId: no {kind}certificate or key '{kid}' here"
-    ))
+    NotFound::CertificateOrKey {
+        key_type,
+        kid: kid.clone(),
+    }
+    .into()
 }
 
 fn ensure_owner(

@@ -7,10 +7,11 @@ use chrono::{DateTime, Utc};
 
 use super::authorities::Root;
 use super::certificate_authority::CertificateAuthority;
+use super::error::{Conflict, NotFound};
 use super::{ServiceError, ensure_admin};
-use crate::domain::Caller;
 use crate::domain::ecosystem::{MAX_ROOTS, RootRequest, parse_ca_id};
 use crate::domain::page::parse_limit;
+use crate::domain::{Caller, DomainError};
 use crate::pki::authority::{CertificateData, RootSubject};
 
 /// A root CA certificate as the API shows it.
@@ -53,10 +54,7 @@ pub async fn create_root(
     let created = {
         let mut hierarchy = ca.hierarchy_mut();
         if hierarchy.roots.len() >= MAX_ROOTS {
-            return Err(ServiceError::Conflict(
-                "Maximum number of DTS CA certificates reached. Please delete an existing certificate before creating a new one."
-                    .into(),
-            ));
+            return Err(Conflict::TooManyRoots.into());
         }
         let subject = RootSubject {
             common_name: new.common_name,
@@ -110,10 +108,12 @@ fn encode_cursor(created: DateTime<Utc>, id: &str) -> String {
 }
 
 fn decode_cursor(cursor: &str) -> Result<(DateTime<Utc>, String), ServiceError> {
-    let invalid = || {
-        ServiceError::Invalid(vec![format!(
-            "cursor: '{cursor}' is not a cursor this API gave out"
-        )])
+    let invalid = || -> ServiceError {
+        DomainError::field(
+            "cursor",
+            format!("'{cursor}' is not a cursor this API gave out"),
+        )
+        .into()
     };
     let text = URL_SAFE_NO_PAD
         .decode(cursor)
@@ -142,7 +142,7 @@ pub fn get_root(
 }
 
 fn not_found(id: &str) -> ServiceError {
-    ServiceError::NotFound(format!("DTS root CA certificate '{id}' does not exist"))
+    NotFound::DtsRootCa(id.to_string()).into()
 }
 
 /// Activating makes the root the signing one; deactivating hands signing to
@@ -197,6 +197,6 @@ pub fn latest_root(ca: &CertificateAuthority) -> Result<RootCa, ServiceError> {
     let current = hierarchy
         .current(now)
         .and_then(|i| hierarchy.root(&i.record.root_id))
-        .ok_or_else(|| ServiceError::NotFound("no active DTS root CA certificate".into()))?;
+        .ok_or(NotFound::ActiveDtsRootCa)?;
     view(current)
 }

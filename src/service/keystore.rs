@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::ServiceError;
 use super::directory::Directory;
+use super::error::NotFound;
 use super::organisations::{find_organisation, find_software_statement};
 use crate::domain::{
     CertificateOrKey, Flavour, KeystoreDocument, Kid, OrganisationId, SoftwareStatementId,
@@ -89,17 +90,14 @@ pub fn certificate_pem(
             .find(|r| &r.kid == kid),
         (Flavour::Raidiam, ss) => directory.certificates.get(org, ss, kid)?,
     };
-    let record =
-        record.ok_or_else(|| ServiceError::NotFound(format!("kid '{kid}' does not exist here")))?;
+    let record = record.ok_or_else(|| NotFound::Kid(kid.clone()))?;
     let der = record
         .x5c
         .first()
         .and_then(|leaf| decode_base64(leaf))
-        .ok_or_else(|| {
-            ServiceError::NotFound(format!(
-                "kid '{kid}' is a bare {} key: it has no certificate",
-                record.key_type
-            ))
+        .ok_or_else(|| NotFound::BareKey {
+            kid: kid.clone(),
+            key_type: record.key_type,
         })?;
     Ok(armour("CERTIFICATE", &der))
 }

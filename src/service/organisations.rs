@@ -2,11 +2,12 @@
 
 use std::sync::{Arc, Mutex};
 
+use super::error::{Conflict, NotFound, id_changed};
 use super::{ServiceError, ensure_access, ensure_admin};
-use crate::domain::Clock;
 use crate::domain::organisation::{OrganisationRequest, SoftwareStatementRequest};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::{Caller, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId};
+use crate::domain::{Clock, DomainError};
 use crate::pki::encoding::{hex, random_token, sha256};
 use crate::store::{Database, Organisations, SoftwareStatements};
 
@@ -34,9 +35,7 @@ pub async fn create_organisation(
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let organisation = Organisation::from_request(request, &id, participants.clock.now())?;
     if !participants.organisations.insert(&organisation)? {
-        return Err(ServiceError::Conflict(format!(
-            "OrganisationId: organisation '{id}' already exists"
-        )));
+        return Err(Conflict::Organisation(organisation.organisation_id).into());
     }
     participants.db.flush().await?;
     Ok(organisation)
@@ -70,11 +69,10 @@ pub(crate) fn find_organisation(
     participants: &Participants,
     id: &OrganisationId,
 ) -> Result<Organisation, ServiceError> {
-    participants.organisations.get(id)?.ok_or_else(|| {
-        ServiceError::NotFound(format!(
-            "OrganisationId: organisation '{id}' does not exist"
-        ))
-    })
+    participants
+        .organisations
+        .get(id)?
+        .ok_or_else(|| NotFound::Organisation(id.clone()).into())
 }
 
 /// PUT: the fields given replace the organisation's; a status change is the admin's.
@@ -90,9 +88,7 @@ pub async fn update_organisation(
         .as_deref()
         .is_some_and(|given| given != id.as_str())
     {
-        return Err(ServiceError::Invalid(vec![format!(
-            "OrganisationId: cannot be changed from '{id}'"
-        )]));
+        return Err(id_changed(OrganisationId::FIELD, id));
     }
     let _guard = participants
         .writes
@@ -129,9 +125,11 @@ pub async fn create_software_statement(
         .clone()
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     if request.status.is_some() {
-        return Err(ServiceError::Invalid(vec![
-            "Status: a new software statement is always Active; change it with PUT".into(),
-        ]));
+        return Err(DomainError::field(
+            "Status",
+            "a new software statement is always Active; change it with PUT",
+        )
+        .into());
     }
     let statement = SoftwareStatement::from_request(request, org, &id)?;
     let secret = participants.client_secret_basic.then(random_token);
@@ -140,9 +138,7 @@ pub async fn create_software_statement(
         .statements
         .insert(&statement, secret_sha256.as_deref())?
     {
-        return Err(ServiceError::Conflict(format!(
-            "SoftwareStatementId: software statement '{id}' already exists"
-        )));
+        return Err(Conflict::SoftwareStatement(statement.software_statement_id).into());
     }
     participants.db.flush().await?;
     Ok((statement, secret))
@@ -175,9 +171,11 @@ pub(crate) fn find_software_statement(
 ) -> Result<SoftwareStatement, ServiceError> {
     find_organisation(participants, org)?;
     participants.statements.get(org, ss)?.ok_or_else(|| {
-        ServiceError::NotFound(format!(
-            "SoftwareStatementId: software statement '{ss}' does not exist in organisation '{org}'"
-        ))
+        NotFound::SoftwareStatement {
+            org: org.clone(),
+            ss: ss.clone(),
+        }
+        .into()
     })
 }
 
@@ -195,9 +193,7 @@ pub async fn update_software_statement(
         .as_deref()
         .is_some_and(|given| given != ss.as_str())
     {
-        return Err(ServiceError::Invalid(vec![format!(
-            "SoftwareStatementId: cannot be changed from '{ss}'"
-        )]));
+        return Err(id_changed(SoftwareStatementId::FIELD, ss));
     }
     let _guard = participants
         .writes

@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::ServiceError;
 use super::certificate_authority::CertificateAuthority;
+use super::error::NotFound;
 use crate::domain::authority::IssuedSerial;
 use crate::pki::revocation::{self, Revoked, RevokedEntries, Status};
 
@@ -133,15 +134,11 @@ pub async fn issuing_crl(
             .issuing
             .iter_mut()
             .find(|i| i.record.id == issuing_id)
-            .ok_or_else(|| {
-                ServiceError::NotFound(format!("no CA '{issuing_id}' publishes a CRL here"))
-            })?;
+            .ok_or_else(|| NotFound::CrlIssuer(issuing_id.to_owned()))?;
         issuing.record.crl_number = ca
             .authorities
             .next_issuing_crl_number(issuing_id)?
-            .ok_or_else(|| {
-                ServiceError::NotFound(format!("no CA '{issuing_id}' publishes a CRL here"))
-            })?;
+            .ok_or_else(|| NotFound::CrlIssuer(issuing_id.to_owned()))?;
         issuing
             .authority
             .crl(&revoked, issuing.record.crl_number, now, now + life)
@@ -171,17 +168,11 @@ pub async fn root_crl(ca: &CertificateAuthority, root_id: &str) -> Result<Vec<u8
             .roots
             .iter_mut()
             .find(|r| r.record.id == root_id)
-            .ok_or_else(|| {
-                ServiceError::NotFound(format!("root CA certificate '{root_id}' does not exist"))
-            })?;
-        root.record.crl_number =
-            ca.authorities
-                .next_root_crl_number(root_id)?
-                .ok_or_else(|| {
-                    ServiceError::NotFound(format!(
-                        "root CA certificate '{root_id}' does not exist"
-                    ))
-                })?;
+            .ok_or_else(|| NotFound::RootCa(root_id.to_owned()))?;
+        root.record.crl_number = ca
+            .authorities
+            .next_root_crl_number(root_id)?
+            .ok_or_else(|| NotFound::RootCa(root_id.to_owned()))?;
         root.authority
             .crl(
                 root.record.crl_number,

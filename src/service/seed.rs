@@ -16,7 +16,8 @@ use super::ra::Ra;
 use crate::domain::certificate::UploadBody;
 use crate::domain::seed::{Seed, SeedCertificate, SeedFormat};
 use crate::domain::{
-    Caller, CertOrKeyType, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId,
+    Caller, CertOrKeyType, DomainError, Organisation, OrganisationId, SoftwareStatement,
+    SoftwareStatementId,
 };
 use crate::pki::CheckedCsr;
 use crate::pki::external::parse_external_certificate;
@@ -49,9 +50,69 @@ pub enum SeedFileError {
     Invalid { file: String, reason: String },
 }
 
-impl From<SeedFileError> for ServiceError {
-    fn from(e: SeedFileError) -> Self {
-        ServiceError::Invalid(vec![e.to_string()])
+/// Why a seed cannot be applied: each problem with where in the seed it is.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error(transparent)]
+    File(#[from] SeedFileError),
+    /// Every entry that breaks a rule, found before anything is written, or
+    /// the one whose creation was refused.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Entries(Vec<SeedProblem>),
+    /// What has no place in the seed: the store failing, say.
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+}
+
+impl From<crate::store::StoreError> for SeedError {
+    fn from(e: crate::store::StoreError) -> Self {
+        Self::Service(e.into())
+    }
+}
+
+/// A refusal, and where in the seed the refused entry is.
+#[derive(Debug)]
+pub struct SeedProblem {
+    /// As `organisations[1].SoftwareStatements[0]`.
+    pub place: String,
+    pub error: ServiceError,
+}
+
+impl std::fmt::Display for SeedProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let lines: Vec<String> = self
+            .error
+            .messages()
+            .into_iter()
+            .map(|message| format!("{}: {message}", self.place))
+            .collect();
+        f.write_str(&lines.join("; "))
+    }
+}
+
+impl SeedError {
+    /// `error`, refused at `place`.
+    fn at(place: &str, error: impl Into<ServiceError>) -> Self {
+        Self::Entries(vec![SeedProblem {
+            place: place.to_owned(),
+            error: error.into(),
+        }])
+    }
+
+    /// The same problems, placed inside `outer` (the seed file's name).
+    fn within(self, outer: &str) -> Self {
+        match self {
+            Self::Entries(problems) => Self::Entries(
+                problems
+                    .into_iter()
+                    .map(|p| SeedProblem {
+                        place: format!("{outer}: {}", p.place),
+                        error: p.error,
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
     }
 }
 
@@ -76,11 +137,11 @@ pub fn read(path: &Path) -> Result<Seed, SeedFileError> {
 }
 
 /// Reads the seed at `path` and creates what is missing.
-pub async fn load(directory: &Directory, ra: &Ra, path: &Path) -> Result<SeedReport, ServiceError> {
+pub async fn load(directory: &Directory, ra: &Ra, path: &Path) -> Result<SeedReport, SeedError> {
     let seed = read(path)?;
     let report = apply(directory, ra, &seed)
         .await
-        .map_err(|e| within(&format!("seed file {}", path.display()), e))?;
+        .map_err(|e| e.within(&format!("seed file {}", path.display())))?;
     for (ss, secret) in &report.client_secrets {
         log::info!(
             "client secret of seeded software statement {ss} (shown once, only its hash is kept): {secret}"
@@ -91,11 +152,7 @@ pub async fn load(directory: &Directory, ra: &Ra, path: &Path) -> Result<SeedRep
 
 /// Creates what the seed holds and the directory lacks, as the admin: trust
 /// anchors first, so what the seed has issued chains to them.
-pub async fn apply(
-    directory: &Directory,
-    ra: &Ra,
-    seed: &Seed,
-) -> Result<SeedReport, ServiceError> {
+pub async fn apply(directory: &Directory, ra: &Ra, seed: &Seed) -> Result<SeedReport, SeedError> {
     check(directory, ra, seed)?;
     let admin = Caller::Admin;
     let mut report = SeedReport::default();
@@ -106,7 +163,7 @@ pub async fn apply(
         }
         let root = super::ecosystem::create_root(&directory.authority, &admin, anchor.request())
             .await
-            .map_err(|e| within(&format!("trust_anchors[{i}]"), e))?;
+            .map_err(|e| SeedError::at(&format!("trust_anchors[{i}]"), e))?;
         log::info!("seeded trust anchor {} ({})", anchor.common_name, root.id);
         report.trust_anchors += 1;
     }
@@ -115,12 +172,10 @@ pub async fn apply(
         let place = format!("organisations[{i}]");
         let org = &entry.id;
         if directory.participants.organisations.get(org)?.is_none() {
-            let request = entry
-                .request()
-                .map_err(|e| ServiceError::Invalid(vec![format!("{place}: {e}")]))?;
+            let request = entry.request().map_err(|e| SeedError::at(&place, e))?;
             create_organisation(&directory.participants, &admin, request)
                 .await
-                .map_err(|e| within(&place, e))?;
+                .map_err(|e| SeedError::at(&place, e))?;
             report.organisations += 1;
         }
         register(
@@ -137,13 +192,11 @@ pub async fn apply(
             let place = format!("{place}.SoftwareStatements[{j}]");
             let ss = &statement.id;
             if directory.participants.statements.get(org, ss)?.is_none() {
-                let request = statement
-                    .request()
-                    .map_err(|e| ServiceError::Invalid(vec![format!("{place}: {e}")]))?;
+                let request = statement.request().map_err(|e| SeedError::at(&place, e))?;
                 let (_, secret) =
                     create_software_statement(&directory.participants, &admin, org, request)
                         .await
-                        .map_err(|e| within(&place, e))?;
+                        .map_err(|e| SeedError::at(&place, e))?;
                 if let Some(secret) = secret {
                     report.client_secrets.insert(ss.to_string(), secret);
                 }
@@ -165,11 +218,11 @@ pub async fn apply(
         let client = account
             .clone()
             .into_client(super::ra::accounts::derived_uuid)
-            .map_err(|e| ServiceError::Invalid(vec![format!("{place}.{e}")]))?;
+            .map_err(|e| SeedError::at(&place, e))?;
         if ra.records.client(&client.reference)?.is_none() {
             super::ra::accounts::put_client(ra, &admin, account.clone())
                 .await
-                .map_err(|e| within(&place, e))?;
+                .map_err(|e| SeedError::at(&place, e))?;
             report.ra_clients += 1;
         }
     }
@@ -178,7 +231,7 @@ pub async fn apply(
         let operator = account
             .clone()
             .into_operator()
-            .map_err(|e| ServiceError::Invalid(vec![format!("{place}.{e}")]))?;
+            .map_err(|e| SeedError::at(&place, e))?;
         if ra.records.operator(&operator.user_name)?.is_none() {
             super::ra::accounts::put_operator(
                 ra,
@@ -188,7 +241,7 @@ pub async fn apply(
                 account.clients.clone(),
             )
             .await
-            .map_err(|e| within(&place, e))?;
+            .map_err(|e| SeedError::at(&place, e))?;
             report.ra_operators += 1;
         }
     }
@@ -199,12 +252,15 @@ pub async fn apply(
 /// that breaks one writes nothing; the answer lists every broken rule. What
 /// only the store can say (an id taken elsewhere, a fourth root) is left to
 /// the creation itself.
-fn check(directory: &Directory, ra: &Ra, seed: &Seed) -> Result<(), ServiceError> {
+fn check(directory: &Directory, ra: &Ra, seed: &Seed) -> Result<(), SeedError> {
     let now = directory.clock.now();
-    let mut errors = Vec::new();
+    let mut problems = Vec::new();
     let mut note = |place: &str, result: Result<(), ServiceError>| {
-        if let Err(e) = result {
-            errors.extend(messages(e).into_iter().map(|m| format!("{place}: {m}")));
+        if let Err(error) = result {
+            problems.push(SeedProblem {
+                place: place.to_owned(),
+                error,
+            });
         }
     };
     let mut seeded_clients = Vec::new();
@@ -230,9 +286,7 @@ fn check(directory: &Directory, ra: &Ra, seed: &Seed) -> Result<(), ServiceError
             .and_then(|operator| {
                 for client in &operator.clients {
                     if !seeded_clients.contains(client) && ra.records.client(client)?.is_none() {
-                        return Err(ServiceError::Invalid(vec![format!(
-                            "clients: no client {client}"
-                        )]));
+                        return Err(super::ra::accounts::unknown_client(client).into());
                     }
                 }
                 Ok(())
@@ -269,7 +323,7 @@ fn check(directory: &Directory, ra: &Ra, seed: &Seed) -> Result<(), ServiceError
         let place = format!("organisations[{i}]");
         let organisation = entry
             .request()
-            .map_err(|e| ServiceError::Invalid(vec![e]))
+            .map_err(ServiceError::from)
             .and_then(|r| Ok(Organisation::from_request(r, entry.id.as_str(), now)?));
         note(&place, organisation.map(drop));
         certificates(&place, &entry.id, None, &entry.certificates, &mut note);
@@ -277,7 +331,7 @@ fn check(directory: &Directory, ra: &Ra, seed: &Seed) -> Result<(), ServiceError
             let place = format!("{place}.SoftwareStatements[{j}]");
             let built = statement
                 .request()
-                .map_err(|e| ServiceError::Invalid(vec![e]))
+                .map_err(ServiceError::from)
                 .and_then(|r| {
                     Ok(SoftwareStatement::from_request(
                         r,
@@ -290,17 +344,10 @@ fn check(directory: &Directory, ra: &Ra, seed: &Seed) -> Result<(), ServiceError
             certificates(&place, &entry.id, ss, &statement.certificates, &mut note);
         }
     }
-    if errors.is_empty() {
+    if problems.is_empty() {
         Ok(())
     } else {
-        Err(ServiceError::Invalid(errors))
-    }
-}
-
-fn messages(e: ServiceError) -> Vec<String> {
-    match e {
-        ServiceError::Invalid(errors) => errors,
-        other => vec![other.to_string()],
+        Err(SeedError::Entries(problems))
     }
 }
 
@@ -312,15 +359,15 @@ async fn register(
     certificates: &[SeedCertificate],
     place: &str,
     report: &mut SeedReport,
-) -> Result<(), ServiceError> {
+) -> Result<(), SeedError> {
     for (k, certificate) in certificates.iter().enumerate() {
         let place = format!("{place}.Certificates[{k}]");
-        let pem = certificate.pem_text().ok_or_else(|| {
-            ServiceError::Invalid(vec![format!("{place}: its PemFile was not read")])
-        })?;
+        let pem = certificate
+            .pem_text()
+            .ok_or_else(|| SeedError::at(&place, DomainError::field("PemFile", "was not read")))?;
         let key_type = certificate.key_type;
         let thumbprint = key_thumbprint(pem, key_type, org, ss, directory.clock.now())
-            .map_err(|e| within(&place, e))?;
+            .map_err(|e| SeedError::at(&place, e))?;
         let held = directory
             .certificates
             .owned(org, ss)?
@@ -331,7 +378,7 @@ async fn register(
         }
         super::upload::upload(directory, None, &Caller::Admin, org, ss, key_type, pem)
             .await
-            .map_err(|e| within(&place, e))?;
+            .map_err(|e| SeedError::at(&place, e))?;
         report.certificates += 1;
     }
     Ok(())
@@ -352,19 +399,4 @@ pub fn key_thumbprint(
         UploadBody::PublicKey => parse_public_key(pem, key_type)?,
     };
     Ok(key.thumbprint_sha256)
-}
-
-/// The error, its message led by where in the seed it arose.
-fn within(place: &str, e: ServiceError) -> ServiceError {
-    let at = |m: String| format!("{place}: {m}");
-    match e {
-        ServiceError::Invalid(errors) => {
-            ServiceError::Invalid(errors.into_iter().map(at).collect())
-        }
-        ServiceError::Forbidden(m) => ServiceError::Forbidden(at(m)),
-        ServiceError::NotFound(m) => ServiceError::NotFound(at(m)),
-        ServiceError::Conflict(m) => ServiceError::Conflict(at(m)),
-        ServiceError::Unavailable(m) => ServiceError::Unavailable(at(m)),
-        other => other,
-    }
 }

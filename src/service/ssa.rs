@@ -5,6 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::directory::Directory;
+use super::error::statement_not_active;
 use super::organisations::{find_organisation, find_software_statement};
 use super::{ServiceError, ensure_access};
 use crate::domain::{
@@ -22,10 +23,11 @@ pub async fn assertion(
     let organisation = find_organisation(&directory.participants, org)?;
     let mut statement = find_software_statement(&directory.participants, org, ss)?;
     if !statement.is_active() {
-        return Err(ServiceError::Invalid(vec![format!(
-            "SoftwareStatementId: software statement '{ss}' is {}; only an Active one gets an assertion",
-            statement.status
-        )]));
+        return Err(statement_not_active(
+            ss,
+            &statement.status,
+            "gets an assertion",
+        ));
     }
     let claims = match directory.urls.flavour() {
         Flavour::Raidiam => brazil_claims(directory, &organisation, &statement),

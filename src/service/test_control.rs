@@ -9,6 +9,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
 
 use super::certificate_authority::CertificateAuthority;
+use super::error::{NotFound, Refused, SnapshotDefect};
 use super::ra::Ra;
 use super::tenants::Tenants;
 use super::truststore::TrustStore;
@@ -181,36 +182,37 @@ pub async fn restore(
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(ServiceError::NotFound(format!(
-                "snapshot '{}' does not exist",
-                name.as_str()
-            )));
+            return Err(NotFound::Snapshot(name.as_str().to_owned()).into());
         }
         Err(e) => {
             return Err(StoreError::Engine(format!("reading {}: {e}", path.display())).into());
         }
     };
-    let corrupt = |reason: String| {
-        ServiceError::Invalid(vec![format!("snapshot '{}' {reason}", name.as_str())])
+    let corrupt = |defect: SnapshotDefect| -> ServiceError {
+        Refused::Snapshot {
+            name: name.as_str().to_owned(),
+            defect,
+        }
+        .into()
     };
-    let file: SnapshotFile =
-        serde_json::from_slice(&bytes).map_err(|e| corrupt(format!("does not parse: {e}")))?;
+    let file: SnapshotFile = serde_json::from_slice(&bytes)
+        .map_err(|e| corrupt(SnapshotDefect::Unparsable(e.to_string())))?;
     if file.format != SNAPSHOT_FORMAT {
-        return Err(corrupt(format!(
-            "is of format '{}', not {SNAPSHOT_FORMAT}",
-            file.format
-        )));
+        return Err(corrupt(SnapshotDefect::Format {
+            found: file.format,
+            expected: SNAPSHOT_FORMAT,
+        }));
     }
     let entries = file
         .entries
         .into_iter()
         .map(|(t, k, v)| Some((t, STANDARD.decode(k).ok()?, STANDARD.decode(v).ok()?)))
         .collect::<Option<Vec<StoredEntry>>>()
-        .ok_or_else(|| corrupt("holds a key or value that is not base64".into()))?;
+        .ok_or_else(|| corrupt(SnapshotDefect::NotBase64))?;
     let records = entries.len();
     control.replace_state(entries).await.map_err(|e| match e {
         ServiceError::Store(StoreError::Corrupt { key, reason }) => {
-            corrupt(format!("table '{key}' {reason}"))
+            corrupt(SnapshotDefect::Table { table: key, reason })
         }
         other => other,
     })?;

@@ -5,6 +5,7 @@ use openssl::ssl::SslAcceptorBuilder;
 
 use super::ServiceError;
 use super::directory::Directory;
+use super::error::Unavailable;
 use crate::domain::authority::SerialHolder;
 use crate::domain::{Caller, CertOrKeyType};
 use crate::pki::tls;
@@ -28,9 +29,7 @@ pub fn acceptor(
     let key = tls::server_key().map_err(ServiceError::Crypto)?;
     let now = directory.clock.now();
     let hierarchy = directory.authority.hierarchy();
-    let issuing = hierarchy.current(now).ok_or_else(|| {
-        ServiceError::Unavailable("no active root CA to certify the TLS server key".into())
-    })?;
+    let issuing = hierarchy.current(now).ok_or(Unavailable::NoRootForTls)?;
     let issued = issuing
         .authority
         .certify_server_key(

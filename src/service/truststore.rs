@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use super::ServiceError;
+use super::error::{NotFound, Refused};
 use crate::domain::Clock;
 use crate::domain::trust::{AnchorSource, Fingerprint, TrustAnchor};
 use crate::pki::trust::{AnchorCertificate, anchor_certificate, read_anchors, verify_chain};
@@ -104,22 +105,20 @@ pub fn ensure_trusted(
         Err(refused) => refused,
     };
     if !force {
-        return Err(ServiceError::Invalid(vec![refused.to_string()]));
+        return Err(Refused::Untrusted(refused).into());
     }
     let Some(candidate) = crate::pki::trust::trust_candidate(chain) else {
-        return Err(ServiceError::Invalid(vec![format!(
-            "{refused}; the keystore does not carry its issuer '{}'; add that CA with POST /admin/truststore",
-            refused.issuer
-        )]));
+        return Err(Refused::IssuerNotCarried(refused).into());
     };
     let certificate = anchor_certificate(&candidate)?;
     anchors.push(candidate);
     // Written only if it lets the chain in: a refusal writes nothing.
     if let Err(still) = verify_chain(chain, &anchors, now) {
-        return Err(ServiceError::Invalid(vec![format!(
-            "{still} (even with '{}' trusted)",
-            certificate.subject
-        )]));
+        return Err(Refused::UntrustedWithAnchor {
+            refused: still,
+            anchor: certificate.subject.clone(),
+        }
+        .into());
     }
     let (anchor, new) =
         trust
@@ -176,5 +175,5 @@ fn new_anchor(
 }
 
 fn not_found(fingerprint: &Fingerprint) -> ServiceError {
-    ServiceError::NotFound(format!("no trust anchor has the fingerprint {fingerprint}"))
+    NotFound::TrustAnchor(fingerprint.to_string()).into()
 }

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::directory::Directory;
+use super::error::{Conflict, Unavailable, statement_not_active};
 use super::events::Audit;
 use super::organisations::{find_organisation, find_software_statement};
 use super::{ServiceError, ensure_access};
@@ -38,10 +39,11 @@ pub async fn upload(
         Some(ss) => {
             let statement = find_software_statement(&directory.participants, org, ss)?;
             if !statement.is_active() {
-                return Err(ServiceError::Invalid(vec![format!(
-                    "SoftwareStatementId: software statement '{ss}' is {}; only an Active one can get new certificates or keys",
-                    statement.status
-                )]));
+                return Err(statement_not_active(
+                    ss,
+                    &statement.status,
+                    "can get new certificates or keys",
+                ));
             }
             statement.client_name
         }
@@ -63,19 +65,11 @@ pub async fn upload(
         UploadBody::Csr => {
             let csr = CheckedCsr::parse(pem, key_type, org, ss)?;
             ensure_key_not_active(directory, org, ss, key_type, &csr.key().spki_sha256)?;
-            let profile = Profile::for_type(key_type).ok_or_else(|| {
-                ServiceError::Crypto(PkiError::Unreadable(format!(
-                    "no certificate profile for {key_type}"
-                )))
-            })?;
+            let profile = Profile::for_type(key_type)
+                .ok_or(ServiceError::Crypto(PkiError::NoProfile(key_type)))?;
             let (issuer, issued) = {
                 let hierarchy = directory.authority.hierarchy();
-                let issuing = hierarchy.current(now).ok_or_else(|| {
-                    ServiceError::Unavailable(
-                        "no active root CA can sign: activate one with PUT /v1/ecosystems/certificates/ca/{id}"
-                            .into(),
-                    )
-                })?;
+                let issuing = hierarchy.current(now).ok_or(Unavailable::NoSigningRoot)?;
                 let issued = issuing
                     .authority
                     .issue(
@@ -124,10 +118,11 @@ pub async fn upload(
     match directory.certificates.add(&record, now, &events)? {
         Added::Stored => {}
         Added::KidTaken(existing) => {
-            return Err(ServiceError::Conflict(format!(
-                "kid '{}' is already used here by a {} record",
-                record.kid, existing.key_type
-            )));
+            return Err(Conflict::KidTaken {
+                kid: record.kid,
+                held_by: existing.key_type,
+            }
+            .into());
         }
         Added::KeyActive(active) => return Err(key_active(org, ss, key_type, &active)),
     }
@@ -167,13 +162,13 @@ fn key_active(
     key_type: CertOrKeyType,
     active: &CertificateOrKey,
 ) -> ServiceError {
-    ServiceError::Conflict(format!(
-        "this public key is already active on {} as {key_type} (kid '{}')",
-        ss.map_or(format!("organisation '{org}'"), |ss| format!(
-            "software statement '{ss}'"
-        )),
-        active.kid
-    ))
+    Conflict::KeyActive {
+        org: org.clone(),
+        ss: ss.cloned(),
+        key_type,
+        kid: active.kid.clone(),
+    }
+    .into()
 }
 
 /// What an upload produced, before it becomes a stored record.

@@ -33,11 +33,11 @@ pub enum DirectoryError {
 impl From<ServiceError> for DirectoryError {
     fn from(e: ServiceError) -> Self {
         match e {
-            ServiceError::Invalid(messages) => Self::BadRequest(messages),
-            ServiceError::Forbidden(m) => Self::Forbidden(m),
-            ServiceError::NotFound(m) => Self::NotFound(m),
-            ServiceError::Conflict(m) => Self::Conflict(m),
-            ServiceError::Unavailable(m) => Self::Unavailable(m),
+            ServiceError::Invalid(_) | ServiceError::Refused(_) => Self::BadRequest(e.messages()),
+            ServiceError::Forbidden(m) => Self::Forbidden(m.to_string()),
+            ServiceError::NotFound(m) => Self::NotFound(m.to_string()),
+            ServiceError::Conflict(m) => Self::Conflict(m.to_string()),
+            ServiceError::Unavailable(m) => Self::Unavailable(m.to_string()),
             e @ (ServiceError::Store(_) | ServiceError::Crypto(_)) => Self::Internal(e.to_string()),
         }
     }

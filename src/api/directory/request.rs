@@ -210,5 +210,5 @@ pub async fn json_body<T: DeserializeOwned>(
         )));
     }
     let body = read_body(req, payload, MAX_JSON_BYTES).await?;
-    crate::api::decode_json_object(&body).map_err(|e| DirectoryError::BadRequest(vec![e]))
+    crate::api::decode_json_object(&body).map_err(DirectoryError::from)
 }

@@ -169,7 +169,7 @@ fn json_body<T: serde::de::DeserializeOwned>(
     bytes: &[u8],
 ) -> Result<T, RaError> {
     ensure_json(req)?;
-    crate::api::decode_json(bytes).map_err(|e| RaError(RaFailure::validation(e)))
+    crate::api::decode_json(bytes).map_err(|e| RaError(RaFailure::validation(e.to_string())))
 }
 
 /// A JSON object body decoded into `T`.
@@ -178,7 +178,7 @@ fn json_object_body<T: serde::de::DeserializeOwned>(
     bytes: &[u8],
 ) -> Result<T, RaError> {
     ensure_json(req)?;
-    crate::api::decode_json_object(bytes).map_err(|e| RaError(RaFailure::validation(e)))
+    crate::api::decode_json_object(bytes).map_err(|e| RaError(RaFailure::validation(e.to_string())))
 }
 
 #[derive(Deserialize)]

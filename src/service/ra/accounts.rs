@@ -3,11 +3,12 @@
 
 use super::Ra;
 use super::client_for;
-use crate::domain::Caller;
 use crate::domain::ra::{
     ApiKey, ClientAccount, ClientReference, OperatorAccount, RaClient, RaFailure, RaOperator,
 };
+use crate::domain::{Caller, DomainError};
 use crate::pki::encoding;
+use crate::service::error::Conflict;
 use crate::service::{ServiceError, ensure_admin};
 
 /// A stable UUID from a text: references config leaves out stay the same
@@ -69,9 +70,7 @@ pub async fn put_operator(
     let operator = account.into_operator()?;
     for client in &operator.clients {
         if ra.records.client(client)?.is_none() {
-            return Err(ServiceError::Invalid(vec![format!(
-                "clients: no client {client}"
-            )]));
+            return Err(unknown_client(client).into());
         }
     }
     ra.records.put_operator(&operator)?;
@@ -122,10 +121,11 @@ pub(crate) fn ensure_products_unique(ra: &Ra, client: &RaClient) -> Result<(), S
             .iter()
             .find(|p| other.product(&p.reference).is_some())
         {
-            return Err(ServiceError::Conflict(format!(
-                "products.reference: {} already belongs to client {}",
-                p.reference, other.reference
-            )));
+            return Err(Conflict::ProductTaken {
+                product: p.reference.to_string(),
+                client: other.reference.to_string(),
+            }
+            .into());
         }
     }
     Ok(())
@@ -140,4 +140,9 @@ pub(crate) fn write_configured(ra: &Ra) -> Result<(), ServiceError> {
         ra.records.put_operator(operator)?;
     }
     Ok(())
+}
+
+/// An operator's client that the RA does not hold.
+pub(crate) fn unknown_client(client: &ClientReference) -> DomainError {
+    DomainError::field("clients", format!("no client {client}"))
 }

@@ -4,10 +4,10 @@
 use super::Ra;
 use super::{TxtSource, client_for, fresh_uuid};
 use crate::dns;
-use crate::domain::Caller;
 use crate::domain::ra::{
     ClientDomain, ClientReference, DnsName, DomainReference, RaFailure, RaOperator,
 };
+use crate::domain::{Caller, DomainError};
 use crate::pki::encoding;
 use crate::service::{ServiceError, ensure_admin};
 
@@ -225,10 +225,11 @@ pub async fn put_txt(
         .iter()
         .any(|v| v.len() > 4096 || v.chars().any(char::is_control))
     {
-        return Err(ServiceError::Invalid(vec![
-            "body: each TXT value must be at most 4096 characters with no control characters"
-                .into(),
-        ]));
+        return Err(DomainError::field(
+            "body",
+            "each TXT value must be at most 4096 characters with no control characters",
+        )
+        .into());
     }
     ra.records.put_dns_txt(&name.ascii, &values)?;
     ra.db.flush().await?;

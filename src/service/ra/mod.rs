@@ -91,19 +91,19 @@ impl From<StoreError> for RaFailure {
 impl From<ServiceError> for RaFailure {
     fn from(e: ServiceError) -> Self {
         match e {
-            ServiceError::Invalid(messages) => RaFailure {
-                messages,
+            ServiceError::Invalid(_) | ServiceError::Refused(_) => RaFailure {
+                messages: e.messages(),
                 ..RaFailure::validation("")
             },
-            ServiceError::NotFound(m) => RaFailure::not_found(m),
-            ServiceError::Forbidden(m) => RaFailure::access_denied(m),
+            ServiceError::NotFound(m) => RaFailure::not_found(m.to_string()),
+            ServiceError::Forbidden(m) => RaFailure::access_denied(m.to_string()),
             ServiceError::Conflict(m) => RaFailure {
                 refusal: crate::domain::ra::Refusal::Conflict,
-                ..RaFailure::validation(m)
+                ..RaFailure::validation(m.to_string())
             },
             ServiceError::Unavailable(m) => RaFailure {
                 refusal: crate::domain::ra::Refusal::Unavailable,
-                ..RaFailure::validation(m)
+                ..RaFailure::validation(m.to_string())
             },
             ServiceError::Store(e) => e.into(),
             ServiceError::Crypto(e) => {

@@ -8,6 +8,7 @@ use crate::domain::tenants::{
 use crate::domain::{Caller, DomainError};
 use crate::pki::encoding::constant_time_eq;
 use crate::pki::imported::{hash_password, password_matches};
+use crate::service::error::NotFound;
 use crate::service::{ServiceError, ensure_admin};
 
 /// Writes the configured users, keeping a stored one whose tenant and
@@ -70,7 +71,7 @@ pub async fn remove_user(
     ensure_admin(caller, "removing a tenant user")?;
     let email = UserEmail::parse(email)?;
     if !tenants.records.remove_user(&email)? {
-        return Err(ServiceError::NotFound(format!("no tenant user '{email}'")));
+        return Err(NotFound::TenantUser(email.to_string()).into());
     }
     tenants.db.flush().await?;
     Ok(())

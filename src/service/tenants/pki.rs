@@ -2,10 +2,12 @@
 //! against the trust store, its private key sealed, kept per theme.
 
 use super::{Tenants, TenantsError};
+use crate::domain::DomainError;
 use crate::domain::tenants::{TenantId, ThemeName, ThemePki};
 use crate::pki::encoding::base64;
 use crate::pki::imported::describe_certificate;
 use crate::pki::keystore_file::{KeystoreError, read_keystore};
+use crate::service::error::NotFound;
 use crate::service::{ServiceError, truststore};
 
 /// An upload as the call names its parts.
@@ -34,8 +36,8 @@ pub async fn import(
     theme: &ThemeName,
     upload: &KeystoreUpload,
 ) -> Result<ThemePki, TenantsError> {
-    let invalid = |field: &str, e: &dyn std::fmt::Display| {
-        ServiceError::Invalid(vec![format!("{field}: {e}")])
+    let invalid = |field: &str, e: &dyn std::fmt::Display| -> ServiceError {
+        DomainError::field(field, e.to_string()).into()
     };
     let entry = read_keystore(
         &upload.file,
@@ -82,9 +84,9 @@ pub async fn import(
         // The file's certificate is what is not trusted: the message names it.
         let added = truststore::ensure_trusted(&tenants.trust, &chain, upload.force_trust)
             .map_err(|e| match e {
-                ServiceError::Invalid(rules) => ServiceError::Invalid(
-                    rules.iter().map(|rule| format!("{FILE}: {rule}")).collect(),
-                ),
+                ServiceError::Refused(refused) => {
+                    DomainError::field(FILE, refused.to_string()).into()
+                }
                 other => other,
             })?;
         tenants.records.put_theme_pki(&pki)?;
@@ -135,5 +137,9 @@ pub async fn remove(
 }
 
 fn not_found(tenant: &TenantId, theme: &ThemeName) -> ServiceError {
-    ServiceError::NotFound(format!("theme '{theme}' of tenant '{tenant}' holds no PKI"))
+    NotFound::ThemePki {
+        tenant: tenant.to_string(),
+        theme: theme.to_string(),
+    }
+    .into()
 }
