@@ -326,3 +326,77 @@ async fn vical_crl(
     ecosystem_id(&path.0)?;
     Ok(HttpResponse::Ok().json(ecosystem::root_crl_pem(&authority, &path.1).await?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::error::one_of_each_kind;
+
+    /// `{code, message, details}`: a broken rule lists the rules in details.
+    #[tokio::test]
+    async fn each_kind_of_service_error_in_the_ecosystem_dialect() {
+        let mut answers = Vec::new();
+        for e in one_of_each_kind() {
+            let response = EcosystemError::from(e).error_response();
+            let status = response.status().as_u16();
+            let body = actix_web::body::to_bytes(response.into_body())
+                .await
+                .unwrap();
+            let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            answers.push((status, body));
+        }
+        let rules = "the request breaks the rules in details";
+        let expected = [
+            (
+                400,
+                "BAD_REQUEST",
+                rules,
+                vec!["OrganisationName: must be 1 to 255 characters"],
+            ),
+            (
+                400,
+                "BAD_REQUEST",
+                rules,
+                vec![
+                    "the CSR signature does not verify with the CSR's own public key (proof of possession failed)",
+                ],
+            ),
+            (
+                403,
+                "FORBIDDEN",
+                "reading events needs the admin token",
+                vec![],
+            ),
+            (
+                404,
+                "NOT_FOUND",
+                "OrganisationId: organisation 'org-1' does not exist",
+                vec![],
+            ),
+            (
+                409,
+                "CONFLICT",
+                "Maximum number of DTS CA certificates reached. Please delete an existing certificate before creating a new one.",
+                vec![],
+            ),
+            (
+                503,
+                "UNAVAILABLE",
+                "no active root CA can sign: activate one with PUT /v1/ecosystems/certificates/ca/{id}",
+                vec![],
+            ),
+            (
+                500,
+                "INTERNAL_ERROR",
+                "internal error; see the obdir log",
+                vec![],
+            ),
+        ];
+        for ((status, body), (s, code, message, details)) in answers.iter().zip(expected) {
+            assert_eq!(*status, s, "{body}");
+            assert_eq!(body["code"], code, "{body}");
+            assert_eq!(body["message"], message, "{body}");
+            assert_eq!(body["details"], json!(details), "{body}");
+        }
+    }
+}

@@ -181,8 +181,12 @@ impl From<TenantsError> for Failure {
                 ServiceError::Conflict(_) => StatusCode::CONFLICT,
                 ServiceError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
                 ServiceError::Store(_) | ServiceError::Crypto(_) => {
+                    // A bug or a failing disk: the detail is for the log.
                     log::error!("tenants call failed: {e}");
-                    StatusCode::INTERNAL_SERVER_ERROR
+                    return Self {
+                        status: StatusCode::INTERNAL_SERVER_ERROR,
+                        message: "internal error; see the obdir log".into(),
+                    };
                 }
             },
         };
@@ -583,5 +587,56 @@ mod tests {
             Dialect::of(&TestRequest::default().to_http_request()),
             Dialect::Json
         );
+    }
+}
+
+#[cfg(test)]
+mod service_errors {
+    use super::*;
+    use crate::service::error::one_of_each_kind;
+
+    /// `{code, message}` or `<Error>` by Accept; no internal detail leaks.
+    #[tokio::test]
+    async fn each_kind_of_service_error_in_the_tenants_dialects() {
+        let expected = [
+            (400, "OrganisationName: must be 1 to 255 characters"),
+            (
+                400,
+                "the CSR signature does not verify with the CSR's own public key (proof of possession failed)",
+            ),
+            (403, "reading events needs the admin token"),
+            (404, "OrganisationId: organisation 'org-1' does not exist"),
+            (
+                409,
+                "Maximum number of DTS CA certificates reached. Please delete an existing certificate before creating a new one.",
+            ),
+            (
+                503,
+                "no active root CA can sign: activate one with PUT /v1/ecosystems/certificates/ca/{id}",
+            ),
+            (500, "internal error; see the obdir log"),
+        ];
+        for (e, (status, message)) in one_of_each_kind().into_iter().zip(expected) {
+            let failure = Failure::from(TenantsError::Service(e));
+            let response = Dialect::Json.error(failure.status, &failure.message);
+            assert_eq!(response.status().as_u16(), status);
+            let body = actix_web::body::to_bytes(response.into_body())
+                .await
+                .unwrap();
+            let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            assert_eq!(body, json!({"code": status, "message": message}));
+            let response = Dialect::Xml.error(failure.status, &failure.message);
+            let body = actix_web::body::to_bytes(response.into_body())
+                .await
+                .unwrap();
+            let body = String::from_utf8(body.to_vec()).unwrap();
+            assert!(
+                body.ends_with(&format!(
+                    "<code>{status}</code><message>{}</message></Error>",
+                    escape(message)
+                )),
+                "{body}"
+            );
+        }
     }
 }

@@ -262,3 +262,67 @@ pub fn already_revoked(kid: &Kid, since: DateTime<Utc>) -> ServiceError {
 pub fn id_changed(field: &str, id: impl std::fmt::Display) -> ServiceError {
     DomainError::field(field, format!("cannot be changed from '{id}'")).into()
 }
+
+/// One error of each kind, for each face's test of its dialect.
+#[cfg(test)]
+pub(crate) fn one_of_each_kind() -> Vec<ServiceError> {
+    use crate::pki::PkiError;
+    vec![
+        DomainError::field("OrganisationName", "must be 1 to 255 characters").into(),
+        PkiError::ProofOfPossession.into(),
+        Forbidden::AdminOnly("reading events").into(),
+        NotFound::Organisation(OrganisationId::parse("org-1").unwrap()).into(),
+        Conflict::TooManyRoots.into(),
+        Unavailable::NoSigningRoot.into(),
+        StoreError::Engine("disk detail".into()).into(),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_words_its_data_as_before() {
+        let said: Vec<String> = one_of_each_kind().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            said[..6],
+            [
+                "OrganisationName: must be 1 to 255 characters",
+                "the CSR signature does not verify with the CSR's own public key (proof of possession failed)",
+                "reading events needs the admin token",
+                "OrganisationId: organisation 'org-1' does not exist",
+                "Maximum number of DTS CA certificates reached. Please delete an existing certificate before creating a new one.",
+                "no active root CA can sign: activate one with PUT /v1/ecosystems/certificates/ca/{id}",
+            ]
+        );
+        let key_active = Conflict::KeyActive {
+            org: OrganisationId::parse("org-1").unwrap(),
+            ss: None,
+            key_type: CertOrKeyType::Rtsseal,
+            kid: Kid::parse("k1").unwrap(),
+        };
+        assert_eq!(
+            key_active.to_string(),
+            "this public key is already active on organisation 'org-1' as rtsseal (kid 'k1')"
+        );
+        let missing = NotFound::CertificateOrKey {
+            key_type: None,
+            kid: Kid::parse("k1").unwrap(),
+        };
+        assert_eq!(
+            missing.to_string(),
+            "CertificateOrKeyId: no certificate or key 'k1' here"
+        );
+    }
+
+    #[test]
+    fn invalid_lists_one_message_per_rule() {
+        let e = ServiceError::Invalid(vec![
+            DomainError::field("a", "is required"),
+            DomainError::field("b", "is too long"),
+        ]);
+        assert_eq!(e.messages(), ["a: is required", "b: is too long"]);
+        assert_eq!(e.to_string(), "a: is required; b: is too long");
+    }
+}
