@@ -538,3 +538,40 @@ fn flavour_name(flavour: Flavour) -> &'static str {
         Flavour::Obie => "obie",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::error::one_of_each_kind;
+
+    /// The console only reads: a missing record is a 404 page naming it,
+    /// anything else a 500 page that keeps its detail for the log.
+    #[tokio::test]
+    async fn each_kind_of_service_error_in_the_console_dialect() {
+        for e in one_of_each_kind() {
+            let not_found = matches!(e, ServiceError::NotFound(_));
+            let message = e.to_string();
+            let response = ConsoleError::from(e).error_response();
+            let body = actix_web::body::to_bytes(response.into_body())
+                .await
+                .unwrap();
+            let body = String::from_utf8(body.to_vec()).unwrap();
+            if not_found {
+                assert!(
+                    body.contains(&crate::api::markup::escape(&message)),
+                    "{body}"
+                );
+            } else {
+                assert!(body.contains("internal error; see the obdir log"), "{body}");
+                assert!(
+                    !body.contains(&crate::api::markup::escape(&message)),
+                    "{body}"
+                );
+            }
+        }
+        let status = |e: ServiceError| ConsoleError::from(e).status_code().as_u16();
+        let mut kinds = one_of_each_kind().into_iter();
+        assert_eq!(status(kinds.nth(3).unwrap()), 404);
+        assert_eq!(status(kinds.next().unwrap()), 500);
+    }
+}
