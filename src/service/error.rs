@@ -263,7 +263,24 @@ pub fn id_changed(field: &str, id: impl std::fmt::Display) -> ServiceError {
     DomainError::field(field, format!("cannot be changed from '{id}'")).into()
 }
 
-/// One error of each kind, for each face's test of its dialect.
+/// The HTTP status every face gives each of `one_of_each_kind`, in order.
+#[cfg(test)]
+pub(crate) const STATUS_OF_EACH_KIND: [u16; 7] = [400, 400, 403, 404, 409, 503, 500];
+
+/// What a face shows a client of `e`: its words, or for an internal error
+/// nothing of it.
+#[cfg(test)]
+pub(crate) fn as_a_client_reads_it(e: &ServiceError) -> String {
+    match e {
+        ServiceError::Store(_) | ServiceError::Crypto(_) => {
+            "internal error; see the obdir log".to_owned()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// One error of each kind, for each face's test of its dialect; the last is
+/// internal, which no face shows a client.
 #[cfg(test)]
 pub(crate) fn one_of_each_kind() -> Vec<ServiceError> {
     use crate::pki::PkiError;
