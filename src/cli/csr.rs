@@ -263,9 +263,7 @@ mod tests {
 
     #[test]
     fn every_request_passes_the_directorys_own_intake() {
-        let types = CertOrKeyType::STATEMENT_TYPES
-            .into_iter()
-            .chain(CertOrKeyType::ORGANISATION_TYPES);
+        let types = CertOrKeyType::all();
         for key_type in types {
             let args = args(
                 key_type,

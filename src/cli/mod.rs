@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
+use obdir::domain::certificate::Holder;
 use obdir::domain::{CertOrKeyType, OrganisationId, SoftwareStatementId};
 
 use error::{CliError, EXIT_CODES};
@@ -143,8 +144,8 @@ fn key_type(value: &str) -> Result<CertOrKeyType, String> {
             };
             format!(
                 "must be a software statement type ({}) or an organisation type ({})",
-                names(&CertOrKeyType::STATEMENT_TYPES),
-                names(&CertOrKeyType::ORGANISATION_TYPES)
+                names(&CertOrKeyType::held_by(Holder::Statement)),
+                names(&CertOrKeyType::held_by(Holder::Organisation))
             )
         })
 }

@@ -4,6 +4,7 @@ use openssl::x509::X509Extension;
 use openssl::x509::extension::{ExtendedKeyUsage, KeyUsage};
 
 use crate::domain::CertOrKeyType;
+use crate::domain::certificate::IssuedAs;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Profile {
@@ -24,16 +25,11 @@ pub enum Profile {
 impl Profile {
     /// The profile a CSR of this type is issued under; None for types that are not signed.
     pub fn for_type(key_type: CertOrKeyType) -> Option<Profile> {
-        match key_type {
-            CertOrKeyType::Rtstransport | CertOrKeyType::Rtswac | CertOrKeyType::RtstransportRs => {
-                Some(Self::Transport)
-            }
-            CertOrKeyType::Rtssigning | CertOrKeyType::Rtsseal | CertOrKeyType::Brseal => {
-                Some(Self::Signing)
-            }
-            CertOrKeyType::Brcac | CertOrKeyType::Brcac2022 => Some(Self::BrazilClient),
-            _ => None,
-        }
+        key_type.rule().issued_as.map(|issued_as| match issued_as {
+            IssuedAs::Transport => Self::Transport,
+            IssuedAs::Signing => Self::Signing,
+            IssuedAs::BrazilClient => Self::BrazilClient,
+        })
     }
 
     pub(super) fn key_usage(self) -> Result<X509Extension, openssl::error::ErrorStack> {
@@ -191,9 +187,7 @@ mod tests {
 
     #[test]
     fn no_certificate_type_maps_to_the_ra_profiles() {
-        let types = CertOrKeyType::STATEMENT_TYPES
-            .into_iter()
-            .chain(CertOrKeyType::ORGANISATION_TYPES);
+        let types = CertOrKeyType::all();
         for key_type in types {
             assert!(!matches!(
                 Profile::for_type(key_type),

@@ -6,8 +6,8 @@ use openssl::ssl::SslAcceptorBuilder;
 use super::ServiceError;
 use super::directory::Directory;
 use super::error::Unavailable;
+use crate::domain::Caller;
 use crate::domain::authority::SerialHolder;
-use crate::domain::{Caller, CertOrKeyType};
 use crate::pki::tls;
 
 /// Whether the TLS listener asks clients for a certificate.
@@ -87,10 +87,7 @@ pub fn certificate_caller(directory: &Directory, der: &[u8]) -> Option<Caller> {
         .certificates
         .get(&organisation_id, Some(&ss), &kid)
         .ok()??;
-    let transport = matches!(
-        record.key_type,
-        CertOrKeyType::Rtstransport | CertOrKeyType::Brcac | CertOrKeyType::Brcac2022
-    );
+    let transport = record.key_type.rule().transport_client;
     (transport && record.is_active_at(directory.clock.now())).then_some(Caller::Software {
         organisation_id,
         software_statement_id: ss,
