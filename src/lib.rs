@@ -331,7 +331,6 @@ impl Application {
     }
 }
 
-/// The path part of an http(s) URL, without a trailing slash ("" for the root).
 /// `url` (scheme://authority...) with its host replaced, keeping scheme and port.
 fn with_host(url: &str, host: &str) -> String {
     let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
@@ -355,6 +354,7 @@ fn url_host(url: &str) -> Option<&str> {
     Some(authority.rsplit_once(':').map_or(authority, |(h, _)| h))
 }
 
+/// The path part of an http(s) URL, without a trailing slash ("" for the root).
 fn url_path(url: &str) -> Option<String> {
     let rest = url
         .strip_prefix("http://")

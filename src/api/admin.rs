@@ -1,6 +1,6 @@
 //! Administration routes: the audit events a harness can assert on, and
-//! test control (reset, snapshot, restore); the RA's and the trust store's
-//! routes are registered from here too. Admin token only.
+//! test control (reset, snapshot, restore); the RA's, the trust store's and
+//! the tenants' admin routes are registered from here too. Admin token only.
 
 use crate::api::routes::Routes;
 use actix_web::{HttpRequest, HttpResponse, web};

@@ -1,5 +1,6 @@
-//! Bearer authentication of the directory API. A missing or wrong token is a
-//! 401 with no body.
+//! Who calls the directory API: a bearer token, or with none, over mutual TLS,
+//! a transport certificate obdir issued. A missing or wrong token is a 401
+//! with no body.
 
 use std::future::{Ready, ready};
 

@@ -1,4 +1,4 @@
-//! CSR intake: decode, proof of possession, signature strength, key policy and
+//! CSR intake: decode, signature strength, proof of possession, key policy and
 //! subject naming, in that order, so the first failure is the one reported.
 
 use openssl::pkey::{PKey, Public};

@@ -1,5 +1,6 @@
 //! One integration-test binary: each module drives the real server over HTTP.
 
+mod architecture;
 mod auth_and_headers;
 mod bad_input;
 mod cli;
@@ -25,5 +26,6 @@ mod tenants;
 mod test_control;
 mod tls;
 mod truststore;
+mod types;
 mod upload_certificates;
 mod upload_keys;
