@@ -75,3 +75,91 @@ async fn every_type_in_the_table_is_uploaded_and_listed_under_its_holder() {
         );
     }
 }
+
+/// `openssl x509 -text` with what differs between two issuances masked: the
+/// serial, the dates, the key and its identifiers, the signature, and the
+/// ids and port in names and URLs.
+fn masked(text: &str) -> String {
+    const BLOCKS: [&str; 6] = [
+        "Serial Number:",
+        "Modulus:",
+        "pub:",
+        "X509v3 Subject Key Identifier:",
+        "X509v3 Authority Key Identifier:",
+        "Signature Value:",
+    ];
+    let mut out = Vec::new();
+    let mut skipping_below: Option<usize> = None;
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start().len();
+        if skipping_below.is_some_and(|level| indent > level) {
+            continue;
+        }
+        skipping_below = None;
+        let trimmed = line.trim();
+        if let Some(block) = BLOCKS.iter().find(|b| trimmed.starts_with(**b)) {
+            out.push(format!("{}{block} <masked>", &line[..indent]));
+            skipping_below = Some(indent);
+        } else if trimmed.starts_with("Not Before:") || trimmed.starts_with("Not After :") {
+            out.push(format!("{}{} <masked>", &line[..indent], &trimmed[..11]));
+        } else {
+            out.push(line.to_owned());
+        }
+    }
+    let text = out.join("\n") + "\n";
+    let uuid =
+        regex::Regex::new("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").unwrap();
+    let text = uuid.replace_all(&text, "<uuid>");
+    let issuing = regex::Regex::new("Issuing CA [0-9a-f]{8}").unwrap();
+    let text = issuing.replace_all(&text, "Issuing CA <id>");
+    let port = regex::Regex::new(r"127\.0\.0\.1:\d+").unwrap();
+    port.replace_all(&text, "127.0.0.1:<port>").into_owned()
+}
+
+/// Every type the directory signs is issued as `fixtures/issued/<type>.txt`
+/// records, but for what `masked` hides. `OBDIR_BLESS=1` rewrites them.
+#[tokio::test]
+async fn each_signed_type_is_issued_as_recorded() {
+    let app = spawn_app().await;
+    let tpp = Tpp::new();
+    let bless = std::env::var_os("OBDIR_BLESS").is_some();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/issued");
+    for key_type in CertOrKeyType::all().filter(|t| t.rule().intake == UploadBody::Csr) {
+        let rule = key_type.rule();
+        let san: &[&str] = match rule.key_use {
+            KeyUse::Tls => &["-addext", "subjectAltName=DNS:tpp.example"],
+            _ => &[],
+        };
+        let csr = tpp.csr(&tpp.rsa_key(rule.name, 2048), &subject(rule.naming), san);
+        let path = match rule.holder {
+            Holder::Statement => TestApp::certificates_path(ORG, SS, rule.name),
+            Holder::Organisation => format!("/organisations/{ORG}/certificates/{}", rule.name),
+        };
+        let response = app
+            .client
+            .post(app.url(&path))
+            .bearer_auth(TOKEN)
+            .header("Content-Type", "application/x-pem-file")
+            .body(csr)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED, "{}", rule.name);
+        let record: Value = response.json().await.unwrap();
+        let text = masked(&tpp.describe(&pem_of(record["x5c"][0].as_str().unwrap())));
+        let file = dir.join(format!("{}.txt", rule.name));
+        if bless {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&file, &text).unwrap();
+        }
+        let recorded = std::fs::read_to_string(&file)
+            .unwrap_or_else(|e| panic!("{}: {e} (OBDIR_BLESS=1 records it)", file.display()));
+        assert_eq!(
+            text,
+            recorded,
+            "{} differs from {}",
+            rule.name,
+            file.display()
+        );
+    }
+}
