@@ -85,7 +85,7 @@ impl CheckedCsr {
 
     /// The requested subject, as `C=BR, O=..., CN=...`.
     pub fn subject(&self) -> String {
-        super::authority::name_text(self.request.subject_name())
+        super::name::name_text(self.request.subject_name())
     }
 }
 

@@ -2,11 +2,11 @@
 //! digests JOSE carries (x5t, x5t#S256).
 
 use openssl::bn::BigNumContext;
+use openssl::nid::Nid;
 use openssl::pkey::{Id, PKey};
 
 use super::PkiError;
 use super::encoding::{base64url, sha1, sha256};
-use super::key::curve_of;
 use crate::domain::PublicJwk;
 use crate::domain::certificate::Curve;
 
@@ -79,6 +79,16 @@ pub fn x5t(der: &[u8]) -> String {
 /// it as the kid of a certificate.
 pub fn x5t_s256(der: &[u8]) -> String {
     base64url(&sha256(der))
+}
+
+/// The JWK `crv` of an EC group, if it is one the directory accepts.
+pub fn curve_of(nid: Nid) -> Option<Curve> {
+    match nid {
+        Nid::X9_62_PRIME256V1 => Some(Curve::P256),
+        Nid::SECP384R1 => Some(Curve::P384),
+        Nid::SECP521R1 => Some(Curve::P521),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -1,12 +1,11 @@
 //! Public keys: reading them from PEM and holding them to the key policy.
 
-use openssl::nid::Nid;
 use openssl::pkey::{Id, PKey, Public};
 use openssl::rsa::Rsa;
 
 use super::PkiError;
 use super::encoding::{hex, sha256};
-use super::jwk::{public_jwk, thumbprint_sha1, thumbprint_sha256};
+use super::jwk::{curve_of, public_jwk, thumbprint_sha1, thumbprint_sha256};
 use super::pem::{PemKind, first_block};
 use crate::domain::certificate::{Curve, MIN_RSA_BITS};
 use crate::domain::{CertOrKeyType, PublicJwk};
@@ -62,15 +61,6 @@ fn parse_public_key_pem(text: &str) -> Result<PKey<Public>, PkiError> {
         let _ = openssl::error::ErrorStack::get(); // drain the queue
         PkiError::Unreadable("the public key PEM does not decode".into())
     })
-}
-
-pub fn curve_of(nid: Nid) -> Option<Curve> {
-    match nid {
-        Nid::X9_62_PRIME256V1 => Some(Curve::P256),
-        Nid::SECP384R1 => Some(Curve::P384),
-        Nid::SECP521R1 => Some(Curve::P521),
-        _ => None,
-    }
 }
 
 /// The keys a use accepts: RSA of at least 2048 bits, or EC on `curves`.

@@ -12,8 +12,8 @@ use openssl::x509::{X509, X509NameRef, X509Ref, X509StoreContext};
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use super::PkiError;
-use super::authority::name_text;
 use super::encoding::{hex, sha256};
+use super::name::name_text;
 use super::pem::{PemKind, blocks};
 
 /// Why a chain was refused: its leaf, the issuer it names, and openssl's reason.
