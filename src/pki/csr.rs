@@ -1,8 +1,11 @@
 //! CSR intake: decode, signature strength, proof of possession, key policy and
 //! subject naming, in that order, so the first failure is the one reported.
 
+use openssl::hash::MessageDigest;
 use openssl::pkey::{PKey, Public};
-use openssl::x509::X509Req;
+use openssl::rsa::Padding;
+use openssl::sign::{RsaPssSaltlen, Verifier};
+use openssl::x509::X509Name as OpenSslName;
 use x509_parser::prelude::{
     FromDer, GeneralName, ParsedCriAttribute, ParsedExtension, X509CertificationRequest, X509Name,
 };
@@ -10,13 +13,15 @@ use x509_parser::signature_algorithm::SignatureAlgorithm;
 
 use super::PkiError;
 use super::key::{KeyFacts, KeyPolicy, check_key_policy, key_facts};
-use super::pem::{PemKind, first_block};
+use super::pem::{PemKind, first_block, first_block_der};
 use crate::domain::certificate::SubjectAttributes;
 use crate::domain::{CertOrKeyType, OrganisationId, SoftwareStatementId};
 
-/// A CSR that passed every check and may be signed.
+/// A CSR that passed every check and may be signed: decoded once, with
+/// what the signer needs taken out of it.
 pub struct CheckedCsr {
-    pub(super) request: X509Req,
+    /// The requested subject, as the certificate will carry it.
+    pub(super) subject: OpenSslName,
     pub(super) public_key: PKey<Public>,
     /// The requested subjectAltName extension, copied into the certificate as is.
     pub(super) subject_alt_name: Option<RawExtension>,
@@ -24,6 +29,8 @@ pub struct CheckedCsr {
     /// The subjectAltName entries that are not dNSNames (IP addresses,
     /// URIs, e-mail addresses...), as text.
     other_names: Vec<String>,
+    /// The requested subject's first CN.
+    common_name: Option<String>,
     key: KeyFacts,
 }
 
@@ -76,16 +83,12 @@ impl CheckedCsr {
 
     /// The requested subject's first CN, if it has one.
     pub fn common_name(&self) -> Option<String> {
-        self.request
-            .subject_name()
-            .entries_by_nid(openssl::nid::Nid::COMMONNAME)
-            .next()
-            .map(|e| String::from_utf8_lossy(e.data().as_slice()).into_owned())
+        self.common_name.clone()
     }
 
     /// The requested subject, as `C=BR, O=..., CN=...`.
     pub fn subject(&self) -> String {
-        super::name::name_text(self.request.subject_name())
+        super::name::name_text(&self.subject)
     }
 }
 
@@ -111,26 +114,22 @@ fn intake(
             ));
         }
     }
-    let request = X509Req::from_pem(text.as_bytes()).map_err(|_| {
-        let _ = openssl::error::ErrorStack::get();
-        PkiError::Unreadable("the CSR PEM does not decode as PKCS#10".into())
-    })?;
-    let der = request.to_der()?;
-    let (_, parsed) = X509CertificationRequest::from_der(&der)
-        .map_err(|e| PkiError::Unreadable(format!("the CSR does not parse: {e}")))?;
+    // Decoded once, here; what follows reads `parsed`.
+    let not_pkcs10 = || PkiError::Unreadable("the CSR PEM does not decode as PKCS#10".into());
+    let der = first_block_der(text).ok_or_else(not_pkcs10)?;
+    let (_, parsed) = X509CertificationRequest::from_der(&der).map_err(|_| not_pkcs10())?;
+    let info = &parsed.certification_request_info;
 
     check_signature_algorithm(&parsed)?;
-    let public_key = request
-        .public_key()
-        .map_err(|_| PkiError::KeyPolicy("the CSR public key is of an unsupported type".into()))?;
-    // verify() leaves errors on OpenSSL's queue when it answers false: drain them.
-    let signed_by_own_key = request.verify(&public_key).unwrap_or(false);
-    let _ = openssl::error::ErrorStack::get();
-    if !signed_by_own_key {
+    let public_key = PKey::public_key_from_der(info.subject_pki.raw).map_err(|_| {
+        let _ = openssl::error::ErrorStack::get();
+        PkiError::KeyPolicy("the CSR public key is of an unsupported type".into())
+    })?;
+    if !signed_by_own_key(&parsed, &public_key) {
         return Err(PkiError::ProofOfPossession);
     }
     check_key_policy(&public_key, &policy)?;
-    let subject = &parsed.certification_request_info.subject;
+    let subject = &info.subject;
     check_subject(subject)?;
 
     let mut other_names = Vec::new();
@@ -143,13 +142,70 @@ fn intake(
         dns_names.extend(host_name_in_common_name(subject));
     }
     Ok(CheckedCsr {
+        subject: OpenSslName::from_der(subject.as_raw())?,
         subject_alt_name,
         dns_names,
         other_names,
+        common_name: subject
+            .iter_common_name()
+            .next()
+            .and_then(|cn| cn.as_str().ok())
+            .map(str::to_owned),
         key: key_facts(&public_key)?,
-        request,
         public_key,
     })
+}
+
+/// Proof of possession: the request is signed by the key it carries, under
+/// the algorithm it names (one `check_signature_algorithm` accepted).
+fn signed_by_own_key(csr: &X509CertificationRequest<'_>, key: &PKey<Public>) -> bool {
+    let digest = |oid: &str| match oid {
+        "2.16.840.1.101.3.4.2.1" => Some(MessageDigest::sha256()),
+        "2.16.840.1.101.3.4.2.2" => Some(MessageDigest::sha384()),
+        "2.16.840.1.101.3.4.2.3" => Some(MessageDigest::sha512()),
+        _ => None,
+    };
+    let algorithm = &csr.signature_algorithm;
+    let verified = || -> Option<bool> {
+        let mut verifier = match algorithm.algorithm.to_id_string().as_str() {
+            "1.2.840.113549.1.1.11" | "1.2.840.10045.4.3.2" => {
+                Verifier::new(MessageDigest::sha256(), key).ok()?
+            }
+            "1.2.840.113549.1.1.12" | "1.2.840.10045.4.3.3" => {
+                Verifier::new(MessageDigest::sha384(), key).ok()?
+            }
+            "1.2.840.113549.1.1.13" | "1.2.840.10045.4.3.4" => {
+                Verifier::new(MessageDigest::sha512(), key).ok()?
+            }
+            _ => {
+                let SignatureAlgorithm::RSASSA_PSS(params) =
+                    SignatureAlgorithm::try_from(algorithm).ok()?
+                else {
+                    return None;
+                };
+                let hash = digest(&params.hash_algorithm_oid().to_id_string())?;
+                let mgf1 = digest(&params.mask_gen_algorithm().ok()?.hash.to_id_string())?;
+                let salt = i32::try_from(params.salt_length()).ok()?;
+                let mut verifier = Verifier::new(hash, key).ok()?;
+                verifier.set_rsa_padding(Padding::PKCS1_PSS).ok()?;
+                verifier.set_rsa_mgf1_md(mgf1).ok()?;
+                verifier
+                    .set_rsa_pss_saltlen(RsaPssSaltlen::custom(salt))
+                    .ok()?;
+                verifier
+            }
+        };
+        verifier
+            .verify_oneshot(
+                &csr.signature_value.data,
+                csr.certification_request_info.raw,
+            )
+            .ok()
+    };
+    let verified = verified().unwrap_or(false);
+    // A failed verification leaves errors on OpenSSL's queue: drain them.
+    let _ = openssl::error::ErrorStack::get();
+    verified
 }
 
 /// SHA-256 or stronger, with RSA PKCS#1 v1.5, RSASSA-PSS or ECDSA.

@@ -69,6 +69,18 @@ pub fn blocks(text: &str) -> Result<Vec<(PemKind, &str)>, usize> {
     Ok(found)
 }
 
+/// The DER inside the first PEM block of `text`, whatever its label, or
+/// None when there is no whole block or its body is not base64.
+pub fn first_block_der(text: &str) -> Option<Vec<u8>> {
+    let (_, block) = blocks(text).ok()?.into_iter().next()?;
+    let body: String = block
+        .lines()
+        .filter(|line| !line.starts_with("-----"))
+        .flat_map(|line| line.chars().filter(|c| !c.is_ascii_whitespace()))
+        .collect();
+    super::encoding::decode_base64(&body)
+}
+
 /// Wraps DER in PEM armour with 64-character lines.
 pub fn armour(label: &str, der: &[u8]) -> String {
     let body = super::encoding::base64(der);

@@ -81,7 +81,7 @@ impl IssuingAuthority {
             .map(|san| raw_extension("2.5.29.17", san.critical, &san.value))
             .transpose()?;
         let leaf = LeafRequest {
-            subject: csr.request.subject_name(),
+            subject: &csr.subject,
             public_key: &csr.public_key,
             subject_alt_name: san,
         };
