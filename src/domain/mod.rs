@@ -39,6 +39,7 @@ pub mod host_name;
 pub mod ids;
 pub mod organisation;
 pub mod page;
+pub mod pem;
 pub mod ra;
 pub mod seed;
 pub mod tenants;

@@ -73,15 +73,7 @@ pub struct TrustAnchor {
 impl TrustAnchor {
     /// The certificate in PEM armour, 64 characters a line.
     pub fn pem(&self) -> String {
-        use base64::Engine;
-        let body = base64::engine::general_purpose::STANDARD.encode(&self.certificate);
-        let mut pem = String::from("-----BEGIN CERTIFICATE-----\n");
-        for line in body.as_bytes().chunks(64) {
-            pem.push_str(&String::from_utf8_lossy(line));
-            pem.push('\n');
-        }
-        pem.push_str("-----END CERTIFICATE-----\n");
-        pem
+        super::pem::armour("CERTIFICATE", &self.certificate)
     }
 }
 

@@ -13,7 +13,7 @@ use x509_parser::signature_algorithm::SignatureAlgorithm;
 
 use super::PkiError;
 use super::key::{KeyFacts, KeyPolicy, check_key_policy, key_facts};
-use super::pem::{PemKind, first_block, first_block_der};
+use super::pem::{PemKind, expect_first, first_block_der};
 use crate::domain::certificate::SubjectAttributes;
 use crate::domain::{CertOrKeyType, OrganisationId, SoftwareStatementId};
 
@@ -100,20 +100,11 @@ fn intake(
     policy: KeyPolicy,
     check_subject: impl FnOnce(&X509Name<'_>) -> Result<(), PkiError>,
 ) -> Result<CheckedCsr, PkiError> {
-    match first_block(text) {
-        Some(PemKind::CertificateRequest) => {}
-        Some(other) => {
-            return Err(PkiError::WrongContent {
-                expected: "a certificate signing request (CERTIFICATE REQUEST)".into(),
-                found: other.describe().into(),
-            });
-        }
-        None => {
-            return Err(PkiError::Unreadable(
-                "the body is not PEM: no -----BEGIN line".into(),
-            ));
-        }
-    }
+    expect_first(
+        text,
+        &[PemKind::CertificateRequest],
+        "a certificate signing request (CERTIFICATE REQUEST)",
+    )?;
     // Decoded once, here; what follows reads `parsed`.
     let not_pkcs10 = || PkiError::Unreadable("the CSR PEM does not decode as PKCS#10".into());
     let der = first_block_der(text).ok_or_else(not_pkcs10)?;
@@ -121,10 +112,8 @@ fn intake(
     let info = &parsed.certification_request_info;
 
     check_signature_algorithm(&parsed)?;
-    let public_key = PKey::public_key_from_der(info.subject_pki.raw).map_err(|_| {
-        let _ = openssl::error::ErrorStack::get();
-        PkiError::KeyPolicy("the CSR public key is of an unsupported type".into())
-    })?;
+    let public_key = PKey::public_key_from_der(info.subject_pki.raw)
+        .map_err(|_| PkiError::KeyPolicy("the CSR public key is of an unsupported type".into()))?;
     if !signed_by_own_key(&parsed, &public_key) {
         return Err(PkiError::ProofOfPossession);
     }
@@ -203,8 +192,7 @@ fn signed_by_own_key(csr: &X509CertificationRequest<'_>, key: &PKey<Public>) -> 
             .ok()
     };
     let verified = verified().unwrap_or(false);
-    // A failed verification leaves errors on OpenSSL's queue: drain them.
-    let _ = openssl::error::ErrorStack::get();
+    super::clear_openssl_errors();
     verified
 }
 

@@ -8,7 +8,7 @@ use x509_parser::prelude::{FromDer, X509Certificate};
 use super::PkiError;
 use super::csr::subject_attributes;
 use super::key::{KeyFacts, KeyPolicy, check_key_policy, key_facts};
-use super::pem::{PemKind, first_block};
+use super::pem::{PemKind, expect_first};
 use crate::domain::{CertOrKeyType, OrganisationId, SoftwareStatementId};
 
 pub struct ExternalCertificate {
@@ -26,24 +26,14 @@ pub fn parse_external_certificate(
     ss: Option<&SoftwareStatementId>,
     now: DateTime<Utc>,
 ) -> Result<ExternalCertificate, PkiError> {
-    match first_block(text) {
-        Some(PemKind::Certificate) => {}
-        Some(other) => {
-            return Err(PkiError::WrongContent {
-                expected: "an issued certificate (CERTIFICATE)".into(),
-                found: other.describe().into(),
-            });
-        }
-        None => {
-            return Err(PkiError::Unreadable(
-                "the body is not PEM: no -----BEGIN line".into(),
-            ));
-        }
-    }
-    let certificates = X509::stack_from_pem(text.as_bytes()).map_err(|_| {
-        let _ = openssl::error::ErrorStack::get();
-        PkiError::Unreadable("the certificate PEM does not decode as X.509".into())
-    })?;
+    expect_first(
+        text,
+        &[PemKind::Certificate],
+        "an issued certificate (CERTIFICATE)",
+    )?;
+    let certificates = X509::stack_from_pem(text.as_bytes()).map_err(super::unreadable(
+        "the certificate PEM does not decode as X.509",
+    ))?;
     let leaf = certificates
         .first()
         .ok_or_else(|| PkiError::Unreadable("the body holds no certificate".into()))?;

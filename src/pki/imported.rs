@@ -14,10 +14,9 @@ use crate::domain::tenants::{CertificateInfo, Password, PasswordHash};
 /// A certificate's public key (base64 SubjectPublicKeyInfo) and the facts the
 /// platform reports about it.
 pub fn describe_certificate(der: &[u8]) -> Result<(String, CertificateInfo), PkiError> {
-    let cert = X509::from_der(der).map_err(|_| {
-        let _ = openssl::error::ErrorStack::get();
-        PkiError::Unreadable("the keystore entry's certificate does not decode as X.509".into())
-    })?;
+    let cert = X509::from_der(der).map_err(super::unreadable(
+        "the keystore entry's certificate does not decode as X.509",
+    ))?;
     let public_key = cert.public_key().map_err(|_| {
         PkiError::Unreadable("the certificate's public key is of an unsupported type".into())
     })?;

@@ -6,7 +6,7 @@ use openssl::rsa::Rsa;
 use super::PkiError;
 use super::encoding::{hex, sha256};
 use super::jwk::{curve_of, public_jwk, thumbprint_sha1, thumbprint_sha256};
-use super::pem::{PemKind, first_block};
+use super::pem::{PemKind, expect_first};
 use crate::domain::certificate::{Curve, MIN_RSA_BITS};
 use crate::domain::{CertOrKeyType, PublicJwk};
 
@@ -40,27 +40,18 @@ pub fn parse_public_key(text: &str, key_type: CertOrKeyType) -> Result<KeyFacts,
 
 /// Reads a bare public key: SPKI `PUBLIC KEY` or PKCS#1 `RSA PUBLIC KEY`.
 fn parse_public_key_pem(text: &str) -> Result<PKey<Public>, PkiError> {
-    let parsed = match first_block(text) {
-        Some(PemKind::PublicKey) => PKey::public_key_from_pem(text.as_bytes()),
-        Some(PemKind::RsaPublicKey) => {
+    let kind = expect_first(
+        text,
+        &[PemKind::PublicKey, PemKind::RsaPublicKey],
+        "a public key (PUBLIC KEY or RSA PUBLIC KEY)",
+    )?;
+    let parsed = match kind {
+        PemKind::RsaPublicKey => {
             Rsa::public_key_from_pem_pkcs1(text.as_bytes()).and_then(PKey::from_rsa)
         }
-        Some(other) => {
-            return Err(PkiError::WrongContent {
-                expected: "a public key (PUBLIC KEY or RSA PUBLIC KEY)".into(),
-                found: other.describe().into(),
-            });
-        }
-        None => {
-            return Err(PkiError::Unreadable(
-                "the body is not PEM: no -----BEGIN line".into(),
-            ));
-        }
+        _ => PKey::public_key_from_pem(text.as_bytes()),
     };
-    parsed.map_err(|_| {
-        let _ = openssl::error::ErrorStack::get(); // drain the queue
-        PkiError::Unreadable("the public key PEM does not decode".into())
-    })
+    parsed.map_err(super::unreadable("the public key PEM does not decode"))
 }
 
 /// The keys a use accepts: RSA of at least 2048 bits, or EC on `curves`.

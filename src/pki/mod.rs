@@ -61,3 +61,17 @@ impl PkiError {
         matches!(self, Self::Internal(_))
     }
 }
+
+/// OpenSSL's refusal of client input, named for the client: the failing
+/// call has taken OpenSSL's own error off its queue, and it says nothing a
+/// client can act on.
+fn unreadable(what: &'static str) -> impl FnOnce(openssl::error::ErrorStack) -> PkiError {
+    move |_| PkiError::Unreadable(what.into())
+}
+
+/// After a call that can answer false and still leave errors on OpenSSL's
+/// queue (a signature or chain verification): drops them, so they are not
+/// blamed on the next call.
+fn clear_openssl_errors() {
+    let _ = openssl::error::ErrorStack::get();
+}

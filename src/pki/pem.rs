@@ -1,4 +1,9 @@
-//! What a PEM upload holds, read from its armour labels before any parsing.
+//! What a PEM upload holds, read from its armour labels before any parsing,
+//! and the DER inside it.
+
+pub use crate::domain::pem::armour;
+
+use super::PkiError;
 
 /// The PEM blocks an upload may carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +74,21 @@ pub fn blocks(text: &str) -> Result<Vec<(PemKind, &str)>, usize> {
     Ok(found)
 }
 
+/// The first PEM block's kind if it is one of `accepted`; else a refusal
+/// saying what was `expected` and what the body holds.
+pub fn expect_first(text: &str, accepted: &[PemKind], expected: &str) -> Result<PemKind, PkiError> {
+    match first_block(text) {
+        Some(kind) if accepted.contains(&kind) => Ok(kind),
+        Some(other) => Err(PkiError::WrongContent {
+            expected: expected.into(),
+            found: other.describe().into(),
+        }),
+        None => Err(PkiError::Unreadable(
+            "the body is not PEM: no -----BEGIN line".into(),
+        )),
+    }
+}
+
 /// The DER inside the first PEM block of `text`, whatever its label, or
 /// None when there is no whole block or its body is not base64.
 pub fn first_block_der(text: &str) -> Option<Vec<u8>> {
@@ -79,18 +99,6 @@ pub fn first_block_der(text: &str) -> Option<Vec<u8>> {
         .flat_map(|line| line.chars().filter(|c| !c.is_ascii_whitespace()))
         .collect();
     super::encoding::decode_base64(&body)
-}
-
-/// Wraps DER in PEM armour with 64-character lines.
-pub fn armour(label: &str, der: &[u8]) -> String {
-    let body = super::encoding::base64(der);
-    let mut out = format!("-----BEGIN {label}-----\n");
-    for line in body.as_bytes().chunks(64) {
-        out.push_str(std::str::from_utf8(line).unwrap_or_default());
-        out.push('\n');
-    }
-    out.push_str(&format!("-----END {label}-----\n"));
-    out
 }
 
 #[cfg(test)]

@@ -92,8 +92,8 @@ impl SealingKey {
             ciphertext,
             tag,
         );
-        // A failed tag check leaves errors on OpenSSL's queue: drain them.
-        let _ = openssl::error::ErrorStack::get();
+        // A failed tag check leaves errors on OpenSSL's queue.
+        super::clear_openssl_errors();
         opened.map_err(|_| refused())
     }
 }

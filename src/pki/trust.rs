@@ -92,8 +92,7 @@ fn verify(
             false => Err(context.error().error_string().to_owned()),
         })
     });
-    // A refusal may leave entries on the thread's error queue.
-    let _ = ErrorStack::get();
+    super::clear_openssl_errors();
     outcome
 }
 
@@ -179,7 +178,7 @@ fn signed_by(certificate: &X509Ref, issuer: &X509Ref) -> bool {
         .public_key()
         .and_then(|key| certificate.verify(&key))
         .unwrap_or(false);
-    let _ = ErrorStack::get();
+    super::clear_openssl_errors();
     verified
 }
 
