@@ -9,6 +9,7 @@ use super::DirectoryError;
 use super::request::{DirectoryPath, check_fapi_headers, json_body, page_request, pem_body};
 use super::view::{CertificateOrKeyView, PageView};
 use crate::api::interaction::event_context;
+use crate::domain::certificate::Holder;
 use crate::domain::{Caller, CertOrKeyType, RevokeReason};
 use crate::service::directory::Directory;
 use crate::service::events::{Audit, AuditLog};
@@ -29,12 +30,14 @@ pub async fn upload(
 ) -> Result<HttpResponse, DirectoryError> {
     let ids = path.parse()?;
     check_fapi_headers(&req)?;
-    let default = match ids.ss {
-        Some(_) => CertOrKeyType::Rtssigning,
-        None => CertOrKeyType::Rtsseal,
+    let holder = match ids.ss {
+        Some(_) => Holder::Statement,
+        None => Holder::Organisation,
     };
     let pem = pem_body(&req, body).await?;
-    let key_type = ids.key_type.unwrap_or(default);
+    let key_type = ids
+        .key_type
+        .unwrap_or(CertOrKeyType::default_upload(holder));
     // The upload writes its events with the record, in one transaction.
     let audit = Audit::new(
         &audit_log,

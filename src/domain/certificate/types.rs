@@ -288,6 +288,14 @@ impl CertOrKeyType {
         TYPE_RULES.iter().map(|rule| rule.key_type)
     }
 
+    /// The type an upload with none in its path gets: the API's defaults.
+    pub fn default_upload(holder: Holder) -> CertOrKeyType {
+        match holder {
+            Holder::Statement => Self::Rtssigning,
+            Holder::Organisation => Self::Rtsseal,
+        }
+    }
+
     /// The types `holder` can hold, in the API's order.
     pub fn held_by(holder: Holder) -> Vec<CertOrKeyType> {
         TYPE_RULES
