@@ -2,7 +2,7 @@
 //! subject naming, in that order, so the first failure is the one reported.
 
 use openssl::hash::MessageDigest;
-use openssl::pkey::{PKey, Public};
+use openssl::pkey::{Id, PKey, Public};
 use openssl::rsa::Padding;
 use openssl::sign::{RsaPssSaltlen, Verifier};
 use openssl::x509::X509Name as OpenSslName;
@@ -29,8 +29,6 @@ pub struct CheckedCsr {
     /// The subjectAltName entries that are not dNSNames (IP addresses,
     /// URIs, e-mail addresses...), as text.
     other_names: Vec<String>,
-    /// The requested subject's first CN.
-    common_name: Option<String>,
     key: KeyFacts,
 }
 
@@ -83,7 +81,10 @@ impl CheckedCsr {
 
     /// The requested subject's first CN, if it has one.
     pub fn common_name(&self) -> Option<String> {
-        self.common_name.clone()
+        self.subject
+            .entries_by_nid(openssl::nid::Nid::COMMONNAME)
+            .next()
+            .map(|e| String::from_utf8_lossy(e.data().as_slice()).into_owned())
     }
 
     /// The requested subject, as `C=BR, O=..., CN=...`.
@@ -110,6 +111,9 @@ fn intake(
     let der = first_block_der(text).ok_or_else(not_pkcs10)?;
     let (_, parsed) = X509CertificationRequest::from_der(&der).map_err(|_| not_pkcs10())?;
     let info = &parsed.certification_request_info;
+    // The subject as the signer will write it; a name OpenSSL cannot read
+    // is as undecodable as the rest.
+    let signer_subject = OpenSslName::from_der(info.subject.as_raw()).map_err(|_| not_pkcs10())?;
 
     check_signature_algorithm(&parsed)?;
     let public_key = PKey::public_key_from_der(info.subject_pki.raw)
@@ -131,69 +135,90 @@ fn intake(
         dns_names.extend(host_name_in_common_name(subject));
     }
     Ok(CheckedCsr {
-        subject: OpenSslName::from_der(subject.as_raw())?,
+        subject: signer_subject,
         subject_alt_name,
         dns_names,
         other_names,
-        common_name: subject
-            .iter_common_name()
-            .next()
-            .and_then(|cn| cn.as_str().ok())
-            .map(str::to_owned),
         key: key_facts(&public_key)?,
         public_key,
     })
 }
 
 /// Proof of possession: the request is signed by the key it carries, under
-/// the algorithm it names (one `check_signature_algorithm` accepted).
+/// the algorithm it names (one `check_signature_algorithm` accepted), with
+/// the checks OpenSSL's own verification makes: the algorithm fits the key,
+/// and RSASSA-PSS parameters are MGF1 with trailer field 1.
 fn signed_by_own_key(csr: &X509CertificationRequest<'_>, key: &PKey<Public>) -> bool {
-    let digest = |oid: &str| match oid {
-        "2.16.840.1.101.3.4.2.1" => Some(MessageDigest::sha256()),
-        "2.16.840.1.101.3.4.2.2" => Some(MessageDigest::sha384()),
-        "2.16.840.1.101.3.4.2.3" => Some(MessageDigest::sha512()),
-        _ => None,
-    };
-    let algorithm = &csr.signature_algorithm;
     let verified = || -> Option<bool> {
-        let mut verifier = match algorithm.algorithm.to_id_string().as_str() {
-            "1.2.840.113549.1.1.11" | "1.2.840.10045.4.3.2" => {
-                Verifier::new(MessageDigest::sha256(), key).ok()?
-            }
-            "1.2.840.113549.1.1.12" | "1.2.840.10045.4.3.3" => {
-                Verifier::new(MessageDigest::sha384(), key).ok()?
-            }
-            "1.2.840.113549.1.1.13" | "1.2.840.10045.4.3.4" => {
-                Verifier::new(MessageDigest::sha512(), key).ok()?
-            }
-            _ => {
-                let SignatureAlgorithm::RSASSA_PSS(params) =
-                    SignatureAlgorithm::try_from(algorithm).ok()?
-                else {
-                    return None;
-                };
-                let hash = digest(&params.hash_algorithm_oid().to_id_string())?;
-                let mgf1 = digest(&params.mask_gen_algorithm().ok()?.hash.to_id_string())?;
-                let salt = i32::try_from(params.salt_length()).ok()?;
-                let mut verifier = Verifier::new(hash, key).ok()?;
-                verifier.set_rsa_padding(Padding::PKCS1_PSS).ok()?;
-                verifier.set_rsa_mgf1_md(mgf1).ok()?;
-                verifier
-                    .set_rsa_pss_saltlen(RsaPssSaltlen::custom(salt))
-                    .ok()?;
-                verifier
-            }
+        let signature = &csr.signature_value;
+        if signature.unused_bits != 0 {
+            return None;
+        }
+        let rsa = key.id() == Id::RSA;
+        let mut verifier = match csr.signature_algorithm.algorithm.to_id_string().as_str() {
+            "1.2.840.113549.1.1.11" if rsa => Verifier::new(MessageDigest::sha256(), key).ok()?,
+            "1.2.840.113549.1.1.12" if rsa => Verifier::new(MessageDigest::sha384(), key).ok()?,
+            "1.2.840.113549.1.1.13" if rsa => Verifier::new(MessageDigest::sha512(), key).ok()?,
+            ecdsa if key.id() == Id::EC => Verifier::new(ecdsa_digest(ecdsa)?, key).ok()?,
+            _ if rsa || key.id() == Id::RSA_PSS => pss_verifier(csr, key)?,
+            _ => return None,
         };
         verifier
-            .verify_oneshot(
-                &csr.signature_value.data,
-                csr.certification_request_info.raw,
-            )
+            .verify_oneshot(&signature.data, csr.certification_request_info.raw)
             .ok()
     };
     let verified = verified().unwrap_or(false);
     super::clear_openssl_errors();
     verified
+}
+
+fn ecdsa_digest(oid: &str) -> Option<MessageDigest> {
+    match oid {
+        "1.2.840.10045.4.3.2" => Some(MessageDigest::sha256()),
+        "1.2.840.10045.4.3.3" => Some(MessageDigest::sha384()),
+        "1.2.840.10045.4.3.4" => Some(MessageDigest::sha512()),
+        _ => None,
+    }
+}
+
+/// A hash named in RSASSA-PSS parameters (the message hash is held to
+/// SHA-256 or stronger by `check_signature_algorithm`; MGF1 may use any).
+fn hash_digest(oid: &str) -> Option<MessageDigest> {
+    match oid {
+        "1.3.14.3.2.26" => Some(MessageDigest::sha1()),
+        "2.16.840.1.101.3.4.2.4" => Some(MessageDigest::sha224()),
+        "2.16.840.1.101.3.4.2.1" => Some(MessageDigest::sha256()),
+        "2.16.840.1.101.3.4.2.2" => Some(MessageDigest::sha384()),
+        "2.16.840.1.101.3.4.2.3" => Some(MessageDigest::sha512()),
+        _ => None,
+    }
+}
+
+/// A verifier set up as the CSR's RSASSA-PSS parameters say.
+fn pss_verifier<'k>(
+    csr: &X509CertificationRequest<'_>,
+    key: &'k PKey<Public>,
+) -> Option<Verifier<'k>> {
+    const MGF1: &str = "1.2.840.113549.1.1.8";
+    let SignatureAlgorithm::RSASSA_PSS(params) =
+        SignatureAlgorithm::try_from(&csr.signature_algorithm).ok()?
+    else {
+        return None;
+    };
+    let mask = params.mask_gen_algorithm().ok()?;
+    if mask.mgf.to_id_string() != MGF1 || params.trailer_field() != 1 {
+        return None;
+    }
+    let hash = hash_digest(&params.hash_algorithm_oid().to_id_string())?;
+    let mgf1 = hash_digest(&mask.hash.to_id_string())?;
+    let salt = i32::try_from(params.salt_length()).ok()?;
+    let mut verifier = Verifier::new(hash, key).ok()?;
+    verifier.set_rsa_padding(Padding::PKCS1_PSS).ok()?;
+    verifier.set_rsa_mgf1_md(mgf1).ok()?;
+    verifier
+        .set_rsa_pss_saltlen(RsaPssSaltlen::custom(salt))
+        .ok()?;
+    Some(verifier)
 }
 
 /// SHA-256 or stronger, with RSA PKCS#1 v1.5, RSASSA-PSS or ECDSA.
@@ -378,6 +403,92 @@ mod tests {
     fn hosts_of(subject: &str, san: Option<&str>) -> Vec<String> {
         let pem = openssl_req("rsa:2048", subject, san);
         CheckedCsr::parse_for_hosts(&pem).unwrap().dns_names()
+    }
+
+    /// The CSR's DER with its outer signatureAlgorithm swapped for
+    /// ecdsa-with-SHA256, the RSA signature left as it is.
+    fn relabelled_as_ecdsa(pem: &str) -> String {
+        let der = first_block_der(pem).unwrap();
+        let rsa_sha256: &[u8] = &[
+            0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05,
+            0x00,
+        ];
+        let ecdsa_sha256: &[u8] = &[
+            0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02,
+        ];
+        let at = der
+            .windows(rsa_sha256.len())
+            .rposition(|w| w == rsa_sha256)
+            .unwrap();
+        // The outer SEQUENCE's length is two bytes after 0x30 0x82.
+        assert_eq!(&der[..2], &[0x30, 0x82]);
+        let content = der.len() - 4 - rsa_sha256.len() + ecdsa_sha256.len();
+        let mut out = vec![0x30, 0x82, (content >> 8) as u8, content as u8];
+        out.extend_from_slice(&der[4..at]);
+        out.extend_from_slice(ecdsa_sha256);
+        out.extend_from_slice(&der[at + rsa_sha256.len()..]);
+        crate::pki::pem::armour("CERTIFICATE REQUEST", &out)
+    }
+
+    #[test]
+    fn an_rsa_signature_labelled_ecdsa_is_no_proof_of_possession() {
+        let pem = openssl_req("rsa:2048", "/CN=tpp.example", None);
+        assert!(CheckedCsr::parse_for_hosts(&pem).is_ok());
+        let relabelled = relabelled_as_ecdsa(&pem);
+        assert!(matches!(
+            CheckedCsr::parse_for_hosts(&relabelled),
+            Err(PkiError::ProofOfPossession)
+        ));
+    }
+
+    #[test]
+    fn pss_with_an_mgf1_hash_other_than_the_message_hash_verifies() {
+        let out = Command::new("openssl")
+            .args([
+                "req",
+                "-new",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "/dev/null",
+                "-subj",
+                "/CN=tpp.example",
+                "-sha256",
+                "-sigopt",
+                "rsa_padding_mode:pss",
+                "-sigopt",
+                "rsa_mgf1_md:sha1",
+                "-sigopt",
+                "rsa_pss_saltlen:32",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let pem = String::from_utf8(out.stdout).unwrap();
+        assert!(CheckedCsr::parse_for_hosts(&pem).is_ok());
+        // One flipped bit of the signature and it no longer does.
+        let mut der = first_block_der(&pem).unwrap();
+        let last = der.len() - 1;
+        der[last] ^= 1;
+        let tampered = crate::pki::pem::armour("CERTIFICATE REQUEST", &der);
+        assert!(matches!(
+            CheckedCsr::parse_for_hosts(&tampered),
+            Err(PkiError::ProofOfPossession)
+        ));
+    }
+
+    #[test]
+    fn only_the_first_pem_block_is_read_and_its_base64_leniently() {
+        let pem = openssl_req("rsa:2048", "/CN=tpp.example", None);
+        let trailing = format!("{pem}-----BEGIN CERTIFICATE-----\nAAAA\n");
+        assert!(CheckedCsr::parse_for_hosts(&trailing).is_ok());
+        let unpadded = pem.replace('=', "");
+        assert!(CheckedCsr::parse_for_hosts(&unpadded).is_ok());
     }
 
     #[test]

@@ -90,15 +90,29 @@ pub fn expect_first(text: &str, accepted: &[PemKind], expected: &str) -> Result<
 }
 
 /// The DER inside the first PEM block of `text`, whatever its label, or
-/// None when there is no whole block or its body is not base64.
+/// None when that block has no END line or its body is not base64. Later
+/// blocks are not read, and base64 is read as leniently as OpenSSL reads it
+/// (padding optional, stray trailing bits allowed).
 pub fn first_block_der(text: &str) -> Option<Vec<u8>> {
-    let (_, block) = blocks(text).ok()?.into_iter().next()?;
-    let body: String = block
-        .lines()
-        .filter(|line| !line.starts_with("-----"))
-        .flat_map(|line| line.chars().filter(|c| !c.is_ascii_whitespace()))
+    use base64::Engine;
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true),
+    );
+    const BEGIN: &str = "-----BEGIN ";
+    let label_start = text.find(BEGIN)? + BEGIN.len();
+    let label_end = label_start + text[label_start..].find("-----")?;
+    let body_start = label_end + "-----".len();
+    let end_line = format!("-----END {}-----", &text[label_start..label_end]);
+    let body_end = body_start + text[body_start..].find(&end_line)?;
+    let body: String = text[body_start..body_end]
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
         .collect();
-    super::encoding::decode_base64(&body)
+    LENIENT.decode(body).ok()
 }
 
 #[cfg(test)]
