@@ -41,6 +41,7 @@ pub mod organisation;
 pub mod page;
 pub mod pem;
 pub mod ra;
+mod rules;
 pub mod seed;
 pub mod tenants;
 pub mod trust;

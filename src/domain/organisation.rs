@@ -5,6 +5,7 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::rules::Rules;
 use super::{DomainError, OrganisationId, SoftwareStatementId};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -87,74 +88,6 @@ impl OrganisationRequest {
             requires_participant_terms_and_conditions_signing: self
                 .requires_participant_terms_and_conditions_signing
                 .or(Some(base.requires_participant_terms_and_conditions_signing)),
-        }
-    }
-}
-
-/// Collects every broken rule of a request, so one answer lists them all.
-#[derive(Default)]
-struct Rules(Vec<DomainError>);
-
-impl Rules {
-    /// An optional text field: when given, its length in characters must be in range.
-    fn text(
-        &mut self,
-        field: &str,
-        value: Option<String>,
-        min: usize,
-        max: usize,
-    ) -> Option<String> {
-        let value = value?;
-        let len = value.chars().count();
-        if len < min || len > max {
-            self.0.push(DomainError::field(
-                field,
-                format!("must be {min} to {max} characters, got {len}"),
-            ));
-        }
-        Some(value)
-    }
-
-    fn required(&mut self, field: &str, value: Option<String>, min: usize, max: usize) -> String {
-        if value.is_none() {
-            self.0.push(DomainError::field(
-                field,
-                format!("{field} must be provided"),
-            ));
-        }
-        self.text(field, value, min, max).unwrap_or_default()
-    }
-
-    fn one_of(&mut self, field: &str, value: Option<String>, allowed: &[&str]) -> String {
-        let value = value.unwrap_or_else(|| allowed[0].to_owned());
-        if !allowed.contains(&value.as_str()) {
-            self.0.push(DomainError::field(
-                field,
-                format!("must be one of {}, got '{value}'", allowed.join(", ")),
-            ));
-        }
-        value
-    }
-
-    fn uri(&mut self, field: &str, value: Option<String>, schemes: &[&str]) -> Option<String> {
-        let value = self.text(field, value, 1, 255)?;
-        if !schemes.iter().any(|s| value.starts_with(s)) {
-            self.0.push(DomainError::field(
-                field,
-                format!("must be a URI starting with {}", schemes.join(" or ")),
-            ));
-        }
-        Some(value)
-    }
-
-    fn id<T>(&mut self, parsed: Result<T, DomainError>) -> Option<T> {
-        parsed.map_err(|e| self.0.push(e)).ok()
-    }
-
-    fn finish<T>(self, value: Option<T>) -> Result<T, Vec<DomainError>> {
-        match value {
-            Some(value) if self.0.is_empty() => Ok(value),
-            _ => Err(self.0),
         }
     }
 }
@@ -306,7 +239,7 @@ impl SoftwareStatement {
         let software_statement_id = r.id(SoftwareStatementId::parse(id));
         let version = req.version.unwrap_or_else(|| 1.into());
         if !version.as_f64().is_some_and(|v| (1.0..=40.0).contains(&v)) {
-            r.0.push(DomainError::field(
+            r.broken(DomainError::field(
                 "Version",
                 format!("must be a number from 1 to 40, got {version}"),
             ));

@@ -1,0 +1,93 @@
+//! The rules a request body's fields are held to, each broken rule
+//! collected, so one answer names every field that is wrong.
+
+use super::DomainError;
+
+/// Collects every broken rule of a request, so one answer lists them all.
+#[derive(Default)]
+pub(crate) struct Rules(Vec<DomainError>);
+
+impl Rules {
+    /// A broken rule no helper here checks.
+    pub(crate) fn broken(&mut self, error: DomainError) {
+        self.0.push(error);
+    }
+
+    /// An optional text field: when given, its length in characters must be in range.
+    pub(crate) fn text(
+        &mut self,
+        field: &str,
+        value: Option<String>,
+        min: usize,
+        max: usize,
+    ) -> Option<String> {
+        let value = value?;
+        let len = value.chars().count();
+        if len < min || len > max {
+            self.0.push(DomainError::field(
+                field,
+                format!("must be {min} to {max} characters, got {len}"),
+            ));
+        }
+        Some(value)
+    }
+
+    pub(crate) fn required(
+        &mut self,
+        field: &str,
+        value: Option<String>,
+        min: usize,
+        max: usize,
+    ) -> String {
+        if value.is_none() {
+            self.0.push(DomainError::field(
+                field,
+                format!("{field} must be provided"),
+            ));
+        }
+        self.text(field, value, min, max).unwrap_or_default()
+    }
+
+    pub(crate) fn one_of(
+        &mut self,
+        field: &str,
+        value: Option<String>,
+        allowed: &[&str],
+    ) -> String {
+        let value = value.unwrap_or_else(|| allowed[0].to_owned());
+        if !allowed.contains(&value.as_str()) {
+            self.0.push(DomainError::field(
+                field,
+                format!("must be one of {}, got '{value}'", allowed.join(", ")),
+            ));
+        }
+        value
+    }
+
+    pub(crate) fn uri(
+        &mut self,
+        field: &str,
+        value: Option<String>,
+        schemes: &[&str],
+    ) -> Option<String> {
+        let value = self.text(field, value, 1, 255)?;
+        if !schemes.iter().any(|s| value.starts_with(s)) {
+            self.0.push(DomainError::field(
+                field,
+                format!("must be a URI starting with {}", schemes.join(" or ")),
+            ));
+        }
+        Some(value)
+    }
+
+    pub(crate) fn id<T>(&mut self, parsed: Result<T, DomainError>) -> Option<T> {
+        parsed.map_err(|e| self.0.push(e)).ok()
+    }
+
+    pub(crate) fn finish<T>(self, value: Option<T>) -> Result<T, Vec<DomainError>> {
+        match value {
+            Some(value) if self.0.is_empty() => Ok(value),
+            _ => Err(self.0),
+        }
+    }
+}
