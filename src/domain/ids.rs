@@ -66,6 +66,7 @@ macro_rules! directory_id {
 
 directory_id!(OrganisationId, "OrganisationId");
 directory_id!(SoftwareStatementId, "SoftwareStatementId");
+directory_id!(AuthorisationServerId, "AuthorisationServerId");
 
 /// A key id as it appears in a JWKS and in `/{kid}.pem` URLs: base64url text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -27,6 +27,7 @@ macro_rules! text_conversions {
 }
 
 pub mod access;
+pub mod authorisation_server;
 pub mod authority;
 pub mod certificate;
 pub mod clock;
@@ -48,11 +49,12 @@ pub mod trust;
 pub mod urls;
 
 pub use access::{AdminToken, Caller};
+pub use authorisation_server::AuthorisationServer;
 pub use certificate::{
     CertOrKeyType, CertificateOrKey, KeyUse, PublicJwk, RecordStatus, RevokeReason,
 };
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use ids::{Kid, OrganisationId, SoftwareStatementId};
+pub use ids::{AuthorisationServerId, Kid, OrganisationId, SoftwareStatementId};
 pub use organisation::{Organisation, SoftwareStatement};
 pub use urls::{Flavour, KeySet, KeystoreDocument, PublicUrls};
 

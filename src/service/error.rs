@@ -5,7 +5,9 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{CertOrKeyType, DomainError, Kid, OrganisationId, SoftwareStatementId};
+use crate::domain::{
+    AuthorisationServerId, CertOrKeyType, DomainError, Kid, OrganisationId, SoftwareStatementId,
+};
 use crate::pki::PkiError;
 use crate::pki::trust::NotTrusted;
 use crate::store::StoreError;
@@ -111,6 +113,13 @@ pub enum NotFound {
         org: OrganisationId,
         ss: SoftwareStatementId,
     },
+    #[error(
+        "AuthorisationServerId: authorisation server '{id}' does not exist in organisation '{org}'"
+    )]
+    AuthorisationServer {
+        org: OrganisationId,
+        id: AuthorisationServerId,
+    },
     #[error("CertificateOrKeyId: no {}certificate or key '{kid}' here", type_prefix(.key_type))]
     CertificateOrKey {
         key_type: Option<CertOrKeyType>,
@@ -152,6 +161,8 @@ pub enum Conflict {
     Organisation(OrganisationId),
     #[error("SoftwareStatementId: software statement '{0}' already exists")]
     SoftwareStatement(SoftwareStatementId),
+    #[error("AuthorisationServerId: authorisation server '{0}' already exists")]
+    AuthorisationServer(AuthorisationServerId),
     #[error("kid '{kid}' is already used here by a {held_by} record")]
     KidTaken { kid: Kid, held_by: CertOrKeyType },
     /// One public key, active twice on one owner.

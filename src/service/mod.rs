@@ -2,6 +2,7 @@
 //! store, and answer domain results or a `ServiceError`.
 
 pub mod access;
+pub mod authorisation_servers;
 pub mod authorities;
 pub mod certificate_authority;
 pub mod certificates;

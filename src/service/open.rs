@@ -114,6 +114,7 @@ pub async fn open(
             writes: writes.clone(),
         },
         certificates: repositories.certificates,
+        authorisation_servers: repositories.authorisation_servers,
         authority: authority.clone(),
         trust_store: trust_store.clone(),
         db: db.clone(),

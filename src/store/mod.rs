@@ -3,6 +3,7 @@
 //! as the embedded engine.
 
 mod access;
+mod authorisation_servers;
 mod authorities;
 mod certificates;
 mod contents;
@@ -23,6 +24,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use access::ClientCredentials;
+pub use authorisation_servers::{AuthorisationServers, Refused as ServerRefused};
 pub use authorities::Authorities;
 pub use certificates::{Added, Certificates, Revocation};
 pub use contents::{StoreContents, StoredEntry};
@@ -37,7 +39,7 @@ pub use tenants::TenantRecords;
 pub use trust_anchors::TrustAnchors;
 
 /// Every table of every repository, in the order `StoreContents` lists them.
-const TABLES: [engine::Table; 24] = [
+const TABLES: [engine::Table; 25] = [
     organisations::ORGANISATIONS,
     statements::STATEMENTS,
     statements::STATEMENT_OWNERS,
@@ -62,6 +64,7 @@ const TABLES: [engine::Table; 24] = [
     tenants::TENANT_USERS,
     tenants::TENANT_SESSIONS,
     tenants::THEME_PKI,
+    authorisation_servers::AUTHORISATION_SERVERS,
 ];
 
 /// Opens the store in `dir` with a page cache of `cache_mb` MiB, first
@@ -97,6 +100,7 @@ pub struct Repositories {
     pub events: Events,
     pub organisations: Organisations,
     pub statements: SoftwareStatements,
+    pub authorisation_servers: AuthorisationServers,
     pub ra: RaRecords,
     pub serials: Serials,
     pub authorities: Authorities,
@@ -114,6 +118,7 @@ impl Repositories {
             events: Events::new(db.clone()),
             organisations: Organisations::new(db.clone()),
             statements: SoftwareStatements::new(db.clone()),
+            authorisation_servers: AuthorisationServers::new(db.clone()),
             ra: RaRecords::new(db.clone()),
             serials: Serials::new(db.clone()),
             authorities: Authorities::new(db.clone()),

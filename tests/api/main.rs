@@ -2,6 +2,7 @@
 
 mod architecture;
 mod auth_and_headers;
+mod authorisation_servers;
 mod bad_input;
 mod cli;
 mod console;

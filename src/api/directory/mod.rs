@@ -1,6 +1,7 @@
 //! The directory face (Raidiam Connect): organisations, software statements,
 //! their certificates and keys, and assertions. Errors are `{"errors": [..]}`.
 
+mod authorisation_servers;
 mod certificates;
 mod error;
 mod organisations;
@@ -14,10 +15,12 @@ pub use error::DirectoryError;
 
 /// Routes under `/organisations`, in the order of the API document.
 pub fn routes(r: &mut Routes) {
+    use authorisation_servers as a;
     use certificates as c;
     use organisations as o;
     use software_statements as s;
     const SS: &str = "/{OrganisationId}/softwarestatements/{SoftwareStatementId}";
+    const AS: &str = "/{OrganisationId}/authorisationservers/{AuthorisationServerId}";
     const SS_CERTS: &str =
         "/{OrganisationId}/softwarestatements/{SoftwareStatementId}/certificates";
     const SS_TYPE: &str = "/{OrganisationId}/softwarestatements/{SoftwareStatementId}/certificates/{SoftwareStatementCertificateOrKeyType}";
@@ -93,5 +96,18 @@ pub fn routes(r: &mut Routes) {
             SS_KID,
             c::revoke,
             "Revoke a statement certificate or key (RevokeReason)",
-        );
+        )
+        .get(
+            "/{OrganisationId}/authorisationservers",
+            a::list,
+            "List the organisation's authorisation servers",
+        )
+        .post(
+            "/{OrganisationId}/authorisationservers",
+            a::create,
+            "Publish an authorisation server",
+        )
+        .get(AS, a::get, "Read an authorisation server")
+        .put(AS, a::update, "Replace an authorisation server's fields")
+        .delete(AS, a::delete, "Delete an authorisation server");
 }

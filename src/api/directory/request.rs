@@ -12,7 +12,9 @@ use crate::domain::fapi::{
     InteractionId,
 };
 use crate::domain::page::PageRequest;
-use crate::domain::{CertOrKeyType, DomainError, Kid, OrganisationId, SoftwareStatementId};
+use crate::domain::{
+    AuthorisationServerId, CertOrKeyType, DomainError, Kid, OrganisationId, SoftwareStatementId,
+};
 
 /// The largest PEM body the upload takes.
 pub const MAX_PEM_BYTES: usize = 64 * 1024;
@@ -60,6 +62,8 @@ pub struct DirectoryPath {
     organisation_type: Option<String>,
     #[serde(rename = "CertificateOrKeyId")]
     kid: Option<String>,
+    #[serde(rename = "AuthorisationServerId")]
+    server: Option<String>,
 }
 
 /// Path values turned into domain types.
@@ -68,6 +72,7 @@ pub struct Ids {
     pub ss: Option<SoftwareStatementId>,
     pub key_type: Option<CertOrKeyType>,
     pub kid: Option<Kid>,
+    pub server: Option<AuthorisationServerId>,
 }
 
 impl Ids {
@@ -82,6 +87,13 @@ impl Ids {
     pub fn key_type(&self) -> Result<CertOrKeyType, DirectoryError> {
         self.key_type
             .ok_or_else(|| DirectoryError::Internal("route without a certificate type".into()))
+    }
+
+    /// The authorisation server of a route that always has one.
+    pub fn server(&self) -> Result<&AuthorisationServerId, DirectoryError> {
+        self.server
+            .as_ref()
+            .ok_or_else(|| DirectoryError::Internal("route without {AuthorisationServerId}".into()))
     }
 
     /// The kid of a route that always has one.
@@ -118,12 +130,17 @@ impl DirectoryPath {
             .kid
             .as_deref()
             .map(|k| Kid::parse(k).map_err(&mut keep).ok());
+        let server = self
+            .server
+            .as_deref()
+            .map(|s| AuthorisationServerId::parse(s).map_err(&mut keep).ok());
         match org {
             Some(org) if errors.is_empty() => Ok(Ids {
                 org,
                 ss: ss.flatten(),
                 key_type,
                 kid: kid.flatten(),
+                server: server.flatten(),
             }),
             _ => Err(DirectoryError::BadRequest(errors)),
         }

@@ -1,0 +1,111 @@
+//! `/organisations/{OrganisationId}/authorisationservers[/{AuthorisationServerId}]`:
+//! the authorisation servers a bank publishes. Each write is audited.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::DirectoryError;
+use super::request::{DirectoryPath, check_fapi_headers, json_body};
+use crate::api::interaction::event_context;
+use crate::domain::Caller;
+use crate::domain::authorisation_server::AuthorisationServerRequest;
+use crate::service::authorisation_servers as servers;
+use crate::service::directory::Directory;
+use crate::service::events::{Audit, AuditLog};
+
+const EVENT: &str = "DIRECTORY_AUTHORISATION_SERVER";
+
+/// GET .../authorisationservers
+pub async fn list(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<DirectoryPath>,
+    directory: web::Data<Directory>,
+) -> Result<HttpResponse, DirectoryError> {
+    let ids = path.parse()?;
+    check_fapi_headers(&req)?;
+    Ok(HttpResponse::Ok().json(servers::list(&directory, &caller, &ids.org)?))
+}
+
+/// POST .../authorisationservers
+pub async fn create(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<DirectoryPath>,
+    body: web::Payload,
+    directory: web::Data<Directory>,
+    audit_log: web::Data<AuditLog>,
+) -> Result<HttpResponse, DirectoryError> {
+    let ids = path.parse()?;
+    check_fapi_headers(&req)?;
+    let request: AuthorisationServerRequest = json_body(&req, body).await?;
+    let audit = Audit::new(
+        &audit_log,
+        &event_context(&req, &caller),
+        &format!("{EVENT}_CREATE"),
+    );
+    let work = servers::create(&directory, Some(&audit), &caller, &ids.org, request);
+    let server = audit.run(&audit_log, work).await?;
+    Ok(HttpResponse::Created().json(server))
+}
+
+/// GET .../authorisationservers/{AuthorisationServerId}
+pub async fn get(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<DirectoryPath>,
+    directory: web::Data<Directory>,
+) -> Result<HttpResponse, DirectoryError> {
+    let ids = path.parse()?;
+    check_fapi_headers(&req)?;
+    let server = servers::get(&directory, &caller, &ids.org, ids.server()?)?;
+    Ok(HttpResponse::Ok().json(server))
+}
+
+/// PUT .../authorisationservers/{AuthorisationServerId}
+pub async fn update(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<DirectoryPath>,
+    body: web::Payload,
+    directory: web::Data<Directory>,
+    audit_log: web::Data<AuditLog>,
+) -> Result<HttpResponse, DirectoryError> {
+    let ids = path.parse()?;
+    check_fapi_headers(&req)?;
+    let request: AuthorisationServerRequest = json_body(&req, body).await?;
+    let audit = Audit::new(
+        &audit_log,
+        &event_context(&req, &caller),
+        &format!("{EVENT}_UPDATE"),
+    );
+    let work = servers::update(
+        &directory,
+        Some(&audit),
+        &caller,
+        &ids.org,
+        ids.server()?,
+        request,
+    );
+    let server = audit.run(&audit_log, work).await?;
+    Ok(HttpResponse::Ok().json(server))
+}
+
+/// DELETE .../authorisationservers/{AuthorisationServerId}
+pub async fn delete(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<DirectoryPath>,
+    directory: web::Data<Directory>,
+    audit_log: web::Data<AuditLog>,
+) -> Result<HttpResponse, DirectoryError> {
+    let ids = path.parse()?;
+    check_fapi_headers(&req)?;
+    let audit = Audit::new(
+        &audit_log,
+        &event_context(&req, &caller),
+        &format!("{EVENT}_DELETE"),
+    );
+    let work = servers::delete(&directory, Some(&audit), &caller, &ids.org, ids.server()?);
+    audit.run(&audit_log, work).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,138 @@
+//! An organisation's authorisation servers: read and written by the admin or
+//! by the organisation's own token, each write on disk with its audit events
+//! before it is answered.
+
+use super::directory::Directory;
+use super::error::{Conflict, NotFound, id_changed};
+use super::events::Audit;
+use super::organisations::find_organisation;
+use super::{ServiceError, ensure_access};
+use crate::domain::authorisation_server::AuthorisationServerRequest;
+use crate::domain::{AuthorisationServer, AuthorisationServerId, Caller, OrganisationId};
+use crate::store::ServerRefused;
+
+/// The organisation's servers, in id order.
+pub fn list(
+    directory: &Directory,
+    caller: &Caller,
+    org: &OrganisationId,
+) -> Result<Vec<AuthorisationServer>, ServiceError> {
+    ensure_access(caller, org)?;
+    find_organisation(&directory.participants, org)?;
+    Ok(directory.authorisation_servers.of(org)?)
+}
+
+pub fn get(
+    directory: &Directory,
+    caller: &Caller,
+    org: &OrganisationId,
+    id: &AuthorisationServerId,
+) -> Result<AuthorisationServer, ServiceError> {
+    ensure_access(caller, org)?;
+    find(directory, org, id)
+}
+
+/// A new server, under the id the request gives or a new one.
+pub async fn create(
+    directory: &Directory,
+    audit: Option<&Audit>,
+    caller: &Caller,
+    org: &OrganisationId,
+    request: AuthorisationServerRequest,
+) -> Result<AuthorisationServer, ServiceError> {
+    ensure_access(caller, org)?;
+    find_organisation(&directory.participants, org)?;
+    let id = request
+        .authorisation_server_id
+        .clone()
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let now = directory.clock.now();
+    let server = AuthorisationServer::from_request(request, org, &id, None, now)?;
+    let events = audit.map(|a| a.success(now).to_vec()).unwrap_or_default();
+    if let Err(ServerRefused::Taken) = directory.authorisation_servers.insert(&server, &events)? {
+        return Err(Conflict::AuthorisationServer(server.authorisation_server_id).into());
+    }
+    recorded(directory, audit, &events).await?;
+    Ok(server)
+}
+
+/// PUT: the request's fields replace the server's.
+pub async fn update(
+    directory: &Directory,
+    audit: Option<&Audit>,
+    caller: &Caller,
+    org: &OrganisationId,
+    id: &AuthorisationServerId,
+    request: AuthorisationServerRequest,
+) -> Result<AuthorisationServer, ServiceError> {
+    ensure_access(caller, org)?;
+    if request
+        .authorisation_server_id
+        .as_deref()
+        .is_some_and(|given| given != id.as_str())
+    {
+        return Err(id_changed(AuthorisationServerId::FIELD, id));
+    }
+    let current = find(directory, org, id)?;
+    let now = directory.clock.now();
+    let server = AuthorisationServer::from_request(request, org, id.as_str(), Some(&current), now)?;
+    let events = audit.map(|a| a.success(now).to_vec()).unwrap_or_default();
+    if let Err(ServerRefused::Missing) =
+        directory.authorisation_servers.replace(&server, &events)?
+    {
+        return Err(missing(org, id));
+    }
+    recorded(directory, audit, &events).await?;
+    Ok(server)
+}
+
+pub async fn delete(
+    directory: &Directory,
+    audit: Option<&Audit>,
+    caller: &Caller,
+    org: &OrganisationId,
+    id: &AuthorisationServerId,
+) -> Result<(), ServiceError> {
+    ensure_access(caller, org)?;
+    find_organisation(&directory.participants, org)?;
+    let now = directory.clock.now();
+    let events = audit.map(|a| a.success(now).to_vec()).unwrap_or_default();
+    if let Err(ServerRefused::Missing) = directory.authorisation_servers.remove(org, id, &events)? {
+        return Err(missing(org, id));
+    }
+    recorded(directory, audit, &events).await
+}
+
+fn find(
+    directory: &Directory,
+    org: &OrganisationId,
+    id: &AuthorisationServerId,
+) -> Result<AuthorisationServer, ServiceError> {
+    find_organisation(&directory.participants, org)?;
+    directory
+        .authorisation_servers
+        .get(org, id)?
+        .ok_or_else(|| missing(org, id))
+}
+
+fn missing(org: &OrganisationId, id: &AuthorisationServerId) -> ServiceError {
+    NotFound::AuthorisationServer {
+        org: org.clone(),
+        id: id.clone(),
+    }
+    .into()
+}
+
+/// The write is committed with `events`: mark them stored, and make it
+/// durable before it is answered.
+async fn recorded(
+    directory: &Directory,
+    audit: Option<&Audit>,
+    events: &[crate::domain::event::NewEvent],
+) -> Result<(), ServiceError> {
+    if let Some(audit) = audit {
+        audit.recorded(events);
+    }
+    directory.db.flush().await?;
+    Ok(())
+}
