@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::rules::Rules;
-use super::{AuthorisationServerId, DomainError, OrganisationId};
+use super::{ApiResource, AuthorisationServerId, DomainError, OrganisationId, ServerCertification};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -35,6 +35,18 @@ pub struct AuthorisationServer {
     pub supports_dcr: bool,
     pub supports_redirect: bool,
     pub terms_of_service_uri: Option<String>,
+}
+
+/// An authorisation server as the API and the participants document show
+/// it (the spec's AuthorisationServer): its fields, its API resources and
+/// its certifications.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PublishedServer {
+    #[serde(flatten)]
+    pub server: AuthorisationServer,
+    pub api_resources: Vec<ApiResource>,
+    pub authorisation_server_certifications: Vec<ServerCertification>,
 }
 
 /// The API's NotificationWebhookStatusEnum: a new webhook is Pending until

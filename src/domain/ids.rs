@@ -67,6 +67,9 @@ macro_rules! directory_id {
 directory_id!(OrganisationId, "OrganisationId");
 directory_id!(SoftwareStatementId, "SoftwareStatementId");
 directory_id!(AuthorisationServerId, "AuthorisationServerId");
+directory_id!(ApiResourceId, "ApiResourceId");
+directory_id!(ApiDiscoveryEndpointId, "ApiDiscoveryEndpointId");
+directory_id!(CertificationId, "AuthorisationServerCertificationId");
 
 /// A key id as it appears in a JWKS and in `/{kid}.pem` URLs: base64url text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -27,9 +27,11 @@ macro_rules! text_conversions {
 }
 
 pub mod access;
+pub mod api_resource;
 pub mod authorisation_server;
 pub mod authority;
 pub mod certificate;
+pub mod certification;
 pub mod clock;
 pub mod ecosystem;
 pub mod event;
@@ -49,12 +51,17 @@ pub mod trust;
 pub mod urls;
 
 pub use access::{AdminToken, Caller};
+pub use api_resource::{ApiDiscoveryEndpoint, ApiResource};
 pub use authorisation_server::AuthorisationServer;
 pub use certificate::{
     CertOrKeyType, CertificateOrKey, KeyUse, PublicJwk, RecordStatus, RevokeReason,
 };
+pub use certification::ServerCertification;
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use ids::{AuthorisationServerId, Kid, OrganisationId, SoftwareStatementId};
+pub use ids::{
+    ApiDiscoveryEndpointId, ApiResourceId, AuthorisationServerId, CertificationId, Kid,
+    OrganisationId, SoftwareStatementId,
+};
 pub use organisation::{Organisation, SoftwareStatement};
 pub use urls::{Flavour, KeySet, KeystoreDocument, PublicUrls};
 

@@ -70,7 +70,27 @@ impl Rules {
         value: Option<String>,
         schemes: &[&str],
     ) -> Option<String> {
-        let value = self.text(field, value, 1, 255)?;
+        self.uri_of_length(field, value, schemes, 255)
+    }
+
+    /// An https URI of at most `max` characters.
+    pub(crate) fn https_uri(
+        &mut self,
+        field: &str,
+        value: Option<String>,
+        max: usize,
+    ) -> Option<String> {
+        self.uri_of_length(field, value, &["https://"], max)
+    }
+
+    fn uri_of_length(
+        &mut self,
+        field: &str,
+        value: Option<String>,
+        schemes: &[&str],
+        max: usize,
+    ) -> Option<String> {
+        let value = self.text(field, value, 1, max)?;
         if !schemes.iter().any(|s| value.starts_with(s)) {
             self.0.push(DomainError::field(
                 field,

@@ -7,7 +7,8 @@ use super::error::{Conflict, NotFound, id_changed};
 use super::events::Audit;
 use super::organisations::find_organisation;
 use super::{ServiceError, ensure_access};
-use crate::domain::authorisation_server::AuthorisationServerRequest;
+use crate::domain::authorisation_server::{AuthorisationServerRequest, PublishedServer};
+use crate::domain::event::NewEvent;
 use crate::domain::{AuthorisationServer, AuthorisationServerId, Caller, OrganisationId};
 use crate::store::ServerRefused;
 
@@ -16,10 +17,10 @@ pub fn list(
     directory: &Directory,
     caller: &Caller,
     org: &OrganisationId,
-) -> Result<Vec<AuthorisationServer>, ServiceError> {
+) -> Result<Vec<PublishedServer>, ServiceError> {
     ensure_access(caller, org)?;
     find_organisation(&directory.participants, org)?;
-    Ok(directory.authorisation_servers.of(org)?)
+    Ok(directory.authorisation_servers.published_of(org)?)
 }
 
 pub fn get(
@@ -27,9 +28,10 @@ pub fn get(
     caller: &Caller,
     org: &OrganisationId,
     id: &AuthorisationServerId,
-) -> Result<AuthorisationServer, ServiceError> {
+) -> Result<PublishedServer, ServiceError> {
     ensure_access(caller, org)?;
-    find(directory, org, id)
+    find_organisation(&directory.participants, org)?;
+    published(directory, org, id)
 }
 
 /// A new server, under the id the request gives or a new one.
@@ -39,7 +41,7 @@ pub async fn create(
     caller: &Caller,
     org: &OrganisationId,
     request: AuthorisationServerRequest,
-) -> Result<AuthorisationServer, ServiceError> {
+) -> Result<PublishedServer, ServiceError> {
     ensure_access(caller, org)?;
     find_organisation(&directory.participants, org)?;
     let id = request
@@ -48,12 +50,16 @@ pub async fn create(
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let now = directory.clock.now();
     let server = AuthorisationServer::from_request(request, org, &id, None, now)?;
-    let events = audit.map(|a| a.success(now).to_vec()).unwrap_or_default();
+    let events = audit_events(audit, now);
     if let Err(ServerRefused::Taken) = directory.authorisation_servers.insert(&server, &events)? {
         return Err(Conflict::AuthorisationServer(server.authorisation_server_id).into());
     }
     recorded(directory, audit, &events).await?;
-    Ok(server)
+    Ok(PublishedServer {
+        server,
+        api_resources: Vec::new(),
+        authorisation_server_certifications: Vec::new(),
+    })
 }
 
 /// PUT: the request's fields replace the server's.
@@ -64,7 +70,7 @@ pub async fn update(
     org: &OrganisationId,
     id: &AuthorisationServerId,
     request: AuthorisationServerRequest,
-) -> Result<AuthorisationServer, ServiceError> {
+) -> Result<PublishedServer, ServiceError> {
     ensure_access(caller, org)?;
     if request
         .authorisation_server_id
@@ -73,17 +79,17 @@ pub async fn update(
     {
         return Err(id_changed(AuthorisationServerId::FIELD, id));
     }
-    let current = find(directory, org, id)?;
+    let current = find_server(directory, org, id)?;
     let now = directory.clock.now();
     let server = AuthorisationServer::from_request(request, org, id.as_str(), Some(&current), now)?;
-    let events = audit.map(|a| a.success(now).to_vec()).unwrap_or_default();
+    let events = audit_events(audit, now);
     if let Err(ServerRefused::Missing) =
         directory.authorisation_servers.replace(&server, &events)?
     {
         return Err(missing(org, id));
     }
     recorded(directory, audit, &events).await?;
-    Ok(server)
+    published(directory, org, id)
 }
 
 pub async fn delete(
@@ -96,14 +102,26 @@ pub async fn delete(
     ensure_access(caller, org)?;
     find_organisation(&directory.participants, org)?;
     let now = directory.clock.now();
-    let events = audit.map(|a| a.success(now).to_vec()).unwrap_or_default();
+    let events = audit_events(audit, now);
     if let Err(ServerRefused::Missing) = directory.authorisation_servers.remove(org, id, &events)? {
         return Err(missing(org, id));
     }
     recorded(directory, audit, &events).await
 }
 
-fn find(
+fn published(
+    directory: &Directory,
+    org: &OrganisationId,
+    id: &AuthorisationServerId,
+) -> Result<PublishedServer, ServiceError> {
+    directory
+        .authorisation_servers
+        .published(org, id)?
+        .ok_or_else(|| missing(org, id))
+}
+
+/// The stored server, or why there is none: no organisation, or no server in it.
+pub(super) fn find_server(
     directory: &Directory,
     org: &OrganisationId,
     id: &AuthorisationServerId,
@@ -123,12 +141,20 @@ fn missing(org: &OrganisationId, id: &AuthorisationServerId) -> ServiceError {
     .into()
 }
 
+/// The START and SUCCESS events a write carries, when it is audited.
+pub(super) fn audit_events(
+    audit: Option<&Audit>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<NewEvent> {
+    audit.map(|a| a.success(now).to_vec()).unwrap_or_default()
+}
+
 /// The write is committed with `events`: mark them stored, and make it
 /// durable before it is answered.
-async fn recorded(
+pub(super) async fn recorded(
     directory: &Directory,
     audit: Option<&Audit>,
-    events: &[crate::domain::event::NewEvent],
+    events: &[NewEvent],
 ) -> Result<(), ServiceError> {
     if let Some(audit) = audit {
         audit.recorded(events);

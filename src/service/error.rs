@@ -6,7 +6,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::{
-    AuthorisationServerId, CertOrKeyType, DomainError, Kid, OrganisationId, SoftwareStatementId,
+    ApiDiscoveryEndpointId, ApiResourceId, AuthorisationServerId, CertOrKeyType, CertificationId,
+    DomainError, Kid, OrganisationId, SoftwareStatementId,
 };
 use crate::pki::PkiError;
 use crate::pki::trust::NotTrusted;
@@ -120,6 +121,25 @@ pub enum NotFound {
         org: OrganisationId,
         id: AuthorisationServerId,
     },
+    #[error("ApiResourceId: API resource '{id}' does not exist on authorisation server '{server}'")]
+    ApiResource {
+        server: AuthorisationServerId,
+        id: ApiResourceId,
+    },
+    #[error(
+        "ApiDiscoveryEndpointId: discovery endpoint '{id}' does not exist in API resource '{resource}'"
+    )]
+    ApiDiscoveryEndpoint {
+        resource: ApiResourceId,
+        id: ApiDiscoveryEndpointId,
+    },
+    #[error(
+        "AuthorisationServerCertificationId: certification '{id}' does not exist on authorisation server '{server}'"
+    )]
+    ServerCertification {
+        server: AuthorisationServerId,
+        id: CertificationId,
+    },
     #[error("CertificateOrKeyId: no {}certificate or key '{kid}' here", type_prefix(.key_type))]
     CertificateOrKey {
         key_type: Option<CertOrKeyType>,
@@ -163,6 +183,9 @@ pub enum Conflict {
     SoftwareStatement(SoftwareStatementId),
     #[error("AuthorisationServerId: authorisation server '{0}' already exists")]
     AuthorisationServer(AuthorisationServerId),
+    /// An id the directory made is taken under its parent.
+    #[error("{field}: '{id}' is already taken")]
+    IdTaken { field: &'static str, id: String },
     #[error("kid '{kid}' is already used here by a {held_by} record")]
     KidTaken { kid: Kid, held_by: CertOrKeyType },
     /// One public key, active twice on one owner.

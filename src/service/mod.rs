@@ -2,6 +2,7 @@
 //! store, and answer domain results or a `ServiceError`.
 
 pub mod access;
+pub mod api_resources;
 pub mod authorisation_servers;
 pub mod authorities;
 pub mod certificate_authority;
@@ -18,6 +19,7 @@ pub mod organisations;
 pub mod ra;
 pub mod revocation;
 pub mod seed;
+pub mod server_certifications;
 pub mod ssa;
 pub mod tenants;
 pub mod test_control;

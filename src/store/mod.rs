@@ -24,7 +24,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use access::ClientCredentials;
-pub use authorisation_servers::{AuthorisationServers, Refused as ServerRefused};
+pub use authorisation_servers::{AuthorisationServers, Put, Refused as ServerRefused};
 pub use authorities::Authorities;
 pub use certificates::{Added, Certificates, Revocation};
 pub use contents::{StoreContents, StoredEntry};
@@ -39,7 +39,7 @@ pub use tenants::TenantRecords;
 pub use trust_anchors::TrustAnchors;
 
 /// Every table of every repository, in the order `StoreContents` lists them.
-const TABLES: [engine::Table; 25] = [
+const TABLES: [engine::Table; 27] = [
     organisations::ORGANISATIONS,
     statements::STATEMENTS,
     statements::STATEMENT_OWNERS,
@@ -65,6 +65,8 @@ const TABLES: [engine::Table; 25] = [
     tenants::TENANT_SESSIONS,
     tenants::THEME_PKI,
     authorisation_servers::AUTHORISATION_SERVERS,
+    authorisation_servers::API_RESOURCES,
+    authorisation_servers::SERVER_CERTIFICATIONS,
 ];
 
 /// Opens the store in `dir` with a page cache of `cache_mb` MiB, first

@@ -217,6 +217,15 @@ async fn a_published_server_survives_a_kill_9() {
         .await
         .unwrap();
     assert_eq!(created.status(), StatusCode::CREATED);
+    let resource = client
+        .post(format!("{}{path}/as-wren-1/apiresources", first.address))
+        .bearer_auth(token.trim())
+        .json(&json!({"ApiFamilyType": "accounts", "ApiVersion": "2.0.0",
+            "ApiEndpoint": "https://api.wren.example/accounts/v2"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resource.status(), StatusCode::CREATED);
     drop(first); // SIGKILL
     let second = start_binary(data_dir.path(), config);
     let listed = client
@@ -227,4 +236,8 @@ async fn a_published_server_survives_a_kill_9() {
         .unwrap();
     let listed = json_of(listed, StatusCode::OK).await;
     assert_eq!(listed[0]["AuthorisationServerId"], "as-wren-1");
+    assert_eq!(
+        listed[0]["ApiResources"][0]["ApiDiscoveryEndpoints"][0]["ApiEndpoint"],
+        "https://api.wren.example/accounts/v2"
+    );
 }

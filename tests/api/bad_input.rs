@@ -11,7 +11,7 @@ use crate::helpers::*;
 
 /// One malformed request: method, path, content type, body, expected status,
 /// and a piece of text the answer must contain. In paths and bodies `{org}`,
-/// `{ss}`, `{kid}`, `{root}`, `{no_anchor}` (a fingerprint no anchor has),
+/// `{ss}`, `{kid}`, `{res}` (an API resource of the server `as-rows`), `{root}`, `{no_anchor}` (a fingerprint no anchor has),
 /// the tenants face's `{pki}`, `{tenant}`, `{email}`, `{password}`,
 /// `{session}` (the login cookie's value) and `{csrf}`, and `@name` (a PEM or
 /// keystore made or read below) are filled in. A body `form:a=1&b=@name` is
@@ -213,6 +213,35 @@ const ROWS: &[Row] = &[
     ("PUT", "/organisations/{org}/authorisationservers/nothing", JSON, r#"{"AutoRegistrationSupported": true, "CustomerFriendlyName": "A", "CustomerFriendlyDescription": "B"}"#, 404, "AuthorisationServerId: authorisation server 'nothing' does not exist"),
     ("DELETE", "/organisations/{org}/authorisationservers/nothing", "", "", 404, "AuthorisationServerId: authorisation server 'nothing' does not exist"),
     ("GET", "/organisations/{org}/authorisationservers/%3Cb%3E", "", "", 400, "AuthorisationServerId: must match"),
+    ("POST", "/organisations/{org}/authorisationservers/as-rows/apiresources", JSON, "{}", 400, "ApiFamilyType: Family Type must be provided"),
+    ("POST", "/organisations/{org}/authorisationservers/as-rows/apiresources", JSON, "{}", 400, "ApiVersion: Version must be provided"),
+    ("POST", "/organisations/{org}/authorisationservers/as-rows/apiresources", JSON, r#"{"ApiFamilyType": "accounts", "ApiVersion": "2.0"}"#, 400, "ApiVersion: must match ^[0-9]+"),
+    ("POST", "/organisations/{org}/authorisationservers/as-rows/apiresources", JSON, r#"{"ApiFamilyType": "", "ApiVersion": "2.0.0"}"#, 400, "ApiFamilyType: must be 1 to 128 characters"),
+    ("POST", "/organisations/{org}/authorisationservers/as-rows/apiresources", JSON, r#"{"ApiFamilyType": "accounts", "ApiVersion": "2.0.0", "ApiEndpoint": "http://api.example/accounts"}"#, 400, "ApiEndpoint: must be a URI starting with https://"),
+    ("POST", "/organisations/{org}/authorisationservers/as-rows/apiresources", JSON, r#"{"ApiFamilyType": "accounts", "ApiVersion": "2.0.0", "ApiCertificationUri": "http://conformance.example/a.zip"}"#, 400, "ApiCertificationUri: must be a URI starting with https://"),
+    ("POST", "/organisations/{org}/authorisationservers/as-rows/apiresources", JSON, r#"{"ApiFamilyType": "accounts", "ApiVersion": "2.0.0", "CertificationStatus": "Approved"}"#, 400, "CertificationStatus: must be one of Awaiting Certification, Certified, Deprecated, Rejected, Self-Certified"),
+    ("POST", "/organisations/{org}/authorisationservers/as-rows/apiresources", JSON, r#"{"ApiFamilyType": "accounts", "ApiVersion": "2.0.0", "CertificationStartDate": "2021-12-31"}"#, 400, "CertificationStartDate: Date must match the format of dd/mm/yyyy"),
+    ("POST", "/organisations/{org}/authorisationservers/as-rows/apiresources", JSON, r#"{"ApiFamilyType": "accounts", "ApiVersion": "2.0.0", "FamilyComplete": "yes"}"#, 400, "FamilyComplete: invalid type"),
+    ("POST", "/organisations/{org}/authorisationservers/as-rows/apiresources", JSON, r#"{"ApiFamilyType": "accounts", "ApiVersion": "2.0.0", "ApiResourceId": "mine"}"#, 400, "unknown field `ApiResourceId`"),
+    ("POST", "/organisations/{org}/authorisationservers/nothing/apiresources", JSON, r#"{"ApiFamilyType": "accounts", "ApiVersion": "2.0.0"}"#, 404, "AuthorisationServerId: authorisation server 'nothing' does not exist"),
+    ("PUT", "/organisations/{org}/authorisationservers/as-rows/apiresources/nothing", JSON, r#"{"ApiFamilyType": "accounts", "ApiVersion": "2.0.0"}"#, 404, "ApiResourceId: API resource 'nothing' does not exist on authorisation server 'as-rows'"),
+    ("DELETE", "/organisations/{org}/authorisationservers/as-rows/apiresources/nothing", "", "", 404, "ApiResourceId: API resource 'nothing' does not exist"),
+    ("GET", "/organisations/{org}/authorisationservers/as-rows/apiresources/a%3Cb", "", "", 400, "ApiResourceId: must match"),
+    ("POST", "/organisations/{org}/authorisationservers/as-rows/apiresources/{res}/apidiscoveryendpoints", JSON, "{}", 400, "ApiEndpoint: ApiEndpoint must be provided"),
+    ("POST", "/organisations/{org}/authorisationservers/as-rows/apiresources/{res}/apidiscoveryendpoints", JSON, r#"{"ApiEndpoint": "http://api.example/accounts/v2/accounts"}"#, 400, "ApiEndpoint: must be a URI starting with https://"),
+    ("POST", "/organisations/{org}/authorisationservers/as-rows/apiresources/{res}/apidiscoveryendpoints", JSON, r#"{"ApiEndpoint": 7}"#, 400, "ApiEndpoint: invalid type"),
+    ("PUT", "/organisations/{org}/authorisationservers/as-rows/apiresources/{res}/apidiscoveryendpoints/nothing", JSON, r#"{"ApiEndpoint": "https://api.example/x"}"#, 404, "ApiDiscoveryEndpointId: discovery endpoint 'nothing' does not exist"),
+    ("DELETE", "/organisations/{org}/authorisationservers/as-rows/apiresources/{res}/apidiscoveryendpoints/nothing", "", "", 404, "ApiDiscoveryEndpointId: discovery endpoint 'nothing' does not exist"),
+    ("POST", "/organisations/{org}/authorisationservers/as-rows/certifications", JSON, "{}", 400, "ProfileVariant: Certification needs to have a variant"),
+    ("POST", "/organisations/{org}/authorisationservers/as-rows/certifications", JSON, "{}", 400, "ProfileVersion: Version must be provided"),
+    ("POST", "/organisations/{org}/authorisationservers/as-rows/certifications", JSON, r#"{"ProfileVariant": "FAPI Adv. OP w/ MTLS", "ProfileVersion": "one"}"#, 400, "ProfileVersion: invalid type"),
+    ("POST", "/organisations/{org}/authorisationservers/as-rows/certifications", JSON, r#"{"ProfileVariant": "FAPI Adv. OP w/ MTLS", "ProfileVersion": 1, "CertificationURI": "ftp://c.example/p.zip"}"#, 400, "CertificationURI: must be a URI starting with https://"),
+    ("POST", "/organisations/{org}/authorisationservers/as-rows/certifications", JSON, r#"{"ProfileVariant": "FAPI Adv. OP w/ MTLS", "ProfileVersion": 1, "CertificationStartDate": "31/02/2026"}"#, 400, "CertificationStartDate: Date must match the format of dd/mm/yyyy"),
+    ("POST", "/organisations/{org}/authorisationservers/as-rows/certifications", JSON, r#"{"ProfileVariant": "FAPI Adv. OP w/ MTLS", "ProfileVersion": 1, "Status": "Passed"}"#, 400, "Status: must be one of Awaiting Certification"),
+    ("POST", "/organisations/{org}/authorisationservers/as-rows/certifications", JSON, r#"{"ProfileVariant": "FAPI Adv. OP w/ MTLS", "ProfileVersion": 1, "CertificationId": "mine"}"#, 400, "unknown field `CertificationId`"),
+    ("PUT", "/organisations/{org}/authorisationservers/as-rows/certifications/nothing", JSON, r#"{"ProfileVariant": "FAPI Adv. OP w/ MTLS", "ProfileVersion": 1}"#, 404, "AuthorisationServerCertificationId: certification 'nothing' does not exist"),
+    ("DELETE", "/organisations/{org}/authorisationservers/as-rows/certifications/nothing", "", "", 404, "AuthorisationServerCertificationId: certification 'nothing' does not exist"),
+    ("GET", "/organisations/{org}/authorisationservers/nothing/familystatus", "", "", 404, "AuthorisationServerId: authorisation server 'nothing' does not exist"),
     ("GET", "/organisations?page=-1", "", "", 400, "page:"),
     ("GET", "/organisations?page=x", "", "", 400, "page:"),
     ("GET", "/organisations?size=0", "", "", 400, "size:"),
@@ -810,6 +839,24 @@ async fn every_malformed_request_gets_a_4xx_naming_the_problem_and_writes_nothin
         .as_str()
         .unwrap()
         .to_owned();
+    // One authorisation server with one API resource, for the rows under them.
+    let servers = format!("/organisations/{ORG}/authorisationservers");
+    let server = serde_json::json!({"AuthorisationServerId": "as-rows", "AutoRegistrationSupported": true,
+        "CustomerFriendlyName": "A", "CustomerFriendlyDescription": "B"});
+    assert_eq!(
+        app.post_json(&servers, &server).await.status(),
+        StatusCode::CREATED
+    );
+    let resource = serde_json::json!({"ApiFamilyType": "accounts", "ApiVersion": "2.0.0",
+        "ApiEndpoint": "https://api.rows.example/accounts/v2"});
+    let response = app
+        .post_json(&format!("{servers}/as-rows/apiresources"), &resource)
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let resource = response.json::<serde_json::Value>().await.unwrap()["ApiResourceId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let roots: serde_json::Value = app
         .get("/v1/ecosystems/certificates/ca")
         .await
@@ -832,6 +879,7 @@ async fn every_malformed_request_gets_a_4xx_naming_the_problem_and_writes_nothin
             .replace("{org}", ORG)
             .replace("{ss}", SS)
             .replace("{kid}", &kid)
+            .replace("{res}", &resource)
             .replace("{root}", &root)
             .replace("{basic}", &basic)
             .replace("{ra_client}", crate::ra::ALPHA)

@@ -1,5 +1,6 @@
 //! One integration-test binary: each module drives the real server over HTTP.
 
+mod api_resources;
 mod architecture;
 mod auth_and_headers;
 mod authorisation_servers;

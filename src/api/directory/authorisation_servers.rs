@@ -3,14 +3,13 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::DirectoryError;
 use super::request::{DirectoryPath, check_fapi_headers, json_body};
-use crate::api::interaction::event_context;
+use super::{DirectoryError, audit_of};
 use crate::domain::Caller;
 use crate::domain::authorisation_server::AuthorisationServerRequest;
 use crate::service::authorisation_servers as servers;
 use crate::service::directory::Directory;
-use crate::service::events::{Audit, AuditLog};
+use crate::service::events::AuditLog;
 
 const EVENT: &str = "DIRECTORY_AUTHORISATION_SERVER";
 
@@ -38,11 +37,7 @@ pub async fn create(
     let ids = path.parse()?;
     check_fapi_headers(&req)?;
     let request: AuthorisationServerRequest = json_body(&req, body).await?;
-    let audit = Audit::new(
-        &audit_log,
-        &event_context(&req, &caller),
-        &format!("{EVENT}_CREATE"),
-    );
+    let audit = audit_of(&req, &caller, &audit_log, &format!("{EVENT}_CREATE"));
     let work = servers::create(&directory, Some(&audit), &caller, &ids.org, request);
     let server = audit.run(&audit_log, work).await?;
     Ok(HttpResponse::Created().json(server))
@@ -73,11 +68,7 @@ pub async fn update(
     let ids = path.parse()?;
     check_fapi_headers(&req)?;
     let request: AuthorisationServerRequest = json_body(&req, body).await?;
-    let audit = Audit::new(
-        &audit_log,
-        &event_context(&req, &caller),
-        &format!("{EVENT}_UPDATE"),
-    );
+    let audit = audit_of(&req, &caller, &audit_log, &format!("{EVENT}_UPDATE"));
     let work = servers::update(
         &directory,
         Some(&audit),
@@ -100,11 +91,7 @@ pub async fn delete(
 ) -> Result<HttpResponse, DirectoryError> {
     let ids = path.parse()?;
     check_fapi_headers(&req)?;
-    let audit = Audit::new(
-        &audit_log,
-        &event_context(&req, &caller),
-        &format!("{EVENT}_DELETE"),
-    );
+    let audit = audit_of(&req, &caller, &audit_log, &format!("{EVENT}_DELETE"));
     let work = servers::delete(&directory, Some(&audit), &caller, &ids.org, ids.server()?);
     audit.run(&audit_log, work).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -1,26 +1,43 @@
 //! The directory face (Raidiam Connect): organisations, software statements,
 //! their certificates and keys, and assertions. Errors are `{"errors": [..]}`.
 
+mod api_resources;
 mod authorisation_servers;
 mod certificates;
 mod error;
 mod organisations;
 pub(crate) mod request;
+mod server_certifications;
 mod software_statements;
 mod view;
 
+use actix_web::HttpRequest;
+
+use crate::api::interaction::event_context;
 use crate::api::routes::Routes;
+use crate::domain::Caller;
+use crate::service::events::{Audit, AuditLog};
 
 pub use error::DirectoryError;
 
+/// The audit of `action` made on behalf of this request's caller.
+fn audit_of(req: &HttpRequest, caller: &Caller, log: &AuditLog, action: &str) -> Audit {
+    Audit::new(log, &event_context(req, caller), action)
+}
+
 /// Routes under `/organisations`, in the order of the API document.
 pub fn routes(r: &mut Routes) {
+    use api_resources as r;
     use authorisation_servers as a;
     use certificates as c;
     use organisations as o;
+    use server_certifications as sc;
     use software_statements as s;
     const SS: &str = "/{OrganisationId}/softwarestatements/{SoftwareStatementId}";
     const AS: &str = "/{OrganisationId}/authorisationservers/{AuthorisationServerId}";
+    const RES: &str = "/{OrganisationId}/authorisationservers/{AuthorisationServerId}/apiresources/{ApiResourceId}";
+    const ENDPOINT: &str = "/{OrganisationId}/authorisationservers/{AuthorisationServerId}/apiresources/{ApiResourceId}/apidiscoveryendpoints/{ApiDiscoveryEndpointId}";
+    const CERT: &str = "/{OrganisationId}/authorisationservers/{AuthorisationServerId}/certifications/{AuthorisationServerCertificationId}";
     const SS_CERTS: &str =
         "/{OrganisationId}/softwarestatements/{SoftwareStatementId}/certificates";
     const SS_TYPE: &str = "/{OrganisationId}/softwarestatements/{SoftwareStatementId}/certificates/{SoftwareStatementCertificateOrKeyType}";
@@ -109,5 +126,57 @@ pub fn routes(r: &mut Routes) {
         )
         .get(AS, a::get, "Read an authorisation server")
         .put(AS, a::update, "Replace an authorisation server's fields")
-        .delete(AS, a::delete, "Delete an authorisation server");
+        .delete(AS, a::delete, "Delete an authorisation server")
+        .get(
+            &format!("{AS}/apiresources"),
+            r::list,
+            "List the server's API resources",
+        )
+        .post(
+            &format!("{AS}/apiresources"),
+            r::create,
+            "Publish an API resource",
+        )
+        .get(RES, r::get, "Read an API resource")
+        .put(RES, r::update, "Replace an API resource's fields")
+        .delete(
+            RES,
+            r::delete,
+            "Delete an API resource and its discovery endpoints",
+        )
+        .get(
+            &format!("{RES}/apidiscoveryendpoints"),
+            r::endpoints,
+            "List the resource's discovery endpoints",
+        )
+        .post(
+            &format!("{RES}/apidiscoveryendpoints"),
+            r::create_endpoint,
+            "Add a discovery endpoint",
+        )
+        .get(ENDPOINT, r::endpoint, "Read a discovery endpoint")
+        .put(
+            ENDPOINT,
+            r::update_endpoint,
+            "Replace a discovery endpoint's URL",
+        )
+        .delete(ENDPOINT, r::delete_endpoint, "Delete a discovery endpoint")
+        .get(
+            &format!("{AS}/certifications"),
+            sc::list,
+            "List the server's certifications",
+        )
+        .post(
+            &format!("{AS}/certifications"),
+            sc::write,
+            "Add a certification",
+        )
+        .get(CERT, sc::get, "Read a certification")
+        .put(CERT, sc::write, "Replace a certification's fields")
+        .delete(CERT, sc::delete, "Delete a certification")
+        .get(
+            &format!("{AS}/familystatus"),
+            r::family_status,
+            "The latest version of each API family the server offers",
+        );
 }

@@ -13,8 +13,10 @@ use crate::domain::fapi::{
 };
 use crate::domain::page::PageRequest;
 use crate::domain::{
-    AuthorisationServerId, CertOrKeyType, DomainError, Kid, OrganisationId, SoftwareStatementId,
+    ApiDiscoveryEndpointId, ApiResourceId, AuthorisationServerId, CertOrKeyType, CertificationId,
+    DomainError, Kid, OrganisationId, SoftwareStatementId,
 };
+use crate::service::api_resources::ServerOf;
 
 /// The largest PEM body the upload takes.
 pub const MAX_PEM_BYTES: usize = 64 * 1024;
@@ -64,6 +66,12 @@ pub struct DirectoryPath {
     kid: Option<String>,
     #[serde(rename = "AuthorisationServerId")]
     server: Option<String>,
+    #[serde(rename = "ApiResourceId")]
+    resource: Option<String>,
+    #[serde(rename = "ApiDiscoveryEndpointId")]
+    endpoint: Option<String>,
+    #[serde(rename = "AuthorisationServerCertificationId")]
+    certification: Option<String>,
 }
 
 /// Path values turned into domain types.
@@ -73,6 +81,16 @@ pub struct Ids {
     pub key_type: Option<CertOrKeyType>,
     pub kid: Option<Kid>,
     pub server: Option<AuthorisationServerId>,
+    pub resource: Option<ApiResourceId>,
+    pub endpoint: Option<ApiDiscoveryEndpointId>,
+    pub certification: Option<CertificationId>,
+}
+
+/// The path value a route always has, or an internal error naming it.
+fn always<'a, T>(value: &'a Option<T>, field: &str) -> Result<&'a T, DirectoryError> {
+    value
+        .as_ref()
+        .ok_or_else(|| DirectoryError::Internal(format!("route without {{{field}}}")))
 }
 
 impl Ids {
@@ -91,9 +109,27 @@ impl Ids {
 
     /// The authorisation server of a route that always has one.
     pub fn server(&self) -> Result<&AuthorisationServerId, DirectoryError> {
-        self.server
-            .as_ref()
-            .ok_or_else(|| DirectoryError::Internal("route without {AuthorisationServerId}".into()))
+        always(&self.server, AuthorisationServerId::FIELD)
+    }
+
+    /// The organisation and server of a route under an authorisation server.
+    pub fn server_of(&self) -> Result<ServerOf<'_>, DirectoryError> {
+        Ok(ServerOf {
+            org: &self.org,
+            server: self.server()?,
+        })
+    }
+
+    pub fn resource(&self) -> Result<&ApiResourceId, DirectoryError> {
+        always(&self.resource, ApiResourceId::FIELD)
+    }
+
+    pub fn endpoint(&self) -> Result<&ApiDiscoveryEndpointId, DirectoryError> {
+        always(&self.endpoint, ApiDiscoveryEndpointId::FIELD)
+    }
+
+    pub fn certification(&self) -> Result<&CertificationId, DirectoryError> {
+        always(&self.certification, CertificationId::FIELD)
     }
 
     /// The kid of a route that always has one.
@@ -134,6 +170,18 @@ impl DirectoryPath {
             .server
             .as_deref()
             .map(|s| AuthorisationServerId::parse(s).map_err(&mut keep).ok());
+        let resource = self
+            .resource
+            .as_deref()
+            .map(|s| ApiResourceId::parse(s).map_err(&mut keep).ok());
+        let endpoint = self
+            .endpoint
+            .as_deref()
+            .map(|s| ApiDiscoveryEndpointId::parse(s).map_err(&mut keep).ok());
+        let certification = self
+            .certification
+            .as_deref()
+            .map(|s| CertificationId::parse(s).map_err(&mut keep).ok());
         match org {
             Some(org) if errors.is_empty() => Ok(Ids {
                 org,
@@ -141,6 +189,9 @@ impl DirectoryPath {
                 key_type,
                 kid: kid.flatten(),
                 server: server.flatten(),
+                resource: resource.flatten(),
+                endpoint: endpoint.flatten(),
+                certification: certification.flatten(),
             }),
             _ => Err(DirectoryError::BadRequest(errors)),
         }

@@ -1,0 +1,330 @@
+//! The authorisation servers an organisation publishes, with what hangs from
+//! each: its API resources (their discovery endpoints inside them) and its
+//! certifications. An id is unique under its parent, nothing is stored under
+//! a server that is not there, and deleting a server deletes what hangs from
+//! it. Every change is one transaction with its audit events; a refusal
+//! writes nothing.
+
+mod certifications;
+mod resources;
+
+use serde::Serialize;
+
+use super::StoreError;
+use super::engine::{Database, ReadTx, RecordWrites, Records, Table, WriteTx, key, prefix};
+use super::events;
+use crate::domain::authorisation_server::PublishedServer;
+use crate::domain::event::NewEvent;
+use crate::domain::{AuthorisationServer, AuthorisationServerId, OrganisationId};
+
+/// `org\0server` -> AuthorisationServer.
+pub(super) const AUTHORISATION_SERVERS: Table = "authorisation_servers";
+pub(super) use certifications::SERVER_CERTIFICATIONS;
+pub(super) use resources::API_RESOURCES;
+
+#[derive(Clone)]
+pub struct AuthorisationServers {
+    db: Database,
+}
+
+/// Why a write was not made.
+#[derive(Debug, PartialEq)]
+pub enum Refused {
+    /// A new record's id is taken under its parent.
+    Taken,
+    /// The record to change or delete, or the server it hangs from, is not there.
+    Missing,
+}
+
+type Outcome = Result<Result<(), Refused>, StoreError>;
+
+fn server_key(org: &OrganisationId, id: &AuthorisationServerId) -> Vec<u8> {
+    key(&[org.as_str(), id.as_str()])
+}
+
+/// The keys of what hangs from a server share this prefix.
+fn under_server(org: &OrganisationId, id: &AuthorisationServerId) -> Vec<u8> {
+    prefix(&[org.as_str(), id.as_str()])
+}
+
+/// Whether a record goes in as new or replaces the stored one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Put {
+    New,
+    Replacing,
+}
+
+/// Puts `record` at `k`, refusing a taken key for a new record and a missing
+/// one for a replacement, with `audit`; `server` is the key of the server it
+/// hangs from, which must be stored.
+fn put<T: Serialize>(
+    tx: &mut dyn WriteTx,
+    table: Table,
+    k: &[u8],
+    record: &T,
+    put: Put,
+    server: Option<&[u8]>,
+    audit: &[NewEvent],
+) -> Result<Result<(), Refused>, StoreError> {
+    if let Some(server) = server
+        && tx.get(AUTHORISATION_SERVERS, server)?.is_none()
+    {
+        return Ok(Err(Refused::Missing));
+    }
+    match (put, tx.get(table, k)?.is_some()) {
+        (Put::New, true) => return Ok(Err(Refused::Taken)),
+        (Put::Replacing, false) => return Ok(Err(Refused::Missing)),
+        _ => {}
+    }
+    tx.put_record(table, k, record)?;
+    events::append(tx, audit)?;
+    Ok(Ok(()))
+}
+
+/// Removes the record at `k` with `audit`, refusing when it is not there.
+fn remove(tx: &mut dyn WriteTx, table: Table, k: &[u8], audit: &[NewEvent]) -> Outcome {
+    if !tx.remove(table, k)? {
+        return Ok(Err(Refused::Missing));
+    }
+    events::append(tx, audit)?;
+    Ok(Ok(()))
+}
+
+/// `server` with what hangs from it, as `tx` sees them.
+fn with_children(
+    tx: &(impl ReadTx + ?Sized),
+    server: AuthorisationServer,
+) -> Result<PublishedServer, StoreError> {
+    let children = under_server(&server.organisation_id, &server.authorisation_server_id);
+    Ok(PublishedServer {
+        api_resources: tx.records(API_RESOURCES, &children)?,
+        authorisation_server_certifications: tx.records(SERVER_CERTIFICATIONS, &children)?,
+        server,
+    })
+}
+
+impl AuthorisationServers {
+    pub(super) fn new(db: Database) -> Self {
+        AuthorisationServers { db }
+    }
+
+    pub fn get(
+        &self,
+        org: &OrganisationId,
+        id: &AuthorisationServerId,
+    ) -> Result<Option<AuthorisationServer>, StoreError> {
+        self.db
+            .read(|tx| tx.record(AUTHORISATION_SERVERS, &server_key(org, id)))
+    }
+
+    /// An organisation's servers, in id order.
+    pub fn of(&self, org: &OrganisationId) -> Result<Vec<AuthorisationServer>, StoreError> {
+        self.db
+            .read(|tx| tx.records(AUTHORISATION_SERVERS, &prefix(&[org.as_str()])))
+    }
+
+    /// A server with its resources and certifications, read together.
+    pub fn published(
+        &self,
+        org: &OrganisationId,
+        id: &AuthorisationServerId,
+    ) -> Result<Option<PublishedServer>, StoreError> {
+        self.db.read(|tx| {
+            tx.record(AUTHORISATION_SERVERS, &server_key(org, id))?
+                .map(|server| with_children(tx, server))
+                .transpose()
+        })
+    }
+
+    /// An organisation's servers with their resources and certifications,
+    /// in id order, read together.
+    pub fn published_of(&self, org: &OrganisationId) -> Result<Vec<PublishedServer>, StoreError> {
+        self.db.read(|tx| {
+            let servers: Vec<AuthorisationServer> =
+                tx.records(AUTHORISATION_SERVERS, &prefix(&[org.as_str()]))?;
+            servers.into_iter().map(|s| with_children(tx, s)).collect()
+        })
+    }
+
+    /// Adds a server whose id is new in its organisation, with `audit`.
+    pub fn insert(&self, server: &AuthorisationServer, audit: &[NewEvent]) -> Outcome {
+        self.write(server, audit, Put::New)
+    }
+
+    /// Replaces a stored server, with `audit`.
+    pub fn replace(&self, server: &AuthorisationServer, audit: &[NewEvent]) -> Outcome {
+        self.write(server, audit, Put::Replacing)
+    }
+
+    fn write(&self, server: &AuthorisationServer, audit: &[NewEvent], how: Put) -> Outcome {
+        let k = server_key(&server.organisation_id, &server.authorisation_server_id);
+        self.db
+            .write_unless(|tx| put(tx, AUTHORISATION_SERVERS, &k, server, how, None, audit))
+    }
+
+    /// Deletes a server, its API resources and its certifications, with `audit`.
+    pub fn remove(
+        &self,
+        org: &OrganisationId,
+        id: &AuthorisationServerId,
+        audit: &[NewEvent],
+    ) -> Outcome {
+        let k = server_key(org, id);
+        let children = under_server(org, id);
+        self.db.write_unless(|tx| {
+            for table in [API_RESOURCES, SERVER_CERTIFICATIONS] {
+                for child in tx.keys(table, &children)? {
+                    tx.remove(table, &child)?;
+                }
+            }
+            remove(tx, AUTHORISATION_SERVERS, &k, audit)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::authorisation_server::AuthorisationServerRequest;
+
+    fn server(id: &str, name: &str) -> AuthorisationServer {
+        let request = AuthorisationServerRequest {
+            auto_registration_supported: Some(false),
+            customer_friendly_name: Some(name.into()),
+            customer_friendly_description: Some("d".into()),
+            ..Default::default()
+        };
+        let org = OrganisationId::parse("org-1").unwrap();
+        let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        AuthorisationServer::from_request(request, &org, id, None, now).unwrap()
+    }
+
+    #[test]
+    fn an_id_is_taken_once_per_organisation_and_only_a_stored_server_is_replaced_or_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::open(dir.path(), 1, 0).unwrap();
+        let servers = store.authorisation_servers;
+        let commits = store.db.commits();
+        assert_eq!(servers.insert(&server("as-1", "A"), &[]).unwrap(), Ok(()));
+        assert_eq!(
+            servers.insert(&server("as-1", "B"), &[]).unwrap(),
+            Err(Refused::Taken)
+        );
+        assert_eq!(
+            servers.replace(&server("as-2", "B"), &[]).unwrap(),
+            Err(Refused::Missing)
+        );
+        assert_eq!(store.db.commits() - commits, 1, "a refusal commits nothing");
+        assert_eq!(servers.replace(&server("as-1", "B"), &[]).unwrap(), Ok(()));
+        let org = OrganisationId::parse("org-1").unwrap();
+        let id = AuthorisationServerId::parse("as-1").unwrap();
+        assert_eq!(
+            servers
+                .get(&org, &id)
+                .unwrap()
+                .unwrap()
+                .customer_friendly_name,
+            "B"
+        );
+        assert_eq!(servers.remove(&org, &id, &[]).unwrap(), Ok(()));
+        assert_eq!(
+            servers.remove(&org, &id, &[]).unwrap(),
+            Err(Refused::Missing)
+        );
+        assert!(servers.of(&org).unwrap().is_empty());
+    }
+
+    #[test]
+    fn nothing_hangs_from_a_missing_server_and_deleting_a_server_deletes_what_hangs_from_it() {
+        use crate::domain::api_resource::ApiResourceRequest;
+        use crate::domain::certification::ServerCertificationRequest;
+        use crate::domain::{
+            ApiDiscoveryEndpointId, ApiResource, ApiResourceId, CertificationId,
+            ServerCertification,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::open(dir.path(), 1, 0).unwrap();
+        let servers = store.authorisation_servers;
+        let org = OrganisationId::parse("org-1").unwrap();
+        let as1 = AuthorisationServerId::parse("as-1").unwrap();
+        let resource = ApiResource::from_request(
+            ApiResourceRequest {
+                api_family_type: Some("accounts".into()),
+                api_version: Some("2.0.0".into()),
+                api_endpoint: Some("https://api.example/accounts/v2".into()),
+                ..Default::default()
+            },
+            ApiResourceId::parse("r-1").unwrap(),
+            None,
+            ApiDiscoveryEndpointId::parse("e-1").unwrap(),
+        )
+        .unwrap();
+        let certification = ServerCertification::from_request(
+            ServerCertificationRequest {
+                profile_variant: Some("FAPI Adv. OP w/ MTLS".into()),
+                profile_version: Some(1.0),
+                ..Default::default()
+            },
+            &as1,
+            CertificationId::parse("c-1").unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            servers
+                .write_resource(&org, &as1, &resource, Put::New, &[])
+                .unwrap(),
+            Err(Refused::Missing)
+        );
+        assert_eq!(
+            servers
+                .write_certification(&org, &certification, Put::New, &[])
+                .unwrap(),
+            Err(Refused::Missing)
+        );
+        servers.insert(&server("as-1", "A"), &[]).unwrap().unwrap();
+        servers.insert(&server("as-10", "B"), &[]).unwrap().unwrap();
+        let as10 = AuthorisationServerId::parse("as-10").unwrap();
+        for id in [&as1, &as10] {
+            servers
+                .write_resource(&org, id, &resource, Put::New, &[])
+                .unwrap()
+                .unwrap();
+        }
+        assert_eq!(
+            servers
+                .write_resource(&org, &as1, &resource, Put::New, &[])
+                .unwrap(),
+            Err(Refused::Taken)
+        );
+        servers
+            .write_certification(&org, &certification, Put::New, &[])
+            .unwrap()
+            .unwrap();
+        let endpoint = ApiDiscoveryEndpointId::parse("e-1").unwrap();
+        let r1 = ApiResourceId::parse("r-1").unwrap();
+        servers
+            .change_endpoints(&org, &as1, &r1, &[], |r| {
+                r.api_discovery_endpoints
+                    .retain(|e| e.api_discovery_id != endpoint);
+                Ok(())
+            })
+            .unwrap()
+            .unwrap();
+        assert!(
+            servers
+                .resource(&org, &as1, &r1)
+                .unwrap()
+                .unwrap()
+                .api_discovery_endpoints
+                .is_empty()
+        );
+        servers.remove(&org, &as1, &[]).unwrap().unwrap();
+        assert!(servers.resources(&org, &as1).unwrap().is_empty());
+        assert!(servers.certifications(&org, &as1).unwrap().is_empty());
+        assert_eq!(
+            servers.resources(&org, &as10).unwrap().len(),
+            1,
+            "as-10 is not under as-1"
+        );
+    }
+}
