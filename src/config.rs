@@ -18,6 +18,7 @@ const DEFAULT: &str = include_str!("../config/default.toml");
 pub struct Settings {
     pub server: ServerSettings,
     pub keystore: KeystoreSettings,
+    pub participants: ParticipantsSettings,
     pub certificates: CertificateSettings,
     pub ca: CaSettings,
     pub store: StoreSettings,
@@ -208,6 +209,15 @@ pub struct ServerSettings {
 pub struct KeystoreSettings {
     pub base_url: String,
     pub flavour: Flavour,
+}
+
+/// `[participants]`: where the public participants document is served and
+/// how long clients may reuse it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParticipantsSettings {
+    pub base_url: String,
+    pub max_age_seconds: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -68,15 +68,20 @@ impl Application {
             let address = listener.local_addr().map_err(error)?;
             Ok::<_, StartError>((listener, address))
         };
-        let plain = match !settings.tls.enabled || settings.tls.plain {
-            true => Some(listen(&settings.server.bind)?),
-            false => None,
-        };
+        // With TLS on and `tls.plain` off the plain listener stays for the
+        // participants document alone: harnesses fetch it without trusting
+        // obdir's CA.
+        let plain_serves_all = !settings.tls.enabled || settings.tls.plain;
+        let plain = Some(listen(&settings.server.bind)?);
         let secure = match settings.tls.enabled {
             true => Some(listen(&settings.tls.bind)?),
             false => None,
         };
-        let plain_address = plain.as_ref().map(|(_, a)| *a);
+        let plain_address = plain.as_ref().map(|(_, a)| *a).filter(|_| plain_serves_all);
+        let data_only_address = plain
+            .as_ref()
+            .map(|(_, a)| *a)
+            .filter(|_| !plain_serves_all);
         let tls_address = secure.as_ref().map(|(_, a)| *a);
         let public_url = match (
             settings.server.public_url.trim_end_matches('/'),
@@ -113,6 +118,20 @@ impl Application {
                 "/keystore".to_owned()
             }
             _ => keystore_path,
+        };
+        let data_host = hosts
+            .iter()
+            .find(|(_, face)| *face == Face::Data)
+            .map(|(host, _)| host.as_str());
+        let data_url = match (
+            settings.participants.base_url.trim_end_matches('/'),
+            data_host,
+            data_only_address,
+        ) {
+            ("", Some(host), _) => with_host(&public_url, host),
+            ("", None, Some(address)) => format!("http://{address}"),
+            ("", None, None) => public_url.clone(),
+            (url, _, _) => url.to_owned(),
         };
         let faces = api::FaceMap::new(&keystore_path, hosts);
 
@@ -151,6 +170,7 @@ impl Application {
                         .filter(|key| !key.is_empty()),
                     users: settings.tenants.users.clone(),
                 },
+                participants_max_age_seconds: settings.participants.max_age_seconds,
             },
             clock,
         )
@@ -226,12 +246,17 @@ impl Application {
                 .app_data(web::Data::from(served.ra.clone()))
                 .app_data(web::Data::from(served.tenants.clone()))
                 .app_data(web::Data::from(served.test_control.clone()))
+                .app_data(web::Data::from(served.participants.clone()))
                 .app_data(urls.clone())
                 .app_data(admin_token.clone())
                 .app_data(faults.clone())
                 .app_data(throttle.clone())
                 .app_data(openapi.clone())
                 .app_data(upload_limit.clone())
+                .wrap(Condition::new(
+                    !plain_serves_all,
+                    from_fn(api::participants::plain_listener_serves_them_alone),
+                ))
                 .wrap(from_fn(api::faults::inject))
                 .wrap(from_fn(api::faults::throttle))
                 .wrap(from_fn(api::interaction::interaction_id))
@@ -256,7 +281,10 @@ impl Application {
                 bind: address.to_string(),
                 source,
             })?;
-            listening.push(format!("http://{address}"));
+            listening.push(match plain_serves_all {
+                true => format!("http://{address}"),
+                false => format!("http://{address} (participants only)"),
+            });
         }
         if let (Some((listener, address)), Some(acceptor)) = (secure, tls_acceptor) {
             server = server
@@ -279,6 +307,7 @@ impl Application {
                 "  keystore        {keystore_url} ({} layout)",
                 flavour.name()
             ),
+            format!("  participants    {data_url}/participants"),
             format!("  discovery       {public_url}/.well-known/openid-configuration"),
             format!("  token endpoint  {public_url}/token"),
             format!("  RA operator API {public_url}/v2"),
@@ -289,7 +318,10 @@ impl Application {
         ]
         .join("\n");
         Ok(Self {
-            port: plain_address.or(tls_address).map_or(0, |a| a.port()),
+            port: plain_address
+                .or(data_only_address)
+                .or(tls_address)
+                .map_or(0, |a| a.port()),
             tls_port: tls_address.map(|a| a.port()),
             public_url,
             banner,
@@ -303,7 +335,8 @@ impl Application {
         &self.services
     }
 
-    /// The plain HTTP port, or the TLS one when there is no plain listener.
+    /// The plain HTTP port. With TLS on and `tls.plain` off it serves the
+    /// participants document and `/health` alone.
     pub fn port(&self) -> u16 {
         self.port
     }

@@ -79,4 +79,11 @@ pub fn keep_peer_certificate(
     {
         data.insert(PeerCertificate(der));
     }
+    if connection.downcast_ref::<TcpStream>().is_some() {
+        data.insert(PlainConnection);
+    }
 }
+
+/// Marks a request that came over plain HTTP, not TLS.
+#[derive(Clone, Copy)]
+pub struct PlainConnection;

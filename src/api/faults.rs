@@ -152,7 +152,7 @@ pub fn failure(face: Face, status: FaultStatus, retry_after: Duration) -> HttpRe
             "code": status.code(),
             "message": status.text(),
         })),
-        Face::Directory | Face::Keystore | Face::Admin | Face::Root => {
+        Face::Directory | Face::Keystore | Face::Data | Face::Admin | Face::Root => {
             response.json(json!({ "errors": [status.text()] }))
         }
     }

@@ -12,6 +12,7 @@ pub mod keystore;
 pub mod markup;
 pub mod multipart;
 pub mod oauth;
+pub mod participants;
 pub mod ra;
 pub mod ra_admin;
 pub mod revocation;
@@ -74,6 +75,8 @@ impl FaceMap {
             Face::Revocation
         } else if under("/admin") {
             Face::Admin
+        } else if under("/participants") {
+            Face::Data
         } else if keystore_path.is_empty()
             && !under("/health")
             && !under("/ca")
@@ -147,6 +150,7 @@ fn face_routes(face: Face, flavour: Flavour) -> (MountAt, Register) {
         Face::Ra => (MountAt::Scope("/v2"), Box::new(ra::routes)),
         Face::Tenants => (MountAt::Scope("/api"), Box::new(tenants::routes)),
         Face::Admin => (MountAt::Root, Box::new(admin::routes)),
+        Face::Data => (MountAt::Root, Box::new(participants::routes)),
         Face::Directory => (
             MountAt::Scope("/organisations"),
             Box::new(directory::routes),

@@ -14,13 +14,15 @@ pub enum Face {
     Tenants,
     Revocation,
     Admin,
+    /// The public data host: the participants document.
+    Data,
     /// Health, the CA chain and anything no face claims.
     Root,
 }
 
 impl Face {
     /// Every face; the keystore last, as it may own a host's whole root.
-    pub const ALL: [Face; 9] = [
+    pub const ALL: [Face; 10] = [
         Face::Root,
         Face::OAuth,
         Face::Revocation,
@@ -29,6 +31,7 @@ impl Face {
         Face::Tenants,
         Face::Admin,
         Face::Directory,
+        Face::Data,
         Face::Keystore,
     ];
 
@@ -42,6 +45,7 @@ impl Face {
             Face::Tenants => "tenants",
             Face::Revocation => "revocation",
             Face::Admin => "admin",
+            Face::Data => "data",
             Face::Root => "root",
         }
     }

@@ -42,6 +42,7 @@ pub mod host_name;
 pub mod ids;
 pub mod organisation;
 pub mod page;
+pub mod participant;
 pub mod pem;
 pub mod ra;
 mod rules;

@@ -32,6 +32,47 @@ pub struct Organisation {
     pub requires_participant_terms_and_conditions_signing: bool,
 }
 
+/// `GET /organisations/{OrganisationId}` as the spec answers it
+/// (OrganisationWithTnc): the organisation, and where it stands with the
+/// directory's terms and conditions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrganisationWithTnc {
+    #[serde(rename = "OrgDetails")]
+    pub org_details: Organisation,
+    #[serde(rename = "TncDetails")]
+    pub tnc_details: TncDetails,
+}
+
+/// The spec's TncDetails.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TncDetails {
+    /// Nothing is left for the organisation to sign.
+    #[serde(rename = "TnCSigned")]
+    pub signed: bool,
+    /// A version it signed has been replaced since.
+    #[serde(rename = "TnCUpdated")]
+    pub updated: bool,
+    /// The versions it has still to sign (the spec's TermsAndConditionsItem).
+    #[serde(rename = "TnCsToBeSigned")]
+    pub to_be_signed: Vec<serde_json::Value>,
+}
+
+impl OrganisationWithTnc {
+    /// An organisation with the terms it has still to sign. The directory
+    /// publishes no terms and conditions yet, so none are outstanding.
+    pub fn new(org_details: Organisation) -> Self {
+        let to_be_signed = Vec::new();
+        OrganisationWithTnc {
+            org_details,
+            tnc_details: TncDetails {
+                signed: to_be_signed.is_empty(),
+                updated: false,
+                to_be_signed,
+            },
+        }
+    }
+}
+
 /// The body of `POST /organisations`, before its rules are checked.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]

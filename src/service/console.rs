@@ -110,7 +110,8 @@ pub fn organisation(
     directory: &Directory,
     org: &OrganisationId,
 ) -> Result<OrganisationView, ServiceError> {
-    let organisation = organisations::organisation(&directory.participants, &READER, org)?;
+    let organisation =
+        organisations::organisation(&directory.participants, &READER, org)?.org_details;
     let statements =
         organisations::list_software_statements(&directory.participants, &READER, org)?;
     let certificates = held(

@@ -16,6 +16,7 @@ pub mod keystore;
 pub mod oauth;
 mod open;
 pub mod organisations;
+pub mod participants;
 pub mod ra;
 pub mod revocation;
 pub mod seed;

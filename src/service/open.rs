@@ -2,6 +2,7 @@
 //! struct per group of use cases, each holding only the repositories and
 //! parts it works with.
 
+use super::participants::ParticipantsDocument;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -32,6 +33,8 @@ pub struct ServiceSettings {
     /// PEM texts of the CAs `[truststore]` names, each already read.
     pub trust_anchors: Vec<String>,
     pub tenants: TenantSettings,
+    /// The participants document's Cache-Control max-age.
+    pub participants_max_age_seconds: u32,
 }
 
 #[derive(Clone)]
@@ -46,6 +49,7 @@ pub struct Services {
     pub ra: Arc<Ra>,
     pub tenants: Arc<Tenants>,
     pub test_control: Arc<TestControl>,
+    pub participants: Arc<ParticipantsDocument>,
 }
 
 /// Opens the store in `data_dir`, loading the CA and the directory's signing
@@ -104,6 +108,12 @@ pub async fn open(
             writes: writes.clone(),
         },
     )?);
+    let participants = Arc::new(ParticipantsDocument::new(
+        repositories.organisations.clone(),
+        repositories.authorisation_servers.clone(),
+        repositories.participants_version.clone(),
+        settings.participants_max_age_seconds,
+    ));
     let directory = Arc::new(Directory {
         participants: Participants {
             organisations: repositories.organisations,
@@ -136,6 +146,7 @@ pub async fn open(
     tenants::accounts::write_configured(&tenants)?;
     db.flush().await?;
     Ok(Services {
+        participants,
         authorisation_server: Arc::new(AuthorisationServer {
             directory: directory.clone(),
             credentials: repositories.credentials,

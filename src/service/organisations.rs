@@ -4,7 +4,9 @@ use std::sync::{Arc, Mutex};
 
 use super::error::{Conflict, NotFound, id_changed};
 use super::{ServiceError, ensure_access, ensure_admin};
-use crate::domain::organisation::{OrganisationRequest, SoftwareStatementRequest};
+use crate::domain::organisation::{
+    OrganisationRequest, OrganisationWithTnc, SoftwareStatementRequest,
+};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::{Caller, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId};
 use crate::domain::{Clock, DomainError};
@@ -56,13 +58,14 @@ pub fn list_organisations(
     Ok(page.cut(visible))
 }
 
+/// An organisation with where it stands with the terms and conditions.
 pub fn organisation(
     participants: &Participants,
     caller: &Caller,
     id: &OrganisationId,
-) -> Result<Organisation, ServiceError> {
+) -> Result<OrganisationWithTnc, ServiceError> {
     ensure_access(caller, id)?;
-    find_organisation(participants, id)
+    find_organisation(participants, id).map(OrganisationWithTnc::new)
 }
 
 pub(crate) fn find_organisation(

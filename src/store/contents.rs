@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use super::ParticipantsVersion;
 use super::documents::DocumentCache;
 use super::engine::{Database, Direction, Table};
 use super::{StoreError, TABLES, certificates, events};
@@ -17,6 +18,7 @@ pub struct StoreContents {
     db: Database,
     /// Rendered from the records a replacement changes.
     documents: Arc<DocumentCache>,
+    participants_version: ParticipantsVersion,
 }
 
 /// The tables a snapshot holds: all but the audit log, which records refused
@@ -30,8 +32,16 @@ fn snapshot_tables() -> impl Iterator<Item = Table> {
 }
 
 impl StoreContents {
-    pub(super) fn new(db: Database, documents: Arc<DocumentCache>) -> Self {
-        StoreContents { db, documents }
+    pub(super) fn new(
+        db: Database,
+        documents: Arc<DocumentCache>,
+        participants_version: ParticipantsVersion,
+    ) -> Self {
+        StoreContents {
+            db,
+            documents,
+            participants_version,
+        }
     }
 
     /// Every record as (table, key, value), in table then key order: two
@@ -70,6 +80,7 @@ impl StoreContents {
             certificates::index_keys(tx)
         })?;
         self.documents.clear();
+        self.participants_version.bump();
         Ok(())
     }
 }

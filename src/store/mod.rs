@@ -11,6 +11,7 @@ mod documents;
 pub mod engine;
 mod events;
 mod organisations;
+mod participants_version;
 mod ra;
 mod redb_engine;
 mod serials;
@@ -32,6 +33,7 @@ pub use documents::{DocumentCache, Ticket};
 pub use engine::{Database, Flush};
 pub use events::Events;
 pub use organisations::Organisations;
+pub use participants_version::ParticipantsVersion;
 pub use ra::RaRecords;
 pub use serials::Serials;
 pub use statements::SoftwareStatements;
@@ -107,24 +109,28 @@ pub struct Repositories {
     pub serials: Serials,
     pub authorities: Authorities,
     pub certificates: Certificates,
+    /// Bumped after each change to what the participants document shows.
+    pub participants_version: ParticipantsVersion,
 }
 
 impl Repositories {
     fn new(db: Database) -> Self {
         let documents = Arc::new(DocumentCache::default());
+        let version = ParticipantsVersion::default();
         Repositories {
-            contents: StoreContents::new(db.clone(), documents.clone()),
+            contents: StoreContents::new(db.clone(), documents.clone(), version.clone()),
             trust_anchors: TrustAnchors::new(db.clone()),
             tenants: TenantRecords::new(db.clone()),
             credentials: ClientCredentials::new(db.clone()),
             events: Events::new(db.clone()),
-            organisations: Organisations::new(db.clone()),
+            organisations: Organisations::new(db.clone(), version.clone()),
             statements: SoftwareStatements::new(db.clone()),
-            authorisation_servers: AuthorisationServers::new(db.clone()),
+            authorisation_servers: AuthorisationServers::new(db.clone(), version.clone()),
             ra: RaRecords::new(db.clone()),
             serials: Serials::new(db.clone()),
             authorities: Authorities::new(db.clone()),
             certificates: Certificates::new(db.clone(), documents),
+            participants_version: version,
             db,
         }
     }

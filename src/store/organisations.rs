@@ -1,7 +1,7 @@
 //! Organisations, by id: an id is taken once, and a create never overwrites.
 
-use super::StoreError;
 use super::engine::{Database, RecordWrites, Records, Table, key};
+use super::{ParticipantsVersion, StoreError};
 use crate::domain::{Organisation, OrganisationId};
 
 pub(super) const ORGANISATIONS: Table = "organisations";
@@ -9,11 +9,15 @@ pub(super) const ORGANISATIONS: Table = "organisations";
 #[derive(Clone)]
 pub struct Organisations {
     db: Database,
+    participants_version: ParticipantsVersion,
 }
 
 impl Organisations {
-    pub(super) fn new(db: Database) -> Self {
-        Organisations { db }
+    pub(super) fn new(db: Database, participants_version: ParticipantsVersion) -> Self {
+        Organisations {
+            db,
+            participants_version,
+        }
     }
 
     pub fn get(&self, id: &OrganisationId) -> Result<Option<Organisation>, StoreError> {
@@ -29,14 +33,20 @@ impl Organisations {
     /// Inserts unless the id is taken; answers whether it inserted.
     pub fn insert(&self, organisation: &Organisation) -> Result<bool, StoreError> {
         let k = key(&[organisation.organisation_id.as_str()]);
-        self.db
-            .write(|tx| tx.insert_new(ORGANISATIONS, &k, organisation))
+        let inserted = self
+            .db
+            .write(|tx| tx.insert_new(ORGANISATIONS, &k, organisation));
+        self.participants_version.bump();
+        inserted
     }
 
     /// Writes an organisation over its stored record.
     pub fn put(&self, organisation: &Organisation) -> Result<(), StoreError> {
         let k = key(&[organisation.organisation_id.as_str()]);
-        self.db
-            .write(|tx| tx.put_record(ORGANISATIONS, &k, organisation))
+        let written = self
+            .db
+            .write(|tx| tx.put_record(ORGANISATIONS, &k, organisation));
+        self.participants_version.bump();
+        written
     }
 }

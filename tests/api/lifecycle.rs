@@ -202,7 +202,7 @@ async fn put_organisation_changes_the_given_fields_and_keeps_the_rest() {
     assert_eq!(updated["Status"], original["Status"]);
 
     let read = json_ok(app.get("/organisations/org-put").await).await;
-    assert_eq!(read, updated);
+    assert_eq!(read["OrgDetails"], updated);
 }
 
 #[tokio::test]
@@ -221,7 +221,7 @@ async fn put_organisation_cannot_change_its_id_or_reach_an_unknown_one() {
     )
     .await;
     let read = json_ok(app.get(&format!("/organisations/{ORG}")).await).await;
-    assert_eq!(read["OrganisationName"], "Demo TPP Ltda");
+    assert_eq!(read["OrgDetails"]["OrganisationName"], "Demo TPP Ltda");
 
     let response = app
         .put_json("/organisations/nobody", &json!({"OrganisationName": "X"}))

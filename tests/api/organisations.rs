@@ -27,7 +27,11 @@ async fn an_organisation_is_created_with_a_generated_id_and_read_back() {
     let response = app.get(&format!("/organisations/{id}")).await;
     assert_eq!(response.status(), StatusCode::OK);
     let read: Value = response.json().await.unwrap();
-    assert_eq!(read, created);
+    assert_eq!(read["OrgDetails"], created);
+    assert_eq!(
+        read["TncDetails"],
+        json!({"TnCSigned": true, "TnCUpdated": false, "TnCsToBeSigned": []})
+    );
 }
 
 #[tokio::test]

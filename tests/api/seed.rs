@@ -88,7 +88,8 @@ fn statement(org: &str, ss: &str) -> String {
 async fn uk_state(base: &str) -> Value {
     let mut state = serde_json::Map::new();
     for org in [UK_ORG, WREN_ORG] {
-        let mut organisation = get(&format!("{base}/organisations/{org}")).await;
+        let mut organisation =
+            get(&format!("{base}/organisations/{org}")).await["OrgDetails"].take();
         organisation.as_object_mut().unwrap().remove("CreatedOn");
         state.insert(org.into(), organisation);
         let statements = get(&format!("{base}/organisations/{org}/softwarestatements")).await;
@@ -120,7 +121,7 @@ async fn serve_seed_loads_the_uk_fixture_and_a_restart_with_it_adds_nothing() {
     let first = serve(&data, &fixture("uk.toml"));
     let base = first.address.clone();
 
-    let thistle = get(&format!("{base}/organisations/{UK_ORG}")).await;
+    let thistle = get(&format!("{base}/organisations/{UK_ORG}")).await["OrgDetails"].take();
     assert_eq!(thistle["LegalEntityName"], "Thistle Payments Ltd");
     assert_eq!(thistle["RegistrationId"], "924871");
     let budget = get(&format!(
@@ -255,8 +256,11 @@ async fn the_brazil_fixture_loads_into_a_running_core_and_loading_again_changes_
         .json()
         .await
         .unwrap();
-    assert_eq!(jabuticaba["RegistrationNumber"], "38491027000105");
-    assert_eq!(jabuticaba["City"], "São Paulo");
+    assert_eq!(
+        jabuticaba["OrgDetails"]["RegistrationNumber"],
+        "38491027000105"
+    );
+    assert_eq!(jabuticaba["OrgDetails"]["City"], "São Paulo");
     let pay: Value = app
         .get(&format!("/organisations/{}", statement(BR_ORG, BR_SS)))
         .await

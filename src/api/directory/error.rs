@@ -25,6 +25,9 @@ pub enum DirectoryError {
     PayloadTooLarge(String),
     #[error("{0}")]
     Unavailable(String),
+    /// A path this listener does not serve (plain http beside https).
+    #[error("{0}")]
+    MisdirectedRequest(String),
     /// A bug or a failing disk; the detail goes to the log, not the client.
     #[error("{0}")]
     Internal(String),
@@ -66,6 +69,7 @@ impl ResponseError for DirectoryError {
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::MisdirectedRequest(_) => StatusCode::MISDIRECTED_REQUEST,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

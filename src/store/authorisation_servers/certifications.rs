@@ -50,7 +50,7 @@ impl AuthorisationServers {
         let server = &certification.authorisation_server_id;
         let k = certification_key(org, server, &certification.certification_id);
         let parent = server_key(org, server);
-        self.db.write_unless(|tx| {
+        self.change(|tx| {
             put(
                 tx,
                 SERVER_CERTIFICATIONS,
@@ -71,7 +71,6 @@ impl AuthorisationServers {
         audit: &[NewEvent],
     ) -> Outcome {
         let k = certification_key(org, server, id);
-        self.db
-            .write_unless(|tx| remove(tx, SERVER_CERTIFICATIONS, &k, audit))
+        self.change(|tx| remove(tx, SERVER_CERTIFICATIONS, &k, audit))
     }
 }

@@ -8,11 +8,13 @@
 mod certifications;
 mod resources;
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
-use super::StoreError;
 use super::engine::{Database, ReadTx, RecordWrites, Records, Table, WriteTx, key, prefix};
 use super::events;
+use super::{ParticipantsVersion, StoreError};
 use crate::domain::authorisation_server::PublishedServer;
 use crate::domain::event::NewEvent;
 use crate::domain::{AuthorisationServer, AuthorisationServerId, OrganisationId};
@@ -25,6 +27,7 @@ pub(super) use resources::API_RESOURCES;
 #[derive(Clone)]
 pub struct AuthorisationServers {
     db: Database,
+    participants_version: ParticipantsVersion,
 }
 
 /// Why a write was not made.
@@ -104,8 +107,37 @@ fn with_children(
 }
 
 impl AuthorisationServers {
-    pub(super) fn new(db: Database) -> Self {
-        AuthorisationServers { db }
+    pub(super) fn new(db: Database, participants_version: ParticipantsVersion) -> Self {
+        AuthorisationServers {
+            db,
+            participants_version,
+        }
+    }
+
+    /// Runs one write; whatever it did, the participants document is
+    /// rendered again.
+    fn change(&self, change: impl FnMut(&mut dyn WriteTx) -> Outcome) -> Outcome {
+        let outcome = self.db.write_unless(change);
+        self.participants_version.bump();
+        outcome
+    }
+
+    /// Every server with its resources and certifications, by
+    /// organisation, read together.
+    pub fn published_by_organisation(
+        &self,
+    ) -> Result<BTreeMap<OrganisationId, Vec<PublishedServer>>, StoreError> {
+        self.db.read(|tx| {
+            let servers: Vec<AuthorisationServer> = tx.records(AUTHORISATION_SERVERS, b"")?;
+            let mut by_organisation: BTreeMap<_, Vec<_>> = BTreeMap::new();
+            for server in servers {
+                by_organisation
+                    .entry(server.organisation_id.clone())
+                    .or_default()
+                    .push(with_children(tx, server)?);
+            }
+            Ok(by_organisation)
+        })
     }
 
     pub fn get(
@@ -158,8 +190,7 @@ impl AuthorisationServers {
 
     fn write(&self, server: &AuthorisationServer, audit: &[NewEvent], how: Put) -> Outcome {
         let k = server_key(&server.organisation_id, &server.authorisation_server_id);
-        self.db
-            .write_unless(|tx| put(tx, AUTHORISATION_SERVERS, &k, server, how, None, audit))
+        self.change(|tx| put(tx, AUTHORISATION_SERVERS, &k, server, how, None, audit))
     }
 
     /// Deletes a server, its API resources and its certifications, with `audit`.
@@ -171,7 +202,7 @@ impl AuthorisationServers {
     ) -> Outcome {
         let k = server_key(org, id);
         let children = under_server(org, id);
-        self.db.write_unless(|tx| {
+        self.change(|tx| {
             for table in [API_RESOURCES, SERVER_CERTIFICATIONS] {
                 for child in tx.keys(table, &children)? {
                     tx.remove(table, &child)?;

@@ -51,8 +51,7 @@ impl AuthorisationServers {
     ) -> Outcome {
         let k = resource_key(org, server, &resource.api_resource_id);
         let parent = server_key(org, server);
-        self.db
-            .write_unless(|tx| put(tx, API_RESOURCES, &k, resource, how, Some(&parent), audit))
+        self.change(|tx| put(tx, API_RESOURCES, &k, resource, how, Some(&parent), audit))
     }
 
     /// Changes a stored resource's discovery endpoints with `change`, which
@@ -66,7 +65,7 @@ impl AuthorisationServers {
         mut change: impl FnMut(&mut ApiResource) -> Result<(), Refused>,
     ) -> Outcome {
         let k = resource_key(org, server, id);
-        self.db.write_unless(|tx| {
+        self.change(|tx| {
             let Some(mut resource) = tx.record::<ApiResource>(API_RESOURCES, &k)? else {
                 return Ok(Err(Refused::Missing));
             };
@@ -94,7 +93,6 @@ impl AuthorisationServers {
         audit: &[NewEvent],
     ) -> Outcome {
         let k = resource_key(org, server, id);
-        self.db
-            .write_unless(|tx| remove(tx, API_RESOURCES, &k, audit))
+        self.change(|tx| remove(tx, API_RESOURCES, &k, audit))
     }
 }
