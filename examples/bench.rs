@@ -6,6 +6,8 @@
 //!   `openssl speed` for the issuing CA's key and against `cfssl serve`, and
 //!   the latency at half the best rate;
 //! - keystore: JWKS reads per second against nginx serving the same bytes;
+//! - participants: `/participants` reads per second of a 1,000-organisation
+//!   directory against nginx serving the same bytes;
 //! - scale: start-up, memory and reads on the data dir `bench_load` fills,
 //!   against a data dir of 100 certificates;
 //! - ra: RA orders (CSR submitted, status polled until issued) per second
@@ -16,7 +18,7 @@
 //!   back, against the keystore read alone.
 //!
 //! Usage: bench [--out FILE] [--quick] [--seconds N] [--load-dir DIR]
-//! [--load-certificates N] [--only issuance|keystore|scale|ra|tenants]. Runs
+//! [--load-certificates N] [--only issuance|keystore|participants|scale|ra|tenants]. Runs
 //! target/release/obdir, nginx, cfssl and wrk (`make bench-deps`). Exits 0
 //! when every figure was measured, whether or not it met its target, and 1
 //! when one could not be.
@@ -29,6 +31,8 @@ mod issuance;
 mod keystore;
 #[path = "bench/measure.rs"]
 mod measure;
+#[path = "bench/participants.rs"]
+mod participants;
 #[path = "bench/ra.rs"]
 mod ra;
 #[path = "bench/report.rs"]
@@ -105,7 +109,14 @@ impl Options {
     }
 }
 
-const SECTIONS: [&str; 5] = ["issuance", "keystore", "scale", "ra", "tenants"];
+const SECTIONS: [&str; 6] = [
+    "issuance",
+    "keystore",
+    "participants",
+    "scale",
+    "ra",
+    "tenants",
+];
 
 impl Options {
     fn runs(&self, section: &str) -> bool {
@@ -166,6 +177,11 @@ async fn main() -> ExitCode {
         } else {
             Err(SKIPPED.to_owned())
         };
+        let participants = if options.runs("participants") {
+            participants::run(&client, &options, &work).await
+        } else {
+            Err(SKIPPED.to_owned())
+        };
         let scale = if options.runs("scale") {
             scale::run(&client, &options, &work).await
         } else {
@@ -184,6 +200,7 @@ async fn main() -> ExitCode {
         for (name, failure) in [
             ("issuance", issuance.as_ref().err()),
             ("keystore reads", keystore.as_ref().err()),
+            ("participants reads", participants.as_ref().err()),
             ("scale", scale.as_ref().err()),
             ("RA orders", ra.as_ref().err()),
             ("tenant keystore imports", tenants.as_ref().err()),
@@ -192,10 +209,10 @@ async fn main() -> ExitCode {
                 eprintln!("bench: {name} could not be measured: {e}");
             }
         }
-        (issuance, keystore, scale, ra, tenants)
+        (issuance, keystore, participants, scale, ra, tenants)
     };
     // Ctrl-C drops the sections, and with them the servers they started.
-    let (issuance, keystore, scale, ra, tenants) = tokio::select! {
+    let (issuance, keystore, participants, scale, ra, tenants) = tokio::select! {
         done = sections => done,
         _ = tokio::signal::ctrl_c() => {
             eprintln!("bench: interrupted; nothing written");
@@ -205,13 +222,14 @@ async fn main() -> ExitCode {
     };
     let _ = std::fs::remove_dir_all(&work);
 
-    let targets = report::targets(&issuance, &keystore, &scale);
+    let targets = report::targets(&issuance, &keystore, &participants, &scale);
     let load_end = report::load_average();
     let markdown = report::Report {
         machine: &machine,
         options: &options,
         issuance: &issuance,
         keystore: &keystore,
+        participants: &participants,
         scale: &scale,
         ra: &ra,
         tenants: &tenants,
@@ -274,6 +292,7 @@ async fn main() -> ExitCode {
     let incomplete = issuance.as_ref().is_ok_and(|i| !i.complete())
         || unmeasured(issuance.as_ref().err())
         || unmeasured(keystore.as_ref().err())
+        || unmeasured(participants.as_ref().err())
         || unmeasured(scale.as_ref().err())
         || ra.as_ref().is_ok_and(|r| !r.complete())
         || unmeasured(ra.as_ref().err())

@@ -65,12 +65,35 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
     }
 
     let path = url.trim_start_matches(&obdir.base).to_owned();
-    let nginx = Nginx::start(&work.join("nginx"), &path, &jwks)?;
-    nginx.wait_serving(client, &jwks).await?;
-    let nginx_url = nginx.url.clone();
+    let (from_obdir, from_nginx, wrk_command) =
+        against_nginx(client, options, work, "keystore", &url, &path, &jwks).await?;
+    obdir.stop();
+    Ok(Keystore {
+        keys: KEYS,
+        bytes: jwks.len(),
+        wrk_command,
+        obdir: from_obdir,
+        nginx: from_nginx,
+    })
+}
 
-    // Two rounds each in the order obdir, nginx, nginx, obdir, half the time
-    // each, so a drift in the machine's load weighs on both alike.
+/// `url` read from obdir against nginx serving `bytes` at `path`, both
+/// driven by wrk with the same threads, connections and duration: two
+/// rounds each in the order obdir, nginx, nginx, obdir, half the time each,
+/// so a drift in the machine's load weighs on both alike. Answers obdir's
+/// figures, nginx's and the wrk command line.
+pub async fn against_nginx(
+    client: &reqwest::Client,
+    options: &Options,
+    work: &Path,
+    section: &str,
+    url: &str,
+    path: &str,
+    bytes: &[u8],
+) -> Result<(Wrk, Wrk, String)> {
+    let nginx = Nginx::start(&work.join(format!("{section}-nginx")), path, bytes)?;
+    nginx.wait_serving(client, bytes).await?;
+    let nginx_url = nginx.url.clone();
     let half = options.seconds.div_ceil(2);
     let wrk_args = |url: &str| {
         vec![
@@ -86,29 +109,22 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
     };
     let wrk_command = format!("wrk {}", wrk_args("<url>").join(" "));
     let mut runs: [Vec<Wrk>; 2] = Default::default();
-    for (who, target) in [(0, &url), (1, &nginx_url), (1, &nginx_url), (0, &url)] {
+    for (who, target) in [(0, url), (1, &nginx_url), (1, &nginx_url), (0, url)] {
         let run = wrk(&wrk_args(target))?;
-        print_wrk(["obdir", "nginx"][who], &run, jwks.len());
+        print_wrk(section, ["obdir", "nginx"][who], &run, bytes.len());
         runs[who].push(run);
     }
-    obdir.stop();
     drop(nginx);
     let [from_obdir, from_nginx] = runs.map(Wrk::combine);
     for (who, run) in [("obdir", &from_obdir), ("nginx", &from_nginx)] {
         if run.bad > 0 || run.requests == 0 {
             return Err(format!(
-                "keystore {who}: {} bad answers or socket errors in {} requests",
+                "{section} {who}: {} bad answers or socket errors in {} requests",
                 run.bad, run.requests
             ));
         }
     }
-    Ok(Keystore {
-        keys: KEYS,
-        bytes: jwks.len(),
-        wrk_command,
-        obdir: from_obdir,
-        nginx: from_nginx,
-    })
+    Ok((from_obdir, from_nginx, wrk_command))
 }
 
 impl Wrk {
@@ -125,9 +141,9 @@ impl Wrk {
     }
 }
 
-fn print_wrk(who: &str, run: &Wrk, bytes: usize) {
+fn print_wrk(section: &str, who: &str, run: &Wrk, bytes: usize) {
     println!(
-        "keystore {who}: {:.0} reads/s of {bytes} bytes, p50 {:.2} ms, p99 {:.2} ms, {} bad",
+        "{section} {who}: {:.0} reads/s of {bytes} bytes, p50 {:.2} ms, p99 {:.2} ms, {} bad",
         run.rate, run.p50_ms, run.p99_ms, run.bad
     );
 }
@@ -203,7 +219,7 @@ struct Nginx {
 impl Nginx {
     fn start(dir: &Path, path: &str, bytes: &[u8]) -> Result<Nginx> {
         let file = dir.join("www").join(path.trim_start_matches('/'));
-        let parent = file.parent().ok_or("no parent for the JWKS file")?;
+        let parent = file.parent().ok_or("no parent for the served file")?;
         std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
         std::fs::create_dir_all(dir.join("tmp")).map_err(|e| format!("nginx tmp: {e}"))?;
         std::fs::write(&file, bytes).map_err(|e| format!("{}: {e}", file.display()))?;
@@ -285,7 +301,7 @@ http {{
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        Err(format!("nginx never served the JWKS: {last}"))
+        Err(format!("nginx never served the document: {last}"))
     }
 }
 

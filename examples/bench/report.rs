@@ -8,8 +8,9 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::issuance::{Issuance, LEVELS};
-use crate::keystore::Keystore;
+use crate::keystore::{Keystore, Wrk};
 use crate::measure::Run;
+use crate::participants::{ORGANISATIONS, Participants, RESOURCES, SERVERS};
 use crate::ra::{self, RaOrders};
 use crate::scale::{PAGE_SIZE, Scale};
 use crate::shared::Result;
@@ -132,6 +133,7 @@ pub fn verdict(met: Option<bool>) -> &'static str {
 pub fn targets(
     issuance: &Result<Issuance>,
     keystore: &Result<Keystore>,
+    participants: &Result<Participants>,
     scale: &Result<Scale>,
 ) -> Vec<Target> {
     let mut out = Vec::new();
@@ -226,6 +228,18 @@ pub fn targets(
         }
         Err(_) => out.push(unmeasured(READS)),
     }
+    const PARTICIPANTS: &str = "Participants: obdir's document reads/s >= 0.8x nginx's";
+    match participants {
+        Ok(p) => {
+            let ratio = p.obdir.rate / p.nginx.rate.max(1e-9);
+            out.push(Target {
+                name: PARTICIPANTS.into(),
+                measured: format!("{:.0} vs {:.0}/s = x{ratio:.2}", p.obdir.rate, p.nginx.rate),
+                met: Some(ratio >= 0.8),
+            });
+        }
+        Err(_) => out.push(unmeasured(PARTICIPANTS)),
+    }
     const START: &str = "Scale: start-up to healthy < 200 ms (median)";
     const RSS_START: &str = "Scale: RSS < 256 MiB after start";
     const RSS_READS: &str = "Scale: RSS < 256 MiB after reading every statement";
@@ -274,6 +288,7 @@ pub struct Report<'a> {
     pub options: &'a Options,
     pub issuance: &'a Result<Issuance>,
     pub keystore: &'a Result<Keystore>,
+    pub participants: &'a Result<Participants>,
     pub scale: &'a Result<Scale>,
     pub ra: &'a Result<RaOrders>,
     pub tenants: &'a Result<Tenants>,
@@ -356,6 +371,7 @@ impl Report<'_> {
 
         self.issuance_section(&mut md);
         self.keystore_section(&mut md);
+        self.participants_section(&mut md);
         self.scale_section(&mut md);
         self.ra_section(&mut md);
         self.tenants_section(&mut md);
@@ -556,31 +572,32 @@ impl Report<'_> {
                 return;
             }
         };
-        let ratio = k.obdir.rate / k.nginx.rate.max(1e-9);
-        let _ = writeln!(
+        let _ = write!(
             md,
             "`GET /keystore/{{org}}/{{ss}}/application.jwks` of a statement holding {} \
-             rtssigning certificates ({} bytes), from obdir, against nginx serving the very \
-             same bytes as a static file (its own conf: {} workers, no access log, sendfile, \
-             keep-alive). Both driven by `{}`, twice each in the order obdir, nginx, nginx, obdir; \
-             reads/s is the mean of the two rounds, the latencies the worse round's.\n\n\
-             | server | reads/s | p50 ms | p99 ms | requests |\n|---|---|---|---|---|\n\
-             | obdir | {:.0} | {:.2} | {:.2} | {} |\n| nginx | {:.0} | {:.2} | {:.2} | {} |\n\n\
-             obdir / nginx: x{ratio:.2} (target >= 0.8): {}.",
-            k.keys,
-            k.bytes,
-            cores(),
-            k.wrk_command,
-            k.obdir.rate,
-            k.obdir.p50_ms,
-            k.obdir.p99_ms,
-            k.obdir.requests,
-            k.nginx.rate,
-            k.nginx.p50_ms,
-            k.nginx.p99_ms,
-            k.nginx.requests,
-            verdict(Some(ratio >= 0.8))
+             rtssigning certificates ({} bytes), ",
+            k.keys, k.bytes,
         );
+        reads_against_nginx(md, &k.obdir, &k.nginx, &k.wrk_command);
+    }
+
+    fn participants_section(&self, md: &mut String) {
+        let _ = writeln!(md, "\n## Participants document reads\n");
+        let p = match self.participants {
+            Ok(p) => p,
+            Err(e) => {
+                let _ = writeln!(md, "Could not be measured: {e}");
+                return;
+            }
+        };
+        let _ = write!(
+            md,
+            "`GET /participants` of a directory of {ORGANISATIONS} organisations, each with \
+             {SERVERS} authorisation servers of {RESOURCES} API resources (one discovery \
+             endpoint each): {} bytes, ",
+            p.bytes,
+        );
+        reads_against_nginx(md, &p.obdir, &p.nginx, &p.wrk_command);
     }
 
     fn scale_section(&self, md: &mut String) {
@@ -848,9 +865,35 @@ impl Report<'_> {
              `cargo run --release --example bench -- --quick --out /tmp/bench.md` is a short \
              smoke run (2 s per measurement). `--seconds N` sets the time per measurement, \
              `--load-dir` and `--load-certificates` the data dir of the scale figures, \
-             `--only issuance|keystore|scale|ra|tenants` runs one section. The \
+             `--only issuance|keystore|participants|scale|ra|tenants` runs one section. The \
              run exits 0 when every figure was measured, met or not, and non-zero when one \
              could not be."
         );
     }
+}
+
+/// The end of a read section: obdir against nginx on the same bytes, the
+/// table and the verdict.
+fn reads_against_nginx(md: &mut String, obdir: &Wrk, nginx: &Wrk, wrk_command: &str) {
+    let ratio = obdir.rate / nginx.rate.max(1e-9);
+    let _ = writeln!(
+        md,
+        "from obdir, against nginx serving the very same bytes as a static file (its own \
+         conf: {} workers, no access log, sendfile, keep-alive). Both driven by \
+         `{wrk_command}`, twice each in the order obdir, nginx, nginx, obdir; reads/s is the \
+         mean of the two rounds, the latencies the worse round's.\n\n\
+         | server | reads/s | p50 ms | p99 ms | requests |\n|---|---|---|---|---|\n\
+         | obdir | {:.0} | {:.2} | {:.2} | {} |\n| nginx | {:.0} | {:.2} | {:.2} | {} |\n\n\
+         obdir / nginx: x{ratio:.2} (target >= 0.8): {}.",
+        cores(),
+        obdir.rate,
+        obdir.p50_ms,
+        obdir.p99_ms,
+        obdir.requests,
+        nginx.rate,
+        nginx.p50_ms,
+        nginx.p99_ms,
+        nginx.requests,
+        verdict(Some(ratio >= 0.8))
+    );
 }

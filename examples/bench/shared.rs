@@ -245,7 +245,8 @@ pub async fn create_owners(
     Ok(())
 }
 
-async fn post(client: &reqwest::Client, obdir: &Obdir, url: &str, body: &Value) -> Result<()> {
+/// POSTs `body` as the admin; 201, or 409 for what is already there, is fine.
+pub async fn post(client: &reqwest::Client, obdir: &Obdir, url: &str, body: &Value) -> Result<()> {
     let response = client
         .post(url)
         .bearer_auth(&obdir.token)

@@ -2,11 +2,15 @@
 //! unauthenticated, with a strong ETag, a 304 for an If-None-Match that
 //! matches it, and a Cache-Control max-age.
 
-use actix_web::body::{BoxBody, MessageBody};
+use std::convert::Infallible;
+
+use actix_web::body::{BoxBody, MessageBody, SizedStream};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{CACHE_CONTROL, ETAG, IF_NONE_MATCH};
 use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse, web};
+use bytes::Bytes;
+use futures_util::Stream;
 
 use super::directory::DirectoryError;
 use crate::api::auth::PlainConnection;
@@ -41,8 +45,23 @@ async fn participants(
         true => answer.finish(),
         false => answer
             .content_type("application/json")
-            .body(rendered.body.clone()),
+            .body(in_slices(rendered.body.clone())),
     })
+}
+
+/// How much of a large body goes to the connection at a time.
+const SLICE_BYTES: usize = 64 * 1024;
+
+/// `body` handed to the connection a slice at a time (slices share the
+/// bytes, nothing is copied here). Handed whole, the connection's write
+/// buffer grows to the document's size and is freed after each answer;
+/// in slices it stays small and is reused.
+fn in_slices(body: Bytes) -> SizedStream<impl Stream<Item = Result<Bytes, Infallible>>> {
+    let len = body.len();
+    let slices = (0..len)
+        .step_by(SLICE_BYTES)
+        .map(move |at| Ok::<_, Infallible>(body.slice(at..len.min(at + SLICE_BYTES))));
+    SizedStream::new(len as u64, futures_util::stream::iter(slices))
 }
 
 /// On a plain listener kept for the participants document alone (TLS on,
