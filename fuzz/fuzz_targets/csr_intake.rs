@@ -18,10 +18,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let org = OrganisationId::parse(ORG).expect("the demo organisation id is valid");
     let ss = SoftwareStatementId::parse(SS).expect("the demo statement id is valid");
-    let types = CertOrKeyType::STATEMENT_TYPES
-        .into_iter()
-        .chain(CertOrKeyType::ORGANISATION_TYPES);
-    for key_type in types.filter(|t| t.upload_body() == UploadBody::Csr) {
+    for key_type in CertOrKeyType::all().filter(|t| t.upload_body() == UploadBody::Csr) {
         let ss = (!key_type.is_organisation_level()).then_some(&ss);
         if let Ok(csr) = CheckedCsr::parse(text, key_type, &org, ss) {
             assert_eq!(csr.key().spki_sha256.len(), 64);

@@ -20,10 +20,7 @@ fuzz_target!(|data: &[u8]| {
     let org = OrganisationId::parse(ORG).expect("the demo organisation id is valid");
     let ss = SoftwareStatementId::parse(SS).expect("the demo statement id is valid");
     let now: DateTime<Utc> = NOW.parse().expect("a fixed RFC 3339 time");
-    let types = CertOrKeyType::STATEMENT_TYPES
-        .into_iter()
-        .chain(CertOrKeyType::ORGANISATION_TYPES);
-    for key_type in types.filter(|t| t.upload_body() == UploadBody::Certificate) {
+    for key_type in CertOrKeyType::all().filter(|t| t.upload_body() == UploadBody::Certificate) {
         let ss = (!key_type.is_organisation_level()).then_some(&ss);
         if let Ok(cert) = parse_external_certificate(text, key_type, &org, ss, now) {
             assert!(!cert.chain.is_empty());

@@ -11,11 +11,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let types = CertOrKeyType::STATEMENT_TYPES
-        .into_iter()
-        .chain(CertOrKeyType::ORGANISATION_TYPES);
     let mut seen = None;
-    for key_type in types.filter(|t| t.upload_body() == UploadBody::PublicKey) {
+    for key_type in CertOrKeyType::all().filter(|t| t.upload_body() == UploadBody::PublicKey) {
         let Ok(facts) = parse_public_key(text, key_type) else {
             continue;
         };

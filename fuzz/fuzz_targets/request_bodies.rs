@@ -1,15 +1,24 @@
 //! JSON request bodies: the directory's OrganisationRequest and
 //! SoftwareStatementRequest (create, and update laid over an existing
-//! record), and the ecosystem's root CA request, decoded as the faces do and
+//! record), AuthorisationServerRequest (create, and a PUT over an existing
+//! server), ApiResourceRequest, ApiDiscoveryEndpointRequest and the
+//! certification request, and the ecosystem's root CA request, decoded as the faces do and
 //! held to their rules.
 #![no_main]
 
 use chrono::{DateTime, Months, Utc};
 use libfuzzer_sys::fuzz_target;
 use obdir::api::decode_json_object;
+use obdir::domain::api_resource::{ApiDiscoveryEndpointRequest, ApiResourceRequest};
+use obdir::domain::authorisation_server::AuthorisationServerRequest;
+use obdir::domain::certification::ServerCertificationRequest;
 use obdir::domain::ecosystem::{MAX_ROOT_YEARS, RootRequest};
 use obdir::domain::organisation::{OrganisationRequest, SoftwareStatementRequest};
-use obdir::domain::{Organisation, OrganisationId, SoftwareStatement};
+use obdir::domain::{
+    ApiDiscoveryEndpoint, ApiDiscoveryEndpointId, ApiResource, ApiResourceId,
+    AuthorisationServer, AuthorisationServerId, CertificationId, Organisation, OrganisationId,
+    ServerCertification, SoftwareStatement,
+};
 
 const ORG: &str = "c8f0bf49-4744-4933-8960-7add6e590841";
 const SS: &str = "d6a3b1c4-9e2f-4a7b-8c5d-0f1e2d3c4b5a";
@@ -57,6 +66,67 @@ fuzz_target!(|body: &[u8]| {
     .expect("the base statement is valid");
     if let Ok(request) = decode_json_object::<SoftwareStatementRequest>(body) {
         let _ = SoftwareStatement::from_request(request.over(&base), &org, SS);
+    }
+
+    let server = |request, previous| {
+        AuthorisationServer::from_request(request, &org, "as-1", previous, now)
+    };
+    let base = server(
+        AuthorisationServerRequest {
+            auto_registration_supported: Some(false),
+            customer_friendly_name: Some("Demo bank".into()),
+            customer_friendly_description: Some("Demo bank's server".into()),
+            notification_webhook: Some("https://hooks.bank.example/directory".into()),
+            ..Default::default()
+        },
+        None,
+    )
+    .expect("the base server is valid");
+    if let Ok(request) = decode_json_object::<AuthorisationServerRequest>(body) {
+        let _ = server(request, None);
+    }
+    if let Ok(request) = decode_json_object::<AuthorisationServerRequest>(body)
+        && let Ok(replaced) = server(request, Some(&base))
+    {
+        // Every URL it keeps is an https URL.
+        for url in [
+            &replaced.open_id_discovery_document,
+            &replaced.issuer,
+            &replaced.notification_webhook,
+            &replaced.terms_of_service_uri,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            assert!(url.starts_with("https://"), "{url}");
+        }
+    }
+
+    let resource_id = ApiResourceId::parse("r-1").unwrap();
+    let endpoint_id = ApiDiscoveryEndpointId::parse("e-1").unwrap();
+    if let Ok(request) = decode_json_object::<ApiResourceRequest>(body)
+        && let Ok(resource) = ApiResource::from_request(request, resource_id, None, endpoint_id.clone())
+    {
+        // An x.y.z version, and every endpoint an https URL.
+        assert_eq!(resource.version_parts().len(), 3, "{}", resource.api_version);
+        for endpoint in &resource.api_discovery_endpoints {
+            assert!(endpoint.api_endpoint.starts_with("https://"));
+        }
+    }
+    if let Ok(request) = decode_json_object::<ApiDiscoveryEndpointRequest>(body)
+        && let Ok(endpoint) = ApiDiscoveryEndpoint::from_request(request, endpoint_id)
+    {
+        assert!(endpoint.api_endpoint.starts_with("https://"));
+    }
+    if let Ok(request) = decode_json_object::<ServerCertificationRequest>(body) {
+        let server = AuthorisationServerId::parse("as-1").unwrap();
+        let id = CertificationId::parse("c-1").unwrap();
+        if let Ok(certification) = ServerCertification::from_request(request, &server, id) {
+            // What it stores reads back as it was written.
+            let text = serde_json::to_string(&certification).unwrap();
+            let again: ServerCertification = serde_json::from_str(&text).unwrap();
+            assert_eq!(again.certification_start_date, certification.certification_start_date);
+        }
     }
 
     if let Ok(request) = decode_json_object::<RootRequest>(body)
