@@ -4,7 +4,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::request::{DirectoryPath, Ids, check_fapi_headers, json_body};
+use super::request::{Ids, json_body};
 use super::{DirectoryError, audit_of};
 use crate::domain::api_resource::{ApiDiscoveryEndpointRequest, ApiResourceRequest};
 use crate::domain::{ApiDiscoveryEndpoint, Caller};
@@ -18,12 +18,9 @@ const ENDPOINT_EVENT: &str = "DIRECTORY_API_DISCOVERY_ENDPOINT";
 /// GET …/apiresources
 pub async fn list(
     caller: Caller,
-    req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let found = resources::list(&directory, &caller, ids.server_of()?)?;
     Ok(HttpResponse::Ok().json(found))
 }
@@ -31,12 +28,9 @@ pub async fn list(
 /// GET …/familystatus: the latest version of each API family.
 pub async fn family_status(
     caller: Caller,
-    req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let found = resources::family_status(&directory, &caller, ids.server_of()?)?;
     Ok(HttpResponse::Ok().json(found))
 }
@@ -45,13 +39,11 @@ pub async fn family_status(
 pub async fn create(
     caller: Caller,
     req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     body: web::Payload,
     directory: web::Data<Directory>,
     audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let request: ApiResourceRequest = json_body(&req, body).await?;
     let audit = audit_of(&req, &caller, &audit_log, &format!("{EVENT}_CREATE"));
     let work = resources::create(&directory, Some(&audit), &caller, ids.server_of()?, request);
@@ -62,12 +54,9 @@ pub async fn create(
 /// GET …/apiresources/{ApiResourceId}
 pub async fn get(
     caller: Caller,
-    req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let resource = resources::get(&directory, &caller, ids.server_of()?, ids.resource()?)?;
     Ok(HttpResponse::Ok().json(resource))
 }
@@ -76,13 +65,11 @@ pub async fn get(
 pub async fn update(
     caller: Caller,
     req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     body: web::Payload,
     directory: web::Data<Directory>,
     audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let request: ApiResourceRequest = json_body(&req, body).await?;
     let audit = audit_of(&req, &caller, &audit_log, &format!("{EVENT}_UPDATE"));
     let (at, id) = (ids.server_of()?, ids.resource()?);
@@ -95,12 +82,10 @@ pub async fn update(
 pub async fn delete(
     caller: Caller,
     req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     directory: web::Data<Directory>,
     audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let audit = audit_of(&req, &caller, &audit_log, &format!("{EVENT}_DELETE"));
     let (at, id) = (ids.server_of()?, ids.resource()?);
     let work = resources::delete(&directory, Some(&audit), &caller, at, id);
@@ -111,12 +96,9 @@ pub async fn delete(
 /// GET …/apidiscoveryendpoints
 pub async fn endpoints(
     caller: Caller,
-    req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let found = resources::endpoints(&directory, &caller, ids.server_of()?, ids.resource()?)?;
     Ok(HttpResponse::Ok().json(found))
 }
@@ -124,12 +106,9 @@ pub async fn endpoints(
 /// GET …/apidiscoveryendpoints/{ApiDiscoveryEndpointId}
 pub async fn endpoint(
     caller: Caller,
-    req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let (at, resource) = (ids.server_of()?, ids.resource()?);
     let found = resources::endpoint(&directory, &caller, at, resource, ids.endpoint()?)?;
     Ok(HttpResponse::Ok().json(found))
@@ -139,13 +118,11 @@ pub async fn endpoint(
 pub async fn create_endpoint(
     caller: Caller,
     req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     body: web::Payload,
     directory: web::Data<Directory>,
     audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let request: ApiDiscoveryEndpointRequest = json_body(&req, body).await?;
     let change = EndpointChange::Add(request);
     let endpoint = change_endpoint(
@@ -159,13 +136,11 @@ pub async fn create_endpoint(
 pub async fn update_endpoint(
     caller: Caller,
     req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     body: web::Payload,
     directory: web::Data<Directory>,
     audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let request: ApiDiscoveryEndpointRequest = json_body(&req, body).await?;
     let change = EndpointChange::Replace(ids.endpoint()?.clone(), request);
     let endpoint = change_endpoint(
@@ -179,12 +154,10 @@ pub async fn update_endpoint(
 pub async fn delete_endpoint(
     caller: Caller,
     req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     directory: web::Data<Directory>,
     audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let change = EndpointChange::Remove(ids.endpoint()?.clone());
     change_endpoint(
         &req, &caller, &ids, &directory, &audit_log, change, "DELETE",

@@ -3,7 +3,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::request::{DirectoryPath, check_fapi_headers, json_body};
+use super::request::{Ids, json_body};
 use super::{DirectoryError, audit_of};
 use crate::domain::Caller;
 use crate::domain::authorisation_server::AuthorisationServerRequest;
@@ -16,12 +16,9 @@ const EVENT: &str = "DIRECTORY_AUTHORISATION_SERVER";
 /// GET .../authorisationservers
 pub async fn list(
     caller: Caller,
-    req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     Ok(HttpResponse::Ok().json(servers::list(&directory, &caller, &ids.org)?))
 }
 
@@ -29,13 +26,11 @@ pub async fn list(
 pub async fn create(
     caller: Caller,
     req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     body: web::Payload,
     directory: web::Data<Directory>,
     audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let request: AuthorisationServerRequest = json_body(&req, body).await?;
     let audit = audit_of(&req, &caller, &audit_log, &format!("{EVENT}_CREATE"));
     let work = servers::create(&directory, Some(&audit), &caller, &ids.org, request);
@@ -46,12 +41,9 @@ pub async fn create(
 /// GET .../authorisationservers/{AuthorisationServerId}
 pub async fn get(
     caller: Caller,
-    req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let server = servers::get(&directory, &caller, &ids.org, ids.server()?)?;
     Ok(HttpResponse::Ok().json(server))
 }
@@ -60,13 +52,11 @@ pub async fn get(
 pub async fn update(
     caller: Caller,
     req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     body: web::Payload,
     directory: web::Data<Directory>,
     audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let request: AuthorisationServerRequest = json_body(&req, body).await?;
     let audit = audit_of(&req, &caller, &audit_log, &format!("{EVENT}_UPDATE"));
     let work = servers::update(
@@ -85,12 +75,10 @@ pub async fn update(
 pub async fn delete(
     caller: Caller,
     req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     directory: web::Data<Directory>,
     audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let audit = audit_of(&req, &caller, &audit_log, &format!("{EVENT}_DELETE"));
     let work = servers::delete(&directory, Some(&audit), &caller, &ids.org, ids.server()?);
     audit.run(&audit_log, work).await?;

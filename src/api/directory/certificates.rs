@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::DirectoryError;
-use super::request::{DirectoryPath, check_fapi_headers, json_body, page_request, pem_body};
+use super::request::{Ids, json_body, page_request, pem_body};
 use super::view::{CertificateOrKeyView, PageView};
 use crate::api::interaction::event_context;
 use crate::domain::certificate::Holder;
@@ -23,13 +23,11 @@ const JWK: &str = "application/jwk+json";
 pub async fn upload(
     caller: Caller,
     req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     body: web::Payload,
     directory: web::Data<Directory>,
     audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let holder = match ids.ss {
         Some(_) => Holder::Statement,
         None => Holder::Organisation,
@@ -62,12 +60,9 @@ pub async fn upload(
 /// GET: every certificate and key of the owner, optionally of one type.
 pub async fn list(
     caller: Caller,
-    req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let records = certificates::list(&directory, &caller, &ids.org, ids.ss.as_ref(), ids.key_type)?;
     Ok(HttpResponse::Ok().json(CertificateOrKeyView::list(&records, directory.urls())))
 }
@@ -76,11 +71,9 @@ pub async fn list(
 pub async fn list_page(
     caller: Caller,
     req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let page = page_request(&req)?;
     let records = certificates::list(&directory, &caller, &ids.org, ids.ss.as_ref(), ids.key_type)?;
     let page = page
@@ -92,12 +85,9 @@ pub async fn list_page(
 /// GET one certificate or key by its CertificateOrKeyId (the kid).
 pub async fn get(
     caller: Caller,
-    req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let record = certificates::get(
         &directory,
         &caller,
@@ -122,13 +112,11 @@ pub struct AmendCertificateRequest {
 pub async fn revoke(
     caller: Caller,
     req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     body: web::Payload,
     directory: web::Data<Directory>,
     audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let amend: AmendCertificateRequest = json_body(&req, body).await?;
     let reason = amend.revoke_reason.ok_or_else(|| {
         DirectoryError::BadRequest(vec!["RevokeReason: RevokeReason must be provided".into()])

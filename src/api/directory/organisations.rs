@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::DirectoryError;
-use super::request::{DirectoryPath, check_fapi_headers, json_body, page_request};
+use super::request::{Ids, check_fapi_headers, json_body, page_request};
 use super::view::PageView;
 use crate::domain::Caller;
 use crate::domain::organisation::OrganisationRequest;
@@ -39,12 +39,9 @@ pub async fn create(
 /// GET /organisations/{OrganisationId}
 pub async fn get(
     caller: Caller,
-    req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     Ok(HttpResponse::Ok().json(organisations::organisation(
         directory.participants(),
         &caller,
@@ -56,12 +53,10 @@ pub async fn get(
 pub async fn update(
     caller: Caller,
     req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     body: web::Payload,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let request: OrganisationRequest = json_body(&req, body).await?;
     let organisation =
         organisations::update_organisation(directory.participants(), &caller, &ids.org, request)

@@ -1,9 +1,11 @@
 //! Reading a directory request: FAPI headers, path ids, JSON and PEM bodies.
 
+use actix_web::dev::Payload;
 use actix_web::http::header::CONTENT_TYPE;
-use actix_web::{HttpRequest, web};
+use actix_web::{FromRequest, HttpRequest, web};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use std::future::{Ready, ready};
 
 use super::DirectoryError;
 use crate::api::media_type;
@@ -196,6 +198,27 @@ impl DirectoryPath {
             _ => Err(DirectoryError::BadRequest(errors)),
         }
     }
+}
+
+/// A directory route's path ids, parsed, with its FAPI headers checked: how
+/// every directory handler starts.
+impl FromRequest for Ids {
+    type Error = DirectoryError;
+    type Future = Ready<Result<Ids, DirectoryError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(read_ids(req))
+    }
+}
+
+fn read_ids(req: &HttpRequest) -> Result<Ids, DirectoryError> {
+    let path: DirectoryPath = req
+        .match_info()
+        .load()
+        .map_err(|e| DirectoryError::Internal(format!("directory route path: {e}")))?;
+    let ids = path.parse()?;
+    check_fapi_headers(req)?;
+    Ok(ids)
 }
 
 /// `page` and `size` from the query string.

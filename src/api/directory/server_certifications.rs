@@ -5,7 +5,7 @@
 use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::request::{DirectoryPath, check_fapi_headers, json_body};
+use super::request::{Ids, json_body};
 use super::{DirectoryError, audit_of};
 use crate::domain::Caller;
 use crate::domain::certification::ServerCertificationRequest;
@@ -18,12 +18,9 @@ const EVENT: &str = "DIRECTORY_AUTHORISATION_SERVER_CERTIFICATION";
 /// GET …/certifications
 pub async fn list(
     caller: Caller,
-    req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let found = certifications::list(&directory, &caller, ids.server_of()?)?;
     Ok(HttpResponse::Ok().json(found))
 }
@@ -31,12 +28,9 @@ pub async fn list(
 /// GET …/certifications/{AuthorisationServerCertificationId}
 pub async fn get(
     caller: Caller,
-    req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let found = certifications::get(&directory, &caller, ids.server_of()?, ids.certification()?)?;
     Ok(HttpResponse::Ok().json(found))
 }
@@ -45,13 +39,11 @@ pub async fn get(
 pub async fn write(
     caller: Caller,
     req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     body: web::Payload,
     directory: web::Data<Directory>,
     audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let request: ServerCertificationRequest = json_body(&req, body).await?;
     let replacing = req.method() == Method::PUT;
     let action = if replacing { "UPDATE" } else { "CREATE" };
@@ -81,12 +73,10 @@ pub async fn write(
 pub async fn delete(
     caller: Caller,
     req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     directory: web::Data<Directory>,
     audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let audit = audit_of(&req, &caller, &audit_log, &format!("{EVENT}_DELETE"));
     let work = certifications::delete(
         &directory,

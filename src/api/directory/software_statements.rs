@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
 use super::DirectoryError;
-use super::request::{DirectoryPath, check_fapi_headers, json_body};
+use super::request::{Ids, json_body};
 use crate::domain::organisation::SoftwareStatementRequest;
 use crate::domain::{Caller, SoftwareStatement};
 use crate::service::directory::Directory;
@@ -14,12 +14,9 @@ use crate::service::{organisations, ssa};
 /// GET .../softwarestatements
 pub async fn list(
     caller: Caller,
-    req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     Ok(
         HttpResponse::Ok().json(organisations::list_software_statements(
             directory.participants(),
@@ -42,12 +39,10 @@ struct CreatedStatement {
 pub async fn create(
     caller: Caller,
     req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     body: web::Payload,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let request: SoftwareStatementRequest = json_body(&req, body).await?;
     let (statement, client_secret) = organisations::create_software_statement(
         directory.participants(),
@@ -65,12 +60,9 @@ pub async fn create(
 /// GET .../softwarestatements/{SoftwareStatementId}
 pub async fn get(
     caller: Caller,
-    req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let statement = organisations::software_statement(
         directory.participants(),
         &caller,
@@ -84,12 +76,10 @@ pub async fn get(
 pub async fn update(
     caller: Caller,
     req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     body: web::Payload,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let request: SoftwareStatementRequest = json_body(&req, body).await?;
     let statement = organisations::update_software_statement(
         directory.participants(),
@@ -105,12 +95,9 @@ pub async fn update(
 /// GET .../softwarestatements/{SoftwareStatementId}/assertion: the SSA, a signed JWT.
 pub async fn assertion(
     caller: Caller,
-    req: HttpRequest,
-    path: web::Path<DirectoryPath>,
+    ids: Ids,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let ids = path.parse()?;
-    check_fapi_headers(&req)?;
     let token = ssa::assertion(&directory, &caller, &ids.org, ids.statement()?).await?;
     Ok(HttpResponse::Ok()
         .content_type("application/jwt")
