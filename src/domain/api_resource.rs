@@ -57,12 +57,7 @@ pub struct ApiDiscoveryEndpointRequest {
 
 /// The spec's ApiEndpoint rule, https only.
 fn api_endpoint(r: &mut Rules, value: Option<String>) -> String {
-    if value.is_none() {
-        r.broken(DomainError::field(
-            "ApiEndpoint",
-            "ApiEndpoint must be provided",
-        ));
-    }
+    let value = r.present("ApiEndpoint", value, "ApiEndpoint must be provided");
     r.https_uri("ApiEndpoint", value, 255).unwrap_or_default()
 }
 
@@ -86,21 +81,15 @@ impl ApiResource {
         new_endpoint: ApiDiscoveryEndpointId,
     ) -> Result<ApiResource, Vec<DomainError>> {
         let mut r = Rules::default();
-        let api_family_type = match req.api_family_type {
-            None => {
-                r.broken(DomainError::field(
-                    "ApiFamilyType",
-                    "Family Type must be provided",
-                ));
-                String::new()
-            }
-            family => r.text("ApiFamilyType", family, 1, 128).unwrap_or_default(),
-        };
-        let api_version = match req.api_version {
-            None => {
-                r.broken(DomainError::field("ApiVersion", "Version must be provided"));
-                String::new()
-            }
+        let family = r.present(
+            "ApiFamilyType",
+            req.api_family_type,
+            "Family Type must be provided",
+        );
+        let api_family_type = r.text("ApiFamilyType", family, 1, 128).unwrap_or_default();
+        let api_version = match r.present("ApiVersion", req.api_version, "Version must be provided")
+        {
+            None => String::new(),
             Some(version) if !is_version(&version) => {
                 r.broken(DomainError::field(
                     "ApiVersion",

@@ -102,16 +102,13 @@ impl AuthorisationServer {
     ) -> Result<AuthorisationServer, Vec<DomainError>> {
         let mut r = Rules::default();
         let authorisation_server_id = r.id(AuthorisationServerId::parse(id));
-        let auto_registration_supported = match req.auto_registration_supported {
-            Some(supported) => supported,
-            None => {
-                r.broken(DomainError::field(
-                    "AutoRegistrationSupported",
-                    "AutoRegistrationSupported must be provided",
-                ));
-                false
-            }
-        };
+        let auto_registration_supported = r
+            .present(
+                "AutoRegistrationSupported",
+                req.auto_registration_supported,
+                "AutoRegistrationSupported must be provided",
+            )
+            .unwrap_or(false);
         let customer_friendly_name =
             r.required("CustomerFriendlyName", req.customer_friendly_name, 1, 255);
         let customer_friendly_description = r.required(

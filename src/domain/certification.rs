@@ -165,25 +165,21 @@ impl ServerCertification {
         let certification_uri =
             certification_uri(&mut r, "CertificationURI", req.certification_uri);
         let profile_type = r.text("ProfileType", req.profile_type, 1, 255);
-        let profile_variant = match req.profile_variant {
-            None => {
-                r.broken(DomainError::field(
-                    "ProfileVariant",
-                    "Certification needs to have a variant",
-                ));
-                String::new()
-            }
-            variant => r
-                .text("ProfileVariant", variant, 1, 255)
-                .unwrap_or_default(),
-        };
-        let profile_version = req.profile_version.unwrap_or_else(|| {
-            r.broken(DomainError::field(
+        let variant = r.present(
+            "ProfileVariant",
+            req.profile_variant,
+            "Certification needs to have a variant",
+        );
+        let profile_variant = r
+            .text("ProfileVariant", variant, 1, 255)
+            .unwrap_or_default();
+        let profile_version = r
+            .present(
                 "ProfileVersion",
+                req.profile_version,
                 "Version must be provided",
-            ));
-            0.0
-        });
+            )
+            .unwrap_or(0.0);
         let status = CertificationStatus::from_request(&mut r, "Status", req.status);
         r.finish(Some(ServerCertification {
             authorisation_server_id: server.clone(),

@@ -32,6 +32,16 @@ impl Rules {
         Some(value)
     }
 
+    /// A field that must be given: `missing` (the spec's x-required-message)
+    /// when it is not.
+    pub(crate) fn present<T>(&mut self, field: &str, value: Option<T>, missing: &str) -> Option<T> {
+        if value.is_none() {
+            self.0.push(DomainError::field(field, missing));
+        }
+        value
+    }
+
+    /// A required text field, its length in characters in range.
     pub(crate) fn required(
         &mut self,
         field: &str,
@@ -39,12 +49,7 @@ impl Rules {
         min: usize,
         max: usize,
     ) -> String {
-        if value.is_none() {
-            self.0.push(DomainError::field(
-                field,
-                format!("{field} must be provided"),
-            ));
-        }
+        let value = self.present(field, value, &format!("{field} must be provided"));
         self.text(field, value, min, max).unwrap_or_default()
     }
 
