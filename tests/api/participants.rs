@@ -183,6 +183,47 @@ async fn the_document_is_public_and_answers_on_the_data_host() {
     assert_eq!(response.status(), StatusCode::OK);
     let document: Value = response.json().await.unwrap();
     entry(&document, ORG);
+    // The data host serves the data face alone: the directory API is not there.
+    let elsewhere = app
+        .client
+        .get(app.url(&format!("/organisations/{ORG}")))
+        .bearer_auth(TOKEN)
+        .header("host", "data.sandbox.directory.openbankingbrasil.org.br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.status(), StatusCode::NOT_FOUND);
+}
+
+/// The schema check the document is held to does find what breaks the spec.
+#[test]
+fn the_spec_check_names_each_broken_rule() {
+    let spec = Spec::participants();
+    let broken = json!({
+        "OrganisationId": ORG,
+        "Status": "Paused",
+        "AuthorisationServers": [{
+            "CustomerFriendlyLogoUri": "https://bank.example/logo.png",
+            "SupportsDCR": "yes",
+            "ApiResources": [{"CertificationStartDate": "2021-12-31", "ApiFamilyType": ""}]
+        }]
+    });
+    let problems = spec.problems("OrganisationExportOpenData", &broken);
+    let at: Vec<&str> = problems
+        .iter()
+        .map(|p| p.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        at,
+        [
+            "$.AuthorisationServers[0].ApiResources[0].ApiFamilyType",
+            "$.AuthorisationServers[0].ApiResources[0].CertificationStartDate",
+            "$.AuthorisationServers[0].CustomerFriendlyLogoUri",
+            "$.AuthorisationServers[0].SupportsDCR",
+            "$.Status",
+        ],
+        "{problems:#?}"
+    );
 }
 
 #[tokio::test]
