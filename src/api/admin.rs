@@ -3,13 +3,13 @@
 //! the tenants' admin routes are registered from here too. Admin token only.
 
 use crate::api::routes::Routes;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use std::collections::HashMap;
 
+use super::audited::Audited;
 use super::decode_json_object;
 use super::directory::DirectoryError;
-use super::interaction::event_context;
 use crate::domain::Caller;
 use crate::domain::page::parse_limit;
 use crate::service::ensure_admin;
@@ -75,66 +75,42 @@ fn snapshot_name(body: &[u8]) -> Result<SnapshotName, DirectoryError> {
 /// POST /admin/reset {"ca": false}: empties organisations, statements and
 /// certificates, keeping the CA unless `ca` is true.
 async fn reset(
-    caller: Caller,
-    req: HttpRequest,
+    audited: Audited,
     body: web::Bytes,
     control: web::Data<TestControl>,
-    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    ensure_admin(&caller, "resetting the directory")?;
+    ensure_admin(&audited.caller, "resetting the directory")?;
     let request: ResetRequest = optional_body(&body)?;
-    let work = test_control::reset(&control, &caller, request.ca);
-    let report = events::audited(
-        &audit_log,
-        &event_context(&req, &caller),
-        "ADMIN_RESET",
-        work,
-    )
-    .await?;
+    let work = test_control::reset(&control, &audited.caller, request.ca);
+    let report = audited.record("ADMIN_RESET", work).await?;
     Ok(HttpResponse::Ok()
         .json(serde_json::json!({ "reset": true, "ca": request.ca, "records": report.records })))
 }
 
 /// POST /admin/snapshot {"name"}: saves the whole state under `name`.
 async fn snapshot(
-    caller: Caller,
-    req: HttpRequest,
+    audited: Audited,
     body: web::Bytes,
     control: web::Data<TestControl>,
-    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    ensure_admin(&caller, "taking a snapshot")?;
+    ensure_admin(&audited.caller, "taking a snapshot")?;
     let name = snapshot_name(&body)?;
-    let work = test_control::snapshot(&control, &caller, &name);
-    let report = events::audited(
-        &audit_log,
-        &event_context(&req, &caller),
-        "ADMIN_SNAPSHOT",
-        work,
-    )
-    .await?;
+    let work = test_control::snapshot(&control, &audited.caller, &name);
+    let report = audited.record("ADMIN_SNAPSHOT", work).await?;
     Ok(HttpResponse::Created()
         .json(serde_json::json!({ "name": name.as_str(), "records": report.records })))
 }
 
 /// POST /admin/restore {"name"}: loads a saved state in place of this one.
 async fn restore(
-    caller: Caller,
-    req: HttpRequest,
+    audited: Audited,
     body: web::Bytes,
     control: web::Data<TestControl>,
-    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    ensure_admin(&caller, "restoring a snapshot")?;
+    ensure_admin(&audited.caller, "restoring a snapshot")?;
     let name = snapshot_name(&body)?;
-    let work = test_control::restore(&control, &caller, &name);
-    let report = events::audited(
-        &audit_log,
-        &event_context(&req, &caller),
-        "ADMIN_RESTORE",
-        work,
-    )
-    .await?;
+    let work = test_control::restore(&control, &audited.caller, &name);
+    let report = audited.record("ADMIN_RESTORE", work).await?;
     Ok(HttpResponse::Ok()
         .json(serde_json::json!({ "name": name.as_str(), "records": report.records })))
 }
@@ -151,7 +127,6 @@ async fn list_snapshots(
 /// GET /admin/events?type=&since=&limit= (admin token only).
 async fn list_events(
     caller: Caller,
-    _req: HttpRequest,
     query: web::Query<HashMap<String, String>>,
     audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {

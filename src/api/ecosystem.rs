@@ -3,20 +3,18 @@
 
 use crate::api::routes::Routes;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::{HttpResponse, ResponseError, web};
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::api::interaction::event_context;
+use crate::api::audited::Audited;
+use crate::domain::DomainError;
 use crate::domain::ecosystem::{RootRequest, parse_ca_id};
-use crate::domain::{Caller, DomainError};
 use crate::service::ServiceError;
 use crate::service::certificate_authority::CertificateAuthority;
 use crate::service::ecosystem::{self, RootCa};
-use crate::service::events::AuditLog;
-use crate::service::events::audited;
 
 pub fn routes(r: &mut Routes) {
     const CA: &str = "/v1/ecosystems/certificates/ca";
@@ -162,73 +160,54 @@ const EVENT: &str = "ECOSYSTEM_DTS_CA_CERTIFICATE";
 
 /// POST /v1/ecosystems/certificates/ca
 async fn create(
-    caller: Option<Caller>,
-    req: HttpRequest,
+    audited: Option<Audited>,
     body: web::Bytes,
     authority: web::Data<CertificateAuthority>,
-    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, EcosystemError> {
-    let caller = caller.ok_or_else(EcosystemError::unauthorized)?;
+    let audited = audited.ok_or_else(EcosystemError::unauthorized)?;
+    let caller = &audited.caller;
     // The body is read inside the audited work, so a malformed one is a _FAIL event too.
     let work = async {
         let request: RootRequest = json_body(&body)?;
-        ecosystem::create_root(&authority, &caller, request).await
+        ecosystem::create_root(&authority, caller, request).await
     };
-    let root = audited(
-        &audit_log,
-        &event_context(&req, &caller),
-        &format!("{EVENT}_CREATE"),
-        work,
-    )
-    .await?;
+    let root = audited.record(&format!("{EVENT}_CREATE"), work).await?;
     Ok(HttpResponse::Created().json(RootView::from(root)))
 }
 
 /// GET /v1/ecosystems/certificates/ca?limit=&cursor=
 async fn list(
-    caller: Option<Caller>,
-    req: HttpRequest,
+    audited: Option<Audited>,
     query: web::Query<HashMap<String, String>>,
     authority: web::Data<CertificateAuthority>,
-    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, EcosystemError> {
-    let caller = caller.ok_or_else(EcosystemError::unauthorized)?;
+    let audited = audited.ok_or_else(EcosystemError::unauthorized)?;
+    let caller = &audited.caller;
     let work = async {
         ecosystem::list_roots(
             &authority,
-            &caller,
+            caller,
             query.get("limit").map(String::as_str),
             query.get("cursor").map(String::as_str),
         )
     };
-    let (roots, next) = audited(
-        &audit_log,
-        &event_context(&req, &caller),
-        &format!("{EVENT}_RETRIEVE_LIST"),
-        work,
-    )
-    .await?;
+    let (roots, next) = audited
+        .record(&format!("{EVENT}_RETRIEVE_LIST"), work)
+        .await?;
     let data: Vec<RootView> = roots.into_iter().map(RootView::from).collect();
     Ok(HttpResponse::Ok().json(json!({"data": data, "nextCursor": next})))
 }
 
 /// GET /v1/ecosystems/certificates/ca/{dtsCaCertificateId}
 async fn get(
-    caller: Option<Caller>,
-    req: HttpRequest,
+    audited: Option<Audited>,
     path: web::Path<String>,
     authority: web::Data<CertificateAuthority>,
-    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, EcosystemError> {
-    let caller = caller.ok_or_else(EcosystemError::unauthorized)?;
-    let work = async { ecosystem::get_root(&authority, &caller, &path) };
-    let root = audited(
-        &audit_log,
-        &event_context(&req, &caller),
-        &format!("{EVENT}_RETRIEVE"),
-        work,
-    )
-    .await?;
+    let audited = audited.ok_or_else(EcosystemError::unauthorized)?;
+    let caller = &audited.caller;
+    let work = async { ecosystem::get_root(&authority, caller, &path) };
+    let root = audited.record(&format!("{EVENT}_RETRIEVE"), work).await?;
     Ok(HttpResponse::Ok().json(RootView::from(root)))
 }
 
@@ -239,48 +218,34 @@ struct UpdateRequest {
 
 /// PUT /v1/ecosystems/certificates/ca/{dtsCaCertificateId} `{"active": bool}`
 async fn update(
-    caller: Option<Caller>,
-    req: HttpRequest,
+    audited: Option<Audited>,
     path: web::Path<String>,
     body: web::Bytes,
     authority: web::Data<CertificateAuthority>,
-    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, EcosystemError> {
-    let caller = caller.ok_or_else(EcosystemError::unauthorized)?;
+    let audited = audited.ok_or_else(EcosystemError::unauthorized)?;
+    let caller = &audited.caller;
     let work = async {
         let request: UpdateRequest = json_body(&body)?;
         let active = request
             .active
             .ok_or_else(|| ServiceError::from(DomainError::field("active", "is required")))?;
-        ecosystem::set_root_active(&authority, &caller, &path, active).await
+        ecosystem::set_root_active(&authority, caller, &path, active).await
     };
-    let root = audited(
-        &audit_log,
-        &event_context(&req, &caller),
-        &format!("{EVENT}_UPDATE"),
-        work,
-    )
-    .await?;
+    let root = audited.record(&format!("{EVENT}_UPDATE"), work).await?;
     Ok(HttpResponse::Ok().json(RootView::from(root)))
 }
 
 /// DELETE /v1/ecosystems/certificates/ca/{dtsCaCertificateId}
 async fn delete(
-    caller: Option<Caller>,
-    req: HttpRequest,
+    audited: Option<Audited>,
     path: web::Path<String>,
     authority: web::Data<CertificateAuthority>,
-    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, EcosystemError> {
-    let caller = caller.ok_or_else(EcosystemError::unauthorized)?;
-    let work = ecosystem::delete_root(&authority, &caller, &path);
-    audited(
-        &audit_log,
-        &event_context(&req, &caller),
-        &format!("{EVENT}_DELETE"),
-        work,
-    )
-    .await?;
+    let audited = audited.ok_or_else(EcosystemError::unauthorized)?;
+    let caller = &audited.caller;
+    let work = ecosystem::delete_root(&authority, caller, &path);
+    audited.record(&format!("{EVENT}_DELETE"), work).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

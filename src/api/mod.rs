@@ -2,6 +2,7 @@
 //! service function and renders its own success or error shape.
 
 pub mod admin;
+pub mod audited;
 pub mod auth;
 pub mod console;
 pub mod directory;

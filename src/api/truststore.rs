@@ -4,15 +4,14 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
 
+use super::audited::Audited;
 use super::directory::DirectoryError;
 use super::directory::request::pem_body_as;
-use super::interaction::event_context;
 use super::rfc3339;
 use crate::api::routes::Routes;
 use crate::domain::Caller;
 use crate::domain::trust::{AnchorSource, TrustAnchor};
 use crate::service::ensure_admin;
-use crate::service::events::{self, AuditLog};
 use crate::service::truststore::{self, TrustStore};
 
 /// A CA bundle may hold many certificates.
@@ -77,13 +76,12 @@ async fn get(
 /// POST /admin/truststore with a PEM body: 201 if any certificate was new,
 /// else 200; each certificate of the body, with whether it was new.
 async fn add(
-    caller: Caller,
+    audited: Audited,
     req: HttpRequest,
     body: web::Payload,
     trust_store: web::Data<TrustStore>,
-    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    ensure_admin(&caller, "changing the trust store")?;
+    ensure_admin(&audited.caller, "changing the trust store")?;
     let pem = pem_body_as(
         &req,
         body,
@@ -92,13 +90,7 @@ async fn add(
     )
     .await?;
     let work = truststore::add(&trust_store, &pem, AnchorSource::Admin);
-    let added = events::audited(
-        &audit_log,
-        &event_context(&req, &caller),
-        "TRUST_ANCHOR_ADD",
-        work,
-    )
-    .await?;
+    let added = audited.record("TRUST_ANCHOR_ADD", work).await?;
     let answer: Vec<Value> = added
         .iter()
         .map(|(anchor, new)| {
@@ -116,20 +108,12 @@ async fn add(
 
 /// DELETE /admin/truststore/{fingerprint}
 async fn remove(
-    caller: Caller,
-    req: HttpRequest,
+    audited: Audited,
     fingerprint: web::Path<String>,
     trust_store: web::Data<TrustStore>,
-    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    ensure_admin(&caller, "changing the trust store")?;
+    ensure_admin(&audited.caller, "changing the trust store")?;
     let work = truststore::remove(&trust_store, &fingerprint);
-    events::audited(
-        &audit_log,
-        &event_context(&req, &caller),
-        "TRUST_ANCHOR_REMOVE",
-        work,
-    )
-    .await?;
+    audited.record("TRUST_ANCHOR_REMOVE", work).await?;
     Ok(HttpResponse::NoContent().finish())
 }

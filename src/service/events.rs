@@ -144,16 +144,6 @@ fn log_event(event: &NewEvent) {
     );
 }
 
-/// Runs a use case and records its START and its SUCCESS or FAIL event.
-pub async fn audited<T>(
-    log: &AuditLog,
-    context: &EventContext,
-    action: &str,
-    work: impl Future<Output = Result<T, ServiceError>>,
-) -> Result<T, ServiceError> {
-    Audit::new(log, context, action).run(log, work).await
-}
-
 /// Events of a type (exact, or a prefix ending in `*`), since a time, oldest
 /// first, at most `limit`.
 pub fn list(

@@ -2,15 +2,15 @@
 //! their `apidiscoveryendpoints`, and the server's `familystatus`: the APIs a
 //! bank publishes under an authorisation server. Each write is audited.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 
-use super::request::{Ids, json_body};
-use super::{DirectoryError, audit_of};
+use super::DirectoryError;
+use super::request::{Ids, JsonBody};
+use crate::api::audited::Audited;
 use crate::domain::api_resource::{ApiDiscoveryEndpointRequest, ApiResourceRequest};
 use crate::domain::{ApiDiscoveryEndpoint, Caller};
 use crate::service::api_resources::{self as resources, EndpointChange};
 use crate::service::directory::Directory;
-use crate::service::events::AuditLog;
 
 const EVENT: &str = "DIRECTORY_API_RESOURCE";
 const ENDPOINT_EVENT: &str = "DIRECTORY_API_DISCOVERY_ENDPOINT";
@@ -37,18 +37,15 @@ pub async fn family_status(
 
 /// POST …/apiresources
 pub async fn create(
-    caller: Caller,
-    req: HttpRequest,
+    write: Audited,
     ids: Ids,
-    body: web::Payload,
+    JsonBody(request): JsonBody<ApiResourceRequest>,
     directory: web::Data<Directory>,
-    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let request: ApiResourceRequest = json_body(&req, body).await?;
-    let audit = audit_of(&req, &caller, &audit_log, &format!("{EVENT}_CREATE"));
-    let work = resources::create(&directory, Some(&audit), &caller, ids.server_of()?, request);
-    let resource = audit.run(&audit_log, work).await?;
-    Ok(HttpResponse::Created().json(resource))
+    let audit = write.audit(&format!("{EVENT}_CREATE"));
+    let at = ids.server_of()?;
+    let work = resources::create(&directory, Some(&audit), &write.caller, at, request);
+    Ok(HttpResponse::Created().json(write.run(&audit, work).await?))
 }
 
 /// GET …/apiresources/{ApiResourceId}
@@ -63,33 +60,27 @@ pub async fn get(
 
 /// PUT …/apiresources/{ApiResourceId}
 pub async fn update(
-    caller: Caller,
-    req: HttpRequest,
+    write: Audited,
     ids: Ids,
-    body: web::Payload,
+    JsonBody(request): JsonBody<ApiResourceRequest>,
     directory: web::Data<Directory>,
-    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let request: ApiResourceRequest = json_body(&req, body).await?;
-    let audit = audit_of(&req, &caller, &audit_log, &format!("{EVENT}_UPDATE"));
+    let audit = write.audit(&format!("{EVENT}_UPDATE"));
     let (at, id) = (ids.server_of()?, ids.resource()?);
-    let work = resources::update(&directory, Some(&audit), &caller, at, id, request);
-    let resource = audit.run(&audit_log, work).await?;
-    Ok(HttpResponse::Ok().json(resource))
+    let work = resources::update(&directory, Some(&audit), &write.caller, at, id, request);
+    Ok(HttpResponse::Ok().json(write.run(&audit, work).await?))
 }
 
 /// DELETE …/apiresources/{ApiResourceId}
 pub async fn delete(
-    caller: Caller,
-    req: HttpRequest,
+    write: Audited,
     ids: Ids,
     directory: web::Data<Directory>,
-    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let audit = audit_of(&req, &caller, &audit_log, &format!("{EVENT}_DELETE"));
+    let audit = write.audit(&format!("{EVENT}_DELETE"));
     let (at, id) = (ids.server_of()?, ids.resource()?);
-    let work = resources::delete(&directory, Some(&audit), &caller, at, id);
-    audit.run(&audit_log, work).await?;
+    let work = resources::delete(&directory, Some(&audit), &write.caller, at, id);
+    write.run(&audit, work).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -116,73 +107,50 @@ pub async fn endpoint(
 
 /// POST …/apidiscoveryendpoints
 pub async fn create_endpoint(
-    caller: Caller,
-    req: HttpRequest,
+    write: Audited,
     ids: Ids,
-    body: web::Payload,
+    JsonBody(request): JsonBody<ApiDiscoveryEndpointRequest>,
     directory: web::Data<Directory>,
-    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let request: ApiDiscoveryEndpointRequest = json_body(&req, body).await?;
     let change = EndpointChange::Add(request);
-    let endpoint = change_endpoint(
-        &req, &caller, &ids, &directory, &audit_log, change, "CREATE",
-    )
-    .await?;
+    let endpoint = change_endpoint(&write, &ids, &directory, change, "CREATE").await?;
     Ok(HttpResponse::Created().json(endpoint))
 }
 
 /// PUT …/apidiscoveryendpoints/{ApiDiscoveryEndpointId}
 pub async fn update_endpoint(
-    caller: Caller,
-    req: HttpRequest,
+    write: Audited,
     ids: Ids,
-    body: web::Payload,
+    JsonBody(request): JsonBody<ApiDiscoveryEndpointRequest>,
     directory: web::Data<Directory>,
-    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let request: ApiDiscoveryEndpointRequest = json_body(&req, body).await?;
     let change = EndpointChange::Replace(ids.endpoint()?.clone(), request);
-    let endpoint = change_endpoint(
-        &req, &caller, &ids, &directory, &audit_log, change, "UPDATE",
-    )
-    .await?;
+    let endpoint = change_endpoint(&write, &ids, &directory, change, "UPDATE").await?;
     Ok(HttpResponse::Ok().json(endpoint))
 }
 
 /// DELETE …/apidiscoveryendpoints/{ApiDiscoveryEndpointId}
 pub async fn delete_endpoint(
-    caller: Caller,
-    req: HttpRequest,
+    write: Audited,
     ids: Ids,
     directory: web::Data<Directory>,
-    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
     let change = EndpointChange::Remove(ids.endpoint()?.clone());
-    change_endpoint(
-        &req, &caller, &ids, &directory, &audit_log, change, "DELETE",
-    )
-    .await?;
+    change_endpoint(&write, &ids, &directory, change, "DELETE").await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// Makes one audited change to a resource's discovery endpoints.
 async fn change_endpoint(
-    req: &HttpRequest,
-    caller: &Caller,
+    write: &Audited,
     ids: &Ids,
     directory: &Directory,
-    audit_log: &AuditLog,
     change: EndpointChange,
     action: &str,
 ) -> Result<Option<ApiDiscoveryEndpoint>, DirectoryError> {
-    let audit = audit_of(
-        req,
-        caller,
-        audit_log,
-        &format!("{ENDPOINT_EVENT}_{action}"),
-    );
+    let audit = write.audit(&format!("{ENDPOINT_EVENT}_{action}"));
     let (at, resource) = (ids.server_of()?, ids.resource()?);
-    let work = resources::change_endpoint(directory, Some(&audit), caller, at, resource, change);
-    Ok(audit.run(audit_log, work).await?)
+    let work =
+        resources::change_endpoint(directory, Some(&audit), &write.caller, at, resource, change);
+    Ok(write.run(&audit, work).await?)
 }

@@ -1,15 +1,15 @@
 //! `/organisations/{OrganisationId}/authorisationservers[/{AuthorisationServerId}]`:
 //! the authorisation servers a bank publishes. Each write is audited.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 
-use super::request::{Ids, json_body};
-use super::{DirectoryError, audit_of};
+use super::DirectoryError;
+use super::request::{Ids, JsonBody};
+use crate::api::audited::Audited;
 use crate::domain::Caller;
 use crate::domain::authorisation_server::AuthorisationServerRequest;
 use crate::service::authorisation_servers as servers;
 use crate::service::directory::Directory;
-use crate::service::events::AuditLog;
 
 const EVENT: &str = "DIRECTORY_AUTHORISATION_SERVER";
 
@@ -24,18 +24,14 @@ pub async fn list(
 
 /// POST .../authorisationservers
 pub async fn create(
-    caller: Caller,
-    req: HttpRequest,
+    write: Audited,
     ids: Ids,
-    body: web::Payload,
+    JsonBody(request): JsonBody<AuthorisationServerRequest>,
     directory: web::Data<Directory>,
-    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let request: AuthorisationServerRequest = json_body(&req, body).await?;
-    let audit = audit_of(&req, &caller, &audit_log, &format!("{EVENT}_CREATE"));
-    let work = servers::create(&directory, Some(&audit), &caller, &ids.org, request);
-    let server = audit.run(&audit_log, work).await?;
-    Ok(HttpResponse::Created().json(server))
+    let audit = write.audit(&format!("{EVENT}_CREATE"));
+    let work = servers::create(&directory, Some(&audit), &write.caller, &ids.org, request);
+    Ok(HttpResponse::Created().json(write.run(&audit, work).await?))
 }
 
 /// GET .../authorisationservers/{AuthorisationServerId}
@@ -50,37 +46,31 @@ pub async fn get(
 
 /// PUT .../authorisationservers/{AuthorisationServerId}
 pub async fn update(
-    caller: Caller,
-    req: HttpRequest,
+    write: Audited,
     ids: Ids,
-    body: web::Payload,
+    JsonBody(request): JsonBody<AuthorisationServerRequest>,
     directory: web::Data<Directory>,
-    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let request: AuthorisationServerRequest = json_body(&req, body).await?;
-    let audit = audit_of(&req, &caller, &audit_log, &format!("{EVENT}_UPDATE"));
-    let work = servers::update(
-        &directory,
-        Some(&audit),
-        &caller,
-        &ids.org,
-        ids.server()?,
-        request,
-    );
-    let server = audit.run(&audit_log, work).await?;
-    Ok(HttpResponse::Ok().json(server))
+    let audit = write.audit(&format!("{EVENT}_UPDATE"));
+    let (org, id) = (&ids.org, ids.server()?);
+    let work = servers::update(&directory, Some(&audit), &write.caller, org, id, request);
+    Ok(HttpResponse::Ok().json(write.run(&audit, work).await?))
 }
 
 /// DELETE .../authorisationservers/{AuthorisationServerId}
 pub async fn delete(
-    caller: Caller,
-    req: HttpRequest,
+    write: Audited,
     ids: Ids,
     directory: web::Data<Directory>,
-    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let audit = audit_of(&req, &caller, &audit_log, &format!("{EVENT}_DELETE"));
-    let work = servers::delete(&directory, Some(&audit), &caller, &ids.org, ids.server()?);
-    audit.run(&audit_log, work).await?;
+    let audit = write.audit(&format!("{EVENT}_DELETE"));
+    let work = servers::delete(
+        &directory,
+        Some(&audit),
+        &write.caller,
+        &ids.org,
+        ids.server()?,
+    );
+    write.run(&audit, work).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -6,13 +6,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::DirectoryError;
-use super::request::{Ids, json_body, page_request, pem_body};
+use super::request::{Ids, JsonBody, page_request, pem_body};
 use super::view::{CertificateOrKeyView, PageView};
-use crate::api::interaction::event_context;
+use crate::api::audited::Audited;
 use crate::domain::certificate::Holder;
 use crate::domain::{Caller, CertOrKeyType, RevokeReason};
 use crate::service::directory::Directory;
-use crate::service::events::{Audit, AuditLog};
 use crate::service::{certificates, upload as uploads};
 
 const JWK: &str = "application/jwk+json";
@@ -21,12 +20,11 @@ const JWK: &str = "application/jwk+json";
 /// Without a type in the path, a statement's upload is rtssigning and an
 /// organisation's rtsseal, the API's defaults.
 pub async fn upload(
-    caller: Caller,
+    write: Audited,
     req: HttpRequest,
     ids: Ids,
     body: web::Payload,
     directory: web::Data<Directory>,
-    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
     let holder = match ids.ss {
         Some(_) => Holder::Statement,
@@ -37,21 +35,17 @@ pub async fn upload(
         .key_type
         .unwrap_or(CertOrKeyType::default_upload(holder));
     // The upload writes its events with the record, in one transaction.
-    let audit = Audit::new(
-        &audit_log,
-        &event_context(&req, &caller),
-        "DIRECTORY_CERTIFICATE_UPLOAD",
-    );
+    let audit = write.audit("DIRECTORY_CERTIFICATE_UPLOAD");
     let work = uploads::upload(
         &directory,
         Some(&audit),
-        &caller,
+        &write.caller,
         &ids.org,
         ids.ss.as_ref(),
         key_type,
         &pem,
     );
-    let record = audit.run(&audit_log, work).await?;
+    let record = write.run(&audit, work).await?;
     Ok(HttpResponse::Created()
         .content_type(JWK)
         .json(CertificateOrKeyView::new(&record, directory.urls())))
@@ -110,35 +104,28 @@ pub struct AmendCertificateRequest {
 
 /// PUT .../certificates/{type}/{CertificateOrKeyId} with a RevokeReason: 204.
 pub async fn revoke(
-    caller: Caller,
-    req: HttpRequest,
+    write: Audited,
     ids: Ids,
-    body: web::Payload,
+    JsonBody(amend): JsonBody<AmendCertificateRequest>,
     directory: web::Data<Directory>,
-    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let amend: AmendCertificateRequest = json_body(&req, body).await?;
     let reason = amend.revoke_reason.ok_or_else(|| {
         DirectoryError::BadRequest(vec!["RevokeReason: RevokeReason must be provided".into()])
     })?;
     let reason = RevokeReason::parse(&reason)?;
     let (key_type, kid) = (ids.key_type()?, ids.kid()?);
     // The revocation writes its events with the record, in one transaction.
-    let audit = Audit::new(
-        &audit_log,
-        &event_context(&req, &caller),
-        "DIRECTORY_CERTIFICATE_REVOKE",
-    );
+    let audit = write.audit("DIRECTORY_CERTIFICATE_REVOKE");
     let work = certificates::revoke(
         &directory,
         Some(&audit),
-        &caller,
+        &write.caller,
         &ids.org,
         ids.ss.as_ref(),
         key_type,
         kid,
         reason,
     );
-    audit.run(&audit_log, work).await?;
+    write.run(&audit, work).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -11,19 +11,9 @@ mod server_certifications;
 mod software_statements;
 mod view;
 
-use actix_web::HttpRequest;
-
-use crate::api::interaction::event_context;
 use crate::api::routes::Routes;
-use crate::domain::Caller;
-use crate::service::events::{Audit, AuditLog};
 
 pub use error::DirectoryError;
-
-/// The audit of `action` made on behalf of this request's caller.
-fn audit_of(req: &HttpRequest, caller: &Caller, log: &AuditLog, action: &str) -> Audit {
-    Audit::new(log, &event_context(req, caller), action)
-}
 
 /// Routes under `/organisations`, in the order of the API document.
 pub fn routes(r: &mut Routes) {
@@ -168,11 +158,11 @@ pub fn routes(r: &mut Routes) {
         )
         .post(
             &format!("{AS}/certifications"),
-            sc::write,
+            sc::create,
             "Add a certification",
         )
         .get(CERT, sc::get, "Read a certification")
-        .put(CERT, sc::write, "Replace a certification's fields")
+        .put(CERT, sc::update, "Replace a certification's fields")
         .delete(CERT, sc::delete, "Delete a certification")
         .get(
             &format!("{AS}/familystatus"),

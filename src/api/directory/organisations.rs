@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::DirectoryError;
-use super::request::{Ids, check_fapi_headers, json_body, page_request};
+use super::request::{Ids, JsonBody, check_fapi_headers, json_body, page_request};
 use super::view::PageView;
 use crate::domain::Caller;
 use crate::domain::organisation::OrganisationRequest;
@@ -29,6 +29,7 @@ pub async fn create(
     body: web::Payload,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
+    // No path ids here, so no `Ids` to check the FAPI headers before the body.
     check_fapi_headers(&req)?;
     let request: OrganisationRequest = json_body(&req, body).await?;
     let organisation =
@@ -52,12 +53,10 @@ pub async fn get(
 /// PUT /organisations/{OrganisationId}
 pub async fn update(
     caller: Caller,
-    req: HttpRequest,
     ids: Ids,
-    body: web::Payload,
+    JsonBody(request): JsonBody<OrganisationRequest>,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let request: OrganisationRequest = json_body(&req, body).await?;
     let organisation =
         organisations::update_organisation(directory.participants(), &caller, &ids.org, request)
             .await?;

@@ -3,6 +3,7 @@
 use actix_web::dev::Payload;
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::future::{Ready, ready};
@@ -287,6 +288,23 @@ pub async fn pem_body_as(
         ]));
     }
     Ok(text)
+}
+
+/// A JSON request body decoded into `T`, as `json_body` reads it.
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = DirectoryError;
+    type Future = LocalBoxFuture<'static, Result<JsonBody<T>, DirectoryError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let payload = web::Payload::from_request(&req, payload).into_inner();
+        Box::pin(async move {
+            let payload = payload.map_err(|e| DirectoryError::BadRequest(vec![e.to_string()]))?;
+            json_body(&req, payload).await.map(JsonBody)
+        })
+    }
 }
 
 /// A JSON body decoded into `T`; a type error names the field it is in.

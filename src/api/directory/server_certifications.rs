@@ -2,15 +2,14 @@
 //! the conformance certifications an authorisation server holds. Each write
 //! is audited.
 
-use actix_web::http::Method;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 
-use super::request::{Ids, json_body};
-use super::{DirectoryError, audit_of};
+use super::DirectoryError;
+use super::request::{Ids, JsonBody};
+use crate::api::audited::Audited;
 use crate::domain::Caller;
 use crate::domain::certification::ServerCertificationRequest;
 use crate::service::directory::Directory;
-use crate::service::events::AuditLog;
 use crate::service::server_certifications as certifications;
 
 const EVENT: &str = "DIRECTORY_AUTHORISATION_SERVER_CERTIFICATION";
@@ -35,56 +34,41 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(found))
 }
 
-/// POST …/certifications, or PUT …/certifications/{AuthorisationServerCertificationId}
-pub async fn write(
-    caller: Caller,
-    req: HttpRequest,
+/// POST …/certifications
+pub async fn create(
+    write: Audited,
     ids: Ids,
-    body: web::Payload,
+    JsonBody(request): JsonBody<ServerCertificationRequest>,
     directory: web::Data<Directory>,
-    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let request: ServerCertificationRequest = json_body(&req, body).await?;
-    let replacing = req.method() == Method::PUT;
-    let action = if replacing { "UPDATE" } else { "CREATE" };
-    let audit = audit_of(&req, &caller, &audit_log, &format!("{EVENT}_{action}"));
-    let id = if replacing {
-        Some(ids.certification()?)
-    } else {
-        None
-    };
-    let work = certifications::write(
-        &directory,
-        Some(&audit),
-        &caller,
-        ids.server_of()?,
-        id,
-        request,
-    );
-    let certification = audit.run(&audit_log, work).await?;
-    if replacing {
-        Ok(HttpResponse::Ok().json(certification))
-    } else {
-        Ok(HttpResponse::Created().json(certification))
-    }
+    let audit = write.audit(&format!("{EVENT}_CREATE"));
+    let at = ids.server_of()?;
+    let work = certifications::write(&directory, Some(&audit), &write.caller, at, None, request);
+    Ok(HttpResponse::Created().json(write.run(&audit, work).await?))
+}
+
+/// PUT …/certifications/{AuthorisationServerCertificationId}
+pub async fn update(
+    write: Audited,
+    ids: Ids,
+    JsonBody(request): JsonBody<ServerCertificationRequest>,
+    directory: web::Data<Directory>,
+) -> Result<HttpResponse, DirectoryError> {
+    let audit = write.audit(&format!("{EVENT}_UPDATE"));
+    let (at, id) = (ids.server_of()?, Some(ids.certification()?));
+    let work = certifications::write(&directory, Some(&audit), &write.caller, at, id, request);
+    Ok(HttpResponse::Ok().json(write.run(&audit, work).await?))
 }
 
 /// DELETE …/certifications/{AuthorisationServerCertificationId}
 pub async fn delete(
-    caller: Caller,
-    req: HttpRequest,
+    write: Audited,
     ids: Ids,
     directory: web::Data<Directory>,
-    audit_log: web::Data<AuditLog>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let audit = audit_of(&req, &caller, &audit_log, &format!("{EVENT}_DELETE"));
-    let work = certifications::delete(
-        &directory,
-        Some(&audit),
-        &caller,
-        ids.server_of()?,
-        ids.certification()?,
-    );
-    audit.run(&audit_log, work).await?;
+    let audit = write.audit(&format!("{EVENT}_DELETE"));
+    let (at, id) = (ids.server_of()?, ids.certification()?);
+    let work = certifications::delete(&directory, Some(&audit), &write.caller, at, id);
+    write.run(&audit, work).await?;
     Ok(HttpResponse::NoContent().finish())
 }

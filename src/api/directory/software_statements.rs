@@ -1,11 +1,11 @@
 //! `/organisations/{OrganisationId}/softwarestatements[/{SoftwareStatementId}]`
 //! and the statement's assertion.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
 use super::DirectoryError;
-use super::request::{Ids, json_body};
+use super::request::{Ids, JsonBody};
 use crate::domain::organisation::SoftwareStatementRequest;
 use crate::domain::{Caller, SoftwareStatement};
 use crate::service::directory::Directory;
@@ -38,12 +38,10 @@ struct CreatedStatement {
 /// POST .../softwarestatements
 pub async fn create(
     caller: Caller,
-    req: HttpRequest,
     ids: Ids,
-    body: web::Payload,
+    JsonBody(request): JsonBody<SoftwareStatementRequest>,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let request: SoftwareStatementRequest = json_body(&req, body).await?;
     let (statement, client_secret) = organisations::create_software_statement(
         directory.participants(),
         &caller,
@@ -75,12 +73,10 @@ pub async fn get(
 /// PUT .../softwarestatements/{SoftwareStatementId}
 pub async fn update(
     caller: Caller,
-    req: HttpRequest,
     ids: Ids,
-    body: web::Payload,
+    JsonBody(request): JsonBody<SoftwareStatementRequest>,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let request: SoftwareStatementRequest = json_body(&req, body).await?;
     let statement = organisations::update_software_statement(
         directory.participants(),
         &caller,
