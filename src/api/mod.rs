@@ -152,10 +152,7 @@ fn face_routes(face: Face, flavour: Flavour) -> (MountAt, Register) {
         Face::Tenants => (MountAt::Scope("/api"), Box::new(tenants::routes)),
         Face::Admin => (MountAt::Root, Box::new(admin::routes)),
         Face::Data => (MountAt::Root, Box::new(participants::routes)),
-        Face::Directory => (
-            MountAt::Scope("/organisations"),
-            Box::new(directory::routes),
-        ),
+        Face::Directory => (MountAt::Root, Box::new(directory::routes)),
         Face::Keystore => (
             MountAt::Keystore,
             Box::new(move |r| keystore::routes(r, flavour)),

@@ -71,6 +71,26 @@ impl<'a> Routes<'a> {
         }
     }
 
+    /// Registers `register`'s routes under `path`.
+    pub fn scope(&mut self, path: &str, register: impl FnOnce(&mut Routes)) -> &mut Self {
+        let face = self.face;
+        match &mut self.target {
+            Target::Serve(cfg) => {
+                cfg.service(
+                    web::scope(path).configure(|cfg| register(&mut Routes::serve(cfg, face))),
+                );
+            }
+            Target::Document(routes) => {
+                register(&mut Routes::document(
+                    routes,
+                    &format!("{}{path}", self.prefix),
+                    face,
+                ));
+            }
+        }
+        self
+    }
+
     method!(get, web::get, "get");
     method!(post, web::post, "post");
     method!(put, web::put, "put");

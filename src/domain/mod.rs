@@ -45,6 +45,7 @@ pub mod page;
 pub mod participant;
 pub mod pem;
 pub mod ra;
+pub mod reference;
 mod rules;
 pub mod seed;
 pub mod tenants;

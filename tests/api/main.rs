@@ -20,6 +20,7 @@ mod openapi;
 mod organisations;
 mod participants;
 mod ra;
+mod references;
 mod restart;
 mod revocation;
 mod secrets;

@@ -69,7 +69,7 @@ async fn a_published_server_is_in_the_document_at_once_in_the_spec_shape() {
     publish(&app).await;
 
     let (_, document) = participants(&app).await;
-    let spec = Spec::participants();
+    let spec = Spec::directory();
     for participant in document.as_array().unwrap() {
         let problems = spec.problems("OrganisationExportOpenData", participant);
         assert!(problems.is_empty(), "{problems:#?}");
@@ -198,7 +198,7 @@ async fn the_document_is_public_and_answers_on_the_data_host() {
 /// The schema check the document is held to does find what breaks the spec.
 #[test]
 fn the_spec_check_names_each_broken_rule() {
-    let spec = Spec::participants();
+    let spec = Spec::directory();
     let broken = json!({
         "OrganisationId": ORG,
         "Status": "Paused",

@@ -1,5 +1,5 @@
 //! Holds a JSON value to a schema of the directory's OpenAPI document, as
-//! copied into `fixtures/spec/participants-schemas.json`: types, enums,
+//! copied into `fixtures/spec/schemas.json`: types, enums,
 //! lengths, patterns, `date` and `uri` formats, required properties, through
 //! `$ref`s. A null stands for an unset field (the participants document
 //! writes every key), so it passes any property's schema.
@@ -11,11 +11,8 @@ pub struct Spec {
 }
 
 impl Spec {
-    pub fn participants() -> Spec {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fixtures/spec/participants-schemas.json"
-        );
+    pub fn directory() -> Spec {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/spec/schemas.json");
         let document: Value =
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         Spec {

@@ -6,6 +6,7 @@ mod authorisation_servers;
 mod certificates;
 mod error;
 mod organisations;
+mod references;
 pub(crate) mod request;
 mod server_certifications;
 mod software_statements;
@@ -15,8 +16,14 @@ use crate::api::routes::Routes;
 
 pub use error::DirectoryError;
 
-/// Routes under `/organisations`, in the order of the API document.
+/// The directory's routes: `/organisations` and `/references`.
 pub fn routes(r: &mut Routes) {
+    r.scope("/organisations", organisation_routes)
+        .scope("/references", references::routes);
+}
+
+/// Routes under `/organisations`, in the order of the API document.
+fn organisation_routes(r: &mut Routes) {
     use api_resources as r;
     use authorisation_servers as a;
     use certificates as c;
