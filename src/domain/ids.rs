@@ -70,6 +70,10 @@ directory_id!(AuthorisationServerId, "AuthorisationServerId");
 directory_id!(ApiResourceId, "ApiResourceId");
 directory_id!(ApiDiscoveryEndpointId, "ApiDiscoveryEndpointId");
 directory_id!(CertificationId, "AuthorisationServerCertificationId");
+directory_id!(AuthorityClaimId, "OrganisationAuthorityClaimId");
+directory_id!(AuthorisationId, "OrganisationAuthorisationId");
+directory_id!(DomainClaimId, "OrganisationAuthorityDomainClaimId");
+directory_id!(SoftwareClaimId, "SoftwareAuthorityClaimId");
 
 /// A key id as it appears in a JWKS and in `/{kid}.pem` URLs: base64url text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

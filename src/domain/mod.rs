@@ -30,6 +30,7 @@ pub mod access;
 pub mod api_resource;
 pub mod authorisation_server;
 pub mod authority;
+pub mod authority_claim;
 pub mod certificate;
 pub mod certification;
 pub mod clock;
@@ -61,8 +62,9 @@ pub use certificate::{
 pub use certification::ServerCertification;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::{
-    ApiDiscoveryEndpointId, ApiResourceId, AuthorisationServerId, CertificationId, Kid,
-    OrganisationId, SoftwareStatementId,
+    ApiDiscoveryEndpointId, ApiResourceId, AuthorisationId, AuthorisationServerId,
+    AuthorityClaimId, CertificationId, DomainClaimId, Kid, OrganisationId, SoftwareClaimId,
+    SoftwareStatementId,
 };
 pub use organisation::{Organisation, SoftwareStatement};
 pub use urls::{Flavour, KeySet, KeystoreDocument, PublicUrls};

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::authorisation_server::PublishedServer;
+use super::authority_claim::{AuthorityClaim, DomainClaim, OrganisationClaims};
 use super::{Organisation, OrganisationId};
 
 #[derive(Debug, Serialize)]
@@ -35,13 +36,16 @@ pub struct Participant<'a> {
     pub authorisation_servers: &'a [PublishedServer],
     /// Filled once the directory keeps contacts.
     pub contacts: [(); 0],
-    /// Filled once the directory keeps authority claims.
-    pub org_domain_claims: [(); 0],
-    pub org_domain_role_claims: [(); 0],
+    pub org_domain_claims: &'a [DomainClaim],
+    pub org_domain_role_claims: &'a [AuthorityClaim],
 }
 
 impl<'a> Participant<'a> {
-    pub fn new(org: &'a Organisation, servers: &'a [PublishedServer]) -> Self {
+    pub fn new(
+        org: &'a Organisation,
+        servers: &'a [PublishedServer],
+        claims: &'a OrganisationClaims,
+    ) -> Self {
         Participant {
             organisation_id: &org.organisation_id,
             status: &org.status,
@@ -63,8 +67,8 @@ impl<'a> Participant<'a> {
             parent_organisation_reference: org.parent_organisation_reference.as_deref(),
             authorisation_servers: servers,
             contacts: [],
-            org_domain_claims: [],
-            org_domain_role_claims: [],
+            org_domain_claims: &claims.domain_claims,
+            org_domain_role_claims: &claims.role_claims,
         }
     }
 }

@@ -140,6 +140,14 @@ pub enum NotFound {
         server: AuthorisationServerId,
         id: CertificationId,
     },
+    /// A claim, or an authorisation inside one, not under its owner.
+    #[error("{field}: {what} '{id}' does not exist in {owner}")]
+    Claim {
+        field: &'static str,
+        what: &'static str,
+        id: String,
+        owner: String,
+    },
     #[error("CertificateOrKeyId: no {}certificate or key '{kid}' here", type_prefix(.key_type))]
     CertificateOrKey {
         key_type: Option<CertOrKeyType>,

@@ -5,6 +5,7 @@ pub mod access;
 pub mod api_resources;
 pub mod authorisation_servers;
 pub mod authorities;
+pub mod authority_claims;
 pub mod certificate_authority;
 pub mod certificates;
 pub mod console;

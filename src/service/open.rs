@@ -111,6 +111,7 @@ pub async fn open(
     let participants = Arc::new(ParticipantsDocument::new(
         repositories.organisations.clone(),
         repositories.authorisation_servers.clone(),
+        repositories.authority_claims.clone(),
         repositories.participants_version.clone(),
         settings.participants_max_age_seconds,
     ));
@@ -125,6 +126,7 @@ pub async fn open(
         },
         certificates: repositories.certificates,
         authorisation_servers: repositories.authorisation_servers,
+        authority_claims: repositories.authority_claims,
         authority: authority.clone(),
         trust_store: trust_store.clone(),
         db: db.clone(),

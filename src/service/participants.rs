@@ -1,5 +1,5 @@
-//! The public participants document: rendered from one read of every
-//! organisation and authorisation server when the directory has changed
+//! The public participants document: rendered from a read of every
+//! organisation, authorisation server and authority claim when the directory has changed
 //! since the last rendering, and otherwise served from memory, with a
 //! strong ETag over its bytes.
 
@@ -10,7 +10,9 @@ use bytes::Bytes;
 use super::ServiceError;
 use crate::domain::participant::Participant;
 use crate::pki::encoding::{hex, sha256};
-use crate::store::{AuthorisationServers, Organisations, ParticipantsVersion, StoreError};
+use crate::store::{
+    AuthorisationServers, AuthorityClaims, Organisations, ParticipantsVersion, StoreError,
+};
 
 /// One rendering of the document.
 pub struct Rendered {
@@ -23,6 +25,7 @@ pub struct Rendered {
 pub struct ParticipantsDocument {
     organisations: Organisations,
     servers: AuthorisationServers,
+    claims: AuthorityClaims,
     version: ParticipantsVersion,
     /// How long a client may reuse the document, for Cache-Control.
     pub max_age_seconds: u32,
@@ -35,12 +38,14 @@ impl ParticipantsDocument {
     pub fn new(
         organisations: Organisations,
         servers: AuthorisationServers,
+        claims: AuthorityClaims,
         version: ParticipantsVersion,
         max_age_seconds: u32,
     ) -> Self {
         ParticipantsDocument {
             organisations,
             servers,
+            claims,
             version,
             max_age_seconds,
             current: RwLock::new(None),
@@ -76,18 +81,18 @@ impl ParticipantsDocument {
     fn render(&self, version: u64) -> Result<Rendered, ServiceError> {
         let organisations = self.organisations.all()?;
         let mut servers = self.servers.published_by_organisation()?;
+        let mut claims = self.claims.by_organisation()?;
         let owned: Vec<_> = organisations
             .iter()
             .map(|org| {
-                (
-                    org,
-                    servers.remove(&org.organisation_id).unwrap_or_default(),
-                )
+                let id = &org.organisation_id;
+                let published = servers.remove(id).unwrap_or_default();
+                (org, published, claims.remove(id).unwrap_or_default())
             })
             .collect();
         let entries: Vec<Participant<'_>> = owned
             .iter()
-            .map(|(org, published)| Participant::new(org, published))
+            .map(|(org, published, claims)| Participant::new(org, published, claims))
             .collect();
         let body = serde_json::to_vec(&entries)
             .map_err(|e| StoreError::Engine(format!("writing the participants document: {e}")))?;
@@ -121,6 +126,7 @@ mod tests {
         let document = ParticipantsDocument::new(
             store.organisations.clone(),
             store.authorisation_servers.clone(),
+            store.authority_claims.clone(),
             store.participants_version.clone(),
             30,
         );

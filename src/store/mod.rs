@@ -5,12 +5,14 @@
 mod access;
 mod authorisation_servers;
 mod authorities;
+mod authority_claims;
 mod certificates;
 mod contents;
 mod documents;
 pub mod engine;
 mod events;
 mod organisations;
+mod owned;
 mod participants_version;
 mod ra;
 mod redb_engine;
@@ -25,14 +27,16 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use access::ClientCredentials;
-pub use authorisation_servers::{AuthorisationServers, Put, Refused as ServerRefused};
+pub use authorisation_servers::AuthorisationServers;
 pub use authorities::Authorities;
+pub use authority_claims::{AuthorityClaims, StatementClaimRefused};
 pub use certificates::{Added, Certificates, Revocation};
 pub use contents::{StoreContents, StoredEntry};
 pub use documents::{DocumentCache, Ticket};
 pub use engine::{Database, Flush};
 pub use events::Events;
 pub use organisations::Organisations;
+pub use owned::{Put, Refused as ServerRefused};
 pub use participants_version::ParticipantsVersion;
 pub use ra::RaRecords;
 pub use serials::Serials;
@@ -41,7 +45,7 @@ pub use tenants::TenantRecords;
 pub use trust_anchors::TrustAnchors;
 
 /// Every table of every repository, in the order `StoreContents` lists them.
-const TABLES: [engine::Table; 27] = [
+const TABLES: [engine::Table; 30] = [
     organisations::ORGANISATIONS,
     statements::STATEMENTS,
     statements::STATEMENT_OWNERS,
@@ -69,6 +73,9 @@ const TABLES: [engine::Table; 27] = [
     authorisation_servers::AUTHORISATION_SERVERS,
     authorisation_servers::API_RESOURCES,
     authorisation_servers::SERVER_CERTIFICATIONS,
+    authority_claims::AUTHORITY_CLAIMS,
+    authority_claims::DOMAIN_CLAIMS,
+    authority_claims::SOFTWARE_CLAIMS,
 ];
 
 /// Opens the store in `dir` with a page cache of `cache_mb` MiB, first
@@ -105,6 +112,7 @@ pub struct Repositories {
     pub organisations: Organisations,
     pub statements: SoftwareStatements,
     pub authorisation_servers: AuthorisationServers,
+    pub authority_claims: AuthorityClaims,
     pub ra: RaRecords,
     pub serials: Serials,
     pub authorities: Authorities,
@@ -126,6 +134,7 @@ impl Repositories {
             organisations: Organisations::new(db.clone(), version.clone()),
             statements: SoftwareStatements::new(db.clone()),
             authorisation_servers: AuthorisationServers::new(db.clone(), version.clone()),
+            authority_claims: AuthorityClaims::new(db.clone(), version.clone()),
             ra: RaRecords::new(db.clone()),
             serials: Serials::new(db.clone()),
             authorities: Authorities::new(db.clone()),

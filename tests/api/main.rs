@@ -4,6 +4,7 @@ mod api_resources;
 mod architecture;
 mod auth_and_headers;
 mod authorisation_servers;
+mod authority_claims;
 mod bad_input;
 mod cli;
 mod console;

@@ -3,6 +3,7 @@
 
 mod api_resources;
 mod authorisation_servers;
+mod authority_claims;
 mod certificates;
 mod error;
 mod organisations;
@@ -18,8 +19,11 @@ pub use error::DirectoryError;
 
 /// The directory's routes: `/organisations` and `/references`.
 pub fn routes(r: &mut Routes) {
-    r.scope("/organisations", organisation_routes)
-        .scope("/references", references::routes);
+    r.scope("/organisations", |r| {
+        organisation_routes(r);
+        authority_claims::routes(r);
+    })
+    .scope("/references", references::routes);
 }
 
 /// Routes under `/organisations`, in the order of the API document.

@@ -16,8 +16,9 @@ use crate::domain::fapi::{
 };
 use crate::domain::page::PageRequest;
 use crate::domain::{
-    ApiDiscoveryEndpointId, ApiResourceId, AuthorisationServerId, CertOrKeyType, CertificationId,
-    DomainError, Kid, OrganisationId, SoftwareStatementId,
+    ApiDiscoveryEndpointId, ApiResourceId, AuthorisationId, AuthorisationServerId,
+    AuthorityClaimId, CertOrKeyType, CertificationId, DomainClaimId, DomainError, Kid,
+    OrganisationId, SoftwareClaimId, SoftwareStatementId,
 };
 use crate::service::api_resources::ServerOf;
 
@@ -75,6 +76,14 @@ pub struct DirectoryPath {
     endpoint: Option<String>,
     #[serde(rename = "AuthorisationServerCertificationId")]
     certification: Option<String>,
+    #[serde(rename = "OrganisationAuthorityClaimId")]
+    authority_claim: Option<String>,
+    #[serde(rename = "OrganisationAuthorisationId")]
+    authorisation: Option<String>,
+    #[serde(rename = "OrganisationAuthorityDomainClaimId")]
+    domain_claim: Option<String>,
+    #[serde(rename = "SoftwareAuthorityClaimId")]
+    software_claim: Option<String>,
 }
 
 /// Path values turned into domain types.
@@ -87,6 +96,10 @@ pub struct Ids {
     pub resource: Option<ApiResourceId>,
     pub endpoint: Option<ApiDiscoveryEndpointId>,
     pub certification: Option<CertificationId>,
+    pub authority_claim: Option<AuthorityClaimId>,
+    pub authorisation: Option<AuthorisationId>,
+    pub domain_claim: Option<DomainClaimId>,
+    pub software_claim: Option<SoftwareClaimId>,
 }
 
 /// The path value a route always has, or an internal error naming it.
@@ -135,6 +148,22 @@ impl Ids {
         always(&self.certification, CertificationId::FIELD)
     }
 
+    pub fn authority_claim(&self) -> Result<&AuthorityClaimId, DirectoryError> {
+        always(&self.authority_claim, AuthorityClaimId::FIELD)
+    }
+
+    pub fn authorisation(&self) -> Result<&AuthorisationId, DirectoryError> {
+        always(&self.authorisation, AuthorisationId::FIELD)
+    }
+
+    pub fn domain_claim(&self) -> Result<&DomainClaimId, DirectoryError> {
+        always(&self.domain_claim, DomainClaimId::FIELD)
+    }
+
+    pub fn software_claim(&self) -> Result<&SoftwareClaimId, DirectoryError> {
+        always(&self.software_claim, SoftwareClaimId::FIELD)
+    }
+
     /// The kid of a route that always has one.
     pub fn kid(&self) -> Result<&Kid, DirectoryError> {
         self.kid
@@ -147,58 +176,58 @@ impl DirectoryPath {
     /// Parses every path value, reporting all that break their rule at once.
     pub fn parse(&self) -> Result<Ids, DirectoryError> {
         let mut errors = Vec::new();
-        let mut keep = |e: DomainError| errors.push(e.to_string());
-        let org = OrganisationId::parse(&self.organisation_id)
-            .map_err(&mut keep)
-            .ok();
-        let ss = self
-            .software_statement_id
-            .as_deref()
-            .map(SoftwareStatementId::parse);
-        let ss = ss.map(|r| r.map_err(&mut keep).ok());
+        let e = &mut errors;
+        let org = parsed(Some(&self.organisation_id), OrganisationId::parse, e);
+        let ss = parsed(
+            self.software_statement_id.as_deref(),
+            SoftwareStatementId::parse,
+            e,
+        );
         let key_type = match (&self.statement_type, &self.organisation_type) {
-            (Some(t), _) => CertOrKeyType::parse_statement_type(t)
-                .map_err(&mut keep)
-                .ok(),
-            (None, Some(t)) => CertOrKeyType::parse_organisation_type(t)
-                .map_err(&mut keep)
-                .ok(),
-            (None, None) => None,
+            (Some(t), _) => parsed(Some(t), CertOrKeyType::parse_statement_type, e),
+            (None, organisation_type) => parsed(
+                organisation_type.as_deref(),
+                CertOrKeyType::parse_organisation_type,
+                e,
+            ),
         };
-        let kid = self
-            .kid
-            .as_deref()
-            .map(|k| Kid::parse(k).map_err(&mut keep).ok());
-        let server = self
-            .server
-            .as_deref()
-            .map(|s| AuthorisationServerId::parse(s).map_err(&mut keep).ok());
-        let resource = self
-            .resource
-            .as_deref()
-            .map(|s| ApiResourceId::parse(s).map_err(&mut keep).ok());
-        let endpoint = self
-            .endpoint
-            .as_deref()
-            .map(|s| ApiDiscoveryEndpointId::parse(s).map_err(&mut keep).ok());
-        let certification = self
-            .certification
-            .as_deref()
-            .map(|s| CertificationId::parse(s).map_err(&mut keep).ok());
+        let kid = parsed(self.kid.as_deref(), Kid::parse, e);
+        let server = parsed(self.server.as_deref(), AuthorisationServerId::parse, e);
+        let resource = parsed(self.resource.as_deref(), ApiResourceId::parse, e);
+        let endpoint = parsed(self.endpoint.as_deref(), ApiDiscoveryEndpointId::parse, e);
+        let certification = parsed(self.certification.as_deref(), CertificationId::parse, e);
+        let authority_claim = parsed(self.authority_claim.as_deref(), AuthorityClaimId::parse, e);
+        let authorisation = parsed(self.authorisation.as_deref(), AuthorisationId::parse, e);
+        let domain_claim = parsed(self.domain_claim.as_deref(), DomainClaimId::parse, e);
+        let software_claim = parsed(self.software_claim.as_deref(), SoftwareClaimId::parse, e);
         match org {
             Some(org) if errors.is_empty() => Ok(Ids {
                 org,
-                ss: ss.flatten(),
+                ss,
                 key_type,
-                kid: kid.flatten(),
-                server: server.flatten(),
-                resource: resource.flatten(),
-                endpoint: endpoint.flatten(),
-                certification: certification.flatten(),
+                kid,
+                server,
+                resource,
+                endpoint,
+                certification,
+                authority_claim,
+                authorisation,
+                domain_claim,
+                software_claim,
             }),
             _ => Err(DirectoryError::BadRequest(errors)),
         }
     }
+}
+
+/// A path value the route has, parsed; one it does not have, or one that
+/// breaks its rule (kept in `errors`), is None.
+fn parsed<T>(
+    value: Option<&str>,
+    parse: impl Fn(&str) -> Result<T, DomainError>,
+    errors: &mut Vec<String>,
+) -> Option<T> {
+    parse(value?).map_err(|e| errors.push(e.to_string())).ok()
 }
 
 /// A directory route's path ids, parsed, with its FAPI headers checked: how

@@ -1,6 +1,9 @@
 //! The certifications an authorisation server holds.
 
-use super::{AuthorisationServers, Outcome, Put, put, remove, server_key, under_server};
+use super::{
+    AUTHORISATION_SERVERS, AuthorisationServers, Outcome, Put, put, remove, server_key,
+    under_server,
+};
 use crate::domain::event::NewEvent;
 use crate::domain::{AuthorisationServerId, CertificationId, OrganisationId, ServerCertification};
 use crate::store::StoreError;
@@ -57,7 +60,7 @@ impl AuthorisationServers {
                 &k,
                 certification,
                 how,
-                Some(&parent),
+                Some((AUTHORISATION_SERVERS, &parent)),
                 audit,
             )
         })

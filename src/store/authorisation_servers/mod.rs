@@ -10,10 +10,8 @@ mod resources;
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
-use super::engine::{Database, ReadTx, RecordWrites, Records, Table, WriteTx, key, prefix};
-use super::events;
+use super::engine::{Database, ReadTx, Records, Table, WriteTx, key, prefix};
+use super::owned::{Outcome, Put, Refused, put, remove};
 use super::{ParticipantsVersion, StoreError};
 use crate::domain::authorisation_server::PublishedServer;
 use crate::domain::event::NewEvent;
@@ -30,17 +28,6 @@ pub struct AuthorisationServers {
     participants_version: ParticipantsVersion,
 }
 
-/// Why a write was not made.
-#[derive(Debug, PartialEq)]
-pub enum Refused {
-    /// A new record's id is taken under its parent.
-    Taken,
-    /// The record to change or delete, or the server it hangs from, is not there.
-    Missing,
-}
-
-type Outcome = Result<Result<(), Refused>, StoreError>;
-
 fn server_key(org: &OrganisationId, id: &AuthorisationServerId) -> Vec<u8> {
     key(&[org.as_str(), id.as_str()])
 }
@@ -48,49 +35,6 @@ fn server_key(org: &OrganisationId, id: &AuthorisationServerId) -> Vec<u8> {
 /// The keys of what hangs from a server share this prefix.
 fn under_server(org: &OrganisationId, id: &AuthorisationServerId) -> Vec<u8> {
     prefix(&[org.as_str(), id.as_str()])
-}
-
-/// Whether a record goes in as new or replaces the stored one.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Put {
-    New,
-    Replacing,
-}
-
-/// Puts `record` at `k`, refusing a taken key for a new record and a missing
-/// one for a replacement, with `audit`; `server` is the key of the server it
-/// hangs from, which must be stored.
-fn put<T: Serialize>(
-    tx: &mut dyn WriteTx,
-    table: Table,
-    k: &[u8],
-    record: &T,
-    put: Put,
-    server: Option<&[u8]>,
-    audit: &[NewEvent],
-) -> Result<Result<(), Refused>, StoreError> {
-    if let Some(server) = server
-        && tx.get(AUTHORISATION_SERVERS, server)?.is_none()
-    {
-        return Ok(Err(Refused::Missing));
-    }
-    match (put, tx.get(table, k)?.is_some()) {
-        (Put::New, true) => return Ok(Err(Refused::Taken)),
-        (Put::Replacing, false) => return Ok(Err(Refused::Missing)),
-        _ => {}
-    }
-    tx.put_record(table, k, record)?;
-    events::append(tx, audit)?;
-    Ok(Ok(()))
-}
-
-/// Removes the record at `k` with `audit`, refusing when it is not there.
-fn remove(tx: &mut dyn WriteTx, table: Table, k: &[u8], audit: &[NewEvent]) -> Outcome {
-    if !tx.remove(table, k)? {
-        return Ok(Err(Refused::Missing));
-    }
-    events::append(tx, audit)?;
-    Ok(Ok(()))
 }
 
 /// `server` with what hangs from it, as `tx` sees them.

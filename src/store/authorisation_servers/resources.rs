@@ -1,7 +1,10 @@
 //! A server's API resources, each with its discovery endpoints inside it,
 //! so an endpoint is changed in the same write that reads its resource.
 
-use super::{AuthorisationServers, Outcome, Put, Refused, put, remove, server_key, under_server};
+use super::{
+    AUTHORISATION_SERVERS, AuthorisationServers, Outcome, Put, Refused, put, remove, server_key,
+    under_server,
+};
 use crate::domain::event::NewEvent;
 use crate::domain::{ApiResource, ApiResourceId, AuthorisationServerId, OrganisationId};
 use crate::store::StoreError;
@@ -51,7 +54,17 @@ impl AuthorisationServers {
     ) -> Outcome {
         let k = resource_key(org, server, &resource.api_resource_id);
         let parent = server_key(org, server);
-        self.change(|tx| put(tx, API_RESOURCES, &k, resource, how, Some(&parent), audit))
+        self.change(|tx| {
+            put(
+                tx,
+                API_RESOURCES,
+                &k,
+                resource,
+                how,
+                Some((AUTHORISATION_SERVERS, &parent)),
+                audit,
+            )
+        })
     }
 
     /// Changes a stored resource's discovery endpoints with `change`, which

@@ -1,0 +1,530 @@
+//! Authority claims: what a regulator has licensed an organisation for (a
+//! role in an authorisation domain, with its per-country authorisations),
+//! the domains it is registered in, and the roles each software statement
+//! claims from them. Every authority, domain and role is one of the
+//! reference catalogue's.
+
+use serde::{Deserialize, Serialize};
+
+use super::reference::Catalogue;
+use super::rules::Rules;
+use super::{
+    AuthorisationId, AuthorityClaimId, DomainClaimId, DomainError, OrganisationId, SoftwareClaimId,
+    SoftwareStatementId,
+};
+
+/// The spec's StatusEnum: a claim is in force or it is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClaimStatus {
+    Active,
+    Inactive,
+}
+
+impl ClaimStatus {
+    /// A required Status: the spec's message when missing, its enum when not.
+    fn from_request(r: &mut Rules, value: Option<String>) -> ClaimStatus {
+        match r
+            .present("Status", value, "Status must be provided")
+            .as_deref()
+        {
+            Some("Active") | None => ClaimStatus::Active,
+            Some("Inactive") => ClaimStatus::Inactive,
+            Some(other) => {
+                r.broken(DomainError::field(
+                    "Status",
+                    format!("must be one of Active, Inactive, got '{other}'"),
+                ));
+                ClaimStatus::Active
+            }
+        }
+    }
+}
+
+/// An organisation's licence for a role (the spec's OrganisationAuthorityClaim).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AuthorityClaim {
+    pub organisation_authority_claim_id: AuthorityClaimId,
+    pub organisation_id: OrganisationId,
+    pub authority_id: String,
+    pub authorisation_domain: String,
+    pub role: String,
+    pub registration_id: String,
+    pub status: ClaimStatus,
+    /// Spelled as the spec spells it.
+    pub unique_technical_idenifier: Vec<String>,
+    pub authorisations: Vec<Authorisation>,
+}
+
+/// Where a licence holds (the spec's OrganisationAuthorityClaimAuthorisation):
+/// passporting into a member state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Authorisation {
+    pub organisation_authorisation_id: AuthorisationId,
+    pub organisation_authority_claim_id: AuthorityClaimId,
+    pub member_state: String,
+    pub status: ClaimStatus,
+}
+
+/// An organisation's registration with an authority in a domain (the
+/// spec's OrganisationAuthorityDomainClaim).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DomainClaim {
+    pub organisation_authority_domain_claim_id: DomainClaimId,
+    pub authority_id: String,
+    pub authority_name: String,
+    pub authorisation_domain_name: String,
+    pub registration_id: Option<String>,
+    pub status: ClaimStatus,
+}
+
+/// A role a software statement claims from its organisation's licences (the
+/// spec's SoftwareAuthorityClaim).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SoftwareClaim {
+    pub software_authority_claim_id: SoftwareClaimId,
+    pub software_statement_id: SoftwareStatementId,
+    pub authorisation_domain: String,
+    pub role: String,
+    pub status: ClaimStatus,
+}
+
+/// An organisation's claims as the participants document shows them.
+#[derive(Debug, Default)]
+pub struct OrganisationClaims {
+    pub domain_claims: Vec<DomainClaim>,
+    pub role_claims: Vec<AuthorityClaim>,
+}
+
+/// The body of a POST or PUT of an organisation's authority claim (the
+/// spec's OrganisationAuthorityClaimRequest).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct AuthorityClaimRequest {
+    pub authority_id: Option<String>,
+    pub authorisation_domain: Option<String>,
+    pub role: Option<String>,
+    pub registration_id: Option<String>,
+    pub status: Option<String>,
+    pub unique_technical_idenifier: Option<Vec<String>>,
+}
+
+/// The body of a POST or PUT of an authorisation (the spec's
+/// OrganisationAuthorityClaimAuthorisationRequest).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct AuthorisationRequest {
+    pub member_state: Option<String>,
+    pub status: Option<String>,
+}
+
+/// The body of a POST (OrganisationAuthorityDomainClaimRequest) or PUT
+/// (…UpdateRequest, which also requires Status and AuthorityName) of a
+/// domain claim.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct DomainClaimRequest {
+    pub authority_id: Option<String>,
+    pub authority_name: Option<String>,
+    pub authorisation_domain_name: Option<String>,
+    pub registration_id: Option<String>,
+    pub status: Option<String>,
+}
+
+/// The body of a POST (SoftwareAuthorityClaimRequest) or PUT
+/// (SoftwareAuthorityClaimUpdateRequest: Status only) of a statement's claim.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct SoftwareClaimRequest {
+    pub authorisation_domain: Option<String>,
+    pub role: Option<String>,
+    pub status: Option<String>,
+}
+
+/// A claim's AuthorityId: required (`missing` when it is not), and one of
+/// the catalogue's.
+fn authority<'c>(
+    r: &mut Rules,
+    catalogue: &'c Catalogue,
+    value: Option<String>,
+    missing: &str,
+) -> Option<&'c super::reference::Authority> {
+    let id = r.present("AuthorityId", value, missing);
+    let id = r.text("AuthorityId", id, 1, 40).unwrap_or_default();
+    if id.is_empty() {
+        return None;
+    }
+    let found = catalogue.authority(&id);
+    if found.is_none() {
+        r.broken(DomainError::field(
+            "AuthorityId",
+            format!("no authority '{id}' in /references/authorities"),
+        ));
+    }
+    found
+}
+
+/// A domain name `field`: required (`missing` when it is not), one of the
+/// catalogue's, and one `authority` licences in.
+fn domain(
+    r: &mut Rules,
+    catalogue: &Catalogue,
+    (field, missing): (&str, &str),
+    value: Option<String>,
+    authority: Option<&super::reference::Authority>,
+) -> String {
+    let name = r.present(field, value, missing);
+    let name = r.text(field, name, 1, 30).unwrap_or_default();
+    if name.is_empty() {
+        return name;
+    }
+    if catalogue.domain(&name).is_none() {
+        r.broken(DomainError::field(
+            field,
+            format!("no authorisation domain '{name}' in /references/authorisationdomains"),
+        ));
+    } else if let Some(authority) = authority
+        && !catalogue
+            .mappings_of(authority.id)
+            .iter()
+            .any(|m| m.domain == name)
+    {
+        r.broken(DomainError::field(
+            field,
+            format!("authority '{}' does not licence in '{name}'", authority.id),
+        ));
+    }
+    name
+}
+
+/// A Role: required, one of the catalogue's, and a role of `domain`.
+fn role(r: &mut Rules, catalogue: &Catalogue, value: Option<String>, domain: &str) -> String {
+    let name = r.present(
+        "Role",
+        value,
+        "Authorisation domain role name must be provided",
+    );
+    let name = r.text("Role", name, 1, 60).unwrap_or_default();
+    if name.is_empty() {
+        return name;
+    }
+    match catalogue.role(&name) {
+        None => r.broken(DomainError::field(
+            "Role",
+            format!("no role '{name}' in /references/authorisationdomainroles"),
+        )),
+        // An unknown domain is reported once, under its own field.
+        Some(found) if catalogue.domain(domain).is_some() && found.domain != domain => {
+            r.broken(DomainError::field(
+                "Role",
+                format!(
+                    "'{name}' is a role of '{}', not of '{domain}'",
+                    found.domain
+                ),
+            ))
+        }
+        Some(_) => {}
+    }
+    name
+}
+
+impl AuthorityClaim {
+    /// A claim from its request, checked against `catalogue`; `authorisations`
+    /// are those it already carries (none for a new claim).
+    pub fn from_request(
+        req: AuthorityClaimRequest,
+        catalogue: &Catalogue,
+        org: &OrganisationId,
+        id: AuthorityClaimId,
+        authorisations: Vec<Authorisation>,
+    ) -> Result<AuthorityClaim, Vec<DomainError>> {
+        let mut r = Rules::default();
+        let found = authority(
+            &mut r,
+            catalogue,
+            req.authority_id,
+            "AuthorityId must be provided",
+        );
+        let authorisation_domain = domain(
+            &mut r,
+            catalogue,
+            (
+                "AuthorisationDomain",
+                "AuthorisationDomain must be provided",
+            ),
+            req.authorisation_domain,
+            found,
+        );
+        let role = role(&mut r, catalogue, req.role, &authorisation_domain);
+        let registration_id = r.required("RegistrationId", req.registration_id, 1, 40);
+        let status = ClaimStatus::from_request(&mut r, req.status);
+        let identifiers = req.unique_technical_idenifier.unwrap_or_default();
+        for (i, value) in identifiers.iter().enumerate() {
+            r.text(
+                &format!("UniqueTechnicalIdenifier[{i}]"),
+                Some(value.clone()),
+                0,
+                255,
+            );
+        }
+        r.finish(found.map(|authority| AuthorityClaim {
+            organisation_authority_claim_id: id,
+            organisation_id: org.clone(),
+            authority_id: authority.id.to_owned(),
+            authorisation_domain,
+            role,
+            registration_id,
+            status,
+            unique_technical_idenifier: identifiers,
+            authorisations,
+        }))
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.status == ClaimStatus::Active
+    }
+}
+
+impl Authorisation {
+    pub fn from_request(
+        req: AuthorisationRequest,
+        claim: &AuthorityClaimId,
+        id: AuthorisationId,
+    ) -> Result<Authorisation, Vec<DomainError>> {
+        let mut r = Rules::default();
+        let member_state = r.present(
+            "MemberState",
+            req.member_state,
+            "MemberState must be provided",
+        );
+        let member_state = r
+            .text("MemberState", member_state, 2, 10)
+            .unwrap_or_default();
+        let status = ClaimStatus::from_request(&mut r, req.status);
+        r.finish(Some(Authorisation {
+            organisation_authorisation_id: id,
+            organisation_authority_claim_id: claim.clone(),
+            member_state,
+            status,
+        }))
+    }
+}
+
+impl DomainClaim {
+    /// A new claim (`replacing` false: Status defaults to Active) or a
+    /// replacement (which, as the spec's update request, needs Status and
+    /// AuthorityName); a given AuthorityName must be the authority's own.
+    pub fn from_request(
+        req: DomainClaimRequest,
+        catalogue: &Catalogue,
+        id: DomainClaimId,
+        replacing: bool,
+    ) -> Result<DomainClaim, Vec<DomainError>> {
+        let mut r = Rules::default();
+        let found = authority(
+            &mut r,
+            catalogue,
+            req.authority_id,
+            "The Authority ID is mandatory",
+        );
+        let authorisation_domain_name = domain(
+            &mut r,
+            catalogue,
+            (
+                "AuthorisationDomainName",
+                "The authorisation domain name is mandatory",
+            ),
+            req.authorisation_domain_name,
+            found,
+        );
+        let registration_id = r.text("RegistrationId", req.registration_id, 1, 40);
+        let status = match (replacing, req.status) {
+            (false, None) => ClaimStatus::Active,
+            (_, status) => ClaimStatus::from_request(&mut r, status),
+        };
+        let name = match replacing {
+            true => Some(r.required("AuthorityName", req.authority_name, 1, 255)),
+            false => req.authority_name,
+        };
+        if let (Some(name), Some(authority)) = (&name, found)
+            && !name.is_empty()
+            && name != authority.name
+        {
+            r.broken(DomainError::field(
+                "AuthorityName",
+                format!("must be '{}', the name of {}", authority.name, authority.id),
+            ));
+        }
+        r.finish(found.map(|authority| DomainClaim {
+            organisation_authority_domain_claim_id: id,
+            authority_id: authority.id.to_owned(),
+            authority_name: authority.name.to_owned(),
+            authorisation_domain_name,
+            registration_id,
+            status,
+        }))
+    }
+}
+
+impl SoftwareClaim {
+    /// A new statement claim, its role one of the catalogue's in its domain.
+    pub fn from_request(
+        req: SoftwareClaimRequest,
+        catalogue: &Catalogue,
+        ss: &SoftwareStatementId,
+        id: SoftwareClaimId,
+    ) -> Result<SoftwareClaim, Vec<DomainError>> {
+        let mut r = Rules::default();
+        let authorisation_domain = domain(
+            &mut r,
+            catalogue,
+            (
+                "AuthorisationDomain",
+                "AuthorisationDomain must be provided",
+            ),
+            req.authorisation_domain,
+            None,
+        );
+        let role = role(&mut r, catalogue, req.role, &authorisation_domain);
+        let status = ClaimStatus::from_request(&mut r, req.status);
+        r.finish(Some(SoftwareClaim {
+            software_authority_claim_id: id,
+            software_statement_id: ss.clone(),
+            authorisation_domain,
+            role,
+            status,
+        }))
+    }
+
+    /// This claim with the Status of an update request, the only field the
+    /// spec's SoftwareAuthorityClaimUpdateRequest has.
+    pub fn updated(&self, req: SoftwareClaimRequest) -> Result<SoftwareClaim, Vec<DomainError>> {
+        let mut r = Rules::default();
+        for (field, given) in [
+            ("AuthorisationDomain", req.authorisation_domain.is_some()),
+            ("Role", req.role.is_some()),
+        ] {
+            if given {
+                r.broken(DomainError::field(
+                    field,
+                    "cannot be changed; only Status can (delete the claim and make another)",
+                ));
+            }
+        }
+        let status = ClaimStatus::from_request(&mut r, req.status);
+        r.finish(Some(SoftwareClaim {
+            status,
+            ..self.clone()
+        }))
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.status == ClaimStatus::Active
+    }
+
+    /// Whether `claim` is an active licence for this claim's role.
+    pub fn is_held_by(&self, claim: &AuthorityClaim) -> bool {
+        claim.is_active()
+            && claim.role == self.role
+            && claim.authorisation_domain == self.authorisation_domain
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Flavour;
+
+    fn request(authority: &str, domain: &str, role: &str) -> AuthorityClaimRequest {
+        AuthorityClaimRequest {
+            authority_id: Some(authority.into()),
+            authorisation_domain: Some(domain.into()),
+            role: Some(role.into()),
+            registration_id: Some("13353236-OBB-DADOS".into()),
+            status: Some("Active".into()),
+            unique_technical_idenifier: None,
+        }
+    }
+
+    fn claim(req: AuthorityClaimRequest) -> Result<AuthorityClaim, Vec<DomainError>> {
+        AuthorityClaim::from_request(
+            req,
+            Catalogue::of(Flavour::Raidiam),
+            &OrganisationId::parse("org-1").unwrap(),
+            AuthorityClaimId::parse("c-1").unwrap(),
+            Vec::new(),
+        )
+    }
+
+    fn fields(errors: Vec<DomainError>) -> Vec<String> {
+        errors.into_iter().map(|e| e.field).collect()
+    }
+
+    const BCB: &str = "687a1c94-b360-4e04-9589-0fa5cb16451b";
+
+    #[test]
+    fn a_claim_names_an_authority_its_domain_and_a_role_of_that_domain() {
+        let made = claim(request(BCB, "Open Banking", "DADOS")).unwrap();
+        assert_eq!(made.role, "DADOS");
+        assert!(made.is_active());
+        assert_eq!(
+            fields(claim(request("FCAGBR", "Open Banking", "DADOS")).unwrap_err()),
+            ["AuthorityId"]
+        );
+        assert_eq!(
+            fields(claim(request(BCB, "PSD2", "DADOS")).unwrap_err()),
+            ["AuthorisationDomain"]
+        );
+        assert_eq!(
+            fields(claim(request(BCB, "Open Banking", "AISP")).unwrap_err()),
+            ["Role"]
+        );
+    }
+
+    #[test]
+    fn every_required_field_is_named_when_missing() {
+        let errors = claim(AuthorityClaimRequest::default()).unwrap_err();
+        assert_eq!(
+            fields(errors),
+            [
+                "AuthorityId",
+                "AuthorisationDomain",
+                "Role",
+                "RegistrationId",
+                "Status"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_statement_claim_changes_only_its_status() {
+        let ss = SoftwareStatementId::parse("ss-1").unwrap();
+        let made = SoftwareClaim::from_request(
+            SoftwareClaimRequest {
+                authorisation_domain: Some("Open Banking".into()),
+                role: Some("PAGTO".into()),
+                status: Some("Active".into()),
+            },
+            Catalogue::of(Flavour::Raidiam),
+            &ss,
+            SoftwareClaimId::parse("s-1").unwrap(),
+        )
+        .unwrap();
+        let ended = made
+            .updated(SoftwareClaimRequest {
+                status: Some("Inactive".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(!ended.is_active());
+        let refused = made.updated(SoftwareClaimRequest {
+            role: Some("DADOS".into()),
+            status: Some("Active".into()),
+            ..Default::default()
+        });
+        assert_eq!(fields(refused.unwrap_err()), ["Role"]);
+    }
+}
