@@ -19,6 +19,7 @@ pub struct Settings {
     pub server: ServerSettings,
     pub keystore: KeystoreSettings,
     pub participants: ParticipantsSettings,
+    pub ssa: SsaSettings,
     pub certificates: CertificateSettings,
     pub ca: CaSettings,
     pub store: StoreSettings,
@@ -209,6 +210,14 @@ pub struct ServerSettings {
 pub struct KeystoreSettings {
     pub base_url: String,
     pub flavour: Flavour,
+}
+
+/// `[ssa]`: what the software statement assertions say of their issuer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SsaSettings {
+    /// Empty: the flavour's sandbox issuer.
+    pub issuer: String,
 }
 
 /// `[participants]`: where the public participants document is served and

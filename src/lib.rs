@@ -171,6 +171,10 @@ impl Application {
                     users: settings.tenants.users.clone(),
                 },
                 participants_max_age_seconds: settings.participants.max_age_seconds,
+                ssa_issuer: match settings.ssa.issuer.as_str() {
+                    "" => settings.keystore.flavour.ssa_issuer().to_owned(),
+                    issuer => issuer.to_owned(),
+                },
             },
             clock,
         )

@@ -153,7 +153,7 @@ fn subject(args: &CsrArgs) -> Vec<(&'static str, String)> {
     let org_name = args.org_name.clone();
     let brazil_id = || brazil_organisation_identifier(&args.org);
     let (country, naming) = match args.key_type.subject_naming() {
-        SubjectNaming::Obie => ("GB", vec![("OU", org), ("CN", ss)]),
+        SubjectNaming::Obie | SubjectNaming::ObieOrBrazil => ("GB", vec![("OU", org), ("CN", ss)]),
         SubjectNaming::ObieOrganisation => ("GB", vec![("OU", org.clone()), ("CN", org)]),
         SubjectNaming::Brazil | SubjectNaming::BrazilOrUnit => (
             "BR",
@@ -238,6 +238,7 @@ fn crypto(e: ErrorStack) -> CliError {
 #[cfg(test)]
 mod tests {
     use clap::Parser;
+    use obdir::domain::Flavour;
     use obdir::pki::CheckedCsr;
     use obdir::pki::key::parse_public_key;
 
@@ -277,7 +278,8 @@ mod tests {
                 }
                 _ => {
                     let pem = csr_pem(&args, &key, &subject(&args)).unwrap();
-                    if let Err(e) = CheckedCsr::parse(&pem, key_type, &args.org, ss) {
+                    if let Err(e) = CheckedCsr::parse(&pem, key_type, Flavour::Obie, &args.org, ss)
+                    {
                         panic!("{key_type}: {e}");
                     }
                 }
@@ -292,7 +294,14 @@ mod tests {
         let pem = csr_pem(&args_ec, &key, &subject(&args_ec)).unwrap();
         let org = &args_ec.org;
         assert!(
-            CheckedCsr::parse(&pem, CertOrKeyType::Rtssigning, org, args_ec.ss.as_ref()).is_ok()
+            CheckedCsr::parse(
+                &pem,
+                CertOrKeyType::Rtssigning,
+                Flavour::Obie,
+                org,
+                args_ec.ss.as_ref()
+            )
+            .is_ok()
         );
         let err = generate_key(&args(CertOrKeyType::Rtstransport, &["--key", "ec"])).unwrap_err();
         assert_eq!(err.exit_code(), 2);

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use obdir::domain::reference::Catalogue;
 use obdir::domain::seed::{Seed, SeedCertificate};
 use obdir::domain::{
     CertOrKeyType, Clock, OrganisationId, PublicJwk, SoftwareStatementId, SystemClock,
@@ -74,6 +75,12 @@ impl Seeder<'_> {
             }
         }
 
+        let server_roles = self.server_roles()?;
+        // A claim or role of another flavour than the server's is passed
+        // over, as `serve --seed` does.
+        let foreign = |role: &str| {
+            !server_roles.iter().any(|r| r == role) && Catalogue::of_some_flavour(role)
+        };
         for (i, entry) in seed.organisations.iter().enumerate() {
             let place = format!("organisations[{i}]");
             let org_path = format!("/organisations/{}", segment(entry.id.as_str()));
@@ -81,6 +88,32 @@ impl Seeder<'_> {
                 self.post_json("/organisations", &entry.fields)
                     .map_err(within(&place))?;
                 report.organisations += 1;
+            }
+            let claims_path = format!("{org_path}/authorityclaims");
+            let url = self.server.at(&claims_path);
+            let held = json(&url, &self.client.get(&url).map_err(within(&place))?)?;
+            for (c, claim) in entry.authority_claims.iter().enumerate() {
+                let licence = [
+                    &claim.authority_id,
+                    &claim.authorisation_domain,
+                    &claim.role,
+                ];
+                let same = |h: &Value| {
+                    ["AuthorityId", "AuthorisationDomain", "Role"]
+                        .iter()
+                        .zip(licence)
+                        .all(|(field, value)| h[field].as_str() == value.as_deref())
+                };
+                if claim.role.as_deref().is_some_and(foreign)
+                    || held.as_array().into_iter().flatten().any(same)
+                {
+                    continue;
+                }
+                let body = serde_json::to_string(claim).unwrap_or_default();
+                self.client
+                    .post(&url, "application/json", &body)
+                    .map_err(within(&format!("{place}.AuthorityClaims[{c}]")))?;
+                report.authority_claims += 1;
             }
             self.register(
                 &entry.id,
@@ -96,8 +129,12 @@ impl Seeder<'_> {
                 let statements = format!("{org_path}/softwarestatements");
                 let ss_path = format!("{statements}/{}", segment(statement.id.as_str()));
                 if !self.exists(&ss_path)? {
+                    let mut fields = statement.fields.clone();
+                    if let Some(Value::Array(roles)) = fields.get_mut("SoftwareRoles") {
+                        roles.retain(|r| !r.as_str().is_some_and(foreign));
+                    }
                     let created = self
-                        .post_json(&statements, &statement.fields)
+                        .post_json(&statements, &fields)
                         .map_err(within(&place))?;
                     if let Some(secret) = created["ClientSecret"].as_str() {
                         report
@@ -168,6 +205,20 @@ impl Seeder<'_> {
     }
 
     /// Whether GET `path` finds a record (404 says it does not).
+    /// The roles of the server's reference catalogue.
+    fn server_roles(&self) -> Result<Vec<String>, CliError> {
+        let url = self
+            .server
+            .at("/references/authorisationdomainroles?size=1000");
+        let page = json(&url, &self.client.get(&url)?)?;
+        Ok(page["content"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["AuthorisationDomainRoleName"].as_str().map(str::to_owned))
+            .collect())
+    }
+
     fn exists(&self, path: &str) -> Result<bool, CliError> {
         match self.client.get(&self.server.at(path)) {
             Ok(_) => Ok(true),

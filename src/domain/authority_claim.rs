@@ -101,14 +101,20 @@ pub struct OrganisationClaims {
 
 /// The body of a POST or PUT of an organisation's authority claim (the
 /// spec's OrganisationAuthorityClaimRequest).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AuthorityClaimRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub authority_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub authorisation_domain: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub registration_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unique_technical_idenifier: Option<Vec<String>>,
 }
 
@@ -285,6 +291,14 @@ impl AuthorityClaim {
 
     pub fn is_active(&self) -> bool {
         self.status == ClaimStatus::Active
+    }
+
+    /// Whether this claim licences the same thing as `other`: one
+    /// authority, domain and role.
+    pub fn licences_as(&self, other: &AuthorityClaim) -> bool {
+        self.authority_id == other.authority_id
+            && self.authorisation_domain == other.authorisation_domain
+            && self.role == other.role
     }
 }
 

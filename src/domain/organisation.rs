@@ -215,8 +215,9 @@ pub struct SoftwareStatement {
     pub additional_software_metadata: Option<String>,
     pub rts_client_created: bool,
     pub locked: bool,
-    /// Regulatory roles published in the SSA's `software_roles` (an obdir
-    /// addition: a real directory derives them from authority claims).
+    /// The roles of the statement's authority claims in force, filled in
+    /// when it is answered (`service::statement_roles`); in a request, a
+    /// shorthand for those claims.
     #[serde(default)]
     pub software_roles: Vec<String>,
 }

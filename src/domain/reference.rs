@@ -118,6 +118,17 @@ impl Catalogue {
         }
     }
 
+    /// Whether `role` is not this catalogue's but another flavour's: what a
+    /// seed written for both ecosystems names, and this one passes over.
+    pub fn is_foreign_role(&self, role: &str) -> bool {
+        self.role(role).is_none() && Catalogue::of_some_flavour(role)
+    }
+
+    /// Whether some flavour's catalogue has `role`.
+    pub fn of_some_flavour(role: &str) -> bool {
+        [&BRAZIL, &UK].iter().any(|c| c.role(role).is_some())
+    }
+
     pub fn authority(&self, id: &str) -> Option<&'static Authority> {
         self.authorities.iter().find(|a| a.id == id)
     }

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::authority_claim::AuthorityClaimRequest;
 use super::ecosystem::RootRequest;
 use super::organisation::{OrganisationRequest, SoftwareStatementRequest};
 use super::{CertOrKeyType, DomainError, OrganisationId, SoftwareStatementId};
@@ -98,6 +99,9 @@ pub struct SeedOrganisation {
     pub fields: Map<String, Value>,
     pub software_statements: Vec<SeedStatement>,
     pub certificates: Vec<SeedCertificate>,
+    /// What the regulator licensed it for: bodies of `POST
+    /// .../authorityclaims`, recorded before its statements claim roles.
+    pub authority_claims: Vec<AuthorityClaimRequest>,
 }
 
 /// A software statement: the SoftwareStatementRequest members, with the
@@ -267,6 +271,8 @@ struct RawOrganisation {
     software_statements: Vec<SeedStatement>,
     #[serde(rename = "Certificates", default)]
     certificates: Vec<SeedCertificate>,
+    #[serde(rename = "AuthorityClaims", default)]
+    authority_claims: Vec<AuthorityClaimRequest>,
     #[serde(flatten)]
     fields: Map<String, Value>,
 }
@@ -291,6 +297,7 @@ impl TryFrom<RawOrganisation> for SeedOrganisation {
             fields: raw.fields,
             software_statements: raw.software_statements,
             certificates: raw.certificates,
+            authority_claims: raw.authority_claims,
         })
     }
 }

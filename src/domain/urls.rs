@@ -26,6 +26,14 @@ impl Flavour {
         }
     }
 
+    /// The `iss` of its sandbox's software statement assertions.
+    pub fn ssa_issuer(self) -> &'static str {
+        match self {
+            Flavour::Raidiam => "Open Banking Open Banking Brasil sandbox SSA issuer",
+            Flavour::Obie => "OpenBanking Ltd",
+        }
+    }
+
     /// The kid of a new record. `leaf_sha256` is the base64url SHA-256 of a
     /// certificate's DER (None for a bare key); the thumbprints are RFC 7638's
     /// with SHA-256 and SHA-1.

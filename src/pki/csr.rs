@@ -15,7 +15,7 @@ use super::PkiError;
 use super::key::{KeyFacts, KeyPolicy, check_key_policy, key_facts};
 use super::pem::{PemKind, expect_first, first_block_der};
 use crate::domain::certificate::SubjectAttributes;
-use crate::domain::{CertOrKeyType, OrganisationId, SoftwareStatementId};
+use crate::domain::{CertOrKeyType, Flavour, OrganisationId, SoftwareStatementId};
 
 /// A CSR that passed every check and may be signed: decoded once, with
 /// what the signer needs taken out of it.
@@ -41,10 +41,11 @@ const SUBJECT_ALT_NAME: &str = "2.5.29.17";
 
 impl CheckedCsr {
     /// A CSR for a software statement: its subject must name `org` (and `ss`)
-    /// the way `key_type` requires.
+    /// the way `key_type` requires in the ecosystem `flavour`.
     pub fn parse(
         text: &str,
         key_type: CertOrKeyType,
+        flavour: Flavour,
         org: &OrganisationId,
         ss: Option<&SoftwareStatementId>,
     ) -> Result<CheckedCsr, PkiError> {
@@ -52,6 +53,7 @@ impl CheckedCsr {
             let subject = subject_attributes(name)?;
             key_type
                 .subject_naming()
+                .in_flavour(flavour)
                 .check(&subject, org, ss)
                 .map_err(PkiError::Subject)
         })
@@ -545,7 +547,13 @@ mod tests {
         let org = OrganisationId::parse("org-1").unwrap();
         let ss = SoftwareStatementId::parse("ss-1").unwrap();
         assert!(matches!(
-            CheckedCsr::parse(&pem, CertOrKeyType::Rtstransport, &org, Some(&ss)),
+            CheckedCsr::parse(
+                &pem,
+                CertOrKeyType::Rtstransport,
+                Flavour::Obie,
+                &org,
+                Some(&ss)
+            ),
             Err(PkiError::Subject(_))
         ));
     }

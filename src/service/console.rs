@@ -8,7 +8,7 @@ use super::directory::Directory;
 use super::ecosystem::{self, RootCa};
 use super::events::AuditLog;
 use super::organisations::{self, find_organisation};
-use super::{ServiceError, certificates};
+use super::{ServiceError, certificates, statement_roles};
 use crate::domain::event::AuditEvent;
 use crate::domain::{
     Caller, CertificateOrKey, KeySet, KeyUse, Organisation, OrganisationId, SoftwareStatement,
@@ -112,8 +112,7 @@ pub fn organisation(
 ) -> Result<OrganisationView, ServiceError> {
     let organisation =
         organisations::organisation(&directory.participants, &READER, org)?.org_details;
-    let statements =
-        organisations::list_software_statements(&directory.participants, &READER, org)?;
+    let statements = statement_roles::statements(directory, &READER, org)?;
     let certificates = held(
         directory,
         certificates::list(directory, &READER, org, None, None)?,
@@ -141,7 +140,7 @@ pub fn software_statement(
     ss: &SoftwareStatementId,
 ) -> Result<StatementView, ServiceError> {
     let organisation = find_organisation(&directory.participants, org)?;
-    let statement = organisations::software_statement(&directory.participants, &READER, org, ss)?;
+    let statement = statement_roles::statement(directory, &READER, org, ss)?;
     let certificates = held(
         directory,
         certificates::list(directory, &READER, org, Some(ss), None)?,

@@ -22,6 +22,8 @@ pub struct Directory {
     pub(crate) db: Database,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) urls: PublicUrls,
+    /// The `iss` of software statement assertions.
+    pub(crate) ssa_issuer: String,
 }
 
 impl Directory {

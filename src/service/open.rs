@@ -35,6 +35,8 @@ pub struct ServiceSettings {
     pub tenants: TenantSettings,
     /// The participants document's Cache-Control max-age.
     pub participants_max_age_seconds: u32,
+    /// The `iss` of software statement assertions.
+    pub ssa_issuer: String,
 }
 
 #[derive(Clone)]
@@ -132,6 +134,7 @@ pub async fn open(
         db: db.clone(),
         clock: clock.clone(),
         urls: settings.urls,
+        ssa_issuer: settings.ssa_issuer,
     });
     let ra = Arc::new(Ra::new(
         settings.ra,

@@ -11,12 +11,16 @@ use serde::Serialize;
 
 use super::ServiceError;
 use super::directory::Directory;
-use super::organisations::{create_organisation, create_software_statement};
+use super::organisations::create_organisation;
 use super::ra::Ra;
+use super::{authority_claims, statement_roles};
+use crate::domain::authority_claim::{AuthorityClaim, AuthorityClaimRequest};
 use crate::domain::certificate::UploadBody;
-use crate::domain::seed::{Seed, SeedCertificate, SeedFormat};
+use crate::domain::organisation::SoftwareStatementRequest;
+use crate::domain::reference::Catalogue;
+use crate::domain::seed::{Seed, SeedCertificate, SeedFormat, SeedOrganisation};
 use crate::domain::{
-    Caller, CertOrKeyType, DomainError, Organisation, OrganisationId, SoftwareStatement,
+    Caller, CertOrKeyType, DomainError, Flavour, Organisation, OrganisationId, SoftwareStatement,
     SoftwareStatementId,
 };
 use crate::pki::CheckedCsr;
@@ -30,6 +34,8 @@ pub struct SeedReport {
     pub trust_anchors: usize,
     pub organisations: usize,
     pub software_statements: usize,
+    /// Organisation authority claims recorded.
+    pub authority_claims: usize,
     /// Certificates and keys registered.
     pub certificates: usize,
     /// RA clients and operators created.
@@ -188,15 +194,27 @@ pub async fn apply(directory: &Directory, ra: &Ra, seed: &Seed) -> Result<SeedRe
         )
         .await?;
 
+        let catalogue = Catalogue::of(directory.urls.flavour());
+        for (c, request) in ours(catalogue, entry) {
+            let held = directory.authority_claims.claims_of(org)?;
+            if held.iter().any(|claim| same_licence(claim, request)) {
+                continue;
+            }
+            authority_claims::write_claim(directory, None, &admin, org, None, request.clone())
+                .await
+                .map_err(|e| SeedError::at(&format!("{place}.AuthorityClaims[{c}]"), e))?;
+            report.authority_claims += 1;
+        }
+
         for (j, statement) in entry.software_statements.iter().enumerate() {
             let place = format!("{place}.SoftwareStatements[{j}]");
             let ss = &statement.id;
             if directory.participants.statements.get(org, ss)?.is_none() {
                 let request = statement.request().map_err(|e| SeedError::at(&place, e))?;
-                let (_, secret) =
-                    create_software_statement(&directory.participants, &admin, org, request)
-                        .await
-                        .map_err(|e| SeedError::at(&place, e))?;
+                let request = without_foreign_roles(catalogue, request);
+                let (_, secret) = statement_roles::create(directory, &admin, org, request)
+                    .await
+                    .map_err(|e| SeedError::at(&place, e))?;
                 if let Some(secret) = secret {
                     report.client_secrets.insert(ss.to_string(), secret);
                 }
@@ -327,17 +345,30 @@ fn check(directory: &Directory, ra: &Ra, seed: &Seed) -> Result<(), SeedError> {
             .and_then(|r| Ok(Organisation::from_request(r, entry.id.as_str(), now)?));
         note(&place, organisation.map(drop));
         certificates(&place, &entry.id, None, &entry.certificates, &mut note);
+        let catalogue = Catalogue::of(directory.urls.flavour());
+        let mut held = directory.authority_claims.claims_of(&entry.id)?;
+        for (c, request) in ours(catalogue, entry) {
+            // Checked as the claim it will be; its id is made when it is recorded.
+            let id = crate::domain::AuthorityClaimId::parse("seed").expect("a valid id");
+            let claim =
+                AuthorityClaim::from_request(request.clone(), catalogue, &entry.id, id, Vec::new());
+            match claim {
+                Ok(claim) => held.push(claim),
+                Err(e) => note(&format!("{place}.AuthorityClaims[{c}]"), Err(e.into())),
+            }
+        }
         for (j, statement) in entry.software_statements.iter().enumerate() {
             let place = format!("{place}.SoftwareStatements[{j}]");
             let built = statement
                 .request()
+                .map(|r| without_foreign_roles(catalogue, r))
                 .map_err(ServiceError::from)
                 .and_then(|r| {
-                    Ok(SoftwareStatement::from_request(
-                        r,
-                        &entry.id,
-                        statement.id.as_str(),
-                    )?)
+                    let roles = r.software_roles.clone().unwrap_or_default();
+                    let statement =
+                        SoftwareStatement::from_request(r, &entry.id, statement.id.as_str())?;
+                    held_roles(&entry.id, &held, &roles)?;
+                    Ok(statement)
                 });
             note(&place, built.map(drop));
             let ss = Some(&statement.id);
@@ -348,6 +379,69 @@ fn check(directory: &Directory, ra: &Ra, seed: &Seed) -> Result<(), SeedError> {
         Ok(())
     } else {
         Err(SeedError::Entries(problems))
+    }
+}
+
+/// The organisation's seeded claims this flavour knows, with their places;
+/// a claim on another flavour's role (a seed may serve both) is passed over.
+fn ours<'a>(
+    catalogue: &'a Catalogue,
+    entry: &'a SeedOrganisation,
+) -> impl Iterator<Item = (usize, &'a AuthorityClaimRequest)> + 'a {
+    entry
+        .authority_claims
+        .iter()
+        .enumerate()
+        .filter(|(_, claim)| {
+            !claim
+                .role
+                .as_deref()
+                .is_some_and(|r| catalogue.is_foreign_role(r))
+        })
+}
+
+/// A statement's SoftwareRoles without another flavour's roles.
+fn without_foreign_roles(
+    catalogue: &Catalogue,
+    mut request: SoftwareStatementRequest,
+) -> SoftwareStatementRequest {
+    if let Some(roles) = &mut request.software_roles {
+        roles.retain(|role| !catalogue.is_foreign_role(role));
+    }
+    request
+}
+
+/// Whether a stored claim licences what a seeded one asks for.
+fn same_licence(claim: &AuthorityClaim, request: &AuthorityClaimRequest) -> bool {
+    request.authority_id.as_deref() == Some(claim.authority_id.as_str())
+        && request.authorisation_domain.as_deref() == Some(claim.authorisation_domain.as_str())
+        && request.role.as_deref() == Some(claim.role.as_str())
+}
+
+/// Refuses statement roles the organisation would hold by no active claim
+/// once the seed's own claims are recorded.
+fn held_roles(
+    org: &OrganisationId,
+    held: &[AuthorityClaim],
+    roles: &[String],
+) -> Result<(), ServiceError> {
+    let errors: Vec<DomainError> = roles
+        .iter()
+        .enumerate()
+        .filter(|(_, role)| !held.iter().any(|c| c.is_active() && &c.role == *role))
+        .map(|(i, role)| {
+            DomainError::field(
+                format!("SoftwareRoles[{i}]"),
+                format!(
+                    "organisation '{org}' holds '{role}' by no active authority claim; list one in its AuthorityClaims"
+                ),
+            )
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.into())
     }
 }
 
@@ -394,7 +488,11 @@ pub fn key_thumbprint(
     now: DateTime<Utc>,
 ) -> Result<String, ServiceError> {
     let key = match key_type.upload_body() {
-        UploadBody::Csr => CheckedCsr::parse(pem, key_type, org, ss)?.key().clone(),
+        // Either flavour's naming: this reads the key; the upload applies
+        // the directory's own flavour.
+        UploadBody::Csr => CheckedCsr::parse(pem, key_type, Flavour::Raidiam, org, ss)?
+            .key()
+            .clone(),
         UploadBody::Certificate => parse_external_certificate(pem, key_type, org, ss, now)?.key,
         UploadBody::PublicKey => parse_public_key(pem, key_type)?,
     };

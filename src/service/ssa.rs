@@ -7,10 +7,62 @@ use serde_json::{Map, Value, json};
 use super::directory::Directory;
 use super::error::statement_not_active;
 use super::organisations::{find_organisation, find_software_statement};
-use super::{ServiceError, ensure_access};
+use super::{ServiceError, ensure_access, statement_roles};
+use crate::domain::authority_claim::{AuthorityClaim, ClaimStatus, SoftwareClaim};
+use crate::domain::reference::Catalogue;
 use crate::domain::{
     Caller, Flavour, KeySet, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId,
 };
+
+/// What an SSA asserts of roles: the statement's claims in force, and the
+/// organisation's own claims.
+struct Roles {
+    claimed: Vec<SoftwareClaim>,
+    held: Vec<AuthorityClaim>,
+}
+
+impl Roles {
+    fn names(&self) -> Vec<&str> {
+        self.claimed.iter().map(|c| c.role.as_str()).collect()
+    }
+
+    /// The spec's `software_statement_roles`.
+    fn statement_roles(&self) -> Vec<Value> {
+        self.claimed
+            .iter()
+            .map(|c| json!({"role": c.role, "authorisation_domain": c.authorisation_domain, "status": "Active"}))
+            .collect()
+    }
+
+    /// The organisation's active claims, as the DCR standard's
+    /// `organisation_competent_authority_claims`, with the authority's name
+    /// and code from the reference catalogue.
+    fn competent_authority_claims(&self, catalogue: &Catalogue) -> Vec<Value> {
+        self.held
+            .iter()
+            .filter(|c| c.is_active())
+            .map(|c| {
+                let authority = catalogue.authority(&c.authority_id);
+                let authorisations: Vec<Value> = c
+                    .authorisations
+                    .iter()
+                    .filter(|a| a.status == ClaimStatus::Active)
+                    .map(|a| json!({"member_state": a.member_state, "status": "Active"}))
+                    .collect();
+                json!({
+                    "authority_id": c.authority_id,
+                    "authority_name": authority.map(|a| a.name),
+                    "authority_code": authority.map(|a| a.code),
+                    "registration_id": c.registration_id,
+                    "authorisation_domain": c.authorisation_domain,
+                    "authorisation_role": c.role,
+                    "authorisations": authorisations,
+                    "status": "Active",
+                })
+            })
+            .collect()
+    }
+}
 
 /// A fresh SSA for the statement, signed PS256 by the directory.
 pub async fn assertion(
@@ -29,9 +81,11 @@ pub async fn assertion(
             "gets an assertion",
         ));
     }
+    let (claimed, held) = statement_roles::in_force(directory, org, ss)?;
+    let roles = Roles { claimed, held };
     let claims = match directory.urls.flavour() {
-        Flavour::Raidiam => brazil_claims(directory, &organisation, &statement),
-        Flavour::Obie => uk_claims(directory, &organisation, &statement),
+        Flavour::Raidiam => brazil_claims(directory, &organisation, &statement, &roles),
+        Flavour::Obie => uk_claims(directory, &organisation, &statement, &roles),
     };
     let token = directory
         .authority
@@ -76,17 +130,14 @@ fn brazil_claims(
     directory: &Directory,
     org: &Organisation,
     ss: &SoftwareStatement,
+    roles: &Roles,
 ) -> Map<String, Value> {
     let urls = &directory.urls;
     let (org_id, ss_id) = (&org.organisation_id, &ss.software_statement_id);
     let document = |keys, inactive| urls.statement_document(org_id, ss_id, keys, inactive);
-    let roles: Vec<Value> = ss
-        .software_roles
-        .iter()
-        .map(|role| json!({"role": role, "authorisation_domain": "Open Banking", "status": "Active"}))
-        .collect();
+    let catalogue = Catalogue::of(Flavour::Raidiam);
     let claims = json!({
-        "iss": "Open Banking Open Banking Brasil sandbox SSA issuer",
+        "iss": directory.ssa_issuer,
         "iat": directory.clock.now().timestamp(),
         "software_id": ss_id,
         "software_client_id": ss.client_id,
@@ -94,8 +145,8 @@ fn brazil_claims(
         "software_mode": ss.mode,
         "software_version": ss.version,
         "software_redirect_uris": ss.redirect_uri,
-        "software_roles": ss.software_roles,
-        "software_statement_roles": roles,
+        "software_roles": roles.names(),
+        "software_statement_roles": roles.statement_roles(),
         "software_jwks_uri": document(KeySet::Application, false),
         "software_jwks_inactive_uri": document(KeySet::Application, true),
         "software_jwks_transport_uri": document(KeySet::Transport, false),
@@ -105,7 +156,7 @@ fn brazil_claims(
         "org_status": org.status,
         "org_jwks_uri": urls.organisation_document(org_id, false),
         "org_jwks_inactive_uri": urls.organisation_document(org_id, true),
-        "organisation_competent_authority_claims": [],
+        "organisation_competent_authority_claims": roles.competent_authority_claims(catalogue),
     });
     let mut claims = object(claims);
     insert_some(&mut claims, "org_number", &org.registration_number);
@@ -118,11 +169,12 @@ fn uk_claims(
     directory: &Directory,
     org: &Organisation,
     ss: &SoftwareStatement,
+    roles: &Roles,
 ) -> Map<String, Value> {
     let urls = &directory.urls;
     let (org_id, ss_id) = (&org.organisation_id, &ss.software_statement_id);
     let claims = json!({
-        "iss": "OpenBanking Ltd",
+        "iss": directory.ssa_issuer,
         "iat": directory.clock.now().timestamp(),
         "jti": uuid::Uuid::new_v4().to_string(),
         "software_id": ss_id,
@@ -131,7 +183,7 @@ fn uk_claims(
         "software_mode": ss.mode,
         "software_version": ss.version,
         "software_redirect_uris": ss.redirect_uri,
-        "software_roles": ss.software_roles,
+        "software_roles": roles.names(),
         "software_jwks_endpoint": urls.statement_document(org_id, ss_id, KeySet::All, false),
         "software_jwks_revoked_endpoint": urls.statement_document(org_id, ss_id, KeySet::All, true),
         "org_id": org_id,

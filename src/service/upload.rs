@@ -63,7 +63,7 @@ pub async fn upload(
 
     let record = match key_type.upload_body() {
         UploadBody::Csr => {
-            let csr = CheckedCsr::parse(pem, key_type, org, ss)?;
+            let csr = CheckedCsr::parse(pem, key_type, directory.urls.flavour(), org, ss)?;
             ensure_key_not_active(directory, org, ss, key_type, &csr.key().spki_sha256)?;
             let profile = Profile::for_type(key_type)
                 .ok_or(ServiceError::Crypto(PkiError::NoProfile(key_type)))?;

@@ -44,9 +44,15 @@ fn serve_command(data_dir: &Path, seed: &Path) -> Command {
     command
 }
 
-/// `obdir serve --seed SEED` as its own process, killed when dropped.
-fn serve(data_dir: &Path, seed: &Path) -> ObdirProcess {
-    ObdirProcess::watch(serve_command(data_dir, seed).spawn().expect("obdir starts"))
+/// `obdir serve --seed SEED` as its own process, killed when dropped,
+/// playing UK Open Banking (`keystore.flavour = "obie"`), whose roles and
+/// authority the UK fixture's claims name.
+fn serve_uk(data_dir: &Path, seed: &Path) -> ObdirProcess {
+    let config = data_dir.with_extension("toml");
+    std::fs::write(&config, "[keystore]\nflavour = \"obie\"\n").unwrap();
+    let mut command = serve_command(data_dir, seed);
+    command.env("OBDIR_CONFIG", &config);
+    ObdirProcess::watch(command.spawn().expect("obdir starts"))
 }
 
 async fn get(url: &str) -> Value {
@@ -118,7 +124,7 @@ fn root_names(roots: &Value) -> Vec<String> {
 async fn serve_seed_loads_the_uk_fixture_and_a_restart_with_it_adds_nothing() {
     let dir = TempDir::new().unwrap();
     let data = dir.path().join("data");
-    let first = serve(&data, &fixture("uk.toml"));
+    let first = serve_uk(&data, &fixture("uk.toml"));
     let base = first.address.clone();
 
     let thistle = get(&format!("{base}/organisations/{UK_ORG}")).await["OrgDetails"].take();
@@ -146,16 +152,21 @@ async fn serve_seed_loads_the_uk_fixture_and_a_restart_with_it_adds_nothing() {
     };
     let transport = kid_of("rtstransport");
     let signing = kid_of("rtssigning");
+    // The UK keystore: one document per statement, `{org}/{ss}.jwks`.
     let keystore = format!("{base}/keystore/{UK_ORG}/{UK_BUDGET}");
-    let transport_jwks = get(&format!("{keystore}/transport.jwks")).await;
-    let application_jwks = get(&format!("{keystore}/application.jwks")).await;
-    assert!(transport_jwks.to_string().contains(&transport));
-    assert!(application_jwks.to_string().contains(&signing));
-    let wren = get(&format!(
-        "{base}/keystore/{WREN_ORG}/{WREN_SS}/application.jwks"
-    ))
-    .await;
-    assert_eq!(wren["keys"][0]["use"], "enc");
+    let jwks = get(&format!("{keystore}.jwks")).await.to_string();
+    assert!(
+        jwks.contains(&transport) && jwks.contains(&signing),
+        "{jwks}"
+    );
+    let wren = get(&format!("{base}/keystore/{WREN_ORG}/{WREN_SS}.jwks")).await;
+    let uses: Vec<&str> = wren["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["use"].as_str().unwrap())
+        .collect();
+    assert!(uses.contains(&"enc"), "{wren}");
 
     // The trust anchor came first, so it signs what the seed had issued.
     let roots = get(&format!("{base}/v1/ecosystems/certificates/ca")).await;
@@ -164,7 +175,7 @@ async fn serve_seed_loads_the_uk_fixture_and_a_restart_with_it_adds_nothing() {
             .contains(&"C=GB, O=OpenBanking, CN=OpenBanking Pre-Production Root CA".to_owned()),
         "{roots}"
     );
-    let pem = reqwest::get(format!("{keystore}/{transport}.pem"))
+    let pem = reqwest::get(format!("{base}/keystore/{UK_ORG}/{transport}.pem"))
         .await
         .unwrap()
         .text()
@@ -201,7 +212,7 @@ async fn serve_seed_loads_the_uk_fixture_and_a_restart_with_it_adds_nothing() {
     let before = uk_state(&base).await;
     drop(first);
 
-    let second = serve(&data, &fixture("uk.toml"));
+    let second = serve_uk(&data, &fixture("uk.toml"));
     let base = second.address.clone();
     assert!(
         second
@@ -245,6 +256,7 @@ async fn the_brazil_fixture_loads_into_a_running_core_and_loading_again_changes_
             trust_anchors: 1,
             organisations: 3,
             software_statements: 3,
+            authority_claims: 5,
             certificates: 3,
             ..Default::default()
         }

@@ -217,3 +217,161 @@ async fn after_a_rollover_and_delete_the_directory_key_chains_to_the_new_root_an
     let ssa = assertion(&app, ORG, SS).await.text().await.unwrap();
     verify_ps256(&ssa, &after);
 }
+
+/// The verified claims of a fresh SSA for the demo statement.
+async fn fresh_claims(app: &TestApp) -> Value {
+    let response = assertion(app, ORG, SS).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let ssa = response.text().await.unwrap();
+    let jwks: Value = app
+        .get_public(&app.url("/keystore/openbanking.jwks"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    verify_ps256(&ssa, &jwks)
+}
+
+fn roles_of(claims: &Value, field: &str, role: &str) -> Vec<String> {
+    claims[field]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c[role].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_ssa_roles_and_competent_authority_claims_follow_the_authority_claims() {
+    let app = spawn_app().await;
+    let claims = fresh_claims(&app).await;
+    assert_eq!(
+        claims["iss"],
+        "Open Banking Open Banking Brasil sandbox SSA issuer"
+    );
+    assert_eq!(claims["software_roles"], json!(["DADOS", "PAGTO"]));
+    assert_eq!(
+        claims["software_statement_roles"][1],
+        json!({"role": "PAGTO", "authorisation_domain": "Open Banking", "status": "Active"})
+    );
+    // As the DCR standard's example: one entry per licence the organisation holds.
+    let competent = &claims["organisation_competent_authority_claims"];
+    assert_eq!(
+        competent[0],
+        json!({
+            "authority_id": "687a1c94-b360-4e04-9589-0fa5cb16451b",
+            "authority_name": "Banco Central do Brasil",
+            "authority_code": "BCB",
+            "registration_id": "43142666-OBB-DADOS",
+            "authorisation_domain": "Open Banking",
+            "authorisation_role": "DADOS",
+            "authorisations": [],
+            "status": "Active",
+        })
+    );
+    assert_eq!(
+        roles_of(
+            &claims,
+            "organisation_competent_authority_claims",
+            "authorisation_role"
+        ),
+        ["DADOS", "PAGTO"]
+    );
+
+    // Ending the organisation's PAGTO licence takes PAGTO out of the next SSA
+    // and out of the statement's SoftwareRoles.
+    let licences: Value = app
+        .get(&format!("/organisations/{ORG}/authorityclaims"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let pagto = licences
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["Role"] == "PAGTO")
+        .unwrap();
+    let path = format!(
+        "/organisations/{ORG}/authorityclaims/{}",
+        pagto["OrganisationAuthorityClaimId"].as_str().unwrap()
+    );
+    let mut ended = pagto.clone();
+    for read_only in [
+        "OrganisationAuthorityClaimId",
+        "OrganisationId",
+        "Authorisations",
+    ] {
+        ended.as_object_mut().unwrap().remove(read_only);
+    }
+    ended["Status"] = json!("Inactive");
+    assert_eq!(app.put_json(&path, &ended).await.status(), StatusCode::OK);
+    let claims = fresh_claims(&app).await;
+    assert_eq!(claims["software_roles"], json!(["DADOS"]));
+    assert_eq!(
+        roles_of(
+            &claims,
+            "organisation_competent_authority_claims",
+            "authorisation_role"
+        ),
+        ["DADOS"]
+    );
+    let statement_path = format!("/organisations/{ORG}/softwarestatements/{SS}");
+    let statement: Value = app.get(&statement_path).await.json().await.unwrap();
+    assert_eq!(statement["SoftwareRoles"], json!(["DADOS"]));
+
+    // A statement's SoftwareRoles names only roles its organisation holds.
+    assert_error(
+        app.put_json(&statement_path, &json!({"SoftwareRoles": ["DADOS", "PAGTO"]}))
+            .await,
+        StatusCode::BAD_REQUEST,
+        "SoftwareRoles[1]: organisation 'c8f0bf49-4744-4933-8960-7add6e590841' holds 'PAGTO' by no active authority claim",
+    )
+    .await;
+    let cleared: Value = app
+        .put_json(&statement_path, &json!({"SoftwareRoles": []}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(cleared["SoftwareRoles"], json!([]));
+    assert_eq!(fresh_claims(&app).await["software_roles"], json!([]));
+    let restored: Value = app
+        .put_json(&statement_path, &json!({"SoftwareRoles": ["DADOS"]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(restored["SoftwareRoles"], json!(["DADOS"]));
+
+    // Deleting the licence takes the role out too.
+    let dados = licences
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["Role"] == "DADOS")
+        .unwrap()["OrganisationAuthorityClaimId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let gone = app
+        .delete(&format!("/organisations/{ORG}/authorityclaims/{dados}"))
+        .await;
+    assert_eq!(gone.status(), StatusCode::NO_CONTENT);
+    let claims = fresh_claims(&app).await;
+    assert_eq!(claims["software_roles"], json!([]));
+    assert_eq!(claims["organisation_competent_authority_claims"], json!([]));
+}
+
+#[tokio::test]
+async fn the_ssa_issuer_is_the_configured_one() {
+    let app = spawn_app_with(AppOptions {
+        config: Some("[ssa]\nissuer = \"Open Banking Open Banking Brasil prod SSA issuer\"\n"),
+        ..AppOptions::default()
+    })
+    .await;
+    assert_eq!(
+        fresh_claims(&app).await["iss"],
+        "Open Banking Open Banking Brasil prod SSA issuer"
+    );
+}

@@ -11,7 +11,7 @@ use crate::helpers::*;
 /// A subject that names the statement or organisation as `naming` wants.
 fn subject(naming: SubjectNaming) -> String {
     match naming {
-        SubjectNaming::Obie => obie_subject(ORG, SS),
+        SubjectNaming::Obie | SubjectNaming::ObieOrBrazil => obie_subject(ORG, SS),
         SubjectNaming::Brazil | SubjectNaming::BrazilOrUnit => brazil_subject(ORG, SS),
         SubjectNaming::ObieOrganisation => format!("/C=BR/O=Demo TPP Ltda/OU={ORG}/CN=demo-tpp"),
         SubjectNaming::BrazilOrganisation => {

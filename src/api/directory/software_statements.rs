@@ -9,7 +9,7 @@ use super::request::{Ids, JsonBody};
 use crate::domain::organisation::SoftwareStatementRequest;
 use crate::domain::{Caller, SoftwareStatement};
 use crate::service::directory::Directory;
-use crate::service::{organisations, ssa};
+use crate::service::{ssa, statement_roles};
 
 /// GET .../softwarestatements
 pub async fn list(
@@ -17,13 +17,7 @@ pub async fn list(
     ids: Ids,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    Ok(
-        HttpResponse::Ok().json(organisations::list_software_statements(
-            directory.participants(),
-            &caller,
-            &ids.org,
-        )?),
-    )
+    Ok(HttpResponse::Ok().json(statement_roles::statements(&directory, &caller, &ids.org)?))
 }
 
 /// A new statement, with its client secret the one time it is shown.
@@ -42,13 +36,8 @@ pub async fn create(
     JsonBody(request): JsonBody<SoftwareStatementRequest>,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let (statement, client_secret) = organisations::create_software_statement(
-        directory.participants(),
-        &caller,
-        &ids.org,
-        request,
-    )
-    .await?;
+    let (statement, client_secret) =
+        statement_roles::create(&directory, &caller, &ids.org, request).await?;
     Ok(HttpResponse::Created().json(CreatedStatement {
         statement,
         client_secret,
@@ -61,12 +50,7 @@ pub async fn get(
     ids: Ids,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let statement = organisations::software_statement(
-        directory.participants(),
-        &caller,
-        &ids.org,
-        ids.statement()?,
-    )?;
+    let statement = statement_roles::statement(&directory, &caller, &ids.org, ids.statement()?)?;
     Ok(HttpResponse::Ok().json(statement))
 }
 
@@ -77,14 +61,8 @@ pub async fn update(
     JsonBody(request): JsonBody<SoftwareStatementRequest>,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let statement = organisations::update_software_statement(
-        directory.participants(),
-        &caller,
-        &ids.org,
-        ids.statement()?,
-        request,
-    )
-    .await?;
+    let ss = ids.statement()?;
+    let statement = statement_roles::update(&directory, &caller, &ids.org, ss, request).await?;
     Ok(HttpResponse::Ok().json(statement))
 }
 

@@ -1,13 +1,18 @@
 //! How a certificate's subject must name the software statement or the
 //! organisation that holds it, per type family.
 
-use crate::domain::{DomainError, OrganisationId, SoftwareStatementId};
+use crate::domain::{DomainError, Flavour, OrganisationId, SoftwareStatementId};
 
 /// The subject attributes that tie a certificate to its software statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SubjectNaming {
     /// OBIE: CN = SoftwareStatementId, OU = OrganisationId.
     Obie,
+    /// Open Finance Brasil transport and signing certificates: the Brazil
+    /// certificate standard's form (UID = SoftwareStatementId,
+    /// organizationIdentifier = `OFBBR-<OrganisationId>`, CN = the FQDN), or
+    /// the OBIE form.
+    ObieOrBrazil,
     /// Open Finance Brasil: UID = SoftwareStatementId,
     /// organizationIdentifier = `OFBBR-<OrganisationId>`.
     Brazil,
@@ -56,6 +61,15 @@ fn expect_attribute(
 }
 
 impl SubjectNaming {
+    /// The rule as the ecosystem `flavour` applies it: Open Finance Brasil
+    /// also takes its own certificate standard's form where OBIE's is asked.
+    pub fn in_flavour(self, flavour: Flavour) -> SubjectNaming {
+        match (self, flavour) {
+            (Self::Obie, Flavour::Raidiam) => Self::ObieOrBrazil,
+            (naming, _) => naming,
+        }
+    }
+
     /// `ss` is None for organisation-level certificates.
     pub fn check(
         self,
@@ -64,6 +78,7 @@ impl SubjectNaming {
         ss: Option<&SoftwareStatementId>,
     ) -> Result<(), DomainError> {
         let org_identifier = brazil_organisation_identifier(org);
+        let statement_id = ss;
         let ss = ss.map(SoftwareStatementId::as_str).unwrap_or_default();
         let statement = "software statement";
         let brazil_org = || {
@@ -85,6 +100,11 @@ impl SubjectNaming {
                     "organisation",
                 )
             }
+            // A subject with a UID is held to the Brazil form, else to OBIE's.
+            Self::ObieOrBrazil if subject.uid.is_some() => {
+                Self::Brazil.check(subject, org, statement_id)
+            }
+            Self::ObieOrBrazil => Self::Obie.check(subject, org, statement_id),
             Self::Brazil => {
                 expect_attribute(
                     "UID (0.9.2342.19200300.100.1.1)",
@@ -133,6 +153,34 @@ mod naming_tests {
             OrganisationId::parse("org-1").unwrap(),
             SoftwareStatementId::parse("ss-1").unwrap(),
         )
+    }
+
+    #[test]
+    fn brazil_takes_its_standards_form_for_transport_and_signing_and_the_uk_does_not() {
+        let (org, ss) = ids();
+        let standard = SubjectAttributes {
+            common_name: Some("tpp.example".into()),
+            uid: Some("ss-1".into()),
+            organisation_identifier: Some("OFBBR-org-1".into()),
+            ..Default::default()
+        };
+        let obie = SubjectAttributes {
+            common_name: Some("ss-1".into()),
+            organisational_unit: Some("org-1".into()),
+            ..Default::default()
+        };
+        let brazil = SubjectNaming::Obie.in_flavour(Flavour::Raidiam);
+        assert!(brazil.check(&standard, &org, Some(&ss)).is_ok());
+        assert!(brazil.check(&obie, &org, Some(&ss)).is_ok());
+        let other_statement = SubjectAttributes {
+            uid: Some("ss-2".into()),
+            ..standard.clone()
+        };
+        let err = brazil.check(&other_statement, &org, Some(&ss)).unwrap_err();
+        assert!(err.to_string().starts_with("UID"), "{err}");
+        let uk = SubjectNaming::Obie.in_flavour(Flavour::Obie);
+        assert!(uk.check(&standard, &org, Some(&ss)).is_err());
+        assert!(uk.check(&obie, &org, Some(&ss)).is_ok());
     }
 
     #[test]
