@@ -2,8 +2,10 @@
 //! SoftwareStatementRequest (create, and update laid over an existing
 //! record), AuthorisationServerRequest (create, and a PUT over an existing
 //! server), ApiResourceRequest, ApiDiscoveryEndpointRequest and the
-//! certification request, and the ecosystem's root CA request, decoded as the faces do and
-//! held to their rules.
+//! certification request, the authority claims' requests (a licence, its
+//! authorisation, a domain claim, a statement's claim) against both
+//! flavours' reference catalogues, and the ecosystem's root CA request,
+//! decoded as the faces do and held to their rules.
 #![no_main]
 
 use chrono::{DateTime, Months, Utc};
@@ -11,13 +13,19 @@ use libfuzzer_sys::fuzz_target;
 use obdir::api::decode_json_object;
 use obdir::domain::api_resource::{ApiDiscoveryEndpointRequest, ApiResourceRequest};
 use obdir::domain::authorisation_server::AuthorisationServerRequest;
+use obdir::domain::authority_claim::{
+    Authorisation, AuthorisationRequest, AuthorityClaim, AuthorityClaimRequest, DomainClaim,
+    DomainClaimRequest, SoftwareClaim, SoftwareClaimRequest,
+};
+use obdir::domain::reference::Catalogue;
 use obdir::domain::certification::ServerCertificationRequest;
 use obdir::domain::ecosystem::{MAX_ROOT_YEARS, RootRequest};
 use obdir::domain::organisation::{OrganisationRequest, SoftwareStatementRequest};
 use obdir::domain::{
-    ApiDiscoveryEndpoint, ApiDiscoveryEndpointId, ApiResource, ApiResourceId,
-    AuthorisationServer, AuthorisationServerId, CertificationId, Organisation, OrganisationId,
-    ServerCertification, SoftwareStatement,
+    ApiDiscoveryEndpoint, ApiDiscoveryEndpointId, ApiResource, ApiResourceId, AuthorisationId,
+    AuthorisationServer, AuthorisationServerId, AuthorityClaimId, CertificationId, DomainClaimId,
+    Flavour, Organisation, OrganisationId, ServerCertification, SoftwareClaimId,
+    SoftwareStatement, SoftwareStatementId,
 };
 
 const ORG: &str = "c8f0bf49-4744-4933-8960-7add6e590841";
@@ -126,6 +134,43 @@ fuzz_target!(|body: &[u8]| {
             let text = serde_json::to_string(&certification).unwrap();
             let again: ServerCertification = serde_json::from_str(&text).unwrap();
             assert_eq!(again.certification_start_date, certification.certification_start_date);
+        }
+    }
+
+    for flavour in [Flavour::Raidiam, Flavour::Obie] {
+        let catalogue = Catalogue::of(flavour);
+        let claim_id = AuthorityClaimId::parse("c-1").unwrap();
+        if let Ok(request) = decode_json_object::<AuthorityClaimRequest>(body)
+            && let Ok(claim) =
+                AuthorityClaim::from_request(request, catalogue, &org, claim_id.clone(), Vec::new())
+        {
+            // Every name it keeps is the catalogue's, the role one of its domain.
+            let role = catalogue.role(&claim.role).expect("a known role");
+            assert_eq!(role.domain, claim.authorisation_domain);
+            assert!(catalogue.authority(&claim.authority_id).is_some());
+        }
+        if let Ok(request) = decode_json_object::<DomainClaimRequest>(body) {
+            for replacing in [false, true] {
+                let id = DomainClaimId::parse("d-1").unwrap();
+                if let Ok(claim) = DomainClaim::from_request(request.clone(), catalogue, id, replacing) {
+                    let authority = catalogue.authority(&claim.authority_id).expect("known");
+                    assert_eq!(authority.name, claim.authority_name);
+                }
+            }
+        }
+        if let Ok(request) = decode_json_object::<SoftwareClaimRequest>(body) {
+            let ss = SoftwareStatementId::parse(SS).unwrap();
+            let id = SoftwareClaimId::parse("s-1").unwrap();
+            if let Ok(claim) = SoftwareClaim::from_request(request, catalogue, &ss, id) {
+                assert!(catalogue.role(&claim.role).is_some());
+            }
+        }
+    }
+    if let Ok(request) = decode_json_object::<AuthorisationRequest>(body) {
+        let claim_id = AuthorityClaimId::parse("c-1").unwrap();
+        let id = AuthorisationId::parse("a-1").unwrap();
+        if let Ok(authorisation) = Authorisation::from_request(request, &claim_id, id) {
+            assert!((2..=10).contains(&authorisation.member_state.chars().count()));
         }
     }
 

@@ -25,12 +25,22 @@ pub fn routes(r: &mut Routes, flavour: Flavour) {
             r.get(
                 "/{org}/application.jwks",
                 raidiam_organisation,
-                "An organisation's active keys",
+                "An organisation's active signing and encryption keys",
             )
             .get(
                 "/{org}/inactive/application.jwks",
                 raidiam_organisation_inactive,
                 "An organisation's revoked and expired keys",
+            )
+            .get(
+                "/{org}/transport.jwks",
+                raidiam_organisation,
+                "An organisation's active transport keys",
+            )
+            .get(
+                "/{org}/inactive/transport.jwks",
+                raidiam_organisation_inactive,
+                "An organisation's revoked and expired transport keys",
             )
             .get(
                 "/{org}/{ss}/application.jwks",
@@ -178,7 +188,7 @@ async fn directory_jwks(directory: web::Data<Directory>) -> HttpResponse {
     }])
 }
 
-/// The set a Raidiam statement document name selects.
+/// The set a Raidiam document name selects.
 fn raidiam_keys(path: &str) -> KeySet {
     if path.ends_with("transport.jwks") {
         KeySet::Transport
@@ -188,23 +198,21 @@ fn raidiam_keys(path: &str) -> KeySet {
 }
 
 async fn raidiam_organisation(
+    req: actix_web::HttpRequest,
     path: web::Path<String>,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    document(
-        &directory,
-        doc(organisation(&path)?, None, KeySet::All, false),
-    )
+    let keys = raidiam_keys(req.path());
+    document(&directory, doc(organisation(&path)?, None, keys, false))
 }
 
 async fn raidiam_organisation_inactive(
+    req: actix_web::HttpRequest,
     path: web::Path<String>,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    document(
-        &directory,
-        doc(organisation(&path)?, None, KeySet::All, true),
-    )
+    let keys = raidiam_keys(req.path());
+    document(&directory, doc(organisation(&path)?, None, keys, true))
 }
 
 async fn raidiam_statement(

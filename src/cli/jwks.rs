@@ -21,9 +21,9 @@ pub struct JwksArgs {
     /// The inactive (revoked or expired) keys rather than the active ones.
     #[arg(long)]
     inactive: bool,
-    /// The statement's transport (TLS) certificates rather than its signing and
+    /// The owner's transport (TLS) certificates rather than its signing and
     /// encryption keys (raidiam layout; the obie layout has one document).
-    #[arg(long, requires = "ss")]
+    #[arg(long)]
     transport: bool,
     /// Keystore base URL [default: <url>/keystore].
     #[arg(long, env = "OBDIR_KEYSTORE_URL", value_parser = super::http_url)]
@@ -62,9 +62,9 @@ fn document_url(args: &JwksArgs) -> Result<String, CliError> {
                     .into(),
             ));
         }
-        (Flavour::Raidiam, Some(_), true) => KeySet::Transport,
-        (Flavour::Raidiam, Some(_), false) => KeySet::Application,
-        _ => KeySet::All,
+        (Flavour::Raidiam, _, true) => KeySet::Transport,
+        (Flavour::Raidiam, _, false) => KeySet::Application,
+        (Flavour::Obie, _, false) => KeySet::All,
     };
     let keystore = match &args.keystore_url {
         Some(url) => url.clone(),

@@ -130,7 +130,7 @@ pub struct AuthorisationRequest {
 /// The body of a POST (OrganisationAuthorityDomainClaimRequest) or PUT
 /// (…UpdateRequest, which also requires Status and AuthorityName) of a
 /// domain claim.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DomainClaimRequest {
     pub authority_id: Option<String>,
@@ -149,6 +149,13 @@ pub struct SoftwareClaimRequest {
     pub role: Option<String>,
     pub status: Option<String>,
 }
+
+/// The AuthorisationDomain field of a claim request, and the spec's
+/// message when it is missing.
+const AUTHORISATION_DOMAIN: (&str, &str) = (
+    "AuthorisationDomain",
+    "AuthorisationDomain must be provided",
+);
 
 /// A claim's AuthorityId: required (`missing` when it is not), and one of
 /// the catalogue's.
@@ -257,10 +264,7 @@ impl AuthorityClaim {
         let authorisation_domain = domain(
             &mut r,
             catalogue,
-            (
-                "AuthorisationDomain",
-                "AuthorisationDomain must be provided",
-            ),
+            AUTHORISATION_DOMAIN,
             req.authorisation_domain,
             found,
         );
@@ -395,10 +399,7 @@ impl SoftwareClaim {
         let authorisation_domain = domain(
             &mut r,
             catalogue,
-            (
-                "AuthorisationDomain",
-                "AuthorisationDomain must be provided",
-            ),
+            AUTHORISATION_DOMAIN,
             req.authorisation_domain,
             None,
         );
@@ -445,6 +446,33 @@ impl SoftwareClaim {
             && claim.role == self.role
             && claim.authorisation_domain == self.authorisation_domain
     }
+}
+
+/// Refuses a statement's SoftwareRoles that names a role `catalogue` does
+/// not have, or one the organisation holds by no active claim in `held`;
+/// each is named by its place in the list.
+pub fn check_software_roles(
+    catalogue: &Catalogue,
+    org: &OrganisationId,
+    held: &[AuthorityClaim],
+    roles: &[String],
+) -> Result<(), Vec<DomainError>> {
+    let mut r = Rules::default();
+    for (i, role) in roles.iter().enumerate() {
+        let field = format!("SoftwareRoles[{i}]");
+        if catalogue.role(role).is_none() {
+            r.broken(DomainError::field(
+                &field,
+                format!("no role '{role}' in /references/authorisationdomainroles"),
+            ));
+        } else if !held.iter().any(|c| c.is_active() && &c.role == role) {
+            r.broken(DomainError::field(
+                &field,
+                format!("organisation '{org}' holds '{role}' by no active authority claim"),
+            ));
+        }
+    }
+    r.finish(Some(()))
 }
 
 #[cfg(test)]

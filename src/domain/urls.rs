@@ -154,10 +154,12 @@ impl PublicUrls {
         key_use: KeyUse,
         inactive: bool,
     ) -> KeystoreDocument {
-        let keys = match (self.flavour, ss) {
-            (Flavour::Raidiam, Some(_)) if key_use == KeyUse::Tls => KeySet::Transport,
-            (Flavour::Raidiam, Some(_)) => KeySet::Application,
-            _ => KeySet::All,
+        // Raidiam keeps TLS certificates apart, for an organisation as for
+        // a statement; OBIE publishes an owner's keys together.
+        let keys = match self.flavour {
+            Flavour::Raidiam if key_use == KeyUse::Tls => KeySet::Transport,
+            Flavour::Raidiam => KeySet::Application,
+            Flavour::Obie => KeySet::All,
         };
         KeystoreDocument {
             organisation_id: org.clone(),
@@ -171,18 +173,17 @@ impl PublicUrls {
         let org = segment(doc.organisation_id.as_str());
         let ks = &self.keystore;
         match (self.flavour, &doc.software_statement_id) {
-            (Flavour::Raidiam, Some(ss)) => {
+            (Flavour::Raidiam, owner) => {
                 let name = match doc.keys {
                     KeySet::Transport => "transport.jwks",
                     _ => "application.jwks",
                 };
                 let inactive = if doc.inactive { "inactive/" } else { "" };
-                format!("{ks}/{org}/{}/{inactive}{name}", segment(ss.as_str()))
+                match owner {
+                    Some(ss) => format!("{ks}/{org}/{}/{inactive}{name}", segment(ss.as_str())),
+                    None => format!("{ks}/{org}/{inactive}{name}"),
+                }
             }
-            (Flavour::Raidiam, None) if doc.inactive => {
-                format!("{ks}/{org}/inactive/application.jwks")
-            }
-            (Flavour::Raidiam, None) => format!("{ks}/{org}/application.jwks"),
             (Flavour::Obie, owner) => {
                 let name = owner
                     .as_ref()
@@ -209,13 +210,9 @@ impl PublicUrls {
         })
     }
 
+    /// An organisation's signing and encryption keys (every key, for OBIE).
     pub fn organisation_document(&self, org: &OrganisationId, inactive: bool) -> String {
-        self.document(&KeystoreDocument {
-            organisation_id: org.clone(),
-            software_statement_id: None,
-            keys: KeySet::All,
-            inactive,
-        })
+        self.document(&self.document_for(org, None, KeyUse::Sig, inactive))
     }
 
     pub fn certificate_pem(

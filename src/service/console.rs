@@ -117,15 +117,7 @@ pub fn organisation(
         directory,
         certificates::list(directory, &READER, org, None, None)?,
     );
-    let urls = directory.urls();
-    let documents = [false, true]
-        .into_iter()
-        .map(|inactive| Published {
-            keys: KeySet::All,
-            inactive,
-            url: urls.organisation_document(org, inactive),
-        })
-        .collect();
+    let documents = documents(directory, org, None);
     Ok(OrganisationView {
         organisation,
         statements,
@@ -149,7 +141,7 @@ pub fn software_statement(
         organisation,
         statement,
         certificates,
-        documents: statement_documents(directory, org, ss),
+        documents: documents(directory, org, Some(ss)),
     })
 }
 
@@ -164,18 +156,18 @@ fn held(directory: &Directory, records: Vec<CertificateOrKey>) -> Vec<Held> {
         .collect()
 }
 
-/// The documents the keystore publishes a statement's records in, in the
-/// configured flavour's layout: active ones first.
-fn statement_documents(
+/// The documents the keystore publishes an organisation's or a statement's
+/// records in, in the configured flavour's layout: active ones first.
+fn documents(
     directory: &Directory,
     org: &OrganisationId,
-    ss: &SoftwareStatementId,
+    ss: Option<&SoftwareStatementId>,
 ) -> Vec<Published> {
     let urls = directory.urls();
     let mut documents: Vec<Published> = Vec::new();
     for inactive in [false, true] {
         for key_use in [KeyUse::Sig, KeyUse::Tls] {
-            let doc = urls.document_for(org, Some(ss), key_use, inactive);
+            let doc = urls.document_for(org, ss, key_use, inactive);
             let published = Published {
                 keys: doc.keys,
                 inactive,

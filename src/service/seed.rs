@@ -14,7 +14,7 @@ use super::directory::Directory;
 use super::organisations::create_organisation;
 use super::ra::Ra;
 use super::{authority_claims, statement_roles};
-use crate::domain::authority_claim::{AuthorityClaim, AuthorityClaimRequest};
+use crate::domain::authority_claim::{AuthorityClaim, AuthorityClaimRequest, check_software_roles};
 use crate::domain::certificate::UploadBody;
 use crate::domain::organisation::SoftwareStatementRequest;
 use crate::domain::reference::Catalogue;
@@ -367,7 +367,8 @@ fn check(directory: &Directory, ra: &Ra, seed: &Seed) -> Result<(), SeedError> {
                     let roles = r.software_roles.clone().unwrap_or_default();
                     let statement =
                         SoftwareStatement::from_request(r, &entry.id, statement.id.as_str())?;
-                    held_roles(&entry.id, &held, &roles)?;
+                    // Held once the seed's own claims are recorded.
+                    check_software_roles(catalogue, &entry.id, &held, &roles)?;
                     Ok(statement)
                 });
             note(&place, built.map(drop));
@@ -416,33 +417,6 @@ fn same_licence(claim: &AuthorityClaim, request: &AuthorityClaimRequest) -> bool
     request.authority_id.as_deref() == Some(claim.authority_id.as_str())
         && request.authorisation_domain.as_deref() == Some(claim.authorisation_domain.as_str())
         && request.role.as_deref() == Some(claim.role.as_str())
-}
-
-/// Refuses statement roles the organisation would hold by no active claim
-/// once the seed's own claims are recorded.
-fn held_roles(
-    org: &OrganisationId,
-    held: &[AuthorityClaim],
-    roles: &[String],
-) -> Result<(), ServiceError> {
-    let errors: Vec<DomainError> = roles
-        .iter()
-        .enumerate()
-        .filter(|(_, role)| !held.iter().any(|c| c.is_active() && &c.role == *role))
-        .map(|(i, role)| {
-            DomainError::field(
-                format!("SoftwareRoles[{i}]"),
-                format!(
-                    "organisation '{org}' holds '{role}' by no active authority claim; list one in its AuthorityClaims"
-                ),
-            )
-        })
-        .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors.into())
-    }
 }
 
 /// Uploads the certificates and keys the owner does not hold yet.

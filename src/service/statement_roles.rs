@@ -6,7 +6,9 @@
 use super::directory::Directory;
 use super::organisations::{self, Participants};
 use super::{ServiceError, ensure_access};
-use crate::domain::authority_claim::{AuthorityClaim, ClaimStatus, SoftwareClaim};
+use crate::domain::authority_claim::{
+    AuthorityClaim, ClaimStatus, SoftwareClaim, check_software_roles,
+};
 use crate::domain::organisation::SoftwareStatementRequest;
 use crate::domain::reference::Catalogue;
 use crate::domain::{
@@ -110,38 +112,14 @@ fn participants(directory: &Directory) -> &Participants {
 
 /// Refuses a SoftwareRoles list that names a role the organisation holds by
 /// no active claim, naming each.
-pub fn check(
+fn check(
     directory: &Directory,
     org: &OrganisationId,
     roles: &[String],
 ) -> Result<(), ServiceError> {
     let catalogue = Catalogue::of(directory.urls.flavour());
     let held = directory.authority_claims.claims_of(org)?;
-    let errors: Vec<DomainError> = roles
-        .iter()
-        .enumerate()
-        .filter_map(|(i, role)| {
-            let field = format!("SoftwareRoles[{i}]");
-            if catalogue.role(role).is_none() {
-                Some(DomainError::field(
-                    &field,
-                    format!("no role '{role}' in /references/authorisationdomainroles"),
-                ))
-            } else if !held.iter().any(|c| c.is_active() && &c.role == role) {
-                Some(DomainError::field(
-                    &field,
-                    format!("organisation '{org}' holds '{role}' by no active authority claim"),
-                ))
-            } else {
-                None
-            }
-        })
-        .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors.into())
-    }
+    Ok(check_software_roles(catalogue, org, &held, roles)?)
 }
 
 /// Makes the statement's claims match `roles`: an active claim for each

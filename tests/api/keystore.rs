@@ -54,16 +54,44 @@ async fn jwk_path_and_org_jwk_path_publish_the_new_kid() {
     );
     assert_eq!(app.jwks_kids(transport_path).await, vec![kid(&transport)]);
 
+    // The organisation's documents hold its statements' keys too, split
+    // the same way: signing and encryption keys, and TLS certificates.
     let org_path = signing["OrgJwkPath"].as_str().unwrap();
     assert_eq!(
         org_path,
         app.url(&format!("/keystore/{ORG}/application.jwks"))
     );
-    let mut all = vec![kid(&signing), kid(&transport), kid(&enc)];
-    all.sort();
     let mut org_kids = app.jwks_kids(org_path).await;
     org_kids.sort();
-    assert_eq!(org_kids, all);
+    assert_eq!(org_kids, expected);
+    let org_transport = transport["OrgJwkPath"].as_str().unwrap();
+    assert_eq!(
+        org_transport,
+        app.url(&format!("/keystore/{ORG}/transport.jwks"))
+    );
+    assert_eq!(app.jwks_kids(org_transport).await, vec![kid(&transport)]);
+
+    // An organisation's own TLS certificate goes to its transport document.
+    let own = tpp.csr(
+        &tpp.rsa_key("w", 2048),
+        &format!("/C=BR/O=Demo TPP Ltda/OU={ORG}/CN=demo-tpp"),
+        &[],
+    );
+    let response = app
+        .client
+        .post(app.url(&format!("/organisations/{ORG}/certificates/rtswac")))
+        .bearer_auth(TOKEN)
+        .header("Content-Type", "application/x-pem-file")
+        .body(own)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let rtswac: Value = response.json().await.unwrap();
+    assert!(!app.jwks_kids(org_path).await.contains(&kid(&rtswac)));
+    assert!(app.jwks_kids(org_transport).await.contains(&kid(&rtswac)));
+    let inactive = app.url(&format!("/keystore/{ORG}/inactive/transport.jwks"));
+    assert!(app.jwks_kids(&inactive).await.is_empty());
 }
 
 #[tokio::test]

@@ -590,11 +590,14 @@ async fn revoking_a_transport_certificate_moves_it_to_the_inactive_transport_set
     assert!(app.jwks_kids(&inactive_application).await.is_empty());
     let organisation = keystore(&app, &format!("{ORG}/application.jwks"));
     assert!(!app.jwks_kids(&organisation).await.contains(&kid));
-    let organisation_inactive = keystore(&app, &format!("{ORG}/inactive/application.jwks"));
+    // The organisation's documents split the same way.
+    let organisation_inactive = keystore(&app, &format!("{ORG}/inactive/transport.jwks"));
     assert_eq!(
         app.jwks_kids(&organisation_inactive).await,
         vec![kid.clone()]
     );
+    let organisation_inactive = keystore(&app, &format!("{ORG}/inactive/application.jwks"));
+    assert!(app.jwks_kids(&organisation_inactive).await.is_empty());
 }
 
 #[tokio::test]
@@ -927,12 +930,16 @@ async fn organisation_certificates_are_listed_filtered_by_type_and_read_by_kid()
     )
     .await;
 
+    // Signing keys in the organisation's application.jwks, its statements'
+    // included; the rtswac TLS certificate in its transport.jwks.
     let organisation = keystore(&app, &format!("{ORG}/application.jwks"));
     let mut published = app.jwks_kids(&organisation).await;
     published.sort();
-    let mut expected = vec![kid(&seal), kid(&wac), kid(&statement)];
+    let mut expected = vec![kid(&seal), kid(&statement)];
     expected.sort();
     assert_eq!(published, expected);
+    let transport = keystore(&app, &format!("{ORG}/transport.jwks"));
+    assert_eq!(app.jwks_kids(&transport).await, vec![kid(&wac)]);
 }
 
 #[tokio::test]

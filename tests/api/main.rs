@@ -17,6 +17,7 @@ mod hosts;
 mod keystore;
 mod lifecycle;
 mod oauth;
+mod onboarding;
 mod openapi;
 mod organisations;
 mod participants;

@@ -3,7 +3,10 @@
 //! authority licences in which domain, terms and conditions). Read-only, for
 //! any caller the directory knows.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
 use super::DirectoryError;
@@ -66,15 +69,27 @@ pub fn routes(r: &mut crate::api::routes::Routes) {
         );
 }
 
-/// The catalogue this directory serves, once the request's FAPI headers
-/// are checked; `_caller` makes the routes need a known caller.
-fn catalogue(
-    _caller: &Caller,
-    req: &HttpRequest,
-    directory: &Directory,
-) -> Result<&'static Catalogue, DirectoryError> {
+/// The catalogue of the flavour this directory plays, for a caller it
+/// knows, once the request's FAPI headers are checked: how every
+/// `/references` handler starts.
+struct Reference(&'static Catalogue);
+
+impl FromRequest for Reference {
+    type Error = DirectoryError;
+    type Future = Ready<Result<Reference, DirectoryError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        ready(reference(req, payload))
+    }
+}
+
+fn reference(req: &HttpRequest, payload: &mut Payload) -> Result<Reference, DirectoryError> {
+    Caller::from_request(req, payload).into_inner()?;
     check_fapi_headers(req)?;
-    Ok(Catalogue::of(directory.urls().flavour()))
+    let directory = req
+        .app_data::<web::Data<Directory>>()
+        .ok_or_else(|| DirectoryError::Internal("no directory registered".into()))?;
+    Ok(Reference(Catalogue::of(directory.urls().flavour())))
 }
 
 /// A path value checked against the spec's length limits; a value within
@@ -102,23 +117,15 @@ fn not_found(name: &str, value: &str) -> DirectoryError {
 }
 
 /// GET /references/authorities
-async fn authorities(
-    caller: Caller,
-    req: HttpRequest,
-    directory: web::Data<Directory>,
-) -> Result<HttpResponse, DirectoryError> {
-    let catalogue = catalogue(&caller, &req, &directory)?;
+async fn authorities(Reference(catalogue): Reference) -> Result<HttpResponse, DirectoryError> {
     Ok(HttpResponse::Ok().json(catalogue.authorities))
 }
 
 /// GET /references/authorities/{AuthorityId}
 async fn authority(
-    caller: Caller,
-    req: HttpRequest,
+    Reference(catalogue): Reference,
     path: web::Path<String>,
-    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let catalogue = catalogue(&caller, &req, &directory)?;
     let id = path_value("AuthorityId", &path, 40)?;
     let found = catalogue
         .authority(id)
@@ -128,12 +135,10 @@ async fn authority(
 
 /// GET /references/authorities/{AuthorityId}/authorisationdomains
 async fn authority_domains(
-    caller: Caller,
+    Reference(catalogue): Reference,
     req: HttpRequest,
     path: web::Path<String>,
-    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let catalogue = catalogue(&caller, &req, &directory)?;
     let id = path_value("AuthorityId", &path, 40)?;
     let authority = catalogue
         .authority(id)
@@ -143,12 +148,9 @@ async fn authority_domains(
 
 /// GET /references/authorities/{AuthorityId}/authorisationdomains/{AuthorityAuthorisationDomainId}
 async fn authority_domain(
-    caller: Caller,
-    req: HttpRequest,
+    Reference(catalogue): Reference,
     path: web::Path<(String, String)>,
-    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let catalogue = catalogue(&caller, &req, &directory)?;
     let (authority, mapping) = path.into_inner();
     let authority = path_value("AuthorityId", &authority, 40)?;
     let found = catalogue
@@ -159,32 +161,25 @@ async fn authority_domain(
 
 /// GET /references/authoritydomainmapping
 async fn mappings(
-    caller: Caller,
+    Reference(catalogue): Reference,
     req: HttpRequest,
-    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let catalogue = catalogue(&caller, &req, &directory)?;
     paged(&req, catalogue.mappings)
 }
 
 /// GET /references/authorisationdomains
 async fn domains(
-    caller: Caller,
+    Reference(catalogue): Reference,
     req: HttpRequest,
-    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let catalogue = catalogue(&caller, &req, &directory)?;
     paged(&req, catalogue.domains)
 }
 
 /// GET /references/authorisationdomains/{AuthorisationDomainName}
 async fn domain(
-    caller: Caller,
-    req: HttpRequest,
+    Reference(catalogue): Reference,
     path: web::Path<String>,
-    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let catalogue = catalogue(&caller, &req, &directory)?;
     let name = path_value("AuthorisationDomainName", &path, 30)?;
     let found = catalogue
         .domain(name)
@@ -194,11 +189,9 @@ async fn domain(
 
 /// GET /references/authorisationdomainroles
 async fn roles(
-    caller: Caller,
+    Reference(catalogue): Reference,
     req: HttpRequest,
-    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let catalogue = catalogue(&caller, &req, &directory)?;
     paged(&req, catalogue.roles)
 }
 
@@ -215,24 +208,18 @@ fn role_at(
 
 /// GET /references/authorisationdomainroles/{AuthorisationDomainRoleName}
 async fn role(
-    caller: Caller,
-    req: HttpRequest,
+    Reference(catalogue): Reference,
     path: web::Path<String>,
-    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let catalogue = catalogue(&caller, &req, &directory)?;
     Ok(HttpResponse::Ok().json(role_at(catalogue, &path)?))
 }
 
 /// GET …/{AuthorisationDomainRoleName}/metadata?type=
 async fn role_metadata(
-    caller: Caller,
-    req: HttpRequest,
+    Reference(catalogue): Reference,
     path: web::Path<String>,
     query: web::Query<std::collections::HashMap<String, String>>,
-    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let catalogue = catalogue(&caller, &req, &directory)?;
     let mut found = role_at(catalogue, &path)?.metadata();
     if let Some(kind) = query.get("type") {
         found.retain(|m| m.kind == kind);
@@ -242,12 +229,9 @@ async fn role_metadata(
 
 /// GET …/{AuthorisationDomainRoleName}/metadata/{MetadataId}
 async fn role_metadatum(
-    caller: Caller,
-    req: HttpRequest,
+    Reference(catalogue): Reference,
     path: web::Path<(String, String)>,
-    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let catalogue = catalogue(&caller, &req, &directory)?;
     let (role, id) = path.into_inner();
     let id = path_value("MetadataId", &id, 40)?;
     let found = role_at(catalogue, &role)?
@@ -260,10 +244,8 @@ async fn role_metadatum(
 
 /// GET /references/termsandconditions
 async fn terms(
-    caller: Caller,
+    Reference(catalogue): Reference,
     req: HttpRequest,
-    directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let catalogue = catalogue(&caller, &req, &directory)?;
     paged(&req, catalogue.terms)
 }

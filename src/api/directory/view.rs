@@ -77,7 +77,7 @@ impl CertificateOrKeyView {
             x5u: pem_url.clone(),
             signed_cert_path: pem_url,
             jwk_path: urls.document(&document),
-            org_jwk_path: urls.organisation_document(org, false),
+            org_jwk_path: urls.document(&urls.document_for(org, None, record.key_use(), false)),
         }
     }
 
