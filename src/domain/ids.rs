@@ -74,6 +74,7 @@ directory_id!(AuthorityClaimId, "OrganisationAuthorityClaimId");
 directory_id!(AuthorisationId, "OrganisationAuthorisationId");
 directory_id!(DomainClaimId, "OrganisationAuthorityDomainClaimId");
 directory_id!(SoftwareClaimId, "SoftwareAuthorityClaimId");
+directory_id!(ContactId, "ContactId");
 
 /// A key id as it appears in a JWKS and in `/{kid}.pem` URLs: base64url text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

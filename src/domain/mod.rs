@@ -34,6 +34,7 @@ pub mod authority_claim;
 pub mod certificate;
 pub mod certification;
 pub mod clock;
+pub mod contact;
 pub mod ecosystem;
 pub mod event;
 pub mod face;
@@ -63,8 +64,8 @@ pub use certification::ServerCertification;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::{
     ApiDiscoveryEndpointId, ApiResourceId, AuthorisationId, AuthorisationServerId,
-    AuthorityClaimId, CertificationId, DomainClaimId, Kid, OrganisationId, SoftwareClaimId,
-    SoftwareStatementId,
+    AuthorityClaimId, CertificationId, ContactId, DomainClaimId, Kid, OrganisationId,
+    SoftwareClaimId, SoftwareStatementId,
 };
 pub use organisation::{Organisation, SoftwareStatement};
 pub use urls::{Flavour, KeySet, KeystoreDocument, PublicUrls};

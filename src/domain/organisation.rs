@@ -2,9 +2,10 @@
 //! certificate and key. Field names and limits are the directory API's
 //! (OrganisationRequest, SoftwareStatementRequest).
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::reference::{Catalogue, TermsAndConditions};
 use super::rules::Rules;
 use super::{DomainError, OrganisationId, SoftwareStatementId};
 
@@ -57,9 +58,54 @@ pub struct TncDetails {
     pub to_be_signed: Vec<serde_json::Value>,
 }
 
+/// One entry of an organisation's `tnchistory` (the spec's
+/// OrgTermsAndConditionsDetail): terms it accepted, and when.
+#[derive(Debug, Serialize)]
+pub struct AcceptedTerms {
+    #[serde(rename = "InitiatedBy")]
+    pub initiated_by: Option<String>,
+    #[serde(rename = "Role")]
+    pub role: Option<String>,
+    #[serde(rename = "TermsAndConditionsDetail")]
+    pub detail: AcceptedTermsDetail,
+}
+
+/// The spec's TermsAndConditionsDetail.
+#[derive(Debug, Serialize)]
+pub struct AcceptedTermsDetail {
+    #[serde(rename = "ExternalSigningServiceEnvelopeStatus")]
+    pub status: &'static str,
+    /// Spelled as the spec spells it.
+    #[serde(rename = "InititatedDate")]
+    pub initiated_date: String,
+    #[serde(rename = "TermsAndConditionsItem")]
+    pub item: &'static TermsAndConditions,
+}
+
+impl AcceptedTerms {
+    /// The terms an organisation accepted: the catalogue's participant
+    /// terms, accepted when it was registered.
+    pub fn of(org: &Organisation, catalogue: &Catalogue) -> Vec<AcceptedTerms> {
+        catalogue
+            .terms
+            .iter()
+            .filter(|t| t.kind == "Participant")
+            .map(|item| AcceptedTerms {
+                initiated_by: None,
+                role: None,
+                detail: AcceptedTermsDetail {
+                    status: "completed",
+                    initiated_date: org.created_on.to_rfc3339_opts(SecondsFormat::Secs, true),
+                    item,
+                },
+            })
+            .collect()
+    }
+}
+
 impl OrganisationWithTnc {
-    /// An organisation with the terms it has still to sign. The directory
-    /// publishes no terms and conditions yet, so none are outstanding.
+    /// An organisation with the terms it has still to sign: none, as it
+    /// accepts the participant terms when it is registered (`AcceptedTerms`).
     pub fn new(org_details: Organisation) -> Self {
         let to_be_signed = Vec::new();
         OrganisationWithTnc {

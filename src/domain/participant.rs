@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::authorisation_server::PublishedServer;
 use super::authority_claim::{AuthorityClaim, DomainClaim, OrganisationClaims};
+use super::contact::Contact;
 use super::{Organisation, OrganisationId};
 
 #[derive(Debug, Serialize)]
@@ -34,8 +35,7 @@ pub struct Participant<'a> {
     pub country: Option<&'a str>,
     pub parent_organisation_reference: Option<&'a str>,
     pub authorisation_servers: &'a [PublishedServer],
-    /// Filled once the directory keeps contacts.
-    pub contacts: [(); 0],
+    pub contacts: &'a [Contact],
     pub org_domain_claims: &'a [DomainClaim],
     pub org_domain_role_claims: &'a [AuthorityClaim],
 }
@@ -45,6 +45,7 @@ impl<'a> Participant<'a> {
         org: &'a Organisation,
         servers: &'a [PublishedServer],
         claims: &'a OrganisationClaims,
+        contacts: &'a [Contact],
     ) -> Self {
         Participant {
             organisation_id: &org.organisation_id,
@@ -66,7 +67,7 @@ impl<'a> Participant<'a> {
             country: org.country.as_deref(),
             parent_organisation_reference: org.parent_organisation_reference.as_deref(),
             authorisation_servers: servers,
-            contacts: [],
+            contacts,
             org_domain_claims: &claims.domain_claims,
             org_domain_role_claims: &claims.role_claims,
         }

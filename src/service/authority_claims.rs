@@ -146,7 +146,7 @@ fn find_claim(
 }
 
 fn missing_claim(org: &OrganisationId, id: &AuthorityClaimId) -> ServiceError {
-    NotFound::Claim {
+    NotFound::Record {
         field: AuthorityClaimId::FIELD,
         what: "authority claim",
         id: id.to_string(),
@@ -244,7 +244,7 @@ pub async fn change_authorisation(
 }
 
 fn missing_authorisation(claim: &AuthorityClaimId, id: &AuthorisationId) -> ServiceError {
-    NotFound::Claim {
+    NotFound::Record {
         field: AuthorisationId::FIELD,
         what: "authorisation",
         id: id.to_string(),
@@ -341,7 +341,7 @@ fn find_domain_claim(
 }
 
 fn missing_domain_claim(org: &OrganisationId, id: &DomainClaimId) -> ServiceError {
-    NotFound::Claim {
+    NotFound::Record {
         field: DomainClaimId::FIELD,
         what: "authority domain claim",
         id: id.to_string(),
@@ -459,7 +459,7 @@ fn find_statement_claim(
 }
 
 fn missing_statement_claim(ss: &SoftwareStatementId, id: &SoftwareClaimId) -> ServiceError {
-    NotFound::Claim {
+    NotFound::Record {
         field: SoftwareClaimId::FIELD,
         what: "authority claim",
         id: id.to_string(),

@@ -9,13 +9,14 @@ use super::certificate_authority::CertificateAuthority;
 use super::organisations::Participants;
 use super::truststore::TrustStore;
 use crate::domain::{Clock, PublicUrls};
-use crate::store::{AuthorisationServers, AuthorityClaims, Certificates, Database};
+use crate::store::{AuthorisationServers, AuthorityClaims, Certificates, Contacts, Database};
 
 pub struct Directory {
     pub(crate) participants: Participants,
     pub(crate) certificates: Certificates,
     pub(crate) authorisation_servers: AuthorisationServers,
     pub(crate) authority_claims: AuthorityClaims,
+    pub(crate) contacts: Contacts,
     pub(crate) authority: Arc<CertificateAuthority>,
     pub(crate) trust_store: Arc<TrustStore>,
     /// For the flushes that make a write durable before its answer.

@@ -140,9 +140,10 @@ pub enum NotFound {
         server: AuthorisationServerId,
         id: CertificationId,
     },
-    /// A claim, or an authorisation inside one, not under its owner.
+    /// A record that hangs from an owner (a claim, an authorisation, a
+    /// contact) not under it.
     #[error("{field}: {what} '{id}' does not exist in {owner}")]
-    Claim {
+    Record {
         field: &'static str,
         what: &'static str,
         id: String,

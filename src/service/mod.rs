@@ -9,6 +9,7 @@ pub mod authority_claims;
 pub mod certificate_authority;
 pub mod certificates;
 pub mod console;
+pub mod contacts;
 pub mod directory;
 pub mod ecosystem;
 pub mod error;

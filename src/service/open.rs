@@ -114,6 +114,7 @@ pub async fn open(
         repositories.organisations.clone(),
         repositories.authorisation_servers.clone(),
         repositories.authority_claims.clone(),
+        repositories.contacts.clone(),
         repositories.participants_version.clone(),
         settings.participants_max_age_seconds,
     ));
@@ -129,6 +130,7 @@ pub async fn open(
         certificates: repositories.certificates,
         authorisation_servers: repositories.authorisation_servers,
         authority_claims: repositories.authority_claims,
+        contacts: repositories.contacts,
         authority: authority.clone(),
         trust_store: trust_store.clone(),
         db: db.clone(),

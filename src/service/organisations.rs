@@ -5,11 +5,12 @@ use std::sync::{Arc, Mutex};
 use super::error::{Conflict, NotFound, id_changed};
 use super::{ServiceError, ensure_access, ensure_admin};
 use crate::domain::organisation::{
-    OrganisationRequest, OrganisationWithTnc, SoftwareStatementRequest,
+    AcceptedTerms, OrganisationRequest, OrganisationWithTnc, SoftwareStatementRequest,
 };
 use crate::domain::page::{Page, PageRequest};
+use crate::domain::reference::Catalogue;
 use crate::domain::{Caller, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId};
-use crate::domain::{Clock, DomainError};
+use crate::domain::{Clock, DomainError, Flavour};
 use crate::pki::encoding::{hex, random_token, sha256};
 use crate::store::{Database, Organisations, SoftwareStatements};
 
@@ -76,6 +77,18 @@ pub(crate) fn find_organisation(
         .organisations
         .get(id)?
         .ok_or_else(|| NotFound::Organisation(id.clone()).into())
+}
+
+/// The terms the organisation accepted (its `tnchistory`).
+pub fn accepted_terms(
+    participants: &Participants,
+    caller: &Caller,
+    org: &OrganisationId,
+    flavour: Flavour,
+) -> Result<Vec<AcceptedTerms>, ServiceError> {
+    ensure_access(caller, org)?;
+    let organisation = find_organisation(participants, org)?;
+    Ok(AcceptedTerms::of(&organisation, Catalogue::of(flavour)))
 }
 
 /// PUT: the fields given replace the organisation's; a status change is the admin's.
@@ -218,4 +231,30 @@ pub async fn update_software_statement(
     drop(_guard);
     participants.db.flush().await?;
     Ok(updated)
+}
+
+/// PUT .../unlock: an assertion locks a statement; this opens it again.
+pub async fn unlock_software_statement(
+    participants: &Participants,
+    caller: &Caller,
+    org: &OrganisationId,
+    ss: &SoftwareStatementId,
+    unlock: Option<bool>,
+) -> Result<SoftwareStatement, ServiceError> {
+    ensure_access(caller, org)?;
+    if unlock != Some(true) {
+        return Err(DomainError::field("Unlock", "Unlock equal to true must be provided").into());
+    }
+    let _guard = participants
+        .writes
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    let mut statement = find_software_statement(participants, org, ss)?;
+    if statement.locked {
+        statement.locked = false;
+        participants.statements.put(&statement)?;
+    }
+    drop(_guard);
+    participants.db.flush().await?;
+    Ok(statement)
 }

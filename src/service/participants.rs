@@ -11,7 +11,7 @@ use super::ServiceError;
 use crate::domain::participant::Participant;
 use crate::pki::encoding::{hex, sha256};
 use crate::store::{
-    AuthorisationServers, AuthorityClaims, Organisations, ParticipantsVersion, StoreError,
+    AuthorisationServers, AuthorityClaims, Contacts, Organisations, ParticipantsVersion, StoreError,
 };
 
 /// One rendering of the document.
@@ -26,6 +26,7 @@ pub struct ParticipantsDocument {
     organisations: Organisations,
     servers: AuthorisationServers,
     claims: AuthorityClaims,
+    contacts: Contacts,
     version: ParticipantsVersion,
     /// How long a client may reuse the document, for Cache-Control.
     pub max_age_seconds: u32,
@@ -39,6 +40,7 @@ impl ParticipantsDocument {
         organisations: Organisations,
         servers: AuthorisationServers,
         claims: AuthorityClaims,
+        contacts: Contacts,
         version: ParticipantsVersion,
         max_age_seconds: u32,
     ) -> Self {
@@ -46,6 +48,7 @@ impl ParticipantsDocument {
             organisations,
             servers,
             claims,
+            contacts,
             version,
             max_age_seconds,
             current: RwLock::new(None),
@@ -82,17 +85,26 @@ impl ParticipantsDocument {
         let organisations = self.organisations.all()?;
         let mut servers = self.servers.published_by_organisation()?;
         let mut claims = self.claims.by_organisation()?;
+        let mut contacts = self.contacts.by_organisation()?;
         let owned: Vec<_> = organisations
             .iter()
             .map(|org| {
                 let id = &org.organisation_id;
                 let published = servers.remove(id).unwrap_or_default();
-                (org, published, claims.remove(id).unwrap_or_default())
+                let claims = claims.remove(id).unwrap_or_default();
+                (
+                    org,
+                    published,
+                    claims,
+                    contacts.remove(id).unwrap_or_default(),
+                )
             })
             .collect();
         let entries: Vec<Participant<'_>> = owned
             .iter()
-            .map(|(org, published, claims)| Participant::new(org, published, claims))
+            .map(|(org, published, claims, contacts)| {
+                Participant::new(org, published, claims, contacts)
+            })
             .collect();
         let body = serde_json::to_vec(&entries)
             .map_err(|e| StoreError::Engine(format!("writing the participants document: {e}")))?;
@@ -127,6 +139,7 @@ mod tests {
             store.organisations.clone(),
             store.authorisation_servers.clone(),
             store.authority_claims.clone(),
+            store.contacts.clone(),
             store.participants_version.clone(),
             30,
         );

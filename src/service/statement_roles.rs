@@ -106,6 +106,20 @@ pub async fn update(
     shown(directory, statement)
 }
 
+/// PUT .../unlock: the statement, unlocked.
+pub async fn unlock(
+    directory: &Directory,
+    caller: &Caller,
+    org: &OrganisationId,
+    ss: &SoftwareStatementId,
+    unlock: Option<bool>,
+) -> Result<SoftwareStatement, ServiceError> {
+    let participants = participants(directory);
+    let statement =
+        organisations::unlock_software_statement(participants, caller, org, ss, unlock).await?;
+    shown(directory, statement)
+}
+
 fn participants(directory: &Directory) -> &Participants {
     &directory.participants
 }

@@ -7,6 +7,7 @@ mod authorisation_servers;
 mod authorities;
 mod authority_claims;
 mod certificates;
+mod contacts;
 mod contents;
 mod documents;
 pub mod engine;
@@ -31,6 +32,7 @@ pub use authorisation_servers::AuthorisationServers;
 pub use authorities::Authorities;
 pub use authority_claims::{AuthorityClaims, StatementClaimRefused};
 pub use certificates::{Added, Certificates, Revocation};
+pub use contacts::Contacts;
 pub use contents::{StoreContents, StoredEntry};
 pub use documents::{DocumentCache, Ticket};
 pub use engine::{Database, Flush};
@@ -45,7 +47,7 @@ pub use tenants::TenantRecords;
 pub use trust_anchors::TrustAnchors;
 
 /// Every table of every repository, in the order `StoreContents` lists them.
-const TABLES: [engine::Table; 30] = [
+const TABLES: [engine::Table; 31] = [
     organisations::ORGANISATIONS,
     statements::STATEMENTS,
     statements::STATEMENT_OWNERS,
@@ -76,6 +78,7 @@ const TABLES: [engine::Table; 30] = [
     authority_claims::AUTHORITY_CLAIMS,
     authority_claims::DOMAIN_CLAIMS,
     authority_claims::SOFTWARE_CLAIMS,
+    contacts::CONTACTS,
 ];
 
 /// Opens the store in `dir` with a page cache of `cache_mb` MiB, first
@@ -113,6 +116,7 @@ pub struct Repositories {
     pub statements: SoftwareStatements,
     pub authorisation_servers: AuthorisationServers,
     pub authority_claims: AuthorityClaims,
+    pub contacts: Contacts,
     pub ra: RaRecords,
     pub serials: Serials,
     pub authorities: Authorities,
@@ -135,6 +139,7 @@ impl Repositories {
             statements: SoftwareStatements::new(db.clone()),
             authorisation_servers: AuthorisationServers::new(db.clone(), version.clone()),
             authority_claims: AuthorityClaims::new(db.clone(), version.clone()),
+            contacts: Contacts::new(db.clone(), version.clone()),
             ra: RaRecords::new(db.clone()),
             serials: Serials::new(db.clone()),
             authorities: Authorities::new(db.clone()),

@@ -238,3 +238,40 @@ async fn software_statement_rules_are_reported_by_field() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_tnc_history_is_the_participant_terms_accepted_at_registration() {
+    let app = spawn_app().await;
+    let history: Value = app
+        .get(&format!("/organisations/{ORG}/tnchistory"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let problems =
+        crate::spec_schema::Spec::directory().problems("OrgTermsAndConditionsPage", &history);
+    assert!(problems.is_empty(), "{problems:#?}");
+    let terms: Value = app
+        .get("/references/termsandconditions")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let detail = &history["content"][0]["TermsAndConditionsDetail"];
+    assert_eq!(detail["TermsAndConditionsItem"], terms["content"][0]);
+    assert_eq!(detail["ExternalSigningServiceEnvelopeStatus"], "completed");
+    let organisation: Value = app
+        .get(&format!("/organisations/{ORG}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let created = organisation["OrgDetails"]["CreatedOn"].as_str().unwrap();
+    let accepted = detail["InititatedDate"].as_str().unwrap();
+    assert_eq!(
+        chrono::DateTime::parse_from_rfc3339(created).unwrap(),
+        chrono::DateTime::parse_from_rfc3339(accepted).unwrap()
+    );
+    assert_eq!(organisation["TncDetails"]["TnCSigned"], true);
+    assert_eq!(history["totalSize"], 1);
+}

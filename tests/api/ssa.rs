@@ -121,7 +121,7 @@ async fn the_directory_signing_certificate_chains_to_the_ca() {
 }
 
 #[tokio::test]
-async fn an_assertion_locks_the_statement_and_a_suspended_one_gets_none() {
+async fn an_assertion_locks_the_statement_unlock_opens_it_and_a_suspended_one_gets_none() {
     let app = spawn_app().await;
     let path = format!("/organisations/{ORG}/softwarestatements/{SS}");
     let before: Value = app.get(&path).await.json().await.unwrap();
@@ -129,6 +129,22 @@ async fn an_assertion_locks_the_statement_and_a_suspended_one_gets_none() {
     assert_eq!(assertion(&app, ORG, SS).await.status(), StatusCode::OK);
     let after: Value = app.get(&path).await.json().await.unwrap();
     assert_eq!(after["Locked"], true);
+
+    // PUT .../unlock opens it again, and only with Unlock = true.
+    let unlock = format!("{path}/unlock");
+    assert_error(
+        app.put_json(&unlock, &json!({"Unlock": false})).await,
+        StatusCode::BAD_REQUEST,
+        "Unlock: Unlock equal to true must be provided",
+    )
+    .await;
+    let unlocked = app.put_json(&unlock, &json!({"Unlock": true})).await;
+    assert_eq!(unlocked.status(), StatusCode::OK);
+    let unlocked: Value = unlocked.json().await.unwrap();
+    assert_eq!(unlocked["Locked"], false);
+    assert_eq!(unlocked["SoftwareRoles"], json!(["DADOS", "PAGTO"]));
+    let read: Value = app.get(&path).await.json().await.unwrap();
+    assert_eq!(read["Locked"], false);
 
     let response = app.put_json(&path, &json!({"Status": "Suspended"})).await;
     assert_eq!(response.status(), StatusCode::OK);

@@ -5,6 +5,7 @@ mod api_resources;
 mod authorisation_servers;
 mod authority_claims;
 mod certificates;
+mod contacts;
 mod error;
 mod organisations;
 mod references;
@@ -22,6 +23,7 @@ pub fn routes(r: &mut Routes) {
     r.scope("/organisations", |r| {
         organisation_routes(r);
         authority_claims::routes(r);
+        contacts::routes(r);
     })
     .scope("/references", references::routes);
 }
@@ -47,6 +49,11 @@ fn organisation_routes(r: &mut Routes) {
         .post("", o::create, "Create an organisation")
         .get("/{OrganisationId}", o::get, "Read an organisation")
         .put("/{OrganisationId}", o::update, "Update an organisation")
+        .get(
+            "/{OrganisationId}/tnchistory",
+            o::tnc_history,
+            "The terms and conditions the organisation accepted (paged)",
+        )
         .get(
             "/{OrganisationId}/certificates",
             c::list,
@@ -84,6 +91,11 @@ fn organisation_routes(r: &mut Routes) {
         )
         .get(SS, s::get, "Read a software statement")
         .put(SS, s::update, "Update a software statement")
+        .put(
+            &format!("{SS}/unlock"),
+            s::unlock,
+            "Unlock a software statement an assertion locked",
+        )
         .get(
             &format!("{SS}/assertion"),
             s::assertion,

@@ -50,6 +50,24 @@ pub async fn get(
     )?))
 }
 
+/// GET /organisations/{OrganisationId}/tnchistory: the terms it accepted,
+/// one page.
+pub async fn tnc_history(
+    caller: Caller,
+    req: HttpRequest,
+    ids: Ids,
+    directory: web::Data<Directory>,
+) -> Result<HttpResponse, DirectoryError> {
+    let page = page_request(&req)?;
+    let found = organisations::accepted_terms(
+        directory.participants(),
+        &caller,
+        &ids.org,
+        directory.urls().flavour(),
+    )?;
+    Ok(HttpResponse::Ok().json(PageView::new(page.cut(found))))
+}
+
 /// PUT /organisations/{OrganisationId}
 pub async fn update(
     caller: Caller,

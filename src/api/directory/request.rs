@@ -17,7 +17,7 @@ use crate::domain::fapi::{
 use crate::domain::page::PageRequest;
 use crate::domain::{
     ApiDiscoveryEndpointId, ApiResourceId, AuthorisationId, AuthorisationServerId,
-    AuthorityClaimId, CertOrKeyType, CertificationId, DomainClaimId, DomainError, Kid,
+    AuthorityClaimId, CertOrKeyType, CertificationId, ContactId, DomainClaimId, DomainError, Kid,
     OrganisationId, SoftwareClaimId, SoftwareStatementId,
 };
 use crate::service::api_resources::ServerOf;
@@ -84,6 +84,8 @@ pub struct DirectoryPath {
     domain_claim: Option<String>,
     #[serde(rename = "SoftwareAuthorityClaimId")]
     software_claim: Option<String>,
+    #[serde(rename = "ContactId")]
+    contact: Option<String>,
 }
 
 /// Path values turned into domain types.
@@ -100,6 +102,7 @@ pub struct Ids {
     pub authorisation: Option<AuthorisationId>,
     pub domain_claim: Option<DomainClaimId>,
     pub software_claim: Option<SoftwareClaimId>,
+    pub contact: Option<ContactId>,
 }
 
 /// The path value a route always has, or an internal error naming it.
@@ -164,6 +167,10 @@ impl Ids {
         always(&self.software_claim, SoftwareClaimId::FIELD)
     }
 
+    pub fn contact(&self) -> Result<&ContactId, DirectoryError> {
+        always(&self.contact, ContactId::FIELD)
+    }
+
     /// The kid of a route that always has one.
     pub fn kid(&self) -> Result<&Kid, DirectoryError> {
         self.kid
@@ -200,6 +207,7 @@ impl DirectoryPath {
         let authorisation = parsed(self.authorisation.as_deref(), AuthorisationId::parse, e);
         let domain_claim = parsed(self.domain_claim.as_deref(), DomainClaimId::parse, e);
         let software_claim = parsed(self.software_claim.as_deref(), SoftwareClaimId::parse, e);
+        let contact = parsed(self.contact.as_deref(), ContactId::parse, e);
         match org {
             Some(org) if errors.is_empty() => Ok(Ids {
                 org,
@@ -214,6 +222,7 @@ impl DirectoryPath {
                 authorisation,
                 domain_claim,
                 software_claim,
+                contact,
             }),
             _ => Err(DirectoryError::BadRequest(errors)),
         }

@@ -2,7 +2,7 @@
 //! and the statement's assertion.
 
 use actix_web::{HttpResponse, web};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::DirectoryError;
 use super::request::{Ids, JsonBody};
@@ -63,6 +63,27 @@ pub async fn update(
 ) -> Result<HttpResponse, DirectoryError> {
     let ss = ids.statement()?;
     let statement = statement_roles::update(&directory, &caller, &ids.org, ss, request).await?;
+    Ok(HttpResponse::Ok().json(statement))
+}
+
+/// The spec's UnlockSoftwareStatementRequest.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnlockRequest {
+    #[serde(rename = "Unlock")]
+    unlock: Option<bool>,
+}
+
+/// PUT .../softwarestatements/{SoftwareStatementId}/unlock `{"Unlock": true}`
+pub async fn unlock(
+    caller: Caller,
+    ids: Ids,
+    JsonBody(request): JsonBody<UnlockRequest>,
+    directory: web::Data<Directory>,
+) -> Result<HttpResponse, DirectoryError> {
+    let ss = ids.statement()?;
+    let statement =
+        statement_roles::unlock(&directory, &caller, &ids.org, ss, request.unlock).await?;
     Ok(HttpResponse::Ok().json(statement))
 }
 
