@@ -17,6 +17,11 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// Whether `value` matches the spec's e-mail pattern.
+pub fn is_email(value: &str) -> bool {
+    EMAIL.is_match(value)
+}
+
 /// What a contact is for (the spec's ContactType enum).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ContactType {
@@ -108,7 +113,7 @@ impl Contact {
             "EmailAddress must be provided",
         );
         let email_address = r.text("EmailAddress", email, 1, 255).unwrap_or_default();
-        if !email_address.is_empty() && !EMAIL.is_match(&email_address) {
+        if !email_address.is_empty() && !is_email(&email_address) {
             r.broken(DomainError::field(
                 "EmailAddress",
                 "EmailAddress must be a valid email",

@@ -35,6 +35,7 @@ pub mod certificate;
 pub mod certification;
 pub mod clock;
 pub mod contact;
+pub mod domain_user;
 pub mod ecosystem;
 pub mod event;
 pub mod face;

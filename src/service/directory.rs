@@ -9,7 +9,9 @@ use super::certificate_authority::CertificateAuthority;
 use super::organisations::Participants;
 use super::truststore::TrustStore;
 use crate::domain::{Clock, PublicUrls};
-use crate::store::{AuthorisationServers, AuthorityClaims, Certificates, Contacts, Database};
+use crate::store::{
+    AuthorisationServers, AuthorityClaims, Certificates, Contacts, Database, DomainUsers,
+};
 
 pub struct Directory {
     pub(crate) participants: Participants,
@@ -17,6 +19,7 @@ pub struct Directory {
     pub(crate) authorisation_servers: AuthorisationServers,
     pub(crate) authority_claims: AuthorityClaims,
     pub(crate) contacts: Contacts,
+    pub(crate) domain_users: DomainUsers,
     pub(crate) authority: Arc<CertificateAuthority>,
     pub(crate) trust_store: Arc<TrustStore>,
     /// For the flushes that make a write durable before its answer.

@@ -11,6 +11,7 @@ pub mod certificates;
 pub mod console;
 pub mod contacts;
 pub mod directory;
+pub mod domain_users;
 pub mod ecosystem;
 pub mod error;
 pub mod events;

@@ -131,6 +131,7 @@ pub async fn open(
         authorisation_servers: repositories.authorisation_servers,
         authority_claims: repositories.authority_claims,
         contacts: repositories.contacts,
+        domain_users: repositories.domain_users,
         authority: authority.clone(),
         trust_store: trust_store.clone(),
         db: db.clone(),

@@ -10,7 +10,7 @@ use crate::domain::authority_claim::{
     AuthorityClaim, ClaimStatus, SoftwareClaim, check_software_roles,
 };
 use crate::domain::organisation::SoftwareStatementRequest;
-use crate::domain::reference::Catalogue;
+use crate::domain::reference::{Catalogue, RoleMetadata};
 use crate::domain::{
     Caller, DomainError, OrganisationId, SoftwareClaimId, SoftwareStatement, SoftwareStatementId,
 };
@@ -104,6 +104,26 @@ pub async fn update(
         claim(directory, org, ss, roles).await?;
     }
     shown(directory, statement)
+}
+
+/// The metadata of the roles the statement holds (the scopes each grants),
+/// of one `kind` when given: its `metadata` document.
+pub fn metadata(
+    directory: &Directory,
+    caller: &Caller,
+    org: &OrganisationId,
+    ss: &SoftwareStatementId,
+    kind: Option<&str>,
+) -> Result<Vec<RoleMetadata>, ServiceError> {
+    organisations::software_statement(participants(directory), caller, org, ss)?;
+    let catalogue = Catalogue::of(directory.urls.flavour());
+    let (claimed, _) = in_force(directory, org, ss)?;
+    Ok(claimed
+        .iter()
+        .filter_map(|claim| catalogue.role(&claim.role))
+        .flat_map(|role| role.metadata())
+        .filter(|item| kind.is_none_or(|kind| item.kind == kind))
+        .collect())
 }
 
 /// PUT .../unlock: the statement, unlocked.

@@ -10,6 +10,7 @@ mod certificates;
 mod contacts;
 mod contents;
 mod documents;
+mod domain_users;
 pub mod engine;
 mod events;
 mod organisations;
@@ -35,6 +36,7 @@ pub use certificates::{Added, Certificates, Revocation};
 pub use contacts::Contacts;
 pub use contents::{StoreContents, StoredEntry};
 pub use documents::{DocumentCache, Ticket};
+pub use domain_users::DomainUsers;
 pub use engine::{Database, Flush};
 pub use events::Events;
 pub use organisations::Organisations;
@@ -47,7 +49,7 @@ pub use tenants::TenantRecords;
 pub use trust_anchors::TrustAnchors;
 
 /// Every table of every repository, in the order `StoreContents` lists them.
-const TABLES: [engine::Table; 31] = [
+const TABLES: [engine::Table; 32] = [
     organisations::ORGANISATIONS,
     statements::STATEMENTS,
     statements::STATEMENT_OWNERS,
@@ -79,6 +81,7 @@ const TABLES: [engine::Table; 31] = [
     authority_claims::DOMAIN_CLAIMS,
     authority_claims::SOFTWARE_CLAIMS,
     contacts::CONTACTS,
+    domain_users::DOMAIN_USERS,
 ];
 
 /// Opens the store in `dir` with a page cache of `cache_mb` MiB, first
@@ -117,6 +120,7 @@ pub struct Repositories {
     pub authorisation_servers: AuthorisationServers,
     pub authority_claims: AuthorityClaims,
     pub contacts: Contacts,
+    pub domain_users: DomainUsers,
     pub ra: RaRecords,
     pub serials: Serials,
     pub authorities: Authorities,
@@ -140,6 +144,7 @@ impl Repositories {
             authorisation_servers: AuthorisationServers::new(db.clone(), version.clone()),
             authority_claims: AuthorityClaims::new(db.clone(), version.clone()),
             contacts: Contacts::new(db.clone(), version.clone()),
+            domain_users: DomainUsers::new(db.clone()),
             ra: RaRecords::new(db.clone()),
             serials: Serials::new(db.clone()),
             authorities: Authorities::new(db.clone()),

@@ -10,6 +10,7 @@ mod cli;
 mod console;
 mod contacts;
 mod dns_server;
+mod domain_users;
 mod ecosystem;
 mod faults;
 mod flavour;

@@ -146,6 +146,25 @@ async fn an_assertion_locks_the_statement_unlock_opens_it_and_a_suspended_one_ge
     let read: Value = app.get(&path).await.json().await.unwrap();
     assert_eq!(read["Locked"], false);
 
+    // Its metadata: the scopes of the roles it holds.
+    let metadata: Value = app
+        .get(&format!("{path}/metadata?type=scope"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let scopes: Vec<&str> = metadata
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["Name"].as_str().unwrap())
+        .collect();
+    assert!(
+        scopes.contains(&"accounts") && scopes.contains(&"payments"),
+        "{scopes:?}"
+    );
+    assert_eq!(metadata[0]["DomainRoleName"], "DADOS");
+
     let response = app.put_json(&path, &json!({"Status": "Suspended"})).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_error(

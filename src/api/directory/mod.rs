@@ -6,6 +6,7 @@ mod authorisation_servers;
 mod authority_claims;
 mod certificates;
 mod contacts;
+mod domain_users;
 mod error;
 mod organisations;
 mod references;
@@ -24,6 +25,7 @@ pub fn routes(r: &mut Routes) {
         organisation_routes(r);
         authority_claims::routes(r);
         contacts::routes(r);
+        domain_users::routes(r);
     })
     .scope("/references", references::routes);
 }
@@ -91,6 +93,11 @@ fn organisation_routes(r: &mut Routes) {
         )
         .get(SS, s::get, "Read a software statement")
         .put(SS, s::update, "Update a software statement")
+        .get(
+            &format!("{SS}/metadata"),
+            s::metadata,
+            "The metadata (scopes) of the roles a statement holds",
+        )
         .put(
             &format!("{SS}/unlock"),
             s::unlock,

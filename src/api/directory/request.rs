@@ -21,6 +21,7 @@ use crate::domain::{
     OrganisationId, SoftwareClaimId, SoftwareStatementId,
 };
 use crate::service::api_resources::ServerOf;
+use crate::service::domain_users::DomainOf;
 
 /// The largest PEM body the upload takes.
 pub const MAX_PEM_BYTES: usize = 64 * 1024;
@@ -86,6 +87,10 @@ pub struct DirectoryPath {
     software_claim: Option<String>,
     #[serde(rename = "ContactId")]
     contact: Option<String>,
+    #[serde(rename = "AuthorisationDomainName")]
+    domain: Option<String>,
+    #[serde(rename = "UserEmailId")]
+    user_email: Option<String>,
 }
 
 /// Path values turned into domain types.
@@ -103,6 +108,10 @@ pub struct Ids {
     pub domain_claim: Option<DomainClaimId>,
     pub software_claim: Option<SoftwareClaimId>,
     pub contact: Option<ContactId>,
+    /// As the path has it: the use case checks it against the catalogue.
+    pub domain: Option<String>,
+    /// As the path has it: the use case checks it as an e-mail.
+    pub user_email: Option<String>,
 }
 
 /// The path value a route always has, or an internal error naming it.
@@ -171,6 +180,18 @@ impl Ids {
         always(&self.contact, ContactId::FIELD)
     }
 
+    /// The organisation and authorisation domain of a route under one.
+    pub fn domain_of(&self) -> Result<DomainOf<'_>, DirectoryError> {
+        Ok(DomainOf {
+            org: &self.org,
+            domain: always(&self.domain, "AuthorisationDomainName")?,
+        })
+    }
+
+    pub fn user_email(&self) -> Result<&str, DirectoryError> {
+        always(&self.user_email, "UserEmailId").map(String::as_str)
+    }
+
     /// The kid of a route that always has one.
     pub fn kid(&self) -> Result<&Kid, DirectoryError> {
         self.kid
@@ -223,6 +244,8 @@ impl DirectoryPath {
                 domain_claim,
                 software_claim,
                 contact,
+                domain: self.domain.clone(),
+                user_email: self.user_email.clone(),
             }),
             _ => Err(DirectoryError::BadRequest(errors)),
         }

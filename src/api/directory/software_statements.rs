@@ -66,6 +66,19 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(statement))
 }
 
+/// GET .../softwarestatements/{SoftwareStatementId}/metadata?type=: the
+/// metadata of the roles it holds.
+pub async fn metadata(
+    caller: Caller,
+    ids: Ids,
+    query: web::Query<std::collections::HashMap<String, String>>,
+    directory: web::Data<Directory>,
+) -> Result<HttpResponse, DirectoryError> {
+    let (ss, kind) = (ids.statement()?, query.get("type").map(String::as_str));
+    let found = statement_roles::metadata(&directory, &caller, &ids.org, ss, kind)?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
 /// The spec's UnlockSoftwareStatementRequest.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
