@@ -6,7 +6,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::rules::Rules;
-use super::{AuthorisationServerId, CertificationId, DomainError};
+use super::{
+    AuthorisationServerId, CertificationId, DomainError, SoftwareStatementId,
+    StatementCertificationId,
+};
 
 /// The spec's certification status enum; a new record is Awaiting Certification.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -95,14 +98,12 @@ impl From<CertificationDate> for String {
     }
 }
 
-/// A conformance certification an authorisation server holds (the spec's
-/// AuthorisationServerCertification).
+/// What a conformance certification says, whoever holds it: the profile
+/// certified, its dates, its evidence and its status.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ServerCertification {
-    pub authorisation_server_id: AuthorisationServerId,
+pub struct Certified {
     pub certification_expiration_date: Option<CertificationDate>,
-    pub certification_id: CertificationId,
     pub certification_start_date: Option<CertificationDate>,
     #[serde(rename = "CertificationURI")]
     pub certification_uri: Option<String>,
@@ -110,6 +111,28 @@ pub struct ServerCertification {
     pub profile_variant: String,
     pub profile_version: f64,
     pub status: CertificationStatus,
+}
+
+/// A conformance certification an authorisation server holds (the spec's
+/// AuthorisationServerCertification).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ServerCertification {
+    pub authorisation_server_id: AuthorisationServerId,
+    pub certification_id: CertificationId,
+    #[serde(flatten)]
+    pub certified: Certified,
+}
+
+/// A conformance certification a software statement holds (the spec's
+/// SoftwareStatementCertification).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct StatementCertification {
+    pub software_statement_id: SoftwareStatementId,
+    pub certification_id: StatementCertificationId,
+    #[serde(flatten)]
+    pub certified: Certified,
 }
 
 /// The body of a POST or PUT of a certification (the spec's
@@ -137,12 +160,11 @@ pub(crate) fn certification_uri(
     r.https_uri(field, value, 500)
 }
 
-impl ServerCertification {
-    pub fn from_request(
-        req: ServerCertificationRequest,
-        server: &AuthorisationServerId,
-        id: CertificationId,
-    ) -> Result<ServerCertification, Vec<DomainError>> {
+impl Certified {
+    /// A certification's fields from a request (the spec's
+    /// AuthorisationServerCertificationRequest, which the statement's
+    /// request copies).
+    pub fn from_request(req: ServerCertificationRequest) -> Result<Certified, Vec<DomainError>> {
         let mut r = Rules::default();
         let certification_start_date = CertificationDate::from_request(
             &mut r,
@@ -181,10 +203,8 @@ impl ServerCertification {
             )
             .unwrap_or(0.0);
         let status = CertificationStatus::from_request(&mut r, "Status", req.status);
-        r.finish(Some(ServerCertification {
-            authorisation_server_id: server.clone(),
+        r.finish(Some(Certified {
             certification_expiration_date,
-            certification_id: id,
             certification_start_date,
             certification_uri,
             profile_type,
@@ -192,6 +212,20 @@ impl ServerCertification {
             profile_version,
             status,
         }))
+    }
+}
+
+impl ServerCertification {
+    pub fn from_request(
+        req: ServerCertificationRequest,
+        server: &AuthorisationServerId,
+        id: CertificationId,
+    ) -> Result<ServerCertification, Vec<DomainError>> {
+        Ok(ServerCertification {
+            authorisation_server_id: server.clone(),
+            certification_id: id,
+            certified: Certified::from_request(req)?,
+        })
     }
 }
 
@@ -264,6 +298,9 @@ mod tests {
             ..Default::default()
         };
         let made = ServerCertification::from_request(req, &server, id).unwrap();
-        assert_eq!(made.status, CertificationStatus::AwaitingCertification);
+        assert_eq!(
+            made.certified.status,
+            CertificationStatus::AwaitingCertification
+        );
     }
 }

@@ -75,6 +75,7 @@ directory_id!(AuthorisationId, "OrganisationAuthorisationId");
 directory_id!(DomainClaimId, "OrganisationAuthorityDomainClaimId");
 directory_id!(SoftwareClaimId, "SoftwareAuthorityClaimId");
 directory_id!(ContactId, "ContactId");
+directory_id!(StatementCertificationId, "SoftwareStatementCertificationId");
 
 /// A key id as it appears in a JWKS and in `/{kid}.pem` URLs: base64url text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -61,12 +61,12 @@ pub use authorisation_server::AuthorisationServer;
 pub use certificate::{
     CertOrKeyType, CertificateOrKey, KeyUse, PublicJwk, RecordStatus, RevokeReason,
 };
-pub use certification::ServerCertification;
+pub use certification::{ServerCertification, StatementCertification};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::{
     ApiDiscoveryEndpointId, ApiResourceId, AuthorisationId, AuthorisationServerId,
     AuthorityClaimId, CertificationId, ContactId, DomainClaimId, Kid, OrganisationId,
-    SoftwareClaimId, SoftwareStatementId,
+    SoftwareClaimId, SoftwareStatementId, StatementCertificationId,
 };
 pub use organisation::{Organisation, SoftwareStatement};
 pub use urls::{Flavour, KeySet, KeystoreDocument, PublicUrls};

@@ -11,6 +11,7 @@ use super::truststore::TrustStore;
 use crate::domain::{Clock, PublicUrls};
 use crate::store::{
     AuthorisationServers, AuthorityClaims, Certificates, Contacts, Database, DomainUsers,
+    StatementCertifications,
 };
 
 pub struct Directory {
@@ -20,6 +21,7 @@ pub struct Directory {
     pub(crate) authority_claims: AuthorityClaims,
     pub(crate) contacts: Contacts,
     pub(crate) domain_users: DomainUsers,
+    pub(crate) statement_certifications: StatementCertifications,
     pub(crate) authority: Arc<CertificateAuthority>,
     pub(crate) trust_store: Arc<TrustStore>,
     /// For the flushes that make a write durable before its answer.

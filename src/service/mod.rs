@@ -25,6 +25,7 @@ pub mod revocation;
 pub mod seed;
 pub mod server_certifications;
 pub mod ssa;
+pub mod statement_certifications;
 pub mod statement_roles;
 pub mod tenants;
 pub mod test_control;

@@ -132,6 +132,7 @@ pub async fn open(
         authority_claims: repositories.authority_claims,
         contacts: repositories.contacts,
         domain_users: repositories.domain_users,
+        statement_certifications: repositories.statement_certifications,
         authority: authority.clone(),
         trust_store: trust_store.clone(),
         db: db.clone(),

@@ -20,6 +20,7 @@ mod ra;
 mod redb_engine;
 mod serials;
 mod sled_import;
+mod statement_certifications;
 mod statements;
 mod tenants;
 pub mod token_file;
@@ -44,12 +45,13 @@ pub use owned::{Put, Refused as ServerRefused};
 pub use participants_version::ParticipantsVersion;
 pub use ra::RaRecords;
 pub use serials::Serials;
+pub use statement_certifications::StatementCertifications;
 pub use statements::SoftwareStatements;
 pub use tenants::TenantRecords;
 pub use trust_anchors::TrustAnchors;
 
 /// Every table of every repository, in the order `StoreContents` lists them.
-const TABLES: [engine::Table; 32] = [
+const TABLES: [engine::Table; 33] = [
     organisations::ORGANISATIONS,
     statements::STATEMENTS,
     statements::STATEMENT_OWNERS,
@@ -82,6 +84,7 @@ const TABLES: [engine::Table; 32] = [
     authority_claims::SOFTWARE_CLAIMS,
     contacts::CONTACTS,
     domain_users::DOMAIN_USERS,
+    statement_certifications::STATEMENT_CERTIFICATIONS,
 ];
 
 /// Opens the store in `dir` with a page cache of `cache_mb` MiB, first
@@ -121,6 +124,7 @@ pub struct Repositories {
     pub authority_claims: AuthorityClaims,
     pub contacts: Contacts,
     pub domain_users: DomainUsers,
+    pub statement_certifications: StatementCertifications,
     pub ra: RaRecords,
     pub serials: Serials,
     pub authorities: Authorities,
@@ -145,6 +149,7 @@ impl Repositories {
             authority_claims: AuthorityClaims::new(db.clone(), version.clone()),
             contacts: Contacts::new(db.clone(), version.clone()),
             domain_users: DomainUsers::new(db.clone()),
+            statement_certifications: StatementCertifications::new(db.clone()),
             ra: RaRecords::new(db.clone()),
             serials: Serials::new(db.clone()),
             authorities: Authorities::new(db.clone()),

@@ -32,6 +32,7 @@ mod seed;
 mod spec_paths;
 mod spec_schema;
 mod ssa;
+mod statement_certifications;
 mod tenants;
 mod test_control;
 mod tls;

@@ -13,6 +13,7 @@ mod references;
 pub(crate) mod request;
 mod server_certifications;
 mod software_statements;
+mod statement_certifications;
 mod view;
 
 use crate::api::routes::Routes;
@@ -25,6 +26,7 @@ pub fn routes(r: &mut Routes) {
         organisation_routes(r);
         authority_claims::routes(r);
         contacts::routes(r);
+        statement_certifications::routes(r);
         domain_users::routes(r);
     })
     .scope("/references", references::routes);

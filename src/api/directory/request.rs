@@ -18,7 +18,7 @@ use crate::domain::page::PageRequest;
 use crate::domain::{
     ApiDiscoveryEndpointId, ApiResourceId, AuthorisationId, AuthorisationServerId,
     AuthorityClaimId, CertOrKeyType, CertificationId, ContactId, DomainClaimId, DomainError, Kid,
-    OrganisationId, SoftwareClaimId, SoftwareStatementId,
+    OrganisationId, SoftwareClaimId, SoftwareStatementId, StatementCertificationId,
 };
 use crate::service::api_resources::ServerOf;
 use crate::service::domain_users::DomainOf;
@@ -87,6 +87,8 @@ pub struct DirectoryPath {
     software_claim: Option<String>,
     #[serde(rename = "ContactId")]
     contact: Option<String>,
+    #[serde(rename = "SoftwareStatementCertificationId")]
+    statement_certification: Option<String>,
     #[serde(rename = "AuthorisationDomainName")]
     domain: Option<String>,
     #[serde(rename = "UserEmailId")]
@@ -108,6 +110,7 @@ pub struct Ids {
     pub domain_claim: Option<DomainClaimId>,
     pub software_claim: Option<SoftwareClaimId>,
     pub contact: Option<ContactId>,
+    pub statement_certification: Option<StatementCertificationId>,
     /// As the path has it: the use case checks it against the catalogue.
     pub domain: Option<String>,
     /// As the path has it: the use case checks it as an e-mail.
@@ -180,6 +183,13 @@ impl Ids {
         always(&self.contact, ContactId::FIELD)
     }
 
+    pub fn statement_certification(&self) -> Result<&StatementCertificationId, DirectoryError> {
+        always(
+            &self.statement_certification,
+            StatementCertificationId::FIELD,
+        )
+    }
+
     /// The organisation and authorisation domain of a route under one.
     pub fn domain_of(&self) -> Result<DomainOf<'_>, DirectoryError> {
         Ok(DomainOf {
@@ -229,6 +239,11 @@ impl DirectoryPath {
         let domain_claim = parsed(self.domain_claim.as_deref(), DomainClaimId::parse, e);
         let software_claim = parsed(self.software_claim.as_deref(), SoftwareClaimId::parse, e);
         let contact = parsed(self.contact.as_deref(), ContactId::parse, e);
+        let statement_certification = parsed(
+            self.statement_certification.as_deref(),
+            StatementCertificationId::parse,
+            e,
+        );
         match org {
             Some(org) if errors.is_empty() => Ok(Ids {
                 org,
@@ -244,6 +259,7 @@ impl DirectoryPath {
                 domain_claim,
                 software_claim,
                 contact,
+                statement_certification,
                 domain: self.domain.clone(),
                 user_email: self.user_email.clone(),
             }),
