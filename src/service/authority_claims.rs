@@ -7,7 +7,7 @@
 
 use super::authorisation_servers::{audit_events, recorded};
 use super::directory::Directory;
-use super::error::{Conflict, NotFound};
+use super::error::{NotFound, refusal};
 use super::events::Audit;
 use super::organisations::{find_organisation, find_software_statement};
 use super::{ServiceError, ensure_access, ensure_admin};
@@ -31,24 +31,6 @@ fn catalogue(directory: &Directory) -> &'static Catalogue {
 /// A fresh id of type `T`, from a v4 UUID.
 fn new_id<T>(parse: fn(&str) -> Result<T, DomainError>) -> Result<T, ServiceError> {
     Ok(parse(&uuid::Uuid::new_v4().to_string())?)
-}
-
-/// Why a claim write was refused: a taken id, or a missing record (the
-/// parent first, which `find` names).
-fn settle(
-    refused: Refused,
-    taken: (&'static str, String),
-    find: impl FnOnce() -> Result<(), ServiceError>,
-    missing: ServiceError,
-) -> ServiceError {
-    match refused {
-        Refused::Taken => Conflict::IdTaken {
-            field: taken.0,
-            id: taken.1,
-        }
-        .into(),
-        Refused::Missing => find().err().unwrap_or(missing),
-    }
 }
 
 fn organisation(org: &OrganisationId) -> String {
@@ -106,7 +88,7 @@ pub async fn write_claim(
         .write_claim(&claim, how, &events)?
     {
         let id = &claim.organisation_authority_claim_id;
-        return Err(settle(
+        return Err(refusal(
             refused,
             (AuthorityClaimId::FIELD, id.to_string()),
             || find_claim(directory, org, id).map(drop),
@@ -232,7 +214,7 @@ pub async fn change_authorisation(
         })?;
     if let Err(refused) = outcome {
         let id = target.unwrap_or_else(|| AuthorisationId::parse("-").expect("a valid id"));
-        return Err(settle(
+        return Err(refusal(
             refused,
             (AuthorisationId::FIELD, id.to_string()),
             || find_claim(directory, org, claim).map(drop),
@@ -300,7 +282,7 @@ pub async fn write_domain_claim(
     let claims = &directory.authority_claims;
     if let Err(refused) = claims.write_domain_claim(org, &claim, how, &events)? {
         let id = &claim.organisation_authority_domain_claim_id;
-        return Err(settle(
+        return Err(refusal(
             refused,
             (DomainClaimId::FIELD, id.to_string()),
             || find_domain_claim(directory, org, id).map(drop),
@@ -415,7 +397,7 @@ pub async fn write_statement_claim(
         }
         Err(StatementClaimRefused::Refused(refused)) => {
             let id = &claim.software_authority_claim_id;
-            return Err(settle(
+            return Err(refusal(
                 refused,
                 (SoftwareClaimId::FIELD, id.to_string()),
                 || find_statement_claim(directory, org, ss, id).map(drop),

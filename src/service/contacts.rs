@@ -4,7 +4,7 @@
 
 use super::authorisation_servers::{audit_events, recorded};
 use super::directory::Directory;
-use super::error::{Conflict, NotFound};
+use super::error::{NotFound, refusal};
 use super::events::Audit;
 use super::organisations::find_organisation;
 use super::{ServiceError, ensure_access};
@@ -57,21 +57,14 @@ pub async fn write(
     };
     let contact = Contact::from_request(request, org, id)?;
     let events = audit_events(audit, directory.clock.now());
-    match directory.contacts.write(&contact, how, &events)? {
-        Ok(()) => {}
-        Err(Refused::Taken) => {
-            return Err(Conflict::IdTaken {
-                field: ContactId::FIELD,
-                id: contact.contact_id.to_string(),
-            }
-            .into());
-        }
-        Err(Refused::Missing) => {
-            let id = &contact.contact_id;
-            return Err(find(directory, org, id)
-                .err()
-                .unwrap_or_else(|| missing(org, id)));
-        }
+    if let Err(refused) = directory.contacts.write(&contact, how, &events)? {
+        let id = &contact.contact_id;
+        return Err(refusal(
+            refused,
+            (ContactId::FIELD, id.to_string()),
+            || find(directory, org, id).map(drop),
+            missing(org, id),
+        ));
     }
     recorded(directory, audit, &events).await?;
     Ok(contact)

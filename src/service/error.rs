@@ -302,6 +302,25 @@ pub fn already_revoked(kid: &Kid, since: DateTime<Utc>) -> ServiceError {
 }
 
 /// A PUT that tries to change the id in its path.
+/// Why a write of a record under a parent was refused: its id is taken
+/// (`taken`: the id's field and value), or it or its parent is missing, as
+/// `find` names it first, else `missing` says.
+pub(super) fn refusal(
+    refused: crate::store::ServerRefused,
+    taken: (&'static str, String),
+    find: impl FnOnce() -> Result<(), ServiceError>,
+    missing: ServiceError,
+) -> ServiceError {
+    match refused {
+        crate::store::ServerRefused::Taken => Conflict::IdTaken {
+            field: taken.0,
+            id: taken.1,
+        }
+        .into(),
+        crate::store::ServerRefused::Missing => find().err().unwrap_or(missing),
+    }
+}
+
 pub fn id_changed(field: &str, id: impl std::fmt::Display) -> ServiceError {
     DomainError::field(field, format!("cannot be changed from '{id}'")).into()
 }

@@ -4,7 +4,7 @@
 
 use super::authorisation_servers::{audit_events, recorded};
 use super::directory::Directory;
-use super::error::{Conflict, NotFound};
+use super::error::{NotFound, refusal};
 use super::events::Audit;
 use super::organisations::find_software_statement;
 use super::{ServiceError, ensure_access};
@@ -65,20 +65,14 @@ pub async fn write(
     };
     let events = audit_events(audit, directory.clock.now());
     let certifications = &directory.statement_certifications;
-    match certifications.write(org, &certification, how, &events)? {
-        Ok(()) => {}
-        Err(Refused::Taken) => {
-            return Err(Conflict::IdTaken {
-                field: StatementCertificationId::FIELD,
-                id: certification.certification_id.to_string(),
-            }
-            .into());
-        }
-        Err(Refused::Missing) => {
-            let id = &certification.certification_id;
-            let why = find(directory, org, ss, id).err();
-            return Err(why.unwrap_or_else(|| missing(ss, id)));
-        }
+    if let Err(refused) = certifications.write(org, &certification, how, &events)? {
+        let id = &certification.certification_id;
+        return Err(refusal(
+            refused,
+            (StatementCertificationId::FIELD, id.to_string()),
+            || find(directory, org, ss, id).map(drop),
+            missing(ss, id),
+        ));
     }
     recorded(directory, audit, &events).await?;
     Ok(certification)
