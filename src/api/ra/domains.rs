@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{Answer, body, json_body, operator, parsed};
+use super::{Answer, Operator, body, json_body, parsed};
 use crate::api::rfc3339;
 use crate::domain::ra::{ClientDomain, ClientReference, DomainReference};
 use crate::service::ra::Ra;
@@ -54,12 +54,12 @@ fn domains_answer(ra: &Ra, domains: Vec<ClientDomain>) -> HttpResponse {
 
 /// POST /v2/client/domain/{clientReference}/register
 pub(super) async fn register_domains(
+    Operator(operator): Operator,
     req: HttpRequest,
     ra: web::Data<Ra>,
     path: web::Path<String>,
     payload: web::Payload,
 ) -> Answer {
-    let operator = operator(&req, &ra)?;
     let reference = parsed(ClientReference::parse, &path)?;
     let bytes = body(&req, payload).await?;
     let names: Vec<String> = json_body(&req, &bytes)?;
@@ -69,11 +69,10 @@ pub(super) async fn register_domains(
 
 /// POST /v2/client/domains/{clientReference}/list
 pub(super) async fn list_domains(
-    req: HttpRequest,
+    Operator(operator): Operator,
     ra: web::Data<Ra>,
     path: web::Path<String>,
 ) -> Answer {
-    let operator = operator(&req, &ra)?;
     let reference = parsed(ClientReference::parse, &path)?;
     Ok(domains_answer(
         &ra,
@@ -86,19 +85,21 @@ fn one_domain(ra: &Ra, domain: ClientDomain) -> HttpResponse {
 }
 
 /// POST /v2/client/domain/{prevalidatedDomainReference}
-pub(super) async fn domain(req: HttpRequest, ra: web::Data<Ra>, path: web::Path<String>) -> Answer {
-    let operator = operator(&req, &ra)?;
+pub(super) async fn domain(
+    Operator(operator): Operator,
+    ra: web::Data<Ra>,
+    path: web::Path<String>,
+) -> Answer {
     let reference = parsed(DomainReference::parse, &path)?;
     Ok(one_domain(&ra, domains::get(&ra, &operator, &reference)?))
 }
 
 /// POST /v2/client/domain/{prevalidatedDomainReference}/delete
 pub(super) async fn delete_domain(
-    req: HttpRequest,
+    Operator(operator): Operator,
     ra: web::Data<Ra>,
     path: web::Path<String>,
 ) -> Answer {
-    let operator = operator(&req, &ra)?;
     let reference = parsed(DomainReference::parse, &path)?;
     domains::delete(&ra, &operator, &reference).await?;
     Ok(HttpResponse::Ok().finish())
@@ -106,11 +107,10 @@ pub(super) async fn delete_domain(
 
 /// POST /v2/client/domain/{prevalidatedDomainReference}/validate
 pub(super) async fn validate_domain(
-    req: HttpRequest,
+    Operator(operator): Operator,
     ra: web::Data<Ra>,
     path: web::Path<String>,
 ) -> Answer {
-    let operator = operator(&req, &ra)?;
     let reference = parsed(DomainReference::parse, &path)?;
     Ok(one_domain(
         &ra,
@@ -120,11 +120,10 @@ pub(super) async fn validate_domain(
 
 /// POST /v2/client/domain/{prevalidatedDomainReference}/token/reset
 pub(super) async fn reset_token(
-    req: HttpRequest,
+    Operator(operator): Operator,
     ra: web::Data<Ra>,
     path: web::Path<String>,
 ) -> Answer {
-    let operator = operator(&req, &ra)?;
     let reference = parsed(DomainReference::parse, &path)?;
     Ok(one_domain(
         &ra,
@@ -134,11 +133,10 @@ pub(super) async fn reset_token(
 
 /// POST /v2/client/domain/{prevalidatedDomainReference}/token/delete
 pub(super) async fn delete_token(
-    req: HttpRequest,
+    Operator(operator): Operator,
     ra: web::Data<Ra>,
     path: web::Path<String>,
 ) -> Answer {
-    let operator = operator(&req, &ra)?;
     let reference = parsed(DomainReference::parse, &path)?;
     Ok(one_domain(
         &ra,

@@ -4,7 +4,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE};
-use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -115,14 +115,29 @@ impl ResponseError for RaError {
 
 type Answer = Result<HttpResponse, RaError>;
 
-/// The operator whose session token the request carries.
-fn operator(req: &HttpRequest, ra: &Ra) -> Result<RaOperator, RaError> {
+/// The operator whose session token the request carries: how every
+/// operator route starts.
+struct Operator(RaOperator);
+
+impl FromRequest for Operator {
+    type Error = RaError;
+    type Future = std::future::Ready<Result<Operator, RaError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(operator(req))
+    }
+}
+
+fn operator(req: &HttpRequest) -> Result<Operator, RaError> {
+    let ra = req
+        .app_data::<web::Data<Ra>>()
+        .ok_or_else(|| RaError(RaFailure::runtime("no RA registered")))?;
     let token = req
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(auth::bearer_token);
-    Ok(session::authenticate(ra, token)?)
+    Ok(Operator(session::authenticate(ra, token)?))
 }
 
 fn parsed<T>(
@@ -254,8 +269,11 @@ struct SearchQuery {
 }
 
 /// POST /v2/clients?search=
-async fn search_clients(req: HttpRequest, ra: web::Data<Ra>) -> Answer {
-    let operator = operator(&req, &ra)?;
+async fn search_clients(
+    Operator(operator): Operator,
+    req: HttpRequest,
+    ra: web::Data<Ra>,
+) -> Answer {
     let query: SearchQuery = serde_urlencoded::from_str(req.query_string())
         .map_err(|e| RaError(RaFailure::validation(format!("query: {e}"))))?;
     let search = query.search.as_deref().filter(|s| !s.is_empty());
@@ -274,8 +292,11 @@ async fn search_clients(req: HttpRequest, ra: web::Data<Ra>) -> Answer {
 }
 
 /// POST /v2/client/{clientReference}
-async fn client(req: HttpRequest, ra: web::Data<Ra>, path: web::Path<String>) -> Answer {
-    let operator = operator(&req, &ra)?;
+async fn client(
+    Operator(operator): Operator,
+    ra: web::Data<Ra>,
+    path: web::Path<String>,
+) -> Answer {
     let reference = parsed(ClientReference::parse, &path)?;
     let client = accounts::client(&ra, &operator, &reference)?;
     Ok(HttpResponse::Ok().json(ClientView::from(client)))

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{Answer, RaError, body, json_body, json_object_body, media_type, operator, parsed};
+use super::{Answer, Operator, RaError, body, json_body, json_object_body, media_type, parsed};
 use crate::api::rfc3339;
 use crate::domain::ra::{
     ClientReference, Order, OrderReference, OrderState, ProductReference, RaFailure,
@@ -67,12 +67,12 @@ impl From<Order> for OrderView {
 
 /// POST /v2/issue/csr/{productReference}
 pub(super) async fn issue_csr(
+    Operator(operator): Operator,
     req: HttpRequest,
     ra: web::Data<Ra>,
     path: web::Path<String>,
     payload: web::Payload,
 ) -> Answer {
-    let operator = operator(&req, &ra)?;
     let product = parsed(ProductReference::parse, &path)?;
     let media = media_type(&req);
     if !["text/plain", "application/pkcs10", "application/x-pem-file"].contains(&media.as_str()) {
@@ -95,11 +95,10 @@ pub(super) async fn issue_csr(
 
 /// POST /v2/order/{orderReference}/status
 pub(super) async fn order_status(
-    req: HttpRequest,
+    Operator(operator): Operator,
     ra: web::Data<Ra>,
     path: web::Path<String>,
 ) -> Answer {
-    let operator = operator(&req, &ra)?;
     let reference = parsed(OrderReference::parse, &path)?;
     let order = orders::get(&ra, &operator, &reference).await?;
     Ok(HttpResponse::Ok().json(json!({
@@ -111,8 +110,11 @@ pub(super) async fn order_status(
 }
 
 /// POST /v2/order/{orderReference}
-pub(super) async fn order(req: HttpRequest, ra: web::Data<Ra>, path: web::Path<String>) -> Answer {
-    let operator = operator(&req, &ra)?;
+pub(super) async fn order(
+    Operator(operator): Operator,
+    ra: web::Data<Ra>,
+    path: web::Path<String>,
+) -> Answer {
     let reference = parsed(OrderReference::parse, &path)?;
     let order = orders::get(&ra, &operator, &reference).await?;
     Ok(HttpResponse::Ok().json(OrderView::from(order)))
@@ -146,11 +148,11 @@ fn time_field(field: &str, value: Option<&str>) -> Result<Option<DateTime<Utc>>,
 
 /// POST /v2/orders
 pub(super) async fn search_orders(
+    Operator(operator): Operator,
     req: HttpRequest,
     ra: web::Data<Ra>,
     payload: web::Payload,
 ) -> Answer {
-    let operator = operator(&req, &ra)?;
     let bytes = body(&req, payload).await?;
     let fields: OrderSearchBody = if bytes.iter().all(u8::is_ascii_whitespace) {
         OrderSearchBody::default()
@@ -198,8 +200,12 @@ pub(super) async fn search_orders(
 }
 
 /// POST /v2/order/{orderReference}/certificate/chain
-pub(super) async fn chain(req: HttpRequest, ra: web::Data<Ra>, path: web::Path<String>) -> Answer {
-    let operator = operator(&req, &ra)?;
+pub(super) async fn chain(
+    Operator(operator): Operator,
+    req: HttpRequest,
+    ra: web::Data<Ra>,
+    path: web::Path<String>,
+) -> Answer {
     let reference = parsed(OrderReference::parse, &path)?;
     let chain = orders::chain(&ra, &operator, &reference).await?;
     let wants_pkcs7 = req
@@ -229,11 +235,11 @@ struct RevokeBody {
 
 /// POST /v2/revoke
 pub(super) async fn revoke_certificates(
+    Operator(operator): Operator,
     req: HttpRequest,
     ra: web::Data<Ra>,
     payload: web::Payload,
 ) -> Answer {
-    let operator = operator(&req, &ra)?;
     let bytes = body(&req, payload).await?;
     let items: Vec<RevokeBody> = json_body(&req, &bytes)?;
     let items: Vec<RevokeItem> = items
