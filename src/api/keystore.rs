@@ -29,7 +29,7 @@ pub fn routes(r: &mut Routes, flavour: Flavour) {
             )
             .get(
                 "/{org}/inactive/application.jwks",
-                raidiam_organisation_inactive,
+                raidiam_organisation,
                 "An organisation's revoked and expired keys",
             )
             .get(
@@ -39,7 +39,7 @@ pub fn routes(r: &mut Routes, flavour: Flavour) {
             )
             .get(
                 "/{org}/inactive/transport.jwks",
-                raidiam_organisation_inactive,
+                raidiam_organisation,
                 "An organisation's revoked and expired transport keys",
             )
             .get(
@@ -54,12 +54,12 @@ pub fn routes(r: &mut Routes, flavour: Flavour) {
             )
             .get(
                 "/{org}/{ss}/inactive/application.jwks",
-                raidiam_statement_inactive,
+                raidiam_statement,
                 "A statement's revoked and expired application keys",
             )
             .get(
                 "/{org}/{ss}/inactive/transport.jwks",
-                raidiam_statement_inactive,
+                raidiam_statement,
                 "A statement's revoked and expired transport keys",
             )
             .get(
@@ -188,13 +188,16 @@ async fn directory_jwks(directory: web::Data<Directory>) -> HttpResponse {
     }])
 }
 
-/// The set a Raidiam document name selects.
-fn raidiam_keys(path: &str) -> KeySet {
-    if path.ends_with("transport.jwks") {
-        KeySet::Transport
-    } else {
-        KeySet::Application
-    }
+/// The key set and the standing (active, or with `inactive/` not) a
+/// Raidiam document's route selects: read from the route's pattern, so an
+/// id that reads "inactive" is never taken for the folder.
+fn raidiam_document(req: &actix_web::HttpRequest) -> (KeySet, bool) {
+    let pattern = req.match_pattern().unwrap_or_default();
+    let keys = match pattern.ends_with("transport.jwks") {
+        true => KeySet::Transport,
+        false => KeySet::Application,
+    };
+    (keys, pattern.contains("/inactive/"))
 }
 
 async fn raidiam_organisation(
@@ -202,17 +205,8 @@ async fn raidiam_organisation(
     path: web::Path<String>,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let keys = raidiam_keys(req.path());
-    document(&directory, doc(organisation(&path)?, None, keys, false))
-}
-
-async fn raidiam_organisation_inactive(
-    req: actix_web::HttpRequest,
-    path: web::Path<String>,
-    directory: web::Data<Directory>,
-) -> Result<HttpResponse, DirectoryError> {
-    let keys = raidiam_keys(req.path());
-    document(&directory, doc(organisation(&path)?, None, keys, true))
+    let (keys, inactive) = raidiam_document(&req);
+    document(&directory, doc(organisation(&path)?, None, keys, inactive))
 }
 
 async fn raidiam_statement(
@@ -220,33 +214,9 @@ async fn raidiam_statement(
     path: web::Path<(String, String)>,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let keys = raidiam_keys(req.path());
-    document(
-        &directory,
-        doc(
-            organisation(&path.0)?,
-            Some(statement(&path.1)?),
-            keys,
-            false,
-        ),
-    )
-}
-
-async fn raidiam_statement_inactive(
-    req: actix_web::HttpRequest,
-    path: web::Path<(String, String)>,
-    directory: web::Data<Directory>,
-) -> Result<HttpResponse, DirectoryError> {
-    let keys = raidiam_keys(req.path());
-    document(
-        &directory,
-        doc(
-            organisation(&path.0)?,
-            Some(statement(&path.1)?),
-            keys,
-            true,
-        ),
-    )
+    let (keys, inactive) = raidiam_document(&req);
+    let (org, ss) = (organisation(&path.0)?, statement(&path.1)?);
+    document(&directory, doc(org, Some(ss), keys, inactive))
 }
 
 fn pem(

@@ -205,3 +205,37 @@ async fn generated_urls_follow_the_configured_public_and_keystore_bases() {
         vec![record["kid"].as_str().unwrap().to_owned()]
     );
 }
+
+#[tokio::test]
+async fn an_organisation_named_inactive_keeps_its_active_documents() {
+    let app = spawn_app().await;
+    let created = app
+        .post_json(
+            "/organisations",
+            &serde_json::json!({"OrganisationId": "inactive", "OrganisationName": "Inactive Ltda"}),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let tpp = Tpp::new();
+    let seal = tpp.csr(
+        &tpp.rsa_key("seal", 2048),
+        "/C=BR/O=Inactive Ltda/OU=inactive/CN=inactive",
+        &[],
+    );
+    let response = app
+        .client
+        .post(app.url("/organisations/inactive/certificates/rtsseal"))
+        .bearer_auth(TOKEN)
+        .header("Content-Type", "application/x-pem-file")
+        .body(seal)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let record: Value = response.json().await.unwrap();
+    let kid = record["kid"].as_str().unwrap().to_owned();
+    let active = app.url("/keystore/inactive/application.jwks");
+    assert_eq!(app.jwks_kids(&active).await, vec![kid]);
+    let revoked = app.url("/keystore/inactive/inactive/application.jwks");
+    assert!(app.jwks_kids(&revoked).await.is_empty());
+}
