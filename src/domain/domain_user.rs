@@ -70,10 +70,10 @@ fn one_of(
 }
 
 /// The `{UserEmailId}` of a path: an e-mail as a user's.
-pub fn user_email(value: &str) -> Result<String, Vec<DomainError>> {
+pub fn user_email(value: &str) -> Result<String, DomainError> {
     let mut r = Rules::default();
     let email = check_email(&mut r, "UserEmailId", Some(value.to_owned()));
-    r.finish(Some(email))
+    r.finish(Some(email)).map_err(|mut errors| errors.remove(0))
 }
 
 /// A user's e-mail, the id it is known by: the spec's pattern, at most 50

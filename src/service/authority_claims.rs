@@ -15,7 +15,6 @@ use crate::domain::authority_claim::{
     Authorisation, AuthorisationRequest, AuthorityClaim, AuthorityClaimRequest, DomainClaim,
     DomainClaimRequest, SoftwareClaim, SoftwareClaimRequest,
 };
-use crate::domain::reference::Catalogue;
 use crate::domain::{
     AuthorisationId, AuthorityClaimId, Caller, DomainClaimId, DomainError, OrganisationId,
     SoftwareClaimId, SoftwareStatementId,
@@ -23,10 +22,6 @@ use crate::domain::{
 use crate::store::{Put, ServerRefused as Refused, StatementClaimRefused};
 
 const LICENCES: &str = "changing an organisation's authority claims";
-
-fn catalogue(directory: &Directory) -> &'static Catalogue {
-    Catalogue::of(directory.urls.flavour())
-}
 
 /// A fresh id of type `T`, from a v4 UUID.
 fn new_id<T>(parse: fn(&str) -> Result<T, DomainError>) -> Result<T, ServiceError> {
@@ -81,7 +76,7 @@ pub async fn write_claim(
         }
     };
     let claim =
-        AuthorityClaim::from_request(request, catalogue(directory), org, id, authorisations)?;
+        AuthorityClaim::from_request(request, directory.catalogue(), org, id, authorisations)?;
     let events = audit_events(audit, directory.clock.now());
     if let Err(refused) = directory
         .authority_claims
@@ -277,7 +272,7 @@ pub async fn write_domain_claim(
         }
     };
     let replacing = how == Put::Replacing;
-    let claim = DomainClaim::from_request(request, catalogue(directory), id, replacing)?;
+    let claim = DomainClaim::from_request(request, directory.catalogue(), id, replacing)?;
     let events = audit_events(audit, directory.clock.now());
     let claims = &directory.authority_claims;
     if let Err(refused) = claims.write_domain_claim(org, &claim, how, &events)? {
@@ -377,7 +372,7 @@ pub async fn write_statement_claim(
         None => {
             find_software_statement(&directory.participants, org, ss)?;
             let id = new_id(SoftwareClaimId::parse)?;
-            let claim = SoftwareClaim::from_request(request, catalogue(directory), ss, id)?;
+            let claim = SoftwareClaim::from_request(request, directory.catalogue(), ss, id)?;
             (claim, Put::New)
         }
     };

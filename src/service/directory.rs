@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::certificate_authority::CertificateAuthority;
 use super::organisations::Participants;
 use super::truststore::TrustStore;
+use crate::domain::reference::Catalogue;
 use crate::domain::{Clock, PublicUrls};
 use crate::store::{
     AuthorisationServers, AuthorityClaims, Certificates, Contacts, Database, DomainUsers,
@@ -40,5 +41,11 @@ impl Directory {
 
     pub fn urls(&self) -> &PublicUrls {
         &self.urls
+    }
+
+    /// The reference catalogue of the ecosystem this directory plays: the
+    /// one every authority, domain and role name is checked against.
+    pub fn catalogue(&self) -> &'static Catalogue {
+        Catalogue::of(self.urls.flavour())
     }
 }

@@ -8,8 +8,7 @@ use super::error::{Conflict, NotFound};
 use super::events::Audit;
 use super::organisations::find_organisation;
 use super::{ServiceError, ensure_access};
-use crate::domain::domain_user::{DomainUser, DomainUserRequest, user_email};
-use crate::domain::reference::Catalogue;
+use crate::domain::domain_user::{DomainUser, DomainUserRequest};
 use crate::domain::{Caller, OrganisationId};
 use crate::store::ServerRefused as Refused;
 
@@ -23,10 +22,7 @@ pub struct DomainOf<'a> {
 /// The organisation is there and the domain is the catalogue's.
 fn find_domain(directory: &Directory, at: &DomainOf<'_>) -> Result<(), ServiceError> {
     find_organisation(&directory.participants, at.org)?;
-    if Catalogue::of(directory.urls.flavour())
-        .domain(at.domain)
-        .is_none()
-    {
+    if directory.catalogue().domain(at.domain).is_none() {
         return Err(NotFound::Record {
             field: "AuthorisationDomainName",
             what: "authorisation domain",
@@ -38,8 +34,8 @@ fn find_domain(directory: &Directory, at: &DomainOf<'_>) -> Result<(), ServiceEr
     Ok(())
 }
 
-/// A domain's users, or with `email` (a path's UserEmailId) that user's
-/// records: a user the domain does not have is a 404.
+/// A domain's users, or with `email` (a path's UserEmailId, parsed at the
+/// edge) that user's records: a user the domain does not have is a 404.
 pub fn users(
     directory: &Directory,
     caller: &Caller,
@@ -47,13 +43,10 @@ pub fn users(
     email: Option<&str>,
 ) -> Result<Vec<DomainUser>, ServiceError> {
     ensure_access(caller, at.org)?;
-    let email = email.map(user_email).transpose()?;
     find_domain(directory, &at)?;
-    let found = directory
-        .domain_users
-        .of(at.org, at.domain, email.as_deref())?;
+    let found = directory.domain_users.of(at.org, at.domain, email)?;
     match email {
-        Some(email) if found.is_empty() => Err(missing(&at, &email)),
+        Some(email) if found.is_empty() => Err(missing(&at, email)),
         _ => Ok(found),
     }
 }
@@ -67,7 +60,7 @@ pub async fn create(
 ) -> Result<DomainUser, ServiceError> {
     ensure_access(caller, at.org)?;
     find_domain(directory, &at)?;
-    let catalogue = Catalogue::of(directory.urls.flavour());
+    let catalogue = directory.catalogue();
     let id = uuid::Uuid::new_v4().to_string();
     let user = DomainUser::from_request(request, catalogue, at.domain, id)?;
     let events = audit_events(audit, directory.clock.now());
@@ -99,9 +92,7 @@ pub async fn change(
     email: &str,
     request: Option<DomainUserRequest>,
 ) -> Result<Vec<DomainUser>, ServiceError> {
-    ensure_access(caller, at.org)?;
-    let email = user_email(email)?;
-    let current = users(directory, caller, at, Some(&email))?;
+    let current = users(directory, caller, at, Some(email))?;
     // Checked before the write, so a bad request changes nothing.
     let changed = match &request {
         Some(request) => current
@@ -113,14 +104,14 @@ pub async fn change(
     let events = audit_events(audit, directory.clock.now());
     let outcome = directory
         .domain_users
-        .change(at.org, at.domain, &email, &events, |user| {
+        .change(at.org, at.domain, email, &events, |user| {
             changed
                 .iter()
                 .find(|c| c.authorisation_domain_role == user.authorisation_domain_role)
                 .cloned()
         })?;
     if outcome.is_err() {
-        return Err(missing(&at, &email));
+        return Err(missing(&at, email));
     }
     recorded(directory, audit, &events).await?;
     Ok(changed)

@@ -10,7 +10,7 @@ use crate::domain::organisation::{
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::reference::Catalogue;
 use crate::domain::{Caller, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId};
-use crate::domain::{Clock, DomainError, Flavour};
+use crate::domain::{Clock, DomainError};
 use crate::pki::encoding::{hex, random_token, sha256};
 use crate::store::{Database, Organisations, SoftwareStatements};
 
@@ -84,11 +84,11 @@ pub fn accepted_terms(
     participants: &Participants,
     caller: &Caller,
     org: &OrganisationId,
-    flavour: Flavour,
+    catalogue: &Catalogue,
 ) -> Result<Vec<AcceptedTerms>, ServiceError> {
     ensure_access(caller, org)?;
     let organisation = find_organisation(participants, org)?;
-    Ok(AcceptedTerms::of(&organisation, Catalogue::of(flavour)))
+    Ok(AcceptedTerms::of(&organisation, catalogue))
 }
 
 /// PUT: the fields given replace the organisation's; a status change is the admin's.

@@ -194,7 +194,7 @@ pub async fn apply(directory: &Directory, ra: &Ra, seed: &Seed) -> Result<SeedRe
         )
         .await?;
 
-        let catalogue = Catalogue::of(directory.urls.flavour());
+        let catalogue = directory.catalogue();
         for (c, request) in ours(catalogue, entry) {
             let held = directory.authority_claims.claims_of(org)?;
             if held.iter().any(|claim| same_licence(claim, request)) {
@@ -345,7 +345,7 @@ fn check(directory: &Directory, ra: &Ra, seed: &Seed) -> Result<(), SeedError> {
             .and_then(|r| Ok(Organisation::from_request(r, entry.id.as_str(), now)?));
         note(&place, organisation.map(drop));
         certificates(&place, &entry.id, None, &entry.certificates, &mut note);
-        let catalogue = Catalogue::of(directory.urls.flavour());
+        let catalogue = directory.catalogue();
         let mut held = directory.authority_claims.claims_of(&entry.id)?;
         for (c, request) in ours(catalogue, entry) {
             // Checked as the claim it will be; its id is made when it is recorded.

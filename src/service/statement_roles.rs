@@ -10,7 +10,7 @@ use crate::domain::authority_claim::{
     AuthorityClaim, ClaimStatus, SoftwareClaim, check_software_roles,
 };
 use crate::domain::organisation::SoftwareStatementRequest;
-use crate::domain::reference::{Catalogue, RoleMetadata};
+use crate::domain::reference::RoleMetadata;
 use crate::domain::{
     Caller, DomainError, OrganisationId, SoftwareClaimId, SoftwareStatement, SoftwareStatementId,
 };
@@ -116,7 +116,7 @@ pub fn metadata(
     kind: Option<&str>,
 ) -> Result<Vec<RoleMetadata>, ServiceError> {
     organisations::software_statement(participants(directory), caller, org, ss)?;
-    let catalogue = Catalogue::of(directory.urls.flavour());
+    let catalogue = directory.catalogue();
     let (claimed, _) = in_force(directory, org, ss)?;
     Ok(claimed
         .iter()
@@ -151,7 +151,7 @@ fn check(
     org: &OrganisationId,
     roles: &[String],
 ) -> Result<(), ServiceError> {
-    let catalogue = Catalogue::of(directory.urls.flavour());
+    let catalogue = directory.catalogue();
     let held = directory.authority_claims.claims_of(org)?;
     Ok(check_software_roles(catalogue, org, &held, roles)?)
 }
@@ -164,7 +164,7 @@ async fn claim(
     ss: &SoftwareStatementId,
     roles: &[String],
 ) -> Result<(), ServiceError> {
-    let catalogue = Catalogue::of(directory.urls.flavour());
+    let catalogue = directory.catalogue();
     let claims = &directory.authority_claims;
     let existing = claims.statement_claims(org, ss)?;
     for old in existing.iter().filter(|c| !roles.contains(&c.role)) {

@@ -63,7 +63,7 @@ pub async fn tnc_history(
         directory.participants(),
         &caller,
         &ids.org,
-        directory.urls().flavour(),
+        directory.catalogue(),
     )?;
     Ok(HttpResponse::Ok().json(PageView::new(page.cut(found))))
 }

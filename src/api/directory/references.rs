@@ -89,7 +89,7 @@ fn reference(req: &HttpRequest, payload: &mut Payload) -> Result<Reference, Dire
     let directory = req
         .app_data::<web::Data<Directory>>()
         .ok_or_else(|| DirectoryError::Internal("no directory registered".into()))?;
-    Ok(Reference(Catalogue::of(directory.urls().flavour())))
+    Ok(Reference(directory.catalogue()))
 }
 
 /// A path value checked against the spec's length limits; a value within

@@ -10,6 +10,7 @@ use std::future::{Ready, ready};
 
 use super::DirectoryError;
 use crate::api::media_type;
+use crate::domain::domain_user::user_email;
 use crate::domain::fapi::{
     AUTH_DATE_HEADER, CUSTOMER_IP_HEADER, CustomerIpAddress, FapiAuthDate, INTERACTION_ID_HEADER,
     InteractionId,
@@ -113,7 +114,6 @@ pub struct Ids {
     pub statement_certification: Option<StatementCertificationId>,
     /// As the path has it: the use case checks it against the catalogue.
     pub domain: Option<String>,
-    /// As the path has it: the use case checks it as an e-mail.
     pub user_email: Option<String>,
 }
 
@@ -239,6 +239,7 @@ impl DirectoryPath {
         let domain_claim = parsed(self.domain_claim.as_deref(), DomainClaimId::parse, e);
         let software_claim = parsed(self.software_claim.as_deref(), SoftwareClaimId::parse, e);
         let contact = parsed(self.contact.as_deref(), ContactId::parse, e);
+        let user_email = parsed(self.user_email.as_deref(), user_email, e);
         let statement_certification = parsed(
             self.statement_certification.as_deref(),
             StatementCertificationId::parse,
@@ -261,7 +262,7 @@ impl DirectoryPath {
                 contact,
                 statement_certification,
                 domain: self.domain.clone(),
-                user_email: self.user_email.clone(),
+                user_email,
             }),
             _ => Err(DirectoryError::BadRequest(errors)),
         }
