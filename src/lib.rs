@@ -195,14 +195,7 @@ impl Application {
             let report = service::seed::load(&services.directory, &services.ra, &seed)
                 .await
                 .map_err(|e| StartError::Seed(e.to_string()))?;
-            log::info!(
-                "seed {}: {} trust anchors, {} organisations, {} software statements and {} certificates or keys created",
-                seed.display(),
-                report.trust_anchors,
-                report.organisations,
-                report.software_statements,
-                report.certificates
-            );
+            log::info!("seed {}: {report}", seed.display());
         }
 
         let flavour = settings.keystore.flavour;

@@ -6,6 +6,7 @@
 //! | `/console` | organisations: id, name, status, statements, their JWKS |
 //! | `/console/organisations/{org}` | its statements, its own certificates, its JWKS |
 //! | `/console/organisations/{org}/softwarestatements/{ss}` | certificates and keys: type, kid, status, validity, revocation, PEM; the statement's JWKS |
+//! | `/console/participants` | each organisation's licensed roles, statements, authorisation servers and API families |
 //! | `/console/events` | the most recent audit events, newest first |
 //! | `/console/ca` | roots and issuing CAs, their status, the chain and CRLs |
 //!
@@ -27,8 +28,10 @@
 
 mod ca_and_events;
 mod html;
+mod participants;
 
 use ca_and_events::{authorities, events};
+use participants::participants;
 
 use crate::api::routes::Routes;
 use actix_web::http::StatusCode;
@@ -50,6 +53,11 @@ const POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'n
 
 pub fn routes(r: &mut Routes) {
     r.get("/console", organisations, "Console: organisations")
+        .get(
+            "/console/participants",
+            participants,
+            "Console: organisations with their licences, statements and servers",
+        )
         .get("/console/events", events, "Console: recent audit events")
         .get("/console/ca", authorities, "Console: root and issuing CAs")
         .get(

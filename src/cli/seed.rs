@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use obdir::domain::reference::Catalogue;
-use obdir::domain::seed::{Seed, SeedCertificate};
+use obdir::domain::seed::{Seed, SeedCertificate, SeedOrganisation, SeedServer};
 use obdir::domain::{
     CertOrKeyType, Clock, OrganisationId, PublicJwk, SoftwareStatementId, SystemClock,
 };
@@ -115,6 +115,11 @@ impl Seeder<'_> {
                     .map_err(within(&format!("{place}.AuthorityClaims[{c}]")))?;
                 report.authority_claims += 1;
             }
+            self.contacts(entry, &org_path, &place, &mut report)?;
+            for (s, server) in entry.authorisation_servers.iter().enumerate() {
+                let place = format!("{place}.AuthorisationServers[{s}]");
+                self.server(server, &org_path, &place, &mut report)?;
+            }
             self.register(
                 &entry.id,
                 None,
@@ -154,6 +159,95 @@ impl Seeder<'_> {
             }
         }
         Ok(report)
+    }
+
+    /// Adds the contacts the organisation lacks (known by type and e-mail).
+    fn contacts(
+        &self,
+        entry: &SeedOrganisation,
+        org_path: &str,
+        place: &str,
+        report: &mut SeedReport,
+    ) -> Result<(), CliError> {
+        if entry.contacts.is_empty() {
+            return Ok(());
+        }
+        let path = format!("{org_path}/contacts");
+        let url = self.server.at(&format!("{path}?size=50000"));
+        let held = json(&url, &self.client.get(&url).map_err(within(place))?)?;
+        for (c, contact) in entry.contacts.iter().enumerate() {
+            let same = |h: &Value| {
+                h["ContactType"].as_str() == contact.contact_type.as_deref()
+                    && h["EmailAddress"].as_str() == contact.email_address.as_deref()
+            };
+            if held["content"].as_array().into_iter().flatten().any(same) {
+                continue;
+            }
+            let body = serde_json::to_value(contact).unwrap_or_default();
+            let fields = body.as_object().cloned().unwrap_or_default();
+            self.post_json(&path, &fields)
+                .map_err(within(&format!("{place}.Contacts[{c}]")))?;
+            report.contacts += 1;
+        }
+        Ok(())
+    }
+
+    /// Creates the server if it is missing, then the API resources (known
+    /// by family and version) and discovery endpoints (by URL) it lacks.
+    fn server(
+        &self,
+        server: &SeedServer,
+        org_path: &str,
+        place: &str,
+        report: &mut SeedReport,
+    ) -> Result<(), CliError> {
+        let servers = format!("{org_path}/authorisationservers");
+        let server_path = format!("{servers}/{}", segment(server.id.as_str()));
+        if !self.exists(&server_path)? {
+            self.post_json(&servers, &server.fields)
+                .map_err(within(place))?;
+            report.authorisation_servers += 1;
+        }
+        let resources = format!("{server_path}/apiresources");
+        let url = self.server.at(&resources);
+        let held = json(&url, &self.client.get(&url).map_err(within(place))?)?;
+        for (r, seeded) in server.api_resources.iter().enumerate() {
+            let place = format!("{place}.ApiResources[{r}]");
+            let found = held.as_array().into_iter().flatten().find(|h| {
+                h["ApiFamilyType"].as_str() == Some(seeded.family.as_str())
+                    && h["ApiVersion"].as_str() == Some(seeded.version.as_str())
+            });
+            let resource = match found {
+                Some(resource) => resource.clone(),
+                None => {
+                    let made = self
+                        .post_json(&resources, &seeded.fields)
+                        .map_err(within(&place))?;
+                    report.api_resources += 1;
+                    made
+                }
+            };
+            let id = resource["ApiResourceId"].as_str().unwrap_or_default();
+            let endpoints = format!("{resources}/{}/apidiscoveryendpoints", segment(id));
+            for (e, endpoint) in seeded.discovery_endpoints.iter().enumerate() {
+                let listed = resource["ApiDiscoveryEndpoints"].as_array();
+                if listed
+                    .into_iter()
+                    .flatten()
+                    .any(|h| h["ApiEndpoint"].as_str() == Some(endpoint.as_str()))
+                {
+                    continue;
+                }
+                let body = serde_json::Map::from_iter([(
+                    "ApiEndpoint".to_owned(),
+                    Value::String(endpoint.clone()),
+                )]);
+                self.post_json(&endpoints, &body)
+                    .map_err(within(&format!("{place}.ApiDiscoveryEndpoints[{e}]")))?;
+                report.discovery_endpoints += 1;
+            }
+        }
+        Ok(())
     }
 
     /// Uploads what the owner at `owner_path` does not hold yet. A PEM that

@@ -33,23 +33,34 @@ pub enum ContactType {
 }
 
 impl ContactType {
-    const ALL: [(ContactType, &'static str); 5] = [
-        (ContactType::Business, "Business"),
-        (ContactType::Technical, "Technical"),
-        (ContactType::Billing, "Billing"),
-        (ContactType::Incident, "Incident"),
-        (ContactType::Security, "Security"),
+    const ALL: [ContactType; 5] = [
+        ContactType::Business,
+        ContactType::Technical,
+        ContactType::Billing,
+        ContactType::Incident,
+        ContactType::Security,
     ];
+
+    /// The spec's name for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContactType::Business => "Business",
+            ContactType::Technical => "Technical",
+            ContactType::Billing => "Billing",
+            ContactType::Incident => "Incident",
+            ContactType::Security => "Security",
+        }
+    }
 
     fn from_request(r: &mut Rules, value: Option<String>) -> ContactType {
         let value = r.present("ContactType", value, "ContactType must be provided");
         let Some(value) = value else {
             return ContactType::Business;
         };
-        match Self::ALL.iter().find(|(_, name)| *name == value) {
-            Some((kind, _)) => *kind,
+        match Self::ALL.into_iter().find(|kind| kind.as_str() == value) {
+            Some(kind) => kind,
             None => {
-                let names: Vec<&str> = Self::ALL.iter().map(|(_, name)| *name).collect();
+                let names: Vec<&str> = Self::ALL.map(ContactType::as_str).to_vec();
                 r.broken(DomainError::field(
                     "ContactType",
                     format!("must be one of {}, got '{value}'", names.join(", ")),
@@ -81,7 +92,7 @@ pub struct Contact {
 }
 
 /// The body of a POST or PUT of a contact (the spec's ContactRequest).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ContactRequest {
     pub contact_type: Option<String>,

@@ -9,10 +9,15 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::api_resource::ApiResourceRequest;
+use super::authorisation_server::AuthorisationServerRequest;
 use super::authority_claim::AuthorityClaimRequest;
+use super::contact::ContactRequest;
 use super::ecosystem::RootRequest;
 use super::organisation::{OrganisationRequest, SoftwareStatementRequest};
-use super::{CertOrKeyType, DomainError, OrganisationId, SoftwareStatementId};
+use super::{
+    AuthorisationServerId, CertOrKeyType, DomainError, OrganisationId, SoftwareStatementId,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SeedFormat {
@@ -102,6 +107,35 @@ pub struct SeedOrganisation {
     /// What the regulator licensed it for: bodies of `POST
     /// .../authorityclaims`, recorded before its statements claim roles.
     pub authority_claims: Vec<AuthorityClaimRequest>,
+    /// Bodies of `POST .../contacts`; a contact is known by its
+    /// ContactType and EmailAddress.
+    pub contacts: Vec<ContactRequest>,
+    pub authorisation_servers: Vec<SeedServer>,
+}
+
+/// An authorisation server: the AuthorisationServerRequest members, with
+/// the API resources it offers beside them.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "RawServer")]
+pub struct SeedServer {
+    pub id: AuthorisationServerId,
+    /// The body of `POST .../authorisationservers`.
+    pub fields: Map<String, Value>,
+    pub api_resources: Vec<SeedApiResource>,
+}
+
+/// An API resource: the ApiResourceRequest members but ApiEndpoint, with
+/// its discovery endpoints as a list of URLs. It is known on its server by
+/// its ApiFamilyType and ApiVersion, an endpoint by its URL.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "RawApiResource")]
+pub struct SeedApiResource {
+    /// The body of `POST .../apiresources`.
+    pub fields: Map<String, Value>,
+    pub family: String,
+    pub version: String,
+    /// Each the ApiEndpoint of a `POST .../apidiscoveryendpoints`.
+    pub discovery_endpoints: Vec<String>,
 }
 
 /// A software statement: the SoftwareStatementRequest members, with the
@@ -141,6 +175,20 @@ impl SeedOrganisation {
 impl SeedStatement {
     /// The members as a request; they were checked when the seed was parsed.
     pub fn request(&self) -> Result<SoftwareStatementRequest, DomainError> {
+        split_known(&self.fields).map_err(|rule| DomainError::field("fields", rule))
+    }
+}
+
+impl SeedServer {
+    /// The members as a request; they were checked when the seed was parsed.
+    pub fn request(&self) -> Result<AuthorisationServerRequest, DomainError> {
+        split_known(&self.fields).map_err(|rule| DomainError::field("fields", rule))
+    }
+}
+
+impl SeedApiResource {
+    /// The members as a request; they were checked when the seed was parsed.
+    pub fn request(&self) -> Result<ApiResourceRequest, DomainError> {
         split_known(&self.fields).map_err(|rule| DomainError::field("fields", rule))
     }
 }
@@ -273,6 +321,10 @@ struct RawOrganisation {
     certificates: Vec<SeedCertificate>,
     #[serde(rename = "AuthorityClaims", default)]
     authority_claims: Vec<AuthorityClaimRequest>,
+    #[serde(rename = "Contacts", default)]
+    contacts: Vec<ContactRequest>,
+    #[serde(rename = "AuthorisationServers", default)]
+    authorisation_servers: Vec<SeedServer>,
     #[serde(flatten)]
     fields: Map<String, Value>,
 }
@@ -298,6 +350,61 @@ impl TryFrom<RawOrganisation> for SeedOrganisation {
             software_statements: raw.software_statements,
             certificates: raw.certificates,
             authority_claims: raw.authority_claims,
+            contacts: raw.contacts,
+            authorisation_servers: raw.authorisation_servers,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct RawServer {
+    #[serde(rename = "ApiResources", default)]
+    api_resources: Vec<SeedApiResource>,
+    #[serde(flatten)]
+    fields: Map<String, Value>,
+}
+
+impl TryFrom<RawServer> for SeedServer {
+    type Error = String;
+
+    fn try_from(raw: RawServer) -> Result<Self, String> {
+        let request: AuthorisationServerRequest = split_known(&raw.fields)?;
+        let id = required_id(
+            request.authorisation_server_id.as_deref(),
+            "AuthorisationServerId",
+        )?;
+        let id = AuthorisationServerId::parse(&id).map_err(|e| e.to_string())?;
+        Ok(SeedServer {
+            id,
+            fields: raw.fields,
+            api_resources: raw.api_resources,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct RawApiResource {
+    #[serde(rename = "ApiDiscoveryEndpoints", default)]
+    discovery_endpoints: Vec<String>,
+    #[serde(flatten)]
+    fields: Map<String, Value>,
+}
+
+impl TryFrom<RawApiResource> for SeedApiResource {
+    type Error = String;
+
+    fn try_from(raw: RawApiResource) -> Result<Self, String> {
+        let request: ApiResourceRequest = split_known(&raw.fields)?;
+        if request.api_endpoint.is_some() {
+            return Err(
+                "ApiEndpoint: list a seeded resource's endpoints in ApiDiscoveryEndpoints".into(),
+            );
+        }
+        Ok(SeedApiResource {
+            family: required_id(request.api_family_type.as_deref(), "ApiFamilyType")?,
+            version: required_id(request.api_version.as_deref(), "ApiVersion")?,
+            fields: raw.fields,
+            discovery_endpoints: raw.discovery_endpoints,
         })
     }
 }
@@ -336,7 +443,8 @@ impl TryFrom<RawStatement> for SeedStatement {
     }
 }
 
-/// A seed names its records, so that loading it again finds them.
+/// A seed names its records (an API resource by its family and version),
+/// so that loading it again finds them.
 fn required_id(id: Option<&str>, field: &str) -> Result<String, String> {
     id.map(str::to_owned).ok_or_else(|| {
         format!("{field}: must be given in a seed, so that loading it again finds the record")
@@ -377,132 +485,4 @@ impl TryFrom<RawCertificate> for SeedCertificate {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const TOML: &str = r#"
-[[trust_anchors]]
-organisationName = "OpenBanking"
-commonName = "OpenBanking Pre-Production Root CA"
-country = "GB"
-
-[[organisations]]
-OrganisationId = "0015800001041RHAAY"
-OrganisationName = "Thistle Payments"
-
-[[organisations.SoftwareStatements]]
-SoftwareStatementId = "2kiXQyo0tedjW2somjSgH7"
-ClientName = "Thistle"
-SoftwareRoles = ["AISP", "PISP"]
-Version = 1
-
-[[organisations.SoftwareStatements.Certificates]]
-Type = "sigkey"
-PemFile = "keys/sig.pem"
-"#;
-
-    const JSON: &str = r#"{
-  "trust_anchors": [{"organisationName": "OpenBanking",
-    "commonName": "OpenBanking Pre-Production Root CA", "country": "GB"}],
-  "organisations": [{
-    "OrganisationId": "0015800001041RHAAY",
-    "OrganisationName": "Thistle Payments",
-    "SoftwareStatements": [{
-      "SoftwareStatementId": "2kiXQyo0tedjW2somjSgH7",
-      "ClientName": "Thistle",
-      "SoftwareRoles": ["AISP", "PISP"],
-      "Version": 1,
-      "Certificates": [{"Type": "sigkey", "PemFile": "keys/sig.pem"}]
-    }]
-  }]
-}"#;
-
-    #[test]
-    fn toml_and_json_read_the_same() {
-        let toml = Seed::parse(TOML, SeedFormat::Toml).unwrap();
-        let json = Seed::parse(JSON, SeedFormat::Json).unwrap();
-        assert_eq!(toml, json);
-        let ss = &toml.organisations[0].software_statements[0];
-        assert_eq!(ss.id.as_str(), "2kiXQyo0tedjW2somjSgH7");
-        assert_eq!(ss.certificates[0].key_type, CertOrKeyType::Sigkey);
-        let request = ss.request().unwrap();
-        assert_eq!(request.software_roles.unwrap(), ["AISP", "PISP"]);
-    }
-
-    #[test]
-    fn the_format_is_the_extension_else_the_content() {
-        assert_eq!(SeedFormat::of(Path::new("a.json"), ""), SeedFormat::Json);
-        assert_eq!(SeedFormat::of(Path::new("a.TOML"), "{"), SeedFormat::Toml);
-        assert_eq!(
-            SeedFormat::of(Path::new("seed"), " {\"a\":1}"),
-            SeedFormat::Json
-        );
-        assert_eq!(SeedFormat::of(Path::new("seed"), "[x]"), SeedFormat::Toml);
-    }
-
-    #[test]
-    fn an_unknown_key_is_named_with_its_place() {
-        let bad = JSON.replace("\"ClientName\"", "\"ClientNom\"");
-        let err = Seed::parse(&bad, SeedFormat::Json).unwrap_err();
-        assert!(
-            err.contains("organisations[0].SoftwareStatements[0]"),
-            "{err}"
-        );
-        assert!(err.contains("`ClientNom`"), "{err}");
-
-        let bad = TOML.replace("PemFile", "PemPath");
-        let err = Seed::parse(&bad, SeedFormat::Toml).unwrap_err();
-        assert!(
-            err.contains("organisations[0].SoftwareStatements[0].Certificates[0]"),
-            "{err}"
-        );
-        assert!(err.contains("`PemPath`"), "{err}");
-
-        let err = Seed::parse("[[ra_operators]]\nname = \"x\"\n", SeedFormat::Toml).unwrap_err();
-        assert!(err.contains("ra_operators[0]"), "{err}");
-        assert!(err.contains("`name`"), "{err}");
-
-        let bad = TOML.replace("Version = 1", "ClientSecret = \"s\"");
-        let err = Seed::parse(&bad, SeedFormat::Toml).unwrap_err();
-        assert!(err.contains("nothing secret"), "{err}");
-    }
-
-    #[test]
-    fn a_bad_value_is_named_with_its_place() {
-        let bad = TOML.replace("Type = \"sigkey\"", "Type = \"brseal\"");
-        let err = Seed::parse(&bad, SeedFormat::Toml).unwrap_err();
-        assert!(err.contains("Certificates[0].Type: brseal"), "{err}");
-
-        let bad = JSON.replace("[\"AISP\", \"PISP\"]", "\"AISP\"");
-        let err = Seed::parse(&bad, SeedFormat::Json).unwrap_err();
-        assert!(err.contains("SoftwareRoles"), "{err}");
-
-        let bad = JSON.replace("\"0015800001041RHAAY\"", "\"a<b\"");
-        let err = Seed::parse(&bad, SeedFormat::Json).unwrap_err();
-        assert!(err.contains("organisations[0]: OrganisationId"), "{err}");
-
-        let bad = TOML.replace("OrganisationId = \"0015800001041RHAAY\"\n", "");
-        let err = Seed::parse(&bad, SeedFormat::Toml).unwrap_err();
-        assert!(err.contains("OrganisationId: must be given"), "{err}");
-    }
-
-    #[test]
-    fn pem_files_are_read_beside_the_seed() {
-        let mut seed = Seed::parse(TOML, SeedFormat::Toml).unwrap();
-        seed.read_pem_files(Path::new("/seeds"), |path| {
-            assert_eq!(path, Path::new("/seeds/keys/sig.pem"));
-            Ok("PEM".into())
-        })
-        .unwrap();
-        let certificate = &seed.organisations[0].software_statements[0].certificates[0];
-        assert_eq!(certificate.pem_text(), Some("PEM"));
-    }
-
-    #[test]
-    fn a_trust_anchor_is_known_by_its_names() {
-        let anchor = Seed::parse(TOML, SeedFormat::Toml).unwrap().trust_anchors[0].clone();
-        assert!(anchor.is_subject("C=GB, O=OpenBanking, CN=OpenBanking Pre-Production Root CA"));
-        assert!(!anchor.is_subject("C=BR, O=OpenBanking, CN=OpenBanking Pre-Production Root CA"));
-        assert!(!anchor.is_subject("C=GB, O=obdir, CN=obdir Root CA"));
-    }
-}
+mod tests;

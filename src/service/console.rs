@@ -9,6 +9,8 @@ use super::ecosystem::{self, RootCa};
 use super::events::AuditLog;
 use super::organisations::{self, find_organisation};
 use super::{ServiceError, certificates, statement_roles};
+use crate::domain::authorisation_server::PublishedServer;
+use crate::domain::authority_claim::AuthorityClaim;
 use crate::domain::event::AuditEvent;
 use crate::domain::{
     Caller, CertificateOrKey, KeySet, KeyUse, Organisation, OrganisationId, SoftwareStatement,
@@ -83,6 +85,40 @@ pub struct StatementView {
     /// Oldest first.
     pub certificates: Vec<Held>,
     pub documents: Vec<Published>,
+}
+
+/// An organisation as the ecosystem sees it: what it is licensed for, the
+/// statements it runs and the authorisation servers it publishes.
+pub struct ParticipantView {
+    pub organisation: Organisation,
+    /// Its authority claims (roles), in id order.
+    pub claims: Vec<AuthorityClaim>,
+    pub statements: Vec<SoftwareStatement>,
+    pub servers: Vec<PublishedServer>,
+}
+
+/// Every organisation, in id order, with its claims, statements and servers.
+pub fn participants(directory: &Directory) -> Result<Vec<ParticipantView>, ServiceError> {
+    let mut servers = directory
+        .authorisation_servers
+        .published_by_organisation()?;
+    let mut claims = directory.authority_claims.by_organisation()?;
+    directory
+        .participants
+        .organisations
+        .all()?
+        .into_iter()
+        .map(|organisation| {
+            let org = &organisation.organisation_id;
+            let statements = directory.participants.statements.of(org)?;
+            Ok(ParticipantView {
+                claims: claims.remove(org).unwrap_or_default().role_claims,
+                servers: servers.remove(org).unwrap_or_default(),
+                statements,
+                organisation,
+            })
+        })
+        .collect()
 }
 
 /// Every organisation, in id order, with how many statements it has.

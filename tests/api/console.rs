@@ -386,6 +386,52 @@ async fn organisation_names_are_shown_as_text_and_never_run() {
 }
 
 #[tokio::test]
+async fn the_participants_page_shows_the_demos_banks_their_servers_and_the_tpps_statement() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    let home = rendered(app.url("/console")).await;
+    assert!(hrefs(&home).contains(&"/console/participants".to_owned()));
+    let dom = rendered(app.url("/console/participants")).await;
+    assert!(!dom.contains("<script"), "a live script element: {dom}");
+    let xss = row(&dom, XSS_ORG);
+    assert!(
+        xss.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{xss}"
+    );
+
+    let aurora = row(&dom, AURORA);
+    for shown in ["Banco Aurora S.A.", "CONTA", "DADOS", ">Active<"] {
+        assert!(aurora.contains(shown), "{shown} in {aurora}");
+    }
+    assert!(aurora.contains("Banco Aurora"), "its server: {aurora}");
+    let tpp = row(&dom, ORG);
+    assert!(tpp.contains("PAGTO"), "{tpp}");
+    assert!(tpp.contains("Demo TPP App"), "{tpp}");
+    let statement = format!("/console/organisations/{ORG}/softwarestatements/{SS}");
+    assert!(hrefs(tpp).contains(&statement), "{tpp}");
+    assert!(hrefs(tpp).contains(&format!("/console/organisations/{ORG}")));
+    let page = app.get_public(&app.url(&statement)).await;
+    assert_eq!(page.status(), StatusCode::OK);
+
+    let server = row(&dom, AURORA_AS);
+    for shown in [
+        "https://auth.banco-aurora.example",
+        "https://auth.banco-aurora.example/.well-known/openid-configuration",
+        "consents 2.0.0 (2 discovery endpoints)",
+        "accounts 2.0.0 (4 discovery endpoints)",
+        "payments-pix 3.0.0",
+        "resources 2.0.0",
+    ] {
+        assert!(server.contains(shown), "{shown} in {server}");
+    }
+    assert!(hrefs(server).contains(&format!("/console/organisations/{AURORA}")));
+    assert!(
+        dom.contains("Banco Jacarand\u{e1}"),
+        "the second bank: {dom}"
+    );
+}
+
+#[tokio::test]
 async fn the_events_page_lists_the_upload_and_the_revocation_newest_first() {
     let app = spawn_app().await;
     seed(&app).await;

@@ -255,3 +255,73 @@ async fn beside_tls_without_plain_http_the_plain_listener_serves_the_document_al
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn the_demo_is_two_banks_with_their_apis_and_a_tpp_licensed_to_use_them() {
+    let app = spawn_app().await;
+    let (_, document) = participants(&app).await;
+    let spec = Spec::directory();
+    for participant in document.as_array().unwrap() {
+        let problems = spec.problems("OrganisationExportOpenData", participant);
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+    let roles = |entry: &Value| -> Vec<String> {
+        let mut roles: Vec<String> = entry["OrgDomainRoleClaims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["Role"].as_str().unwrap().to_owned())
+            .collect();
+        roles.sort_unstable();
+        roles
+    };
+    assert_eq!(roles(entry(&document, ORG)), ["DADOS", "PAGTO"]);
+
+    let aurora = entry(&document, AURORA);
+    assert_eq!(aurora["OrganisationName"], "Banco Aurora S.A.");
+    assert_eq!(roles(aurora), ["CONTA", "DADOS"]);
+    let contact_types: Vec<&str> = aurora["Contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["ContactType"].as_str().unwrap())
+        .collect();
+    assert!(contact_types.contains(&"Technical"), "{contact_types:?}");
+    let server = &aurora["AuthorisationServers"][0];
+    assert_eq!(server["AuthorisationServerId"], AURORA_AS);
+    assert_eq!(server["Issuer"], "https://auth.banco-aurora.example");
+    assert_eq!(
+        server["OpenIDDiscoveryDocument"],
+        "https://auth.banco-aurora.example/.well-known/openid-configuration"
+    );
+    let families: Vec<&str> = server["ApiResources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ApiFamilyType"].as_str().unwrap())
+        .collect();
+    for family in ["consents", "resources", "accounts", "payments-pix"] {
+        assert!(families.contains(&family), "{family} in {families:?}");
+    }
+    let endpoints: Vec<&str> = server["ApiResources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["ApiDiscoveryEndpoints"].as_array().unwrap())
+        .map(|e| e["ApiEndpoint"].as_str().unwrap())
+        .collect();
+    assert!(
+        endpoints.contains(&"https://api.banco-aurora.example/open-banking/consents/v2/consents"),
+        "{endpoints:?}"
+    );
+
+    let jacaranda = entry(&document, JACARANDA);
+    assert_eq!(roles(jacaranda), ["CONTA", "DADOS"]);
+    assert_eq!(
+        jacaranda["AuthorisationServers"][0]["ApiResources"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+}

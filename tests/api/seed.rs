@@ -9,7 +9,7 @@ use obdir::domain::PublicJwk;
 use obdir::pki::jwk::thumbprint_sha256;
 use obdir::service::seed::{self, SeedReport};
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 use tempfile::TempDir;
 
 use crate::helpers::*;
@@ -219,7 +219,7 @@ async fn serve_seed_loads_the_uk_fixture_and_a_restart_with_it_adds_nothing() {
             .log()
             .iter()
             .any(|l| l.contains(
-                "uk.toml: 0 trust anchors, 0 organisations, 0 software statements and 0 certificates or keys created"
+                "uk.toml: 0 trust anchors, 0 organisations, 0 authority claims, 0 contacts, 0 authorisation servers, 0 API resources, 0 discovery endpoints, 0 software statements, 0 certificates or keys, 0 RA clients and 0 RA operators created"
             )),
         "{:?}",
         second.log()
@@ -511,6 +511,118 @@ async fn obdir_seed_loads_a_running_directory_once() {
         app.services.test_control.stored_contents().unwrap() == before,
         "a second seed wrote"
     );
+}
+
+#[tokio::test]
+async fn obdir_seed_loads_the_demos_banks_with_their_servers_and_contacts_once() {
+    let app = spawn_app().await;
+    // The demo is loaded already: over HTTP too, loading it adds nothing.
+    let before = app.services.test_control.stored_contents().unwrap();
+    let output = obdir_seed(args(&fixture("demo.json"), &app)).await;
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let report: SeedReport = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report, SeedReport::default());
+    assert!(
+        app.services.test_control.stored_contents().unwrap() == before,
+        "a second seed wrote"
+    );
+
+    // The banks under other ids are new: everything of theirs is created.
+    let dir = TempDir::new().unwrap();
+    let copy = dir.path().join("banks.json");
+    let mut demo: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("demo.json")).unwrap()).unwrap();
+    let banks: Vec<Value> = demo["organisations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["OrganisationId"] != ORG)
+        .cloned()
+        .collect();
+    demo["organisations"] = Value::Array(banks);
+    let text = demo
+        .to_string()
+        .replace(AURORA, "aurora-copy")
+        .replace(JACARANDA, "jacaranda-copy")
+        .replace(AURORA_AS, "aurora-as-copy");
+    std::fs::write(&copy, text).unwrap();
+    let output = obdir_seed(args(&copy, &app)).await;
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let report: SeedReport = serde_json::from_slice(&output.stdout).unwrap();
+    let expected = SeedReport {
+        organisations: 2,
+        authority_claims: 4,
+        contacts: 6,
+        authorisation_servers: 2,
+        api_resources: 7,
+        discovery_endpoints: 16,
+        ..Default::default()
+    };
+    assert_eq!(report, expected);
+    // As `serve --seed` makes them: the server reads as the original does.
+    assert_eq!(
+        server_without_ids(&app, "aurora-copy", "aurora-as-copy").await,
+        server_without_ids(&app, AURORA, AURORA_AS).await
+    );
+    let again = obdir_seed(args(&copy, &app)).await;
+    let report: SeedReport = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(report, SeedReport::default());
+}
+
+#[tokio::test]
+async fn a_demo_with_bad_contacts_servers_and_endpoints_names_each_and_writes_nothing() {
+    let app = spawn_app().await;
+    let dir = TempDir::new().unwrap();
+    let bad = dir.path().join("bad.json");
+    let mut demo: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("demo.json")).unwrap()).unwrap();
+    let aurora = &mut demo["organisations"][1];
+    aurora["OrganisationId"] = json!("aurora-elsewhere");
+    aurora["Contacts"][0]["EmailAddress"] = json!("open-finance at aurora");
+    let server = &mut aurora["AuthorisationServers"][0];
+    server["AuthorisationServerId"] = json!("aurora-as-elsewhere");
+    server["Issuer"] = json!("http://auth.banco-aurora.example");
+    server["ApiResources"][0]["ApiVersion"] = json!("2");
+    server["ApiResources"][0]["ApiDiscoveryEndpoints"][1] = json!("ftp://api.banco-aurora.example");
+    std::fs::write(&bad, demo.to_string()).unwrap();
+
+    let before = app.services.test_control.stored_contents().unwrap();
+    let error = seed::load(&app.services.directory, &app.services.ra, &bad)
+        .await
+        .unwrap_err()
+        .to_string();
+    for needle in [
+        "organisations[1].Contacts[0]: EmailAddress",
+        "organisations[1].AuthorisationServers[0]: Issuer",
+        "organisations[1].AuthorisationServers[0].ApiResources[0]: ApiVersion",
+        "organisations[1].AuthorisationServers[0].ApiResources[0].ApiDiscoveryEndpoints[1]: ApiEndpoint",
+    ] {
+        assert!(error.contains(needle), "no {needle:?} in {error}");
+    }
+    assert!(
+        app.services.test_control.stored_contents().unwrap() == before,
+        "a refused seed wrote"
+    );
+}
+
+/// An authorisation server as the API reads it, with the ids made for it
+/// and its resources blanked, its resources in family order.
+async fn server_without_ids(app: &TestApp, org: &str, id: &str) -> Value {
+    let path = format!("/organisations/{org}/authorisationservers/{id}");
+    let mut read: Value = app.get(&path).await.json().await.unwrap();
+    for resource in read["ApiResources"].as_array_mut().unwrap() {
+        resource["ApiResourceId"] = Value::Null;
+        for endpoint in resource["ApiDiscoveryEndpoints"].as_array_mut().unwrap() {
+            endpoint["ApiDiscoveryId"] = Value::Null;
+        }
+    }
+    read["ApiResources"]
+        .as_array_mut()
+        .unwrap()
+        .sort_by_key(|r| r["ApiFamilyType"].to_string());
+    read["AuthorisationServerId"] = Value::Null;
+    read["OrganisationId"] = Value::Null;
+    read
 }
 
 #[tokio::test]

@@ -59,6 +59,8 @@ pub enum Cell {
     /// A link whose label is an id.
     CodeLink(Link),
     Links(Vec<Link>),
+    /// Several values, one per line.
+    Lines(Vec<String>),
     /// No value: shown as a dash.
     Missing,
 }
@@ -74,6 +76,24 @@ impl Cell {
 
     pub fn status(value: impl Into<String>) -> Self {
         Cell::Status(value.into())
+    }
+
+    /// Links one per line; a dash when there are none.
+    pub fn links(links: Vec<Link>) -> Self {
+        if links.is_empty() {
+            Cell::Missing
+        } else {
+            Cell::Links(links)
+        }
+    }
+
+    /// One value per line; a dash when there are none.
+    pub fn lines(values: Vec<String>) -> Self {
+        if values.is_empty() {
+            Cell::Missing
+        } else {
+            Cell::Lines(values)
+        }
     }
 
     pub fn optional(value: Option<impl Into<String>>) -> Self {
@@ -111,6 +131,13 @@ impl Cell {
                     link.render(out, false);
                 }
             }
+            Cell::Lines(lines) => out.push_str(
+                &lines
+                    .iter()
+                    .map(|line| escape(line))
+                    .collect::<Vec<_>>()
+                    .join("<br>"),
+            ),
             Cell::Missing => out.push('\u{2014}'),
         }
     }
@@ -217,6 +244,7 @@ impl Page {
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
              <title>{title} \u{2014} obdir</title><style>{STYLE}</style></head>\
              <body><header><a href=\"/console\">Organisations</a>\
+             <a href=\"/console/participants\">Participants</a>\
              <a href=\"/console/events\">Events</a><a href=\"/console/ca\">Certificate authority</a>\
              </header><main>{body}</main></body></html>\n",
             title = escape(&self.title),

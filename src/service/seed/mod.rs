@@ -7,21 +7,23 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+mod check;
+mod records;
 
 use super::ServiceError;
 use super::directory::Directory;
 use super::organisations::create_organisation;
 use super::ra::Ra;
 use super::{authority_claims, statement_roles};
-use crate::domain::authority_claim::{AuthorityClaim, AuthorityClaimRequest, check_software_roles};
+use crate::domain::authority_claim::{AuthorityClaim, AuthorityClaimRequest};
 use crate::domain::certificate::UploadBody;
 use crate::domain::organisation::SoftwareStatementRequest;
 use crate::domain::reference::Catalogue;
 use crate::domain::seed::{Seed, SeedCertificate, SeedFormat, SeedOrganisation};
 use crate::domain::{
-    Caller, CertOrKeyType, DomainError, Flavour, Organisation, OrganisationId, SoftwareStatement,
-    SoftwareStatementId,
+    Caller, CertOrKeyType, DomainError, Flavour, OrganisationId, SoftwareStatementId,
 };
 use crate::pki::CheckedCsr;
 use crate::pki::external::parse_external_certificate;
@@ -29,13 +31,17 @@ use crate::pki::jwk::thumbprint_sha256;
 use crate::pki::key::parse_public_key;
 
 /// What a seed run created (existing records are left as they are).
-#[derive(Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeedReport {
     pub trust_anchors: usize,
     pub organisations: usize,
     pub software_statements: usize,
     /// Organisation authority claims recorded.
     pub authority_claims: usize,
+    pub contacts: usize,
+    pub authorisation_servers: usize,
+    pub api_resources: usize,
+    pub discovery_endpoints: usize,
     /// Certificates and keys registered.
     pub certificates: usize,
     /// RA clients and operators created.
@@ -43,8 +49,31 @@ pub struct SeedReport {
     pub ra_operators: usize,
     /// The client secrets of the statements created, by SoftwareStatementId,
     /// when client_secret_basic is on: shown this once, as the API shows them.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub client_secrets: BTreeMap<String, String>,
+}
+
+impl std::fmt::Display for SeedReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} trust anchors, {} organisations, {} authority claims, {} contacts, \
+             {} authorisation servers, {} API resources, {} discovery endpoints, \
+             {} software statements, {} certificates or keys, {} RA clients and \
+             {} RA operators created",
+            self.trust_anchors,
+            self.organisations,
+            self.authority_claims,
+            self.contacts,
+            self.authorisation_servers,
+            self.api_resources,
+            self.discovery_endpoints,
+            self.software_statements,
+            self.certificates,
+            self.ra_clients,
+            self.ra_operators,
+        )
+    }
 }
 
 /// Why a seed file cannot be used: it cannot be read, or it breaks the format.
@@ -159,7 +188,7 @@ pub async fn load(directory: &Directory, ra: &Ra, path: &Path) -> Result<SeedRep
 /// Creates what the seed holds and the directory lacks, as the admin: trust
 /// anchors first, so what the seed has issued chains to them.
 pub async fn apply(directory: &Directory, ra: &Ra, seed: &Seed) -> Result<SeedReport, SeedError> {
-    check(directory, ra, seed)?;
+    check::check(directory, ra, seed)?;
     let admin = Caller::Admin;
     let mut report = SeedReport::default();
     for (i, anchor) in seed.trust_anchors.iter().enumerate() {
@@ -205,6 +234,7 @@ pub async fn apply(directory: &Directory, ra: &Ra, seed: &Seed) -> Result<SeedRe
                 .map_err(|e| SeedError::at(&format!("{place}.AuthorityClaims[{c}]"), e))?;
             report.authority_claims += 1;
         }
+        records::apply(directory, entry, &place, &mut report).await?;
 
         for (j, statement) in entry.software_statements.iter().enumerate() {
             let place = format!("{place}.SoftwareStatements[{j}]");
@@ -264,123 +294,6 @@ pub async fn apply(directory: &Directory, ra: &Ra, seed: &Seed) -> Result<SeedRe
         }
     }
     Ok(report)
-}
-
-/// Holds every record of the seed to the rules its creation will, so a seed
-/// that breaks one writes nothing; the answer lists every broken rule. What
-/// only the store can say (an id taken elsewhere, a fourth root) is left to
-/// the creation itself.
-fn check(directory: &Directory, ra: &Ra, seed: &Seed) -> Result<(), SeedError> {
-    let now = directory.clock.now();
-    let mut problems = Vec::new();
-    let mut note = |place: &str, result: Result<(), ServiceError>| {
-        if let Err(error) = result {
-            problems.push(SeedProblem {
-                place: place.to_owned(),
-                error,
-            });
-        }
-    };
-    let mut seeded_clients = Vec::new();
-    for (i, account) in seed.ra_clients.iter().enumerate() {
-        let checked = account
-            .clone()
-            .into_client(super::ra::accounts::derived_uuid)
-            .map_err(ServiceError::from)
-            .and_then(|client| {
-                super::ra::accounts::ensure_products_unique(ra, &client)?;
-                Ok(client.reference)
-            });
-        match checked {
-            Ok(reference) => seeded_clients.push(reference),
-            Err(e) => note(&format!("ra_clients[{i}]"), Err(e)),
-        }
-    }
-    for (i, account) in seed.ra_operators.iter().enumerate() {
-        let checked = account
-            .clone()
-            .into_operator()
-            .map_err(ServiceError::from)
-            .and_then(|operator| {
-                for client in &operator.clients {
-                    if !seeded_clients.contains(client) && ra.records.client(client)?.is_none() {
-                        return Err(super::ra::accounts::unknown_client(client).into());
-                    }
-                }
-                Ok(())
-            });
-        note(&format!("ra_operators[{i}]"), checked);
-    }
-    let roots = super::ecosystem::public_roots(&directory.authority)?;
-    for (i, anchor) in seed.trust_anchors.iter().enumerate() {
-        // A notBefore that was ahead when the root was made is past now.
-        if roots.iter().any(|r| anchor.is_subject(&r.data.subject)) {
-            continue;
-        }
-        let checked = anchor
-            .request()
-            .check(now, "", &directory.authority.ca_naming.country);
-        note(
-            &format!("trust_anchors[{i}]"),
-            checked.map(drop).map_err(Into::into),
-        );
-    }
-    let certificates =
-        |place: &str,
-         org: &OrganisationId,
-         ss: Option<&SoftwareStatementId>,
-         list: &[SeedCertificate],
-         note: &mut dyn FnMut(&str, Result<(), ServiceError>)| {
-            for (k, certificate) in list.iter().enumerate() {
-                let pem = certificate.pem_text().unwrap_or_default();
-                let read = key_thumbprint(pem, certificate.key_type, org, ss, now).map(drop);
-                note(&format!("{place}.Certificates[{k}]"), read);
-            }
-        };
-    for (i, entry) in seed.organisations.iter().enumerate() {
-        let place = format!("organisations[{i}]");
-        let organisation = entry
-            .request()
-            .map_err(ServiceError::from)
-            .and_then(|r| Ok(Organisation::from_request(r, entry.id.as_str(), now)?));
-        note(&place, organisation.map(drop));
-        certificates(&place, &entry.id, None, &entry.certificates, &mut note);
-        let catalogue = directory.catalogue();
-        let mut held = directory.authority_claims.claims_of(&entry.id)?;
-        for (c, request) in ours(catalogue, entry) {
-            // Checked as the claim it will be; its id is made when it is recorded.
-            let id = crate::domain::AuthorityClaimId::parse("seed").expect("a valid id");
-            let claim =
-                AuthorityClaim::from_request(request.clone(), catalogue, &entry.id, id, Vec::new());
-            match claim {
-                Ok(claim) => held.push(claim),
-                Err(e) => note(&format!("{place}.AuthorityClaims[{c}]"), Err(e.into())),
-            }
-        }
-        for (j, statement) in entry.software_statements.iter().enumerate() {
-            let place = format!("{place}.SoftwareStatements[{j}]");
-            let built = statement
-                .request()
-                .map(|r| without_foreign_roles(catalogue, r))
-                .map_err(ServiceError::from)
-                .and_then(|r| {
-                    let roles = r.software_roles.clone().unwrap_or_default();
-                    let statement =
-                        SoftwareStatement::from_request(r, &entry.id, statement.id.as_str())?;
-                    // Held once the seed's own claims are recorded.
-                    check_software_roles(catalogue, &entry.id, &held, &roles)?;
-                    Ok(statement)
-                });
-            note(&place, built.map(drop));
-            let ss = Some(&statement.id);
-            certificates(&place, &entry.id, ss, &statement.certificates, &mut note);
-        }
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(SeedError::Entries(problems))
-    }
 }
 
 /// The organisation's seeded claims this flavour knows, with their places;
