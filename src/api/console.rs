@@ -171,7 +171,7 @@ fn parse_ss(ss: &str) -> Result<SoftwareStatementId, ConsoleError> {
 
 /// GET /console
 async fn organisations(directory: web::Data<Directory>) -> Result<HttpResponse, ConsoleError> {
-    let summaries = view::organisations(&directory)?;
+    let summaries = view::participants(&directory)?;
     let urls = directory.urls();
     let mut page = Page::new("Organisations", &[]);
     page.note(&format!(
@@ -189,7 +189,7 @@ async fn organisations(directory: web::Data<Directory>) -> Result<HttpResponse, 
                     Cell::CodeLink(Link::new(organisation_page(org), org.as_str())),
                     Cell::text(&s.organisation.organisation_name),
                     Cell::status(&s.organisation.status),
-                    Cell::text(s.statements.to_string()),
+                    Cell::text(s.statements.len().to_string()),
                     Cell::Links(vec![
                         Link::new(urls.organisation_document(org, false), "active JWKS"),
                         Link::new(

@@ -66,11 +66,6 @@ pub struct Published {
     pub url: String,
 }
 
-pub struct OrganisationSummary {
-    pub organisation: Organisation,
-    pub statements: usize,
-}
-
 pub struct OrganisationView {
     pub organisation: Organisation,
     pub statements: Vec<SoftwareStatement>,
@@ -116,27 +111,6 @@ pub fn participants(directory: &Directory) -> Result<Vec<ParticipantView>, Servi
                 servers: servers.remove(org).unwrap_or_default(),
                 statements,
                 organisation,
-            })
-        })
-        .collect()
-}
-
-/// Every organisation, in id order, with how many statements it has.
-pub fn organisations(directory: &Directory) -> Result<Vec<OrganisationSummary>, ServiceError> {
-    directory
-        .participants
-        .organisations
-        .all()?
-        .into_iter()
-        .map(|organisation| {
-            let statements = directory
-                .participants
-                .statements
-                .of(&organisation.organisation_id)?
-                .len();
-            Ok(OrganisationSummary {
-                organisation,
-                statements,
             })
         })
         .collect()

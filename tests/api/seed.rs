@@ -426,23 +426,17 @@ async fn a_seed_with_a_bad_value_names_every_field_and_writes_nothing() {
     let text = text.replace(WREN_SS, "renamed-statement");
     std::fs::write(&bad, text).unwrap();
 
-    let before = app.services.test_control.stored_contents().unwrap();
-    let error = seed::load(&app.services.directory, &app.services.ra, &bad)
-        .await
-        .unwrap_err()
-        .to_string();
-    for needle in [
-        bad.display().to_string().as_str(),
-        "organisations[0]: Postcode: must be 3 to 40 characters",
-        "organisations[1].SoftwareStatements[0]: RedirectUri[0]: must be a URI starting with https://",
-        "organisations[1].SoftwareStatements[0].Certificates[0]: subject does not name this software statement: CN",
-    ] {
-        assert!(error.contains(needle), "no {needle:?} in {error}");
-    }
-    assert!(
-        app.services.test_control.stored_contents().unwrap() == before,
-        "a refused seed wrote"
-    );
+    assert_refused_naming(
+        &app,
+        &bad,
+        &[
+            bad.display().to_string().as_str(),
+            "organisations[0]: Postcode: must be 3 to 40 characters",
+            "organisations[1].SoftwareStatements[0]: RedirectUri[0]: must be a URI starting with https://",
+            "organisations[1].SoftwareStatements[0].Certificates[0]: subject does not name this software statement: CN",
+        ],
+    )
+    .await;
 }
 
 /// Runs `obdir seed ...` off the test's runtime, with no OBDIR_* settings.
@@ -586,17 +580,28 @@ async fn a_demo_with_bad_contacts_servers_and_endpoints_names_each_and_writes_no
     server["ApiResources"][0]["ApiDiscoveryEndpoints"][1] = json!("ftp://api.banco-aurora.example");
     std::fs::write(&bad, demo.to_string()).unwrap();
 
+    assert_refused_naming(
+        &app,
+        &bad,
+        &[
+            "organisations[1].Contacts[0]: EmailAddress",
+            "organisations[1].AuthorisationServers[0]: Issuer",
+            "organisations[1].AuthorisationServers[0].ApiResources[0]: ApiVersion",
+            "organisations[1].AuthorisationServers[0].ApiResources[0].ApiDiscoveryEndpoints[1]: ApiEndpoint",
+        ],
+    )
+    .await;
+}
+
+/// Loads the seed at `bad`, which must be refused with each of `needles`
+/// in its error and nothing written.
+async fn assert_refused_naming(app: &TestApp, bad: &Path, needles: &[&str]) {
     let before = app.services.test_control.stored_contents().unwrap();
-    let error = seed::load(&app.services.directory, &app.services.ra, &bad)
+    let error = seed::load(&app.services.directory, &app.services.ra, bad)
         .await
         .unwrap_err()
         .to_string();
-    for needle in [
-        "organisations[1].Contacts[0]: EmailAddress",
-        "organisations[1].AuthorisationServers[0]: Issuer",
-        "organisations[1].AuthorisationServers[0].ApiResources[0]: ApiVersion",
-        "organisations[1].AuthorisationServers[0].ApiResources[0].ApiDiscoveryEndpoints[1]: ApiEndpoint",
-    ] {
+    for needle in needles {
         assert!(error.contains(needle), "no {needle:?} in {error}");
     }
     assert!(
