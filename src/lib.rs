@@ -229,6 +229,8 @@ impl Application {
         let upload_limit = web::Data::new(api::tenants::UploadLimit(
             settings.tenants.max_upload_kb * 1024,
         ));
+        let known_routes = web::Data::new(api::known_routes(&faces, flavour));
+        let face_map = web::Data::new(faces.clone());
         let served = services.clone();
         let urls = web::Data::new(services.directory.urls().clone());
         let mut server = HttpServer::new(move || {
@@ -250,10 +252,13 @@ impl Application {
                 .app_data(throttle.clone())
                 .app_data(openapi.clone())
                 .app_data(upload_limit.clone())
+                .app_data(known_routes.clone())
+                .app_data(face_map.clone())
                 .wrap(Condition::new(
                     !plain_serves_all,
                     from_fn(api::participants::plain_listener_serves_them_alone),
                 ))
+                .wrap(from_fn(api::negotiation::acceptable))
                 .wrap(from_fn(api::faults::inject))
                 .wrap(from_fn(api::faults::throttle))
                 .wrap(from_fn(api::interaction::interaction_id))
@@ -265,7 +270,7 @@ impl Application {
                         .custom_request_replace("request", api::interaction::logged_request_line),
                 ))
                 .configure(|cfg| api::configure(cfg, &faces, flavour))
-                .default_service(web::to(api::no_route))
+                .default_service(web::to(api::negotiation::no_route))
         })
         .on_connect(api::auth::keep_peer_certificate)
         .workers(match settings.server.workers {

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::http::header::{AUTHORIZATION, HOST, RETRY_AFTER};
+use actix_web::http::header::{AUTHORIZATION, RETRY_AFTER};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpResponse, web};
 use serde_json::json;
@@ -21,19 +21,8 @@ use crate::domain::{AdminToken, Caller, DomainError};
 use crate::service::access;
 use crate::service::oauth::AuthorisationServer;
 
-/// The host a request named, without its port.
-fn host_of(req: &ServiceRequest) -> Option<String> {
-    let host = req
-        .headers()
-        .get(HOST)
-        .and_then(|v| v.to_str().ok())
-        .or_else(|| req.uri().host())?;
-    let host = host.parse::<actix_web::http::Uri>().ok()?;
-    host.host().map(str::to_owned)
-}
-
 fn face(req: &ServiceRequest, faces: &FaceMap) -> Face {
-    faces.face_of(host_of(req).as_deref(), req.path())
+    faces.face_of_request(req.request())
 }
 
 /// The configured faults and the dice they roll.

@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
 use super::directory::DirectoryError;
+use super::negotiation::JWK_SET;
 use crate::domain::{
     CertificateOrKey, Flavour, KeySet, KeyUse, KeystoreDocument, Kid, OrganisationId, PublicJwk,
     SoftwareStatementId,
@@ -112,8 +113,6 @@ struct PublishedJwk<'a> {
 struct JwkSet<'a> {
     keys: Vec<PublishedJwk<'a>>,
 }
-
-const JWK_SET: &str = "application/jwk-set+json";
 
 fn jwk_set(keys: Vec<PublishedJwk<'_>>) -> HttpResponse {
     HttpResponse::Ok()

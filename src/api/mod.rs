@@ -12,6 +12,7 @@ pub mod interaction;
 pub mod keystore;
 pub mod markup;
 pub mod multipart;
+pub mod negotiation;
 pub mod oauth;
 pub mod participants;
 pub mod ra;
@@ -23,11 +24,11 @@ pub mod tenants;
 pub mod tenants_admin;
 pub mod truststore;
 
+use actix_web::http::header::HOST;
 use actix_web::{HttpRequest, guard, web};
 
 use crate::domain::fault::Face;
 use crate::domain::{DomainError, Flavour};
-use directory::DirectoryError;
 use routes::Routes;
 
 /// Where each face is served: at the root of the host names `[hosts]` gives
@@ -45,6 +46,11 @@ impl FaceMap {
             keystore_path: keystore_path.to_owned(),
             hosts,
         }
+    }
+
+    /// The face `req` is for, by its host and path.
+    pub fn face_of_request(&self, req: &HttpRequest) -> Face {
+        self.face_of(host_of(req).as_deref(), req.path())
     }
 
     /// The face a request is for: its host's, when the host is mapped, else
@@ -108,19 +114,58 @@ pub fn configure(cfg: &mut web::ServiceConfig, faces: &FaceMap, flavour: Flavour
     }
 }
 
+/// The host a request named, without its port.
+pub fn host_of(req: &HttpRequest) -> Option<String> {
+    let host = req
+        .headers()
+        .get(HOST)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| req.uri().host())?;
+    let host = host.parse::<actix_web::http::Uri>().ok()?;
+    host.host().map(str::to_owned)
+}
+
 /// Every route the server mounts on its main host, for the OpenAPI document.
 pub fn documented_routes(faces: &FaceMap, flavour: Flavour) -> Vec<routes::DocumentedRoute> {
     let mut documented = Vec::new();
     for face in Face::ALL {
-        let (at, register) = face_routes(face, flavour);
-        let prefix = match at {
-            MountAt::Root => "",
-            MountAt::Scope(path) => path,
-            MountAt::Keystore => faces.keystore_path.as_str(),
-        };
-        register(&mut Routes::document(&mut documented, prefix, face));
+        document_face(&mut documented, face, &faces.keystore_path, flavour);
     }
     documented
+}
+
+/// Every route a request may reach, on each mapped host and by path.
+pub fn known_routes(faces: &FaceMap, flavour: Flavour) -> negotiation::KnownRoutes {
+    let by_host = faces
+        .hosts
+        .iter()
+        .map(|(host, face)| {
+            let mut routes = Vec::new();
+            // As `configure` mounts a mapped host: the keystore at its root.
+            document_face(&mut routes, Face::Root, "", flavour);
+            if *face != Face::Root {
+                document_face(&mut routes, *face, "", flavour);
+            }
+            (host.clone(), routes)
+        })
+        .collect();
+    negotiation::KnownRoutes::new(by_host, documented_routes(faces, flavour))
+}
+
+/// Adds `face`'s routes to `documented`, where `mount` puts them.
+fn document_face(
+    documented: &mut Vec<routes::DocumentedRoute>,
+    face: Face,
+    keystore_path: &str,
+    flavour: Flavour,
+) {
+    let (at, register) = face_routes(face, flavour);
+    let prefix = match at {
+        MountAt::Root => "",
+        MountAt::Scope(path) => path,
+        MountAt::Keystore => keystore_path,
+    };
+    register(&mut Routes::document(documented, prefix, face));
 }
 
 /// Puts a face's routes into a `Routes`.
@@ -173,15 +218,6 @@ fn mount(cfg: &mut web::ServiceConfig, face: Face, keystore_path: &str, flavour:
             );
         }
     }
-}
-
-/// Anything no route matches: a 404 in the directory's error shape.
-pub async fn no_route(req: HttpRequest) -> Result<actix_web::HttpResponse, DirectoryError> {
-    Err(DirectoryError::NotFound(format!(
-        "no route for {} {}",
-        req.method(),
-        req.path()
-    )))
 }
 
 /// The media type of a Content-Type value, lower-cased, parameters dropped.

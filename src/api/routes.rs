@@ -12,6 +12,8 @@ pub struct DocumentedRoute {
     pub method: &'static str,
     /// The full path, with `{name}` parameters (regex constraints dropped).
     pub path: String,
+    /// The full path as the router matches it, constraints kept.
+    pub pattern: String,
     pub face: Face,
     pub summary: &'static str,
 }
@@ -45,6 +47,7 @@ macro_rules! method {
                 Target::Document(routes) => routes.push(DocumentedRoute {
                     method: $verb,
                     path: template(&format!("{}{path}", self.prefix)),
+                    pattern: format!("{}{path}", self.prefix),
                     face: self.face,
                     summary,
                 }),

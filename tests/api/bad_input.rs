@@ -70,6 +70,12 @@ const ROWS: &[Row] = &[
     ("GET", "/organisations/{org}/certificates/kid/{kid}", "", "", 404, "no certificate or key"),
     ("PUT", "/organisations/{org}/softwarestatements/{ss}/certificates/rtssigning/NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs", JSON, r#"{"RevokeReason":"superseded"}"#, 404, "no rtssigning"),
     ("GET", "/organisations/{org}/softwarestatements/nothing/assertion", "", "", 404, "does not exist"),
+    // Directory: methods a known path does not take, and Accept headers it cannot answer.
+    ("DELETE", "/organisations", "", "", 405, "this path takes GET, POST"),
+    ("PATCH", "/organisations/{org}/softwarestatements/{ss}", JSON, "{}", 405, "this path takes GET, PUT"),
+    ("POST", "/organisations/{org}/softwarestatements/{ss}/certificates/sigkey|accept: application/xml", PEM, "@sigkey", 406, "Accept: this path answers application/json or application/jwk+json or application/jwk-set+json only"),
+    ("PUT", "/organisations/{org}|accept: text/csv", JSON, r#"{"OrganisationName": "Renamed"}"#, 406, "Accept: this path answers application/json only, got 'text/csv'"),
+    ("GET", "/organisations/{org}/softwarestatements/{ss}/assertion|accept: text/html", "", "", 406, "application/jwt or application/json only"),
     // Directory: FAPI headers are in the header column as "name: value" after a '|'.
     ("POST", "/organisations/{org}/softwarestatements/{ss}/certificates/sigkey|x-fapi-auth-date: yesterday", PEM, "@sigkey", 400, "x-fapi-auth-date"),
     ("POST", "/organisations/{org}/softwarestatements/{ss}/certificates/sigkey|x-fapi-auth-date: Sun, 10 Sep 2017 19:43:31 CET", PEM, "@sigkey", 400, "x-fapi-auth-date"),
@@ -523,7 +529,7 @@ const ROWS: &[Row] = &[
     ("POST", "/api/tenants/{tenant}/theme/tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt/pki", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test", 400, "theme: must be 1 to 64"),
     ("GET", "/api/tenants/{tenant}/theme/%2E%2E/pki", "", "", 404, "no route"),
     ("GET", "/api/tenants/{tenant}/theme/default", "", "", 404, "no route"),
-    ("PUT", "{pki}", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test", 404, "no route for PUT"),
+    ("PUT", "{pki}", FORM_DATA, "form:path=@aes256.p12&alias=obdir-test", 405, "this path takes DELETE, GET, POST"),
     // Tenants: the upload's media type and multipart framing.
     ("POST", "{pki}", "application/octet-stream", "@aes256.p12", 415, "Content-Type: must be multipart/form-data, got 'application/octet-stream'"),
     ("POST", "{pki}", JSON, r#"{"alias": "obdir-test"}"#, 415, "got 'application/json'"),
@@ -612,7 +618,7 @@ const ROWS: &[Row] = &[
     ("DELETE", "/admin/tenants/users/not-an-address", "", "", 400, "email: must be an e-mail address"),
     ("DELETE", "/admin/tenants/users/nobody@acmepaymentscorp.example", "", "", 404, "no tenant user 'nobody@acmepaymentscorp.example'"),
     ("GET", "/no/such/route", "", "", 404, "no route for GET /no/such/route"),
-    ("DELETE", "/organisations/{org}", "", "", 404, "no route for DELETE"),
+    ("DELETE", "/organisations/{org}", "", "", 405, "is not served; this path takes GET, PUT"),
 ];
 
 /// The PEMs and tokens `@name` stands for.

@@ -18,6 +18,7 @@ mod helpers;
 mod hosts;
 mod keystore;
 mod lifecycle;
+mod negotiation;
 mod oauth;
 mod onboarding;
 mod openapi;

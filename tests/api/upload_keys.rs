@@ -17,7 +17,8 @@ async fn a_spki_public_key_becomes_a_jwk_whose_kid_is_its_rfc_7638_thumbprint() 
 
     assert_eq!(record["use"], "sig");
     assert_eq!(record["keyType"], "sigkey");
-    assert_eq!(record["ExpiryDateTime"], Value::Null);
+    // A string, as the spec's schema has it: RFC 5280's "no expiration date".
+    assert_eq!(record["ExpiryDateTime"], "9999-12-31T23:59:59Z");
     assert!(record["ValidFromDateTime"].is_string());
     assert!(record.get("x5c").is_none() && record.get("SignedCertPath").is_none());
     // Recompute the thumbprint from the published members (RFC 7638 section 3).

@@ -9,12 +9,11 @@ use super::DirectoryError;
 use super::request::{Ids, JsonBody, page_request, pem_body};
 use super::view::{CertificateOrKeyView, PageView};
 use crate::api::audited::Audited;
+use crate::api::negotiation::{JWK, JWK_SET};
 use crate::domain::certificate::Holder;
 use crate::domain::{Caller, CertOrKeyType, RevokeReason};
 use crate::service::directory::Directory;
 use crate::service::{certificates, upload as uploads};
-
-const JWK: &str = "application/jwk+json";
 
 /// POST: add a certificate (from a CSR, or issued elsewhere) or a public key.
 /// Without a type in the path, a statement's upload is rtssigning and an
@@ -58,7 +57,9 @@ pub async fn list(
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
     let records = certificates::list(&directory, &caller, &ids.org, ids.ss.as_ref(), ids.key_type)?;
-    Ok(HttpResponse::Ok().json(CertificateOrKeyView::list(&records, directory.urls())))
+    Ok(HttpResponse::Ok()
+        .content_type(JWK_SET)
+        .json(CertificateOrKeyView::list(&records, directory.urls())))
 }
 
 /// GET .../softwarestatements/{ss}/certificates/{type}: one page of that type.

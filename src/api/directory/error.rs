@@ -19,6 +19,16 @@ pub enum DirectoryError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// A known path asked with a method it does not take.
+    #[error("{message}")]
+    MethodNotAllowed {
+        message: String,
+        /// The methods it takes, for the Allow header.
+        allow: Vec<String>,
+    },
+    /// The Accept header takes no type the path answers in.
+    #[error("{0}")]
+    NotAcceptable(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
     #[error("{0}")]
@@ -66,6 +76,8 @@ impl ResponseError for DirectoryError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -84,7 +96,11 @@ impl ResponseError for DirectoryError {
             }
             other => vec![other.to_string()],
         };
-        HttpResponse::build(self.status_code()).json(serde_json::json!({ "errors": errors }))
+        let mut response = HttpResponse::build(self.status_code());
+        if let Self::MethodNotAllowed { allow, .. } = self {
+            response.insert_header((actix_web::http::header::ALLOW, allow.join(", ")));
+        }
+        response.json(serde_json::json!({ "errors": errors }))
     }
 }
 

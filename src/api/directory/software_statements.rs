@@ -1,11 +1,13 @@
 //! `/organisations/{OrganisationId}/softwarestatements[/{SoftwareStatementId}]`
 //! and the statement's assertion.
 
-use actix_web::{HttpResponse, web};
+use actix_web::http::header::ACCEPT;
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 use super::DirectoryError;
 use super::request::{Ids, JsonBody};
+use crate::api::negotiation::{JSON, JWT, preferred};
 use crate::domain::organisation::SoftwareStatementRequest;
 use crate::domain::{Caller, SoftwareStatement};
 use crate::service::directory::Directory;
@@ -100,14 +102,18 @@ pub async fn unlock(
     Ok(HttpResponse::Ok().json(statement))
 }
 
-/// GET .../softwarestatements/{SoftwareStatementId}/assertion: the SSA, a signed JWT.
+/// GET .../softwarestatements/{SoftwareStatementId}/assertion: the SSA, a
+/// signed JWT; as a JSON string when the Accept header prefers JSON.
 pub async fn assertion(
     caller: Caller,
     ids: Ids,
+    req: HttpRequest,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
     let token = ssa::assertion(&directory, &caller, &ids.org, ids.statement()?).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/jwt")
-        .body(token))
+    let accept = req.headers().get(ACCEPT).and_then(|v| v.to_str().ok());
+    Ok(match preferred(accept, &[JWT, JSON]) {
+        Some(JSON) => HttpResponse::Ok().json(token),
+        _ => HttpResponse::Ok().content_type(JWT).body(token),
+    })
 }

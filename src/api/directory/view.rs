@@ -6,6 +6,11 @@ use serde::Serialize;
 use crate::domain::page::Page;
 use crate::domain::{CertOrKeyType, CertificateOrKey, KeyUse, PublicJwk, PublicUrls, RecordStatus};
 
+/// The ExpiryDateTime of a bare key, which has none: the spec's schema
+/// wants a string, and RFC 5280 §4.1.2.5 names this instant for "no
+/// well-defined expiration date".
+pub const NO_EXPIRY: &str = "9999-12-31T23:59:59Z";
+
 /// The directory's CertificateOrKey object.
 #[derive(Serialize)]
 pub struct CertificateOrKeyView {
@@ -20,7 +25,7 @@ pub struct CertificateOrKeyView {
     #[serde(rename = "ValidFromDateTime")]
     valid_from: String,
     #[serde(rename = "ExpiryDateTime")]
-    expiry: Option<String>,
+    expiry: String,
     #[serde(rename = "RevokedDateTime", skip_serializing_if = "Option::is_none")]
     revoked: Option<String>,
     #[serde(rename = "RevokeReason", skip_serializing_if = "Option::is_none")]
@@ -64,7 +69,7 @@ impl CertificateOrKeyView {
                 RecordStatus::Revoked => "Revoked",
             },
             valid_from: rfc3339(record.valid_from),
-            expiry: record.expiry.map(rfc3339),
+            expiry: record.expiry.map_or_else(|| NO_EXPIRY.to_owned(), rfc3339),
             revoked: record.revoked_at.map(rfc3339),
             revoke_reason: record.revoke_reason.map(|r| r.as_str()),
             jwk: record.jwk.clone(),
