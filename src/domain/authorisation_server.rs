@@ -58,6 +58,22 @@ pub enum WebhookStatus {
     Deactivated,
 }
 
+impl WebhookStatus {
+    pub const ALL: [WebhookStatus; 3] = [
+        WebhookStatus::Pending,
+        WebhookStatus::Confirmed,
+        WebhookStatus::Deactivated,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WebhookStatus::Pending => "Pending",
+            WebhookStatus::Confirmed => "Confirmed",
+            WebhookStatus::Deactivated => "Deactivated",
+        }
+    }
+}
+
 /// The body of a POST or PUT of an authorisation server, before its rules
 /// are checked. A PUT replaces the server's fields with these.
 #[derive(Debug, Default, Deserialize)]

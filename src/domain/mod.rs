@@ -51,6 +51,7 @@ pub mod ra;
 pub mod reference;
 mod rules;
 pub mod seed;
+pub mod statement_update;
 pub mod tenants;
 pub mod trust;
 pub mod urls;

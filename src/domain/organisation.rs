@@ -5,8 +5,10 @@
 use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::authorisation_server::WebhookStatus;
 use super::reference::{Catalogue, TermsAndConditions};
 use super::rules::Rules;
+use super::statement_update::UPDATE_STATUSES;
 use super::{DomainError, OrganisationId, SoftwareStatementId};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -261,6 +263,10 @@ pub struct SoftwareStatement {
     pub additional_software_metadata: Option<String>,
     pub rts_client_created: bool,
     pub locked: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_webhook: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_webhook_status: Option<WebhookStatus>,
     /// The roles of the statement's authority claims in force, filled in
     /// when it is answered (`service::statement_roles`); in a request, a
     /// shorthand for those claims.
@@ -286,7 +292,9 @@ pub struct SoftwareStatementRequest {
     pub on_behalf_of: Option<String>,
     pub additional_software_metadata: Option<String>,
     pub software_roles: Option<Vec<String>>,
-    /// Only in updates: Active, Suspended or Inactive.
+    pub notification_webhook: Option<String>,
+    pub notification_webhook_status: Option<String>,
+    /// Only in updates: Active or Suspended.
     pub status: Option<String>,
 }
 
@@ -312,6 +320,18 @@ impl SoftwareStatementRequest {
                 .additional_software_metadata
                 .or(base.additional_software_metadata.clone()),
             software_roles: self.software_roles.or(Some(base.software_roles.clone())),
+            notification_webhook_status: match &self.notification_webhook {
+                // A new webhook waits to be confirmed again.
+                Some(hook) if base.notification_webhook.as_ref() != Some(hook) => self
+                    .notification_webhook_status
+                    .or(Some(WebhookStatus::Pending.as_str().to_owned())),
+                _ => self.notification_webhook_status.or(base
+                    .notification_webhook_status
+                    .map(|s| s.as_str().to_owned())),
+            },
+            notification_webhook: self
+                .notification_webhook
+                .or(base.notification_webhook.clone()),
             status: self.status.or(Some(base.status.clone())),
         }
     }
@@ -346,7 +366,21 @@ impl SoftwareStatement {
         let description = r.text("Description", req.description, 0, 255);
         let environment = r.text("Environment", req.environment, 0, 40);
         let mode = r.one_of("Mode", req.mode, &["Live", "Test"]);
-        let status = r.one_of("Status", req.status, &["Active", "Suspended", "Inactive"]);
+        let status = r.one_of("Status", req.status, UPDATE_STATUSES);
+        let notification_webhook = r.uri(
+            "NotificationWebhook",
+            req.notification_webhook,
+            &["http://", "https://"],
+        );
+        let notification_webhook_status = match req.notification_webhook_status {
+            None if notification_webhook.is_some() => Some(WebhookStatus::Pending),
+            None => None,
+            Some(given) => {
+                let names: Vec<&str> = WebhookStatus::ALL.map(WebhookStatus::as_str).to_vec();
+                let known = r.one_of("NotificationWebhookStatus", Some(given), &names);
+                WebhookStatus::ALL.into_iter().find(|s| s.as_str() == known)
+            }
+        };
         let software_roles = req.software_roles.unwrap_or_default();
         let client_uri = r.uri("ClientUri", req.client_uri, &["http://", "https://"]);
         let logo_uri = r.uri("LogoUri", req.logo_uri, &["http://", "https://"]);
@@ -385,6 +419,8 @@ impl SoftwareStatement {
                 additional_software_metadata,
                 rts_client_created,
                 locked,
+                notification_webhook,
+                notification_webhook_status,
                 software_roles,
             }),
         )

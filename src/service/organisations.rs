@@ -216,6 +216,14 @@ pub async fn update_software_statement(
         .lock()
         .unwrap_or_else(|e| e.into_inner());
     let current = find_software_statement(participants, org, ss)?;
+    if current.locked {
+        return Err(DomainError::field(
+            "Locked",
+            "the software statement is locked since its assertion was issued; \
+             PUT .../unlock with {\"Unlock\": true} opens it",
+        )
+        .into());
+    }
     if request
         .status
         .as_ref()

@@ -16,6 +16,22 @@ use tempfile::TempDir;
 pub const TOKEN: &str = "test-admin-token";
 pub const ORG: &str = "c8f0bf49-4744-4933-8960-7add6e590841";
 pub const SS: &str = "d6a3b1c4-9e2f-4a7b-8c5d-0f1e2d3c4b5a";
+/// A PUT body for the demo statement: a complete SoftwareStatementUpdateRequest
+/// (every required member, the demo's values) with `changes` laid over it.
+pub fn statement_update(changes: Value) -> Value {
+    let mut body = serde_json::json!({
+        "ClientName": "Demo TPP App",
+        "ClientUri": "https://tpp.example",
+        "LogoUri": "https://tpp.example/logo.png",
+        "RedirectUri": ["https://tpp.example/callback"],
+        "Version": 1,
+    });
+    for (member, value) in changes.as_object().expect("changes are an object") {
+        body[member] = value.clone();
+    }
+    body
+}
+
 /// The demo's two banks, with their authorisation servers.
 pub const AURORA: &str = "7b59c224-d641-4fd4-9c46-6c8bff206e1f";
 pub const AURORA_AS: &str = "835865ad-4b8f-4216-b8a7-686f0d186846";

@@ -263,7 +263,7 @@ async fn software_statements_are_listed_and_put_changes_status_and_mode() {
         "Live"
     };
     let updated = json_ok(
-        app.put_json(&statement_path(), &json!({"Mode": mode}))
+        app.put_json(&statement_path(), &statement_update(json!({"Mode": mode})))
             .await,
     )
     .await;
@@ -272,10 +272,13 @@ async fn software_statements_are_listed_and_put_changes_status_and_mode() {
     assert_eq!(updated["ClientName"], before["ClientName"]);
     assert_eq!(updated["RedirectUri"], before["RedirectUri"]);
 
-    for status in ["Suspended", "Inactive", "Active"] {
+    for status in ["Suspended", "Active"] {
         let updated = json_ok(
-            app.put_json(&statement_path(), &json!({"Status": status}))
-                .await,
+            app.put_json(
+                &statement_path(),
+                &statement_update(json!({"Status": status})),
+            )
+            .await,
         )
         .await;
         assert_eq!(updated["Status"], status);
@@ -285,8 +288,11 @@ async fn software_statements_are_listed_and_put_changes_status_and_mode() {
     }
 
     assert_error(
-        app.put_json(&statement_path(), &json!({"SoftwareStatementId": "other"}))
-            .await,
+        app.put_json(
+            &statement_path(),
+            &statement_update(json!({"SoftwareStatementId": "other"})),
+        )
+        .await,
         StatusCode::BAD_REQUEST,
         &format!("SoftwareStatementId: cannot be changed from '{SS}'"),
     )
@@ -294,7 +300,7 @@ async fn software_statements_are_listed_and_put_changes_status_and_mode() {
     assert_error(
         app.put_json(
             &format!("/organisations/{ORG}/softwarestatements/nothing-here"),
-            &json!({"Mode": "Live"}),
+            &statement_update(json!({"Mode": "Live"})),
         )
         .await,
         StatusCode::NOT_FOUND,
@@ -302,15 +308,21 @@ async fn software_statements_are_listed_and_put_changes_status_and_mode() {
     )
     .await;
     assert_error(
-        app.put_json(&statement_path(), &json!({"Status": "Closed"}))
-            .await,
+        app.put_json(
+            &statement_path(),
+            &statement_update(json!({"Status": "Inactive"})),
+        )
+        .await,
         StatusCode::BAD_REQUEST,
-        "Status: must be one of Active, Suspended, Inactive",
+        "Status: must be one of Active, Suspended, got 'Inactive'",
     )
     .await;
     assert_error(
-        app.put_json(&statement_path(), &json!({"Mode": "Sandbox"}))
-            .await,
+        app.put_json(
+            &statement_path(),
+            &statement_update(json!({"Mode": "Sandbox"})),
+        )
+        .await,
         StatusCode::BAD_REQUEST,
         "Mode: must be one of Live, Test",
     )
@@ -318,7 +330,7 @@ async fn software_statements_are_listed_and_put_changes_status_and_mode() {
 }
 
 #[tokio::test]
-async fn a_suspended_or_inactive_statement_gets_no_new_keys_but_keeps_serving_its_old_ones() {
+async fn a_suspended_statement_gets_no_new_keys_but_keeps_serving_its_old_ones() {
     let app = spawn_app().await;
     let tpp = Tpp::new();
     let existing = created(
@@ -327,10 +339,13 @@ async fn a_suspended_or_inactive_statement_gets_no_new_keys_but_keeps_serving_it
     )
     .await;
 
-    for status in ["Suspended", "Inactive"] {
+    for status in ["Suspended"] {
         json_ok(
-            app.put_json(&statement_path(), &json!({"Status": status}))
-                .await,
+            app.put_json(
+                &statement_path(),
+                &statement_update(json!({"Status": status})),
+            )
+            .await,
         )
         .await;
         let fresh = tpp.public_key_pem(&tpp.ec_key("new", "P-256"));
@@ -352,6 +367,42 @@ async fn a_suspended_or_inactive_statement_gets_no_new_keys_but_keeps_serving_it
         let transport = keystore(&app, &format!("{ORG}/{SS}/transport.jwks"));
         assert!(app.jwks_kids(&transport).await.is_empty());
     }
+}
+
+#[tokio::test]
+async fn a_statements_notification_webhook_is_pending_until_confirmed_and_again_when_changed() {
+    let app = spawn_app().await;
+    let hook = "https://hooks.tpp.example/directory";
+    let put = |changes: Value| {
+        let app = &app;
+        async move {
+            json_ok(
+                app.put_json(&statement_path(), &statement_update(changes))
+                    .await,
+            )
+            .await
+        }
+    };
+    let set = put(json!({"NotificationWebhook": hook})).await;
+    assert_eq!(set["NotificationWebhook"], hook);
+    assert_eq!(set["NotificationWebhookStatus"], "Pending");
+    let confirmed = put(json!({"NotificationWebhookStatus": "Confirmed"})).await;
+    assert_eq!(confirmed["NotificationWebhook"], hook);
+    assert_eq!(confirmed["NotificationWebhookStatus"], "Confirmed");
+    let read = json_ok(app.get(&statement_path()).await).await;
+    assert_eq!(read["NotificationWebhookStatus"], "Confirmed");
+    let moved = put(json!({"NotificationWebhook": "https://hooks.tpp.example/v2"})).await;
+    assert_eq!(moved["NotificationWebhookStatus"], "Pending");
+    assert_error(
+        app.put_json(
+            &statement_path(),
+            &statement_update(json!({"NotificationWebhookStatus": "Paused"})),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "NotificationWebhookStatus: must be one of Pending, Confirmed, Deactivated",
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -406,7 +406,7 @@ async fn an_organisation_token_reaches_only_its_organisation_and_no_admin_operat
         reqwest::Method::PUT,
         &format!("/organisations/{ORG}/softwarestatements/{SS}"),
     )
-    .json(&json!({"Status": "Inactive"}))
+    .json(&statement_update(json!({"Status": "Suspended"})))
     .send()
     .await
     .unwrap();
@@ -551,7 +551,7 @@ async fn a_suspended_statement_gets_no_token_and_its_tokens_stop_working() {
     let response = app
         .put_json(
             &format!("/organisations/{ORG}/softwarestatements/{SS}"),
-            &json!({"Status": "Suspended"}),
+            &statement_update(json!({"Status": "Suspended"})),
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);

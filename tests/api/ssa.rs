@@ -130,6 +130,17 @@ async fn an_assertion_locks_the_statement_unlock_opens_it_and_a_suspended_one_ge
     let after: Value = app.get(&path).await.json().await.unwrap();
     assert_eq!(after["Locked"], true);
 
+    // Locked, it refuses every change, naming the lock.
+    let renamed = statement_update(json!({"ClientName": "Renamed"}));
+    assert_error(
+        app.put_json(&path, &renamed).await,
+        StatusCode::BAD_REQUEST,
+        "Locked: the software statement is locked since its assertion was issued",
+    )
+    .await;
+    let still: Value = app.get(&path).await.json().await.unwrap();
+    assert_eq!(still["ClientName"], "Demo TPP App");
+
     // PUT .../unlock opens it again, and only with Unlock = true.
     let unlock = format!("{path}/unlock");
     assert_error(
@@ -165,7 +176,10 @@ async fn an_assertion_locks_the_statement_unlock_opens_it_and_a_suspended_one_ge
     );
     assert_eq!(metadata[0]["DomainRoleName"], "DADOS");
 
-    let response = app.put_json(&path, &json!({"Status": "Suspended"})).await;
+    // The statement is open again: a PUT may change it.
+    let response = app
+        .put_json(&path, &statement_update(json!({"Status": "Suspended"})))
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_error(
         assertion(&app, ORG, SS).await,
@@ -253,11 +267,15 @@ async fn after_a_rollover_and_delete_the_directory_key_chains_to_the_new_root_an
     verify_ps256(&ssa, &after);
 }
 
-/// The verified claims of a fresh SSA for the demo statement.
+/// The verified claims of a fresh SSA for the demo statement, which is
+/// then unlocked so that the test may change it again.
 async fn fresh_claims(app: &TestApp) -> Value {
     let response = assertion(app, ORG, SS).await;
     assert_eq!(response.status(), StatusCode::OK);
     let ssa = response.text().await.unwrap();
+    let unlock = format!("/organisations/{ORG}/softwarestatements/{SS}/unlock");
+    let unlocked = app.put_json(&unlock, &json!({"Unlock": true})).await;
+    assert_eq!(unlocked.status(), StatusCode::OK);
     let jwks: Value = app
         .get_public(&app.url("/keystore/openbanking.jwks"))
         .await
@@ -357,14 +375,17 @@ async fn the_ssa_roles_and_competent_authority_claims_follow_the_authority_claim
 
     // A statement's SoftwareRoles names only roles its organisation holds.
     assert_error(
-        app.put_json(&statement_path, &json!({"SoftwareRoles": ["DADOS", "PAGTO"]}))
+        app.put_json(&statement_path, &statement_update(json!({"SoftwareRoles": ["DADOS", "PAGTO"]})))
             .await,
         StatusCode::BAD_REQUEST,
         "SoftwareRoles[1]: organisation 'c8f0bf49-4744-4933-8960-7add6e590841' holds 'PAGTO' by no active authority claim",
     )
     .await;
     let cleared: Value = app
-        .put_json(&statement_path, &json!({"SoftwareRoles": []}))
+        .put_json(
+            &statement_path,
+            &statement_update(json!({"SoftwareRoles": []})),
+        )
         .await
         .json()
         .await
@@ -372,7 +393,10 @@ async fn the_ssa_roles_and_competent_authority_claims_follow_the_authority_claim
     assert_eq!(cleared["SoftwareRoles"], json!([]));
     assert_eq!(fresh_claims(&app).await["software_roles"], json!([]));
     let restored: Value = app
-        .put_json(&statement_path, &json!({"SoftwareRoles": ["DADOS"]}))
+        .put_json(
+            &statement_path,
+            &statement_update(json!({"SoftwareRoles": ["DADOS"]})),
+        )
         .await
         .json()
         .await

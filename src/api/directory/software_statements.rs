@@ -9,7 +9,9 @@ use super::DirectoryError;
 use super::request::{Ids, JsonBody};
 use crate::api::negotiation::{JSON, JWT, preferred};
 use crate::domain::organisation::SoftwareStatementRequest;
+use crate::domain::statement_update;
 use crate::domain::{Caller, SoftwareStatement};
+use crate::service::ServiceError;
 use crate::service::directory::Directory;
 use crate::service::{ssa, statement_roles};
 
@@ -56,14 +58,16 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(statement))
 }
 
-/// PUT .../softwarestatements/{SoftwareStatementId}
+/// PUT .../softwarestatements/{SoftwareStatementId}: the spec's SoftwareStatementUpdateRequest,
+/// every member checked before anything is read or written.
 pub async fn update(
     caller: Caller,
     ids: Ids,
-    JsonBody(request): JsonBody<SoftwareStatementRequest>,
+    JsonBody(body): JsonBody<serde_json::Map<String, serde_json::Value>>,
     directory: web::Data<Directory>,
 ) -> Result<HttpResponse, DirectoryError> {
     let ss = ids.statement()?;
+    let request = statement_update::parse(body).map_err(ServiceError::from)?;
     let statement = statement_roles::update(&directory, &caller, &ids.org, ss, request).await?;
     Ok(HttpResponse::Ok().json(statement))
 }
