@@ -137,6 +137,16 @@ impl PublicUrls {
         format!("{}/token", self.public)
     }
 
+    /// RFC 7662 token introspection.
+    pub fn introspection_endpoint(&self) -> String {
+        format!("{}/token/introspect", self.public)
+    }
+
+    /// RFC 7009 token revocation.
+    pub fn revocation_endpoint(&self) -> String {
+        format!("{}/token/revoke", self.public)
+    }
+
     pub fn discovery(&self) -> String {
         format!("{}/.well-known/openid-configuration", self.public)
     }

@@ -30,6 +30,7 @@ pub mod statement_roles;
 pub mod tenants;
 pub mod test_control;
 pub mod tls;
+pub mod token_lifecycle;
 pub mod truststore;
 pub mod upload;
 

@@ -25,7 +25,7 @@ pub struct OAuthError {
     pub description: String,
 }
 
-fn oauth_error(code: &'static str, description: impl Into<String>) -> OAuthError {
+pub(super) fn oauth_error(code: &'static str, description: impl Into<String>) -> OAuthError {
     OAuthError {
         code,
         description: description.into(),
@@ -129,7 +129,14 @@ pub async fn token(
             format!("scope '{unknown}' is not offered; the directory offers {SCOPE}"),
         ));
     }
-    let (org, ss) = authenticate_client(server, &request).await?;
+    let endpoint = server.directory.urls.token_endpoint();
+    let (org, ss) = authenticate_client(
+        server,
+        request.client_id.as_deref(),
+        &request.authentication,
+        &endpoint,
+    )
+    .await?;
     let now = server.directory.clock.now();
     let expires_in = server.settings.access_token_minutes * 60;
     let claims = json!({
@@ -164,12 +171,15 @@ pub async fn token(
     })
 }
 
-/// The statement the client is, once its credentials check out.
-async fn authenticate_client(
+/// The statement the client is, once its credentials check out; an
+/// assertion's audience may name `endpoint`, the one it was presented to.
+pub(super) async fn authenticate_client(
     server: &AuthorisationServer,
-    request: &TokenRequest,
+    given_client_id: Option<&str>,
+    authentication: &ClientAuthentication,
+    endpoint: &str,
 ) -> Result<(OrganisationId, SoftwareStatementId), OAuthError> {
-    let (client_id, assertion) = match &request.authentication {
+    let (client_id, assertion) = match authentication {
         ClientAuthentication::Assertion {
             assertion_type,
             assertion,
@@ -197,11 +207,7 @@ async fn authenticate_client(
             ));
         }
     };
-    if let Some(given) = request
-        .client_id
-        .as_ref()
-        .filter(|given| **given != client_id)
-    {
+    if let Some(given) = given_client_id.filter(|given| *given != client_id) {
         return Err(invalid_client(format!(
             "client_id '{given}' does not match the authenticated client '{client_id}'"
         )));
@@ -228,8 +234,8 @@ async fn authenticate_client(
             statement.status
         )));
     }
-    match (&request.authentication, assertion) {
-        (_, Some(assertion)) => check_assertion(server, &org, &ss, assertion).await?,
+    match (authentication, assertion) {
+        (_, Some(assertion)) => check_assertion(server, &org, &ss, assertion, endpoint).await?,
         (ClientAuthentication::Secret { secret, .. }, None) => check_secret(server, &ss, secret)?,
         (ClientAuthentication::Certificate { certificate, .. }, None) => {
             match super::tls::certificate_caller(&server.directory, certificate) {
@@ -256,6 +262,7 @@ async fn check_assertion(
     org: &OrganisationId,
     ss: &SoftwareStatementId,
     assertion: &str,
+    endpoint: &str,
 ) -> Result<(), OAuthError> {
     let now = server.directory.clock.now();
     let records = server
@@ -277,17 +284,17 @@ async fn check_assertion(
             "client_assertion sub must be the client id '{ss}'"
         )));
     }
-    if !audience_names(
-        &claims,
-        &[
-            server.directory.urls.token_endpoint(),
-            server.directory.urls.issuer().to_owned(),
-        ],
-    ) {
+    let mut audiences = vec![
+        server.directory.urls.token_endpoint(),
+        server.directory.urls.issuer().to_owned(),
+    ];
+    if !audiences.iter().any(|a| a == endpoint) {
+        audiences.insert(0, endpoint.to_owned());
+    }
+    if !audience_names(&claims, &audiences) {
         return Err(invalid_client(format!(
-            "client_assertion aud must name {} or {}",
-            server.directory.urls.token_endpoint(),
-            server.directory.urls.issuer()
+            "client_assertion aud must name {}",
+            audiences.join(" or ")
         )));
     }
     let exp = timestamp(&claims, "exp")
@@ -345,7 +352,7 @@ fn check_secret(
     }
 }
 
-fn timestamp(claims: &Map<String, Value>, name: &str) -> Option<DateTime<Utc>> {
+pub(super) fn timestamp(claims: &Map<String, Value>, name: &str) -> Option<DateTime<Utc>> {
     claims
         .get(name)
         .and_then(Value::as_i64)
@@ -373,6 +380,10 @@ pub fn access_token_caller(server: &AuthorisationServer, token: &str) -> Option<
         return None;
     }
     if timestamp(&claims, "exp")? <= server.directory.clock.now() {
+        return None;
+    }
+    // Revoked (RFC 7009): refused at once, on every read that follows.
+    if server.credentials.is_token_revoked(text("jti")?).ok()? {
         return None;
     }
     let org = OrganisationId::parse(text("org_id")?).ok()?;

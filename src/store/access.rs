@@ -1,6 +1,7 @@
 //! What the token endpoint checks a client against: the SHA-256 of each
 //! statement's client secret, and every client assertion's jti until it
-//! expires, so that an assertion is accepted once only.
+//! expires, so that an assertion is accepted once only; and the access
+//! tokens revoked before their expiry.
 
 use chrono::{DateTime, Utc};
 
@@ -12,6 +13,8 @@ use crate::domain::SoftwareStatementId;
 pub(super) const CLIENT_SECRETS: Table = "client_secrets";
 /// `client\0jti` -> when the assertion expires.
 pub(super) const SEEN_JTIS: Table = "seen_jtis";
+/// An access token's jti -> when it would have expired.
+pub(super) const REVOKED_TOKENS: Table = "revoked_tokens";
 
 #[derive(Clone)]
 pub struct ClientCredentials {
@@ -48,6 +51,20 @@ impl ClientCredentials {
     ) -> Result<bool, StoreError> {
         let k = key(&[client.as_str(), jti]);
         self.db.write(|tx| tx.insert_new(SEEN_JTIS, &k, &expires))
+    }
+
+    /// Revokes the access token `jti` for good, on disk before it returns.
+    pub async fn revoke_token(&self, jti: &str, expires: DateTime<Utc>) -> Result<(), StoreError> {
+        self.db
+            .write(|tx| tx.put_record(REVOKED_TOKENS, jti.as_bytes(), &expires))?;
+        self.db.flush().await
+    }
+
+    pub fn is_token_revoked(&self, jti: &str) -> Result<bool, StoreError> {
+        let expires: Option<DateTime<Utc>> = self
+            .db
+            .read(|tx| tx.record(REVOKED_TOKENS, jti.as_bytes()))?;
+        Ok(expires.is_some())
     }
 }
 

@@ -51,7 +51,7 @@ pub use tenants::TenantRecords;
 pub use trust_anchors::TrustAnchors;
 
 /// Every table of every repository, in the order `StoreContents` lists them.
-const TABLES: [engine::Table; 33] = [
+const TABLES: [engine::Table; 34] = [
     organisations::ORGANISATIONS,
     statements::STATEMENTS,
     statements::STATEMENT_OWNERS,
@@ -60,6 +60,7 @@ const TABLES: [engine::Table; 33] = [
     authorities::AUTHORITY,
     access::CLIENT_SECRETS,
     access::SEEN_JTIS,
+    access::REVOKED_TOKENS,
     authorities::ROOT_CAS,
     authorities::ISSUING_CAS,
     serials::ISSUED_SERIALS,

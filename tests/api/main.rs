@@ -37,6 +37,7 @@ mod statement_certifications;
 mod tenants;
 mod test_control;
 mod tls;
+mod token_lifecycle;
 mod truststore;
 mod types;
 mod upload_certificates;

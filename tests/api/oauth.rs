@@ -15,7 +15,7 @@ fn now() -> i64 {
 }
 
 /// A client assertion (RFC 7523) for the seeded statement, signed by `key`.
-fn assertion(app: &TestApp, key: &Path, alg: Algorithm, kid: &str, claims: Value) -> String {
+pub fn assertion(app: &TestApp, key: &Path, alg: Algorithm, kid: &str, claims: Value) -> String {
     let pem = std::fs::read(key).unwrap();
     let encoding = match alg {
         Algorithm::ES256 => EncodingKey::from_ec_pem(&pem).unwrap(),
@@ -46,7 +46,7 @@ async fn token_request(app: &TestApp, form: &[(&str, &str)]) -> reqwest::Respons
         .unwrap()
 }
 
-async fn with_assertion(app: &TestApp, assertion: &str) -> reqwest::Response {
+pub async fn with_assertion(app: &TestApp, assertion: &str) -> reqwest::Response {
     token_request(
         app,
         &[
@@ -63,7 +63,7 @@ async fn with_assertion(app: &TestApp, assertion: &str) -> reqwest::Response {
     .await
 }
 
-async fn assert_oauth_error(
+pub async fn assert_oauth_error(
     response: reqwest::Response,
     status: StatusCode,
     code: &str,
@@ -80,7 +80,7 @@ async fn assert_oauth_error(
 }
 
 /// Registers an rtssigning certificate for a fresh RSA key: (key file, kid).
-async fn signing_key(app: &TestApp, tpp: &Tpp) -> (std::path::PathBuf, String) {
+pub async fn signing_key(app: &TestApp, tpp: &Tpp) -> (std::path::PathBuf, String) {
     let key = tpp.rsa_key("client.key", 2048);
     let response = app
         .upload("rtssigning", &tpp.csr(&key, &obie_subject(ORG, SS), &[]))

@@ -149,3 +149,57 @@ async fn kill_9_after_201_loses_nothing_and_the_ca_and_token_survive() {
         "a certificate issued before the crash verifies after it: {output}"
     );
 }
+
+#[tokio::test]
+async fn a_revoked_access_token_stays_revoked_after_kill_9() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let config = "[store]\nbackground_flush_ms = 0\n[oauth]\nclient_secret_basic = true\n";
+    let client = reqwest::Client::new();
+    let first = start_binary(data_dir.path(), config);
+    first.log_through_banner().await;
+    let admin = std::fs::read_to_string(data_dir.path().join("admin-token")).unwrap();
+    let created: Value = client
+        .post(format!(
+            "{}/organisations/{ORG}/softwarestatements",
+            first.address
+        ))
+        .bearer_auth(&admin)
+        .json(&json!({"SoftwareStatementId": "ss-revoked", "ClientName": "Revoked"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let secret = created["ClientSecret"].as_str().unwrap().to_owned();
+    let issued: Value = client
+        .post(format!("{}/token", first.address))
+        .basic_auth("ss-revoked", Some(&secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = issued["access_token"].as_str().unwrap().to_owned();
+    let revoked = client
+        .post(format!("{}/token/revoke", first.address))
+        .basic_auth("ss-revoked", Some(&secret))
+        .form(&[("token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), StatusCode::OK);
+    drop(first); // SIGKILL right after the 200
+
+    let second = start_binary(data_dir.path(), config);
+    second.log_through_banner().await;
+    let read = client
+        .get(format!("{}/organisations/{ORG}", second.address))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), StatusCode::UNAUTHORIZED);
+}
