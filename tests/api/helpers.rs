@@ -157,14 +157,17 @@ impl TestApp {
     }
 
     pub async fn upload_to(&self, org: &str, ss: &str, key_type: &str, pem: &str) -> Response {
-        self.client
-            .post(self.url(&Self::certificates_path(org, ss, key_type)))
+        let path = Self::certificates_path(org, ss, key_type);
+        let response = self
+            .client
+            .post(self.url(&path))
             .bearer_auth(TOKEN)
             .header("Content-Type", "application/x-pem-file")
             .body(pem.to_owned())
             .send()
             .await
-            .expect("request sent")
+            .expect("request sent");
+        spec_checked("POST", &path, response).await
     }
 
     /// Adds the certificates of a PEM text to the trust store as the admin.
@@ -188,12 +191,14 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> Response {
-        self.client
+        let response = self
+            .client
             .get(self.url(path))
             .bearer_auth(TOKEN)
             .send()
             .await
-            .expect("request sent")
+            .expect("request sent");
+        spec_checked("GET", path, response).await
     }
 
     pub async fn get_public(&self, url: &str) -> Response {
@@ -201,32 +206,38 @@ impl TestApp {
     }
 
     pub async fn put_json(&self, path: &str, body: &Value) -> Response {
-        self.client
+        let response = self
+            .client
             .put(self.url(path))
             .bearer_auth(TOKEN)
             .json(body)
             .send()
             .await
-            .expect("request sent")
+            .expect("request sent");
+        spec_checked("PUT", path, response).await
     }
 
     pub async fn delete(&self, path: &str) -> Response {
-        self.client
+        let response = self
+            .client
             .delete(self.url(path))
             .bearer_auth(TOKEN)
             .send()
             .await
-            .expect("request sent")
+            .expect("request sent");
+        spec_checked("DELETE", path, response).await
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> Response {
-        self.client
+        let response = self
+            .client
             .post(self.url(path))
             .bearer_auth(TOKEN)
             .json(body)
             .send()
             .await
-            .expect("request sent")
+            .expect("request sent");
+        spec_checked("POST", path, response).await
     }
 
     /// The kids in a keystore document.
@@ -241,6 +252,34 @@ impl TestApp {
             .map(|k| k["kid"].as_str().unwrap().to_owned())
             .collect()
     }
+}
+
+/// The answer to `method path`, held first to what the spec's operation
+/// lists for it (when the spec has that operation): every directory answer a
+/// test reads through `TestApp`'s helpers is checked, status, media type and
+/// body, against `fixtures/spec/responses.json`.
+pub async fn spec_checked(method: &str, path: &str, response: Response) -> Response {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.expect("body read");
+    let content_type = headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let spec = crate::spec_schema::Spec::directory();
+    if let Some(problems) =
+        spec.response_problems(method, path, status.as_u16(), content_type, &body)
+    {
+        assert!(
+            problems.is_empty(),
+            "the answer to {method} {path} breaks the spec:\n{}\n{}",
+            problems.join("\n"),
+            String::from_utf8_lossy(&body)
+        );
+    }
+    let mut rebuilt = http::Response::builder().status(status);
+    *rebuilt.headers_mut().expect("a fresh builder") = headers;
+    Response::from(rebuilt.body(body.to_vec()).expect("a response"))
 }
 
 /// Asserts the status and that one of the `errors` names `needle`.

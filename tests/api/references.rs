@@ -38,7 +38,7 @@ async fn the_brazil_catalogue_is_the_central_bank_with_the_dcr_standards_roles_a
     let authorities = json_ok(&app, "/references/authorities").await;
     assert_eq!(authorities.as_array().unwrap().len(), 1);
     let bcb = &authorities[0];
-    assert_shape(&spec, "Authority", bcb);
+    assert_shape(spec, "Authority", bcb);
     assert_eq!(bcb["AuthorityId"], BCB);
     assert_eq!(bcb["AuthorityName"], "Banco Central do Brasil");
     assert_eq!(bcb["AuthorityCode"], "BCB");
@@ -54,7 +54,7 @@ async fn the_brazil_catalogue_is_the_central_bank_with_the_dcr_standards_roles_a
         &format!("/references/authorities/{BCB}/authorisationdomains"),
     )
     .await;
-    assert_shape(&spec, "AuthorityAuthorisationDomainsPage", &mapped);
+    assert_shape(spec, "AuthorityAuthorisationDomainsPage", &mapped);
     assert_eq!(names(&mapped, "AuthorisationDomainName"), ["Open Banking"]);
     assert_eq!(mapped["totalSize"], 1);
     let mapping = &mapped["content"][0];
@@ -72,13 +72,13 @@ async fn the_brazil_catalogue_is_the_central_bank_with_the_dcr_standards_roles_a
     assert_eq!(all["content"], mapped["content"]);
 
     let domains = json_ok(&app, "/references/authorisationdomains").await;
-    assert_shape(&spec, "AuthorisationDomainsPage", &domains);
+    assert_shape(spec, "AuthorisationDomainsPage", &domains);
     assert_eq!(names(&domains, "AuthorisationDomainName"), ["Open Banking"]);
     let domain = json_ok(&app, "/references/authorisationdomains/Open%20Banking").await;
     assert_eq!(domain, domains["content"][0]);
 
     let roles = json_ok(&app, "/references/authorisationdomainroles").await;
-    assert_shape(&spec, "AuthorisationDomainRolesPage", &roles);
+    assert_shape(spec, "AuthorisationDomainRolesPage", &roles);
     assert_eq!(
         names(&roles, "AuthorisationDomainRoleName"),
         ["DADOS", "PAGTO", "CONTA", "CCORR"]
@@ -96,7 +96,7 @@ async fn the_brazil_catalogue_is_the_central_bank_with_the_dcr_standards_roles_a
         .unwrap()
         .iter()
         .map(|m| {
-            assert_shape(&spec, "MetadataResponse", m);
+            assert_shape(spec, "MetadataResponse", m);
             assert_eq!(m["Type"], "scope");
             assert_eq!(m["DomainRoleName"], "PAGTO");
             m["Name"].as_str().unwrap()
@@ -124,7 +124,7 @@ async fn the_brazil_catalogue_is_the_central_bank_with_the_dcr_standards_roles_a
     assert_eq!(one, metadata[1]);
 
     let terms = json_ok(&app, "/references/termsandconditions").await;
-    assert_shape(&spec, "TermsAndConditionsPage", &terms);
+    assert_shape(spec, "TermsAndConditionsPage", &terms);
     assert_eq!(terms["content"][0]["Type"], "Participant");
     assert_eq!(terms["content"][0]["TnCId"], 1);
 }
