@@ -153,6 +153,15 @@ impl Application {
                     client_secret_basic: settings.oauth.client_secret_basic,
                     tls_client_auth: settings.tls.enabled
                         && settings.tls.client_auth != config::ClientAuth::Off,
+                    // The public URL when it is the TLS listener's, else
+                    // the listener's own address.
+                    mtls_url: tls_address.map(|address| {
+                        if public_url.starts_with("https://") {
+                            public_url.clone()
+                        } else {
+                            format!("https://{address}")
+                        }
+                    }),
                 },
                 ca: CaNaming {
                     organisation: settings.ca.organisation.clone(),

@@ -40,8 +40,9 @@ impl FromRequest for Caller {
         let admin = req.app_data::<web::Data<AdminToken>>();
         let certificate = req.conn_data::<PeerCertificate>();
         ready(match (presented, server, admin, certificate) {
-            (Some(token), Some(server), Some(admin), _) => {
-                access::authenticate(server, admin, token).ok_or(Unauthorized)
+            (Some(token), Some(server), Some(admin), certificate) => {
+                let presented = certificate.as_ref().map(|c| c.0.as_slice());
+                access::authenticate(server, admin, token, presented).ok_or(Unauthorized)
             }
             // No token over mutual TLS: the transport certificate speaks
             // for its software statement, as on the real matls-api hosts.

@@ -210,7 +210,9 @@ fn client_of(req: &ServiceRequest) -> String {
         .and_then(|(_, token)| {
             let server = req.app_data::<web::Data<AuthorisationServer>>()?;
             let admin = req.app_data::<web::Data<AdminToken>>()?;
-            access::authenticate(server, admin, token.trim())
+            let presented = req.conn_data::<crate::api::auth::PeerCertificate>();
+            let presented = presented.map(|c| c.0.as_slice());
+            access::authenticate(server, admin, token.trim(), presented)
         });
     match caller {
         Some(Caller::Admin) => "admin".to_owned(),

@@ -70,7 +70,7 @@ async fn discovery(server: web::Data<AuthorisationServer>) -> HttpResponse {
     if server.settings().client_secret_basic {
         methods.push("client_secret_basic");
     }
-    HttpResponse::Ok().json(json!({
+    let mut document = json!({
         "issuer": urls.issuer(),
         "token_endpoint": urls.token_endpoint(),
         "introspection_endpoint": urls.introspection_endpoint(),
@@ -87,7 +87,23 @@ async fn discovery(server: web::Data<AuthorisationServer>) -> HttpResponse {
         "revocation_endpoint_auth_signing_alg_values_supported": CLIENT_ASSERTION_ALGORITHMS,
         "id_token_signing_alg_values_supported": ["PS256"],
         "subject_types_supported": ["public"],
-    }))
+    });
+    // RFC 8705 3.3 and 5: tokens asked for over mutual TLS are bound to the
+    // client's certificate, and the endpoints have aliases there.
+    let settings = server.settings();
+    document["tls_client_certificate_bound_access_tokens"] = json!(settings.tls_client_auth);
+    if let Some(mtls) = settings
+        .mtls_url
+        .as_deref()
+        .filter(|_| settings.tls_client_auth)
+    {
+        document["mtls_endpoint_aliases"] = json!({
+            "token_endpoint": format!("{mtls}/token"),
+            "introspection_endpoint": format!("{mtls}/token/introspect"),
+            "revocation_endpoint": format!("{mtls}/token/revoke"),
+        });
+    }
+    HttpResponse::Ok().json(document)
 }
 
 /// The members every endpoint here takes to authenticate its client.
@@ -171,6 +187,7 @@ async fn token(
         scope: form.scope,
         client_id,
         authentication: client_authentication(&req, form.client),
+        presented_certificate: req.conn_data::<PeerCertificate>().map(|c| c.0.clone()),
     };
     let issued = oauth::token(&server, request).await?;
     Ok(HttpResponse::Ok()

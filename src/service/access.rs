@@ -45,16 +45,19 @@ pub fn admin_token(
     Ok((AdminToken::new(token), origin))
 }
 
-/// The caller a bearer token stands for, or None if it stands for nobody.
+/// The caller a bearer token stands for, or None if it stands for nobody;
+/// `presented` is the client certificate of a mutual-TLS connection, which a
+/// certificate-bound token needs.
 pub fn authenticate(
     server: &AuthorisationServer,
     admin: &AdminToken,
     bearer: &str,
+    presented: Option<&[u8]>,
 ) -> Option<Caller> {
     if is_admin_token(admin, bearer) {
         return Some(Caller::Admin);
     }
-    oauth::access_token_caller(server, bearer)
+    oauth::access_token_caller(server, bearer, presented)
 }
 
 /// Whether `presented` is the admin token, compared without leaking where

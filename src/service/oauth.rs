@@ -44,6 +44,9 @@ pub struct OAuthSettings {
     pub client_secret_basic: bool,
     /// Whether a TLS listener asks for client certificates (tls_client_auth).
     pub tls_client_auth: bool,
+    /// That listener's URL, where the mutual-TLS aliases of the token,
+    /// introspection and revocation endpoints are (RFC 8705 5).
+    pub mtls_url: Option<String>,
 }
 
 /// The token endpoint's part: the statements and keys clients authenticate
@@ -96,6 +99,9 @@ pub struct TokenRequest {
     pub scope: Option<String>,
     pub client_id: Option<String>,
     pub authentication: ClientAuthentication,
+    /// The DER certificate the client presented over mutual TLS, if any: the
+    /// token is bound to it (RFC 8705 3).
+    pub presented_certificate: Option<Vec<u8>>,
 }
 
 pub struct IssuedToken {
@@ -151,12 +157,18 @@ pub async fn token(
         "exp": (now + Duration::seconds(expires_in)).timestamp(),
         "jti": uuid::Uuid::new_v4().to_string(),
     });
-    let Value::Object(claims) = claims else {
+    let Value::Object(mut claims) = claims else {
         return Err(oauth_error(
             "server_error",
             "token claims are not an object",
         ));
     };
+    if let Some(der) = &request.presented_certificate {
+        claims.insert(
+            "cnf".into(),
+            json!({ CERTIFICATE_THUMBPRINT: certificate_thumbprint(der) }),
+        );
+    }
     let access_token = server
         .directory
         .authority
@@ -371,9 +383,48 @@ fn audience_names(claims: &Map<String, Value>, accepted: &[String]) -> bool {
     }
 }
 
+/// The `cnf` member of a certificate-bound token (RFC 8705 3.1).
+pub const CERTIFICATE_THUMBPRINT: &str = "x5t#S256";
+
+/// The base64url SHA-256 of a DER certificate, as `cnf` carries it.
+pub fn certificate_thumbprint(der: &[u8]) -> String {
+    base64::Engine::encode(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        sha256(der),
+    )
+}
+
 /// The caller an access token this directory issued stands for, if it is
-/// genuine, unexpired, and its statement is still active.
-pub fn access_token_caller(server: &AuthorisationServer, token: &str) -> Option<Caller> {
+/// live (see `live_token`) and, when it is bound to a certificate, `presented`
+/// is that certificate (RFC 8705 3).
+pub fn access_token_caller(
+    server: &AuthorisationServer,
+    token: &str,
+    presented: Option<&[u8]>,
+) -> Option<Caller> {
+    let (claims, caller) = live_token(server, token)?;
+    let bound = claims
+        .get("cnf")
+        .and_then(|cnf| cnf.get(CERTIFICATE_THUMBPRINT))
+        .and_then(Value::as_str);
+    match (bound, presented) {
+        (None, _) => Some(caller),
+        (Some(thumbprint), Some(der)) => constant_time_eq(
+            thumbprint.as_bytes(),
+            certificate_thumbprint(der).as_bytes(),
+        )
+        .then_some(caller),
+        (Some(_), None) => None,
+    }
+}
+
+/// An access token's claims and the caller it stands for, if this directory
+/// issued it, it has not expired or been revoked, and its statement is
+/// still active.
+pub fn live_token(
+    server: &AuthorisationServer,
+    token: &str,
+) -> Option<(Map<String, Value>, Caller)> {
     let claims = server.directory.authority.signer().verify(token).ok()?;
     let text = |name: &str| claims.get(name).and_then(Value::as_str);
     if text("iss") != Some(server.directory.urls.issuer()) || text("scope") != Some(SCOPE) {
@@ -394,8 +445,9 @@ pub fn access_token_caller(server: &AuthorisationServer, token: &str) -> Option<
         .statements
         .get(&org, &ss)
         .ok()??;
-    statement.is_active().then_some(Caller::Software {
+    let caller = Caller::Software {
         organisation_id: org,
         software_statement_id: ss,
-    })
+    };
+    statement.is_active().then_some((claims, caller))
 }

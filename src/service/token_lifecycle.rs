@@ -29,14 +29,14 @@ pub async fn introspect(
     let (_, client) = authenticate(server, &query, &endpoint).await?;
     let token = required_token(&query)?;
     let inactive = json!({"active": false});
-    let Some(claims) = own_claims(server, token, &client) else {
-        return Ok(inactive);
-    };
-    if super::oauth::access_token_caller(server, token).is_none() {
+    if own_claims(server, token, &client).is_none() {
         return Ok(inactive);
     }
+    let Some((claims, _)) = super::oauth::live_token(server, token) else {
+        return Ok(inactive);
+    };
     let text = |name: &str| claims.get(name).cloned().unwrap_or(Value::Null);
-    Ok(json!({
+    let mut answer = json!({
         "active": true,
         "scope": text("scope"),
         "client_id": text("client_id"),
@@ -49,7 +49,12 @@ pub async fn introspect(
         "jti": text("jti"),
         "org_id": text("org_id"),
         "software_id": text("software_id"),
-    }))
+    });
+    // RFC 8705 3.2: a bound token's certificate thumbprint.
+    if let Some(cnf) = claims.get("cnf") {
+        answer["cnf"] = cnf.clone();
+    }
+    Ok(answer)
 }
 
 /// RFC 7009 2.1: ends the client's own token at once. A token that is not

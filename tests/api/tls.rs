@@ -217,3 +217,94 @@ async fn required_client_auth_refuses_a_handshake_without_one_of_its_certificate
     ]);
     assert!(ok && status == 200);
 }
+
+#[tokio::test]
+async fn a_token_asked_for_over_mutual_tls_is_bound_to_the_certificate() {
+    let app = spawn_app_with(AppOptions {
+        config: Some(tls_config("optional")),
+        ..Default::default()
+    })
+    .await;
+    let tpp = Tpp::new();
+    let chain = chain_file(&app, &tpp).await;
+    let tls = app.tls_address.clone().unwrap();
+    let discovery: Value = app
+        .get("/.well-known/openid-configuration")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        discovery["tls_client_certificate_bound_access_tokens"],
+        true
+    );
+    let aliases = &discovery["mtls_endpoint_aliases"];
+    assert_eq!(aliases["token_endpoint"], format!("{tls}/token"));
+    assert_eq!(
+        aliases["introspection_endpoint"],
+        format!("{tls}/token/introspect")
+    );
+    assert_eq!(
+        aliases["revocation_endpoint"],
+        format!("{tls}/token/revoke")
+    );
+
+    let (cert, key, _) = transport_certificate(&app, &tpp).await;
+    let mutual = ["--cacert", s(&chain), "--cert", s(&cert), "--key", s(&key)];
+    let token_form = format!("grant_type=client_credentials&client_id={SS}");
+    let (ok, status, body) = curl(
+        &[
+            &mutual[..],
+            &[
+                "-d",
+                &token_form,
+                aliases["token_endpoint"].as_str().unwrap(),
+            ],
+        ]
+        .concat(),
+    );
+    assert!(ok && status == 200, "{status} {body}");
+    let token: Value = serde_json::from_str(&body).unwrap();
+    let token = token["access_token"].as_str().unwrap().to_owned();
+
+    // cnf names the certificate: RFC 8705 3.1's base64url SHA-256 of its DER.
+    use base64::Engine;
+    let payload = token.split('.').nth(1).unwrap();
+    let claims: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap();
+    let der = openssl::x509::X509::from_pem(&std::fs::read(&cert).unwrap())
+        .unwrap()
+        .to_der()
+        .unwrap();
+    let thumbprint =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(openssl::sha::sha256(&der));
+    assert_eq!(claims["cnf"]["x5t#S256"], thumbprint);
+
+    let organisation = format!("{tls}/organisations/{ORG}");
+    let bearer = format!("Authorization: Bearer {token}");
+    let (_, status, body) = curl(&[&mutual[..], &["-H", &bearer, &organisation]].concat());
+    assert_eq!(status, 200, "the token with its certificate: {body}");
+    let (_, status, _) = curl(&["--cacert", s(&chain), "-H", &bearer, &organisation]);
+    assert_eq!(status, 401, "the token without its certificate");
+    let plain = app
+        .client
+        .get(app.url(&format!("/organisations/{ORG}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), StatusCode::UNAUTHORIZED, "over plain HTTP");
+
+    // Introspection over the alias shows the binding.
+    let introspect = aliases["introspection_endpoint"].as_str().unwrap();
+    let form = format!("token={token}&client_id={SS}");
+    let (_, status, body) = curl(&[&mutual[..], &["-d", &form, introspect]].concat());
+    assert_eq!(status, 200, "{body}");
+    let answer: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(answer["active"], true);
+    assert_eq!(answer["cnf"]["x5t#S256"], thumbprint);
+}
