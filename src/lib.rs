@@ -133,6 +133,15 @@ impl Application {
             ("", None, None) => public_url.clone(),
             (url, _, _) => url.to_owned(),
         };
+        // A host of its own for the OAuth server: its issuer and endpoints
+        // name it, with the public URL's scheme and port.
+        let oauth_url = hosts
+            .iter()
+            .find(|(_, face)| *face == Face::OAuth)
+            .map_or_else(
+                || public_url.clone(),
+                |(host, _)| with_host(&public_url, host),
+            );
         let faces = api::FaceMap::new(&keystore_path, hosts);
 
         // A seed that does not parse stops the start before a data dir is made.
@@ -143,7 +152,8 @@ impl Application {
         let services = service::open(
             &data_dir,
             ServiceSettings {
-                urls: PublicUrls::new(&public_url, &keystore_url, settings.keystore.flavour),
+                urls: PublicUrls::new(&public_url, &keystore_url, settings.keystore.flavour)
+                    .with_oauth(&oauth_url),
                 validity_months: settings.certificates.validity_months,
                 background_flush_ms: settings.store.background_flush_ms,
                 cache_mb: settings.store.cache_mb,

@@ -100,24 +100,42 @@ pub struct PublicUrls {
     public: String,
     /// Base of the keystore host, without a trailing slash.
     keystore: String,
+    /// Base of the OAuth server (discovery, token, introspection,
+    /// revocation): the public base, or the host `[hosts]` gives the face.
+    oauth: String,
     flavour: Flavour,
 }
 
 impl PublicUrls {
     pub fn new(public: &str, keystore: &str, flavour: Flavour) -> Self {
+        let public = public.trim_end_matches('/').to_owned();
         Self {
-            public: public.trim_end_matches('/').to_owned(),
+            oauth: public.clone(),
+            public,
             keystore: keystore.trim_end_matches('/').to_owned(),
             flavour,
         }
+    }
+
+    /// The same URLs with the OAuth server at `base`.
+    pub fn with_oauth(mut self, base: &str) -> Self {
+        self.oauth = base.trim_end_matches('/').to_owned();
+        self
     }
 
     pub fn flavour(&self) -> Flavour {
         self.flavour
     }
 
-    pub fn issuer(&self) -> &str {
+    /// The base of the directory itself.
+    pub fn public(&self) -> &str {
         &self.public
+    }
+
+    /// The OAuth server's issuer: the `iss` of its tokens and the base of
+    /// its discovery document.
+    pub fn issuer(&self) -> &str {
+        &self.oauth
     }
 
     /// The host name of the public base URL.
@@ -134,21 +152,21 @@ impl PublicUrls {
     }
 
     pub fn token_endpoint(&self) -> String {
-        format!("{}/token", self.public)
+        format!("{}/token", self.oauth)
     }
 
     /// RFC 7662 token introspection.
     pub fn introspection_endpoint(&self) -> String {
-        format!("{}/token/introspect", self.public)
+        format!("{}/token/introspect", self.oauth)
     }
 
     /// RFC 7009 token revocation.
     pub fn revocation_endpoint(&self) -> String {
-        format!("{}/token/revoke", self.public)
+        format!("{}/token/revoke", self.oauth)
     }
 
     pub fn discovery(&self) -> String {
-        format!("{}/.well-known/openid-configuration", self.public)
+        format!("{}/.well-known/openid-configuration", self.oauth)
     }
 
     /// The directory's own signing keys (SSAs, access tokens).

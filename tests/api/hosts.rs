@@ -113,3 +113,78 @@ async fn a_host_mapped_to_no_face_stops_the_start() {
         .to_string();
     assert!(error.contains("'bad host' is not a host name"), "{error}");
 }
+
+#[tokio::test]
+async fn an_oauth_host_is_the_issuer_and_names_every_endpoint() {
+    let app = spawn_app_with(AppOptions {
+        config: Some("[hosts]\n\"auth.sandbox.directory.example\" = \"oauth\"\n"),
+        client_secret_basic: true,
+        ..Default::default()
+    })
+    .await;
+    let addr: SocketAddr = app.address.trim_start_matches("http://").parse().unwrap();
+    let client = reqwest::Client::builder()
+        .resolve("auth.sandbox.directory.example", addr)
+        .build()
+        .unwrap();
+    let port = app.address.rsplit(':').next().unwrap();
+    let auth = format!("http://auth.sandbox.directory.example:{port}");
+
+    let discovery: Value = client
+        .get(format!("{auth}/.well-known/openid-configuration"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(discovery["issuer"], auth);
+    assert_eq!(discovery["token_endpoint"], format!("{auth}/token"));
+    assert_eq!(
+        discovery["introspection_endpoint"],
+        format!("{auth}/token/introspect")
+    );
+    assert_eq!(
+        discovery["revocation_endpoint"],
+        format!("{auth}/token/revoke")
+    );
+
+    // A token from the auth host has it as iss, and opens the directory on the main host.
+    let created: Value = app
+        .post_json(
+            &format!("/organisations/{ORG}/softwarestatements"),
+            &serde_json::json!({"SoftwareStatementId": "ss-auth", "ClientName": "Auth"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let secret = created["ClientSecret"].as_str().unwrap();
+    let issued: Value = client
+        .post(format!("{auth}/token"))
+        .basic_auth("ss-auth", Some(secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = issued["access_token"].as_str().unwrap();
+    use base64::Engine;
+    let claims: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(token.split('.').nth(1).unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(claims["iss"], auth);
+    let read = app
+        .client
+        .get(app.url(&format!("/organisations/{ORG}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), StatusCode::OK);
+}

@@ -35,6 +35,8 @@ async fn every_documented_route_answers() {
     for expected in [
         "/organisations",
         "/token",
+        "/token/introspect",
+        "/token/revoke",
         "/keystore/openbanking.jwks",
         "/admin/reset",
         "/openapi.json",

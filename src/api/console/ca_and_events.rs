@@ -60,7 +60,7 @@ pub(super) async fn authorities(
 ) -> Result<HttpResponse, ConsoleError> {
     let ca = view::authorities(&directory)?;
     let urls = directory.urls();
-    let base = urls.issuer();
+    let base = urls.public();
     let mut page = Page::new("Certificate authority", &[home()]);
     page.facts(vec![
         (

@@ -194,7 +194,7 @@ fn csrf_checked(
 }
 
 fn href(urls: &PublicUrls, tenant: &TenantId, theme: &ThemeName) -> String {
-    format!("{}/api/tenants/{tenant}/theme/{theme}/pki", urls.issuer())
+    format!("{}/api/tenants/{tenant}/theme/{theme}/pki", urls.public())
 }
 
 /// POST /api/tenants/{FedmemberID}/theme/{theme}/pki
