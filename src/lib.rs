@@ -163,14 +163,15 @@ impl Application {
                     client_secret_basic: settings.oauth.client_secret_basic,
                     tls_client_auth: settings.tls.enabled
                         && settings.tls.client_auth != config::ClientAuth::Off,
-                    // The public URL when it is the TLS listener's, else
-                    // the listener's own address.
-                    mtls_url: tls_address.map(|address| {
-                        if public_url.starts_with("https://") {
-                            public_url.clone()
-                        } else {
-                            format!("https://{address}")
+                    // The public URL when it is the TLS listener's, else the
+                    // first name its certificate carries, at its port.
+                    mtls_url: tls_address.map(|address| match settings.tls.names.first() {
+                        _ if public_url.starts_with("https://") => public_url.clone(),
+                        Some(name) if name.contains(':') => {
+                            format!("https://[{name}]:{}", address.port())
                         }
+                        Some(name) => format!("https://{name}:{}", address.port()),
+                        None => format!("https://{address}"),
                     }),
                 },
                 ca: CaNaming {

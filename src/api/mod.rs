@@ -141,7 +141,8 @@ pub fn known_routes(faces: &FaceMap, flavour: Flavour) -> negotiation::KnownRout
         .iter()
         .map(|(host, face)| {
             let mut routes = Vec::new();
-            // As `configure` mounts a mapped host: the keystore at its root.
+            // As `configure` mounts a mapped host: health, the CA chain and
+            // the console, then its face at the root.
             document_face(&mut routes, Face::Root, "", flavour);
             if *face != Face::Root {
                 document_face(&mut routes, *face, "", flavour);

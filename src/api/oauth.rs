@@ -45,6 +45,8 @@ impl ResponseError for OAuthError {
         match self.code {
             // RFC 6749 5.2: a failed client authentication is a 401.
             "invalid_client" => StatusCode::UNAUTHORIZED,
+            // The store cannot take the change now: retry (RFC 6749 4.1.2.1).
+            "temporarily_unavailable" => StatusCode::SERVICE_UNAVAILABLE,
             "server_error" => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::BAD_REQUEST,
         }
@@ -52,7 +54,7 @@ impl ResponseError for OAuthError {
 
     fn error_response(&self) -> HttpResponse {
         if self.code == "server_error" {
-            log::error!("token endpoint: {}", self.description);
+            log::error!("oauth server: {}", self.description);
         }
         HttpResponse::build(self.status_code())
             .insert_header(("Cache-Control", "no-store"))

@@ -173,7 +173,10 @@ impl Seeder<'_> {
             return Ok(());
         }
         let path = format!("{org_path}/contacts");
-        let url = self.server.at(&format!("{path}?size=50000"));
+        let url = self.server.at(&format!(
+            "{path}?size={}",
+            obdir::domain::page::MAX_PAGE_SIZE
+        ));
         let held = json(&url, &self.client.get(&url).map_err(within(place))?)?;
         for (c, contact) in entry.contacts.iter().enumerate() {
             let same = |h: &Value| {
@@ -227,7 +230,14 @@ impl Seeder<'_> {
                     made
                 }
             };
-            let id = resource["ApiResourceId"].as_str().unwrap_or_default();
+            let Some(id) = resource["ApiResourceId"].as_str() else {
+                return Err(CliError::Refused {
+                    status: "200 OK".into(),
+                    message: format!(
+                        "{place}: the server answered a resource without ApiResourceId"
+                    ),
+                });
+            };
             let endpoints = format!("{resources}/{}/apidiscoveryendpoints", segment(id));
             for (e, endpoint) in seeded.discovery_endpoints.iter().enumerate() {
                 let listed = resource["ApiDiscoveryEndpoints"].as_array();

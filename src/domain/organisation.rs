@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use super::authorisation_server::WebhookStatus;
 use super::reference::{Catalogue, TermsAndConditions};
 use super::rules::Rules;
-use super::statement_update::UPDATE_STATUSES;
 use super::{DomainError, OrganisationId, SoftwareStatementId};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -294,7 +293,7 @@ pub struct SoftwareStatementRequest {
     pub software_roles: Option<Vec<String>>,
     pub notification_webhook: Option<String>,
     pub notification_webhook_status: Option<String>,
-    /// Only in updates: Active or Suspended.
+    /// Only in updates, which `statement_update` holds to Active or Suspended.
     pub status: Option<String>,
 }
 
@@ -366,7 +365,9 @@ impl SoftwareStatement {
         let description = r.text("Description", req.description, 0, 255);
         let environment = r.text("Environment", req.environment, 0, 40);
         let mode = r.one_of("Mode", req.mode, &["Live", "Test"]);
-        let status = r.one_of("Status", req.status, UPDATE_STATUSES);
+        // A stored statement may be Inactive; a PUT sets Active or
+        // Suspended only (`statement_update`).
+        let status = r.one_of("Status", req.status, &["Active", "Suspended", "Inactive"]);
         let notification_webhook = r.uri(
             "NotificationWebhook",
             req.notification_webhook,

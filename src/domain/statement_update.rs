@@ -77,15 +77,20 @@ pub fn parse(body: Map<String, Value>) -> Result<SoftwareStatementRequest, Vec<D
             ),
         ));
     }
-    let request = serde_json::from_value::<SoftwareStatementRequest>(Value::Object(body))
-        .map_err(|e| DomainError::field("body", e.to_string()));
-    match request {
-        Ok(request) => r.finish(Some(request)),
-        Err(e) => {
-            r.broken(e);
-            r.finish(None)
+    // A member of the wrong type is named: each is read alone.
+    for (name, value) in &body {
+        let alone = Map::from_iter([(name.clone(), value.clone())]);
+        if let Err(e) = serde_json::from_value::<SoftwareStatementRequest>(Value::Object(alone)) {
+            r.broken(DomainError::field(name, type_error(&e.to_string())));
         }
     }
+    let request = serde_json::from_value::<SoftwareStatementRequest>(Value::Object(body)).ok();
+    r.finish(request)
+}
+
+/// serde's words without its position, which names no place in the body.
+fn type_error(message: &str) -> &str {
+    message.split(" at line ").next().unwrap_or(message)
 }
 
 #[cfg(test)]
@@ -146,6 +151,26 @@ mod tests {
         );
         assert!(
             errors.contains(&"Status: must be one of Active, Suspended, got 'Inactive'".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_member_of_the_wrong_type_is_named() {
+        let mut given = complete();
+        given["ClientName"] = json!(5);
+        given["RedirectUri"] = json!("https://app.example/cb");
+        let errors = messages(parse(body(given)).unwrap_err());
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("ClientName: invalid type: integer `5`")),
+            "{errors:?}"
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("RedirectUri: invalid type: string")),
+            "{errors:?}"
         );
     }
 }

@@ -3,13 +3,13 @@
 //! 7009 revocation). Both authenticate the client as the token endpoint
 //! does, and each client sees and revokes only its own tokens.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::oauth::{
-    AuthorisationServer, ClientAuthentication, OAuthError, SCOPE, authenticate_client, oauth_error,
+    AuthorisationServer, ClientAuthentication, OAuthError, authenticate_client, oauth_error,
     timestamp,
 };
-use crate::domain::SoftwareStatementId;
+use crate::domain::{Caller, OrganisationId, SoftwareStatementId};
 
 /// A request to the introspection or revocation endpoint.
 pub struct TokenQuery {
@@ -29,12 +29,19 @@ pub async fn introspect(
     let (_, client) = authenticate(server, &query, &endpoint).await?;
     let token = required_token(&query)?;
     let inactive = json!({"active": false});
-    if own_claims(server, token, &client).is_none() {
-        return Ok(inactive);
-    }
-    let Some((claims, _)) = super::oauth::live_token(server, token) else {
+    let Some((
+        claims,
+        Caller::Software {
+            software_statement_id,
+            ..
+        },
+    )) = super::oauth::live_token(server, token)
+    else {
         return Ok(inactive);
     };
+    if software_statement_id != client {
+        return Ok(inactive);
+    }
     let text = |name: &str| claims.get(name).cloned().unwrap_or(Value::Null);
     let mut answer = json!({
         "active": true,
@@ -86,7 +93,7 @@ pub async fn revoke(server: &AuthorisationServer, query: TokenQuery) -> Result<(
         .credentials
         .revoke_token(jti, exp)
         .await
-        .map_err(|e| oauth_error("server_error", e.to_string()))?;
+        .map_err(|e| oauth_error("temporarily_unavailable", e.to_string()))?;
     log::info!("access token {jti} of {client} revoked");
     Ok(())
 }
@@ -95,7 +102,7 @@ async fn authenticate(
     server: &AuthorisationServer,
     query: &TokenQuery,
     endpoint: &str,
-) -> Result<(crate::domain::OrganisationId, SoftwareStatementId), OAuthError> {
+) -> Result<(OrganisationId, SoftwareStatementId), OAuthError> {
     authenticate_client(
         server,
         query.client_id.as_deref(),
@@ -111,16 +118,4 @@ fn required_token(query: &TokenQuery) -> Result<&str, OAuthError> {
         .as_deref()
         .filter(|t| !t.is_empty())
         .ok_or_else(|| oauth_error("invalid_request", "token is required"))
-}
-
-/// The claims of `token` when this directory signed it for `client`.
-fn own_claims(
-    server: &AuthorisationServer,
-    token: &str,
-    client: &SoftwareStatementId,
-) -> Option<Map<String, Value>> {
-    let claims = server.directory().authority.signer().verify(token).ok()?;
-    let ours = claims.get("client_id").and_then(Value::as_str) == Some(client.as_str())
-        && claims.get("scope").and_then(Value::as_str) == Some(SCOPE);
-    ours.then_some(claims)
 }
