@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use obdir::domain::reference::Catalogue;
-use obdir::domain::seed::{Seed, SeedCertificate, SeedOrganisation, SeedServer};
+use obdir::domain::seed::{
+    Seed, SeedCertificate, SeedOrganisation, SeedServer, is_seeded_claim, is_seeded_contact,
+};
 use obdir::domain::{
     CertOrKeyType, Clock, OrganisationId, PublicJwk, SoftwareStatementId, SystemClock,
 };
@@ -93,16 +95,14 @@ impl Seeder<'_> {
             let url = self.server.at(&claims_path);
             let held = json(&url, &self.client.get(&url).map_err(within(&place))?)?;
             for (c, claim) in entry.authority_claims.iter().enumerate() {
-                let licence = [
-                    &claim.authority_id,
-                    &claim.authorisation_domain,
-                    &claim.role,
-                ];
                 let same = |h: &Value| {
-                    ["AuthorityId", "AuthorisationDomain", "Role"]
-                        .iter()
-                        .zip(licence)
-                        .all(|(field, value)| h[field].as_str() == value.as_deref())
+                    let text = |name: &str| h[name].as_str().unwrap_or_default();
+                    is_seeded_claim(
+                        claim,
+                        text("AuthorityId"),
+                        text("AuthorisationDomain"),
+                        text("Role"),
+                    )
                 };
                 if claim.role.as_deref().is_some_and(foreign)
                     || held.as_array().into_iter().flatten().any(same)
@@ -180,8 +180,8 @@ impl Seeder<'_> {
         let held = json(&url, &self.client.get(&url).map_err(within(place))?)?;
         for (c, contact) in entry.contacts.iter().enumerate() {
             let same = |h: &Value| {
-                h["ContactType"].as_str() == contact.contact_type.as_deref()
-                    && h["EmailAddress"].as_str() == contact.email_address.as_deref()
+                let text = |name: &str| h[name].as_str().unwrap_or_default();
+                is_seeded_contact(contact, text("ContactType"), text("EmailAddress"))
             };
             if held["content"].as_array().into_iter().flatten().any(same) {
                 continue;
@@ -217,8 +217,8 @@ impl Seeder<'_> {
         for (r, seeded) in server.api_resources.iter().enumerate() {
             let place = format!("{place}.ApiResources[{r}]");
             let found = held.as_array().into_iter().flatten().find(|h| {
-                h["ApiFamilyType"].as_str() == Some(seeded.family.as_str())
-                    && h["ApiVersion"].as_str() == Some(seeded.version.as_str())
+                let text = |name: &str| h[name].as_str().unwrap_or_default();
+                seeded.is(text("ApiFamilyType"), text("ApiVersion"))
             });
             let resource = match found {
                 Some(resource) => resource.clone(),

@@ -179,6 +179,33 @@ impl SeedStatement {
     }
 }
 
+/// Whether a held claim of `authority`, `domain` and `role` is the licence a
+/// seeded claim asks for.
+pub fn is_seeded_claim(
+    seeded: &AuthorityClaimRequest,
+    authority: &str,
+    domain: &str,
+    role: &str,
+) -> bool {
+    seeded.authority_id.as_deref() == Some(authority)
+        && seeded.authorisation_domain.as_deref() == Some(domain)
+        && seeded.role.as_deref() == Some(role)
+}
+
+/// Whether a held contact of `contact_type` at `email` is the seeded one: a
+/// seed knows a contact by its type and e-mail, having no id for it.
+pub fn is_seeded_contact(seeded: &ContactRequest, contact_type: &str, email: &str) -> bool {
+    seeded.contact_type.as_deref() == Some(contact_type)
+        && seeded.email_address.as_deref() == Some(email)
+}
+
+impl SeedApiResource {
+    /// Whether a held resource of `family` and `version` is this one.
+    pub fn is(&self, family: &str, version: &str) -> bool {
+        self.family == family && self.version == version
+    }
+}
+
 impl SeedServer {
     /// The members as a request; they were checked when the seed was parsed.
     pub fn request(&self) -> Result<AuthorisationServerRequest, DomainError> {

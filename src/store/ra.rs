@@ -207,29 +207,11 @@ impl RaRecords {
 
 #[cfg(test)]
 mod tests {
-    use chrono::{DateTime, Duration, Utc};
+    use chrono::{DateTime, Duration};
 
     use super::*;
-    use crate::domain::ra::{OrderState, ProductProfile, ProductReference};
+    use crate::domain::ra::OrderState;
     use crate::store::Serials;
-
-    fn order(n: u128, created: DateTime<Utc>) -> Order {
-        Order {
-            reference: OrderReference::from_uuid(uuid::Uuid::from_u128(n)),
-            client: ClientReference::from_uuid(uuid::Uuid::nil()),
-            product: ProductReference::from_uuid(uuid::Uuid::nil()),
-            profile: ProductProfile::TlsServer,
-            operator: OperatorName::parse("ops").unwrap(),
-            csr: String::new(),
-            names: vec!["a.example.com".into()],
-            subject: "CN=a.example.com".into(),
-            state: OrderState::Received,
-            state_since: created,
-            created,
-            reasons: vec![],
-            certificate: None,
-        }
-    }
 
     /// The number an order's reference (`ord-<uuid>`) was made from.
     fn number(order: &Order) -> u128 {
@@ -245,12 +227,12 @@ mod tests {
         let serials = Serials::new(store.db.clone());
         let at = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
         for n in 1..=40 {
-            ra.put_order(&order(n, at + Duration::seconds(n as i64)), None)
+            ra.put_order(&Order::sample(n, at + Duration::seconds(n as i64)), None)
                 .unwrap();
         }
         assert_eq!(ra.open_orders().unwrap().len(), 40);
 
-        let mut issued = order(7, at + Duration::seconds(7));
+        let mut issued = Order::sample(7, at + Duration::seconds(7));
         issued.state = OrderState::Issued;
         let entry = IssuedSerial::of_order(&issued.reference);
         ra.put_order(&issued, Some(("ca-1", "0a", &entry))).unwrap();

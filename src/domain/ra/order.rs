@@ -131,27 +131,32 @@ impl Order {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    fn order(now: DateTime<Utc>) -> Order {
+impl Order {
+    /// A TLS server order for a.example.com, just received at `created`,
+    /// its reference made from `n`.
+    pub(crate) fn sample(n: u128, created: DateTime<Utc>) -> Order {
         Order {
-            reference: OrderReference::from_uuid(uuid::Uuid::nil()),
+            reference: OrderReference::from_uuid(uuid::Uuid::from_u128(n)),
             client: ClientReference::from_uuid(uuid::Uuid::nil()),
             product: ProductReference::from_uuid(uuid::Uuid::nil()),
             profile: ProductProfile::TlsServer,
-            operator: OperatorName::parse("ops").unwrap(),
+            operator: OperatorName::parse("ops").expect("a valid operator name"),
             csr: String::new(),
             names: vec!["a.example.com".into()],
             subject: "CN=a.example.com".into(),
             state: OrderState::Received,
-            state_since: now,
-            created: now,
+            state_since: created,
+            created,
             reasons: vec![],
             certificate: None,
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
 
     #[test]
     fn an_order_pauses_in_each_state_then_issues_once_names_are_valid() {
@@ -160,7 +165,7 @@ mod tests {
             state_delay: Duration::seconds(2),
             validation_timeout: Duration::seconds(60),
         };
-        let mut o = order(t0);
+        let mut o = Order::sample(0, t0);
         let pending = vec!["a.example.com".to_owned()];
         assert_eq!(o.next_step(&timing, t0, &pending), OrderStep::Stay);
         let t2 = t0 + Duration::seconds(2);

@@ -180,3 +180,32 @@ fn servers_resources_and_contacts_are_read_with_their_places() {
         assert!(err.contains(needle), "{needle:?} in {err}");
     }
 }
+
+#[test]
+fn a_seeded_record_without_an_id_is_known_by_what_names_it() {
+    let contact = ContactRequest {
+        contact_type: Some("Technical".into()),
+        email_address: Some("api@bank.example".into()),
+        ..Default::default()
+    };
+    assert!(is_seeded_contact(&contact, "Technical", "api@bank.example"));
+    assert!(!is_seeded_contact(&contact, "Business", "api@bank.example"));
+    let claim = AuthorityClaimRequest {
+        authority_id: Some("bcb".into()),
+        authorisation_domain: Some("Open Banking".into()),
+        role: Some("DADOS".into()),
+        ..Default::default()
+    };
+    assert!(is_seeded_claim(&claim, "bcb", "Open Banking", "DADOS"));
+    assert!(!is_seeded_claim(&claim, "bcb", "Open Banking", "PAGTO"));
+    let seed = Seed::parse(
+        r#"{"organisations": [{"OrganisationId": "b", "OrganisationName": "B",
+        "AuthorisationServers": [{"AuthorisationServerId": "s", "ApiResources": [
+        {"ApiFamilyType": "accounts", "ApiVersion": "2.0.0"}]}]}]}"#,
+        SeedFormat::Json,
+    )
+    .unwrap();
+    let resource = &seed.organisations[0].authorisation_servers[0].api_resources[0];
+    assert!(resource.is("accounts", "2.0.0"));
+    assert!(!resource.is("accounts", "2.0.1"));
+}

@@ -17,11 +17,11 @@ use super::directory::Directory;
 use super::organisations::create_organisation;
 use super::ra::Ra;
 use super::{authority_claims, statement_roles};
-use crate::domain::authority_claim::{AuthorityClaim, AuthorityClaimRequest};
+use crate::domain::authority_claim::AuthorityClaimRequest;
 use crate::domain::certificate::UploadBody;
 use crate::domain::organisation::SoftwareStatementRequest;
 use crate::domain::reference::Catalogue;
-use crate::domain::seed::{Seed, SeedCertificate, SeedFormat, SeedOrganisation};
+use crate::domain::seed::{Seed, SeedCertificate, SeedFormat, SeedOrganisation, is_seeded_claim};
 use crate::domain::{
     Caller, CertOrKeyType, DomainError, Flavour, OrganisationId, SoftwareStatementId,
 };
@@ -226,7 +226,14 @@ pub async fn apply(directory: &Directory, ra: &Ra, seed: &Seed) -> Result<SeedRe
         let catalogue = directory.catalogue();
         for (c, request) in ours(catalogue, entry) {
             let held = directory.authority_claims.claims_of(org)?;
-            if held.iter().any(|claim| same_licence(claim, request)) {
+            if held.iter().any(|claim| {
+                is_seeded_claim(
+                    request,
+                    &claim.authority_id,
+                    &claim.authorisation_domain,
+                    &claim.role,
+                )
+            }) {
                 continue;
             }
             authority_claims::write_claim(directory, None, &admin, org, None, request.clone())
@@ -323,13 +330,6 @@ fn without_foreign_roles(
         roles.retain(|role| !catalogue.is_foreign_role(role));
     }
     request
-}
-
-/// Whether a stored claim licences what a seeded one asks for.
-fn same_licence(claim: &AuthorityClaim, request: &AuthorityClaimRequest) -> bool {
-    request.authority_id.as_deref() == Some(claim.authority_id.as_str())
-        && request.authorisation_domain.as_deref() == Some(claim.authorisation_domain.as_str())
-        && request.role.as_deref() == Some(claim.role.as_str())
 }
 
 /// Uploads the certificates and keys the owner does not hold yet.

@@ -6,7 +6,7 @@
 use super::{SeedError, SeedReport};
 use crate::domain::api_resource::ApiDiscoveryEndpointRequest;
 use crate::domain::contact::Contact;
-use crate::domain::seed::{SeedApiResource, SeedOrganisation, SeedServer};
+use crate::domain::seed::{SeedOrganisation, SeedServer, is_seeded_contact};
 use crate::domain::{
     ApiDiscoveryEndpoint, ApiDiscoveryEndpointId, ApiResource, ApiResourceId, AuthorisationServer,
     Caller, ContactId, DomainError,
@@ -28,8 +28,11 @@ pub(super) async fn apply(
     for (c, request) in entry.contacts.iter().enumerate() {
         let held = directory.contacts.of(org)?;
         if held.iter().any(|contact| {
-            Some(contact.contact_type.as_str()) == request.contact_type.as_deref()
-                && Some(contact.email_address.as_str()) == request.email_address.as_deref()
+            is_seeded_contact(
+                request,
+                contact.contact_type.as_str(),
+                &contact.email_address,
+            )
         }) {
             continue;
         }
@@ -68,7 +71,10 @@ async fn apply_server(
     for (r, seeded) in server.api_resources.iter().enumerate() {
         let place = format!("{place}.ApiResources[{r}]");
         let held = servers.resources(org, &server.id)?;
-        let resource = match held.into_iter().find(|held| is_seeded(held, seeded)) {
+        let found = held
+            .into_iter()
+            .find(|held| seeded.is(&held.api_family_type, &held.api_version));
+        let resource = match found {
             Some(resource) => resource,
             None => {
                 let request = seeded.request().map_err(|e| SeedError::at(&place, e))?;
@@ -105,11 +111,6 @@ async fn apply_server(
         }
     }
     Ok(())
-}
-
-/// Whether a stored resource is the one a seed names (same family, same version).
-fn is_seeded(held: &ApiResource, seeded: &SeedApiResource) -> bool {
-    held.api_family_type == seeded.family && held.api_version == seeded.version
 }
 
 /// Holds the contacts, servers, resources and endpoints of `entry` to the
