@@ -32,6 +32,38 @@ pub fn statement_update(changes: Value) -> Value {
     body
 }
 
+/// An access token from `{base}/token` for `client_id` by client_secret_basic.
+pub async fn basic_token(
+    client: &reqwest::Client,
+    base: &str,
+    client_id: &str,
+    secret: &str,
+) -> String {
+    let response = client
+        .post(format!("{base}/token"))
+        .basic_auth(client_id, Some(secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .expect("request sent");
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.expect("a token answer");
+    body["access_token"]
+        .as_str()
+        .expect("access_token")
+        .to_owned()
+}
+
+/// The claims of a JWT, read without checking its signature.
+pub fn unverified_claims(jwt: &str) -> Value {
+    use base64::Engine;
+    let payload = jwt.split('.').nth(1).expect("a JWT has a payload");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("base64url");
+    serde_json::from_slice(&bytes).expect("JSON claims")
+}
+
 /// The demo's two banks, with their authorisation servers.
 pub const AURORA: &str = "7b59c224-d641-4fd4-9c46-6c8bff206e1f";
 pub const AURORA_AS: &str = "835865ad-4b8f-4216-b8a7-686f0d186846";

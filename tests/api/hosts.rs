@@ -160,29 +160,13 @@ async fn an_oauth_host_is_the_issuer_and_names_every_endpoint() {
         .await
         .unwrap();
     let secret = created["ClientSecret"].as_str().unwrap();
-    let issued: Value = client
-        .post(format!("{auth}/token"))
-        .basic_auth("ss-auth", Some(secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = issued["access_token"].as_str().unwrap();
-    use base64::Engine;
-    let claims: Value = serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(token.split('.').nth(1).unwrap())
-            .unwrap(),
-    )
-    .unwrap();
+    let token = basic_token(&client, &auth, "ss-auth", secret).await;
+    let claims = unverified_claims(&token);
     assert_eq!(claims["iss"], auth);
     let read = app
         .client
         .get(app.url(&format!("/organisations/{ORG}")))
-        .bearer_auth(token)
+        .bearer_auth(&token)
         .send()
         .await
         .unwrap();

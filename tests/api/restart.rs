@@ -172,17 +172,7 @@ async fn a_revoked_access_token_stays_revoked_after_kill_9() {
         .await
         .unwrap();
     let secret = created["ClientSecret"].as_str().unwrap().to_owned();
-    let issued: Value = client
-        .post(format!("{}/token", first.address))
-        .basic_auth("ss-revoked", Some(&secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = issued["access_token"].as_str().unwrap().to_owned();
+    let token = basic_token(&client, &first.address, "ss-revoked", &secret).await;
     let revoked = client
         .post(format!("{}/token/revoke", first.address))
         .basic_auth("ss-revoked", Some(&secret))

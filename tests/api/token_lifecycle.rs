@@ -38,17 +38,7 @@ async fn app_with_two_clients() -> (TestApp, String, String) {
 }
 
 async fn token_of(app: &TestApp, client: &str, secret: &str) -> String {
-    let response = app
-        .client
-        .post(app.url("/token"))
-        .basic_auth(client, Some(secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let body: Value = response.json().await.unwrap();
-    body["access_token"].as_str().unwrap().to_owned()
+    basic_token(&app.client, &app.address, client, secret).await
 }
 
 async fn call(
