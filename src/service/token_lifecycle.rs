@@ -86,12 +86,13 @@ pub async fn revoke(server: &AuthorisationServer, query: TokenQuery) -> Result<(
     ) else {
         return Ok(());
     };
-    if exp <= server.directory().clock.now() {
+    let now = server.directory().clock.now();
+    if exp <= now {
         return Ok(());
     }
     server
         .credentials
-        .revoke_token(jti, exp)
+        .revoke_token(jti, exp, now)
         .await
         .map_err(|e| oauth_error("temporarily_unavailable", e.to_string()))?;
     log::info!("access token {jti} of {client} revoked");

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::StoreError;
-use super::engine::{Database, RecordWrites, Records, Table, key};
+use super::engine::{Database, Direction, RecordWrites, Records, Table, decode, key};
 use crate::domain::SoftwareStatementId;
 
 /// SoftwareStatementId -> hex SHA-256 of its client secret.
@@ -53,10 +53,29 @@ impl ClientCredentials {
         self.db.write(|tx| tx.insert_new(SEEN_JTIS, &k, &expires))
     }
 
-    /// Revokes the access token `jti` for good, on disk before it returns.
-    pub async fn revoke_token(&self, jti: &str, expires: DateTime<Utc>) -> Result<(), StoreError> {
-        self.db
-            .write(|tx| tx.put_record(REVOKED_TOKENS, jti.as_bytes(), &expires))?;
+    /// Revokes the access token `jti`, which would expire at `expires`, on
+    /// disk before it returns. The write drops every revocation of a token
+    /// expired by `now`: such a token is refused for its expiry anyway.
+    pub async fn revoke_token(
+        &self,
+        jti: &str,
+        expires: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.db.write(|tx| {
+            let mut expired = Vec::new();
+            tx.each_with_prefix(REVOKED_TOKENS, b"", Direction::Ascending, &mut |k, v| {
+                let until: DateTime<Utc> = decode(k, v)?;
+                if until <= now {
+                    expired.push(k.to_vec());
+                }
+                Ok(true)
+            })?;
+            for k in expired {
+                tx.remove(REVOKED_TOKENS, &k)?;
+            }
+            tx.put_record(REVOKED_TOKENS, jti.as_bytes(), &expires)
+        })?;
         self.db.flush().await
     }
 
@@ -89,5 +108,30 @@ mod tests {
             credentials.secret_sha256(&a).unwrap().as_deref(),
             Some("abc")
         );
+    }
+
+    #[tokio::test]
+    async fn a_revocation_is_kept_until_its_token_would_have_expired() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::open(dir.path(), 1, 0).unwrap();
+        let credentials = ClientCredentials::new(store.db.clone());
+        let at = |s: i64| DateTime::from_timestamp(1_700_000_000 + s, 0).unwrap();
+        credentials
+            .revoke_token("t1", at(100), at(0))
+            .await
+            .unwrap();
+        credentials
+            .revoke_token("t2", at(300), at(50))
+            .await
+            .unwrap();
+        assert!(credentials.is_token_revoked("t1").unwrap());
+        // t1 has expired by 200: its record goes with the next revocation.
+        credentials
+            .revoke_token("t3", at(400), at(200))
+            .await
+            .unwrap();
+        assert!(!credentials.is_token_revoked("t1").unwrap());
+        assert!(credentials.is_token_revoked("t2").unwrap());
+        assert!(credentials.is_token_revoked("t3").unwrap());
     }
 }
