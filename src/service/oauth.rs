@@ -10,6 +10,7 @@ use std::sync::Arc;
 use super::directory::Directory;
 use crate::domain::{Caller, KeyUse, OrganisationId, PublicJwk, PublicUrls, SoftwareStatementId};
 use crate::pki::encoding::{constant_time_eq, hex, sha256};
+use crate::pki::jwk::x5t_s256;
 pub use crate::pki::jws::CLIENT_ASSERTION_ALGORITHMS;
 use crate::pki::jws::verify_client_jwt;
 use crate::store::ClientCredentials;
@@ -166,7 +167,7 @@ pub async fn token(
     if let Some(der) = &request.presented_certificate {
         claims.insert(
             "cnf".into(),
-            json!({ CERTIFICATE_THUMBPRINT: certificate_thumbprint(der) }),
+            json!({ CERTIFICATE_THUMBPRINT: x5t_s256(der) }),
         );
     }
     let access_token = server
@@ -386,14 +387,6 @@ fn audience_names(claims: &Map<String, Value>, accepted: &[String]) -> bool {
 /// The `cnf` member of a certificate-bound token (RFC 8705 3.1).
 pub const CERTIFICATE_THUMBPRINT: &str = "x5t#S256";
 
-/// The base64url SHA-256 of a DER certificate, as `cnf` carries it.
-pub fn certificate_thumbprint(der: &[u8]) -> String {
-    base64::Engine::encode(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
-        sha256(der),
-    )
-}
-
 /// The caller an access token this directory issued stands for, if it is
 /// live (see `live_token`) and, when it is bound to a certificate, `presented`
 /// is that certificate (RFC 8705 3).
@@ -409,11 +402,9 @@ pub fn access_token_caller(
         .and_then(Value::as_str);
     match (bound, presented) {
         (None, _) => Some(caller),
-        (Some(thumbprint), Some(der)) => constant_time_eq(
-            thumbprint.as_bytes(),
-            certificate_thumbprint(der).as_bytes(),
-        )
-        .then_some(caller),
+        (Some(thumbprint), Some(der)) => {
+            constant_time_eq(thumbprint.as_bytes(), x5t_s256(der).as_bytes()).then_some(caller)
+        }
         (Some(_), None) => None,
     }
 }
