@@ -1,7 +1,25 @@
 //! The rules a request body's fields are held to, each broken rule
 //! collected, so one answer names every field that is wrong.
 
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
 use super::DomainError;
+
+/// The members of a body that `T` cannot read, each read alone so the one of
+/// the wrong type is named (every member of a request type is optional),
+/// with serde's words but not its position, which names no place in a body.
+pub(crate) fn mistyped_members<T: DeserializeOwned>(
+    body: &Map<String, Value>,
+) -> impl Iterator<Item = (&String, String)> {
+    body.iter().filter_map(|(name, value)| {
+        let alone = Map::from_iter([(name.clone(), value.clone())]);
+        let error = serde_json::from_value::<T>(Value::Object(alone)).err()?;
+        let message = error.to_string();
+        let words = message.split(" at line ").next().unwrap_or(&message);
+        Some((name, words.to_owned()))
+    })
+}
 
 /// Collects every broken rule of a request, so one answer lists them all.
 #[derive(Default)]

@@ -5,7 +5,6 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -18,6 +17,7 @@ use super::organisation::{OrganisationRequest, SoftwareStatementRequest};
 use super::{
     AuthorisationServerId, CertOrKeyType, DomainError, OrganisationId, SoftwareStatementId,
 };
+use raw::split_known;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SeedFormat {
@@ -97,7 +97,7 @@ impl TrustAnchor {
 /// An organisation: the OrganisationRequest members, with its software
 /// statements and its own certificates beside them.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(try_from = "RawOrganisation")]
+#[serde(try_from = "raw::RawOrganisation")]
 pub struct SeedOrganisation {
     pub id: OrganisationId,
     /// The members as the file gives them: the body of `POST /organisations`.
@@ -116,7 +116,7 @@ pub struct SeedOrganisation {
 /// An authorisation server: the AuthorisationServerRequest members, with
 /// the API resources it offers beside them.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(try_from = "RawServer")]
+#[serde(try_from = "raw::RawServer")]
 pub struct SeedServer {
     pub id: AuthorisationServerId,
     /// The body of `POST .../authorisationservers`.
@@ -128,7 +128,7 @@ pub struct SeedServer {
 /// its discovery endpoints as a list of URLs. It is known on its server by
 /// its ApiFamilyType and ApiVersion, an endpoint by its URL.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(try_from = "RawApiResource")]
+#[serde(try_from = "raw::RawApiResource")]
 pub struct SeedApiResource {
     /// The body of `POST .../apiresources`.
     pub fields: Map<String, Value>,
@@ -141,7 +141,7 @@ pub struct SeedApiResource {
 /// A software statement: the SoftwareStatementRequest members, with the
 /// certificates and keys its client is known by.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(try_from = "RawStatement")]
+#[serde(try_from = "raw::RawStatement")]
 pub struct SeedStatement {
     pub id: SoftwareStatementId,
     /// The body of `POST .../softwarestatements`.
@@ -152,7 +152,7 @@ pub struct SeedStatement {
 /// A certificate or key to register, as an upload of that type would send
 /// it: a CSR, an issued certificate or a public key, PEM.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(try_from = "RawCertificate")]
+#[serde(try_from = "raw::RawCertificate")]
 pub struct SeedCertificate {
     pub key_type: CertOrKeyType,
     pub pem: Pem,
@@ -303,213 +303,6 @@ fn one_line(message: &str) -> String {
     }
 }
 
-/// Deserializes the members a request type knows and refuses any other, so a
-/// misspelt member is an error rather than a silently missing field.
-fn split_known<T: DeserializeOwned>(fields: &Map<String, Value>) -> Result<T, String> {
-    #[derive(Deserialize)]
-    #[serde(bound = "T: DeserializeOwned")]
-    struct Split<T> {
-        #[serde(flatten)]
-        known: T,
-        #[serde(flatten)]
-        unknown: Map<String, Value>,
-    }
-    let split: Split<T> = serde_json::from_value(Value::Object(fields.clone())).map_err(|e| {
-        // The flattened members lose their names in the error: find the one
-        // that fails alone (every request member is optional).
-        fields
-            .iter()
-            .find_map(|(key, value)| {
-                let alone = Map::from_iter([(key.clone(), value.clone())]);
-                serde_json::from_value::<T>(Value::Object(alone))
-                    .err()
-                    .map(|e| format!("{key}: {e}"))
-            })
-            .unwrap_or_else(|| e.to_string())
-    })?;
-    match split.unknown.keys().next() {
-        Some(key) => Err(unknown_member(key)),
-        None => Ok(split.known),
-    }
-}
-
-fn unknown_member(key: &str) -> String {
-    match key {
-        "ClientSecret" => "unknown field `ClientSecret`: a seed holds nothing secret; the directory makes a statement's secret when it creates it".into(),
-        _ => format!("unknown field `{key}`"),
-    }
-}
-
-#[derive(Deserialize)]
-struct RawOrganisation {
-    #[serde(rename = "SoftwareStatements", default)]
-    software_statements: Vec<SeedStatement>,
-    #[serde(rename = "Certificates", default)]
-    certificates: Vec<SeedCertificate>,
-    #[serde(rename = "AuthorityClaims", default)]
-    authority_claims: Vec<AuthorityClaimRequest>,
-    #[serde(rename = "Contacts", default)]
-    contacts: Vec<ContactRequest>,
-    #[serde(rename = "AuthorisationServers", default)]
-    authorisation_servers: Vec<SeedServer>,
-    #[serde(flatten)]
-    fields: Map<String, Value>,
-}
-
-impl TryFrom<RawOrganisation> for SeedOrganisation {
-    type Error = String;
-
-    fn try_from(raw: RawOrganisation) -> Result<Self, String> {
-        let request: OrganisationRequest = split_known(&raw.fields)?;
-        let id = required_id(request.organisation_id.as_deref(), "OrganisationId")?;
-        let id = OrganisationId::parse(&id).map_err(|e| e.to_string())?;
-        for (i, certificate) in raw.certificates.iter().enumerate() {
-            if !certificate.key_type.is_organisation_level() {
-                return Err(format!(
-                    "Certificates[{i}].Type: {} belongs to a software statement: list it in that statement's Certificates",
-                    certificate.key_type
-                ));
-            }
-        }
-        Ok(SeedOrganisation {
-            id,
-            fields: raw.fields,
-            software_statements: raw.software_statements,
-            certificates: raw.certificates,
-            authority_claims: raw.authority_claims,
-            contacts: raw.contacts,
-            authorisation_servers: raw.authorisation_servers,
-        })
-    }
-}
-
-#[derive(Deserialize)]
-struct RawServer {
-    #[serde(rename = "ApiResources", default)]
-    api_resources: Vec<SeedApiResource>,
-    #[serde(flatten)]
-    fields: Map<String, Value>,
-}
-
-impl TryFrom<RawServer> for SeedServer {
-    type Error = String;
-
-    fn try_from(raw: RawServer) -> Result<Self, String> {
-        let request: AuthorisationServerRequest = split_known(&raw.fields)?;
-        let id = required_id(
-            request.authorisation_server_id.as_deref(),
-            "AuthorisationServerId",
-        )?;
-        let id = AuthorisationServerId::parse(&id).map_err(|e| e.to_string())?;
-        Ok(SeedServer {
-            id,
-            fields: raw.fields,
-            api_resources: raw.api_resources,
-        })
-    }
-}
-
-#[derive(Deserialize)]
-struct RawApiResource {
-    #[serde(rename = "ApiDiscoveryEndpoints", default)]
-    discovery_endpoints: Vec<String>,
-    #[serde(flatten)]
-    fields: Map<String, Value>,
-}
-
-impl TryFrom<RawApiResource> for SeedApiResource {
-    type Error = String;
-
-    fn try_from(raw: RawApiResource) -> Result<Self, String> {
-        let request: ApiResourceRequest = split_known(&raw.fields)?;
-        if request.api_endpoint.is_some() {
-            return Err(
-                "ApiEndpoint: list a seeded resource's endpoints in ApiDiscoveryEndpoints".into(),
-            );
-        }
-        Ok(SeedApiResource {
-            family: required_id(request.api_family_type.as_deref(), "ApiFamilyType")?,
-            version: required_id(request.api_version.as_deref(), "ApiVersion")?,
-            fields: raw.fields,
-            discovery_endpoints: raw.discovery_endpoints,
-        })
-    }
-}
-
-#[derive(Deserialize)]
-struct RawStatement {
-    #[serde(rename = "Certificates", default)]
-    certificates: Vec<SeedCertificate>,
-    #[serde(flatten)]
-    fields: Map<String, Value>,
-}
-
-impl TryFrom<RawStatement> for SeedStatement {
-    type Error = String;
-
-    fn try_from(raw: RawStatement) -> Result<Self, String> {
-        let request: SoftwareStatementRequest = split_known(&raw.fields)?;
-        let id = required_id(
-            request.software_statement_id.as_deref(),
-            "SoftwareStatementId",
-        )?;
-        let id = SoftwareStatementId::parse(&id).map_err(|e| e.to_string())?;
-        for (i, certificate) in raw.certificates.iter().enumerate() {
-            if certificate.key_type.is_organisation_level() {
-                return Err(format!(
-                    "Certificates[{i}].Type: {} is an organisation's own certificate: list it in the organisation's Certificates",
-                    certificate.key_type
-                ));
-            }
-        }
-        Ok(SeedStatement {
-            id,
-            fields: raw.fields,
-            certificates: raw.certificates,
-        })
-    }
-}
-
-/// A seed names its records (an API resource by its family and version),
-/// so that loading it again finds them.
-fn required_id(id: Option<&str>, field: &str) -> Result<String, String> {
-    id.map(str::to_owned).ok_or_else(|| {
-        format!("{field}: must be given in a seed, so that loading it again finds the record")
-    })
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCertificate {
-    #[serde(rename = "Type")]
-    key_type: CertOrKeyType,
-    #[serde(rename = "Pem")]
-    pem: Option<String>,
-    #[serde(rename = "PemFile")]
-    pem_file: Option<PathBuf>,
-}
-
-impl TryFrom<RawCertificate> for SeedCertificate {
-    type Error = String;
-
-    fn try_from(raw: RawCertificate) -> Result<Self, String> {
-        let pem = match (raw.pem, raw.pem_file) {
-            (Some(text), None) => Pem::Inline(text),
-            (None, Some(file)) => Pem::File(file),
-            (Some(_), Some(_)) => return Err("give Pem or PemFile, not both".into()),
-            (None, None) => {
-                return Err(format!(
-                    "Pem or PemFile: the {} PEM must be given",
-                    raw.key_type
-                ));
-            }
-        };
-        Ok(SeedCertificate {
-            key_type: raw.key_type,
-            pem,
-        })
-    }
-}
-
+mod raw;
 #[cfg(test)]
 mod tests;

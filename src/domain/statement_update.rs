@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::DomainError;
 use super::organisation::SoftwareStatementRequest;
-use super::rules::Rules;
+use super::rules::{Rules, mistyped_members};
 
 /// SoftwareStatementRequest's members, with the spec's message for each
 /// required one; SoftwareStatementId may name the statement itself.
@@ -77,20 +77,11 @@ pub fn parse(body: Map<String, Value>) -> Result<SoftwareStatementRequest, Vec<D
             ),
         ));
     }
-    // A member of the wrong type is named: each is read alone.
-    for (name, value) in &body {
-        let alone = Map::from_iter([(name.clone(), value.clone())]);
-        if let Err(e) = serde_json::from_value::<SoftwareStatementRequest>(Value::Object(alone)) {
-            r.broken(DomainError::field(name, type_error(&e.to_string())));
-        }
+    for (name, why) in mistyped_members::<SoftwareStatementRequest>(&body) {
+        r.broken(DomainError::field(name, why));
     }
     let request = serde_json::from_value::<SoftwareStatementRequest>(Value::Object(body)).ok();
     r.finish(request)
-}
-
-/// serde's words without its position, which names no place in the body.
-fn type_error(message: &str) -> &str {
-    message.split(" at line ").next().unwrap_or(message)
 }
 
 #[cfg(test)]
