@@ -3,7 +3,7 @@
 CARGO ?= cargo
 SEED ?= fixtures/demo.json
 
-.PHONY: run test deps build lint crash soak bench bench-deps bench-load fuzz
+.PHONY: run test deps pkilint build lint crash soak bench bench-deps bench-load fuzz
 
 # The openssl and curl command lines (the tests' TPP clients, over TLS
 # too), OpenSSL's headers (for the openssl crate) and Chromium (the
@@ -14,13 +14,25 @@ deps:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq openssl libssl-dev pkg-config curl chromium; }
 
+# pkilint (RFC 5280 lints of what the CA signs), pinned, in a virtualenv
+# under target/; python3's venv module comes from Debian when missing.
+PKILINT_VERSION = 0.13.3
+pkilint:
+	@target/pkilint/bin/pip show pkilint 2>/dev/null | grep -qx "Version: $(PKILINT_VERSION)" || { \
+	  echo "installing pkilint $(PKILINT_VERSION)"; \
+	  python3 -m venv target/pkilint 2>/dev/null || { \
+	    if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq python3 python3-venv && \
+	    python3 -m venv target/pkilint; }; \
+	  target/pkilint/bin/pip install -q "pkilint==$(PKILINT_VERSION)"; }
+
 build: deps
 	$(CARGO) build --release
 
 run: build
 	$(CARGO) run --release -- serve --seed $(SEED)
 
-test: deps
+test: deps pkilint
 	$(CARGO) test
 
 lint:

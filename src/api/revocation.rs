@@ -13,7 +13,7 @@ pub fn routes(r: &mut Routes) {
     r.get(
         "/crl/{file}",
         crl,
-        "An issuing CA's CRL (DER .crl or PEM .pem)",
+        "A CA's CRL, DER: an issuing CA's, or a root's (which its issuing CAs name)",
     )
     .post("/ocsp", ocsp_post, "OCSP responder (RFC 6960), DER request")
     .get(
@@ -23,7 +23,7 @@ pub fn routes(r: &mut Routes) {
     );
 }
 
-/// GET /crl/{issuing CA id}.crl, DER.
+/// GET /crl/{CA id}.crl, DER.
 async fn crl(
     path: web::Path<String>,
     authority: web::Data<CertificateAuthority>,
@@ -31,7 +31,7 @@ async fn crl(
     let id = path
         .strip_suffix(".crl")
         .ok_or_else(|| DirectoryError::NotFound(format!("no CRL named '{path}'")))?;
-    let der = revocation::issuing_crl(&authority, id).await?;
+    let der = revocation::crl(&authority, id).await?;
     Ok(HttpResponse::Ok()
         .content_type("application/pkix-crl")
         .body(der))

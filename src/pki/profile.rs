@@ -101,7 +101,9 @@ mod tests {
             country: "GB".into(),
             key_bits: 2048,
         };
-        let issuing = root.create_issuing("ica-1".into(), &naming, now()).unwrap();
+        let issuing = root
+            .create_issuing("ica-1".into(), &naming, now(), &urls())
+            .unwrap();
         Hierarchy { root, issuing }
     }
 
@@ -117,12 +119,16 @@ mod tests {
         CheckedCsr::parse_for_hosts(&pem).unwrap()
     }
 
-    fn issue(hierarchy: &Hierarchy, profile: Profile) -> Vec<Vec<u8>> {
-        let urls = PublicUrls::new(
+    fn urls() -> PublicUrls {
+        PublicUrls::new(
             "https://directory.test",
             "https://keystore.test",
             Flavour::Raidiam,
-        );
+        )
+    }
+
+    fn issue(hierarchy: &Hierarchy, profile: Profile) -> Vec<Vec<u8>> {
+        let urls = urls();
         hierarchy
             .issuing
             .issue(&host_csr(), profile, now(), 12, &urls)

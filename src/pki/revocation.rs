@@ -2,15 +2,15 @@
 //! and OCSP responses (RFC 6960), built as DER with the RustCrypto types and
 //! signed by the issuing CA's key with OpenSSL.
 
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use openssl::hash::MessageDigest;
 use openssl::pkey::{PKey, Private};
 use openssl::sign::Signer;
 use openssl::x509::X509;
 use x509_cert::crl::{RevokedCert, TbsCertList};
-use x509_cert::der::asn1::{BitString, GeneralizedTime, Null, OctetString, Uint};
+use x509_cert::der::asn1::{BitString, GeneralizedTime, Null, OctetString, Uint, UtcTime};
 use x509_cert::der::{Any, Decode, Encode};
 use x509_cert::ext::pkix::AuthorityKeyIdentifier;
 use x509_cert::ext::pkix::crl::CrlReason;
@@ -55,9 +55,16 @@ fn der_error(e: x509_cert::der::Error) -> PkiError {
     PkiError::Unreadable(format!("DER encoding failed: {e}"))
 }
 
+/// A CRL time as RFC 5280 5.1.2.4 and 5.1.2.6 want it: UTCTime through
+/// 2049, GeneralizedTime from 2050 (as OpenSSL writes a certificate's).
 fn time(t: DateTime<Utc>) -> Result<Time, PkiError> {
-    let system = UNIX_EPOCH + Duration::from_secs(t.timestamp().max(0) as u64);
-    Time::try_from(system).map_err(der_error)
+    let since = Duration::from_secs(t.timestamp().max(0) as u64);
+    let time = if t.year() <= i32::from(UtcTime::MAX_YEAR) {
+        UtcTime::from_unix_duration(since).map(Time::UtcTime)
+    } else {
+        GeneralizedTime::from_unix_duration(since).map(Time::GeneralTime)
+    };
+    time.map_err(der_error)
 }
 
 fn generalized(t: DateTime<Utc>) -> Result<OcspGeneralizedTime, PkiError> {

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::ServiceError;
 use super::error::{Conflict, NotFound};
+use crate::domain::PublicUrls;
 use crate::domain::authority::{IssuingCaRecord, RootCaRecord};
 use crate::pki::authority::{CaNaming, RootSubject};
 use crate::pki::{IssuingAuthority, PkiError, RootAuthority};
@@ -94,6 +95,7 @@ impl Hierarchy {
         store: &Authorities,
         subject: &RootSubject,
         naming: &CaNaming,
+        urls: &PublicUrls,
         managed: bool,
         now: DateTime<Utc>,
     ) -> Result<&Root, ServiceError> {
@@ -115,7 +117,7 @@ impl Hierarchy {
         let id = record.id.clone();
         self.roots.push(Root { record, authority });
         self.sort_roots();
-        self.set_active(store, &id, true, naming, now)?;
+        self.set_active(store, &id, true, naming, urls, now)?;
         self.root(&id)
             .ok_or_else(|| NotFound::RootVanished(id).into())
     }
@@ -129,6 +131,7 @@ impl Hierarchy {
         id: &str,
         active: bool,
         naming: &CaNaming,
+        urls: &PublicUrls,
         now: DateTime<Utc>,
     ) -> Result<(), ServiceError> {
         let index = self
@@ -142,7 +145,7 @@ impl Hierarchy {
             let issuing_id = uuid::Uuid::new_v4().to_string();
             let authority = root
                 .authority
-                .create_issuing(issuing_id.clone(), naming, starts)
+                .create_issuing(issuing_id.clone(), naming, starts, urls)
                 .map_err(crypto)?;
             let (certificate, key) = authority.material().map_err(crypto)?;
             let record = IssuingCaRecord {

@@ -52,7 +52,8 @@ impl CertificateAuthority {
         clock: Arc<dyn Clock>,
         settings: CaSettings,
     ) -> Result<(Self, bool), ServiceError> {
-        let (hierarchy, created) = load_or_create(&authorities, &settings.naming, clock.now())?;
+        let (hierarchy, created) =
+            load_or_create(&authorities, &settings.naming, &settings.urls, clock.now())?;
         let signer = certified_signer(
             &authorities,
             &hierarchy,
@@ -82,7 +83,7 @@ impl CertificateAuthority {
     /// CA as on a first start if none is left) and forgets the CRLs.
     pub(crate) fn reload(&self) -> Result<(), ServiceError> {
         let now = self.clock.now();
-        let (hierarchy, _) = load_or_create(&self.authorities, &self.ca_naming, now)?;
+        let (hierarchy, _) = load_or_create(&self.authorities, &self.ca_naming, &self.urls, now)?;
         let signer = certified_signer(
             &self.authorities,
             &hierarchy,
@@ -156,12 +157,13 @@ impl CertificateAuthority {
 fn load_or_create(
     authorities: &Authorities,
     naming: &CaNaming,
+    urls: &PublicUrls,
     now: DateTime<Utc>,
 ) -> Result<(Hierarchy, bool), ServiceError> {
     let mut hierarchy = Hierarchy::load(authorities)?;
     let created = hierarchy.roots.is_empty() && hierarchy.issuing.is_empty();
     if created {
-        first_start(authorities, &mut hierarchy, naming, now)?;
+        first_start(authorities, &mut hierarchy, naming, urls, now)?;
     }
     Ok((hierarchy, created))
 }
@@ -211,6 +213,7 @@ fn first_start(
     authorities: &Authorities,
     hierarchy: &mut Hierarchy,
     naming: &CaNaming,
+    urls: &PublicUrls,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
     if let Some(legacy) = authorities.legacy()? {
@@ -245,6 +248,6 @@ fn first_start(
             .checked_add_months(Months::new(12 * MAX_ROOT_YEARS))
             .unwrap_or(now),
     };
-    hierarchy.add_root(authorities, &subject, naming, true, now)?;
+    hierarchy.add_root(authorities, &subject, naming, urls, true, now)?;
     Ok(())
 }

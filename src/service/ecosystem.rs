@@ -63,7 +63,14 @@ pub async fn create_root(
             not_before: new.not_before,
             not_after: new.not_after,
         };
-        view(hierarchy.add_root(&ca.authorities, &subject, &ca.ca_naming, false, now)?)?
+        view(hierarchy.add_root(
+            &ca.authorities,
+            &subject,
+            &ca.ca_naming,
+            &ca.urls,
+            false,
+            now,
+        )?)?
     };
     ca.recertify_signer()?;
     ca.db.flush().await?;
@@ -157,7 +164,14 @@ pub async fn set_root_active(
     let id = parse_id(id)?;
     let updated = {
         let mut hierarchy = ca.hierarchy_mut();
-        hierarchy.set_active(&ca.authorities, &id, active, &ca.ca_naming, ca.clock.now())?;
+        hierarchy.set_active(
+            &ca.authorities,
+            &id,
+            active,
+            &ca.ca_naming,
+            &ca.urls,
+            ca.clock.now(),
+        )?;
         view(hierarchy.root(&id).ok_or_else(|| not_found(&id))?)?
     };
     ca.recertify_signer()?;

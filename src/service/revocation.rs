@@ -5,9 +5,11 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 
 use super::ServiceError;
+use super::authorities::{Issuing, Root};
 use super::certificate_authority::CertificateAuthority;
 use super::error::NotFound;
 use crate::domain::authority::IssuedSerial;
+use crate::pki::authority::CaKeys;
 use crate::pki::revocation::{self, Revoked, RevokedEntries, Status};
 
 /// Signed CRLs, each kept until its CA revokes something or half its life
@@ -186,48 +188,96 @@ pub async fn root_crl(ca: &CertificateAuthority, root_id: &str) -> Result<Vec<u8
     Ok(der)
 }
 
+/// The CRL at `/crl/{id}.crl`: an issuing CA's, listing what it revoked,
+/// or a root's, which the issuing CA certificates name for their own status.
+pub async fn crl(ca: &CertificateAuthority, id: &str) -> Result<Vec<u8>, ServiceError> {
+    if ca.hierarchy().root(id).is_some() {
+        root_crl(ca, id).await
+    } else {
+        issuing_crl(ca, id).await
+    }
+}
+
 /// Answers a DER OCSP request with a DER OCSP response (RFC 6960): good,
 /// revoked (time and reason) or unknown for each certificate asked about,
-/// signed by the CA that issued them, the request's nonce echoed.
+/// signed by the CA that issued them (a root for its issuing CAs), the
+/// request's nonce echoed.
 pub fn ocsp(ca: &CertificateAuthority, request: &[u8]) -> Result<Vec<u8>, ServiceError> {
     let Some(query) = revocation::parse_ocsp_request(request) else {
         return Ok(revocation::ocsp_malformed());
     };
     let now = ca.clock.now();
+    let next_update = now + Duration::hours(ca.revocation_hours);
     let hierarchy = ca.hierarchy();
     // One response is signed by one CA: the issuer of the first certificate
     // asked about. For certificates of no CA here the responder is not
     // authoritative (RFC 6960 2.3, "unauthorized").
-    let issuer = query.questions.iter().find_map(|q| {
+    let responder = query.questions.iter().find_map(|q| {
+        let issued_by = |ca: &CaKeys| revocation::is_issuer_of(ca.certificate(), q);
         hierarchy
             .issuing
             .iter()
-            .find(|i| revocation::is_issuer_of(i.authority.certificate(), q))
+            .find(|i| issued_by(&i.authority))
+            .map(Responder::Issuing)
+            .or_else(|| {
+                hierarchy
+                    .roots
+                    .iter()
+                    .find(|r| issued_by(&r.authority))
+                    .map(Responder::Root)
+            })
     });
-    let Some(issuer) = issuer else {
+    let Some(responder) = responder else {
         return Ok(revocation::ocsp_unauthorized());
     };
     let answers = query
         .questions
         .iter()
         .map(|q| {
-            if !revocation::is_issuer_of(issuer.authority.certificate(), q) {
+            if !revocation::is_issuer_of(responder.keys().certificate(), q) {
                 return Ok(Status::Unknown);
             }
-            Ok(match ca.serials.get(&issuer.record.id, &q.serial_hex)? {
-                None => Status::Unknown,
-                Some(entry) => revoked_entry(q.serial_hex.clone(), &entry)
-                    .map_or(Status::Good, Status::Revoked),
+            Ok(match &responder {
+                Responder::Issuing(issuing) => {
+                    match ca.serials.get(&issuing.record.id, &q.serial_hex)? {
+                        None => Status::Unknown,
+                        Some(entry) => revoked_entry(q.serial_hex.clone(), &entry)
+                            .map_or(Status::Good, Status::Revoked),
+                    }
+                }
+                // A root revokes no issuing CA (rollover retires them):
+                // each it made is good, any other serial unknown.
+                Responder::Root(root) => {
+                    let made_here = hierarchy.issuing.iter().any(|i| {
+                        i.record.root_id == root.record.id
+                            && i.authority.serial_hex().is_ok_and(|s| s == q.serial_hex)
+                    });
+                    if made_here {
+                        Status::Good
+                    } else {
+                        Status::Unknown
+                    }
+                }
             })
         })
         .collect::<Result<Vec<_>, ServiceError>>()?;
-    issuer
-        .authority
-        .ocsp_response(
-            &query,
-            &answers,
-            now,
-            now + Duration::hours(ca.revocation_hours),
-        )
+    responder
+        .keys()
+        .ocsp_response(&query, &answers, now, next_update)
         .map_err(ServiceError::Crypto)
+}
+
+/// The CA that answers an OCSP request.
+enum Responder<'a> {
+    Issuing(&'a Issuing),
+    Root(&'a Root),
+}
+
+impl Responder<'_> {
+    fn keys(&self) -> &CaKeys {
+        match self {
+            Responder::Issuing(issuing) => &issuing.authority,
+            Responder::Root(root) => &root.authority,
+        }
+    }
 }

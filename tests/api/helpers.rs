@@ -578,8 +578,19 @@ pub fn pem_of(x5c: &str) -> String {
     )
 }
 
-fn s(path: &Path) -> &str {
+pub fn s(path: &Path) -> &str {
     path.to_str().expect("UTF-8 path")
+}
+
+/// Runs the `openssl` command line: whether it succeeded, and stdout then stderr.
+pub fn openssl_outcome(args: &[&str]) -> (bool, String) {
+    let out = Command::new("openssl")
+        .args(args)
+        .output()
+        .expect("openssl runs");
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
 }
 
 fn openssl(args: &[&str]) {

@@ -24,6 +24,7 @@ mod onboarding;
 mod openapi;
 mod organisations;
 mod participants;
+mod pkix;
 mod ra;
 mod references;
 mod restart;

@@ -3,8 +3,6 @@
 //! orders, chains as PEM and PKCS#7, revocation showing in CRL and OCSP,
 //! and the seed's error codes.
 
-use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -193,17 +191,6 @@ pub async fn register_and_publish(app: &TestApp, token: &str, name: &str) -> Val
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     domain
-}
-
-fn openssl(args: &[&str]) -> (bool, String) {
-    let out = Command::new("openssl").args(args).output().unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.success(), text)
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().unwrap()
 }
 
 fn hs256(claims: &Value, key: &str) -> String {
@@ -633,7 +620,7 @@ async fn whole_flow(app: &TestApp, publish: impl AsyncFnOnce(&str, &str)) {
     let cas = tpp.path("ra-cas.pem");
     std::fs::write(&leaf, &chain[0]).unwrap();
     std::fs::write(&cas, chain[1..].concat()).unwrap();
-    let (ok, output) = openssl(&[
+    let (ok, output) = openssl_outcome(&[
         "verify",
         "-purpose",
         "sslserver",
@@ -658,7 +645,8 @@ async fn whole_flow(app: &TestApp, publish: impl AsyncFnOnce(&str, &str)) {
     assert_eq!(response.headers()["content-type"], "application/pkcs7-mime");
     let p7 = tpp.path("chain.p7b");
     std::fs::write(&p7, response.bytes().await.unwrap()).unwrap();
-    let (ok, printed) = openssl(&["pkcs7", "-inform", "DER", "-in", s(&p7), "-print_certs"]);
+    let (ok, printed) =
+        openssl_outcome(&["pkcs7", "-inform", "DER", "-in", s(&p7), "-print_certs"]);
     assert!(ok, "{printed}");
     assert_eq!(
         printed.matches("-----BEGIN CERTIFICATE-----").count(),
@@ -690,7 +678,8 @@ async fn whole_flow(app: &TestApp, publish: impl AsyncFnOnce(&str, &str)) {
         .to_owned();
     let crl = tpp.path("ra.crl");
     std::fs::write(&crl, app.get_public(&crl_url).await.bytes().await.unwrap()).unwrap();
-    let (ok, crl_text) = openssl(&["crl", "-inform", "DER", "-in", s(&crl), "-noout", "-text"]);
+    let (ok, crl_text) =
+        openssl_outcome(&["crl", "-inform", "DER", "-in", s(&crl), "-noout", "-text"]);
     assert!(ok, "{crl_text}");
     assert!(
         crl_text.contains(&format!("Serial Number: {serial}")),
@@ -699,7 +688,7 @@ async fn whole_flow(app: &TestApp, publish: impl AsyncFnOnce(&str, &str)) {
     assert!(crl_text.contains("Key Compromise"), "{crl_text}");
     let issuing = tpp.path("ra-issuing.pem");
     std::fs::write(&issuing, &chain[1]).unwrap();
-    let (ok, ocsp) = openssl(&[
+    let (ok, ocsp) = openssl_outcome(&[
         "ocsp",
         "-issuer",
         s(&issuing),

@@ -2,7 +2,6 @@
 //! parties run before they trust a certificate.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -71,17 +70,6 @@ async fn revoke(app: &TestApp, kid: &str, reason: &str) {
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
 }
 
-fn openssl(args: &[&str]) -> (bool, String) {
-    let out = Command::new("openssl").args(args).output().unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.success(), text)
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
-
 /// Downloads the CRL and converts it to PEM; answers its `openssl crl -text`.
 async fn fetch_crl(app: &TestApp, tpp: &Tpp, issued: &Issued, name: &str) -> (PathBuf, String) {
     let response = app.get_public(&issued.crl_url).await;
@@ -90,7 +78,7 @@ async fn fetch_crl(app: &TestApp, tpp: &Tpp, issued: &Issued, name: &str) -> (Pa
     let der = tpp.path(&format!("{name}.crl"));
     std::fs::write(&der, response.bytes().await.unwrap()).unwrap();
     let pem = tpp.path(&format!("{name}.crl.pem"));
-    let (ok, output) = openssl(&[
+    let (ok, output) = openssl_outcome(&[
         "crl",
         "-inform",
         "DER",
@@ -124,7 +112,7 @@ fn verify_with_crl(tpp: &Tpp, issued: &Issued, crl: &Path) -> (bool, String) {
     let mut pem = std::fs::read_to_string(&issued.chain).unwrap();
     pem.push_str(&std::fs::read_to_string(crl).unwrap());
     std::fs::write(&bundle, pem).unwrap();
-    openssl(&[
+    openssl_outcome(&[
         "verify",
         "-crl_check",
         "-CAfile",
@@ -167,7 +155,7 @@ async fn the_crl_lists_a_revocation_with_its_reason_and_openssl_verify_crl_check
 }
 
 fn text_of(crl_pem: &Path) -> String {
-    openssl(&["crl", "-in", s(crl_pem), "-noout", "-text"]).1
+    openssl_outcome(&["crl", "-in", s(crl_pem), "-noout", "-text"]).1
 }
 
 #[tokio::test]
@@ -214,7 +202,7 @@ async fn openssl_ocsp_sees_good_then_revoked_with_the_nonce_echoed() {
     let issued = issue(&app, &tpp, "leaf").await;
     let url = app.url("/ocsp");
     let ask = || {
-        openssl(&[
+        openssl_outcome(&[
             "ocsp",
             "-issuer",
             s(&issued.issuing),
@@ -245,7 +233,7 @@ async fn ocsp_answers_unknown_for_a_serial_it_never_issued() {
     let app = spawn_app().await;
     let tpp = Tpp::new();
     let issued = issue(&app, &tpp, "leaf").await;
-    let (ok, output) = openssl(&[
+    let (ok, output) = openssl_outcome(&[
         "ocsp",
         "-issuer",
         s(&issued.issuing),
@@ -266,7 +254,7 @@ async fn ocsp_also_answers_get_with_the_request_in_the_path() {
     let tpp = Tpp::new();
     let issued = issue(&app, &tpp, "leaf").await;
     let request = tpp.path("request.der");
-    let (ok, output) = openssl(&[
+    let (ok, output) = openssl_outcome(&[
         "ocsp",
         "-issuer",
         s(&issued.issuing),
@@ -296,7 +284,7 @@ async fn ocsp_also_answers_get_with_the_request_in_the_path() {
     );
     let answer = tpp.path("response.der");
     std::fs::write(&answer, response.bytes().await.unwrap()).unwrap();
-    let (ok, output) = openssl(&[
+    let (ok, output) = openssl_outcome(&[
         "ocsp",
         "-respin",
         s(&answer),
@@ -326,7 +314,7 @@ async fn a_request_that_is_not_ocsp_gets_a_malformed_request_answer() {
     let tpp = Tpp::new();
     let answer = tpp.path("response.der");
     std::fs::write(&answer, response.bytes().await.unwrap()).unwrap();
-    let (_, output) = openssl(&["ocsp", "-respin", s(&answer), "-resp_text", "-noverify"]);
+    let (_, output) = openssl_outcome(&["ocsp", "-respin", s(&answer), "-resp_text", "-noverify"]);
     assert!(
         output.to_lowercase().contains("malformedrequest"),
         "{output}"
@@ -381,7 +369,7 @@ async fn certificates_issued_before_a_rollover_keep_their_crl_and_ocsp() {
         "a new issuing CA, with its own CRL"
     );
     revoke(&app, &old.kid, "cessationofoperation").await;
-    let (ok, output) = openssl(&[
+    let (ok, output) = openssl_outcome(&[
         "ocsp",
         "-issuer",
         s(&old.issuing),
@@ -417,7 +405,7 @@ async fn ocsp_is_not_authoritative_for_certificates_of_other_cas() {
         tpp.self_signed(&tpp.rsa_key("foreign.key", 2048), "/CN=Elsewhere CA", 30),
     )
     .unwrap();
-    let (_, output) = openssl(&[
+    let (_, output) = openssl_outcome(&[
         "ocsp",
         "-issuer",
         s(&foreign),

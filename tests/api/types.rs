@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::helpers::*;
 
 /// A subject that names the statement or organisation as `naming` wants.
-fn subject(naming: SubjectNaming) -> String {
+pub(crate) fn subject(naming: SubjectNaming) -> String {
     match naming {
         SubjectNaming::Obie | SubjectNaming::ObieOrBrazil => obie_subject(ORG, SS),
         SubjectNaming::Brazil | SubjectNaming::BrazilOrUnit => brazil_subject(ORG, SS),

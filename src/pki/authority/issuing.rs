@@ -13,14 +13,14 @@ use openssl::x509::extension::{
 use openssl::x509::{X509Builder, X509Extension, X509NameBuilder, X509NameRef};
 
 use super::{
-    CaKeys, CaNaming, ISSUING_YEARS, IssuedCertificate, asn1_time, ca_name, random_serial,
-    raw_extension,
+    AUTHORITY_INFO_ACCESS, CRL_DISTRIBUTION_POINTS, CaKeys, CaNaming, ISSUING_YEARS,
+    IssuedCertificate, asn1_time, ca_name, random_serial, raw_extension,
 };
 use crate::domain::PublicUrls;
 use crate::domain::authority::IssuingCaRecord;
 use crate::pki::csr::CheckedCsr;
 use crate::pki::encoding::hex;
-use crate::pki::{PkiError, Profile, der, revocation};
+use crate::pki::{PkiError, Profile, der};
 
 /// The CA under a root that signs participants' certificates.
 pub struct IssuingAuthority {
@@ -47,23 +47,6 @@ impl IssuingAuthority {
 
     pub fn root_id(&self) -> &str {
         &self.root_id
-    }
-
-    pub fn ocsp_response(
-        &self,
-        query: &revocation::OcspQuery,
-        answers: &[revocation::Status],
-        now: DateTime<Utc>,
-        next_update: DateTime<Utc>,
-    ) -> Result<Vec<u8>, PkiError> {
-        revocation::ocsp_response(
-            &self.keys.cert,
-            &self.keys.key,
-            query,
-            answers,
-            now,
-            next_update,
-        )
     }
 
     /// Signs a checked CSR under a profile, valid for `months` from `now`.
@@ -219,9 +202,9 @@ impl IssuingAuthority {
             leaf.append_extension(san)?;
         }
         let crl = der::crl_distribution_points(&urls.crl(&self.keys.id));
-        leaf.append_extension(raw_extension("2.5.29.31", false, &crl)?)?;
+        leaf.append_extension(raw_extension(CRL_DISTRIBUTION_POINTS, false, &crl)?)?;
         let aia = der::authority_info_access_ocsp(&urls.ocsp());
-        leaf.append_extension(raw_extension("1.3.6.1.5.5.7.1.1", false, &aia)?)?;
+        leaf.append_extension(raw_extension(AUTHORITY_INFO_ACCESS, false, &aia)?)?;
         leaf.sign(&self.keys.key, MessageDigest::sha256())?;
 
         Ok(IssuedCertificate {

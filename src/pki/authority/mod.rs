@@ -52,6 +52,10 @@ pub struct IssuedCertificate {
 
 const ISSUING_YEARS: u32 = 10;
 
+/// The extensions by which a certificate names where its status is served.
+const CRL_DISTRIBUTION_POINTS: &str = "2.5.29.31";
+const AUTHORITY_INFO_ACCESS: &str = "1.3.6.1.5.5.7.1.1";
+
 /// A CA certificate and its private key, under the id the store keeps them by.
 pub struct CaKeys {
     id: String,
@@ -92,6 +96,11 @@ impl CaKeys {
         &self.cert
     }
 
+    /// The CA certificate's serial number in hex, as an OCSP request asks.
+    pub fn serial_hex(&self) -> Result<String, PkiError> {
+        serial_hex(&self.cert)
+    }
+
     pub fn data(&self) -> Result<CertificateData, PkiError> {
         certificate_data(&self.cert)
     }
@@ -111,6 +120,17 @@ impl CaKeys {
         next_update: DateTime<Utc>,
     ) -> Result<Vec<u8>, PkiError> {
         super::revocation::crl(&self.cert, &self.key, revoked, number, now, next_update)
+    }
+
+    /// An OCSP response this CA signs about certificates it issued.
+    pub fn ocsp_response(
+        &self,
+        query: &super::revocation::OcspQuery,
+        answers: &[super::revocation::Status],
+        now: DateTime<Utc>,
+        next_update: DateTime<Utc>,
+    ) -> Result<Vec<u8>, PkiError> {
+        super::revocation::ocsp_response(&self.cert, &self.key, query, answers, now, next_update)
     }
 }
 
@@ -140,11 +160,15 @@ fn certificate_data(cert: &X509) -> Result<CertificateData, PkiError> {
         fingerprint: hex(&super::encoding::sha256(&der)),
         subject: name_text(cert.subject_name()),
         issuer: name_text(cert.issuer_name()),
-        serial_hex: hex(&cert.serial_number().to_bn()?.to_vec()),
+        serial_hex: serial_hex(cert)?,
         not_before: DateTime::from_timestamp(validity.not_before.timestamp(), 0)
             .unwrap_or_default(),
         not_after: DateTime::from_timestamp(validity.not_after.timestamp(), 0).unwrap_or_default(),
     })
+}
+
+fn serial_hex(cert: &X509) -> Result<String, PkiError> {
+    Ok(hex(&cert.serial_number().to_bn()?.to_vec()))
 }
 
 fn ca_name(naming: &CaNaming, common_name: &str) -> Result<X509Name, PkiError> {

@@ -10,12 +10,13 @@ use openssl::x509::extension::{AuthorityKeyIdentifier, BasicConstraints, Subject
 use openssl::x509::{X509Builder, X509NameBuilder};
 
 use super::{
-    CaKeys, CaNaming, ISSUING_YEARS, IssuingAuthority, RootSubject, ca_basics, ca_key_usage,
-    ca_name,
+    AUTHORITY_INFO_ACCESS, CRL_DISTRIBUTION_POINTS, CaKeys, CaNaming, ISSUING_YEARS,
+    IssuingAuthority, RootSubject, ca_basics, ca_key_usage, ca_name, raw_extension,
 };
+use crate::domain::PublicUrls;
 use crate::domain::authority::RootCaRecord;
-use crate::pki::PkiError;
 use crate::pki::revocation::RevokedEntries;
+use crate::pki::{PkiError, der};
 
 /// A trust anchor: a self-signed root that signs issuing CAs.
 pub struct RootAuthority {
@@ -69,12 +70,15 @@ impl RootAuthority {
     }
 
     /// A new issuing CA under this root, valid from `now` for ten years or
-    /// until the root expires, whichever is first.
+    /// until the root expires, whichever is first. It names where its own
+    /// status is served (this root's CRL, the OCSP responder), so a relying
+    /// party that wants revocation data for every CA in a path finds it.
     pub fn create_issuing(
         &self,
         id: String,
         naming: &CaNaming,
         now: DateTime<Utc>,
+        urls: &PublicUrls,
     ) -> Result<IssuingAuthority, PkiError> {
         let key = PKey::from_rsa(Rsa::generate(naming.key_bits)?)?;
         // A distinct name per issuing CA: relying parties find a CRL's or a
@@ -101,6 +105,10 @@ impl RootAuthority {
         let aki = AuthorityKeyIdentifier::new().keyid(true).build(&context)?;
         issuing.append_extension(ski)?;
         issuing.append_extension(aki)?;
+        let crl = der::crl_distribution_points(&urls.crl(&self.keys.id));
+        issuing.append_extension(raw_extension(CRL_DISTRIBUTION_POINTS, false, &crl)?)?;
+        let aia = der::authority_info_access_ocsp(&urls.ocsp());
+        issuing.append_extension(raw_extension(AUTHORITY_INFO_ACCESS, false, &aia)?)?;
         issuing.sign(&self.keys.key, MessageDigest::sha256())?;
         Ok(IssuingAuthority {
             keys: CaKeys {
