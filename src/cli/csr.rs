@@ -7,6 +7,8 @@ use clap::{Args, ValueEnum};
 use obdir::domain::certificate::SubjectNaming;
 use obdir::domain::certificate::{Curve, MIN_RSA_BITS, UploadBody, brazil_organisation_identifier};
 use obdir::domain::{CertOrKeyType, OrganisationId, SoftwareStatementId};
+
+use openssl::asn1::Asn1Object;
 use openssl::ec::{EcGroup, EcKey};
 use openssl::error::ErrorStack;
 use openssl::hash::MessageDigest;
@@ -51,9 +53,22 @@ pub struct CsrArgs {
     /// DNS name for subjectAltName (repeatable); the first is the CN of Brazil certificates.
     #[arg(long, value_name = "NAME")]
     dns: Vec<String>,
-    /// Subject country C [default: GB, or BR for Brazil types].
+    /// Subject country C [default: GB; Brazil types are always BR].
     #[arg(long, value_name = "CC", value_parser = country)]
     country: Option<String>,
+    /// The organisation's CNPJ, its RegistrationNumber: serialNumber of Brazil
+    /// transport certificates, the ICP-Brasil otherName of brseal (required for both).
+    #[arg(long, value_name = "CNPJ")]
+    cnpj: Option<String>,
+    /// businessCategory of Brazil transport certificates.
+    #[arg(long, value_name = "CATEGORY", default_value = "Private Organization")]
+    business_category: String,
+    /// State of the organisation's address, ST (Brazil transport certificates).
+    #[arg(long, value_name = "UF")]
+    state: Option<String>,
+    /// City of the organisation's address, L (Brazil transport certificates).
+    #[arg(long, value_name = "CITY")]
+    locality: Option<String>,
     /// Where to write the private key [default: <type>.key].
     #[arg(long, value_name = "FILE")]
     out_key: Option<PathBuf>,
@@ -78,7 +93,7 @@ pub fn run(args: CsrArgs) -> Result<(), CliError> {
     let (request, described) = match args.key_type.upload_body() {
         UploadBody::PublicKey => (public_key_pem(&key)?, "public key".to_owned()),
         UploadBody::Csr | UploadBody::Certificate => {
-            let subject = subject(&args);
+            let subject = subject(&args)?;
             (
                 csr_pem(&args, &key, &subject)?,
                 format!("CSR for {}", one_line(&subject)),
@@ -141,9 +156,9 @@ fn generate_key(args: &CsrArgs) -> Result<PKey<Private>, CliError> {
     generated.map_err(|e| CliError::Local(format!("cannot make a key: {e}")))
 }
 
-/// The subject, in the usual order (C, O, then the naming attributes, CN last):
-/// the naming attributes are those `SubjectNaming::check` looks for.
-fn subject(args: &CsrArgs) -> Vec<(&'static str, String)> {
+/// The subject `SubjectNaming::check` looks for: OBIE's (C, O, OU, CN), or
+/// the Brazil certificate standard's templates, in their order.
+fn subject(args: &CsrArgs) -> Result<Vec<(&'static str, String)>, CliError> {
     let org = args.org.as_str().to_owned();
     let ss = args
         .ss
@@ -151,33 +166,54 @@ fn subject(args: &CsrArgs) -> Vec<(&'static str, String)> {
         .map_or_else(|| org.clone(), |ss| ss.as_str().to_owned());
     let dns = args.dns.first().cloned();
     let org_name = args.org_name.clone();
-    let brazil_id = || brazil_organisation_identifier(&args.org);
-    let (country, naming) = match args.key_type.subject_naming() {
-        SubjectNaming::Obie | SubjectNaming::ObieOrBrazil => ("GB", vec![("OU", org), ("CN", ss)]),
-        SubjectNaming::ObieOrganisation => ("GB", vec![("OU", org.clone()), ("CN", org)]),
-        SubjectNaming::Brazil | SubjectNaming::BrazilOrUnit => (
-            "BR",
-            vec![
-                ("organizationIdentifier", brazil_id()),
-                ("UID", ss.clone()),
-                ("CN", dns.unwrap_or(ss)),
-            ],
-        ),
-        SubjectNaming::BrazilOrganisation => (
-            "BR",
-            vec![
-                ("organizationIdentifier", brazil_id()),
-                ("UID", org.clone()),
-                ("CN", dns.or(org_name.clone()).unwrap_or(org)),
-            ],
-        ),
-        SubjectNaming::None => ("GB", vec![("CN", dns.or(org_name.clone()).unwrap_or(ss))]),
+    let country = args.country.clone().unwrap_or_else(|| "GB".into());
+    let obie = |naming: Vec<(&'static str, String)>| {
+        let mut subject = vec![("C", country.clone())];
+        subject.extend(org_name.clone().map(|name| ("O", name)));
+        subject.extend(naming);
+        subject
     };
-    let country = args.country.clone().unwrap_or_else(|| country.to_owned());
-    let mut subject = vec![("C", country)];
-    subject.extend(org_name.map(|name| ("O", name)));
-    subject.extend(naming);
-    subject
+    let needed = |value: &Option<String>, flag: &str| {
+        value.clone().ok_or_else(|| {
+            CliError::Usage(format!(
+                "{flag} is needed: the Brazil certificate standard's {} subject carries it",
+                args.key_type
+            ))
+        })
+    };
+    Ok(match args.key_type.subject_naming() {
+        SubjectNaming::Obie | SubjectNaming::ObieOrBrazil => obie(vec![("OU", org), ("CN", ss)]),
+        SubjectNaming::ObieOrganisation => obie(vec![("OU", org.clone()), ("CN", org)]),
+        // BRCAC: the organisation's attributes, then its participant code,
+        // the statement (UID) and the FQDN (CN).
+        SubjectNaming::Brazil | SubjectNaming::BrazilOrUnit => vec![
+            ("businessCategory", args.business_category.clone()),
+            ("jurisdictionC", "BR".into()),
+            ("serialNumber", needed(&args.cnpj, "--cnpj")?),
+            ("C", "BR".into()),
+            ("O", needed(&org_name, "--org-name")?),
+            ("ST", needed(&args.state, "--state")?),
+            ("L", needed(&args.locality, "--locality")?),
+            (
+                "organizationIdentifier",
+                brazil_organisation_identifier(&args.org),
+            ),
+            ("UID", ss),
+            ("CN", needed(&dns, "--dns")?),
+        ],
+        // BRSEAL: the participant code, ICP-Brasil, the company; its CNPJ
+        // goes in the subjectAltName (`csr_pem`).
+        SubjectNaming::BrazilOrganisation => {
+            needed(&args.cnpj, "--cnpj")?;
+            vec![
+                ("UID", org),
+                ("C", "BR".into()),
+                ("O", "ICP-Brasil".into()),
+                ("CN", needed(&org_name, "--org-name")?),
+            ]
+        }
+        SubjectNaming::None => obie(vec![("CN", dns.or(org_name.clone()).unwrap_or(ss))]),
+    })
 }
 
 /// `/C=GB/OU=.../CN=...`, as `openssl req -subj` takes it.
@@ -209,10 +245,24 @@ fn csr_pem(
     let mut request = X509ReqBuilder::new().map_err(crypto)?;
     request.set_subject_name(&subject).map_err(crypto)?;
     request.set_pubkey(key).map_err(crypto)?;
-    if !args.dns.is_empty() {
+    // The ICP-Brasil otherName that carries a signature certificate's CNPJ.
+    let icp_brasil_cnpj = args
+        .cnpj
+        .as_ref()
+        .filter(|_| args.key_type.subject_naming() == SubjectNaming::BrazilOrganisation);
+    if !args.dns.is_empty() || icp_brasil_cnpj.is_some() {
         let mut san = SubjectAlternativeName::new();
         for dns in &args.dns {
             san.dns(dns);
+        }
+        if let Some(cnpj) = icp_brasil_cnpj {
+            let oid = Asn1Object::from_str("2.16.76.1.3.3").map_err(crypto)?;
+            let length = u8::try_from(cnpj.len())
+                .map_err(|_| CliError::Usage(format!("--cnpj '{cnpj}' is too long")))?;
+            // A PrintableString, as the standard's template writes it.
+            let mut value = vec![0x13, length];
+            value.extend_from_slice(cnpj.as_bytes());
+            san.other_name2(oid, &value);
         }
         let extension = san
             .build(&request.x509v3_context(None))
@@ -239,6 +289,7 @@ fn crypto(e: ErrorStack) -> CliError {
 mod tests {
     use clap::Parser;
     use obdir::domain::Flavour;
+    use obdir::domain::certificate::CertificateOwner;
     use obdir::pki::CheckedCsr;
     use obdir::pki::key::parse_public_key;
 
@@ -253,6 +304,30 @@ mod tests {
     const ORG: &str = "c8f0bf49-4744-4933-8960-7add6e590841";
     const SS: &str = "d6a3b1c4-9e2f-4a7b-8c5d-0f1e2d3c4b5a";
 
+    const CNPJ: &str = "43142666000197";
+
+    /// What a Brazil subject needs beside the ids.
+    const BRAZIL_COMPANY: &[&str] = &[
+        "--dns",
+        "tpp.example",
+        "--org-name",
+        "Demo TPP",
+        "--cnpj",
+        CNPJ,
+        "--state",
+        "SP",
+        "--locality",
+        "Sao Paulo",
+    ];
+
+    fn owner(args: &CsrArgs) -> CertificateOwner<'_> {
+        CertificateOwner {
+            org: &args.org,
+            registration_number: Some(CNPJ),
+            ss: args.ss.as_ref(),
+        }
+    }
+
     fn args(key_type: CertOrKeyType, extra: &[&str]) -> CsrArgs {
         let mut argv = vec!["csr", "--org", ORG, "--type", key_type.as_str()];
         if !key_type.is_organisation_level() {
@@ -266,20 +341,15 @@ mod tests {
     fn every_request_passes_the_directorys_own_intake() {
         let types = CertOrKeyType::all();
         for key_type in types {
-            let args = args(
-                key_type,
-                &["--dns", "tpp.example", "--org-name", "Demo TPP"],
-            );
+            let args = args(key_type, BRAZIL_COMPANY);
             let key = generate_key(&args).unwrap();
-            let ss = args.ss.as_ref();
             match key_type.upload_body() {
                 UploadBody::PublicKey => {
                     parse_public_key(&public_key_pem(&key).unwrap(), key_type).unwrap();
                 }
                 _ => {
-                    let pem = csr_pem(&args, &key, &subject(&args)).unwrap();
-                    if let Err(e) = CheckedCsr::parse(&pem, key_type, Flavour::Obie, &args.org, ss)
-                    {
+                    let pem = csr_pem(&args, &key, &subject(&args).unwrap()).unwrap();
+                    if let Err(e) = CheckedCsr::parse(&pem, key_type, Flavour::Obie, owner(&args)) {
                         panic!("{key_type}: {e}");
                     }
                 }
@@ -291,18 +361,14 @@ mod tests {
     fn ec_keys_are_made_only_where_the_type_allows_them() {
         let args_ec = args(CertOrKeyType::Rtssigning, &["--key", "ec"]);
         let key = generate_key(&args_ec).unwrap();
-        let pem = csr_pem(&args_ec, &key, &subject(&args_ec)).unwrap();
-        let org = &args_ec.org;
-        assert!(
-            CheckedCsr::parse(
-                &pem,
-                CertOrKeyType::Rtssigning,
-                Flavour::Obie,
-                org,
-                args_ec.ss.as_ref()
-            )
-            .is_ok()
+        let pem = csr_pem(&args_ec, &key, &subject(&args_ec).unwrap()).unwrap();
+        let parsed = CheckedCsr::parse(
+            &pem,
+            CertOrKeyType::Rtssigning,
+            Flavour::Obie,
+            owner(&args_ec),
         );
+        assert!(parsed.is_ok());
         let err = generate_key(&args(CertOrKeyType::Rtstransport, &["--key", "ec"])).unwrap_err();
         assert_eq!(err.exit_code(), 2);
         assert!(
@@ -313,12 +379,28 @@ mod tests {
 
     #[test]
     fn subjects_follow_the_naming_rule_of_the_type() {
-        let obie = subject(&args(CertOrKeyType::Rtstransport, &[]));
+        let obie = subject(&args(CertOrKeyType::Rtstransport, &[])).unwrap();
         assert_eq!(one_line(&obie), format!("/C=GB/OU={ORG}/CN={SS}"));
-        let brazil = subject(&args(CertOrKeyType::Brcac2022, &["--dns", "tpp.example"]));
+        let brazil = subject(&args(CertOrKeyType::Brcac2022, BRAZIL_COMPANY)).unwrap();
         assert_eq!(
             one_line(&brazil),
-            format!("/C=BR/organizationIdentifier=OFBBR-{ORG}/UID={SS}/CN=tpp.example")
+            format!(
+                "/businessCategory=Private Organization/jurisdictionC=BR/serialNumber={CNPJ}\
+                 /C=BR/O=Demo TPP/ST=SP/L=Sao Paulo/organizationIdentifier=OFBBR-{ORG}\
+                 /UID={SS}/CN=tpp.example"
+            )
         );
+        let seal = subject(&args(CertOrKeyType::Brseal, BRAZIL_COMPANY)).unwrap();
+        assert_eq!(
+            one_line(&seal),
+            format!("/UID={ORG}/C=BR/O=ICP-Brasil/CN=Demo TPP")
+        );
+    }
+
+    #[test]
+    fn a_brazil_subject_without_the_companys_attributes_is_a_usage_error() {
+        let err = subject(&args(CertOrKeyType::Brcac2022, &["--dns", "tpp.example"])).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("--cnpj is needed"), "{err}");
     }
 }

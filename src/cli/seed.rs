@@ -5,13 +5,12 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use obdir::domain::certificate::CertificateOwner;
 use obdir::domain::reference::Catalogue;
 use obdir::domain::seed::{
     Seed, SeedCertificate, SeedOrganisation, SeedServer, is_seeded_claim, is_seeded_contact,
 };
-use obdir::domain::{
-    CertOrKeyType, Clock, OrganisationId, PublicJwk, SoftwareStatementId, SystemClock,
-};
+use obdir::domain::{CertOrKeyType, Clock, PublicJwk, SystemClock};
 use obdir::pki::jwk::thumbprint_sha256;
 use obdir::service::seed::{SeedFileError, SeedReport, key_thumbprint};
 use serde_json::Value;
@@ -120,9 +119,17 @@ impl Seeder<'_> {
                 let place = format!("{place}.AuthorisationServers[{s}]");
                 self.server(server, &org_path, &place, &mut report)?;
             }
+            // The CNPJ its certificates name is the one the seed gives it.
+            let owner = |ss| CertificateOwner {
+                org: &entry.id,
+                registration_number: entry
+                    .fields
+                    .get("RegistrationNumber")
+                    .and_then(Value::as_str),
+                ss,
+            };
             self.register(
-                &entry.id,
-                None,
+                owner(None),
                 &org_path,
                 &entry.certificates,
                 &place,
@@ -149,8 +156,7 @@ impl Seeder<'_> {
                     report.software_statements += 1;
                 }
                 self.register(
-                    &entry.id,
-                    Some(&statement.id),
+                    owner(Some(&statement.id)),
                     &ss_path,
                     &statement.certificates,
                     &place,
@@ -264,8 +270,7 @@ impl Seeder<'_> {
     /// cannot be read here is sent anyway, so the refusal is the server's.
     fn register(
         &self,
-        org: &OrganisationId,
-        ss: Option<&SoftwareStatementId>,
+        owner: CertificateOwner<'_>,
         owner_path: &str,
         certificates: &[SeedCertificate],
         place: &str,
@@ -290,7 +295,7 @@ impl Seeder<'_> {
             let place = format!("{place}.Certificates[{k}]");
             let key_type: CertOrKeyType = certificate.key_type;
             let pem = certificate.pem_text().unwrap_or_default();
-            if let Ok(thumbprint) = key_thumbprint(pem, key_type, org, ss, SystemClock.now())
+            if let Ok(thumbprint) = key_thumbprint(pem, key_type, owner, SystemClock.now())
                 && held
                     .iter()
                     .any(|(t, held)| t == key_type.as_str() && *held == thumbprint)

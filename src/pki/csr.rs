@@ -14,8 +14,8 @@ use x509_parser::signature_algorithm::SignatureAlgorithm;
 use super::PkiError;
 use super::key::{KeyFacts, KeyPolicy, check_key_policy, key_facts};
 use super::pem::{PemKind, expect_first, first_block_der};
-use crate::domain::certificate::SubjectAttributes;
-use crate::domain::{CertOrKeyType, Flavour, OrganisationId, SoftwareStatementId};
+use crate::domain::certificate::{CertificateOwner, SubjectAttributes};
+use crate::domain::{CertOrKeyType, Flavour};
 
 /// A CSR that passed every check and may be signed: decoded once, with
 /// what the signer needs taken out of it.
@@ -40,21 +40,20 @@ pub(super) struct RawExtension {
 const SUBJECT_ALT_NAME: &str = "2.5.29.17";
 
 impl CheckedCsr {
-    /// A CSR for a software statement: its subject must name `org` (and `ss`)
-    /// the way `key_type` requires in the ecosystem `flavour`.
+    /// A CSR for a software statement or an organisation: its subject must
+    /// name `owner` the way `key_type` requires in the ecosystem `flavour`.
     pub fn parse(
         text: &str,
         key_type: CertOrKeyType,
         flavour: Flavour,
-        org: &OrganisationId,
-        ss: Option<&SoftwareStatementId>,
+        owner: CertificateOwner<'_>,
     ) -> Result<CheckedCsr, PkiError> {
-        intake(text, KeyPolicy::of_type(key_type), |name| {
-            let subject = subject_attributes(name)?;
+        intake(text, KeyPolicy::of_type(key_type), |name, icp_brasil| {
+            let subject = subject_attributes(name, icp_brasil)?;
             key_type
                 .subject_naming()
                 .in_flavour(flavour)
-                .check(&subject, org, ss)
+                .check(&subject, owner)
                 .map_err(PkiError::Subject)
         })
     }
@@ -62,7 +61,7 @@ impl CheckedCsr {
     /// A CSR for host names (an RA's TLS products): no subject naming rule,
     /// and the key policy of a transport certificate.
     pub fn parse_for_hosts(text: &str) -> Result<CheckedCsr, PkiError> {
-        intake(text, KeyPolicy::tls_host(), |_| Ok(()))
+        intake(text, KeyPolicy::tls_host(), |_, _| Ok(()))
     }
 
     pub fn key(&self) -> &KeyFacts {
@@ -101,7 +100,7 @@ impl CheckedCsr {
 fn intake(
     text: &str,
     policy: KeyPolicy,
-    check_subject: impl FnOnce(&X509Name<'_>) -> Result<(), PkiError>,
+    check_subject: impl FnOnce(&X509Name<'_>, &[OtherName]) -> Result<(), PkiError>,
 ) -> Result<CheckedCsr, PkiError> {
     expect_first(
         text,
@@ -125,22 +124,18 @@ fn intake(
     }
     check_key_policy(&public_key, &policy)?;
     let subject = &info.subject;
-    check_subject(subject)?;
+    let san = requested_subject_alt_name(&parsed)?;
+    check_subject(subject, &san.icp_brasil)?;
 
-    let mut other_names = Vec::new();
-    let (subject_alt_name, mut dns_names) =
-        match requested_subject_alt_name(&parsed, &mut other_names)? {
-            Some((raw, names)) => (Some(raw), names),
-            None => (None, Vec::new()),
-        };
+    let mut dns_names = san.dns_names;
     if dns_names.is_empty() {
         dns_names.extend(host_name_in_common_name(subject));
     }
     Ok(CheckedCsr {
         subject: signer_subject,
-        subject_alt_name,
+        subject_alt_name: san.raw,
         dns_names,
-        other_names,
+        other_names: san.other_names,
         key: key_facts(&public_key)?,
         public_key,
     })
@@ -268,13 +263,24 @@ fn algorithm_name(oid: &str) -> String {
     format!("{name} ({oid})")
 }
 
-/// The subjectAltName the CSR asks for, with its dNSNames. It is copied into
-/// the certificate as sent, so it must parse: a certificate with a broken SAN
-/// fails verification.
+/// The subjectAltName a CSR asks for, read.
+#[derive(Default)]
+struct RequestedSan {
+    /// Copied into the certificate as sent.
+    raw: Option<RawExtension>,
+    /// Lower-cased, in order, once each.
+    dns_names: Vec<String>,
+    /// The entries that are not dNSNames, as text.
+    other_names: Vec<String>,
+    /// The otherNames with string values (ICP-Brasil's).
+    icp_brasil: Vec<OtherName>,
+}
+
+/// The subjectAltName the CSR asks for. It is copied into the certificate as
+/// sent, so it must parse: a certificate with a broken SAN fails verification.
 fn requested_subject_alt_name(
     csr: &X509CertificationRequest<'_>,
-    other_names: &mut Vec<String>,
-) -> Result<Option<(RawExtension, Vec<String>)>, PkiError> {
+) -> Result<RequestedSan, PkiError> {
     for attribute in csr.certification_request_info.iter_attributes() {
         let ParsedCriAttribute::ExtensionRequest(request) = attribute.parsed_attribute() else {
             continue;
@@ -291,29 +297,32 @@ fn requested_subject_alt_name(
                 "the CSR's subjectAltName extension does not parse as GeneralNames".into(),
             ));
         };
-        let mut dns_names: Vec<String> = Vec::new();
+        let mut read = RequestedSan {
+            raw: Some(RawExtension {
+                critical: san.critical,
+                value: san.value.to_vec(),
+            }),
+            icp_brasil: other_names_of(&names.general_names),
+            ..Default::default()
+        };
         for name in &names.general_names {
             match name {
                 GeneralName::DNSName(host) => {
                     // DNS names compare without regard to case (RFC 4343).
                     let host = host.to_ascii_lowercase();
-                    if !dns_names.contains(&host) {
-                        dns_names.push(host);
+                    if !read.dns_names.contains(&host) {
+                        read.dns_names.push(host);
                     }
                 }
-                GeneralName::IPAddress(bytes) => other_names.push(ip_text(bytes)),
-                GeneralName::RFC822Name(mail) => other_names.push(format!("email:{mail}")),
-                GeneralName::URI(uri) => other_names.push(format!("URI:{uri}")),
-                other => other_names.push(other.to_string()),
+                GeneralName::IPAddress(bytes) => read.other_names.push(ip_text(bytes)),
+                GeneralName::RFC822Name(mail) => read.other_names.push(format!("email:{mail}")),
+                GeneralName::URI(uri) => read.other_names.push(format!("URI:{uri}")),
+                other => read.other_names.push(other.to_string()),
             }
         }
-        let raw = RawExtension {
-            critical: san.critical,
-            value: san.value.to_vec(),
-        };
-        return Ok(Some((raw, dns_names)));
+        return Ok(read);
     }
-    Ok(None)
+    Ok(RequestedSan::default())
 }
 
 /// An iPAddress entry as an address, when it is one.
@@ -342,37 +351,96 @@ fn host_name_in_common_name(name: &X509Name<'_>) -> Option<String> {
     looks_like_host.then(|| cn.to_ascii_lowercase())
 }
 
-/// Reads the naming attributes out of an X.509 name. Each may appear once: a
-/// name with two CNs (or UIDs...) would name two software statements.
-pub(super) fn subject_attributes(name: &X509Name<'_>) -> Result<SubjectAttributes, PkiError> {
-    let mut subject = SubjectAttributes::default();
+/// Reads the naming attributes out of an X.509 name, and the CNPJ of an
+/// ICP-Brasil otherName among `icp_brasil` (the subjectAltName's otherNames).
+/// Each attribute but OU may appear once: a name with two CNs (or UIDs...)
+/// would name two software statements.
+pub(super) fn subject_attributes(
+    name: &X509Name<'_>,
+    icp_brasil: &[OtherName],
+) -> Result<SubjectAttributes, PkiError> {
+    let mut subject = SubjectAttributes {
+        icp_brasil_cnpj: icp_brasil
+            .iter()
+            .find(|n| n.oid == ICP_BRASIL_CNPJ)
+            .map(|n| n.text.clone()),
+        ..Default::default()
+    };
     for attribute in name.iter_attributes() {
-        let (slot, label) = match attribute.attr_type().to_id_string().as_str() {
+        let oid = attribute.attr_type().to_id_string();
+        let text = |label: &str| {
+            attribute
+                .as_str()
+                .map(str::to_owned)
+                .map_err(|_| PkiError::Unreadable(format!("subject {label} is not a text string")))
+        };
+        if oid == "2.5.4.11" {
+            subject.organisational_units.push(text("OU")?);
+            continue;
+        }
+        let (slot, label) = match oid.as_str() {
             "2.5.4.3" => (&mut subject.common_name, "CN"),
-            "2.5.4.11" => (&mut subject.organisational_unit, "OU"),
             "0.9.2342.19200300.100.1.1" => (&mut subject.uid, "UID"),
             "2.5.4.97" => (
                 &mut subject.organisation_identifier,
                 "organizationIdentifier",
             ),
+            "2.5.4.5" => (&mut subject.serial_number, "serialNumber"),
+            "2.5.4.15" => (&mut subject.business_category, "businessCategory"),
+            "1.3.6.1.4.1.311.60.2.1.3" => {
+                (&mut subject.jurisdiction_country, "jurisdictionCountryName")
+            }
+            "2.5.4.6" => (&mut subject.country, "C"),
+            "2.5.4.10" => (&mut subject.organisation_name, "O"),
+            "2.5.4.8" => (&mut subject.state, "ST"),
+            "2.5.4.7" => (&mut subject.locality, "L"),
             _ => continue,
         };
-        let value = attribute
-            .as_str()
-            .map_err(|_| PkiError::Unreadable(format!("subject {label} is not a text string")))?;
         if slot.is_some() {
             return Err(PkiError::Unreadable(format!(
                 "subject has more than one {label}; it must name exactly one"
             )));
         }
-        *slot = Some(value.to_owned());
+        *slot = Some(text(label)?);
     }
     Ok(subject)
+}
+
+/// The ICP-Brasil otherName that holds a legal entity's CNPJ.
+const ICP_BRASIL_CNPJ: &str = "2.16.76.1.3.3";
+
+/// A subjectAltName otherName whose value is a string, as ICP-Brasil's are.
+pub(super) struct OtherName {
+    pub oid: String,
+    pub text: String,
+}
+
+/// The otherNames among `names` whose value is a string.
+pub(super) fn other_names_of(names: &[GeneralName<'_>]) -> Vec<OtherName> {
+    names
+        .iter()
+        .filter_map(|name| match name {
+            GeneralName::OtherName(oid, value) => Some(OtherName {
+                oid: oid.to_id_string(),
+                text: other_name_text(value)?,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The string inside an otherName's `[0] EXPLICIT` value.
+fn other_name_text(value: &[u8]) -> Option<String> {
+    use x509_parser::der_parser::asn1_rs::{Any, FromDer as _};
+    let (_, explicit) = Any::from_der(value).ok()?;
+    let (_, inner) = Any::from_der(explicit.data).ok()?;
+    String::from_utf8(inner.data.to_vec()).ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{OrganisationId, SoftwareStatementId};
     use std::process::Command;
 
     /// A CSR as a client makes it, with the `openssl req` command line.
@@ -546,16 +614,46 @@ mod tests {
         assert!(CheckedCsr::parse_for_hosts(&pem).is_ok());
         let org = OrganisationId::parse("org-1").unwrap();
         let ss = SoftwareStatementId::parse("ss-1").unwrap();
+        let owner = CertificateOwner {
+            org: &org,
+            registration_number: None,
+            ss: Some(&ss),
+        };
         assert!(matches!(
-            CheckedCsr::parse(
-                &pem,
-                CertOrKeyType::Rtstransport,
-                Flavour::Obie,
-                &org,
-                Some(&ss)
-            ),
+            CheckedCsr::parse(&pem, CertOrKeyType::Rtstransport, Flavour::Obie, owner),
             Err(PkiError::Subject(_))
         ));
+    }
+
+    #[test]
+    fn the_standards_brseal_template_is_read_with_its_three_units_and_its_cnpj() {
+        let pem = openssl_req(
+            "rsa:2048",
+            "/UID=org-1/C=BR/O=ICP-Brasil/OU=AC Demo/OU=12345678000195/OU=Videoconferencia/CN=Demo TPP Ltda",
+            Some(
+                "otherName:2.16.76.1.3.2;PRINTABLESTRING:Maria Silva,\
+                 otherName:2.16.76.1.3.3;PRINTABLESTRING:43142666000197,\
+                 otherName:2.16.76.1.3.4;PRINTABLESTRING:01011980123456789010000000000000000000000,\
+                 otherName:2.16.76.1.3.7;PRINTABLESTRING:000000000000",
+            ),
+        );
+        let org = OrganisationId::parse("org-1").unwrap();
+        let owner = CertificateOwner {
+            org: &org,
+            registration_number: Some("43142666000197"),
+            ss: None,
+        };
+        let csr = CheckedCsr::parse(&pem, CertOrKeyType::Brseal, Flavour::Raidiam, owner);
+        assert!(csr.is_ok(), "{:?}", csr.err());
+        let other = CertificateOwner {
+            registration_number: Some("11222333000181"),
+            ..owner
+        };
+        let refused = CheckedCsr::parse(&pem, CertOrKeyType::Brseal, Flavour::Raidiam, other);
+        let Err(PkiError::Subject(e)) = refused else {
+            panic!("a CNPJ that is not the organisation's is refused");
+        };
+        assert!(e.to_string().contains("2.16.76.1.3.3"), "{e}");
     }
 
     #[test]

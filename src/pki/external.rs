@@ -6,10 +6,11 @@ use openssl::x509::X509;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use super::PkiError;
-use super::csr::subject_attributes;
+use super::csr::{other_names_of, subject_attributes};
 use super::key::{KeyFacts, KeyPolicy, check_key_policy, key_facts};
 use super::pem::{PemKind, expect_first};
-use crate::domain::{CertOrKeyType, OrganisationId, SoftwareStatementId};
+use crate::domain::CertOrKeyType;
+use crate::domain::certificate::CertificateOwner;
 
 pub struct ExternalCertificate {
     /// Leaf first, then any CA certificates the upload carried, as DER.
@@ -22,8 +23,7 @@ pub struct ExternalCertificate {
 pub fn parse_external_certificate(
     text: &str,
     key_type: CertOrKeyType,
-    org: &OrganisationId,
-    ss: Option<&SoftwareStatementId>,
+    owner: CertificateOwner<'_>,
     now: DateTime<Utc>,
 ) -> Result<ExternalCertificate, PkiError> {
     expect_first(
@@ -65,10 +65,14 @@ pub fn parse_external_certificate(
             not_after.to_rfc3339()
         )));
     }
-    let subject = subject_attributes(parsed.subject())?;
+    let san = parsed
+        .subject_alternative_name()
+        .map_err(|e| PkiError::Unreadable(format!("the subjectAltName does not parse: {e}")))?;
+    let icp_brasil = san.map_or_else(Vec::new, |san| other_names_of(&san.value.general_names));
+    let subject = subject_attributes(parsed.subject(), &icp_brasil)?;
     key_type
         .subject_naming()
-        .check(&subject, org, ss)
+        .check(&subject, owner)
         .map_err(PkiError::Subject)?;
 
     Ok(ExternalCertificate {

@@ -10,7 +10,7 @@ use super::error::{Conflict, Unavailable, statement_not_active};
 use super::events::Audit;
 use super::organisations::{find_organisation, find_software_statement};
 use super::{ServiceError, ensure_access};
-use crate::domain::certificate::UploadBody;
+use crate::domain::certificate::{CertificateOwner, UploadBody};
 use crate::domain::{
     Caller, CertOrKeyType, CertificateOrKey, Flavour, Kid, OrganisationId, RecordStatus,
     SoftwareStatementId,
@@ -35,6 +35,12 @@ pub async fn upload(
     pem: &str,
 ) -> Result<CertificateOrKey, ServiceError> {
     ensure_access(caller, org)?;
+    let organisation = find_organisation(&directory.participants, org)?;
+    let owner = CertificateOwner {
+        org,
+        registration_number: organisation.registration_number.as_deref(),
+        ss,
+    };
     let client_name = match ss {
         Some(ss) => {
             let statement = find_software_statement(&directory.participants, org, ss)?;
@@ -47,7 +53,7 @@ pub async fn upload(
             }
             statement.client_name
         }
-        None => find_organisation(&directory.participants, org)?.organisation_name,
+        None => organisation.organisation_name.clone(),
     };
     let now = directory.clock.now();
     let flavour = directory.urls.flavour();
@@ -63,7 +69,7 @@ pub async fn upload(
 
     let record = match key_type.upload_body() {
         UploadBody::Csr => {
-            let csr = CheckedCsr::parse(pem, key_type, directory.urls.flavour(), org, ss)?;
+            let csr = CheckedCsr::parse(pem, key_type, directory.urls.flavour(), owner)?;
             ensure_key_not_active(directory, org, ss, key_type, &csr.key().spki_sha256)?;
             let profile = Profile::for_type(key_type)
                 .ok_or(ServiceError::Crypto(PkiError::NoProfile(key_type)))?;
@@ -96,7 +102,7 @@ pub async fn upload(
             record
         }
         UploadBody::Certificate => {
-            let cert = parse_external_certificate(pem, key_type, org, ss, now)?;
+            let cert = parse_external_certificate(pem, key_type, owner, now)?;
             super::truststore::ensure_trusted(&directory.trust_store, &cert.chain, false)?;
             new(
                 cert.key,

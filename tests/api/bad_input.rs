@@ -160,6 +160,9 @@ const ROWS: &[Row] = &[
     ("POST", "{upload}/brcac_2022", PEM, "@csr_brazil_other_uid", 400, "UID (0.9.2342.19200300.100.1.1): is 'someone-else'"),
     ("POST", "{upload}/brcac_2022", PEM, "@csr_brazil_other_org", 400, "organizationIdentifier (2.5.4.97): is 'OFBBR-other-org'"),
     ("POST", "{upload}/brcac_2022", PEM, "@csr_brazil_ou_only", 400, "organizationIdentifier (2.5.4.97): is missing"),
+    ("POST", "{upload}/brcac_2022", PEM, "@csr_brazil_other_cnpj", 400, "serialNumber (2.5.4.5): is '11222333000181' but the organisation's RegistrationNumber (CNPJ) is '43142666000197'"),
+    ("POST", "{upload}/brcac_2022", PEM, "@csr_brazil_no_business_category", 400, "businessCategory (2.5.4.15): must be one of Private Organization, Government Entity, Business Entity, Non-Commercial Entity"),
+    ("POST", "/organisations/{org}/certificates/brseal", PEM, "@csr_brseal_other_cnpj", 400, "subjectAltName otherName 2.16.76.1.3.3 (CNPJ): is '11222333000181'"),
     ("POST", "{upload}/brcac", PEM, "@csr_brazil_other_org", 400, "organizationIdentifier"),
     ("POST", "{upload}/brcac_ext", PEM, "@external_other_uid", 400, "UID (0.9.2342.19200300.100.1.1): is 'someone-else'"),
     // Directory: a certificate issued elsewhere must chain to the trust store.
@@ -734,6 +737,30 @@ fn materials(tpp: &Tpp) -> HashMap<&'static str, Vec<u8>> {
     put(
         "csr_brazil_other_org",
         tpp.csr(&rsa, &brazil_subject("other-org", SS), &[]),
+    );
+    put(
+        "csr_brazil_other_cnpj",
+        tpp.csr(
+            &rsa,
+            &brazil_subject(ORG, SS).replace("43142666000197", "11222333000181"),
+            &[],
+        ),
+    );
+    put(
+        "csr_brazil_no_business_category",
+        tpp.csr(
+            &rsa,
+            &brazil_subject(ORG, SS).replace("/businessCategory=Private Organization", ""),
+            &[],
+        ),
+    );
+    put(
+        "csr_brseal_other_cnpj",
+        tpp.csr(
+            &rsa,
+            &format!("/UID={ORG}/C=BR/O=ICP-Brasil/OU=AC Demo/OU=12345678000195/OU=Videoconferencia/CN=Demo TPP Ltda"),
+            &["-addext", "subjectAltName=otherName:2.16.76.1.3.3;PRINTABLESTRING:11222333000181"],
+        ),
     );
     put(
         "csr_brazil_ou_only",

@@ -559,6 +559,19 @@ pub fn obie_subject(org: &str, ss: &str) -> String {
     format!("/C=GB/O=OpenBanking/OU={org}/CN={ss}")
 }
 
+/// The certificate standard's transport subject from before 2022, with the
+/// participant code in OU rather than organizationIdentifier.
+pub fn brazil_legacy_subject(org: &str, ss: &str) -> String {
+    format!(
+        "/businessCategory=Private Organization/jurisdictionC=BR/serialNumber=43142666000197/C=BR/O=Demo TPP/ST=SP/L=Sao Paulo/OU={org}/UID={ss}/CN=tpp.example"
+    )
+}
+
+/// A signature (brseal) subject naming the organisation, its CNPJ in serialNumber.
+pub fn brseal_subject(org: &str) -> String {
+    format!("/serialNumber=43142666000197/UID={org}/C=BR/O=ICP-Brasil/CN=Demo TPP Ltda")
+}
+
 pub fn brazil_subject(org: &str, ss: &str) -> String {
     format!(
         "/businessCategory=Private Organization/jurisdictionC=BR/serialNumber=43142666000197/C=BR/O=Demo TPP/ST=SP/L=Sao Paulo/organizationIdentifier=OFBBR-{org}/UID={ss}/CN=tpp.example"

@@ -767,11 +767,7 @@ async fn after_revocation_the_same_key_can_be_certified_again_under_a_new_kid() 
 async fn brseal_is_issued_to_the_organisation_with_digital_signature_and_non_repudiation() {
     let app = spawn_app().await;
     let tpp = Tpp::new();
-    let csr = tpp.csr(
-        &tpp.rsa_key("brseal", 2048),
-        &organisation_subject("UID"),
-        &[],
-    );
+    let csr = tpp.csr(&tpp.rsa_key("brseal", 2048), &brseal_subject(ORG), &[]);
     let response = upload_to_organisation(&app, Some("brseal"), &csr).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     assert_eq!(response.headers()["content-type"], "application/jwk+json");
@@ -915,7 +911,7 @@ async fn organisation_certificates_are_listed_filtered_by_type_and_read_by_kid()
         upload_to_organisation(
             &app,
             Some("brseal"),
-            &tpp.csr(&tpp.rsa_key("b", 2048), &organisation_subject("UID"), &[]),
+            &tpp.csr(&tpp.rsa_key("b", 2048), &brseal_subject(ORG), &[]),
         )
         .await,
     )

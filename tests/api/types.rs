@@ -14,9 +14,7 @@ pub(crate) fn subject(naming: SubjectNaming) -> String {
         SubjectNaming::Obie | SubjectNaming::ObieOrBrazil => obie_subject(ORG, SS),
         SubjectNaming::Brazil | SubjectNaming::BrazilOrUnit => brazil_subject(ORG, SS),
         SubjectNaming::ObieOrganisation => format!("/C=BR/O=Demo TPP Ltda/OU={ORG}/CN=demo-tpp"),
-        SubjectNaming::BrazilOrganisation => {
-            format!("/C=BR/O=Demo TPP Ltda/UID={ORG}/CN=demo-tpp")
-        }
+        SubjectNaming::BrazilOrganisation => brseal_subject(ORG),
         SubjectNaming::None => "/C=BR/O=Demo TPP Ltda/CN=tpp.example".to_owned(),
     }
 }

@@ -212,15 +212,30 @@ async fn brcac_csr_must_carry_uid_and_organization_identifier() {
     );
     assert!(text.contains("TLS Web Client Authentication"), "{text}");
     assert!(!text.contains("TLS Web Server Authentication"), "{text}");
-    assert!(
-        text.contains(&format!("organizationIdentifier = OFBBR-{ORG}")),
-        "{text}"
-    );
+    let subject = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("Subject:"))
+        .unwrap();
+    for attribute in [
+        "businessCategory = Private Organization".to_owned(),
+        "jurisdictionC = BR".to_owned(),
+        "serialNumber = 43142666000197".to_owned(),
+        "C = BR".to_owned(),
+        "O = Demo TPP".to_owned(),
+        "ST = SP".to_owned(),
+        "L = Sao Paulo".to_owned(),
+        format!("organizationIdentifier = OFBBR-{ORG}"),
+        format!("UID = {SS}"),
+        "CN = tpp.example".to_owned(),
+    ] {
+        assert!(subject.contains(&attribute), "{attribute} in {subject}");
+    }
+    assert!(text.contains("DNS:tpp.example"), "{text}");
 
     // brcac still accepts the pre-2022 form with the organisation in OU; brcac_2022 does not.
     let legacy = tpp.csr(
         &tpp.rsa_key("legacy.key", 2048),
-        &format!("/C=BR/O=Demo/OU={ORG}/UID={SS}/CN=tpp.example"),
+        &brazil_legacy_subject(ORG, SS),
         &[],
     );
     created(app.upload("brcac", &legacy).await).await;
@@ -537,7 +552,7 @@ async fn a_san_that_does_not_parse_is_refused_rather_than_signed() {
 async fn legacy_brcac_gets_the_brazil_client_profile_and_refuses_ec() {
     let app = spawn_app().await;
     let tpp = Tpp::new();
-    let subject = format!("/C=BR/O=Demo/OU={ORG}/UID={SS}/CN=tpp.example");
+    let subject = brazil_legacy_subject(ORG, SS);
     let record = created(
         app.upload("brcac", &tpp.csr(&tpp.rsa_key("k", 2048), &subject, &[]))
             .await,
@@ -642,4 +657,81 @@ async fn an_upload_is_one_write_transaction_with_its_audit_events() {
         20,
         "START and SUCCESS of each"
     );
+}
+
+#[tokio::test]
+async fn brseal_takes_the_standards_template_with_three_units_and_icp_brasil_other_names() {
+    let app = spawn_app().await;
+    let tpp = Tpp::new();
+    // The certificate standard's signature template, as its openssl config writes it.
+    let config = tpp.path("brseal.cnf");
+    std::fs::write(
+        &config,
+        format!(
+            "[req]\n\
+             prompt = no\n\
+             string_mask = nombstr\n\
+             distinguished_name = dn\n\
+             req_extensions = ext\n\
+             [dn]\n\
+             UID = {ORG}\n\
+             countryName = BR\n\
+             organizationName = ICP-Brasil\n\
+             0.organizationalUnitName = AC Demo\n\
+             1.organizationalUnitName = 12345678000195\n\
+             2.organizationalUnitName = Videoconferencia\n\
+             commonName = Demo TPP Ltda\n\
+             [ext]\n\
+             basicConstraints = CA:FALSE\n\
+             subjectAltName = @alt_name\n\
+             keyUsage = critical,digitalSignature,nonRepudiation\n\
+             [alt_name]\n\
+             otherName.0 = 2.16.76.1.3.2;PRINTABLESTRING:Maria Silva\n\
+             otherName.1 = 2.16.76.1.3.3;PRINTABLESTRING:43142666000197\n\
+             otherName.2 = 2.16.76.1.3.4;PRINTABLESTRING:01011980123456789010000000000000000000000\n\
+             otherName.3 = 2.16.76.1.3.7;PRINTABLESTRING:000000000000\n"
+        ),
+    )
+    .unwrap();
+    let key = tpp.rsa_key("brseal.key", 2048);
+    let csr = tpp.path("brseal.csr");
+    let out = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-new",
+            "-config",
+            s(&config),
+            "-key",
+            s(&key),
+            "-out",
+            s(&csr),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = format!("/organisations/{ORG}/certificates/brseal");
+    let response = app
+        .client
+        .post(app.url(&path))
+        .bearer_auth(TOKEN)
+        .header("Content-Type", "application/x-pem-file")
+        .body(std::fs::read_to_string(&csr).unwrap())
+        .send()
+        .await
+        .unwrap();
+    let record = created(response).await;
+    let text = tpp.describe(&pem_of(record["x5c"][0].as_str().unwrap()));
+    assert!(
+        text.contains("OU = AC Demo, OU = 12345678000195, OU = Videoconferencia"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Digital Signature, Non Repudiation"),
+        "{text}"
+    );
+    assert!(text.contains("othername: 2.16.76.1.3.3:"), "{text}");
 }

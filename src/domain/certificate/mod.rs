@@ -5,7 +5,10 @@
 mod naming;
 mod types;
 
-pub use naming::{SubjectAttributes, SubjectNaming, brazil_organisation_identifier};
+pub use naming::{
+    BUSINESS_CATEGORIES, CertificateOwner, SubjectAttributes, SubjectNaming,
+    brazil_organisation_identifier,
+};
 pub use types::{
     CertOrKeyType, Curve, Holder, IssuedAs, KeyUse, MIN_RSA_BITS, TypeRule, UploadBody,
 };

@@ -3,8 +3,9 @@
 
 use super::{SeedError, SeedProblem, key_thumbprint, ours, without_foreign_roles};
 use crate::domain::authority_claim::{AuthorityClaim, check_software_roles};
+use crate::domain::certificate::CertificateOwner;
 use crate::domain::seed::{Seed, SeedCertificate};
-use crate::domain::{Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId};
+use crate::domain::{Organisation, SoftwareStatement};
 use crate::service::ServiceError;
 use crate::service::directory::Directory;
 use crate::service::ra::Ra;
@@ -70,13 +71,12 @@ pub(super) fn check(directory: &Directory, ra: &Ra, seed: &Seed) -> Result<(), S
     }
     let certificates =
         |place: &str,
-         org: &OrganisationId,
-         ss: Option<&SoftwareStatementId>,
+         owner: CertificateOwner<'_>,
          list: &[SeedCertificate],
          note: &mut dyn FnMut(&str, Result<(), ServiceError>)| {
             for (k, certificate) in list.iter().enumerate() {
                 let pem = certificate.pem_text().unwrap_or_default();
-                let read = key_thumbprint(pem, certificate.key_type, org, ss, now).map(drop);
+                let read = key_thumbprint(pem, certificate.key_type, owner, now).map(drop);
                 note(&format!("{place}.Certificates[{k}]"), read);
             }
         };
@@ -86,8 +86,18 @@ pub(super) fn check(directory: &Directory, ra: &Ra, seed: &Seed) -> Result<(), S
             .request()
             .map_err(ServiceError::from)
             .and_then(|r| Ok(Organisation::from_request(r, entry.id.as_str(), now)?));
+        // Its certificates name the CNPJ the seed gives it.
+        let registration_number = organisation
+            .as_ref()
+            .ok()
+            .and_then(|o| o.registration_number.clone());
         note(&place, organisation.map(drop));
-        certificates(&place, &entry.id, None, &entry.certificates, &mut note);
+        let owner = |ss| CertificateOwner {
+            org: &entry.id,
+            registration_number: registration_number.as_deref(),
+            ss,
+        };
+        certificates(&place, owner(None), &entry.certificates, &mut note);
         super::records::check(directory, entry, &place, &mut note);
         let catalogue = directory.catalogue();
         let mut held = directory.authority_claims.claims_of(&entry.id)?;
@@ -117,7 +127,7 @@ pub(super) fn check(directory: &Directory, ra: &Ra, seed: &Seed) -> Result<(), S
                 });
             note(&place, built.map(drop));
             let ss = Some(&statement.id);
-            certificates(&place, &entry.id, ss, &statement.certificates, &mut note);
+            certificates(&place, owner(ss), &statement.certificates, &mut note);
         }
     }
     if problems.is_empty() {

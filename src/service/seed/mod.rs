@@ -14,11 +14,11 @@ mod records;
 
 use super::ServiceError;
 use super::directory::Directory;
-use super::organisations::create_organisation;
+use super::organisations::{create_organisation, find_organisation};
 use super::ra::Ra;
 use super::{authority_claims, statement_roles};
 use crate::domain::authority_claim::AuthorityClaimRequest;
-use crate::domain::certificate::UploadBody;
+use crate::domain::certificate::{CertificateOwner, UploadBody};
 use crate::domain::organisation::SoftwareStatementRequest;
 use crate::domain::reference::Catalogue;
 use crate::domain::seed::{Seed, SeedCertificate, SeedFormat, SeedOrganisation, is_seeded_claim};
@@ -341,13 +341,19 @@ async fn register(
     place: &str,
     report: &mut SeedReport,
 ) -> Result<(), SeedError> {
+    let organisation = find_organisation(&directory.participants, org)?;
+    let owner = CertificateOwner {
+        org,
+        registration_number: organisation.registration_number.as_deref(),
+        ss,
+    };
     for (k, certificate) in certificates.iter().enumerate() {
         let place = format!("{place}.Certificates[{k}]");
         let pem = certificate
             .pem_text()
             .ok_or_else(|| SeedError::at(&place, DomainError::field("PemFile", "was not read")))?;
         let key_type = certificate.key_type;
-        let thumbprint = key_thumbprint(pem, key_type, org, ss, directory.clock.now())
+        let thumbprint = key_thumbprint(pem, key_type, owner, directory.clock.now())
             .map_err(|e| SeedError::at(&place, e))?;
         let held = directory
             .certificates
@@ -370,17 +376,16 @@ async fn register(
 pub fn key_thumbprint(
     pem: &str,
     key_type: CertOrKeyType,
-    org: &OrganisationId,
-    ss: Option<&SoftwareStatementId>,
+    owner: CertificateOwner<'_>,
     now: DateTime<Utc>,
 ) -> Result<String, ServiceError> {
     let key = match key_type.upload_body() {
         // Either flavour's naming: this reads the key; the upload applies
         // the directory's own flavour.
-        UploadBody::Csr => CheckedCsr::parse(pem, key_type, Flavour::Raidiam, org, ss)?
+        UploadBody::Csr => CheckedCsr::parse(pem, key_type, Flavour::Raidiam, owner)?
             .key()
             .clone(),
-        UploadBody::Certificate => parse_external_certificate(pem, key_type, org, ss, now)?.key,
+        UploadBody::Certificate => parse_external_certificate(pem, key_type, owner, now)?.key,
         UploadBody::PublicKey => parse_public_key(pem, key_type)?,
     };
     Ok(key.thumbprint_sha256)
