@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::api::audited::Audited;
+use crate::api::negotiation::NoRoute;
 use crate::domain::DomainError;
 use crate::domain::ecosystem::{RootRequest, parse_ca_id};
 use crate::service::ServiceError;
@@ -52,6 +53,20 @@ pub struct EcosystemError {
 }
 
 impl EcosystemError {
+    /// A path or method the face does not serve.
+    pub fn no_route(missing: &NoRoute) -> Self {
+        let (status, code) = match missing {
+            NoRoute::Path(_) => (StatusCode::NOT_FOUND, "NOT_FOUND"),
+            NoRoute::Method { .. } => (StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED"),
+        };
+        Self {
+            status,
+            code,
+            message: missing.message().to_owned(),
+            details: Vec::new(),
+        }
+    }
+
     fn unauthorized() -> Self {
         Self {
             status: StatusCode::UNAUTHORIZED,
@@ -147,7 +162,9 @@ impl From<RootCa> for RootView {
                 not_before: super::rfc3339(root.data.not_before),
                 not_after: super::rfc3339(root.data.not_after),
             },
-            is_managed: root.managed,
+            // The directory makes and holds every root's key: each is
+            // managed, as the seed's roots are.
+            is_managed: true,
         }
     }
 }

@@ -1,7 +1,8 @@
 //! What the server answers when a request names a method or a media type a
 //! known path does not serve: a 405 with `Allow`, or a 406 when the
 //! directory cannot answer in any type the `Accept` header takes (RFC 9110
-//! §15.5.6, §15.5.7, §12.5.1), both in the directory's error shape.
+//! §15.5.6, §15.5.7, §12.5.1); a path no route takes is a 404. Each in the
+//! error shape of the face the request reached.
 
 use actix_web::ResponseError;
 use actix_web::body::{BoxBody, MessageBody};
@@ -165,29 +166,75 @@ impl KnownRoutes {
 }
 
 /// Anything no route takes: a 405 naming the methods the path serves, or a
-/// 404 when it serves none.
-pub async fn no_route(req: HttpRequest) -> Result<actix_web::HttpResponse, DirectoryError> {
+/// 404 when it serves none, in the error shape of the face it reached.
+pub async fn no_route(req: HttpRequest) -> actix_web::HttpResponse {
     let host = super::host_of(&req).unwrap_or_default();
     let allowed = req
         .app_data::<web::Data<KnownRoutes>>()
         .map(|known| known.allowed(&host, req.path()))
         .unwrap_or_default();
-    if allowed.is_empty() {
-        return Err(DirectoryError::NotFound(format!(
-            "no route for {} {}",
-            req.method(),
-            req.path()
-        )));
+    let asked = format!("{} {}", req.method(), req.path());
+    let missing = match allowed.is_empty() {
+        true => NoRoute::Path(format!("no route for {asked}")),
+        false => NoRoute::Method {
+            message: format!(
+                "{asked} is not served; this path takes {}",
+                allowed.join(", ")
+            ),
+            allow: allowed,
+        },
+    };
+    let face = req
+        .app_data::<web::Data<FaceMap>>()
+        .map_or(Face::Directory, |faces| faces.face_of_request(&req));
+    let mut response = match face {
+        Face::Ra => super::ra::RaError::from(missing.ra_failure()).error_response(),
+        Face::Ecosystem => super::ecosystem::EcosystemError::no_route(&missing).error_response(),
+        Face::Tenants => super::tenants::no_route(&req, &missing),
+        _ => DirectoryError::from(missing.clone()).error_response(),
+    };
+    if let NoRoute::Method { allow, .. } = missing {
+        response.headers_mut().insert(
+            actix_web::http::header::ALLOW,
+            actix_web::http::header::HeaderValue::from_str(&allow.join(", "))
+                .expect("method names are header-safe"),
+        );
     }
-    Err(DirectoryError::MethodNotAllowed {
-        message: format!(
-            "{} {} is not served; this path takes {}",
-            req.method(),
-            req.path(),
-            allowed.join(", ")
-        ),
-        allow: allowed,
-    })
+    response
+}
+
+/// What a request no route takes missed: the path, or the method at a path.
+#[derive(Debug, Clone)]
+pub enum NoRoute {
+    Path(String),
+    Method { message: String, allow: Vec<String> },
+}
+
+impl NoRoute {
+    pub fn message(&self) -> &str {
+        match self {
+            NoRoute::Path(message) | NoRoute::Method { message, .. } => message,
+        }
+    }
+
+    fn ra_failure(&self) -> crate::domain::ra::RaFailure {
+        use crate::domain::ra::RaFailure;
+        match self {
+            NoRoute::Path(message) => RaFailure::unknown_route(message),
+            NoRoute::Method { message, .. } => RaFailure::method_not_allowed(message),
+        }
+    }
+}
+
+impl From<NoRoute> for DirectoryError {
+    fn from(missing: NoRoute) -> Self {
+        match missing {
+            NoRoute::Path(message) => DirectoryError::NotFound(message),
+            NoRoute::Method { message, allow } => {
+                DirectoryError::MethodNotAllowed { message, allow }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

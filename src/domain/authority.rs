@@ -34,8 +34,10 @@ pub struct RootCaRecord {
     /// Only active roots sign; the newest activated one signs new issuing CAs.
     pub active: bool,
     pub activated: Option<DateTime<Utc>>,
-    /// Made by the directory itself at first start.
-    pub managed: bool,
+    /// Made by the directory itself at first start: not one of the roots a
+    /// tenant creates (and counts against its limit). Stored as `managed`.
+    #[serde(rename = "managed")]
+    pub built_in: bool,
     /// Standard base64 DER.
     pub certificate: String,
     pub key: PrivateKeyMaterial,

@@ -28,7 +28,7 @@ pub struct NewRoot {
 
 /// The longest a root may last.
 pub const MAX_ROOT_YEARS: u32 = 20;
-/// The most roots an ecosystem may have.
+/// The most roots a tenant may create (the directory's built-in root aside).
 pub const MAX_ROOTS: usize = 3;
 /// X.520's upper bound for commonName and organizationName.
 const MAX_NAME_CHARS: usize = 64;

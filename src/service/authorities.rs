@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::ServiceError;
-use super::error::{Conflict, NotFound};
+use super::error::{NotFound, Refused};
 use crate::domain::PublicUrls;
 use crate::domain::authority::{IssuingCaRecord, RootCaRecord};
 use crate::pki::authority::{CaNaming, RootSubject};
@@ -96,7 +96,7 @@ impl Hierarchy {
         subject: &RootSubject,
         naming: &CaNaming,
         urls: &PublicUrls,
-        managed: bool,
+        built_in: bool,
         now: DateTime<Utc>,
     ) -> Result<&Root, ServiceError> {
         let id = uuid::Uuid::new_v4().to_string();
@@ -108,7 +108,7 @@ impl Hierarchy {
             created: now,
             active: false,
             activated: None,
-            managed,
+            built_in,
             certificate,
             key,
             crl_number: 0,
@@ -175,7 +175,7 @@ impl Hierarchy {
             .root(id)
             .ok_or_else(|| NotFound::RootCa(id.to_owned()))?;
         if root.record.active {
-            return Err(Conflict::RootStillSigning(id.to_owned()).into());
+            return Err(Refused::RootStillSigning(id.to_owned()).into());
         }
         store.remove_root(id)?;
         self.roots.retain(|r| r.record.id != id);

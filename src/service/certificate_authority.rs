@@ -222,7 +222,7 @@ fn first_start(
             created: legacy.created,
             active: true,
             activated: Some(legacy.created),
-            managed: true,
+            built_in: true,
             certificate: legacy.root_certificate.clone(),
             key: legacy.root_key.clone(),
             crl_number: 0,

@@ -19,7 +19,8 @@ use crate::pki::authority::{CertificateData, RootSubject};
 pub struct RootCa {
     pub id: String,
     pub active: bool,
-    pub managed: bool,
+    /// Made by the directory at first start, not by a tenant.
+    pub built_in: bool,
     pub created: DateTime<Utc>,
     pub data: CertificateData,
 }
@@ -28,7 +29,7 @@ fn view(root: &Root) -> Result<RootCa, ServiceError> {
     Ok(RootCa {
         id: root.record.id.clone(),
         active: root.record.active,
-        managed: root.record.managed,
+        built_in: root.record.built_in,
         created: root.record.created,
         data: root.authority.data().map_err(ServiceError::Crypto)?,
     })
@@ -53,7 +54,9 @@ pub async fn create_root(
     let new = request.check(now, &format!("{host} DTS CA"), &ca.ca_naming.country)?;
     let created = {
         let mut hierarchy = ca.hierarchy_mut();
-        if hierarchy.roots.len() >= MAX_ROOTS {
+        // The directory's own root is not one of the tenant's.
+        let created = hierarchy.roots.iter().filter(|r| !r.record.built_in);
+        if created.count() >= MAX_ROOTS {
             return Err(Conflict::TooManyRoots.into());
         }
         let subject = RootSubject {

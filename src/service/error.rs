@@ -71,6 +71,10 @@ pub enum Refused {
     IssuerNotCarried(NotTrusted),
     #[error("{refused} (even with '{anchor}' trusted)")]
     UntrustedWithAnchor { refused: NotTrusted, anchor: String },
+    #[error(
+        "dtsCaCertificateId: root CA certificate '{0}' is active and its issuing CA still signs; deactivate it before deleting it"
+    )]
+    RootStillSigning(String),
     #[error("snapshot '{name}' {defect}")]
     Snapshot {
         name: String,
@@ -210,10 +214,6 @@ pub enum Conflict {
     },
     #[error("products.reference: {product} already belongs to client {client}")]
     ProductTaken { product: String, client: String },
-    #[error(
-        "root CA certificate '{0}' is active and its issuing CA still signs; deactivate it before deleting it"
-    )]
-    RootStillSigning(String),
     #[error(
         "Maximum number of DTS CA certificates reached. Please delete an existing certificate before creating a new one."
     )]

@@ -136,7 +136,7 @@ mod tests {
             created: at,
             active: true,
             activated: Some(at),
-            managed: true,
+            built_in: true,
             certificate: String::new(),
             key: PrivateKeyMaterial::new(String::new()),
             crl_number: 4,

@@ -369,7 +369,7 @@ const ROWS: &[Row] = &[
     ("PUT", "/v1/ecosystems/certificates/ca/{root}", JSON, "{}", 400, "active: is required"),
     ("PUT", "/v1/ecosystems/certificates/ca/{root}", JSON, r#"{"active": "yes"}"#, 400, "active: invalid type"),
     ("PUT", "/v1/ecosystems/certificates/ca/not-a-uuid", JSON, r#"{"active": true}"#, 400, "must be a UUID"),
-    ("DELETE", "/v1/ecosystems/certificates/ca/{root}", "", "", 409, "deactivate it before deleting it"),
+    ("DELETE", "/v1/ecosystems/certificates/ca/{root}", "", "", 400, "deactivate it before deleting it"),
     ("DELETE", "/v1/ecosystems/certificates/ca/x", "", "", 400, "must be a UUID"),
     ("GET", "/v1/ecosystems/certificates/ca/zzz/crl", "", "", 400, "must be a UUID"),
     ("GET", "/v1/ecosystems/not-a-uuid/vicals/public/certificates/ca/latest", "", "", 400, "ecosystemId: must be a UUID"),

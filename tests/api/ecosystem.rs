@@ -201,7 +201,7 @@ async fn a_new_root_gets_the_seed_defaults_and_is_a_self_signed_ca() {
     let root = new_root(&app, "Example Inc.").await;
 
     assert!(uuid::Uuid::parse_str(&id(&root)).is_ok(), "{root}");
-    assert_eq!(root["isManaged"], false);
+    assert_eq!(root["isManaged"], true, "as the seed's created roots are");
     assert_eq!(root["active"], true);
     let pem = root["certificatePem"].as_str().unwrap();
     assert_eq!(
@@ -407,10 +407,16 @@ async fn a_body_that_is_a_json_array_is_a_400_not_a_root() {
 }
 
 #[tokio::test]
-async fn a_fourth_root_is_a_409_with_the_seed_message_until_one_is_deleted() {
+async fn a_tenant_creates_three_roots_beside_the_built_in_one_then_a_409_until_one_is_deleted() {
     let app = spawn_app().await;
+    new_root(&app, "First").await;
     new_root(&app, "Second").await;
     let third = new_root(&app, "Third").await;
+    assert_eq!(
+        roots(&app).await.len(),
+        4,
+        "the built-in root does not count"
+    );
 
     let response = app
         .post_json(CA, &json!({"organisationName": "Fourth"}))
@@ -420,7 +426,7 @@ async fn a_fourth_root_is_a_409_with_the_seed_message_until_one_is_deleted() {
     assert_eq!(body["code"], "CONFLICT", "{body}");
     assert_eq!(body["message"], MAX_ROOTS_MESSAGE, "{body}");
     assert!(body["details"].is_array(), "{body}");
-    assert_eq!(roots(&app).await.len(), 3);
+    assert_eq!(roots(&app).await.len(), 4);
 
     assert_eq!(
         put_active(&app, &id(&third), false).await.status(),
@@ -431,7 +437,7 @@ async fn a_fourth_root_is_a_409_with_the_seed_message_until_one_is_deleted() {
         StatusCode::NO_CONTENT
     );
     new_root(&app, "Fourth").await;
-    assert_eq!(roots(&app).await.len(), 3);
+    assert_eq!(roots(&app).await.len(), 4);
 }
 
 #[tokio::test]
@@ -627,11 +633,12 @@ async fn an_active_root_cannot_be_deleted_and_an_inactive_one_is_gone_after_dele
     let app = spawn_app().await;
     let root = id(&new_root(&app, "Second").await);
 
+    // The seed lists 204, 400 and 404 for a delete: refusing is a 400.
     assert_ecosystem_error(
         delete(&app, &root).await,
-        StatusCode::CONFLICT,
-        "CONFLICT",
-        "active",
+        StatusCode::BAD_REQUEST,
+        "BAD_REQUEST",
+        "is active and its issuing CA still signs; deactivate it before deleting it",
     )
     .await;
     assert_eq!(roots(&app).await.len(), 2);
@@ -1217,4 +1224,38 @@ async fn the_event_query_checks_limit_and_since_and_needs_the_token() {
 
     let response = app.get_public(&app.url("/admin/events")).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_method_or_path_the_face_does_not_serve_is_answered_in_its_own_shape() {
+    let app = spawn_app().await;
+    let patch = app
+        .client
+        .patch(app.url(CA))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patch.headers()["allow"], "GET, POST");
+    assert_ecosystem_error(
+        patch,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        "this path takes GET, POST",
+    )
+    .await;
+    let unknown = app
+        .client
+        .get(app.url("/v1/ecosystems/no-such-thing"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_ecosystem_error(
+        unknown,
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        "no route for GET /v1/ecosystems/no-such-thing",
+    )
+    .await;
 }

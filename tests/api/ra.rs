@@ -1532,3 +1532,61 @@ async fn a_nameserver_that_does_not_answer_fails_the_validation_and_says_so() {
     );
     assert!(message.contains(&address.to_string()), "{message}");
 }
+
+#[tokio::test]
+async fn every_answer_under_v2_is_in_the_ras_shape_and_both_list_spellings_work() {
+    let app = spawn_ra("", None).await;
+    let token = session(&app, USER, API_KEY).await;
+
+    let unknown = ra_post(&app, &token, "/no/such/call", None).await;
+    let message = assert_ra_error(unknown, StatusCode::NOT_FOUND, "011.350.0227").await;
+    assert!(
+        message.contains("no route for POST /v2/no/such/call"),
+        "{message}"
+    );
+
+    let get = app
+        .client
+        .get(app.url("/v2/clients"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(get.headers()["allow"], "POST");
+    let message = assert_ra_error(get, StatusCode::METHOD_NOT_ALLOWED, "011.350.0227").await;
+    assert!(message.contains("this path takes POST"), "{message}");
+
+    let unparsable = app
+        .client
+        .post(app.url(&format!("/v2/client/domain/{ALPHA}/register")))
+        .bearer_auth(&token)
+        .header("Content-Type", "application/json")
+        .body("[not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unparsable.status(), StatusCode::BAD_REQUEST);
+    let body: Value = unparsable.json().await.unwrap();
+    assert!(body["errorCode"].as_str().is_some(), "{body}");
+    assert!(body["uuid"].as_str().is_some(), "{body}");
+
+    ra_post(
+        &app,
+        &token,
+        &format!("/client/domain/{ALPHA}/register"),
+        Some(json!(["spelling.example.com"])),
+    )
+    .await;
+    for spelling in ["domains", "domain"] {
+        let listed = ra_post(
+            &app,
+            &token,
+            &format!("/client/{spelling}/{ALPHA}/list"),
+            None,
+        )
+        .await;
+        assert_eq!(listed.status(), StatusCode::OK, "{spelling}");
+        let listed: Value = listed.json().await.unwrap();
+        assert_eq!(listed.as_array().unwrap().len(), 1, "{spelling}: {listed}");
+    }
+}

@@ -913,3 +913,30 @@ async fn the_private_key_is_sealed_at_rest_and_never_answered() {
     }
     assert_eq!(std::fs::read_to_string(&key_file).unwrap().trim().len(), 44);
 }
+
+#[tokio::test]
+async fn a_method_or_path_the_face_does_not_serve_is_answered_in_json_or_xml() {
+    let app = spawn_tenants("").await;
+    let patch = app
+        .client
+        .patch(app.url("/api/tenants/acme/theme/clone/pki"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patch.headers()["allow"], "DELETE, GET, POST");
+    assert_tenants_error(patch, StatusCode::METHOD_NOT_ALLOWED, "this path takes").await;
+    let unknown = app
+        .client
+        .get(app.url("/api/tenants/acme/nothing"))
+        .header("Accept", "application/xml")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    let body = unknown.text().await.unwrap();
+    assert!(body.contains("<code>404</code>"), "{body}");
+    assert!(
+        body.contains("no route for GET /api/tenants/acme/nothing"),
+        "{body}"
+    );
+}

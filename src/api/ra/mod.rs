@@ -37,10 +37,16 @@ pub fn routes(r: &mut Routes) {
             register_domains,
             "Register domain names for pre-validation (JSON array of names)",
         )
+        // The seed spells the list both ways.
         .post(
             "/client/domains/{clientReference}/list",
             list_domains,
             "A client's registered domains and their status",
+        )
+        .post(
+            "/client/domain/{clientReference}/list",
+            list_domains,
+            "A client's registered domains and their status (the seed's other spelling)",
         )
         .post(DOMAIN, domain, "A pre-validated domain")
         .post(&format!("{DOMAIN}/delete"), delete_domain, "Delete a pre-validated domain")
@@ -93,6 +99,7 @@ impl ResponseError for RaError {
             Refusal::Unauthenticated => StatusCode::UNAUTHORIZED,
             Refusal::Forbidden => StatusCode::FORBIDDEN,
             Refusal::NotFound => StatusCode::NOT_FOUND,
+            Refusal::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Refusal::Conflict => StatusCode::CONFLICT,
             Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Refusal::Unavailable => StatusCode::SERVICE_UNAVAILABLE,

@@ -103,6 +103,8 @@ pub enum Refusal {
     Unauthenticated,
     Forbidden,
     NotFound,
+    /// A path the RA serves, asked with another method.
+    MethodNotAllowed,
     Conflict,
     /// A body over the size limit.
     TooLarge,
@@ -179,6 +181,24 @@ impl RaFailure {
         Self::new(
             Refusal::Forbidden,
             ErrorCode::new(Module::RaoApi, Section::AccessDenied, Code::AccessDenied),
+            message,
+        )
+    }
+
+    /// A path under `/v2` the RA does not serve.
+    pub fn unknown_route(message: impl Into<String>) -> Self {
+        Self::new(
+            Refusal::NotFound,
+            ErrorCode::app(Code::Application),
+            message,
+        )
+    }
+
+    /// An RA path asked with a method it does not take (every call is a POST).
+    pub fn method_not_allowed(message: impl Into<String>) -> Self {
+        Self::new(
+            Refusal::MethodNotAllowed,
+            ErrorCode::app(Code::Application),
             message,
         )
     }
