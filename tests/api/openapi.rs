@@ -79,3 +79,49 @@ async fn every_documented_route_answers() {
     }
     assert!(checked > 50, "{checked} routes checked");
 }
+
+/// docs/fidelity.md's route table: `| METHOD | `path` | ... |` rows.
+fn fidelity_rows() -> std::collections::BTreeSet<String> {
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/fidelity.md"),
+    )
+    .unwrap();
+    doc.lines()
+        .filter_map(|line| {
+            let mut cells = line.split('|').map(str::trim).skip(1);
+            let method = cells.next()?;
+            let path = cells.next()?.strip_prefix('`')?.strip_suffix('`')?;
+            let is_method = !method.is_empty() && method.bytes().all(|b| b.is_ascii_uppercase());
+            is_method.then(|| format!("{method} {path}"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn every_route_has_a_row_in_the_fidelity_table_and_every_row_a_route() {
+    let app = spawn_app().await;
+    let document: Value = app.get("/openapi.json").await.json().await.unwrap();
+    let served: std::collections::BTreeSet<String> = document["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, operations)| {
+            operations
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(move |method| format!("{} {path}", method.to_ascii_uppercase()))
+        })
+        .collect();
+    let rows = fidelity_rows();
+    let missing: Vec<_> = served.difference(&rows).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without a row in docs/fidelity.md: {missing:?}"
+    );
+    let stale: Vec<_> = rows.difference(&served).collect();
+    assert!(
+        stale.is_empty(),
+        "rows in docs/fidelity.md without a route: {stale:?}"
+    );
+}
