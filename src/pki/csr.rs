@@ -22,7 +22,10 @@ use crate::domain::{CertOrKeyType, Flavour};
 pub struct CheckedCsr {
     /// The requested subject, as the certificate will carry it.
     pub(super) subject: OpenSslName,
-    pub(super) public_key: PKey<Public>,
+    /// The requested subject and public key (SubjectPublicKeyInfo) as they
+    /// arrived, DER, copied into the certificate without decoding them again.
+    pub(super) subject_der: Vec<u8>,
+    pub(super) public_key_der: Vec<u8>,
     /// The requested subjectAltName extension, copied into the certificate as is.
     pub(super) subject_alt_name: Option<RawExtension>,
     dns_names: Vec<String>,
@@ -32,12 +35,13 @@ pub struct CheckedCsr {
     key: KeyFacts,
 }
 
+#[derive(Clone)]
 pub(super) struct RawExtension {
     pub critical: bool,
     pub value: Vec<u8>,
 }
 
-const SUBJECT_ALT_NAME: &str = "2.5.29.17";
+pub(super) const SUBJECT_ALT_NAME: &str = "2.5.29.17";
 
 impl CheckedCsr {
     /// A CSR for a software statement or an organisation: its subject must
@@ -133,11 +137,12 @@ fn intake(
     }
     Ok(CheckedCsr {
         subject: signer_subject,
+        subject_der: info.subject.as_raw().to_vec(),
+        public_key_der: info.subject_pki.raw.to_vec(),
         subject_alt_name: san.raw,
         dns_names,
         other_names: san.other_names,
         key: key_facts(&public_key)?,
-        public_key,
     })
 }
 

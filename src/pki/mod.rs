@@ -12,6 +12,7 @@ pub mod jwk;
 pub mod jws;
 pub mod key;
 pub mod keystore_file;
+mod leaf;
 mod name;
 pub mod pem;
 pub mod pkcs7;

@@ -1,7 +1,7 @@
 //! Certificate profiles: which key usages each issued certificate carries.
 
-use openssl::x509::X509Extension;
-use openssl::x509::extension::{ExtendedKeyUsage, KeyUsage};
+use super::der::{BIT_STRING, OID, SEQUENCE, oid, tlv};
+use super::leaf;
 
 use crate::domain::CertOrKeyType;
 use crate::domain::certificate::IssuedAs;
@@ -32,32 +32,31 @@ impl Profile {
         })
     }
 
-    pub(super) fn key_usage(self) -> Result<X509Extension, openssl::error::ErrorStack> {
-        let mut ku = KeyUsage::new();
-        ku.critical().digital_signature();
-        match self {
-            Self::Transport | Self::TlsClient => {}
-            Self::Signing => {
-                ku.non_repudiation();
-            }
-            Self::BrazilClient | Self::TlsServer => {
-                ku.key_encipherment();
-            }
-        }
-        ku.build()
+    /// The keyUsage extension, critical: digitalSignature (bit 0), with
+    /// nonRepudiation (bit 1) or keyEncipherment (bit 2) as the profile
+    /// wants. DER drops the trailing zero bits, so the first octet counts
+    /// the unused ones (X.690 11.2.2).
+    pub(super) fn key_usage(self) -> Vec<u8> {
+        let (unused, bits) = match self {
+            Self::Transport | Self::TlsClient => (7, 0x80),
+            Self::Signing => (6, 0xc0),
+            Self::BrazilClient | Self::TlsServer => (5, 0xa0),
+        };
+        leaf::extension("2.5.29.15", true, &tlv(BIT_STRING, &[unused, bits]))
     }
 
-    pub(super) fn extended_key_usage(
-        self,
-    ) -> Option<Result<X509Extension, openssl::error::ErrorStack>> {
-        match self {
-            Self::Transport => Some(ExtendedKeyUsage::new().server_auth().client_auth().build()),
-            Self::BrazilClient | Self::TlsClient => {
-                Some(ExtendedKeyUsage::new().client_auth().build())
-            }
-            Self::TlsServer => Some(ExtendedKeyUsage::new().server_auth().build()),
-            Self::Signing => None,
-        }
+    /// The extendedKeyUsage extension, not critical; none for signing.
+    pub(super) fn extended_key_usage(self) -> Option<Vec<u8>> {
+        const SERVER_AUTH: &str = "1.3.6.1.5.5.7.3.1";
+        const CLIENT_AUTH: &str = "1.3.6.1.5.5.7.3.2";
+        let purposes: &[&str] = match self {
+            Self::Transport => &[SERVER_AUTH, CLIENT_AUTH],
+            Self::BrazilClient | Self::TlsClient => &[CLIENT_AUTH],
+            Self::TlsServer => &[SERVER_AUTH],
+            Self::Signing => return None,
+        };
+        let oids: Vec<u8> = purposes.iter().flat_map(|p| tlv(OID, &oid(p))).collect();
+        Some(leaf::extension("2.5.29.37", false, &tlv(SEQUENCE, &oids)))
     }
 }
 

@@ -4,13 +4,13 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use openssl::hash::MessageDigest;
 use openssl::pkey::{PKey, Private};
 use openssl::sign::Signer;
 use openssl::x509::X509;
 use x509_cert::crl::{RevokedCert, TbsCertList};
-use x509_cert::der::asn1::{BitString, GeneralizedTime, Null, OctetString, Uint, UtcTime};
+use x509_cert::der::asn1::{BitString, GeneralizedTime, Null, OctetString, Uint};
 use x509_cert::der::{Any, Decode, Encode};
 use x509_cert::ext::pkix::AuthorityKeyIdentifier;
 use x509_cert::ext::pkix::crl::CrlReason;
@@ -55,16 +55,8 @@ fn der_error(e: x509_cert::der::Error) -> PkiError {
     PkiError::Unreadable(format!("DER encoding failed: {e}"))
 }
 
-/// A CRL time as RFC 5280 5.1.2.4 and 5.1.2.6 want it: UTCTime through
-/// 2049, GeneralizedTime from 2050 (as OpenSSL writes a certificate's).
 fn time(t: DateTime<Utc>) -> Result<Time, PkiError> {
-    let since = Duration::from_secs(t.timestamp().max(0) as u64);
-    let time = if t.year() <= i32::from(UtcTime::MAX_YEAR) {
-        UtcTime::from_unix_duration(since).map(Time::UtcTime)
-    } else {
-        GeneralizedTime::from_unix_duration(since).map(Time::GeneralTime)
-    };
-    time.map_err(der_error)
+    super::der::rfc5280_time(t)
 }
 
 fn generalized(t: DateTime<Utc>) -> Result<OcspGeneralizedTime, PkiError> {

@@ -4,22 +4,18 @@
 use std::ops::Deref;
 
 use chrono::{DateTime, Months, Utc};
-use openssl::asn1::Asn1Integer;
-use openssl::hash::MessageDigest;
-use openssl::pkey::{PKey, PKeyRef, Private, Public};
-use openssl::x509::extension::{
-    AuthorityKeyIdentifier, BasicConstraints, SubjectAlternativeName, SubjectKeyIdentifier,
-};
-use openssl::x509::{X509Builder, X509Extension, X509NameBuilder, X509NameRef};
+use openssl::pkey::{PKey, Private};
+use openssl::x509::X509NameBuilder;
 
 use super::{
     AUTHORITY_INFO_ACCESS, CRL_DISTRIBUTION_POINTS, CaKeys, CaNaming, ISSUING_YEARS,
-    IssuedCertificate, asn1_time, ca_name, random_serial, raw_extension,
+    IssuedCertificate, ca_name, random_serial,
 };
 use crate::domain::PublicUrls;
 use crate::domain::authority::IssuingCaRecord;
-use crate::pki::csr::CheckedCsr;
+use crate::pki::csr::{CheckedCsr, RawExtension, SUBJECT_ALT_NAME};
 use crate::pki::encoding::hex;
+use crate::pki::leaf::{self, LeafBody};
 use crate::pki::{PkiError, Profile, der};
 
 /// The CA under a root that signs participants' certificates.
@@ -58,15 +54,10 @@ impl IssuingAuthority {
         months: u32,
         urls: &PublicUrls,
     ) -> Result<IssuedCertificate, PkiError> {
-        let san = csr
-            .subject_alt_name
-            .as_ref()
-            .map(|san| raw_extension("2.5.29.17", san.critical, &san.value))
-            .transpose()?;
         let leaf = LeafRequest {
-            subject: &csr.subject,
-            public_key: &csr.public_key,
-            subject_alt_name: san,
+            subject: csr.subject_der.clone(),
+            public_key: csr.public_key_der.clone(),
+            subject_alt_name: csr.subject_alt_name.clone(),
         };
         self.sign_leaf(leaf, profile, now, months, urls)
     }
@@ -96,19 +87,13 @@ impl IssuingAuthority {
         let mut subject = X509NameBuilder::new()?;
         subject.append_entry_by_text("CN", &common_name)?;
         let subject = subject.build();
-        let subject_alt_name = if names.is_empty() {
-            None
-        } else {
-            let mut san = SubjectAlternativeName::new();
-            for name in names {
-                san.dns(name);
-            }
-            Some(san.build(&X509Builder::new()?.x509v3_context(None, None))?)
-        };
         let leaf = LeafRequest {
-            subject: &subject,
-            public_key: &csr.public_key,
-            subject_alt_name,
+            subject: subject.to_der()?,
+            public_key: csr.public_key_der.clone(),
+            subject_alt_name: (!names.is_empty()).then(|| RawExtension {
+                critical: false,
+                value: leaf::subject_alt_names(names),
+            }),
         };
         self.sign_leaf(leaf, profile, now, months, urls)
     }
@@ -124,22 +109,13 @@ impl IssuingAuthority {
         urls: &PublicUrls,
     ) -> Result<IssuedCertificate, PkiError> {
         let common_name = names.first().map_or("obdir", String::as_str);
-        let subject = ca_name(naming, common_name)?;
-        let public_key = PKey::public_key_from_der(&key.public_key_to_der()?)?;
-        let mut san = SubjectAlternativeName::new();
-        for name in names {
-            if name.parse::<std::net::IpAddr>().is_ok() {
-                san.ip(name);
-            } else {
-                san.dns(name);
-            }
-        }
-        // The SAN takes no context: it names nothing of the issuer.
-        let san = san.build(&X509Builder::new()?.x509v3_context(None, None))?;
         let leaf = LeafRequest {
-            subject: &subject,
-            public_key: &public_key,
-            subject_alt_name: Some(san),
+            subject: ca_name(naming, common_name)?.to_der()?,
+            public_key: key.public_key_to_der()?,
+            subject_alt_name: Some(RawExtension {
+                critical: false,
+                value: leaf::subject_alt_names(names),
+            }),
         };
         self.sign_leaf(leaf, Profile::Transport, now, 12, urls)
     }
@@ -153,11 +129,9 @@ impl IssuingAuthority {
         now: DateTime<Utc>,
         urls: &PublicUrls,
     ) -> Result<IssuedCertificate, PkiError> {
-        let subject = ca_name(naming, "obdir Directory Signing")?;
-        let public_key = PKey::public_key_from_der(&key.public_key_to_der()?)?;
         let leaf = LeafRequest {
-            subject: &subject,
-            public_key: &public_key,
+            subject: ca_name(naming, "obdir Directory Signing")?.to_der()?,
+            public_key: key.public_key_to_der()?,
             subject_alt_name: None,
         };
         self.sign_leaf(leaf, Profile::Signing, now, 12 * ISSUING_YEARS, urls)
@@ -165,7 +139,7 @@ impl IssuingAuthority {
 
     fn sign_leaf(
         &self,
-        request: LeafRequest<'_>,
+        request: LeafRequest,
         profile: Profile,
         now: DateTime<Utc>,
         months: u32,
@@ -174,51 +148,62 @@ impl IssuingAuthority {
         let not_after = now
             .checked_add_months(Months::new(months))
             .ok_or_else(|| PkiError::Validity("validity period overflows the calendar".into()))?;
-        let serial = random_serial()?;
-        let serial_hex = hex(&serial.to_vec());
-
-        let mut leaf = X509Builder::new()?;
-        leaf.set_version(2)?;
-        let serial_number = Asn1Integer::from_bn(&serial)?;
-        leaf.set_serial_number(&serial_number)?;
-        leaf.set_subject_name(request.subject)?;
-        leaf.set_issuer_name(self.keys.cert.subject_name())?;
-        leaf.set_pubkey(request.public_key)?;
-        let (start, end) = (asn1_time(now)?, asn1_time(not_after)?);
-        leaf.set_not_before(&start)?;
-        leaf.set_not_after(&end)?;
-
-        leaf.append_extension(BasicConstraints::new().critical().build()?)?;
-        leaf.append_extension(profile.key_usage()?)?;
-        if let Some(eku) = profile.extended_key_usage() {
-            leaf.append_extension(eku?)?;
-        }
-        let context = leaf.x509v3_context(Some(&self.keys.cert), None);
-        let ski = SubjectKeyIdentifier::new().build(&context)?;
-        let aki = AuthorityKeyIdentifier::new().keyid(true).build(&context)?;
-        leaf.append_extension(ski)?;
-        leaf.append_extension(aki)?;
-        if let Some(san) = request.subject_alt_name {
-            leaf.append_extension(san)?;
+        let serial = random_serial()?.to_vec();
+        let issuer_key_id = self
+            .keys
+            .cert
+            .subject_key_id()
+            .ok_or_else(|| {
+                PkiError::Unreadable("the issuing CA has no subjectKeyIdentifier".into())
+            })?
+            .as_slice()
+            .to_vec();
+        let mut extensions = vec![
+            leaf::extension("2.5.29.19", true, leaf::END_ENTITY),
+            profile.key_usage(),
+        ];
+        extensions.extend(profile.extended_key_usage());
+        let key_id = leaf::key_identifier(&request.public_key)?;
+        extensions.push(leaf::extension(
+            "2.5.29.14",
+            false,
+            &leaf::subject_key_identifier(&key_id),
+        ));
+        extensions.push(leaf::extension(
+            "2.5.29.35",
+            false,
+            &leaf::authority_key_identifier(&issuer_key_id),
+        ));
+        if let Some(san) = &request.subject_alt_name {
+            extensions.push(leaf::extension(SUBJECT_ALT_NAME, san.critical, &san.value));
         }
         let crl = der::crl_distribution_points(&urls.crl(&self.keys.id));
-        leaf.append_extension(raw_extension(CRL_DISTRIBUTION_POINTS, false, &crl)?)?;
+        extensions.push(leaf::extension(CRL_DISTRIBUTION_POINTS, false, &crl));
         let aia = der::authority_info_access_ocsp(&urls.ocsp());
-        leaf.append_extension(raw_extension(AUTHORITY_INFO_ACCESS, false, &aia)?)?;
-        leaf.sign(&self.keys.key, MessageDigest::sha256())?;
-
+        extensions.push(leaf::extension(AUTHORITY_INFO_ACCESS, false, &aia));
+        let body = LeafBody {
+            serial: &serial,
+            issuer: &self.keys.cert.subject_name().to_der()?,
+            not_before: now,
+            not_after,
+            subject: &request.subject,
+            public_key: &request.public_key,
+            extensions,
+        };
         Ok(IssuedCertificate {
-            chain: vec![leaf.build().to_der()?, self.keys.cert.to_der()?],
-            serial_hex,
+            chain: vec![body.sign(&self.keys.key)?, self.keys.cert.to_der()?],
+            serial_hex: hex(&serial),
             not_before: now,
             not_after,
         })
     }
 }
 
-/// What goes into a leaf certificate besides the profile.
-struct LeafRequest<'a> {
-    subject: &'a X509NameRef,
-    public_key: &'a PKeyRef<Public>,
-    subject_alt_name: Option<X509Extension>,
+/// What goes into a leaf certificate besides the profile, as DER.
+struct LeafRequest {
+    /// A Name.
+    subject: Vec<u8>,
+    /// A SubjectPublicKeyInfo.
+    public_key: Vec<u8>,
+    subject_alt_name: Option<RawExtension>,
 }
