@@ -67,6 +67,9 @@ pub struct Issuance {
     pub open: Result<Run>,
     pub open_rate: f64,
     pub seconds: u64,
+    /// The server's CPU seconds (user + system) per certificate it issued,
+    /// one per level of `LEVELS`.
+    pub cpu_per_certificate: Vec<Option<f64>>,
 }
 
 impl Issuance {
@@ -79,6 +82,11 @@ impl Issuance {
     }
 
     /// Whether every run of the section gave a figure.
+    /// CPU seconds of one raw signature on one core.
+    pub fn raw_signature_cpu(&self) -> f64 {
+        cores() as f64 / self.raw_rate.max(1e-9)
+    }
+
     pub fn complete(&self) -> bool {
         self.obdir.iter().chain(&self.cfssl).all(|r| r.is_ok()) && self.open.is_ok()
     }
@@ -125,6 +133,7 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
     let mut running = Some(obdir);
     let mut obdir_runs = Vec::new();
     let mut cfssl_runs = Vec::new();
+    let mut cpu_per_certificate = Vec::new();
     for (i, &clients) in LEVELS.iter().enumerate() {
         let mut obdir = match running.take() {
             Some(obdir) => obdir,
@@ -134,12 +143,24 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
         // cores one client at a time can keep busy.
         let busy = clients.min(cores()) as f64 / cores() as f64;
         let size = (raw_before * busy * duration.as_secs_f64() * 1.1) as usize + 200;
+        let mut cpu = None;
         let (csrs, run) = match pool(client, &obdir, &keys, 0x1510 + i as u16, size).await {
             Ok(csrs) => {
                 let signer = Signer::obdir(&obdir);
+                let cpu_before = obdir.cpu_seconds();
                 let run =
                     closed_loop(client, &signer, csrs.clone(), clients, duration, false).await;
+                cpu = obdir
+                    .cpu_seconds()
+                    .zip(cpu_before)
+                    .map(|(after, before)| (after - before) / run.signed.max(1) as f64);
                 print_run("obdir", &run);
+                if let Some(cpu) = cpu {
+                    println!(
+                        "issuance obdir {clients} clients: {:.3} ms of server CPU per certificate",
+                        cpu * 1000.0
+                    );
+                }
                 (
                     csrs,
                     check(run, "obdir").map_err(|e| with_fate(e, &mut obdir)),
@@ -155,6 +176,7 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
             }
         }
         obdir_runs.push(run);
+        cpu_per_certificate.push(cpu);
         let run = closed_loop(client, &cfssl_signer, csrs, clients, duration, true).await;
         print_run("cfssl", &run);
         cfssl_runs.push(check(run, "cfssl"));
@@ -205,6 +227,7 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
         open,
         open_rate,
         seconds: options.seconds,
+        cpu_per_certificate,
     })
 }
 

@@ -91,6 +91,16 @@ pub struct Obdir {
 }
 
 impl Obdir {
+    /// The CPU time (user + system) the server process has used so far, in
+    /// seconds, from `/proc/<pid>/stat`; None where that cannot be read.
+    pub fn cpu_seconds(&self) -> Option<f64> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
+        // The fields after the command name: state is field 3, utime 14, stime 15.
+        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        let ticks = |i: usize| fields.get(i)?.parse::<f64>().ok();
+        Some((ticks(11)? + ticks(12)?) / clock_ticks()?)
+    }
+
     /// Starts the release binary on `data_dir` with the compiled-in defaults
     /// (no config file, no seed, log level warn) and answers it once
     /// `/health` says 200, with the time from spawning to that answer.
@@ -413,4 +423,10 @@ pub fn describe(e: &reqwest::Error) -> String {
         cause = c.source();
     }
     text
+}
+
+/// The kernel's clock ticks per second, which `/proc/<pid>/stat` counts in.
+fn clock_ticks() -> Option<f64> {
+    let out = Command::new("getconf").arg("CLK_TCK").output().ok()?;
+    String::from_utf8_lossy(&out.stdout).trim().parse().ok()
 }
