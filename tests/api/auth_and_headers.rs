@@ -38,12 +38,7 @@ async fn health_chain_and_keystore_need_no_token() {
         app.get_public(&app.url("/health")).await.status(),
         StatusCode::OK
     );
-    let chain = app
-        .get_public(&app.url("/ca/chain.pem"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let chain = app.chain_pem().await;
     assert_eq!(chain.matches("-----BEGIN CERTIFICATE-----").count(), 2);
     let jwks = app
         .get_public(&app.url(&format!("/keystore/{ORG}/{SS}/application.jwks")))

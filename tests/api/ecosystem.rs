@@ -736,12 +736,7 @@ async fn after_a_rollover_new_certificates_chain_to_the_new_root_and_old_ones_st
     ]);
     assert!(!ok, "the old root must not verify the new leaf: {output}");
 
-    let chain = app
-        .get_public(&app.url("/ca/chain.pem"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let chain = app.chain_pem().await;
     let in_chain: Vec<Vec<u8>> = X509::stack_from_pem(chain.as_bytes())
         .unwrap()
         .iter()

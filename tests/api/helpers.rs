@@ -8,7 +8,8 @@ use std::sync::{Arc, Once};
 use chrono::{DateTime, Utc};
 use obdir::Application;
 use obdir::config::{Overrides, Settings};
-use obdir::domain::{Clock, FixedClock, Flavour, SystemClock};
+use obdir::domain::certificate::Holder;
+use obdir::domain::{CertOrKeyType, Clock, FixedClock, Flavour, SystemClock};
 use reqwest::{Response, StatusCode};
 use serde_json::Value;
 use tempfile::TempDir;
@@ -181,6 +182,34 @@ impl TestApp {
 
     pub fn certificates_path(org: &str, ss: &str, key_type: &str) -> String {
         format!("/organisations/{org}/softwarestatements/{ss}/certificates/{key_type}")
+    }
+
+    /// Uploads a PEM body of `key_type` to the holder its rule names: the
+    /// seeded software statement, or the organisation for its own types.
+    pub async fn upload_to_holder(&self, key_type: CertOrKeyType, pem: &str) -> Response {
+        let rule = key_type.rule();
+        match rule.holder {
+            Holder::Statement => self.upload(rule.name, pem).await,
+            Holder::Organisation => {
+                let path = format!("/organisations/{ORG}/certificates/{}", rule.name);
+                let response = self
+                    .client
+                    .post(self.url(&path))
+                    .bearer_auth(TOKEN)
+                    .header("Content-Type", "application/x-pem-file")
+                    .body(pem.to_owned())
+                    .send()
+                    .await
+                    .expect("request sent");
+                spec_checked("POST", &path, response).await
+            }
+        }
+    }
+
+    /// `/ca/chain.pem`: every issuing CA (the signing one first), then every root.
+    pub async fn chain_pem(&self) -> String {
+        let response = self.get_public(&self.url("/ca/chain.pem")).await;
+        response.text().await.expect("the chain is text")
     }
 
     /// Uploads a PEM body to the seeded software statement as the admin.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use obdir::domain::CertOrKeyType;
-use obdir::domain::certificate::{Holder, UploadBody};
+use obdir::domain::certificate::UploadBody;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -53,12 +53,7 @@ fn write(tpp: &Tpp, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
 
 /// The CA chain, split: the issuing CA that signs now, then its root.
 async fn issuing_and_root(app: &TestApp, tpp: &Tpp) -> (PathBuf, PathBuf) {
-    let chain = app
-        .get_public(&app.url("/ca/chain.pem"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let chain = app.chain_pem().await;
     write(tpp, "chain.pem", &chain);
     let mut certificates = chain
         .split_inclusive("-----END CERTIFICATE-----\n")
@@ -233,19 +228,9 @@ async fn pkilint_finds_no_error_in_any_certificate_crl_or_ocsp_answer() {
         if rule.intake != UploadBody::Csr {
             continue;
         }
-        let path = match rule.holder {
-            Holder::Statement => TestApp::certificates_path(ORG, SS, rule.name),
-            Holder::Organisation => format!("/organisations/{ORG}/certificates/{}", rule.name),
-        };
         let response = app
-            .client
-            .post(app.url(&path))
-            .bearer_auth(TOKEN)
-            .header("Content-Type", "application/x-pem-file")
-            .body(csr_for(&tpp, key_type))
-            .send()
-            .await
-            .unwrap();
+            .upload_to_holder(key_type, &csr_for(&tpp, key_type))
+            .await;
         let status = response.status();
         let record: Value = response.json().await.unwrap();
         assert_eq!(status, StatusCode::CREATED, "{}: {record}", rule.name);

@@ -29,15 +29,7 @@ async fn issue(app: &TestApp, tpp: &Tpp, name: &str) -> Issued {
     let issuing = tpp.path(&format!("{name}-issuing.pem"));
     std::fs::write(&issuing, pem_of(record["x5c"][1].as_str().unwrap())).unwrap();
     let chain = tpp.path(&format!("{name}-chain.pem"));
-    std::fs::write(
-        &chain,
-        app.get_public(&app.url("/ca/chain.pem"))
-            .await
-            .text()
-            .await
-            .unwrap(),
-    )
-    .unwrap();
+    std::fs::write(&chain, app.chain_pem().await).unwrap();
     let text = tpp.describe(&std::fs::read_to_string(&leaf).unwrap());
     let crl_url = text
         .lines()

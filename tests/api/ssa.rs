@@ -103,12 +103,7 @@ async fn the_directory_signing_certificate_chains_to_the_ca() {
     let key = &jwks["keys"][0];
     assert_eq!(key["use"], "sig");
     let x5c = key["x5c"].as_array().unwrap();
-    let chain = app
-        .get_public(&app.url("/ca/chain.pem"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let chain = app.chain_pem().await;
     let tpp = Tpp::new();
     let (ok, output) = tpp.verify(&chain, &pem_of(x5c[0].as_str().unwrap()));
     assert!(ok, "{output}");
@@ -251,12 +246,7 @@ async fn after_a_rollover_and_delete_the_directory_key_chains_to_the_new_root_an
         after["keys"][0]["x5c"], before["keys"][0]["x5c"],
         "a new certificate"
     );
-    let chain = app
-        .get_public(&app.url("/ca/chain.pem"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let chain = app.chain_pem().await;
     let tpp = Tpp::new();
     let (ok, output) = tpp.verify(
         &chain,

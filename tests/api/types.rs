@@ -37,25 +37,13 @@ async fn every_type_in_the_table_is_uploaded_and_listed_under_its_holder() {
             UploadBody::Certificate => tpp.signed_by(&ca, &key, &subject, 365),
             UploadBody::PublicKey => tpp.public_key_pem(&key),
         };
-        let (upload, list) = match rule.holder {
-            Holder::Statement => (
-                TestApp::certificates_path(ORG, SS, rule.name),
-                format!("/organisations/{ORG}/softwarestatements/{SS}/certificates"),
-            ),
-            Holder::Organisation => (
-                format!("/organisations/{ORG}/certificates/{}", rule.name),
-                format!("/organisations/{ORG}/certificates"),
-            ),
+        let list = match rule.holder {
+            Holder::Statement => {
+                format!("/organisations/{ORG}/softwarestatements/{SS}/certificates")
+            }
+            Holder::Organisation => format!("/organisations/{ORG}/certificates"),
         };
-        let response = app
-            .client
-            .post(app.url(&upload))
-            .bearer_auth(TOKEN)
-            .header("Content-Type", "application/x-pem-file")
-            .body(pem)
-            .send()
-            .await
-            .unwrap();
+        let response = app.upload_to_holder(key_type, &pem).await;
         let status = response.status();
         let record: Value = response.json().await.unwrap();
         assert_eq!(status, StatusCode::CREATED, "{}: {record}", rule.name);
@@ -129,19 +117,7 @@ async fn each_signed_type_is_issued_as_recorded() {
             _ => &[],
         };
         let csr = tpp.csr(&tpp.rsa_key(rule.name, 2048), &subject(rule.naming), san);
-        let path = match rule.holder {
-            Holder::Statement => TestApp::certificates_path(ORG, SS, rule.name),
-            Holder::Organisation => format!("/organisations/{ORG}/certificates/{}", rule.name),
-        };
-        let response = app
-            .client
-            .post(app.url(&path))
-            .bearer_auth(TOKEN)
-            .header("Content-Type", "application/x-pem-file")
-            .body(csr)
-            .send()
-            .await
-            .unwrap();
+        let response = app.upload_to_holder(key_type, &csr).await;
         assert_eq!(response.status(), StatusCode::CREATED, "{}", rule.name);
         let record: Value = response.json().await.unwrap();
         let text = masked(&tpp.describe(&pem_of(record["x5c"][0].as_str().unwrap())));

@@ -1,5 +1,6 @@
 //! CSR uploads signed by the directory's CA, and certificates issued elsewhere.
 
+use obdir::domain::CertOrKeyType;
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -47,12 +48,7 @@ async fn rtstransport_csr_is_signed_into_a_certificate_that_openssl_verifies() {
     assert_eq!(record["x5thashS256"], b64url(&openssl::sha::sha256(&der)));
     assert_eq!(record["x5t"], b64url(&openssl::sha::sha1(&der)));
 
-    let chain = app
-        .get_public(&app.url("/ca/chain.pem"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let chain = app.chain_pem().await;
     let leaf = pem_of(x5c[0].as_str().unwrap());
     let (ok, output) = tpp.verify(&chain, &leaf);
     assert!(ok, "openssl verify: {output}");
@@ -713,17 +709,8 @@ async fn brseal_takes_the_standards_template_with_three_units_and_icp_brasil_oth
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let path = format!("/organisations/{ORG}/certificates/brseal");
-    let response = app
-        .client
-        .post(app.url(&path))
-        .bearer_auth(TOKEN)
-        .header("Content-Type", "application/x-pem-file")
-        .body(std::fs::read_to_string(&csr).unwrap())
-        .send()
-        .await
-        .unwrap();
-    let record = created(response).await;
+    let csr = std::fs::read_to_string(&csr).unwrap();
+    let record = created(app.upload_to_holder(CertOrKeyType::Brseal, &csr).await).await;
     let text = tpp.describe(&pem_of(record["x5c"][0].as_str().unwrap()));
     assert!(
         text.contains("OU = AC Demo, OU = 12345678000195, OU = Videoconferencia"),
