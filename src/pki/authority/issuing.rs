@@ -149,15 +149,10 @@ impl IssuingAuthority {
             .checked_add_months(Months::new(months))
             .ok_or_else(|| PkiError::Validity("validity period overflows the calendar".into()))?;
         let serial = random_serial()?.to_vec();
-        let issuer_key_id = self
-            .keys
-            .cert
-            .subject_key_id()
-            .ok_or_else(|| {
-                PkiError::Unreadable("the issuing CA has no subjectKeyIdentifier".into())
-            })?
-            .as_slice()
-            .to_vec();
+        let issuer = &self.keys.signs_with;
+        let issuer_key_id = issuer.key_identifier.as_deref().ok_or_else(|| {
+            PkiError::Unreadable("the issuing CA has no subjectKeyIdentifier".into())
+        })?;
         let mut extensions = vec![
             leaf::extension("2.5.29.19", true, leaf::END_ENTITY),
             profile.key_usage(),
@@ -172,7 +167,7 @@ impl IssuingAuthority {
         extensions.push(leaf::extension(
             "2.5.29.35",
             false,
-            &leaf::authority_key_identifier(&issuer_key_id),
+            &leaf::authority_key_identifier(issuer_key_id),
         ));
         if let Some(san) = &request.subject_alt_name {
             extensions.push(leaf::extension(SUBJECT_ALT_NAME, san.critical, &san.value));
@@ -183,7 +178,7 @@ impl IssuingAuthority {
         extensions.push(leaf::extension(AUTHORITY_INFO_ACCESS, false, &aia));
         let body = LeafBody {
             serial: &serial,
-            issuer: &self.keys.cert.subject_name().to_der()?,
+            issuer: &issuer.name,
             not_before: now,
             not_after,
             subject: &request.subject,
@@ -191,7 +186,7 @@ impl IssuingAuthority {
             extensions,
         };
         Ok(IssuedCertificate {
-            chain: vec![body.sign(&self.keys.key)?, self.keys.cert.to_der()?],
+            chain: vec![body.sign(&self.keys.key)?, issuer.certificate.clone()],
             serial_hex: hex(&serial),
             not_before: now,
             not_after,

@@ -61,9 +61,33 @@ pub struct CaKeys {
     id: String,
     cert: X509,
     key: PKey<Private>,
+    /// What every certificate it signs copies, encoded once: its own DER
+    /// (the chain's second entry), its subject (the issuer) and its key
+    /// identifier (the authority key identifier).
+    signs_with: Issuer,
+}
+
+struct Issuer {
+    certificate: Vec<u8>,
+    name: Vec<u8>,
+    key_identifier: Option<Vec<u8>>,
 }
 
 impl CaKeys {
+    fn new(id: String, cert: X509, key: PKey<Private>) -> Result<Self, PkiError> {
+        let signs_with = Issuer {
+            certificate: cert.to_der()?,
+            name: cert.subject_name().to_der()?,
+            key_identifier: cert.subject_key_id().map(|id| id.as_slice().to_vec()),
+        };
+        Ok(Self {
+            id,
+            cert,
+            key,
+            signs_with,
+        })
+    }
+
     fn from_stored(
         id: &str,
         certificate: &str,
@@ -75,11 +99,7 @@ impl CaKeys {
         let key = decode_base64(key.expose())
             .ok_or_else(|| PkiError::Unreadable("stored CA key is not base64".into()))
             .and_then(|der| PKey::private_key_from_der(&der).map_err(PkiError::from))?;
-        Ok(Self {
-            id: id.to_owned(),
-            cert,
-            key,
-        })
+        Self::new(id.to_owned(), cert, key)
     }
 
     /// The certificate and key as kept on disk.

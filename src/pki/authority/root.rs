@@ -55,11 +55,7 @@ impl RootAuthority {
         root.append_extension(ski)?;
         root.sign(&key, MessageDigest::sha256())?;
         Ok(Self {
-            keys: CaKeys {
-                id,
-                cert: root.build(),
-                key,
-            },
+            keys: CaKeys::new(id, root.build(), key)?,
         })
     }
 
@@ -111,11 +107,7 @@ impl RootAuthority {
         issuing.append_extension(raw_extension(AUTHORITY_INFO_ACCESS, false, &aia)?)?;
         issuing.sign(&self.keys.key, MessageDigest::sha256())?;
         Ok(IssuingAuthority {
-            keys: CaKeys {
-                id,
-                cert: issuing.build(),
-                key,
-            },
+            keys: CaKeys::new(id, issuing.build(), key)?,
             root_id: self.keys.id.clone(),
         })
     }
