@@ -55,12 +55,12 @@ pub struct EcosystemError {
 impl EcosystemError {
     /// A path or method the face does not serve.
     pub fn no_route(missing: &NoRoute) -> Self {
-        let (status, code) = match missing {
-            NoRoute::Path(_) => (StatusCode::NOT_FOUND, "NOT_FOUND"),
-            NoRoute::Method { .. } => (StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED"),
+        let code = match missing {
+            NoRoute::Path(_) => "NOT_FOUND",
+            NoRoute::Method { .. } => "METHOD_NOT_ALLOWED",
         };
         Self {
-            status,
+            status: missing.status(),
             code,
             message: missing.message().to_owned(),
             details: Vec::new(),

@@ -7,7 +7,8 @@
 use actix_web::ResponseError;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ResourceDef, ServiceRequest, ServiceResponse};
-use actix_web::http::header::ACCEPT;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{ACCEPT, ALLOW, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{HttpRequest, web};
 
@@ -174,15 +175,16 @@ pub async fn no_route(req: HttpRequest) -> actix_web::HttpResponse {
         .map(|known| known.allowed(&host, req.path()))
         .unwrap_or_default();
     let asked = format!("{} {}", req.method(), req.path());
-    let missing = match allowed.is_empty() {
-        true => NoRoute::Path(format!("no route for {asked}")),
-        false => NoRoute::Method {
+    let missing = if allowed.is_empty() {
+        NoRoute::Path(format!("no route for {asked}"))
+    } else {
+        NoRoute::Method {
             message: format!(
                 "{asked} is not served; this path takes {}",
                 allowed.join(", ")
             ),
             allow: allowed,
-        },
+        }
     };
     let face = req
         .app_data::<web::Data<FaceMap>>()
@@ -193,12 +195,10 @@ pub async fn no_route(req: HttpRequest) -> actix_web::HttpResponse {
         Face::Tenants => super::tenants::no_route(&req, &missing),
         _ => DirectoryError::from(missing.clone()).error_response(),
     };
-    if let NoRoute::Method { allow, .. } = missing {
-        response.headers_mut().insert(
-            actix_web::http::header::ALLOW,
-            actix_web::http::header::HeaderValue::from_str(&allow.join(", "))
-                .expect("method names are header-safe"),
-        );
+    if let NoRoute::Method { allow, .. } = &missing
+        && let Ok(methods) = HeaderValue::from_str(&allow.join(", "))
+    {
+        response.headers_mut().insert(ALLOW, methods);
     }
     response
 }
@@ -211,6 +211,14 @@ pub enum NoRoute {
 }
 
 impl NoRoute {
+    /// 404 for a path nothing serves, 405 for a method a path does not take.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            NoRoute::Path(_) => StatusCode::NOT_FOUND,
+            NoRoute::Method { .. } => StatusCode::METHOD_NOT_ALLOWED,
+        }
+    }
+
     pub fn message(&self) -> &str {
         match self {
             NoRoute::Path(message) | NoRoute::Method { message, .. } => message,
@@ -230,9 +238,7 @@ impl From<NoRoute> for DirectoryError {
     fn from(missing: NoRoute) -> Self {
         match missing {
             NoRoute::Path(message) => DirectoryError::NotFound(message),
-            NoRoute::Method { message, allow } => {
-                DirectoryError::MethodNotAllowed { message, allow }
-            }
+            NoRoute::Method { message, .. } => DirectoryError::MethodNotAllowed(message),
         }
     }
 }

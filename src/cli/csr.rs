@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use obdir::domain::certificate::SubjectNaming;
 use obdir::domain::certificate::{Curve, MIN_RSA_BITS, UploadBody, brazil_organisation_identifier};
+use obdir::domain::certificate::{ICP_BRASIL_CNPJ_OID, SubjectNaming, cnpj};
 use obdir::domain::{CertOrKeyType, OrganisationId, SoftwareStatementId};
 
 use openssl::asn1::Asn1Object;
@@ -58,7 +58,7 @@ pub struct CsrArgs {
     country: Option<String>,
     /// The organisation's CNPJ, its RegistrationNumber: serialNumber of Brazil
     /// transport certificates, the ICP-Brasil otherName of brseal (required for both).
-    #[arg(long, value_name = "CNPJ")]
+    #[arg(long, value_name = "CNPJ", value_parser = cnpj)]
     cnpj: Option<String>,
     /// businessCategory of Brazil transport certificates.
     #[arg(long, value_name = "CATEGORY", default_value = "Private Organization")]
@@ -256,11 +256,10 @@ fn csr_pem(
             san.dns(dns);
         }
         if let Some(cnpj) = icp_brasil_cnpj {
-            let oid = Asn1Object::from_str("2.16.76.1.3.3").map_err(crypto)?;
-            let length = u8::try_from(cnpj.len())
-                .map_err(|_| CliError::Usage(format!("--cnpj '{cnpj}' is too long")))?;
-            // A PrintableString, as the standard's template writes it.
-            let mut value = vec![0x13, length];
+            let oid = Asn1Object::from_str(ICP_BRASIL_CNPJ_OID).map_err(crypto)?;
+            // A PrintableString of the 14 characters `cnpj` leaves, as the
+            // standard's template writes it.
+            let mut value = vec![0x13, 14];
             value.extend_from_slice(cnpj.as_bytes());
             san.other_name2(oid, &value);
         }

@@ -14,13 +14,13 @@ use x509_parser::signature_algorithm::SignatureAlgorithm;
 use super::PkiError;
 use super::key::{KeyFacts, KeyPolicy, check_key_policy, key_facts};
 use super::pem::{PemKind, expect_first, first_block_der};
-use crate::domain::certificate::{CertificateOwner, SubjectAttributes};
+use crate::domain::certificate::{CertificateOwner, ICP_BRASIL_CNPJ_OID, SubjectAttributes};
 use crate::domain::{CertOrKeyType, Flavour};
 
 /// A CSR that passed every check and may be signed: decoded once, with
 /// what the signer needs taken out of it.
 pub struct CheckedCsr {
-    /// The requested subject, as the certificate will carry it.
+    /// The requested subject, read by OpenSSL for its CN and its text.
     pub(super) subject: OpenSslName,
     /// The requested subject and public key (SubjectPublicKeyInfo) as they
     /// arrived, DER, copied into the certificate without decoding them again.
@@ -52,14 +52,18 @@ impl CheckedCsr {
         flavour: Flavour,
         owner: CertificateOwner<'_>,
     ) -> Result<CheckedCsr, PkiError> {
-        intake(text, KeyPolicy::of_type(key_type), |name, icp_brasil| {
-            let subject = subject_attributes(name, icp_brasil)?;
-            key_type
-                .subject_naming()
-                .in_flavour(flavour)
-                .check(&subject, owner)
-                .map_err(PkiError::Subject)
-        })
+        intake(
+            text,
+            KeyPolicy::of_type(key_type),
+            |name, string_other_names| {
+                let subject = subject_attributes(name, string_other_names)?;
+                key_type
+                    .subject_naming()
+                    .in_flavour(flavour)
+                    .check(&subject, owner)
+                    .map_err(PkiError::Subject)
+            },
+        )
     }
 
     /// A CSR for host names (an RA's TLS products): no subject naming rule,
@@ -129,7 +133,7 @@ fn intake(
     check_key_policy(&public_key, &policy)?;
     let subject = &info.subject;
     let san = requested_subject_alt_name(&parsed)?;
-    check_subject(subject, &san.icp_brasil)?;
+    check_subject(subject, &san.string_other_names)?;
 
     let mut dns_names = san.dns_names;
     if dns_names.is_empty() {
@@ -277,8 +281,8 @@ struct RequestedSan {
     dns_names: Vec<String>,
     /// The entries that are not dNSNames, as text.
     other_names: Vec<String>,
-    /// The otherNames with string values (ICP-Brasil's).
-    icp_brasil: Vec<OtherName>,
+    /// The otherNames with string values (as ICP-Brasil's are).
+    string_other_names: Vec<OtherName>,
 }
 
 /// The subjectAltName the CSR asks for. It is copied into the certificate as
@@ -307,7 +311,7 @@ fn requested_subject_alt_name(
                 critical: san.critical,
                 value: san.value.to_vec(),
             }),
-            icp_brasil: other_names_of(&names.general_names),
+            string_other_names: other_names_of(&names.general_names),
             ..Default::default()
         };
         for name in &names.general_names {
@@ -357,18 +361,24 @@ fn host_name_in_common_name(name: &X509Name<'_>) -> Option<String> {
 }
 
 /// Reads the naming attributes out of an X.509 name, and the CNPJ of an
-/// ICP-Brasil otherName among `icp_brasil` (the subjectAltName's otherNames).
+/// ICP-Brasil otherName among the subjectAltName's string-valued otherNames.
 /// Each attribute but OU may appear once: a name with two CNs (or UIDs...)
 /// would name two software statements.
 pub(super) fn subject_attributes(
     name: &X509Name<'_>,
-    icp_brasil: &[OtherName],
+    string_other_names: &[OtherName],
 ) -> Result<SubjectAttributes, PkiError> {
+    let mut cnpjs = string_other_names
+        .iter()
+        .filter(|n| n.oid == ICP_BRASIL_CNPJ_OID);
+    let icp_brasil_cnpj = cnpjs.next().map(|n| n.text.clone());
+    if cnpjs.next().is_some() {
+        return Err(PkiError::Unreadable(format!(
+            "the subjectAltName has more than one otherName {ICP_BRASIL_CNPJ_OID} (CNPJ); it must name exactly one"
+        )));
+    }
     let mut subject = SubjectAttributes {
-        icp_brasil_cnpj: icp_brasil
-            .iter()
-            .find(|n| n.oid == ICP_BRASIL_CNPJ)
-            .map(|n| n.text.clone()),
+        icp_brasil_cnpj,
         ..Default::default()
     };
     for attribute in name.iter_attributes() {
@@ -410,9 +420,6 @@ pub(super) fn subject_attributes(
     }
     Ok(subject)
 }
-
-/// The ICP-Brasil otherName that holds a legal entity's CNPJ.
-const ICP_BRASIL_CNPJ: &str = "2.16.76.1.3.3";
 
 /// A subjectAltName otherName whose value is a string, as ICP-Brasil's are.
 pub(super) struct OtherName {
@@ -659,6 +666,29 @@ mod tests {
             panic!("a CNPJ that is not the organisation's is refused");
         };
         assert!(e.to_string().contains("2.16.76.1.3.3"), "{e}");
+    }
+
+    #[test]
+    fn a_second_cnpj_other_name_is_refused_rather_than_copied() {
+        let pem = openssl_req(
+            "rsa:2048",
+            "/UID=org-1/C=BR/O=ICP-Brasil/CN=Demo TPP Ltda",
+            Some(
+                "otherName:2.16.76.1.3.3;PRINTABLESTRING:43142666000197,\
+                 otherName:2.16.76.1.3.3;PRINTABLESTRING:11222333000181",
+            ),
+        );
+        let org = OrganisationId::parse("org-1").unwrap();
+        let owner = CertificateOwner {
+            org: &org,
+            registration_number: Some("43142666000197"),
+            ss: None,
+        };
+        let refused = CheckedCsr::parse(&pem, CertOrKeyType::Brseal, Flavour::Raidiam, owner);
+        let Err(e) = refused else {
+            panic!("two CNPJs are refused");
+        };
+        assert!(e.to_string().contains("more than one otherName"), "{e}");
     }
 
     #[test]

@@ -54,7 +54,12 @@ pub(super) fn rfc5280_time(t: DateTime<Utc>) -> Result<Time, PkiError> {
     } else {
         GeneralizedTime::from_unix_duration(since).map(Time::GeneralTime)
     };
-    time.map_err(|e| PkiError::Unreadable(format!("DER encoding failed: {e}")))
+    time.map_err(der_error)
+}
+
+/// An encoding failure of the RustCrypto DER types, as a PkiError.
+pub(super) fn der_error(e: x509_cert::der::Error) -> PkiError {
+    PkiError::Unreadable(format!("DER encoding failed: {e}"))
 }
 
 /// The content octets of an OBJECT IDENTIFIER given dotted (X.690 8.19).

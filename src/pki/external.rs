@@ -68,8 +68,9 @@ pub fn parse_external_certificate(
     let san = parsed
         .subject_alternative_name()
         .map_err(|e| PkiError::Unreadable(format!("the subjectAltName does not parse: {e}")))?;
-    let icp_brasil = san.map_or_else(Vec::new, |san| other_names_of(&san.value.general_names));
-    let subject = subject_attributes(parsed.subject(), &icp_brasil)?;
+    let string_other_names =
+        san.map_or_else(Vec::new, |san| other_names_of(&san.value.general_names));
+    let subject = subject_attributes(parsed.subject(), &string_other_names)?;
     key_type
         .subject_naming()
         .check(&subject, owner)

@@ -10,7 +10,7 @@ use x509_cert::der::{Decode, Encode};
 use x509_cert::spki::SubjectPublicKeyInfoRef;
 
 use super::PkiError;
-use super::der::{self, BIT_STRING, CONTEXT_0, INTEGER, OCTET_STRING, SEQUENCE, tlv};
+use super::der::{self, BIT_STRING, CONTEXT_0, INTEGER, OCTET_STRING, SEQUENCE, der_error, tlv};
 
 /// sha256WithRSAEncryption with its NULL parameters (RFC 4055 5).
 const SHA256_WITH_RSA: [u8; 15] = [
@@ -68,10 +68,6 @@ impl LeafBody<'_> {
         certificate.extend(tlv(BIT_STRING, &signature));
         Ok(tlv(SEQUENCE, &certificate))
     }
-}
-
-fn der_error(e: x509_cert::der::Error) -> PkiError {
-    PkiError::Unreadable(format!("DER encoding failed: {e}"))
 }
 
 /// An Extension (RFC 5280 4.1): its OID (dotted), criticality and value.

@@ -51,9 +51,7 @@ pub enum Status {
     Unknown,
 }
 
-fn der_error(e: x509_cert::der::Error) -> PkiError {
-    PkiError::Unreadable(format!("DER encoding failed: {e}"))
-}
+use super::der::der_error;
 
 fn time(t: DateTime<Utc>) -> Result<Time, PkiError> {
     super::der::rfc5280_time(t)

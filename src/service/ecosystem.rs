@@ -55,8 +55,8 @@ pub async fn create_root(
     let created = {
         let mut hierarchy = ca.hierarchy_mut();
         // The directory's own root is not one of the tenant's.
-        let created = hierarchy.roots.iter().filter(|r| !r.record.built_in);
-        if created.count() >= MAX_ROOTS {
+        let tenant_roots = hierarchy.roots.iter().filter(|r| !r.record.built_in);
+        if tenant_roots.count() >= MAX_ROOTS {
             return Err(Conflict::TooManyRoots.into());
         }
         let subject = RootSubject {

@@ -19,13 +19,10 @@ pub enum DirectoryError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
-    /// A known path asked with a method it does not take.
-    #[error("{message}")]
-    MethodNotAllowed {
-        message: String,
-        /// The methods it takes, for the Allow header.
-        allow: Vec<String>,
-    },
+    /// A known path asked with a method it does not take (the Allow header
+    /// is `negotiation::no_route`'s, for every face).
+    #[error("{0}")]
+    MethodNotAllowed(String),
     /// The Accept header takes no type the path answers in.
     #[error("{0}")]
     NotAcceptable(String),
@@ -76,7 +73,7 @@ impl ResponseError for DirectoryError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -96,11 +93,7 @@ impl ResponseError for DirectoryError {
             }
             other => vec![other.to_string()],
         };
-        let mut response = HttpResponse::build(self.status_code());
-        if let Self::MethodNotAllowed { allow, .. } = self {
-            response.insert_header((actix_web::http::header::ALLOW, allow.join(", ")));
-        }
-        response.json(serde_json::json!({ "errors": errors }))
+        HttpResponse::build(self.status_code()).json(serde_json::json!({ "errors": errors }))
     }
 }
 

@@ -57,16 +57,12 @@ pub fn routes(r: &mut Routes) {
     );
 }
 
-/// Puts a handler's outcome in the caller's dialect.
 /// A path or method the face does not serve, in the caller's dialect.
 pub(crate) fn no_route(req: &HttpRequest, missing: &NoRoute) -> HttpResponse {
-    let status = match missing {
-        NoRoute::Path(_) => StatusCode::NOT_FOUND,
-        NoRoute::Method { .. } => StatusCode::METHOD_NOT_ALLOWED,
-    };
-    Dialect::of(req).error(status, missing.message())
+    Dialect::of(req).error(missing.status(), missing.message())
 }
 
+/// Puts a handler's outcome in the caller's dialect.
 fn answer(dialect: Dialect, outcome: Result<HttpResponse, Failure>) -> HttpResponse {
     outcome.unwrap_or_else(|f| dialect.error(f.status, &f.message))
 }

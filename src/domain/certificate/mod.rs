@@ -6,8 +6,8 @@ mod naming;
 mod types;
 
 pub use naming::{
-    BUSINESS_CATEGORIES, CertificateOwner, SubjectAttributes, SubjectNaming,
-    brazil_organisation_identifier,
+    BUSINESS_CATEGORIES, CertificateOwner, ICP_BRASIL_CNPJ_OID, SubjectAttributes, SubjectNaming,
+    brazil_organisation_identifier, cnpj,
 };
 pub use types::{
     CertOrKeyType, Curve, Holder, IssuedAs, KeyUse, MIN_RSA_BITS, TypeRule, UploadBody,

@@ -118,14 +118,33 @@ fn organisation_unit(subject: &SubjectAttributes, org: &OrganisationId) -> Resul
     }
 }
 
-/// A CNPJ given in a certificate against the organisation's
-/// RegistrationNumber, digits only (`43.142.666/0001-97` is `43142666000197`).
+/// The ICP-Brasil otherName of a subjectAltName that holds the CNPJ of the
+/// legal entity a certificate is issued to.
+pub const ICP_BRASIL_CNPJ_OID: &str = "2.16.76.1.3.3";
+
+/// A CNPJ as written, its punctuation aside (`43.142.666/0001-97` is
+/// `43142666000197`): 14 characters, digits or (the alphanumeric CNPJ of
+/// 2026) capital letters.
+pub fn cnpj(value: &str) -> Result<String, String> {
+    let plain: String = value
+        .chars()
+        .filter(|c| !matches!(c, '.' | '/' | '-') && !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    match plain.len() == 14 && plain.chars().all(|c| c.is_ascii_alphanumeric()) {
+        true => Ok(plain),
+        false => Err(format!(
+            "'{value}' is not a CNPJ: 14 digits or capital letters, punctuation aside"
+        )),
+    }
+}
+
+/// A CNPJ given in a certificate against the organisation's RegistrationNumber.
 fn expect_cnpj(
     name: &str,
     given: &Option<String>,
     registered: Option<&str>,
 ) -> Result<(), DomainError> {
-    let digits = |v: &str| v.chars().filter(char::is_ascii_digit).collect::<String>();
     let Some(registered) = registered else {
         return Err(DomainError::field(
             name,
@@ -133,7 +152,7 @@ fn expect_cnpj(
         ));
     };
     match given {
-        Some(v) if !digits(v).is_empty() && digits(v) == digits(registered) => Ok(()),
+        Some(v) if cnpj(v).is_ok() && cnpj(v) == cnpj(registered) => Ok(()),
         Some(v) => Err(DomainError::field(
             name,
             format!("is '{v}' but the organisation's RegistrationNumber (CNPJ) is '{registered}'"),
@@ -390,6 +409,13 @@ mod naming_tests {
             "serialNumber (2.5.4.5): is '11222333000181' but the organisation's \
              RegistrationNumber (CNPJ) is '43.142.666/0001-97'"
         );
+        let suffixed = SubjectAttributes {
+            serial_number: some("43142666000197-extra"),
+            ..standard()
+        };
+        assert!(check(SubjectNaming::Brazil, &suffixed).is_err());
+        assert_eq!(cnpj("12.ABC.345/0001-01"), Ok("12ABC345000101".into()));
+        assert!(cnpj("12ABC3450001").is_err());
         let (org, ss) = ids();
         let unregistered = CertificateOwner {
             org: &org,

@@ -8,15 +8,14 @@ use openssl::pkey::{PKey, Private};
 use openssl::x509::X509NameBuilder;
 
 use super::{
-    AUTHORITY_INFO_ACCESS, CRL_DISTRIBUTION_POINTS, CaKeys, CaNaming, ISSUING_YEARS,
-    IssuedCertificate, ca_name, random_serial,
+    CaKeys, CaNaming, ISSUING_YEARS, IssuedCertificate, ca_name, random_serial, status_pointers,
 };
 use crate::domain::PublicUrls;
 use crate::domain::authority::IssuingCaRecord;
 use crate::pki::csr::{CheckedCsr, RawExtension, SUBJECT_ALT_NAME};
 use crate::pki::encoding::hex;
 use crate::pki::leaf::{self, LeafBody};
-use crate::pki::{PkiError, Profile, der};
+use crate::pki::{PkiError, Profile};
 
 /// The CA under a root that signs participants' certificates.
 pub struct IssuingAuthority {
@@ -112,7 +111,7 @@ impl IssuingAuthority {
         let leaf = LeafRequest {
             subject: ca_name(naming, common_name)?.to_der()?,
             public_key: key.public_key_to_der()?,
-            subject_alt_name: Some(RawExtension {
+            subject_alt_name: (!names.is_empty()).then(|| RawExtension {
                 critical: false,
                 value: leaf::subject_alt_names(names),
             }),
@@ -172,10 +171,9 @@ impl IssuingAuthority {
         if let Some(san) = &request.subject_alt_name {
             extensions.push(leaf::extension(SUBJECT_ALT_NAME, san.critical, &san.value));
         }
-        let crl = der::crl_distribution_points(&urls.crl(&self.keys.id));
-        extensions.push(leaf::extension(CRL_DISTRIBUTION_POINTS, false, &crl));
-        let aia = der::authority_info_access_ocsp(&urls.ocsp());
-        extensions.push(leaf::extension(AUTHORITY_INFO_ACCESS, false, &aia));
+        for (oid, value) in status_pointers(urls, &self.keys.id) {
+            extensions.push(leaf::extension(oid, false, &value));
+        }
         let body = LeafBody {
             serial: &serial,
             issuer: &issuer.name,

@@ -21,6 +21,7 @@ use super::encoding::{base64, decode_base64, hex};
 use super::name::name_text;
 use super::pem::armour;
 use super::revocation::RevokedEntries;
+use crate::domain::PublicUrls;
 use crate::domain::authority::PrivateKeyMaterial;
 
 /// Who the CA says it is, and how strong its keys are.
@@ -52,9 +53,20 @@ pub struct IssuedCertificate {
 
 const ISSUING_YEARS: u32 = 10;
 
-/// The extensions by which a certificate names where its status is served.
-const CRL_DISTRIBUTION_POINTS: &str = "2.5.29.31";
-const AUTHORITY_INFO_ACCESS: &str = "1.3.6.1.5.5.7.1.1";
+/// The extensions by which a certificate signed by `issuer` names where its
+/// status is served: the issuer's CRL and the OCSP responder, as (OID, value).
+fn status_pointers(urls: &PublicUrls, issuer: &str) -> [(&'static str, Vec<u8>); 2] {
+    [
+        (
+            "2.5.29.31", // cRLDistributionPoints
+            super::der::crl_distribution_points(&urls.crl(issuer)),
+        ),
+        (
+            "1.3.6.1.5.5.7.1.1", // authorityInfoAccess
+            super::der::authority_info_access_ocsp(&urls.ocsp()),
+        ),
+    ]
+}
 
 /// A CA certificate and its private key, under the id the store keeps them by.
 pub struct CaKeys {

@@ -10,13 +10,13 @@ use openssl::x509::extension::{AuthorityKeyIdentifier, BasicConstraints, Subject
 use openssl::x509::{X509Builder, X509NameBuilder};
 
 use super::{
-    AUTHORITY_INFO_ACCESS, CRL_DISTRIBUTION_POINTS, CaKeys, CaNaming, ISSUING_YEARS,
-    IssuingAuthority, RootSubject, ca_basics, ca_key_usage, ca_name, raw_extension,
+    CaKeys, CaNaming, ISSUING_YEARS, IssuingAuthority, RootSubject, ca_basics, ca_key_usage,
+    ca_name, raw_extension, status_pointers,
 };
 use crate::domain::PublicUrls;
 use crate::domain::authority::RootCaRecord;
+use crate::pki::PkiError;
 use crate::pki::revocation::RevokedEntries;
-use crate::pki::{PkiError, der};
 
 /// A trust anchor: a self-signed root that signs issuing CAs.
 pub struct RootAuthority {
@@ -101,10 +101,9 @@ impl RootAuthority {
         let aki = AuthorityKeyIdentifier::new().keyid(true).build(&context)?;
         issuing.append_extension(ski)?;
         issuing.append_extension(aki)?;
-        let crl = der::crl_distribution_points(&urls.crl(&self.keys.id));
-        issuing.append_extension(raw_extension(CRL_DISTRIBUTION_POINTS, false, &crl)?)?;
-        let aia = der::authority_info_access_ocsp(&urls.ocsp());
-        issuing.append_extension(raw_extension(AUTHORITY_INFO_ACCESS, false, &aia)?)?;
+        for (oid, value) in status_pointers(urls, &self.keys.id) {
+            issuing.append_extension(raw_extension(oid, false, &value)?)?;
+        }
         issuing.sign(&self.keys.key, MessageDigest::sha256())?;
         Ok(IssuingAuthority {
             keys: CaKeys::new(id, issuing.build(), key)?,
