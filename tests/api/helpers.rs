@@ -192,16 +192,7 @@ impl TestApp {
             Holder::Statement => self.upload(rule.name, pem).await,
             Holder::Organisation => {
                 let path = format!("/organisations/{ORG}/certificates/{}", rule.name);
-                let response = self
-                    .client
-                    .post(self.url(&path))
-                    .bearer_auth(TOKEN)
-                    .header("Content-Type", "application/x-pem-file")
-                    .body(pem.to_owned())
-                    .send()
-                    .await
-                    .expect("request sent");
-                spec_checked("POST", &path, response).await
+                self.post_pem(&path, pem).await
             }
         }
     }
@@ -218,17 +209,22 @@ impl TestApp {
     }
 
     pub async fn upload_to(&self, org: &str, ss: &str, key_type: &str, pem: &str) -> Response {
-        let path = Self::certificates_path(org, ss, key_type);
+        self.post_pem(&Self::certificates_path(org, ss, key_type), pem)
+            .await
+    }
+
+    /// POSTs a PEM body to `path` as the admin; the answer is held to the spec.
+    async fn post_pem(&self, path: &str, pem: &str) -> Response {
         let response = self
             .client
-            .post(self.url(&path))
+            .post(self.url(path))
             .bearer_auth(TOKEN)
             .header("Content-Type", "application/x-pem-file")
             .body(pem.to_owned())
             .send()
             .await
             .expect("request sent");
-        spec_checked("POST", &path, response).await
+        spec_checked("POST", path, response).await
     }
 
     /// Adds the certificates of a PEM text to the trust store as the admin.
