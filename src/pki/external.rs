@@ -6,9 +6,9 @@ use openssl::x509::X509;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use super::PkiError;
-use super::csr::{other_names_of, subject_attributes};
 use super::key::{KeyFacts, KeyPolicy, check_key_policy, key_facts};
 use super::pem::{PemKind, expect_first};
+use super::subject::{other_names_of, subject_attributes};
 use crate::domain::CertOrKeyType;
 use crate::domain::certificate::CertificateOwner;
 
