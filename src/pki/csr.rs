@@ -14,6 +14,7 @@ use x509_parser::signature_algorithm::SignatureAlgorithm;
 use super::PkiError;
 use super::key::{KeyFacts, KeyPolicy, check_key_policy, key_facts};
 use super::pem::{PemKind, expect_first, first_block_der};
+use super::spki;
 use super::subject::{OtherName, other_names_of, subject_attributes};
 use crate::domain::certificate::CertificateOwner;
 use crate::domain::{CertOrKeyType, Flavour};
@@ -126,12 +127,12 @@ fn intake(
     let signer_subject = OpenSslName::from_der(info.subject.as_raw()).map_err(|_| not_pkcs10())?;
 
     check_signature_algorithm(&parsed)?;
-    let public_key = PKey::public_key_from_der(info.subject_pki.raw)
+    let public_key = spki::read(info.subject_pki.raw)
         .map_err(|_| PkiError::KeyPolicy("the CSR public key is of an unsupported type".into()))?;
-    if !signed_by_own_key(&parsed, &public_key) {
+    if !signed_by_own_key(&parsed, &public_key.key) {
         return Err(PkiError::ProofOfPossession);
     }
-    check_key_policy(&public_key, &policy)?;
+    check_key_policy(&public_key.key, &policy)?;
     let subject = &info.subject;
     let san = requested_subject_alt_name(&parsed)?;
     check_subject(subject, &san.string_other_names)?;

@@ -8,6 +8,7 @@ use x509_parser::prelude::{FromDer, X509Certificate};
 use super::PkiError;
 use super::key::{KeyFacts, KeyPolicy, check_key_policy, key_facts};
 use super::pem::{PemKind, expect_first};
+use super::spki;
 use super::subject::{other_names_of, subject_attributes};
 use crate::domain::CertOrKeyType;
 use crate::domain::certificate::CertificateOwner;
@@ -34,7 +35,7 @@ pub fn parse_external_certificate(
     let certificates = X509::stack_from_pem(text.as_bytes()).map_err(super::unreadable(
         "the certificate PEM does not decode as X.509",
     ))?;
-    let leaf = certificates
+    certificates
         .first()
         .ok_or_else(|| PkiError::Unreadable("the body holds no certificate".into()))?;
     let chain = certificates
@@ -44,10 +45,10 @@ pub fn parse_external_certificate(
     let (_, parsed) = X509Certificate::from_der(&chain[0])
         .map_err(|e| PkiError::Unreadable(format!("the certificate does not parse: {e}")))?;
 
-    let public_key = leaf.public_key().map_err(|_| {
+    let public_key = spki::read(parsed.public_key().raw).map_err(|_| {
         PkiError::KeyPolicy("the certificate public key is of an unsupported type".into())
     })?;
-    check_key_policy(&public_key, &KeyPolicy::of_type(key_type))?;
+    check_key_policy(&public_key.key, &KeyPolicy::of_type(key_type))?;
 
     let validity = parsed.validity();
     let not_before =

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::PkiError;
 use super::encoding::{base64url, decode_base64};
-use super::key::{KeyFacts, key_facts};
+use super::key::{KeyFacts, private_key_facts};
 use crate::domain::PublicJwk;
 use crate::domain::authority::{PrivateKeyMaterial, SignerRecord};
 
@@ -43,7 +43,7 @@ pub struct DirectorySigner {
 impl DirectorySigner {
     pub fn from_record(record: &SignerRecord) -> Result<Self, PkiError> {
         let key = Self::key_of(record)?;
-        let facts = key_facts(&key)?;
+        let facts = private_key_facts(&key)?;
         let signer = PS256
             .signer_from_jwk(&private_jwk(&key)?)
             .map_err(|e| PkiError::Unreadable(format!("signing key unusable for PS256: {e}")))?;
@@ -73,7 +73,7 @@ impl DirectorySigner {
 
     /// Key facts of a signing key, to choose its kid from.
     pub fn facts(key: &PKey<Private>) -> Result<KeyFacts, PkiError> {
-        key_facts(key)
+        private_key_facts(key)
     }
 
     /// A new RSA signing key.

@@ -1,12 +1,12 @@
 //! Public keys: reading them from PEM and holding them to the key policy.
 
-use openssl::pkey::{Id, PKey, Public};
-use openssl::rsa::Rsa;
+use openssl::pkey::{Id, PKey, Private, Public};
 
 use super::PkiError;
 use super::encoding::{hex, sha256};
 use super::jwk::{curve_of, public_jwk, thumbprint_sha1, thumbprint_sha256};
-use super::pem::{PemKind, expect_first};
+use super::pem::{PemKind, expect_first, first_block_der};
+use super::spki::{self, PublicKeyInfo};
 use crate::domain::certificate::{Curve, MIN_RSA_BITS};
 use crate::domain::{CertOrKeyType, PublicJwk};
 
@@ -21,37 +21,42 @@ pub struct KeyFacts {
     pub thumbprint_sha1: String,
 }
 
-pub(super) fn key_facts<T: openssl::pkey::HasPublic>(key: &PKey<T>) -> Result<KeyFacts, PkiError> {
-    let jwk = public_jwk(key)?;
+pub(super) fn key_facts(key: &PublicKeyInfo) -> Result<KeyFacts, PkiError> {
+    let jwk = public_jwk(&key.key)?;
     Ok(KeyFacts {
-        spki_sha256: hex(&sha256(&key.public_key_to_der()?)),
+        spki_sha256: hex(&sha256(&key.der)),
         thumbprint_sha256: thumbprint_sha256(&jwk),
         thumbprint_sha1: thumbprint_sha1(&jwk),
         jwk,
     })
 }
 
+/// The facts of a key pair's public half (the directory's own keys).
+pub(super) fn private_key_facts(key: &PKey<Private>) -> Result<KeyFacts, PkiError> {
+    let public = spki::read(&key.public_key_to_der()?)?;
+    key_facts(&public)
+}
+
 /// A bare public key upload: read, held to the key policy of its type.
 pub fn parse_public_key(text: &str, key_type: CertOrKeyType) -> Result<KeyFacts, PkiError> {
     let key = parse_public_key_pem(text)?;
-    check_key_policy(&key, &KeyPolicy::of_type(key_type))?;
+    check_key_policy(&key.key, &KeyPolicy::of_type(key_type))?;
     key_facts(&key)
 }
 
 /// Reads a bare public key: SPKI `PUBLIC KEY` or PKCS#1 `RSA PUBLIC KEY`.
-fn parse_public_key_pem(text: &str) -> Result<PKey<Public>, PkiError> {
+fn parse_public_key_pem(text: &str) -> Result<PublicKeyInfo, PkiError> {
     let kind = expect_first(
         text,
         &[PemKind::PublicKey, PemKind::RsaPublicKey],
         "a public key (PUBLIC KEY or RSA PUBLIC KEY)",
     )?;
-    let parsed = match kind {
-        PemKind::RsaPublicKey => {
-            Rsa::public_key_from_pem_pkcs1(text.as_bytes()).and_then(PKey::from_rsa)
-        }
-        _ => PKey::public_key_from_pem(text.as_bytes()),
-    };
-    parsed.map_err(super::unreadable("the public key PEM does not decode"))
+    let unreadable = || PkiError::Unreadable("the public key PEM does not decode".into());
+    let der = first_block_der(text).ok_or_else(unreadable)?;
+    match kind {
+        PemKind::RsaPublicKey => spki::read_rsa_public_key(&der).map_err(|_| unreadable()),
+        _ => spki::read(&der).map_err(|_| unreadable()),
+    }
 }
 
 /// The keys a use accepts: RSA of at least 2048 bits, or EC on `curves`.

@@ -19,6 +19,7 @@ pub mod pkcs7;
 pub mod profile;
 pub mod revocation;
 pub mod sealed;
+mod spki;
 mod subject;
 pub mod tls;
 pub mod trust;
