@@ -121,7 +121,7 @@ pub async fn upload(
 
     let now = directory.clock.now();
     let events = audit.map(|a| a.success(now).to_vec()).unwrap_or_default();
-    match directory.certificates.add(&record, now, &events)? {
+    match directory.certificates.add(&record, now, &events).await? {
         Added::Stored => {}
         Added::KidTaken(existing) => {
             return Err(Conflict::KidTaken {
@@ -135,7 +135,6 @@ pub async fn upload(
     if let Some(audit) = audit {
         audit.recorded(&events);
     }
-    directory.db.flush().await?;
     log::info!(
         "{key_type} {} added to {org}/{}",
         record.kid,

@@ -147,8 +147,8 @@ impl Certificates {
 
     /// Adds a new record unless its kid is taken on the owner or its key is
     /// already active there as its type, with `events` (the audit of the
-    /// upload) in the same transaction.
-    pub fn add(
+    /// upload) in the same transaction; durable when it answers Stored.
+    pub async fn add(
         &self,
         record: &CertificateOrKey,
         now: DateTime<Utc>,
@@ -160,18 +160,22 @@ impl Certificates {
             &record.kid,
         );
         let by_key = owner_key_of(record);
-        // A refusal aborts the transaction: nothing is committed.
-        let added = self.db.write_unless(|tx| {
-            if let Some(active) = active_with_key(tx, &by_key, now)? {
-                return Ok(Err(Added::KeyActive(active)));
-            }
-            if let Some(existing) = tx.record(CERTIFICATES, &k)? {
-                return Ok(Err(Added::KidTaken(existing)));
-            }
-            write_record(tx, &k, record)?;
-            events::append(tx, audit)?;
-            Ok(Ok(Added::Stored))
-        })?;
+        let (stored, audit) = (record.clone(), audit.to_vec());
+        // A refusal leaves the change out: nothing of it is committed.
+        let added = self
+            .db
+            .commit(move |tx| {
+                if let Some(active) = active_with_key(tx, &by_key, now)? {
+                    return Ok(Err(Added::KeyActive(active)));
+                }
+                if let Some(existing) = tx.record(CERTIFICATES, &k)? {
+                    return Ok(Err(Added::KidTaken(existing)));
+                }
+                write_record(tx, &k, &stored)?;
+                events::append(tx, &audit)?;
+                Ok(Ok(Added::Stored))
+            })
+            .await?;
         if added.is_ok() {
             self.documents.changed(&record.organisation_id);
         }

@@ -17,6 +17,19 @@ pub type Table = &'static str;
 
 pub type Flush<'a> = Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send + 'a>>;
 
+/// A change handed to `Engine::commit`: it may run more than once (when a
+/// change beside it in its transaction fails), so it touches nothing outside
+/// the transaction but its own answer.
+pub type Change = Box<dyn FnMut(&mut dyn WriteTx) -> Result<Outcome, StoreError> + Send>;
+
+/// What a `Change` wants done with what it wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Keep,
+    /// Written nothing that should stay: a refusal.
+    Abandon,
+}
+
 /// Called on each entry of a scan with its key and value; answers whether to go on.
 pub type Visit<'a> = dyn FnMut(&[u8], &[u8]) -> Result<bool, StoreError> + 'a;
 
@@ -46,6 +59,12 @@ pub trait Engine: Send + Sync {
 
     /// Resolves once every write committed before the call is on disk.
     fn flush(&self) -> Flush<'_>;
+
+    /// Runs `change` in a transaction it may share with other changes
+    /// waiting at the same time, and resolves once that transaction is on
+    /// disk (or, for an abandoned or failed change, once it is left out).
+    /// A change that fails or is abandoned is left out alone.
+    fn commit(&self, change: Change) -> Flush<'static>;
 
     /// How many write transactions committed since the engine was opened.
     fn commits(&self) -> u64;
@@ -265,6 +284,38 @@ impl Database {
     /// Resolves once every write committed before the call is on disk.
     pub fn flush(&self) -> Flush<'_> {
         self.0.flush()
+    }
+
+    /// As `write_unless`, but durable when it answers: `change` is handed
+    /// to the engine's writer, which commits the changes waiting together
+    /// in one transaction and one flush, while the caller's thread goes on
+    /// with other work.
+    pub fn commit<T, R>(
+        &self,
+        mut change: impl FnMut(&mut dyn WriteTx) -> Result<Result<T, R>, StoreError> + Send + 'static,
+    ) -> impl Future<Output = Result<Result<T, R>, StoreError>> + Send + 'static
+    where
+        T: Send + 'static,
+        R: Send + 'static,
+    {
+        let answer = Arc::new(std::sync::Mutex::new(None));
+        let slot = answer.clone();
+        let run: Change = Box::new(move |tx| {
+            let result = change(tx)?;
+            let outcome = match result {
+                Ok(_) => Outcome::Keep,
+                Err(_) => Outcome::Abandon,
+            };
+            *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+            Ok(outcome)
+        });
+        // Queued now, not when first polled.
+        let committed = self.0.commit(run);
+        async move {
+            committed.await?;
+            let answer = answer.lock().unwrap_or_else(|e| e.into_inner()).take();
+            answer.ok_or_else(|| StoreError::Engine("a commit ran no transaction".into()))
+        }
     }
 
     /// How many write transactions committed since the engine was opened.

@@ -4,7 +4,10 @@
 //! every earlier commit durable with one fsync, however many requests wait on
 //! it. redb's page cache is bounded in bytes, so memory stays flat however
 //! many records the store holds. redb has one writer at a time, so a write
-//! never meets a conflict.
+//! never meets a conflict. `commit` goes through the writer thread instead
+//! (`writer`), which groups the changes waiting into one durable commit.
+
+mod writer;
 
 use std::ops::Bound;
 use std::path::Path;
@@ -16,7 +19,7 @@ use redb::{
 };
 
 use super::StoreError;
-use super::engine::{Direction, Engine, Flush, ReadTx, Table, Visit, WriteTx};
+use super::engine::{Change, Direction, Engine, Flush, ReadTx, Table, Visit, WriteTx};
 
 /// The store's file inside the data dir.
 pub(super) const FILE_NAME: &str = "obdir.redb";
@@ -45,6 +48,7 @@ fn definition(table: &str) -> TableDefinition<'_, &'static [u8], &'static [u8]> 
 
 pub struct RedbEngine {
     durable: Arc<Durable>,
+    writer: writer::Writer,
 }
 
 /// The database and what of it is on disk.
@@ -114,7 +118,8 @@ impl RedbEngine {
                 }
             });
         }
-        Ok(RedbEngine { durable })
+        let writer = writer::Writer::start(durable.clone())?;
+        Ok(RedbEngine { durable, writer })
     }
 
     /// Commits `change` at once durably (for importing an earlier engine's data).
@@ -164,6 +169,10 @@ impl Engine for RedbEngine {
                 .await
                 .map_err(|e| StoreError::Engine(format!("flush task failed: {e}")))?
         })
+    }
+
+    fn commit(&self, change: Change) -> Flush<'static> {
+        self.writer.commit(change)
     }
 
     fn commits(&self) -> u64 {

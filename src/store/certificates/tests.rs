@@ -37,22 +37,29 @@ fn open(dir: &std::path::Path) -> (crate::store::Repositories, Certificates) {
     (store, certificates)
 }
 
-#[test]
-fn a_second_active_upload_of_one_key_is_refused_until_the_first_is_revoked() {
+#[tokio::test]
+async fn a_second_active_upload_of_one_key_is_refused_until_the_first_is_revoked() {
     let dir = tempfile::tempdir().unwrap();
     let (_store, certificates) = open(dir.path());
     assert_eq!(
-        certificates.add(&record("a", "K"), at(1), &[]).unwrap(),
+        certificates
+            .add(&record("a", "K"), at(1), &[])
+            .await
+            .unwrap(),
         Added::Stored
     );
-    match certificates.add(&record("b", "K"), at(2), &[]).unwrap() {
+    match certificates
+        .add(&record("b", "K"), at(2), &[])
+        .await
+        .unwrap()
+    {
         Added::KeyActive(active) => assert_eq!(active.kid.as_str(), "a"),
         other => panic!("{other:?}"),
     }
     let mut other_type = record("c", "K");
     other_type.key_type = CertOrKeyType::Rtssigning;
     assert_eq!(
-        certificates.add(&other_type, at(2), &[]).unwrap(),
+        certificates.add(&other_type, at(2), &[]).await.unwrap(),
         Added::Stored
     );
 
@@ -61,7 +68,7 @@ fn a_second_active_upload_of_one_key_is_refused_until_the_first_is_revoked() {
     let mut renewed = record("d", "K");
     renewed.expiry = Some(at(5000));
     assert_eq!(
-        certificates.add(&renewed, at(1001), &[]).unwrap(),
+        certificates.add(&renewed, at(1001), &[]).await.unwrap(),
         Added::Stored
     );
     let mut revoked = record("a", "K");
@@ -69,13 +76,16 @@ fn a_second_active_upload_of_one_key_is_refused_until_the_first_is_revoked() {
     revoked.revoked_at = Some(at(1002));
     certificates.put(&revoked).unwrap();
     assert!(matches!(
-        certificates.add(&record("e", "K"), at(1003), &[]).unwrap(),
+        certificates
+            .add(&record("e", "K"), at(1003), &[])
+            .await
+            .unwrap(),
         Added::KeyActive(_)
     ));
 }
 
-#[test]
-fn a_write_drops_the_documents_rendered_from_its_organisation() {
+#[tokio::test]
+async fn a_write_drops_the_documents_rendered_from_its_organisation() {
     let dir = tempfile::tempdir().unwrap();
     let (store, certificates) = open(dir.path());
     let doc = crate::domain::KeystoreDocument {
@@ -93,7 +103,10 @@ fn a_write_drops_the_documents_rendered_from_its_organisation() {
         assert!(certificates.documents().lookup(&doc, at(1)).is_ok());
     };
     rendered(&certificates);
-    certificates.add(&record("a", "K"), at(1), &[]).unwrap();
+    certificates
+        .add(&record("a", "K"), at(1), &[])
+        .await
+        .unwrap();
     assert!(
         certificates.documents().lookup(&doc, at(1)).is_err(),
         "an upload"
@@ -116,25 +129,32 @@ fn a_write_drops_the_documents_rendered_from_its_organisation() {
     );
 }
 
-#[test]
-fn a_kid_is_taken_once_per_owner() {
+#[tokio::test]
+async fn a_kid_is_taken_once_per_owner() {
     let dir = tempfile::tempdir().unwrap();
     let (_store, certificates) = open(dir.path());
-    certificates.add(&record("a", "K1"), at(1), &[]).unwrap();
-    match certificates.add(&record("a", "K2"), at(1), &[]).unwrap() {
+    certificates
+        .add(&record("a", "K1"), at(1), &[])
+        .await
+        .unwrap();
+    match certificates
+        .add(&record("a", "K2"), at(1), &[])
+        .await
+        .unwrap()
+    {
         Added::KidTaken(existing) => assert_eq!(existing.spki_sha256, "K1"),
         other => panic!("{other:?}"),
     }
     let mut elsewhere = record("a", "K2");
     elsewhere.software_statement_id = None;
     assert_eq!(
-        certificates.add(&elsewhere, at(1), &[]).unwrap(),
+        certificates.add(&elsewhere, at(1), &[]).await.unwrap(),
         Added::Stored
     );
 }
 
-#[test]
-fn a_revocation_reaches_the_serial_index_in_its_own_commit() {
+#[tokio::test]
+async fn a_revocation_reaches_the_serial_index_in_its_own_commit() {
     let dir = tempfile::tempdir().unwrap();
     let (store, certificates) = open(dir.path());
     let (serials, events) = (&store.serials, &store.events);
@@ -149,6 +169,7 @@ fn a_revocation_reaches_the_serial_index_in_its_own_commit() {
     let commits = store.db.commits();
     certificates
         .add(&record("a", "K"), at(1), &[audit])
+        .await
         .unwrap();
     assert_eq!(
         store.db.commits(),
@@ -192,30 +213,39 @@ fn a_revocation_reaches_the_serial_index_in_its_own_commit() {
     assert_eq!(listed[0].1.revoke_reason, Some(RevokeReason::KeyCompromise));
 }
 
-#[test]
-fn a_refused_upload_commits_nothing_and_a_clock_set_back_revives_nothing_twice() {
+#[tokio::test]
+async fn a_refused_upload_commits_nothing_and_a_clock_set_back_revives_nothing_twice() {
     let dir = tempfile::tempdir().unwrap();
     let (store, certificates) = open(dir.path());
-    certificates.add(&record("a", "K"), at(1), &[]).unwrap();
+    certificates
+        .add(&record("a", "K"), at(1), &[])
+        .await
+        .unwrap();
     let mut renewed = record("b", "K");
     renewed.expiry = Some(at(5000));
-    certificates.add(&renewed, at(2000), &[]).unwrap();
+    certificates.add(&renewed, at(2000), &[]).await.unwrap();
     let commits = store.db.commits();
     assert!(matches!(
-        certificates.add(&record("c", "K"), at(2001), &[]).unwrap(),
+        certificates
+            .add(&record("c", "K"), at(2001), &[])
+            .await
+            .unwrap(),
         Added::KeyActive(_)
     ));
     assert_eq!(store.db.commits(), commits, "a refusal commits nothing");
     // Back before the first record expired, both are active: either
     // one refuses a third.
     assert!(matches!(
-        certificates.add(&record("c", "K"), at(10), &[]).unwrap(),
+        certificates
+            .add(&record("c", "K"), at(10), &[])
+            .await
+            .unwrap(),
         Added::KeyActive(_)
     ));
 }
 
-#[test]
-fn a_store_written_before_the_key_index_gets_one() {
+#[tokio::test]
+async fn a_store_written_before_the_key_index_gets_one() {
     let dir = tempfile::tempdir().unwrap();
     let (store, certificates) = open(dir.path());
     let old = record("a", "K");
@@ -237,7 +267,10 @@ fn a_store_written_before_the_key_index_gets_one() {
     assert!(!store.db.read(is_indexed).unwrap());
     store.db.write(index_keys).unwrap();
     assert!(matches!(
-        certificates.add(&record("b", "K"), at(1), &[]).unwrap(),
+        certificates
+            .add(&record("b", "K"), at(1), &[])
+            .await
+            .unwrap(),
         Added::KeyActive(_)
     ));
 
@@ -246,7 +279,10 @@ fn a_store_written_before_the_key_index_gets_one() {
     assert!(snapshot.iter().all(|(table, _, _)| table != OWNER_KEYS));
     store.contents.replace(&snapshot).unwrap();
     assert!(matches!(
-        certificates.add(&record("b", "K"), at(1), &[]).unwrap(),
+        certificates
+            .add(&record("b", "K"), at(1), &[])
+            .await
+            .unwrap(),
         Added::KeyActive(_)
     ));
 }
