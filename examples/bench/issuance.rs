@@ -70,6 +70,8 @@ pub struct Issuance {
     /// The server's CPU seconds (user + system) per certificate it issued,
     /// one per level of `LEVELS`.
     pub cpu_per_certificate: Vec<Option<f64>>,
+    /// The store's write transactions per certificate issued, one per level.
+    pub commits_per_certificate: Vec<Option<f64>>,
 }
 
 impl Issuance {
@@ -134,6 +136,7 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
     let mut obdir_runs = Vec::new();
     let mut cfssl_runs = Vec::new();
     let mut cpu_per_certificate = Vec::new();
+    let mut commits_per_certificate = Vec::new();
     for (i, &clients) in LEVELS.iter().enumerate() {
         let mut obdir = match running.take() {
             Some(obdir) => obdir,
@@ -144,20 +147,27 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
         let busy = clients.min(cores()) as f64 / cores() as f64;
         let size = (raw_before * busy * duration.as_secs_f64() * 1.1) as usize + 200;
         let mut cpu = None;
+        let mut commits = None;
         let (csrs, run) = match pool(client, &obdir, &keys, 0x1510 + i as u16, size).await {
             Ok(csrs) => {
                 let signer = Signer::obdir(&obdir);
                 let cpu_before = obdir.cpu_seconds();
+                let commits_before = obdir.store_commits(client).await;
                 let run =
                     closed_loop(client, &signer, csrs.clone(), clients, duration, false).await;
+                commits = obdir
+                    .store_commits(client)
+                    .await
+                    .zip(commits_before)
+                    .map(|(after, before)| (after - before) as f64 / run.signed.max(1) as f64);
                 cpu = obdir
                     .cpu_seconds()
                     .zip(cpu_before)
                     .map(|(after, before)| (after - before) / run.signed.max(1) as f64);
                 print_run("obdir", &run);
-                if let Some(cpu) = cpu {
+                if let (Some(cpu), Some(commits)) = (cpu, commits) {
                     println!(
-                        "issuance obdir {clients} clients: {:.3} ms of server CPU per certificate",
+                        "issuance obdir {clients} clients: {:.3} ms of server CPU and {commits:.2} commits per certificate",
                         cpu * 1000.0
                     );
                 }
@@ -177,6 +187,7 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
         }
         obdir_runs.push(run);
         cpu_per_certificate.push(cpu);
+        commits_per_certificate.push(commits);
         let run = closed_loop(client, &cfssl_signer, csrs, clients, duration, true).await;
         print_run("cfssl", &run);
         cfssl_runs.push(check(run, "cfssl"));
@@ -228,6 +239,7 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
         open_rate,
         seconds: options.seconds,
         cpu_per_certificate,
+        commits_per_certificate,
     })
 }
 

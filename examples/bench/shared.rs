@@ -91,6 +91,19 @@ pub struct Obdir {
 }
 
 impl Obdir {
+    /// The store's write transactions since it opened, as `/health` says.
+    pub async fn store_commits(&self, client: &reqwest::Client) -> Option<u64> {
+        let health: serde_json::Value = client
+            .get(format!("{}/health", self.base))
+            .send()
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        health["store"]["commits"].as_u64()
+    }
+
     /// The CPU time (user + system) the server process has used so far, in
     /// seconds, from `/proc/<pid>/stat`; None where that cannot be read.
     pub fn cpu_seconds(&self) -> Option<f64> {
