@@ -12,8 +12,8 @@ use openssl::x509::X509;
 
 use crate::measure::{Run, Signer, closed_loop, open_loop};
 use crate::shared::{
-    CERTS_PER_STATEMENT, Obdir, Result, STATEMENTS_PER_ORG, Upload, create_owners, describe,
-    free_port, keys, owners, uploads,
+    CERTS_PER_STATEMENT, Obdir, Result, STATEMENTS_PER_ORG, Upload, cpu_seconds, create_owners,
+    describe, free_port, keys, owners, uploads,
 };
 use crate::{Options, cores};
 
@@ -72,6 +72,9 @@ pub struct Issuance {
     pub cpu_per_certificate: Vec<Option<f64>>,
     /// The store's write transactions per certificate issued, one per level.
     pub commits_per_certificate: Vec<Option<f64>>,
+    /// The load tool's (this process's) CPU time over each level, as a
+    /// share of every core's time.
+    pub load_tool_share: Vec<Option<f64>>,
 }
 
 impl Issuance {
@@ -137,6 +140,7 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
     let mut cfssl_runs = Vec::new();
     let mut cpu_per_certificate = Vec::new();
     let mut commits_per_certificate = Vec::new();
+    let mut load_tool_share = Vec::new();
     for (i, &clients) in LEVELS.iter().enumerate() {
         let mut obdir = match running.take() {
             Some(obdir) => obdir,
@@ -148,13 +152,18 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
         let size = (raw_before * busy * duration.as_secs_f64() * 1.1) as usize + 200;
         let mut cpu = None;
         let mut commits = None;
+        let mut load_tool = None;
         let (csrs, run) = match pool(client, &obdir, &keys, 0x1510 + i as u16, size).await {
             Ok(csrs) => {
                 let signer = Signer::obdir(&obdir);
                 let cpu_before = obdir.cpu_seconds();
                 let commits_before = obdir.store_commits(client).await;
+                let tool_before = cpu_seconds("self");
                 let run =
                     closed_loop(client, &signer, csrs.clone(), clients, duration, false).await;
+                load_tool = cpu_seconds("self")
+                    .zip(tool_before)
+                    .map(|(after, before)| (after - before) / (run.seconds * cores() as f64));
                 commits = obdir
                     .store_commits(client)
                     .await
@@ -188,6 +197,7 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
         obdir_runs.push(run);
         cpu_per_certificate.push(cpu);
         commits_per_certificate.push(commits);
+        load_tool_share.push(load_tool);
         let run = closed_loop(client, &cfssl_signer, csrs, clients, duration, true).await;
         print_run("cfssl", &run);
         cfssl_runs.push(check(run, "cfssl"));
@@ -240,6 +250,7 @@ pub async fn run(client: &reqwest::Client, options: &Options, work: &Path) -> Re
         seconds: options.seconds,
         cpu_per_certificate,
         commits_per_certificate,
+        load_tool_share,
     })
 }
 

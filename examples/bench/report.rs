@@ -424,7 +424,7 @@ impl Report<'_> {
         );
         let _ = writeln!(
             md,
-            "| clients | obdir uploads/s | obdir p50 / p99 ms | obdir / raw signing | server CPU ms per certificate (x raw signature) | commits per certificate | cfssl signs/s | cfssl p50 / p99 ms | obdir / cfssl (target >= 2) |\n|---|---|---|---|---|---|---|---|---|"
+            "| clients | obdir uploads/s | obdir p50 / p99 ms | obdir / raw signing | server CPU ms per certificate (x raw signature) | commits per certificate | load tool's CPU share | cfssl signs/s | cfssl p50 / p99 ms | obdir / cfssl (target >= 2) |\n|---|---|---|---|---|---|---|---|---|---|"
         );
         let cell = |run: &Result<Run>| match run {
             Ok(r) => [
@@ -437,14 +437,16 @@ impl Report<'_> {
             ],
             Err(_) => ["not measured".into(), "-".into()],
         };
-        for ((((clients, o), c), cpu), commits) in LEVELS
+        for (((((clients, o), c), cpu), commits), tool) in LEVELS
             .iter()
             .zip(&i.obdir)
             .zip(&i.cfssl)
             .zip(&i.cpu_per_certificate)
             .zip(&i.commits_per_certificate)
+            .zip(&i.load_tool_share)
         {
             let commits = commits.map_or("-".into(), |c| format!("{c:.2}"));
+            let tool = tool.map_or("-".into(), |t| format!("{:.0} %", t * 100.0));
             let cpu = cpu.map_or("-".into(), |cpu| {
                 format!("{:.3} (x{:.2})", cpu * 1000.0, cpu / i.raw_signature_cpu())
             });
@@ -462,7 +464,7 @@ impl Report<'_> {
             };
             let _ = writeln!(
                 md,
-                "| {clients} | {o_rate} | {o_lat} | {share} | {cpu} | {commits} | {c_rate} | {c_lat} | {peer} |"
+                "| {clients} | {o_rate} | {o_lat} | {share} | {cpu} | {commits} | {tool} | {c_rate} | {c_lat} | {peer} |"
             );
         }
         let failures: Vec<String> = LEVELS
@@ -494,7 +496,8 @@ impl Report<'_> {
              A raw signature costs {:.3} ms of one core ({cores} cores / the mean rate); the \
              server's CPU per certificate is its user and system time from `/proc` over a \
              level, divided by the certificates it issued (target <= 1.5x a raw signature \
-             at 16 clients). The load tool runs on the same cores.\n",
+             at 16 clients). The load tool runs on the same cores; its CPU share is its own user \
+             and system time over the level, divided by the level's time on every core.\n",
             i.raw_before,
             i.raw_after,
             i.raw_rate,

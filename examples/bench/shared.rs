@@ -83,6 +83,16 @@ pub fn free_port() -> Result<u16> {
         .map_err(|e| format!("no free loopback port: {e}"))
 }
 
+/// The CPU time (user + system) process `pid` (or `self`) has used so far,
+/// in seconds, from `/proc/<pid>/stat`; None where that cannot be read.
+pub fn cpu_seconds(pid: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name: state is field 3, utime 14, stime 15.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i)?.parse::<f64>().ok();
+    Some((ticks(11)? + ticks(12)?) / clock_ticks()?)
+}
+
 /// A running `target/release/obdir serve`, stopped when dropped.
 pub struct Obdir {
     child: Child,
@@ -107,11 +117,7 @@ impl Obdir {
     /// The CPU time (user + system) the server process has used so far, in
     /// seconds, from `/proc/<pid>/stat`; None where that cannot be read.
     pub fn cpu_seconds(&self) -> Option<f64> {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
-        // The fields after the command name: state is field 3, utime 14, stime 15.
-        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-        let ticks = |i: usize| fields.get(i)?.parse::<f64>().ok();
-        Some((ticks(11)? + ticks(12)?) / clock_ticks()?)
+        cpu_seconds(&self.child.id().to_string())
     }
 
     /// Starts the release binary on `data_dir` with the compiled-in defaults

@@ -12,8 +12,11 @@ use super::decode_json_object;
 use super::directory::DirectoryError;
 use crate::domain::Caller;
 use crate::domain::page::parse_limit;
+use crate::service::directory::Directory;
 use crate::service::ensure_admin;
 use crate::service::events::{self, AuditLog};
+use crate::service::ra::Ra;
+use crate::service::seed;
 use crate::service::test_control::{self, SnapshotName, TestControl};
 
 pub fn routes(r: &mut Routes) {
@@ -25,7 +28,7 @@ pub fn routes(r: &mut Routes) {
     .post(
         "/admin/reset",
         reset,
-        "Empty the directory; keep the CA unless asked",
+        "Empty the directory (keep the CA unless asked); ?seed=demo loads the demo again",
     )
     .post(
         "/admin/snapshot",
@@ -72,19 +75,45 @@ fn snapshot_name(body: &[u8]) -> Result<SnapshotName, DirectoryError> {
     Ok(SnapshotName::parse(&request.name)?)
 }
 
-/// POST /admin/reset {"ca": false}: empties organisations, statements and
-/// certificates, keeping the CA unless `ca` is true.
+/// POST /admin/reset?seed=demo {"ca": false}: empties organisations,
+/// statements and certificates, keeping the CA unless `ca` is true; with
+/// `seed=demo`, then creates the demo ecosystem `make run` starts with.
 async fn reset(
     audited: Audited,
     body: web::Bytes,
+    query: web::Query<HashMap<String, String>>,
     control: web::Data<TestControl>,
+    directory: web::Data<Directory>,
+    ra: web::Data<Ra>,
 ) -> Result<HttpResponse, DirectoryError> {
     ensure_admin(&audited.caller, "resetting the directory")?;
     let request: ResetRequest = optional_body(&body)?;
-    let work = test_control::reset(&control, &audited.caller, request.ca);
-    let report = audited.record("ADMIN_RESET", work).await?;
-    Ok(HttpResponse::Ok()
-        .json(serde_json::json!({ "reset": true, "ca": request.ca, "records": report.records })))
+    let demo = match query.get("seed").map(String::as_str) {
+        None => false,
+        Some("demo") => true,
+        Some(_) => {
+            return Err(DirectoryError::BadRequest(vec![
+                "seed: must be demo (the built-in demo ecosystem)".into(),
+            ]));
+        }
+    };
+    let work = async {
+        let report = test_control::reset(&control, &audited.caller, request.ca).await?;
+        let seeded = match demo {
+            true => Some(seed::apply_demo(&directory, &ra).await?),
+            false => None,
+        };
+        Ok((report, seeded))
+    };
+    let (report, seeded) = audited.record("ADMIN_RESET", work).await?;
+    let mut answer =
+        serde_json::json!({ "reset": true, "ca": request.ca, "records": report.records });
+    if let Some(mut seeded) = seeded {
+        // Shown in the log alone, as at start.
+        seeded.client_secrets.clear();
+        answer["seed"] = serde_json::json!({ "name": "demo", "created": seeded });
+    }
+    Ok(HttpResponse::Ok().json(answer))
 }
 
 /// POST /admin/snapshot {"name"}: saves the whole state under `name`.

@@ -7,6 +7,7 @@ mod error;
 mod files;
 mod http;
 mod jwks;
+mod reset;
 mod seed;
 mod token;
 mod upload;
@@ -40,6 +41,9 @@ pub enum Command {
     /// Load a seed file (trust anchors, organisations, statements, their keys) into a running directory.
     #[command(after_help = EXIT_CODES)]
     Seed(seed::SeedArgs),
+    /// Empty a running directory (keeping its CA unless --ca), or with --seed return it to the demo.
+    #[command(after_help = EXIT_CODES)]
+    Reset(reset::ResetArgs),
 }
 
 pub fn run(command: Command) -> ExitCode {
@@ -50,6 +54,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Token(args) => token::run(args),
         Command::Ca(command) => ca::run(command),
         Command::Seed(args) => seed::run(args),
+        Command::Reset(args) => reset::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -382,6 +382,7 @@ const ROWS: &[Row] = &[
     ("POST", "/admin/reset", JSON, "[]", 400, "body: must be a JSON object"),
     ("POST", "/admin/reset", JSON, r#"{"ca":1}"#, 400, "ca: invalid type"),
     ("POST", "/admin/reset", JSON, r#"{"everything":true}"#, 400, "unknown field `everything`"),
+    ("POST", "/admin/reset?seed=uk", JSON, "{}", 400, "seed: must be demo"),
     ("POST", "/admin/snapshot", JSON, "{}", 400, "missing field `name`"),
     ("POST", "/admin/snapshot", JSON, r#"{"name":"a/b"}"#, 400, "name: must be 1 to 64 letters"),
     ("POST", "/admin/snapshot", JSON, r#"{"name":""}"#, 400, "name: must be 1 to 64 letters"),

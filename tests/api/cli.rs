@@ -484,3 +484,24 @@ async fn serve_prints_the_urls_a_harness_needs_and_each_answers() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+#[tokio::test]
+async fn obdir_reset_with_seed_returns_a_running_directory_to_the_demo() {
+    let app = spawn_app().await;
+    let dir = TempDir::new().unwrap();
+    let args = ["reset", "--seed", "--token", TOKEN];
+    let output = obdir(dir.path(), &with_url(&app, &args)).await;
+    assert_exit(&output, 0);
+    let printed: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(printed["seed"]["created"]["organisations"], 3, "{printed}");
+    let listed: Value = app.get("/organisations").await.json().await.unwrap();
+    assert_eq!(listed["content"].as_array().unwrap().len(), 3, "{listed}");
+
+    let output = obdir(dir.path(), &with_url(&app, &["reset", "--token", TOKEN])).await;
+    assert_exit(&output, 0);
+    let listed: Value = app.get("/organisations").await.json().await.unwrap();
+    assert_eq!(listed["content"], serde_json::json!([]), "{listed}");
+
+    let output = obdir(dir.path(), &with_url(&app, &["reset", "--token", "wrong"])).await;
+    assert_ne!(output.status.code(), Some(0), "a refused reset fails");
+}

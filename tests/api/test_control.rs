@@ -157,3 +157,58 @@ async fn test_control_refuses_org_tokens_bad_names_and_unknown_snapshots() {
         "nothing was written"
     );
 }
+
+/// The organisations of the built-in demo (fixtures/demo.json).
+const DEMO_ORGANISATIONS: [&str; 3] = [
+    "c8f0bf49-4744-4933-8960-7add6e590841",
+    "7b59c224-d641-4fd4-9c46-6c8bff206e1f",
+    "d7ae8a2f-ffef-4622-a566-c5ed8e5b1c9a",
+];
+
+async fn organisation_ids(app: &TestApp) -> Vec<String> {
+    let listed: Value = app.get("/organisations").await.json().await.unwrap();
+    let mut ids: Vec<String> = listed["content"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["OrganisationId"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn a_reset_with_the_demo_seed_returns_to_the_demo_not_to_empty() {
+    let app = spawn_app().await;
+    let tpp = Tpp::new();
+    upload_kid(&app, &tpp, "a.key").await;
+    let mut demo: Vec<String> = DEMO_ORGANISATIONS.map(String::from).to_vec();
+    demo.sort();
+
+    for _ in 0..2 {
+        let response = app.post_json("/admin/reset?seed=demo", &json!({})).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let answer: Value = response.json().await.unwrap();
+        assert_eq!(answer["seed"]["name"], "demo", "{answer}");
+        assert_eq!(answer["seed"]["created"]["organisations"], 3, "{answer}");
+        assert!(answer["seed"]["created"].get("client_secrets").is_none());
+        // Only the demo's organisations: what was there before is gone, and
+        // a second reset makes the same directory again.
+        assert_eq!(organisation_ids(&app).await, demo);
+    }
+    let statements: Value = app
+        .get(&format!(
+            "/organisations/{}/softwarestatements",
+            DEMO_ORGANISATIONS[0]
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!statements.as_array().unwrap().is_empty(), "{statements}");
+
+    // Without the seed, a reset still empties.
+    let response = app.post_json("/admin/reset", &json!({})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(organisation_ids(&app).await.is_empty());
+}

@@ -171,17 +171,50 @@ pub fn read(path: &Path) -> Result<Seed, SeedFileError> {
     Ok(seed)
 }
 
+/// The demo ecosystem `make run` starts with (fixtures/demo.json), built
+/// in so that a reset can return to it wherever the binary runs.
+pub fn demo() -> Result<Seed, SeedFileError> {
+    const DEMO: &str = include_str!("../../../fixtures/demo.json");
+    Seed::parse(DEMO, SeedFormat::Json).map_err(|reason| SeedFileError::Invalid {
+        file: "the built-in demo seed".into(),
+        reason,
+    })
+}
+
+/// Creates the demo ecosystem (after a reset). The demo is built in and a
+/// test applies it, so its failing is a fault of obdir, answered as one.
+pub async fn apply_demo(directory: &Directory, ra: &Ra) -> Result<SeedReport, ServiceError> {
+    let applied = match demo() {
+        Ok(seed) => apply(directory, ra, &seed).await,
+        Err(e) => Err(e.into()),
+    };
+    let report = applied.map_err(|e| match e {
+        SeedError::Service(e) => e,
+        other => {
+            crate::store::StoreError::Engine(format!("the built-in demo seed: {other}")).into()
+        }
+    })?;
+    log_client_secrets(&report);
+    Ok(report)
+}
+
+/// Logs the client secrets a seed made: they are shown this once, in the
+/// log as at start, never in an answer.
+pub fn log_client_secrets(report: &SeedReport) {
+    for (ss, secret) in &report.client_secrets {
+        log::info!(
+            "client secret of seeded software statement {ss} (shown once, only its hash is kept): {secret}"
+        );
+    }
+}
+
 /// Reads the seed at `path` and creates what is missing.
 pub async fn load(directory: &Directory, ra: &Ra, path: &Path) -> Result<SeedReport, SeedError> {
     let seed = read(path)?;
     let report = apply(directory, ra, &seed)
         .await
         .map_err(|e| e.within(&format!("seed file {}", path.display())))?;
-    for (ss, secret) in &report.client_secrets {
-        log::info!(
-            "client secret of seeded software statement {ss} (shown once, only its hash is kept): {secret}"
-        );
-    }
+    log_client_secrets(&report);
     Ok(report)
 }
 
