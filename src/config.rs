@@ -282,6 +282,8 @@ pub enum ConfigError {
     },
     #[error("config file {path} is not valid: {message}")]
     Invalid { path: PathBuf, message: String },
+    #[error("environment variable {message}")]
+    Environment { message: String },
 }
 
 impl Settings {
@@ -314,12 +316,17 @@ impl Settings {
             merge(&mut table, overlay);
             origin = path;
         }
+        let from_env =
+            env::apply(&mut table, &env).map_err(|message| ConfigError::Environment { message })?;
         let mut settings: Settings =
             table
                 .try_into()
                 .map_err(|e: toml::de::Error| ConfigError::Invalid {
                     path: origin.clone(),
-                    message: e.to_string(),
+                    message: match from_env.is_empty() {
+                        true => e.to_string(),
+                        false => format!("{e} (set from the environment: {})", from_env.join(", ")),
+                    },
                 })?;
 
         let env_layer = Overrides {
@@ -446,6 +453,8 @@ fn merge(base: &mut toml::Table, overlay: toml::Table) {
         }
     }
 }
+
+mod env;
 
 #[cfg(test)]
 mod tests;

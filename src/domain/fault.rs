@@ -113,14 +113,11 @@ pub struct RateLimitSettings {
 #[serde(deny_unknown_fields)]
 pub struct FaultSettings {
     /// Honour `x-obdir-fault` on any request.
-    #[serde(default)]
     pub allow_header: bool,
     /// Seed of the dice; 0 draws a random one. With a seed, the same
     /// sequence of requests meets the same faults.
-    #[serde(default)]
     pub seed: u64,
     /// The first rule that matches a request decides its odds.
-    #[serde(default)]
     pub rules: Vec<FaultRule>,
 }
 
