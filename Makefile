@@ -3,7 +3,7 @@
 CARGO ?= cargo
 SEED ?= fixtures/demo.json
 
-.PHONY: run test deps pkilint build lint crash soak bench bench-deps bench-load fuzz
+.PHONY: run test deps pkilint build lint crash soak bench bench-deps bench-load fuzz docker
 
 # The openssl and curl command lines (the tests' TPP clients, over TLS
 # too), OpenSSL's headers (for the openssl crate) and Chromium (the
@@ -29,8 +29,11 @@ pkilint:
 build: deps
 	$(CARGO) build --release
 
-run: build
-	$(CARGO) run --release -- serve --seed $(SEED)
+# The dev profile: the build `make test` uses too, so neither compiles
+# anything the other has (see `resolver` in Cargo.toml). The release build
+# is for the benchmarks and the proof runs.
+run: deps
+	$(CARGO) run -- serve --seed $(SEED)
 
 test: deps pkilint
 	$(CARGO) test
@@ -68,3 +71,13 @@ bench-load: build
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run
+
+# The container image (Dockerfile), then one run of it until /health
+# answers. Needs a Docker engine; nothing else here depends on it.
+DOCKER_PORT ?= 18080
+docker:
+	docker build -t obdir .
+	@id=$$(docker run -d --rm -p 127.0.0.1:$(DOCKER_PORT):8080 obdir) && \
+	  trap 'docker stop $$id >/dev/null' EXIT && \
+	  for i in $$(seq 50); do curl -fsS http://127.0.0.1:$(DOCKER_PORT)/health && echo && exit 0; sleep 0.2; done; \
+	  echo "obdir in the container did not answer /health"; docker logs $$id; exit 1
