@@ -3,7 +3,7 @@
 CARGO ?= cargo
 SEED ?= fixtures/demo.json
 
-.PHONY: run test deps pkilint build lint crash soak bench bench-deps bench-load fuzz docker
+.PHONY: run test deps pkilint build lint crash soak bench bench-deps bench-load fuzz docker first-run
 
 # The openssl and curl command lines (the tests' TPP clients, over TLS
 # too), OpenSSL's headers (for the openssl crate) and Chromium (the
@@ -71,6 +71,11 @@ bench-load: build
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run
+
+# A fresh clone to `make run` healthy to the README's walk-through, timed
+# (the figures in the README). Needs port 8080 free.
+first-run:
+	scripts/first-run
 
 # The container image (Dockerfile), then one run of it until /health
 # answers. Needs a Docker engine; nothing else here depends on it.
