@@ -722,3 +722,28 @@ async fn brseal_takes_the_standards_template_with_three_units_and_icp_brasil_oth
     );
     assert!(text.contains("othername: 2.16.76.1.3.3:"), "{text}");
 }
+
+/// `/health` names the store's engine and counts its write transactions,
+/// which is how a load test sees how many uploads share one commit.
+#[tokio::test]
+async fn health_counts_the_store_commits_an_upload_makes() {
+    let app = spawn_app().await;
+    let tpp = Tpp::new();
+    let commits = || async {
+        let health: Value = app
+            .get_public(&app.url("/health"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(health["status"], "ok", "{health}");
+        assert_eq!(health["store"]["engine"], "redb", "{health}");
+        health["store"]["commits"].as_u64().unwrap()
+    };
+    let before = commits().await;
+    assert_eq!(before, app.services.test_control.store_commits());
+    let key = tpp.rsa_key("transport.key", 2048);
+    let csr = tpp.csr(&key, &obie_subject(ORG, SS), &[]);
+    created(app.upload("rtstransport", &csr).await).await;
+    assert_eq!(commits().await, before + 1);
+}
