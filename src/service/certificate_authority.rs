@@ -105,15 +105,14 @@ impl CertificateAuthority {
 
     /// Writes a serial's entry as revoked (an RA certificate's), making its
     /// CA's CRL stale.
-    pub(crate) fn put_revoked_serial(
+    pub(crate) async fn put_revoked_serial(
         &self,
         issuer: &str,
         serial_hex: &str,
         entry: &IssuedSerial,
     ) -> Result<(), ServiceError> {
-        let mut crls = self.crl_cache();
-        self.serials.put(issuer, serial_hex, entry)?;
-        crls.revoked(issuer, entry, serial_hex);
+        self.serials.put(issuer, serial_hex, entry).await?;
+        self.crl_cache().revoked(issuer, entry, serial_hex);
         Ok(())
     }
 

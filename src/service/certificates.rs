@@ -74,29 +74,26 @@ pub async fn revoke(
     ensure_owner(directory, org, ss)?;
     let now = directory.clock.now();
     let events = audit.map(|a| a.success(now).to_vec()).unwrap_or_default();
-    let revoked = {
-        // Held across the write: see `CrlCache::revoked`.
-        let mut crls = directory.authority.crl_cache();
-        match directory
-            .certificates
-            .revoke(org, ss, Some(key_type), kid, now, reason, &events)?
-        {
-            Revocation::Revoked(record) => {
-                if let (Some(issuer), Some(serial)) = (&record.issuer_id, &record.serial) {
-                    crls.revoked(issuer, &IssuedSerial::of(&record), serial);
-                }
-                record
-            }
-            Revocation::Missing => return Err(not_found(Some(key_type), kid)),
-            Revocation::AlreadyRevoked(record) => {
-                return Err(already_revoked(kid, record.revoked_at.unwrap_or(now)));
-            }
+    let revoked = match directory
+        .certificates
+        .revoke(org, ss, Some(key_type), kid, now, reason, &events)
+        .await?
+    {
+        Revocation::Revoked(record) => record,
+        Revocation::Missing => return Err(not_found(Some(key_type), kid)),
+        Revocation::AlreadyRevoked(record) => {
+            return Err(already_revoked(kid, record.revoked_at.unwrap_or(now)));
         }
     };
+    if let (Some(issuer), Some(serial)) = (&revoked.issuer_id, &revoked.serial) {
+        directory
+            .authority
+            .crl_cache()
+            .revoked(issuer, &IssuedSerial::of(&revoked), serial);
+    }
     if let Some(audit) = audit {
         audit.recorded(&events);
     }
-    directory.db.flush().await?;
     log::info!(
         "{} {kid} of {org} revoked: {}",
         revoked.key_type,

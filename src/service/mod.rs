@@ -35,6 +35,11 @@ pub mod truststore;
 pub mod upload;
 
 pub use error::ServiceError;
+
+/// The directory's write lock: held across a read and the write it decides
+/// (a uniqueness check, an update), and by a reset, so neither falls between
+/// them. It is awaited, so a holder may await the commit.
+pub type WriteLock = std::sync::Arc<tokio::sync::Mutex<()>>;
 pub use open::{ServiceSettings, Services, open};
 
 use crate::domain::{Caller, OrganisationId};

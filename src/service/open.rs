@@ -4,7 +4,7 @@
 
 use super::participants::ParticipantsDocument;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use super::certificate_authority::{CaSettings, CertificateAuthority};
 use super::directory::Directory;
@@ -15,7 +15,7 @@ use super::ra::{Ra, RaParts, RaSettings};
 use super::tenants::{TenantSettings, Tenants, TenantsParts};
 use super::test_control::TestControl;
 use super::truststore::TrustStore;
-use super::{ServiceError, ra, tenants, truststore};
+use super::{ServiceError, WriteLock, ra, tenants, truststore};
 use crate::domain::{Clock, PublicUrls};
 use crate::pki::authority::CaNaming;
 use crate::store::StoreError;
@@ -98,7 +98,7 @@ pub async fn open(
         settings.trust_anchors,
     ));
     // Held across a uniqueness check and the write it guards, and by a reset.
-    let writes = Arc::new(Mutex::new(()));
+    let writes = WriteLock::default();
     let tenants = Arc::new(Tenants::open(
         settings.tenants,
         data_dir,

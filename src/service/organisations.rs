@@ -1,6 +1,6 @@
 //! Organisations and software statements: created, listed, read, updated.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use super::error::{Conflict, NotFound, id_changed};
 use super::{ServiceError, ensure_access, ensure_admin};
@@ -23,7 +23,7 @@ pub struct Participants {
     /// Whether a new statement gets a client secret (client_secret_basic).
     pub(crate) client_secret_basic: bool,
     /// Held across an update's read and write.
-    pub(crate) writes: Arc<Mutex<()>>,
+    pub(crate) writes: crate::service::WriteLock,
 }
 
 pub async fn create_organisation(
@@ -106,10 +106,7 @@ pub async fn update_organisation(
     {
         return Err(id_changed(OrganisationId::FIELD, id));
     }
-    let _guard = participants
-        .writes
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
+    let _guard = participants.writes.lock().await;
     let current = find_organisation(participants, id)?;
     if request
         .status
@@ -211,10 +208,7 @@ pub async fn update_software_statement(
     {
         return Err(id_changed(SoftwareStatementId::FIELD, ss));
     }
-    let _guard = participants
-        .writes
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
+    let _guard = participants.writes.lock().await;
     let current = find_software_statement(participants, org, ss)?;
     if current.locked {
         return Err(DomainError::field(
@@ -253,10 +247,7 @@ pub async fn unlock_software_statement(
     if unlock != Some(true) {
         return Err(DomainError::field("Unlock", "Unlock equal to true must be provided").into());
     }
-    let _guard = participants
-        .writes
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
+    let _guard = participants.writes.lock().await;
     let mut statement = find_software_statement(participants, org, ss)?;
     if statement.locked {
         statement.locked = false;

@@ -1,6 +1,6 @@
 //! Revocation status of what the directory's CAs issued: CRLs and OCSP.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -22,7 +22,25 @@ pub struct CrlCache {
     revocations: HashMap<String, u64>,
     /// Per issuing CA, its CRL's entries, encoded: read from the store once,
     /// then added to on each revocation, so a new CRL costs no store scan.
-    entries: HashMap<String, RevokedEntries>,
+    entries: HashMap<String, IssuerEntries>,
+}
+
+/// An issuing CA's CRL entries and the serials they list, so a revocation
+/// the first read from the store already saw is not listed twice.
+#[derive(Default)]
+struct IssuerEntries {
+    encoded: RevokedEntries,
+    serials: HashSet<String>,
+}
+
+impl IssuerEntries {
+    fn add(&mut self, revoked: &Revoked) -> Result<(), crate::pki::PkiError> {
+        if !self.serials.contains(&revoked.serial_hex) {
+            self.encoded.push(revoked)?;
+            self.serials.insert(revoked.serial_hex.clone());
+        }
+        Ok(())
+    }
 }
 
 struct CachedCrl {
@@ -68,16 +86,15 @@ impl CrlCache {
 }
 
 impl CrlCache {
-    /// Adds a revocation of `issuer`'s to its CRL. Call with the cache held
-    /// across the store write, so a first read of the entries from the store
-    /// cannot also see it.
+    /// Adds a revocation of `issuer`'s to its CRL, once it is stored (a CRL
+    /// signed before this call still counts as fresh).
     pub(super) fn revoked(&mut self, issuer: &str, entry: &IssuedSerial, serial_hex: &str) {
         *self.revocations.entry(issuer.to_owned()).or_default() += 1;
         let Some(entries) = self.entries.get_mut(issuer) else {
             return;
         };
         if let Some(revoked) = revoked_entry(serial_hex.to_owned(), entry)
-            && let Err(e) = entries.push(&revoked)
+            && let Err(e) = entries.add(&revoked)
         {
             // Read again from the store on the next CRL instead.
             log::error!("CRL entry for {serial_hex} not encoded: {e}");
@@ -92,16 +109,17 @@ impl CrlCache {
         issuer: &str,
     ) -> Result<RevokedEntries, ServiceError> {
         if let Some(entries) = self.entries.get(issuer) {
-            return Ok(entries.clone());
+            return Ok(entries.encoded.clone());
         }
-        let mut entries = RevokedEntries::default();
+        let mut entries = IssuerEntries::default();
         for (serial, entry) in ca.serials.revoked(issuer)? {
             if let Some(revoked) = revoked_entry(serial, &entry) {
-                entries.push(&revoked).map_err(ServiceError::Crypto)?;
+                entries.add(&revoked).map_err(ServiceError::Crypto)?;
             }
         }
-        self.entries.insert(issuer.to_owned(), entries.clone());
-        Ok(entries)
+        let encoded = entries.encoded.clone();
+        self.entries.insert(issuer.to_owned(), entries);
+        Ok(encoded)
     }
 }
 
@@ -279,5 +297,23 @@ impl Responder<'_> {
             Responder::Issuing(issuing) => &issuing.authority,
             Responder::Root(root) => &root.authority,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_revocation_the_first_read_already_saw_is_listed_once() {
+        let revoked = Revoked {
+            serial_hex: "0a1b".into(),
+            at: DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+            reason: 1,
+        };
+        let mut entries = IssuerEntries::default();
+        entries.add(&revoked).unwrap();
+        entries.add(&revoked).unwrap();
+        assert_eq!(entries.encoded.len(), 1);
     }
 }

@@ -2,7 +2,7 @@
 //! and load it back, so a harness starts each test from a known state.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -32,7 +32,7 @@ pub struct TestControl {
     /// Where the store lives; snapshots go beside it.
     pub(crate) data_dir: PathBuf,
     /// The directory's write lock: no read-change-write spans a replace.
-    pub(crate) writes: Arc<Mutex<()>>,
+    pub(crate) writes: crate::service::WriteLock,
     pub(crate) authority: Arc<CertificateAuthority>,
     pub(crate) ra: Arc<Ra>,
     pub(crate) trust_store: Arc<TrustStore>,
@@ -56,7 +56,7 @@ impl TestControl {
     /// one as on a first start.
     async fn replace_state(&self, entries: Vec<StoredEntry>) -> Result<(), ServiceError> {
         {
-            let _guard = self.writes.lock().unwrap_or_else(|e| e.into_inner());
+            let _guard = self.writes.lock().await;
             // No RA order moves on while its record is being replaced.
             let _orders = self
                 .ra

@@ -164,7 +164,7 @@ impl Certificates {
         // A refusal leaves the change out: nothing of it is committed.
         let added = self
             .db
-            .commit(move |tx| {
+            .commit_unless(move |tx| {
                 if let Some(active) = active_with_key(tx, &by_key, now)? {
                     return Ok(Err(Added::KeyActive(active)));
                 }
@@ -186,7 +186,7 @@ impl Certificates {
     /// with `audit` in the same transaction, in which the serial index also
     /// lists it for its CA's CRL and OCSP. A refusal writes nothing.
     #[allow(clippy::too_many_arguments)]
-    pub fn revoke(
+    pub async fn revoke(
         &self,
         org: &OrganisationId,
         ss: Option<&SoftwareStatementId>,
@@ -197,7 +197,8 @@ impl Certificates {
         audit: &[NewEvent],
     ) -> Result<Revocation, StoreError> {
         let k = record_key(org, ss, kid);
-        let revoked = self.db.write_unless(|tx| {
+        let audit = audit.to_vec();
+        let revoked = self.db.commit_unless(move |tx| {
             let Some(mut record) = tx
                 .record::<CertificateOrKey>(CERTIFICATES, &k)?
                 .filter(|r| key_type.is_none_or(|t| r.key_type == t))
@@ -211,9 +212,10 @@ impl Certificates {
             record.revoked_at = Some(at);
             record.revoke_reason = Some(reason);
             write_record(tx, &k, &record)?;
-            events::append(tx, audit)?;
+            events::append(tx, &audit)?;
             Ok(Ok(Revocation::Revoked(record)))
-        })?;
+        });
+        let revoked = revoked.await?;
         if revoked.is_ok() {
             self.documents.changed(org);
         }
@@ -221,13 +223,16 @@ impl Certificates {
     }
 
     /// Writes a record over its stored one, with its serial entry.
-    pub fn put(&self, record: &CertificateOrKey) -> Result<(), StoreError> {
+    pub async fn put(&self, record: &CertificateOrKey) -> Result<(), StoreError> {
         let k = record_key(
             &record.organisation_id,
             record.software_statement_id.as_ref(),
             &record.kid,
         );
-        self.db.write(|tx| write_record(tx, &k, record))?;
+        let stored = record.clone();
+        self.db
+            .commit(move |tx| write_record(tx, &k, &stored))
+            .await?;
         self.documents.changed(&record.organisation_id);
         Ok(())
     }

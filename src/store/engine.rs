@@ -3,9 +3,11 @@
 //! repositories are written against it alone, so they run unchanged on any
 //! engine that can offer it (redb embedded, a networked database).
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -286,11 +288,26 @@ impl Database {
         self.0.flush()
     }
 
-    /// As `write_unless`, but durable when it answers: `change` is handed
-    /// to the engine's writer, which commits the changes waiting together
-    /// in one transaction and one flush, while the caller's thread goes on
-    /// with other work.
-    pub fn commit<T, R>(
+    /// Runs `change` in a write transaction it may share with other changes
+    /// waiting at the same time (it may run more than once, so it touches
+    /// nothing outside the transaction), and answers what its committed run
+    /// answered once that is on disk. The change is queued at the call, not
+    /// when the answer is first polled.
+    pub fn commit<T: Send + 'static>(
+        &self,
+        mut change: impl FnMut(&mut dyn WriteTx) -> Result<T, StoreError> + Send + 'static,
+    ) -> impl Future<Output = Result<T, StoreError>> + Send + 'static {
+        let committed = self.commit_unless(move |tx| change(tx).map(Ok::<T, Infallible>));
+        async move {
+            committed
+                .await
+                .map(|answer| answer.unwrap_or_else(|never| match never {}))
+        }
+    }
+
+    /// As `commit`, but `change` may refuse with `Ok(Err(..))`: it is then
+    /// left out of the transaction, and the refusal is answered.
+    pub fn commit_unless<T, R>(
         &self,
         mut change: impl FnMut(&mut dyn WriteTx) -> Result<Result<T, R>, StoreError> + Send + 'static,
     ) -> impl Future<Output = Result<Result<T, R>, StoreError>> + Send + 'static
@@ -309,7 +326,6 @@ impl Database {
             *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
             Ok(outcome)
         });
-        // Queued now, not when first polled.
         let committed = self.0.commit(run);
         async move {
             committed.await?;
@@ -318,9 +334,39 @@ impl Database {
         }
     }
 
+    /// As `commit`, holding the calling thread until it answers: for the
+    /// few writers that cannot await, because they run before the runtime
+    /// does or hold a lock that must not be held across an await (the CA
+    /// hierarchy's).
+    pub fn commit_blocking<T: Send + 'static>(
+        &self,
+        change: impl FnMut(&mut dyn WriteTx) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        block_on(self.commit(change))
+    }
+
     /// How many write transactions committed since the engine was opened.
     pub fn commits(&self) -> u64 {
         self.0.commits()
+    }
+}
+
+/// Polls `future` on this thread, parking it between wake-ups.
+fn block_on<F: Future>(future: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut context = Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        if let Poll::Ready(answer) = future.as_mut().poll(&mut context) {
+            return answer;
+        }
+        std::thread::park();
     }
 }
 

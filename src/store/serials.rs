@@ -50,13 +50,16 @@ impl Serials {
     }
 
     /// Writes a serial's entry on its own (an RA certificate's revocation).
-    pub fn put(
+    pub async fn put(
         &self,
         issuer: &str,
         serial_hex: &str,
         entry: &IssuedSerial,
     ) -> Result<(), StoreError> {
-        self.db.write(|tx| write(tx, issuer, serial_hex, entry))
+        let (issuer, serial_hex, entry) = (issuer.to_owned(), serial_hex.to_owned(), entry.clone());
+        self.db
+            .commit(move |tx| write(tx, &issuer, &serial_hex, &entry))
+            .await
     }
 }
 

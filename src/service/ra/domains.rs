@@ -44,7 +44,7 @@ pub async fn register(
     let now = ra.clock.now();
     let mut answered = Vec::new();
     {
-        let _guard = ra.writes.lock().unwrap_or_else(|e| e.into_inner());
+        let _guard = ra.writes.lock().await;
         let existing: Vec<ClientDomain> = ra
             .records
             .domains()?
@@ -121,7 +121,7 @@ pub async fn delete(
     reference: &DomainReference,
 ) -> Result<(), RaFailure> {
     {
-        let _guard = ra.writes.lock().unwrap_or_else(|e| e.into_inner());
+        let _guard = ra.writes.lock().await;
         get(ra, operator, reference)?;
         ra.records.remove_domain(reference)?;
     }
@@ -157,7 +157,7 @@ async fn change(
     edit: impl FnOnce(&mut ClientDomain, chrono::DateTime<chrono::Utc>),
 ) -> Result<ClientDomain, RaFailure> {
     let domain = {
-        let _guard = ra.writes.lock().unwrap_or_else(|e| e.into_inner());
+        let _guard = ra.writes.lock().await;
         let mut domain = get(ra, operator, reference)?;
         edit(&mut domain, ra.clock.now());
         ra.records.put_domain(&domain)?;
@@ -178,7 +178,7 @@ pub async fn validate(
     let txt = lookup_txt(ra, &name).await?;
     // Read again after the lookup: a token reset or a delete meanwhile wins.
     let domain = {
-        let _guard = ra.writes.lock().unwrap_or_else(|e| e.into_inner());
+        let _guard = ra.writes.lock().await;
         let mut domain = get(ra, operator, reference)?;
         domain.validate(&txt, ra.clock.now())?;
         ra.records.put_domain(&domain)?;

@@ -52,7 +52,7 @@ pub struct Ra {
     pub(crate) clock: Arc<dyn Clock>,
     /// The directory's write lock, held across a read and the write it
     /// decides, so a reset cannot fall between them.
-    pub(crate) writes: Arc<Mutex<()>>,
+    pub(crate) writes: crate::service::WriteLock,
     /// Held while an order is read, moved on and written, so the worker and
     /// a polling client never issue the same order twice.
     pub(crate) order_moves: Mutex<()>,
@@ -64,7 +64,7 @@ pub struct RaParts {
     pub authority: Arc<CertificateAuthority>,
     pub db: Database,
     pub clock: Arc<dyn Clock>,
-    pub writes: Arc<Mutex<()>>,
+    pub writes: crate::service::WriteLock,
 }
 
 impl Ra {

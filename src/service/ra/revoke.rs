@@ -37,20 +37,15 @@ pub async fn revoke(
         ));
     }
     let now = ra.clock.now();
-    let outcomes: Vec<RevokeOutcome> = {
-        let _guard = ra.writes.lock().unwrap_or_else(|e| e.into_inner());
-        items
-            .iter()
-            .map(|item| revoke_one(ra, operator, item, now))
-            .collect()
-    };
-    if outcomes.iter().any(Result::is_ok) {
-        ra.db.flush().await?;
+    let _guard = ra.writes.lock().await;
+    let mut outcomes = Vec::with_capacity(items.len());
+    for item in items {
+        outcomes.push(revoke_one(ra, operator, item, now).await);
     }
     Ok(outcomes)
 }
 
-fn revoke_one(
+async fn revoke_one(
     ra: &Ra,
     operator: &RaOperator,
     item: &RevokeItem,
@@ -148,7 +143,8 @@ fn revoke_one(
     entry.revoked_at = Some(now);
     entry.revoke_reason = Some(reason);
     ra.authority
-        .put_revoked_serial(&issuer_id, &serial, &entry)?;
+        .put_revoked_serial(&issuer_id, &serial, &entry)
+        .await?;
     log::info!(
         "RA certificate {serial} of order {} revoked ({})",
         order.reference,

@@ -5,7 +5,7 @@ pub mod accounts;
 pub mod pki;
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::Duration;
 
@@ -38,7 +38,7 @@ pub struct Tenants {
     trust: Arc<TrustStore>,
     /// The directory's write lock, held across an import's trust check and
     /// write so a reset cannot fall between them.
-    writes: Arc<Mutex<()>>,
+    writes: crate::service::WriteLock,
 }
 
 /// What `Tenants` is made from, beside its settings.
@@ -47,7 +47,7 @@ pub struct TenantsParts {
     pub db: Database,
     pub clock: Arc<dyn Clock>,
     pub trust: Arc<TrustStore>,
-    pub writes: Arc<Mutex<()>>,
+    pub writes: crate::service::WriteLock,
 }
 
 impl Tenants {

@@ -80,7 +80,7 @@ pub async fn import(
         imported_at: tenants.clock.now(),
     };
     let added = {
-        let _guard = tenants.writes.lock().unwrap_or_else(|e| e.into_inner());
+        let _guard = tenants.writes.lock().await;
         // The file's certificate is what is not trusted: the message names it.
         let added = truststore::ensure_trusted(&tenants.trust, &chain, upload.force_trust)
             .map_err(|e| match e {

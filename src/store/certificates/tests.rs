@@ -74,7 +74,7 @@ async fn a_second_active_upload_of_one_key_is_refused_until_the_first_is_revoked
     let mut revoked = record("a", "K");
     revoked.status = RecordStatus::Revoked;
     revoked.revoked_at = Some(at(1002));
-    certificates.put(&revoked).unwrap();
+    certificates.put(&revoked).await.unwrap();
     assert!(matches!(
         certificates
             .add(&record("e", "K"), at(1003), &[])
@@ -115,7 +115,7 @@ async fn a_write_drops_the_documents_rendered_from_its_organisation() {
     rendered(&certificates);
     let mut revoked = record("a", "K");
     revoked.status = RecordStatus::Revoked;
-    certificates.put(&revoked).unwrap();
+    certificates.put(&revoked).await.unwrap();
     assert!(
         certificates.documents().lookup(&doc, at(1)).is_err(),
         "a revocation"
@@ -185,25 +185,29 @@ async fn a_revocation_reaches_the_serial_index_in_its_own_commit() {
     let a = record("a", "K");
     let ss = a.software_statement_id.as_ref();
     let revoke = |key_type| {
-        certificates
-            .revoke(
-                &a.organisation_id,
-                ss,
-                key_type,
-                &a.kid,
-                at(5),
-                RevokeReason::KeyCompromise,
-                &[],
-            )
-            .unwrap()
+        certificates.revoke(
+            &a.organisation_id,
+            ss,
+            key_type,
+            &a.kid,
+            at(5),
+            RevokeReason::KeyCompromise,
+            &[],
+        )
     };
-    assert_eq!(revoke(Some(CertOrKeyType::Rtssigning)), Revocation::Missing);
+    assert_eq!(
+        revoke(Some(CertOrKeyType::Rtssigning)).await.unwrap(),
+        Revocation::Missing
+    );
     assert!(matches!(
-        revoke(Some(CertOrKeyType::Rtstransport)),
+        revoke(Some(CertOrKeyType::Rtstransport)).await.unwrap(),
         Revocation::Revoked(_)
     ));
     assert_eq!(store.db.commits(), commits + 2, "a refusal commits nothing");
-    assert!(matches!(revoke(None), Revocation::AlreadyRevoked(_)));
+    assert!(matches!(
+        revoke(None).await.unwrap(),
+        Revocation::AlreadyRevoked(_)
+    ));
     assert_eq!(store.db.commits(), commits + 2);
     let entry = serials.get("ca-1", "a-serial").unwrap().unwrap();
     assert_eq!(entry.revoked_at, Some(at(5)));

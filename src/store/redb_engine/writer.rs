@@ -196,7 +196,7 @@ mod tests {
         let (release, holder) = hold_write_slot(&db);
         let before = db.commits();
         let keys = ["k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9"];
-        let commits: Vec<_> = keys.iter().map(|k| db.commit(put(k))).collect();
+        let commits: Vec<_> = keys.iter().map(|k| db.commit_unless(put(k))).collect();
         let waiting = tokio::spawn(futures_util::future::join_all(commits));
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         release.send(()).unwrap();
@@ -217,20 +217,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = open(dir.path());
         let (release, holder) = hold_write_slot(&db);
-        let kept = db.commit(put("a"));
-        let refused = db.commit(|tx| {
+        let kept = db.commit_unless(put("a"));
+        let refused = db.commit_unless(|tx| {
             tx.put(FRUIT, b"b", b"1")?;
             Ok(Err::<(), _>("refused"))
         });
-        let failed = db.commit(|tx| {
+        let failed = db.commit_unless(|tx| {
             tx.put(FRUIT, b"c", b"1")?;
             Err::<Result<(), ()>, _>(StoreError::Engine("broken".into()))
         });
-        let panicked = db.commit(|tx| -> Result<Result<(), ()>, StoreError> {
+        let panicked = db.commit_unless(|tx| -> Result<Result<(), ()>, StoreError> {
             tx.put(FRUIT, b"d", b"1")?;
             panic!("a bug in a change")
         });
-        let also_kept = db.commit(put("e"));
+        let also_kept = db.commit_unless(put("e"));
         let all = tokio::spawn(async move {
             (
                 kept.await,
@@ -259,7 +259,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         {
             let db = open(dir.path());
-            db.commit(put("kept")).await.unwrap().unwrap();
+            db.commit_unless(put("kept")).await.unwrap().unwrap();
             // No flush: the engine is dropped (its writer joined) at once.
         }
         let db = open(dir.path());
