@@ -104,7 +104,10 @@ async fn write(
 ) -> Result<ApiResource, ServiceError> {
     let events = audit_events(audit, directory.clock.now());
     let servers = &directory.authorisation_servers;
-    match servers.write_resource(at.org, at.server, &resource, how, &events)? {
+    match servers
+        .write_resource(at.org, at.server, &resource, how, &events)
+        .await?
+    {
         Ok(()) => {}
         Err(ServerRefused::Taken) => {
             return Err(Conflict::IdTaken {
@@ -135,7 +138,10 @@ pub async fn delete(
     find_server(directory, at.org, at.server)?;
     let events = audit_events(audit, directory.clock.now());
     let servers = &directory.authorisation_servers;
-    if let Err(ServerRefused::Missing) = servers.remove_resource(at.org, at.server, id, &events)? {
+    if let Err(ServerRefused::Missing) = servers
+        .remove_resource(at.org, at.server, id, &events)
+        .await?
+    {
         return Err(missing_resource(&at, id));
     }
     recorded(directory, audit, &events).await
@@ -197,21 +203,24 @@ pub async fn change_endpoint(
     };
     let events = audit_events(audit, directory.clock.now());
     let servers = &directory.authorisation_servers;
-    let outcome = servers.change_endpoints(at.org, at.server, resource, &events, |stored| {
-        let endpoints = &mut stored.api_discovery_endpoints;
-        let position = target
-            .as_ref()
-            .map(|id| endpoints.iter().position(|e| &e.api_discovery_id == id));
-        match (position, &written) {
-            (None, Some(new)) => endpoints.push(new.clone()),
-            (Some(Some(at)), Some(new)) => endpoints[at] = new.clone(),
-            (Some(Some(at)), None) => {
-                endpoints.remove(at);
+    let (named, new) = (target.clone(), written.clone());
+    let outcome = servers
+        .change_endpoints(at.org, at.server, resource, &events, move |stored| {
+            let endpoints = &mut stored.api_discovery_endpoints;
+            let position = named
+                .as_ref()
+                .map(|id| endpoints.iter().position(|e| &e.api_discovery_id == id));
+            match (position, &new) {
+                (None, Some(new)) => endpoints.push(new.clone()),
+                (Some(Some(at)), Some(new)) => endpoints[at] = new.clone(),
+                (Some(Some(at)), None) => {
+                    endpoints.remove(at);
+                }
+                _ => return Err(ServerRefused::Missing),
             }
-            _ => return Err(ServerRefused::Missing),
-        }
-        Ok(())
-    })?;
+            Ok(())
+        })
+        .await?;
     if let Err(ServerRefused::Missing) = outcome {
         find_resource(directory, &at, resource)?;
         let id = target.expect("only a named endpoint can be missing");

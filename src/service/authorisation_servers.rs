@@ -51,7 +51,11 @@ pub async fn create(
     let now = directory.clock.now();
     let server = AuthorisationServer::from_request(request, org, &id, None, now)?;
     let events = audit_events(audit, now);
-    if let Err(ServerRefused::Taken) = directory.authorisation_servers.insert(&server, &events)? {
+    if let Err(ServerRefused::Taken) = directory
+        .authorisation_servers
+        .insert(&server, &events)
+        .await?
+    {
         return Err(Conflict::AuthorisationServer(server.authorisation_server_id).into());
     }
     recorded(directory, audit, &events).await?;
@@ -83,8 +87,10 @@ pub async fn update(
     let now = directory.clock.now();
     let server = AuthorisationServer::from_request(request, org, id.as_str(), Some(&current), now)?;
     let events = audit_events(audit, now);
-    if let Err(ServerRefused::Missing) =
-        directory.authorisation_servers.replace(&server, &events)?
+    if let Err(ServerRefused::Missing) = directory
+        .authorisation_servers
+        .replace(&server, &events)
+        .await?
     {
         return Err(missing(org, id));
     }
@@ -103,7 +109,11 @@ pub async fn delete(
     find_organisation(&directory.participants, org)?;
     let now = directory.clock.now();
     let events = audit_events(audit, now);
-    if let Err(ServerRefused::Missing) = directory.authorisation_servers.remove(org, id, &events)? {
+    if let Err(ServerRefused::Missing) = directory
+        .authorisation_servers
+        .remove(org, id, &events)
+        .await?
+    {
         return Err(missing(org, id));
     }
     recorded(directory, audit, &events).await

@@ -80,7 +80,8 @@ pub async fn write_claim(
     let events = audit_events(audit, directory.clock.now());
     if let Err(refused) = directory
         .authority_claims
-        .write_claim(&claim, how, &events)?
+        .write_claim(&claim, how, &events)
+        .await?
     {
         let id = &claim.organisation_authority_claim_id;
         return Err(refusal(
@@ -104,7 +105,11 @@ pub async fn delete_claim(
     ensure_admin(caller, LICENCES)?;
     find_organisation(&directory.participants, org)?;
     let events = audit_events(audit, directory.clock.now());
-    if let Err(Refused::Missing) = directory.authority_claims.remove_claim(org, id, &events)? {
+    if let Err(Refused::Missing) = directory
+        .authority_claims
+        .remove_claim(org, id, &events)
+        .await?
+    {
         return Err(missing_claim(org, id));
     }
     recorded(directory, audit, &events).await
@@ -190,15 +195,16 @@ pub async fn change_authorisation(
         AuthorisationChange::Remove(id) => (Some(id), None),
     };
     let events = audit_events(audit, directory.clock.now());
+    let (named, new) = (target.clone(), written.clone());
     let outcome = directory
         .authority_claims
-        .change_claim(org, claim, &events, |stored| {
+        .change_claim(org, claim, &events, move |stored| {
             let list = &mut stored.authorisations;
-            let at = target.as_ref().map(|id| {
+            let at = named.as_ref().map(|id| {
                 list.iter()
                     .position(|a| &a.organisation_authorisation_id == id)
             });
-            match (at, &written) {
+            match (at, &new) {
                 (Some(None), _) => return Err(Refused::Missing),
                 (Some(Some(i)), Some(new)) => list[i] = new.clone(),
                 (Some(Some(i)), None) => drop(list.remove(i)),
@@ -206,7 +212,8 @@ pub async fn change_authorisation(
                 (None, None) => {}
             }
             Ok(())
-        })?;
+        })
+        .await?;
     if let Err(refused) = outcome {
         let id = target.unwrap_or_else(|| AuthorisationId::parse("-").expect("a valid id"));
         return Err(refusal(
@@ -275,7 +282,7 @@ pub async fn write_domain_claim(
     let claim = DomainClaim::from_request(request, directory.catalogue(), id, replacing)?;
     let events = audit_events(audit, directory.clock.now());
     let claims = &directory.authority_claims;
-    if let Err(refused) = claims.write_domain_claim(org, &claim, how, &events)? {
+    if let Err(refused) = claims.write_domain_claim(org, &claim, how, &events).await? {
         let id = &claim.organisation_authority_domain_claim_id;
         return Err(refusal(
             refused,
@@ -299,7 +306,7 @@ pub async fn delete_domain_claim(
     find_organisation(&directory.participants, org)?;
     let events = audit_events(audit, directory.clock.now());
     let claims = &directory.authority_claims;
-    if let Err(Refused::Missing) = claims.remove_domain_claim(org, id, &events)? {
+    if let Err(Refused::Missing) = claims.remove_domain_claim(org, id, &events).await? {
         return Err(missing_domain_claim(org, id));
     }
     recorded(directory, audit, &events).await
@@ -378,7 +385,10 @@ pub async fn write_statement_claim(
     };
     let events = audit_events(audit, directory.clock.now());
     let claims = &directory.authority_claims;
-    match claims.write_statement_claim(org, &claim, how, &events)? {
+    match claims
+        .write_statement_claim(org, &claim, how, &events)
+        .await?
+    {
         Ok(()) => {}
         Err(StatementClaimRefused::RoleNotHeld) => {
             return Err(DomainError::field(
@@ -416,7 +426,7 @@ pub async fn delete_statement_claim(
     find_software_statement(&directory.participants, org, ss)?;
     let events = audit_events(audit, directory.clock.now());
     let claims = &directory.authority_claims;
-    if let Err(Refused::Missing) = claims.remove_statement_claim(org, ss, id, &events)? {
+    if let Err(Refused::Missing) = claims.remove_statement_claim(org, ss, id, &events).await? {
         return Err(missing_statement_claim(ss, id));
     }
     recorded(directory, audit, &events).await

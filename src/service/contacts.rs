@@ -57,7 +57,7 @@ pub async fn write(
     };
     let contact = Contact::from_request(request, org, id)?;
     let events = audit_events(audit, directory.clock.now());
-    if let Err(refused) = directory.contacts.write(&contact, how, &events)? {
+    if let Err(refused) = directory.contacts.write(&contact, how, &events).await? {
         let id = &contact.contact_id;
         return Err(refusal(
             refused,
@@ -80,7 +80,7 @@ pub async fn delete(
     ensure_access(caller, org)?;
     find_organisation(&directory.participants, org)?;
     let events = audit_events(audit, directory.clock.now());
-    if let Err(Refused::Missing) = directory.contacts.remove(org, id, &events)? {
+    if let Err(Refused::Missing) = directory.contacts.remove(org, id, &events).await? {
         return Err(missing(org, id));
     }
     recorded(directory, audit, &events).await

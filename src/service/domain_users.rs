@@ -64,7 +64,11 @@ pub async fn create(
     let id = uuid::Uuid::new_v4().to_string();
     let user = DomainUser::from_request(request, catalogue, at.domain, id)?;
     let events = audit_events(audit, directory.clock.now());
-    match directory.domain_users.insert(at.org, &user, &events)? {
+    match directory
+        .domain_users
+        .insert(at.org, &user, &events)
+        .await?
+    {
         Ok(()) => {}
         Err(Refused::Taken) => {
             return Err(Conflict::IdTaken {
@@ -102,14 +106,16 @@ pub async fn change(
         None => Vec::new(),
     };
     let events = audit_events(audit, directory.clock.now());
+    let wanted = changed.clone();
     let outcome = directory
         .domain_users
-        .change(at.org, at.domain, email, &events, |user| {
-            changed
+        .change(at.org, at.domain, email, &events, move |user| {
+            wanted
                 .iter()
                 .find(|c| c.authorisation_domain_role == user.authorisation_domain_role)
                 .cloned()
-        })?;
+        })
+        .await?;
     if outcome.is_err() {
         return Err(missing(&at, email));
     }

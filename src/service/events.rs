@@ -123,7 +123,7 @@ impl Audit {
             ],
         };
         events.iter().for_each(log_event);
-        if let Err(e) = log.events.append(&events) {
+        if let Err(e) = log.events.append(&events).await {
             log::error!("could not record event {}: {e}", self.action);
         }
         result

@@ -327,6 +327,7 @@ async fn check_assertion(
     let fresh = server
         .credentials
         .remember_jti(ss, jti, exp)
+        .await
         .map_err(|e| oauth_error("server_error", e.to_string()))?;
     if !fresh {
         return Err(invalid_client(format!(

@@ -150,9 +150,9 @@ pub async fn open(
             writes: writes.clone(),
         },
     ));
-    ra::accounts::write_configured(&ra)?;
-    truststore::write_configured(&trust_store)?;
-    tenants::accounts::write_configured(&tenants)?;
+    ra::accounts::write_configured(&ra).await?;
+    truststore::write_configured(&trust_store).await?;
+    tenants::accounts::write_configured(&tenants).await?;
     db.flush().await?;
     Ok(Services {
         participants,

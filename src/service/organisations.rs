@@ -37,7 +37,7 @@ pub async fn create_organisation(
         .clone()
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let organisation = Organisation::from_request(request, &id, participants.clock.now())?;
-    if !participants.organisations.insert(&organisation)? {
+    if !participants.organisations.insert(&organisation).await? {
         return Err(Conflict::Organisation(organisation.organisation_id).into());
     }
     participants.db.flush().await?;
@@ -117,7 +117,7 @@ pub async fn update_organisation(
     }
     let updated =
         Organisation::from_request(request.over(&current), id.as_str(), current.created_on)?;
-    participants.organisations.put(&updated)?;
+    participants.organisations.put(&updated).await?;
     drop(_guard);
     participants.db.flush().await?;
     Ok(updated)
@@ -149,7 +149,8 @@ pub async fn create_software_statement(
     let secret_sha256 = secret.as_ref().map(|s| hex(&sha256(s.as_bytes())));
     if !participants
         .statements
-        .insert(&statement, secret_sha256.as_deref())?
+        .insert(&statement, secret_sha256.as_deref())
+        .await?
     {
         return Err(Conflict::SoftwareStatement(statement.software_statement_id).into());
     }
@@ -229,7 +230,7 @@ pub async fn update_software_statement(
     updated.locked = current.locked;
     updated.rts_client_created = current.rts_client_created;
     updated.client_id = current.client_id.clone();
-    participants.statements.put(&updated)?;
+    participants.statements.put(&updated).await?;
     drop(_guard);
     participants.db.flush().await?;
     Ok(updated)
@@ -251,7 +252,7 @@ pub async fn unlock_software_statement(
     let mut statement = find_software_statement(participants, org, ss)?;
     if statement.locked {
         statement.locked = false;
-        participants.statements.put(&statement)?;
+        participants.statements.put(&statement).await?;
     }
     drop(_guard);
     participants.db.flush().await?;

@@ -131,8 +131,8 @@ mod tests {
         Organisation::from_request(request, id, now).unwrap()
     }
 
-    #[test]
-    fn the_document_is_rendered_once_per_change_not_per_read() {
+    #[tokio::test]
+    async fn the_document_is_rendered_once_per_change_not_per_read() {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::store::open(dir.path(), 1, 0).unwrap();
         let document = ParticipantsDocument::new(
@@ -150,7 +150,11 @@ mod tests {
             "read again, not rendered"
         );
 
-        store.organisations.insert(&organisation("org-1")).unwrap();
+        store
+            .organisations
+            .insert(&organisation("org-1"))
+            .await
+            .unwrap();
         let one = document.current().unwrap();
         assert!(!Arc::ptr_eq(&empty, &one));
         assert_ne!(one.etag, empty.etag);

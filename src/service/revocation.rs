@@ -148,6 +148,12 @@ pub async fn issuing_crl(
         }
         (revocations, cache.entries(ca, issuing_id)?)
     };
+    // Taken (and durable) before the CRL carrying it is signed.
+    let number = ca
+        .authorities
+        .next_issuing_crl_number(issuing_id)
+        .await?
+        .ok_or_else(|| NotFound::CrlIssuer(issuing_id.to_owned()))?;
     let der = {
         let mut hierarchy = ca.hierarchy_mut();
         let issuing = hierarchy
@@ -155,16 +161,12 @@ pub async fn issuing_crl(
             .iter_mut()
             .find(|i| i.record.id == issuing_id)
             .ok_or_else(|| NotFound::CrlIssuer(issuing_id.to_owned()))?;
-        issuing.record.crl_number = ca
-            .authorities
-            .next_issuing_crl_number(issuing_id)?
-            .ok_or_else(|| NotFound::CrlIssuer(issuing_id.to_owned()))?;
+        issuing.record.crl_number = issuing.record.crl_number.max(number);
         issuing
             .authority
-            .crl(&revoked, issuing.record.crl_number, now, now + life)
+            .crl(&revoked, number, now, now + life)
             .map_err(ServiceError::Crypto)?
     };
-    ca.db.flush().await?;
     ca.crl_cache()
         .keep(issuing_id, der.clone(), revocations, now);
     Ok(der)
@@ -182,6 +184,11 @@ pub async fn root_crl(ca: &CertificateAuthority, root_id: &str) -> Result<Vec<u8
     {
         return Ok(der);
     }
+    let number = ca
+        .authorities
+        .next_root_crl_number(root_id)
+        .await?
+        .ok_or_else(|| NotFound::RootCa(root_id.to_owned()))?;
     let der = {
         let mut hierarchy = ca.hierarchy_mut();
         let root = hierarchy
@@ -189,19 +196,11 @@ pub async fn root_crl(ca: &CertificateAuthority, root_id: &str) -> Result<Vec<u8
             .iter_mut()
             .find(|r| r.record.id == root_id)
             .ok_or_else(|| NotFound::RootCa(root_id.to_owned()))?;
-        root.record.crl_number = ca
-            .authorities
-            .next_root_crl_number(root_id)?
-            .ok_or_else(|| NotFound::RootCa(root_id.to_owned()))?;
+        root.record.crl_number = root.record.crl_number.max(number);
         root.authority
-            .crl(
-                root.record.crl_number,
-                now,
-                now + Duration::hours(ca.revocation_hours),
-            )
+            .crl(number, now, now + Duration::hours(ca.revocation_hours))
             .map_err(ServiceError::Crypto)?
     };
-    ca.db.flush().await?;
     ca.crl_cache().keep(&cache_key, der.clone(), 0, now);
     Ok(der)
 }

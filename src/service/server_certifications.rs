@@ -59,7 +59,10 @@ pub async fn write(
     let certification = ServerCertification::from_request(request, at.server, id)?;
     let events = audit_events(audit, directory.clock.now());
     let servers = &directory.authorisation_servers;
-    match servers.write_certification(at.org, &certification, how, &events)? {
+    match servers
+        .write_certification(at.org, &certification, how, &events)
+        .await?
+    {
         Ok(()) => {}
         Err(ServerRefused::Taken) => {
             return Err(Conflict::IdTaken {
@@ -89,8 +92,9 @@ pub async fn delete(
     find_server(directory, at.org, at.server)?;
     let events = audit_events(audit, directory.clock.now());
     let servers = &directory.authorisation_servers;
-    if let Err(ServerRefused::Missing) =
-        servers.remove_certification(at.org, at.server, id, &events)?
+    if let Err(ServerRefused::Missing) = servers
+        .remove_certification(at.org, at.server, id, &events)
+        .await?
     {
         return Err(missing(&at, id));
     }

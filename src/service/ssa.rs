@@ -95,7 +95,7 @@ pub async fn assertion(
     // The directory marks a statement locked once an assertion has been made.
     if !statement.locked {
         statement.locked = true;
-        directory.participants.statements.put(&statement)?;
+        directory.participants.statements.put(&statement).await?;
         directory.db.flush().await?;
     }
     Ok(token)

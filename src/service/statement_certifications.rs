@@ -65,7 +65,10 @@ pub async fn write(
     };
     let events = audit_events(audit, directory.clock.now());
     let certifications = &directory.statement_certifications;
-    if let Err(refused) = certifications.write(org, &certification, how, &events)? {
+    if let Err(refused) = certifications
+        .write(org, &certification, how, &events)
+        .await?
+    {
         let id = &certification.certification_id;
         return Err(refusal(
             refused,
@@ -90,7 +93,7 @@ pub async fn delete(
     find_software_statement(&directory.participants, org, ss)?;
     let events = audit_events(audit, directory.clock.now());
     let certifications = &directory.statement_certifications;
-    if let Err(Refused::Missing) = certifications.remove(org, ss, id, &events)? {
+    if let Err(Refused::Missing) = certifications.remove(org, ss, id, &events).await? {
         return Err(missing(ss, id));
     }
     recorded(directory, audit, &events).await

@@ -169,7 +169,9 @@ async fn claim(
     let existing = claims.statement_claims(org, ss)?;
     for old in existing.iter().filter(|c| !roles.contains(&c.role)) {
         // Refused only as missing: removed meanwhile, which is what is wanted.
-        let _ = claims.remove_statement_claim(org, ss, &old.software_authority_claim_id, &[])?;
+        let _ = claims
+            .remove_statement_claim(org, ss, &old.software_authority_claim_id, &[])
+            .await?;
     }
     for role in roles {
         let (claim, how) = match existing.iter().find(|c| &c.role == role) {
@@ -192,7 +194,7 @@ async fn claim(
             status: ClaimStatus::Active,
             ..claim
         };
-        if let Err(refused) = claims.write_statement_claim(org, &claim, how, &[])? {
+        if let Err(refused) = claims.write_statement_claim(org, &claim, how, &[]).await? {
             // The organisation's claim ended since `check` read it.
             let rule = match refused {
                 StatementClaimRefused::RoleNotHeld => "is held by no active authority claim",

@@ -58,16 +58,12 @@ impl TestControl {
         {
             let _guard = self.writes.lock().await;
             // No RA order moves on while its record is being replaced.
-            let _orders = self
-                .ra
-                .order_moves
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
-            self.contents.replace(&entries)?;
+            let _orders = self.ra.order_moves.lock().await;
+            self.contents.replace(entries).await?;
             self.authority.reload()?;
-            super::ra::accounts::write_configured(&self.ra)?;
-            super::truststore::write_configured(&self.trust_store)?;
-            super::tenants::accounts::write_configured(&self.tenants)?;
+            super::ra::accounts::write_configured(&self.ra).await?;
+            super::truststore::write_configured(&self.trust_store).await?;
+            super::tenants::accounts::write_configured(&self.tenants).await?;
         }
         self.db.flush().await?;
         Ok(())

@@ -59,7 +59,7 @@ pub async fn add(
     source: AnchorSource,
 ) -> Result<Vec<(TrustAnchor, bool)>, ServiceError> {
     let certificates = read_anchors(pem)?;
-    let added = write_anchors(trust, certificates, source)?;
+    let added = write_anchors(trust, certificates, source).await?;
     trust.db.flush().await?;
     for (anchor, new) in &added {
         if *new {
@@ -76,7 +76,7 @@ pub async fn add(
 
 pub async fn remove(trust: &TrustStore, fingerprint: &str) -> Result<(), ServiceError> {
     let fingerprint = Fingerprint::parse(fingerprint)?;
-    if !trust.anchors.remove(&fingerprint)? {
+    if !trust.anchors.remove(&fingerprint).await? {
         return Err(not_found(&fingerprint));
     }
     trust.db.flush().await?;
@@ -88,7 +88,7 @@ pub async fn remove(trust: &TrustStore, fingerprint: &str) -> Result<(), Service
 /// writes (does not flush: the caller flushes with its own write) the CA
 /// that would let it in, as a ForceTrust anchor, and answers it; Invalid
 /// saying it is not trusted otherwise, and why forcing could not help.
-pub fn ensure_trusted(
+pub async fn ensure_trusted(
     trust: &TrustStore,
     chain: &[Vec<u8>],
     force: bool,
@@ -120,10 +120,10 @@ pub fn ensure_trusted(
         }
         .into());
     }
-    let (anchor, new) =
-        trust
-            .anchors
-            .add(&new_anchor(certificate, AnchorSource::ForceTrust, now)?)?;
+    let (anchor, new) = trust
+        .anchors
+        .add(&new_anchor(certificate, AnchorSource::ForceTrust, now)?)
+        .await?;
     if !new {
         return Ok(Some(anchor));
     }
@@ -137,25 +137,27 @@ pub fn ensure_trusted(
 }
 
 /// Writes the configured anchors at start (idempotent; source Config).
-pub fn write_configured(trust: &TrustStore) -> Result<(), ServiceError> {
+pub async fn write_configured(trust: &TrustStore) -> Result<(), ServiceError> {
     for pem in &trust.configured {
-        write_anchors(trust, read_anchors(pem)?, AnchorSource::Config)?;
+        write_anchors(trust, read_anchors(pem)?, AnchorSource::Config).await?;
     }
     Ok(())
 }
 
 /// Writes each certificate not yet in the trust store; one already there
 /// keeps its record (and its source).
-fn write_anchors(
+async fn write_anchors(
     trust: &TrustStore,
     certificates: Vec<AnchorCertificate>,
     source: AnchorSource,
 ) -> Result<Vec<(TrustAnchor, bool)>, ServiceError> {
     let now = trust.clock.now();
-    certificates
-        .into_iter()
-        .map(|certificate| Ok(trust.anchors.add(&new_anchor(certificate, source, now)?)?))
-        .collect()
+    let mut written = Vec::with_capacity(certificates.len());
+    for certificate in certificates {
+        let anchor = new_anchor(certificate, source, now)?;
+        written.push(trust.anchors.add(&anchor).await?);
+    }
+    Ok(written)
 }
 
 fn new_anchor(

@@ -103,7 +103,7 @@ pub async fn upload(
         }
         UploadBody::Certificate => {
             let cert = parse_external_certificate(pem, key_type, owner, now)?;
-            super::truststore::ensure_trusted(&directory.trust_store, &cert.chain, false)?;
+            super::truststore::ensure_trusted(&directory.trust_store, &cert.chain, false).await?;
             new(
                 cert.key,
                 cert.chain,

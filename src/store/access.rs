@@ -32,25 +32,29 @@ impl ClientCredentials {
             .read(|tx| tx.record(CLIENT_SECRETS, ss.as_str().as_bytes()))
     }
 
-    pub fn put_secret_sha256(
+    pub async fn put_secret_sha256(
         &self,
         ss: &SoftwareStatementId,
         sha256: &str,
     ) -> Result<(), StoreError> {
+        let (k, sha256) = (ss.as_str().as_bytes().to_vec(), sha256.to_owned());
         self.db
-            .write(|tx| tx.put_record(CLIENT_SECRETS, ss.as_str().as_bytes(), &sha256))
+            .commit(move |tx| tx.put_record(CLIENT_SECRETS, &k, &sha256))
+            .await
     }
 
     /// Records a client assertion's jti until `expires`; false if the client
     /// used it before.
-    pub fn remember_jti(
+    pub async fn remember_jti(
         &self,
         client: &SoftwareStatementId,
         jti: &str,
         expires: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let k = key(&[client.as_str(), jti]);
-        self.db.write(|tx| tx.insert_new(SEEN_JTIS, &k, &expires))
+        self.db
+            .commit(move |tx| tx.insert_new(SEEN_JTIS, &k, &expires))
+            .await
     }
 
     /// Revokes the access token `jti`, which would expire at `expires`, on
@@ -62,21 +66,23 @@ impl ClientCredentials {
         expires: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.db.write(|tx| {
-            let mut expired = Vec::new();
-            tx.each_with_prefix(REVOKED_TOKENS, b"", Direction::Ascending, &mut |k, v| {
-                let until: DateTime<Utc> = decode(k, v)?;
-                if until <= now {
-                    expired.push(k.to_vec());
+        let jti = jti.to_owned();
+        self.db
+            .commit(move |tx| {
+                let mut expired = Vec::new();
+                tx.each_with_prefix(REVOKED_TOKENS, b"", Direction::Ascending, &mut |k, v| {
+                    let until: DateTime<Utc> = decode(k, v)?;
+                    if until <= now {
+                        expired.push(k.to_vec());
+                    }
+                    Ok(true)
+                })?;
+                for k in expired {
+                    tx.remove(REVOKED_TOKENS, &k)?;
                 }
-                Ok(true)
-            })?;
-            for k in expired {
-                tx.remove(REVOKED_TOKENS, &k)?;
-            }
-            tx.put_record(REVOKED_TOKENS, jti.as_bytes(), &expires)
-        })?;
-        self.db.flush().await
+                tx.put_record(REVOKED_TOKENS, jti.as_bytes(), &expires)
+            })
+            .await
     }
 
     pub fn is_token_revoked(&self, jti: &str) -> Result<bool, StoreError> {
@@ -91,19 +97,19 @@ impl ClientCredentials {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_jti_is_accepted_once_per_client() {
+    #[tokio::test]
+    async fn a_jti_is_accepted_once_per_client() {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::store::open(dir.path(), 1, 0).unwrap();
         let credentials = ClientCredentials::new(store.db.clone());
         let a = SoftwareStatementId::parse("ss-a").unwrap();
         let b = SoftwareStatementId::parse("ss-b").unwrap();
         let exp = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
-        assert!(credentials.remember_jti(&a, "j1", exp).unwrap());
-        assert!(!credentials.remember_jti(&a, "j1", exp).unwrap());
-        assert!(credentials.remember_jti(&b, "j1", exp).unwrap());
+        assert!(credentials.remember_jti(&a, "j1", exp).await.unwrap());
+        assert!(!credentials.remember_jti(&a, "j1", exp).await.unwrap());
+        assert!(credentials.remember_jti(&b, "j1", exp).await.unwrap());
         assert_eq!(credentials.secret_sha256(&a).unwrap(), None);
-        credentials.put_secret_sha256(&a, "abc").unwrap();
+        credentials.put_secret_sha256(&a, "abc").await.unwrap();
         assert_eq!(
             credentials.secret_sha256(&a).unwrap().as_deref(),
             Some("abc")

@@ -37,9 +37,10 @@ impl Authorities {
         root: &RootCaRecord,
         issuing: &IssuingCaRecord,
     ) -> Result<(), StoreError> {
-        self.db.write(|tx| {
-            tx.put_record(ROOT_CAS, root.id.as_bytes(), root)?;
-            tx.put_record(ISSUING_CAS, issuing.id.as_bytes(), issuing)?;
+        let (root, issuing) = (root.clone(), issuing.clone());
+        self.db.commit_blocking(move |tx| {
+            tx.put_record(ROOT_CAS, root.id.as_bytes(), &root)?;
+            tx.put_record(ISSUING_CAS, issuing.id.as_bytes(), &issuing)?;
             tx.remove(AUTHORITY, LEGACY_CA_KEY).map(drop)
         })
     }
@@ -50,7 +51,8 @@ impl Authorities {
 
     /// Writes a root over its stored record, keeping the higher CRL number.
     pub fn put_root(&self, record: &RootCaRecord) -> Result<(), StoreError> {
-        self.db.write(|tx| {
+        let record = record.clone();
+        self.db.commit_blocking(move |tx| {
             let mut record = record.clone();
             if let Some(stored) = tx.record::<RootCaRecord>(ROOT_CAS, record.id.as_bytes())? {
                 record.crl_number = record.crl_number.max(stored.crl_number);
@@ -60,8 +62,9 @@ impl Authorities {
     }
 
     pub fn remove_root(&self, id: &str) -> Result<(), StoreError> {
+        let id = id.to_owned();
         self.db
-            .write(|tx| tx.remove(ROOT_CAS, id.as_bytes()).map(drop))
+            .commit_blocking(move |tx| tx.remove(ROOT_CAS, id.as_bytes()).map(drop))
     }
 
     pub fn issuing(&self) -> Result<Vec<IssuingCaRecord>, StoreError> {
@@ -70,7 +73,8 @@ impl Authorities {
 
     /// Writes an issuing CA over its stored record, keeping the higher CRL number.
     pub fn put_issuing(&self, record: &IssuingCaRecord) -> Result<(), StoreError> {
-        self.db.write(|tx| {
+        let record = record.clone();
+        self.db.commit_blocking(move |tx| {
             let mut record = record.clone();
             if let Some(stored) = tx.record::<IssuingCaRecord>(ISSUING_CAS, record.id.as_bytes())? {
                 record.crl_number = record.crl_number.max(stored.crl_number);
@@ -80,16 +84,23 @@ impl Authorities {
     }
 
     /// Takes the next CRL number of a root CA; None if there is no such root.
-    pub fn next_root_crl_number(&self, id: &str) -> Result<Option<u64>, StoreError> {
+    pub async fn next_root_crl_number(&self, id: &str) -> Result<Option<u64>, StoreError> {
+        let id = id.to_owned();
         self.db
-            .write(|tx| next_crl_number::<RootCaRecord>(tx, ROOT_CAS, id, |r| &mut r.crl_number))
+            .commit(move |tx| {
+                next_crl_number::<RootCaRecord>(tx, ROOT_CAS, &id, |r| &mut r.crl_number)
+            })
+            .await
     }
 
     /// Takes the next CRL number of an issuing CA; None if there is no such CA.
-    pub fn next_issuing_crl_number(&self, id: &str) -> Result<Option<u64>, StoreError> {
-        self.db.write(|tx| {
-            next_crl_number::<IssuingCaRecord>(tx, ISSUING_CAS, id, |r| &mut r.crl_number)
-        })
+    pub async fn next_issuing_crl_number(&self, id: &str) -> Result<Option<u64>, StoreError> {
+        let id = id.to_owned();
+        self.db
+            .commit(move |tx| {
+                next_crl_number::<IssuingCaRecord>(tx, ISSUING_CAS, &id, |r| &mut r.crl_number)
+            })
+            .await
     }
 
     pub fn signer(&self) -> Result<Option<SignerRecord>, StoreError> {
@@ -97,8 +108,9 @@ impl Authorities {
     }
 
     pub fn put_signer(&self, record: &SignerRecord) -> Result<(), StoreError> {
+        let record = record.clone();
         self.db
-            .write(|tx| tx.put_record(AUTHORITY, SIGNER_KEY, record))
+            .commit_blocking(move |tx| tx.put_record(AUTHORITY, SIGNER_KEY, &record))
     }
 }
 
@@ -125,8 +137,8 @@ mod tests {
     use super::*;
     use crate::domain::authority::PrivateKeyMaterial;
 
-    #[test]
-    fn a_crl_number_only_grows_and_the_first_layout_ca_moves_in_one_step() {
+    #[tokio::test]
+    async fn a_crl_number_only_grows_and_the_first_layout_ca_moves_in_one_step() {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::store::open(dir.path(), 1, 0).unwrap();
         let authorities = Authorities::new(store.db.clone());
@@ -151,13 +163,22 @@ mod tests {
         };
         authorities.adopt_legacy(&root, &issuing).unwrap();
         assert_eq!(authorities.legacy().unwrap(), None);
-        assert_eq!(authorities.next_root_crl_number("root-1").unwrap(), Some(5));
-        assert_eq!(authorities.next_root_crl_number("root-1").unwrap(), Some(6));
         assert_eq!(
-            authorities.next_issuing_crl_number("ca-1").unwrap(),
+            authorities.next_root_crl_number("root-1").await.unwrap(),
+            Some(5)
+        );
+        assert_eq!(
+            authorities.next_root_crl_number("root-1").await.unwrap(),
+            Some(6)
+        );
+        assert_eq!(
+            authorities.next_issuing_crl_number("ca-1").await.unwrap(),
             Some(1)
         );
-        assert_eq!(authorities.next_issuing_crl_number("ca-9").unwrap(), None);
+        assert_eq!(
+            authorities.next_issuing_crl_number("ca-9").await.unwrap(),
+            None
+        );
         assert_eq!(authorities.roots().unwrap()[0].crl_number, 6);
         authorities.put_root(&root).unwrap();
         assert_eq!(

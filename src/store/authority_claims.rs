@@ -76,11 +76,11 @@ impl AuthorityClaims {
 
     /// Runs one write; whatever it did, the participants document is
     /// rendered again.
-    fn change<R>(
+    async fn change<R: Send + 'static>(
         &self,
-        change: impl FnMut(&mut dyn WriteTx) -> Result<Result<(), R>, StoreError>,
+        change: impl FnMut(&mut dyn WriteTx) -> Result<Result<(), R>, StoreError> + Send + 'static,
     ) -> Result<Result<(), R>, StoreError> {
-        let outcome = self.db.write_unless(change);
+        let outcome = self.db.commit_unless(change).await;
         self.participants_version.bump();
         outcome
     }
@@ -134,25 +134,35 @@ impl AuthorityClaims {
 
     /// Adds a claim (`Put::New`) or replaces a stored one, under a stored
     /// organisation, with `audit`.
-    pub fn write_claim(&self, claim: &AuthorityClaim, how: Put, audit: &[NewEvent]) -> Outcome {
+    pub async fn write_claim(
+        &self,
+        claim: &AuthorityClaim,
+        how: Put,
+        audit: &[NewEvent],
+    ) -> Outcome {
         let org = &claim.organisation_id;
         let k = claim_key(org, &claim.organisation_authority_claim_id);
         let parent = org_key(org);
-        let parent: Parent<'_> = Some((ORGANISATIONS, &parent));
-        self.change(|tx| put(tx, AUTHORITY_CLAIMS, &k, claim, how, parent, audit))
+        let (claim, audit) = (claim.clone(), audit.to_vec());
+        self.change(move |tx| {
+            let parent: Parent<'_> = Some((ORGANISATIONS, &parent));
+            put(tx, AUTHORITY_CLAIMS, &k, &claim, how, parent, &audit)
+        })
+        .await
     }
 
     /// Changes a stored claim (its authorisations) in the transaction that
     /// reads it, with `audit`; `change` may refuse.
-    pub fn change_claim(
+    pub async fn change_claim(
         &self,
         org: &OrganisationId,
         id: &AuthorityClaimId,
         audit: &[NewEvent],
-        mut change: impl FnMut(&mut AuthorityClaim) -> Result<(), Refused>,
+        mut change: impl FnMut(&mut AuthorityClaim) -> Result<(), Refused> + Send + 'static,
     ) -> Outcome {
         let k = claim_key(org, id);
-        self.change(|tx| {
+        let audit = audit.to_vec();
+        self.change(move |tx| {
             let Some(mut claim) = tx.record::<AuthorityClaim>(AUTHORITY_CLAIMS, &k)? else {
                 return Ok(Err(Refused::Missing));
             };
@@ -166,19 +176,22 @@ impl AuthorityClaims {
                 &claim,
                 Put::Replacing,
                 None,
-                audit,
+                &audit,
             )
         })
+        .await
     }
 
-    pub fn remove_claim(
+    pub async fn remove_claim(
         &self,
         org: &OrganisationId,
         id: &AuthorityClaimId,
         audit: &[NewEvent],
     ) -> Outcome {
         let k = claim_key(org, id);
-        self.change(|tx| remove(tx, AUTHORITY_CLAIMS, &k, audit))
+        let audit = audit.to_vec();
+        self.change(move |tx| remove(tx, AUTHORITY_CLAIMS, &k, &audit))
+            .await
     }
 
     // An organisation's domain claims.
@@ -197,7 +210,7 @@ impl AuthorityClaims {
             .read(|tx| tx.record(DOMAIN_CLAIMS, &domain_claim_key(org, id)))
     }
 
-    pub fn write_domain_claim(
+    pub async fn write_domain_claim(
         &self,
         org: &OrganisationId,
         claim: &DomainClaim,
@@ -206,18 +219,24 @@ impl AuthorityClaims {
     ) -> Outcome {
         let k = domain_claim_key(org, &claim.organisation_authority_domain_claim_id);
         let parent = org_key(org);
-        let parent: Parent<'_> = Some((ORGANISATIONS, &parent));
-        self.change(|tx| put(tx, DOMAIN_CLAIMS, &k, claim, how, parent, audit))
+        let (claim, audit) = (claim.clone(), audit.to_vec());
+        self.change(move |tx| {
+            let parent: Parent<'_> = Some((ORGANISATIONS, &parent));
+            put(tx, DOMAIN_CLAIMS, &k, &claim, how, parent, &audit)
+        })
+        .await
     }
 
-    pub fn remove_domain_claim(
+    pub async fn remove_domain_claim(
         &self,
         org: &OrganisationId,
         id: &DomainClaimId,
         audit: &[NewEvent],
     ) -> Outcome {
         let k = domain_claim_key(org, id);
-        self.change(|tx| remove(tx, DOMAIN_CLAIMS, &k, audit))
+        let audit = audit.to_vec();
+        self.change(move |tx| remove(tx, DOMAIN_CLAIMS, &k, &audit))
+            .await
     }
 
     // A software statement's claims.
@@ -245,7 +264,7 @@ impl AuthorityClaims {
     /// a stored statement, with `audit`. A new or active claim needs an
     /// active claim of the organisation on its role, read in the same
     /// transaction.
-    pub fn write_statement_claim(
+    pub async fn write_statement_claim(
         &self,
         org: &OrganisationId,
         claim: &SoftwareClaim,
@@ -255,21 +274,23 @@ impl AuthorityClaims {
         let ss = &claim.software_statement_id;
         let k = statement_claim_key(org, ss, &claim.software_authority_claim_id);
         let parent = statement_key(org, ss);
-        self.change(|tx| {
+        let held_prefix = prefix(&[org.as_str()]);
+        let (claim, audit) = (claim.clone(), audit.to_vec());
+        self.change(move |tx| {
             if how == Put::New || claim.is_active() {
-                let held: Vec<AuthorityClaim> =
-                    tx.records(AUTHORITY_CLAIMS, &prefix(&[org.as_str()]))?;
+                let held: Vec<AuthorityClaim> = tx.records(AUTHORITY_CLAIMS, &held_prefix)?;
                 if !held.iter().any(|h| claim.is_held_by(h)) {
                     return Ok(Err(StatementClaimRefused::RoleNotHeld));
                 }
             }
             let parent: Parent<'_> = Some((STATEMENTS, &parent));
-            Ok(put(tx, SOFTWARE_CLAIMS, &k, claim, how, parent, audit)?
+            Ok(put(tx, SOFTWARE_CLAIMS, &k, &claim, how, parent, &audit)?
                 .map_err(StatementClaimRefused::Refused))
         })
+        .await
     }
 
-    pub fn remove_statement_claim(
+    pub async fn remove_statement_claim(
         &self,
         org: &OrganisationId,
         ss: &SoftwareStatementId,
@@ -277,7 +298,9 @@ impl AuthorityClaims {
         audit: &[NewEvent],
     ) -> Outcome {
         let k = statement_claim_key(org, ss, id);
-        self.change(|tx| remove(tx, SOFTWARE_CLAIMS, &k, audit))
+        let audit = audit.to_vec();
+        self.change(move |tx| remove(tx, SOFTWARE_CLAIMS, &k, &audit))
+            .await
     }
 
     /// The statement's claims in force, with the organisation claims that

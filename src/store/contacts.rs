@@ -59,28 +59,41 @@ impl Contacts {
 
     /// Adds a contact (`Put::New`) or replaces a stored one, under a stored
     /// organisation, with `audit`.
-    pub fn write(&self, contact: &Contact, how: Put, audit: &[NewEvent]) -> Outcome {
+    pub async fn write(&self, contact: &Contact, how: Put, audit: &[NewEvent]) -> Outcome {
         let org = &contact.organisation_id;
         let k = contact_key(org, &contact.contact_id);
         let parent = key(&[org.as_str()]);
-        let outcome = self.db.write_unless(|tx| {
-            put(
-                tx,
-                CONTACTS,
-                &k,
-                contact,
-                how,
-                Some((ORGANISATIONS, &parent)),
-                audit,
-            )
-        });
+        let (contact, audit) = (contact.clone(), audit.to_vec());
+        let outcome = self
+            .db
+            .commit_unless(move |tx| {
+                put(
+                    tx,
+                    CONTACTS,
+                    &k,
+                    &contact,
+                    how,
+                    Some((ORGANISATIONS, &parent)),
+                    &audit,
+                )
+            })
+            .await;
         self.participants_version.bump();
         outcome
     }
 
-    pub fn remove(&self, org: &OrganisationId, id: &ContactId, audit: &[NewEvent]) -> Outcome {
+    pub async fn remove(
+        &self,
+        org: &OrganisationId,
+        id: &ContactId,
+        audit: &[NewEvent],
+    ) -> Outcome {
         let k = contact_key(org, id);
-        let outcome = self.db.write_unless(|tx| remove(tx, CONTACTS, &k, audit));
+        let audit = audit.to_vec();
+        let outcome = self
+            .db
+            .commit_unless(move |tx| remove(tx, CONTACTS, &k, &audit))
+            .await;
         self.participants_version.bump();
         outcome
     }

@@ -62,23 +62,24 @@ impl StoreContents {
     /// Replaces every record with `entries` (as `all` lists them) in one
     /// transaction; an entry naming no table a snapshot holds refuses the
     /// whole replacement.
-    pub fn replace(&self, entries: &[StoredEntry]) -> Result<(), StoreError> {
-        self.db.write(|tx| {
-            for table in snapshot_tables() {
-                tx.clear(table)?;
-            }
-            for (name, k, v) in entries {
-                let table =
-                    snapshot_tables()
-                        .find(|t| t == name)
-                        .ok_or_else(|| StoreError::Corrupt {
+    pub async fn replace(&self, entries: Vec<StoredEntry>) -> Result<(), StoreError> {
+        self.db
+            .commit(move |tx| {
+                for table in snapshot_tables() {
+                    tx.clear(table)?;
+                }
+                for (name, k, v) in &entries {
+                    let table = snapshot_tables().find(|t| t == name).ok_or_else(|| {
+                        StoreError::Corrupt {
                             key: name.clone(),
                             reason: "names no table a snapshot holds".into(),
-                        })?;
-                tx.put(table, k, v)?;
-            }
-            certificates::index_keys(tx)
-        })?;
+                        }
+                    })?;
+                    tx.put(table, k, v)?;
+                }
+                certificates::index_keys(tx)
+            })
+            .await?;
         self.documents.clear();
         self.participants_version.bump();
         Ok(())

@@ -49,49 +49,60 @@ impl DomainUsers {
 
     /// Adds a user in a role it does not hold yet, under a stored
     /// organisation, with `audit`.
-    pub fn insert(&self, org: &OrganisationId, user: &DomainUser, audit: &[NewEvent]) -> Outcome {
+    pub async fn insert(
+        &self,
+        org: &OrganisationId,
+        user: &DomainUser,
+        audit: &[NewEvent],
+    ) -> Outcome {
         let k = user_key(org, user);
         let parent = key(&[org.as_str()]);
-        self.db.write_unless(|tx| {
-            put(
-                tx,
-                DOMAIN_USERS,
-                &k,
-                user,
-                Put::New,
-                Some((ORGANISATIONS, &parent)),
-                audit,
-            )
-        })
+        let (user, audit) = (user.clone(), audit.to_vec());
+        self.db
+            .commit_unless(move |tx| {
+                put(
+                    tx,
+                    DOMAIN_USERS,
+                    &k,
+                    &user,
+                    Put::New,
+                    Some((ORGANISATIONS, &parent)),
+                    &audit,
+                )
+            })
+            .await
     }
 
     /// Changes every record of a user in the transaction that reads them,
     /// with `audit`; refused when it has none.
-    pub fn change(
+    pub async fn change(
         &self,
         org: &OrganisationId,
         domain: &str,
         email: &str,
         audit: &[NewEvent],
-        mut change: impl FnMut(&DomainUser) -> Option<DomainUser>,
+        mut change: impl FnMut(&DomainUser) -> Option<DomainUser> + Send + 'static,
     ) -> Outcome {
         let under = prefix(&[org.as_str(), domain, email]);
-        self.db.write_unless(|tx| {
-            let users: Vec<DomainUser> = tx.records(DOMAIN_USERS, &under)?;
-            if users.is_empty() {
-                return Ok(Err(Refused::Missing));
-            }
-            for user in &users {
-                let k = user_key(org, user);
-                match change(user) {
-                    Some(changed) => tx.put_record(DOMAIN_USERS, &k, &changed)?,
-                    None => {
-                        tx.remove(DOMAIN_USERS, &k)?;
+        let (org, audit) = (org.clone(), audit.to_vec());
+        self.db
+            .commit_unless(move |tx| {
+                let users: Vec<DomainUser> = tx.records(DOMAIN_USERS, &under)?;
+                if users.is_empty() {
+                    return Ok(Err(Refused::Missing));
+                }
+                for user in &users {
+                    let k = user_key(&org, user);
+                    match change(user) {
+                        Some(changed) => tx.put_record(DOMAIN_USERS, &k, &changed)?,
+                        None => {
+                            tx.remove(DOMAIN_USERS, &k)?;
+                        }
                     }
                 }
-            }
-            events::append(tx, audit)?;
-            Ok(Ok(()))
-        })
+                events::append(tx, &audit)?;
+                Ok(Ok(()))
+            })
+            .await
     }
 }

@@ -21,8 +21,9 @@ impl Events {
     }
 
     /// Appends `events` in one transaction of their own.
-    pub fn append(&self, events: &[NewEvent]) -> Result<(), StoreError> {
-        self.db.write(|tx| append(tx, events))
+    pub async fn append(&self, events: &[NewEvent]) -> Result<(), StoreError> {
+        let events = events.to_vec();
+        self.db.commit(move |tx| append(tx, &events)).await
     }
 
     /// Every event, in the order they were written.
@@ -56,8 +57,8 @@ mod tests {
     use super::*;
     use crate::domain::event::Outcome;
 
-    #[test]
-    fn events_are_numbered_in_the_order_they_were_appended() {
+    #[tokio::test]
+    async fn events_are_numbered_in_the_order_they_were_appended() {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::store::open(dir.path(), 1, 0).unwrap();
         let events = Events::new(store.db.clone());
@@ -71,9 +72,11 @@ mod tests {
         };
         events
             .append(&[event(Outcome::Start), event(Outcome::Success)])
+            .await
             .unwrap();
         events
             .append(&[event(Outcome::Start), event(Outcome::Fail)])
+            .await
             .unwrap();
         let all = events.all().unwrap();
         let ids: Vec<u64> = all.iter().map(|e| e.id).collect();

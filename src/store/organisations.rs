@@ -31,21 +31,25 @@ impl Organisations {
     }
 
     /// Inserts unless the id is taken; answers whether it inserted.
-    pub fn insert(&self, organisation: &Organisation) -> Result<bool, StoreError> {
+    pub async fn insert(&self, organisation: &Organisation) -> Result<bool, StoreError> {
         let k = key(&[organisation.organisation_id.as_str()]);
+        let organisation = organisation.clone();
         let inserted = self
             .db
-            .write(|tx| tx.insert_new(ORGANISATIONS, &k, organisation));
+            .commit(move |tx| tx.insert_new(ORGANISATIONS, &k, &organisation))
+            .await;
         self.participants_version.bump();
         inserted
     }
 
     /// Writes an organisation over its stored record.
-    pub fn put(&self, organisation: &Organisation) -> Result<(), StoreError> {
+    pub async fn put(&self, organisation: &Organisation) -> Result<(), StoreError> {
         let k = key(&[organisation.organisation_id.as_str()]);
+        let organisation = organisation.clone();
         let written = self
             .db
-            .write(|tx| tx.put_record(ORGANISATIONS, &k, organisation));
+            .commit(move |tx| tx.put_record(ORGANISATIONS, &k, &organisation))
+            .await;
         self.participants_version.bump();
         written
     }

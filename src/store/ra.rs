@@ -45,9 +45,14 @@ impl RaRecords {
         self.db.read(|tx| tx.records(RA_OPERATORS, b""))
     }
 
-    pub fn put_operator(&self, operator: &RaOperator) -> Result<(), StoreError> {
-        let k = operator.user_name.as_str().as_bytes();
-        self.db.write(|tx| tx.put_record(RA_OPERATORS, k, operator))
+    pub async fn put_operator(&self, operator: &RaOperator) -> Result<(), StoreError> {
+        let operator = operator.clone();
+        self.db
+            .commit(move |tx| {
+                let k = operator.user_name.as_str().as_bytes();
+                tx.put_record(RA_OPERATORS, k, &operator)
+            })
+            .await
     }
 
     pub fn client(&self, reference: &ClientReference) -> Result<Option<RaClient>, StoreError> {
@@ -60,9 +65,14 @@ impl RaRecords {
         self.db.read(|tx| tx.records(RA_CLIENTS, b""))
     }
 
-    pub fn put_client(&self, client: &RaClient) -> Result<(), StoreError> {
-        let k = client.reference.as_str().as_bytes();
-        self.db.write(|tx| tx.put_record(RA_CLIENTS, k, client))
+    pub async fn put_client(&self, client: &RaClient) -> Result<(), StoreError> {
+        let client = client.clone();
+        self.db
+            .commit(move |tx| {
+                let k = client.reference.as_str().as_bytes();
+                tx.put_record(RA_CLIENTS, k, &client)
+            })
+            .await
     }
 
     pub fn domain(&self, reference: &DomainReference) -> Result<Option<ClientDomain>, StoreError> {
@@ -75,14 +85,21 @@ impl RaRecords {
         self.db.read(|tx| tx.records(RA_DOMAINS, b""))
     }
 
-    pub fn put_domain(&self, domain: &ClientDomain) -> Result<(), StoreError> {
-        let k = domain.reference.as_str().as_bytes();
-        self.db.write(|tx| tx.put_record(RA_DOMAINS, k, domain))
+    pub async fn put_domain(&self, domain: &ClientDomain) -> Result<(), StoreError> {
+        let domain = domain.clone();
+        self.db
+            .commit(move |tx| {
+                let k = domain.reference.as_str().as_bytes();
+                tx.put_record(RA_DOMAINS, k, &domain)
+            })
+            .await
     }
 
-    pub fn remove_domain(&self, reference: &DomainReference) -> Result<(), StoreError> {
-        let k = reference.as_str().as_bytes();
-        self.db.write(|tx| tx.remove(RA_DOMAINS, k).map(drop))
+    pub async fn remove_domain(&self, reference: &DomainReference) -> Result<(), StoreError> {
+        let k = reference.as_str().as_bytes().to_vec();
+        self.db
+            .commit(move |tx| tx.remove(RA_DOMAINS, &k).map(drop))
+            .await
     }
 
     pub fn order(&self, reference: &OrderReference) -> Result<Option<Order>, StoreError> {
@@ -159,30 +176,35 @@ impl RaRecords {
 
     /// Writes an order with its indexes, and with it the serial entry of the
     /// certificate it was just issued, if it was.
-    pub fn put_order(
+    pub async fn put_order(
         &self,
         order: &Order,
         issued: Option<IssuedUnder<'_>>,
     ) -> Result<(), StoreError> {
-        let k = order.reference.as_str().as_bytes();
+        let k = order.reference.as_str().as_bytes().to_vec();
         let created = order.created.timestamp_millis().max(0) as u64;
         let mut by_client = prefix(&[order.client.as_str()]);
         by_client.extend_from_slice(&created.to_be_bytes());
         by_client.push(0);
-        by_client.extend_from_slice(k);
-        self.db.write(|tx| {
-            tx.put_record(RA_ORDERS, k, order)?;
-            tx.put(RA_CLIENT_ORDERS, &by_client, b"")?;
-            if order.is_open() {
-                tx.put(RA_OPEN_ORDERS, k, b"")?;
-            } else {
-                tx.remove(RA_OPEN_ORDERS, k)?;
-            }
-            if let Some((issuer, serial, entry)) = issued {
-                serials::write(tx, issuer, serial, entry)?;
-            }
-            Ok(())
-        })
+        by_client.extend_from_slice(&k);
+        let order = order.clone();
+        let issued = issued
+            .map(|(issuer, serial, entry)| (issuer.to_owned(), serial.to_owned(), entry.clone()));
+        self.db
+            .commit(move |tx| {
+                tx.put_record(RA_ORDERS, &k, &order)?;
+                tx.put(RA_CLIENT_ORDERS, &by_client, b"")?;
+                if order.is_open() {
+                    tx.put(RA_OPEN_ORDERS, &k, b"")?;
+                } else {
+                    tx.remove(RA_OPEN_ORDERS, &k)?;
+                }
+                if let Some((issuer, serial, entry)) = &issued {
+                    serials::write(tx, issuer, serial, entry)?;
+                }
+                Ok(())
+            })
+            .await
     }
 
     /// The TXT values the emulated DNS publishes at an ASCII name.
@@ -194,14 +216,17 @@ impl RaRecords {
     }
 
     /// Sets them; none removes the name.
-    pub fn put_dns_txt(&self, name: &str, values: &[String]) -> Result<(), StoreError> {
-        self.db.write(|tx| {
-            if values.is_empty() {
-                tx.remove(DNS_TXT, name.as_bytes()).map(drop)
-            } else {
-                tx.put_record(DNS_TXT, name.as_bytes(), &values)
-            }
-        })
+    pub async fn put_dns_txt(&self, name: &str, values: &[String]) -> Result<(), StoreError> {
+        let (name, values) = (name.to_owned(), values.to_vec());
+        self.db
+            .commit(move |tx| {
+                if values.is_empty() {
+                    tx.remove(DNS_TXT, name.as_bytes()).map(drop)
+                } else {
+                    tx.put_record(DNS_TXT, name.as_bytes(), &values)
+                }
+            })
+            .await
     }
 }
 
@@ -219,8 +244,8 @@ mod tests {
         uuid::Uuid::parse_str(uuid).unwrap().as_u128()
     }
 
-    #[test]
-    fn an_order_is_open_until_issued_and_its_serial_lands_with_it() {
+    #[tokio::test]
+    async fn an_order_is_open_until_issued_and_its_serial_lands_with_it() {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::store::open(dir.path(), 1, 0).unwrap();
         let ra = RaRecords::new(store.db.clone());
@@ -228,6 +253,7 @@ mod tests {
         let at = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
         for n in 1..=40 {
             ra.put_order(&Order::sample(n, at + Duration::seconds(n as i64)), None)
+                .await
                 .unwrap();
         }
         assert_eq!(ra.open_orders().unwrap().len(), 40);
@@ -235,7 +261,9 @@ mod tests {
         let mut issued = Order::sample(7, at + Duration::seconds(7));
         issued.state = OrderState::Issued;
         let entry = IssuedSerial::of_order(&issued.reference);
-        ra.put_order(&issued, Some(("ca-1", "0a", &entry))).unwrap();
+        ra.put_order(&issued, Some(("ca-1", "0a", &entry)))
+            .await
+            .unwrap();
         assert_eq!(ra.open_orders().unwrap().len(), 39);
         assert_eq!(serials.get("ca-1", "0a").unwrap(), Some(entry));
 

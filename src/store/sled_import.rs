@@ -56,8 +56,8 @@ mod tests {
     use crate::domain::SoftwareStatementId;
     use crate::store::engine::Records;
 
-    #[test]
-    fn an_earlier_sled_store_is_copied_once_and_set_aside() {
+    #[tokio::test]
+    async fn an_earlier_sled_store_is_copied_once_and_set_aside() {
         let dir = tempfile::tempdir().unwrap();
         {
             let sled = sled::open(dir.path().join(SLED_DIR)).unwrap();
@@ -98,7 +98,7 @@ mod tests {
             outcome: crate::domain::event::Outcome::Start,
             detail: None,
         };
-        events.append(&[event]).unwrap();
+        events.append(&[event]).await.unwrap();
         let ids = store
             .db
             .read(|tx| tx.keys(super::super::events::EVENTS, b""))

@@ -58,7 +58,7 @@ impl StatementCertifications {
 
     /// Adds a certification (`Put::New`) or replaces a stored one, under a
     /// stored statement, with `audit`.
-    pub fn write(
+    pub async fn write(
         &self,
         org: &OrganisationId,
         certification: &StatementCertification,
@@ -68,21 +68,24 @@ impl StatementCertifications {
         let ss = &certification.software_statement_id;
         let k = certification_key(org, ss, &certification.certification_id);
         let parent = key(&[org.as_str(), ss.as_str()]);
-        self.db.write_unless(|tx| {
-            let parent = Some((STATEMENTS, parent.as_slice()));
-            put(
-                tx,
-                STATEMENT_CERTIFICATIONS,
-                &k,
-                certification,
-                how,
-                parent,
-                audit,
-            )
-        })
+        let (certification, audit) = (certification.clone(), audit.to_vec());
+        self.db
+            .commit_unless(move |tx| {
+                let parent = Some((STATEMENTS, parent.as_slice()));
+                put(
+                    tx,
+                    STATEMENT_CERTIFICATIONS,
+                    &k,
+                    &certification,
+                    how,
+                    parent,
+                    &audit,
+                )
+            })
+            .await
     }
 
-    pub fn remove(
+    pub async fn remove(
         &self,
         org: &OrganisationId,
         ss: &SoftwareStatementId,
@@ -90,7 +93,9 @@ impl StatementCertifications {
         audit: &[NewEvent],
     ) -> Outcome {
         let k = certification_key(org, ss, id);
+        let audit = audit.to_vec();
         self.db
-            .write_unless(|tx| remove(tx, STATEMENT_CERTIFICATIONS, &k, audit))
+            .commit_unless(move |tx| remove(tx, STATEMENT_CERTIFICATIONS, &k, &audit))
+            .await
     }
 }

@@ -50,29 +50,35 @@ impl SoftwareStatements {
 
     /// Inserts unless the id is taken anywhere, with the SHA-256 of its
     /// client secret if it has one; answers whether it inserted.
-    pub fn insert(
+    pub async fn insert(
         &self,
         statement: &SoftwareStatement,
         secret_sha256: Option<&str>,
     ) -> Result<bool, StoreError> {
-        let ss = statement.software_statement_id.as_str().as_bytes();
         let k = statement_key(&statement.organisation_id, &statement.software_statement_id);
-        self.db.write(|tx| {
-            if !tx.insert_new(STATEMENT_OWNERS, ss, &statement.organisation_id)? {
-                return Ok(false);
-            }
-            tx.put_record(STATEMENTS, &k, statement)?;
-            if let Some(sha256) = secret_sha256 {
-                tx.put_record(CLIENT_SECRETS, ss, &sha256)?;
-            }
-            Ok(true)
-        })
+        let (statement, secret_sha256) = (statement.clone(), secret_sha256.map(str::to_owned));
+        self.db
+            .commit(move |tx| {
+                let ss = statement.software_statement_id.as_str().as_bytes();
+                if !tx.insert_new(STATEMENT_OWNERS, ss, &statement.organisation_id)? {
+                    return Ok(false);
+                }
+                tx.put_record(STATEMENTS, &k, &statement)?;
+                if let Some(sha256) = &secret_sha256 {
+                    tx.put_record(CLIENT_SECRETS, ss, sha256)?;
+                }
+                Ok(true)
+            })
+            .await
     }
 
     /// Writes a statement over its stored record.
-    pub fn put(&self, statement: &SoftwareStatement) -> Result<(), StoreError> {
+    pub async fn put(&self, statement: &SoftwareStatement) -> Result<(), StoreError> {
         let k = statement_key(&statement.organisation_id, &statement.software_statement_id);
-        self.db.write(|tx| tx.put_record(STATEMENTS, &k, statement))
+        let statement = statement.clone();
+        self.db
+            .commit(move |tx| tx.put_record(STATEMENTS, &k, &statement))
+            .await
     }
 }
 
@@ -90,8 +96,8 @@ mod tests {
         SoftwareStatement::from_request(request, &OrganisationId::parse(org).unwrap(), ss).unwrap()
     }
 
-    #[test]
-    fn a_statement_id_is_taken_once_across_the_directory() {
+    #[tokio::test]
+    async fn a_statement_id_is_taken_once_across_the_directory() {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::store::open(dir.path(), 1, 0).unwrap();
         let statements = SoftwareStatements::new(store.db.clone());
@@ -99,11 +105,13 @@ mod tests {
         assert!(
             statements
                 .insert(&statement("org-1", "ss-1"), Some("abc"))
+                .await
                 .unwrap()
         );
         assert!(
             !statements
                 .insert(&statement("org-2", "ss-1"), Some("def"))
+                .await
                 .unwrap(),
             "another organisation cannot take the id"
         );

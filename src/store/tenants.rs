@@ -39,18 +39,23 @@ impl TenantRecords {
         self.db.read(|tx| tx.records(TENANT_USERS, b""))
     }
 
-    pub fn put_user(&self, user: &TenantUser) -> Result<(), StoreError> {
+    pub async fn put_user(&self, user: &TenantUser) -> Result<(), StoreError> {
+        let user = user.clone();
         self.db
-            .write(|tx| tx.put_record(TENANT_USERS, user.email.as_str().as_bytes(), user))
+            .commit(move |tx| tx.put_record(TENANT_USERS, user.email.as_str().as_bytes(), &user))
+            .await
     }
 
     /// Removes a user and its sessions; answers whether there was one.
-    pub fn remove_user(&self, email: &UserEmail) -> Result<bool, StoreError> {
-        self.db.write(|tx| {
-            let removed = tx.remove(TENANT_USERS, email.as_str().as_bytes())?;
-            remove_sessions(tx, |session| session.email == *email)?;
-            Ok(removed)
-        })
+    pub async fn remove_user(&self, email: &UserEmail) -> Result<bool, StoreError> {
+        let email = email.clone();
+        self.db
+            .commit(move |tx| {
+                let removed = tx.remove(TENANT_USERS, email.as_str().as_bytes())?;
+                remove_sessions(tx, |session| session.email == email)?;
+                Ok(removed)
+            })
+            .await
     }
 
     pub fn session(&self, token: &str) -> Result<Option<TenantSession>, StoreError> {
@@ -60,20 +65,25 @@ impl TenantRecords {
 
     /// Writes a session, dropping every session expired at `now` in the same
     /// transaction, so logins do not pile up.
-    pub fn put_session(
+    pub async fn put_session(
         &self,
         session: &TenantSession,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.db.write(|tx| {
-            remove_sessions(tx, |old| old.expires_at <= now)?;
-            tx.put_record(TENANT_SESSIONS, session.token.as_bytes(), session)
-        })
+        let session = session.clone();
+        self.db
+            .commit(move |tx| {
+                remove_sessions(tx, |old| old.expires_at <= now)?;
+                tx.put_record(TENANT_SESSIONS, session.token.as_bytes(), &session)
+            })
+            .await
     }
 
-    pub fn remove_session(&self, token: &str) -> Result<(), StoreError> {
+    pub async fn remove_session(&self, token: &str) -> Result<(), StoreError> {
+        let token = token.to_owned();
         self.db
-            .write(|tx| tx.remove(TENANT_SESSIONS, token.as_bytes()).map(drop))
+            .commit(move |tx| tx.remove(TENANT_SESSIONS, token.as_bytes()).map(drop))
+            .await
     }
 
     pub fn theme_pki(
@@ -86,19 +96,22 @@ impl TenantRecords {
     }
 
     /// Writes a theme's PKI, replacing what it held.
-    pub fn put_theme_pki(&self, pki: &ThemePki) -> Result<(), StoreError> {
+    pub async fn put_theme_pki(&self, pki: &ThemePki) -> Result<(), StoreError> {
+        let k = theme_key(&pki.tenant, &pki.theme);
+        let pki = pki.clone();
         self.db
-            .write(|tx| tx.put_record(THEME_PKI, &theme_key(&pki.tenant, &pki.theme), pki))
+            .commit(move |tx| tx.put_record(THEME_PKI, &k, &pki))
+            .await
     }
 
     /// Answers whether there was one.
-    pub fn remove_theme_pki(
+    pub async fn remove_theme_pki(
         &self,
         tenant: &TenantId,
         theme: &ThemeName,
     ) -> Result<bool, StoreError> {
-        self.db
-            .write(|tx| tx.remove(THEME_PKI, &theme_key(tenant, theme)))
+        let k = theme_key(tenant, theme);
+        self.db.commit(move |tx| tx.remove(THEME_PKI, &k)).await
     }
 }
 
@@ -130,8 +143,8 @@ mod tests {
     use super::*;
     use crate::domain::tenants::PasswordHash;
 
-    #[test]
-    fn removing_a_user_ends_its_sessions_and_a_login_drops_expired_ones() {
+    #[tokio::test]
+    async fn removing_a_user_ends_its_sessions_and_a_login_drops_expired_ones() {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::store::open(dir.path(), 1, 0).unwrap();
         let records = TenantRecords::new(store.db.clone());
@@ -153,21 +166,25 @@ mod tests {
             email: UserEmail::parse(email).unwrap(),
             expires_at: at(expires),
         };
-        records.put_user(&user("a@x.io")).unwrap();
-        records.put_user(&user("b@x.io")).unwrap();
+        records.put_user(&user("a@x.io")).await.unwrap();
+        records.put_user(&user("b@x.io")).await.unwrap();
         records
             .put_session(&session("t1", "a@x.io", 100), at(0))
+            .await
             .unwrap();
         records
             .put_session(&session("t2", "b@x.io", 100), at(0))
+            .await
             .unwrap();
         records
             .put_session(&session("t3", "a@x.io", 10), at(0))
+            .await
             .unwrap();
 
         assert!(
             records
                 .remove_user(&UserEmail::parse("a@x.io").unwrap())
+                .await
                 .unwrap()
         );
         assert_eq!(records.session("t1").unwrap(), None);
@@ -176,11 +193,13 @@ mod tests {
         assert!(
             !records
                 .remove_user(&UserEmail::parse("a@x.io").unwrap())
+                .await
                 .unwrap()
         );
 
         records
             .put_session(&session("t4", "b@x.io", 50), at(100))
+            .await
             .unwrap();
         assert_eq!(records.session("t2").unwrap(), None, "expired at 100");
         assert!(records.session("t4").unwrap().is_some());

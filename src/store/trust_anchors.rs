@@ -31,21 +31,24 @@ impl TrustAnchors {
 
     /// Adds `anchor` unless its fingerprint is there: answers the stored
     /// anchor and whether it is the new one.
-    pub fn add(&self, anchor: &TrustAnchor) -> Result<(TrustAnchor, bool), StoreError> {
-        let k = anchor.fingerprint.as_str().as_bytes();
-        self.db.write(|tx| {
-            if let Some(existing) = tx.record(TRUST_ANCHORS, k)? {
-                return Ok((existing, false));
-            }
-            tx.put_record(TRUST_ANCHORS, k, anchor)?;
-            Ok((anchor.clone(), true))
-        })
+    pub async fn add(&self, anchor: &TrustAnchor) -> Result<(TrustAnchor, bool), StoreError> {
+        let anchor = anchor.clone();
+        self.db
+            .commit(move |tx| {
+                let k = anchor.fingerprint.as_str().as_bytes();
+                if let Some(existing) = tx.record(TRUST_ANCHORS, k)? {
+                    return Ok((existing, false));
+                }
+                tx.put_record(TRUST_ANCHORS, k, &anchor)?;
+                Ok((anchor.clone(), true))
+            })
+            .await
     }
 
     /// Answers whether there was one to remove.
-    pub fn remove(&self, fingerprint: &Fingerprint) -> Result<bool, StoreError> {
-        self.db
-            .write(|tx| tx.remove(TRUST_ANCHORS, fingerprint.as_str().as_bytes()))
+    pub async fn remove(&self, fingerprint: &Fingerprint) -> Result<bool, StoreError> {
+        let k = fingerprint.as_str().as_bytes().to_vec();
+        self.db.commit(move |tx| tx.remove(TRUST_ANCHORS, &k)).await
     }
 }
 
@@ -69,14 +72,29 @@ mod tests {
         }
     }
 
-    #[test]
-    fn an_anchor_is_kept_once_per_fingerprint_with_its_first_source() {
+    #[tokio::test]
+    async fn an_anchor_is_kept_once_per_fingerprint_with_its_first_source() {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::store::open(dir.path(), 1, 0).unwrap();
         let anchors = TrustAnchors::new(store.db.clone());
-        assert!(anchors.add(&anchor("b", AnchorSource::Config)).unwrap().1);
-        assert!(anchors.add(&anchor("a", AnchorSource::Admin)).unwrap().1);
-        let (kept, new) = anchors.add(&anchor("b", AnchorSource::ForceTrust)).unwrap();
+        assert!(
+            anchors
+                .add(&anchor("b", AnchorSource::Config))
+                .await
+                .unwrap()
+                .1
+        );
+        assert!(
+            anchors
+                .add(&anchor("a", AnchorSource::Admin))
+                .await
+                .unwrap()
+                .1
+        );
+        let (kept, new) = anchors
+            .add(&anchor("b", AnchorSource::ForceTrust))
+            .await
+            .unwrap();
         assert!(!new);
         assert_eq!(kept.source, AnchorSource::Config);
         let listed = anchors.all().unwrap();
@@ -91,10 +109,10 @@ mod tests {
         let contents = store.contents.all().unwrap();
         let kept = |t: &&crate::store::StoredEntry| t.0 == TRUST_ANCHORS;
         assert_eq!(contents.iter().filter(kept).count(), 2);
-        assert!(anchors.remove(&listed[0].fingerprint).unwrap());
-        assert!(!anchors.remove(&listed[0].fingerprint).unwrap());
+        assert!(anchors.remove(&listed[0].fingerprint).await.unwrap());
+        assert!(!anchors.remove(&listed[0].fingerprint).await.unwrap());
         assert_eq!(anchors.get(&listed[0].fingerprint).unwrap(), None);
-        store.contents.replace(&contents).unwrap();
+        store.contents.replace(contents.clone()).await.unwrap();
         assert_eq!(
             anchors.all().unwrap().len(),
             2,

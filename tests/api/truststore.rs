@@ -348,7 +348,9 @@ async fn forcing_trust_adds_the_ca_the_chain_carries_or_a_self_signed_leaf_and_n
     let chain = chain_of(&format!("{leaf}{}", ca.pem));
     let before = anchors(&app).await.len();
 
-    let refused = ensure_trusted(&app.services.trust_store, &chain, false).unwrap_err();
+    let refused = ensure_trusted(&app.services.trust_store, &chain, false)
+        .await
+        .unwrap_err();
     assert!(
         refused
             .to_string()
@@ -358,12 +360,14 @@ async fn forcing_trust_adds_the_ca_the_chain_carries_or_a_self_signed_leaf_and_n
     assert_eq!(anchors(&app).await.len(), before);
 
     let added = ensure_trusted(&app.services.trust_store, &chain, true)
+        .await
         .unwrap()
         .unwrap();
     assert_eq!(added.subject, "C=BR, O=Elsewhere, CN=Carried CA");
     assert_eq!(added.fingerprint.as_str(), tpp.sha256_fingerprint(&ca.pem));
     assert!(
         ensure_trusted(&app.services.trust_store, &chain, false)
+            .await
             .unwrap()
             .is_none()
     );
@@ -377,7 +381,9 @@ async fn forcing_trust_adds_the_ca_the_chain_carries_or_a_self_signed_leaf_and_n
     // Its CA not carried, a leaf cannot be let in by force.
     let other = tpp.ca("other-ca", "/C=BR/O=Elsewhere/CN=Other CA");
     let stray = chain_of(&tpp.signed_by(&other, &key, "/CN=stray.example", 30));
-    let refused = ensure_trusted(&app.services.trust_store, &stray, true).unwrap_err();
+    let refused = ensure_trusted(&app.services.trust_store, &stray, true)
+        .await
+        .unwrap_err();
     assert!(
         refused.to_string().ends_with(
             "the keystore does not carry its issuer 'C=BR, O=Elsewhere, CN=Other CA'; add that CA with POST /admin/truststore"
@@ -388,6 +394,7 @@ async fn forcing_trust_adds_the_ca_the_chain_carries_or_a_self_signed_leaf_and_n
     // A self-signed leaf is its own anchor.
     let alone = tpp.self_signed(&key, "/CN=alone.example", 30);
     let added = ensure_trusted(&app.services.trust_store, &chain_of(&alone), true)
+        .await
         .unwrap()
         .unwrap();
     assert_eq!(added.fingerprint.as_str(), tpp.sha256_fingerprint(&alone));

@@ -73,7 +73,7 @@ pub async fn put_operator(
             return Err(unknown_client(client).into());
         }
     }
-    ra.records.put_operator(&operator)?;
+    ra.records.put_operator(&operator).await?;
     ra.db.flush().await?;
     log::info!("RA operator {} saved", operator.user_name);
     Ok(NewOperator {
@@ -104,7 +104,7 @@ pub async fn put_client(
     ensure_admin(caller, "managing RA clients")?;
     let client = account.into_client(derived_uuid)?;
     ensure_products_unique(ra, &client)?;
-    ra.records.put_client(&client)?;
+    ra.records.put_client(&client).await?;
     ra.db.flush().await?;
     log::info!("RA client {} ({}) saved", client.reference, client.name);
     Ok(client)
@@ -132,12 +132,12 @@ pub(crate) fn ensure_products_unique(ra: &Ra, client: &RaClient) -> Result<(), S
 }
 
 /// Writes the accounts config names (at start and after a reset).
-pub(crate) fn write_configured(ra: &Ra) -> Result<(), ServiceError> {
+pub(crate) async fn write_configured(ra: &Ra) -> Result<(), ServiceError> {
     for client in &ra.settings.clients {
-        ra.records.put_client(client)?;
+        ra.records.put_client(client).await?;
     }
     for operator in &ra.settings.operators {
-        ra.records.put_operator(operator)?;
+        ra.records.put_operator(operator).await?;
     }
     Ok(())
 }

@@ -67,7 +67,7 @@ pub async fn register(
                         &encoding::random_token(),
                         now,
                     );
-                    ra.records.put_domain(&d)?;
+                    ra.records.put_domain(&d).await?;
                     d
                 }
             };
@@ -123,7 +123,7 @@ pub async fn delete(
     {
         let _guard = ra.writes.lock().await;
         get(ra, operator, reference)?;
-        ra.records.remove_domain(reference)?;
+        ra.records.remove_domain(reference).await?;
     }
     ra.db.flush().await?;
     Ok(())
@@ -160,7 +160,7 @@ async fn change(
         let _guard = ra.writes.lock().await;
         let mut domain = get(ra, operator, reference)?;
         edit(&mut domain, ra.clock.now());
-        ra.records.put_domain(&domain)?;
+        ra.records.put_domain(&domain).await?;
         domain
     };
     ra.db.flush().await?;
@@ -181,7 +181,7 @@ pub async fn validate(
         let _guard = ra.writes.lock().await;
         let mut domain = get(ra, operator, reference)?;
         domain.validate(&txt, ra.clock.now())?;
-        ra.records.put_domain(&domain)?;
+        ra.records.put_domain(&domain).await?;
         domain
     };
     ra.db.flush().await?;
@@ -231,7 +231,7 @@ pub async fn put_txt(
         )
         .into());
     }
-    ra.records.put_dns_txt(&name.ascii, &values)?;
+    ra.records.put_dns_txt(&name.ascii, &values).await?;
     ra.db.flush().await?;
     Ok(name)
 }

@@ -9,7 +9,7 @@ pub mod revoke;
 pub mod session;
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::domain::Clock;
@@ -55,7 +55,7 @@ pub struct Ra {
     pub(crate) writes: crate::service::WriteLock,
     /// Held while an order is read, moved on and written, so the worker and
     /// a polling client never issue the same order twice.
-    pub(crate) order_moves: Mutex<()>,
+    pub(crate) order_moves: tokio::sync::Mutex<()>,
 }
 
 /// What `Ra` is made from, beside its settings.
@@ -76,7 +76,7 @@ impl Ra {
             db: parts.db,
             clock: parts.clock,
             writes: parts.writes,
-            order_moves: Mutex::new(()),
+            order_moves: tokio::sync::Mutex::new(()),
         }
     }
 }

@@ -62,7 +62,7 @@ pub async fn submit(
         reasons: Vec::new(),
         certificate: None,
     };
-    ra.records.put_order(&order, None)?;
+    ra.records.put_order(&order, None).await?;
     ra.db.flush().await?;
     log::info!(
         "RA order {} received for product {} ({} names)",
@@ -155,12 +155,12 @@ pub async fn get(
     reference: &OrderReference,
 ) -> Result<Order, RaFailure> {
     let order = {
-        let _guard = ra.order_moves.lock().unwrap_or_else(|e| e.into_inner());
+        let _guard = ra.order_moves.lock().await;
         let mut order = ra.records.order(reference)?.ok_or_else(|| {
             RaFailure::not_found(format!("{}: no order {reference}", OrderReference::FIELD))
         })?;
         client_for(ra, operator, &order.client)?;
-        move_on(ra, &mut order)?;
+        move_on(ra, &mut order).await?;
         order
     };
     // The worker may have moved the order on without its flush yet: what
@@ -220,10 +220,10 @@ pub async fn list(
     orders.sort_by_key(|o| std::cmp::Reverse(o.created));
     orders.truncate(search.limit);
     for order in orders.iter_mut().filter(|o| o.is_open()) {
-        let _guard = ra.order_moves.lock().unwrap_or_else(|e| e.into_inner());
+        let _guard = ra.order_moves.lock().await;
         if let Some(now) = ra.records.order(&order.reference)? {
             *order = now;
-            move_on(ra, order)?;
+            move_on(ra, order).await?;
         }
     }
     // What the worker moved on and a search shows is on disk before it is
@@ -281,7 +281,7 @@ pub async fn chain(
 
 /// Moves an order on as far as it can go now, writing each step. Answers
 /// whether anything changed. Call with `order_moves` held.
-fn move_on(ra: &Ra, order: &mut Order) -> Result<bool, RaFailure> {
+async fn move_on(ra: &Ra, order: &mut Order) -> Result<bool, RaFailure> {
     let mut moved = false;
     loop {
         let now = ra.clock.now();
@@ -294,24 +294,24 @@ fn move_on(ra: &Ra, order: &mut Order) -> Result<bool, RaFailure> {
             OrderStep::Stay => return Ok(moved),
             OrderStep::Validate => {
                 order.enter(OrderState::Validating, now);
-                ra.records.put_order(order, None)?;
+                ra.records.put_order(order, None).await?;
                 moved = true;
             }
             OrderStep::Issue => {
                 // A failure here would fail every later poll the same way:
                 // the order fails once instead, with the reason.
-                if let Err(e) = issue(ra, order, now) {
+                if let Err(e) = issue(ra, order, now).await {
                     log::error!("RA order {} could not be issued: {e}", order.reference);
                     let reason = format!(
                         "the certificate could not be issued: {}",
                         e.messages.join("; ")
                     );
-                    fail(ra, order, vec![reason], now)?;
+                    fail(ra, order, vec![reason], now).await?;
                 }
                 return Ok(true);
             }
             OrderStep::Fail(reasons) => {
-                fail(ra, order, reasons, now)?;
+                fail(ra, order, reasons, now).await?;
                 return Ok(true);
             }
         }
@@ -333,7 +333,7 @@ fn unvalidated_names(ra: &Ra, order: &Order, now: DateTime<Utc>) -> Result<Vec<S
         .collect())
 }
 
-fn fail(
+async fn fail(
     ra: &Ra,
     order: &mut Order,
     reasons: Vec<String>,
@@ -346,13 +346,13 @@ fn fail(
     );
     order.reasons = reasons;
     order.enter(OrderState::Failed, now);
-    ra.records.put_order(order, None)?;
+    ra.records.put_order(order, None).await?;
     Ok(())
 }
 
 /// Signs the order's CSR with the current issuing CA under its product's
 /// profile and writes the order with the certificate's serial entry.
-fn issue(ra: &Ra, order: &mut Order, now: DateTime<Utc>) -> Result<(), RaFailure> {
+async fn issue(ra: &Ra, order: &mut Order, now: DateTime<Utc>) -> Result<(), RaFailure> {
     let profile = match order.profile {
         ProductProfile::TlsServer => Profile::TlsServer,
         ProductProfile::ClientAuth => Profile::TlsClient,
@@ -394,7 +394,7 @@ fn issue(ra: &Ra, order: &mut Order, now: DateTime<Utc>) -> Result<(), RaFailure
             order,
             vec!["no active root CA can sign; activate one with PUT /v1/ecosystems/certificates/ca/{id}".into()],
             now,
-        );
+        ).await;
     };
     let serial = issued.serial_hex.clone();
     order.certificate = Some(IssuedOrderCertificate {
@@ -408,7 +408,8 @@ fn issue(ra: &Ra, order: &mut Order, now: DateTime<Utc>) -> Result<(), RaFailure
     order.enter(OrderState::Issued, now);
     let entry = IssuedSerial::of_order(&order.reference);
     ra.records
-        .put_order(order, Some((&issuer_id, &serial, &entry)))?;
+        .put_order(order, Some((&issuer_id, &serial, &entry)))
+        .await?;
     log::info!("RA order {} issued serial {serial}", order.reference);
     Ok(())
 }
@@ -417,10 +418,10 @@ fn issue(ra: &Ra, order: &mut Order, now: DateTime<Utc>) -> Result<(), RaFailure
 async fn move_open_orders(ra: &Ra) -> Result<(), RaFailure> {
     let mut moved = false;
     for order in ra.records.open_orders()? {
-        let _guard = ra.order_moves.lock().unwrap_or_else(|e| e.into_inner());
+        let _guard = ra.order_moves.lock().await;
         // Read again under the lock: a poll may have moved it meanwhile.
         if let Some(mut order) = ra.records.order(&order.reference)? {
-            moved |= move_on(ra, &mut order)?;
+            moved |= move_on(ra, &mut order).await?;
         }
     }
     if moved {

@@ -13,7 +13,7 @@ use crate::service::{ServiceError, ensure_admin};
 
 /// Writes the configured users, keeping a stored one whose tenant and
 /// password already match (so a restart does not re-hash every password).
-pub fn write_configured(tenants: &Tenants) -> Result<(), ServiceError> {
+pub async fn write_configured(tenants: &Tenants) -> Result<(), ServiceError> {
     for account in &tenants.settings.users {
         let (tenant, email, password) = account.parse()?;
         if let Some(stored) = tenants.records.user(&email)?
@@ -22,7 +22,7 @@ pub fn write_configured(tenants: &Tenants) -> Result<(), ServiceError> {
         {
             continue;
         }
-        write_user(tenants, tenant, email, &password)?;
+        write_user(tenants, tenant, email, &password).await?;
     }
     Ok(())
 }
@@ -36,13 +36,13 @@ pub async fn put_user(
     ensure_admin(caller, "adding a tenant user")?;
     let (tenant, email, password) = account.parse()?;
     let created = tenants.records.user(&email)?.is_none();
-    let user = write_user(tenants, tenant, email, &password)?;
+    let user = write_user(tenants, tenant, email, &password).await?;
     tenants.db.flush().await?;
     log::info!("tenant user {} of {} written", user.email, user.tenant);
     Ok((user, created))
 }
 
-fn write_user(
+async fn write_user(
     tenants: &Tenants,
     tenant: TenantId,
     email: UserEmail,
@@ -53,7 +53,7 @@ fn write_user(
         tenant,
         password: hash_password(password)?,
     };
-    tenants.records.put_user(&user)?;
+    tenants.records.put_user(&user).await?;
     Ok(user)
 }
 
@@ -70,7 +70,7 @@ pub async fn remove_user(
 ) -> Result<(), ServiceError> {
     ensure_admin(caller, "removing a tenant user")?;
     let email = UserEmail::parse(email)?;
-    if !tenants.records.remove_user(&email)? {
+    if !tenants.records.remove_user(&email).await? {
         return Err(NotFound::TenantUser(email.to_string()).into());
     }
     tenants.db.flush().await?;
@@ -100,7 +100,7 @@ pub async fn login(
         email: user.email,
         expires_at: now + tenants.settings.session,
     };
-    tenants.records.put_session(&session, now)?;
+    tenants.records.put_session(&session, now).await?;
     tenants.db.flush().await?;
     Ok(session)
 }
@@ -112,7 +112,7 @@ pub async fn logout(
     cookie: Option<&str>,
 ) -> Result<(), TenantsError> {
     let session = authenticate(tenants, tenant, cookie)?;
-    tenants.records.remove_session(&session.token)?;
+    tenants.records.remove_session(&session.token).await?;
     tenants.db.flush().await?;
     Ok(())
 }

@@ -83,13 +83,14 @@ pub async fn import(
         let _guard = tenants.writes.lock().await;
         // The file's certificate is what is not trusted: the message names it.
         let added = truststore::ensure_trusted(&tenants.trust, &chain, upload.force_trust)
+            .await
             .map_err(|e| match e {
                 ServiceError::Refused(refused) => {
                     DomainError::field(FILE, refused.to_string()).into()
                 }
                 other => other,
             })?;
-        tenants.records.put_theme_pki(&pki)?;
+        tenants.records.put_theme_pki(&pki).await?;
         added
     };
     tenants.db.flush().await?;
@@ -129,7 +130,7 @@ pub async fn remove(
     tenant: &TenantId,
     theme: &ThemeName,
 ) -> Result<(), TenantsError> {
-    if !tenants.records.remove_theme_pki(tenant, theme)? {
+    if !tenants.records.remove_theme_pki(tenant, theme).await? {
         return Err(not_found(tenant, theme).into());
     }
     tenants.db.flush().await?;

@@ -43,7 +43,7 @@ impl AuthorisationServers {
 
     /// Adds a certification (`Put::New`) or replaces a stored one, under a
     /// stored server, with `audit`.
-    pub fn write_certification(
+    pub async fn write_certification(
         &self,
         org: &OrganisationId,
         certification: &ServerCertification,
@@ -53,20 +53,22 @@ impl AuthorisationServers {
         let server = &certification.authorisation_server_id;
         let k = certification_key(org, server, &certification.certification_id);
         let parent = server_key(org, server);
-        self.change(|tx| {
+        let (certification, audit) = (certification.clone(), audit.to_vec());
+        self.change(move |tx| {
             put(
                 tx,
                 SERVER_CERTIFICATIONS,
                 &k,
-                certification,
+                &certification,
                 how,
                 Some((AUTHORISATION_SERVERS, &parent)),
-                audit,
+                &audit,
             )
         })
+        .await
     }
 
-    pub fn remove_certification(
+    pub async fn remove_certification(
         &self,
         org: &OrganisationId,
         server: &AuthorisationServerId,
@@ -74,6 +76,8 @@ impl AuthorisationServers {
         audit: &[NewEvent],
     ) -> Outcome {
         let k = certification_key(org, server, id);
-        self.change(|tx| remove(tx, SERVER_CERTIFICATIONS, &k, audit))
+        let audit = audit.to_vec();
+        self.change(move |tx| remove(tx, SERVER_CERTIFICATIONS, &k, &audit))
+            .await
     }
 }

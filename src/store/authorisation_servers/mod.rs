@@ -60,8 +60,11 @@ impl AuthorisationServers {
 
     /// Runs one write; whatever it did, the participants document is
     /// rendered again.
-    fn change(&self, change: impl FnMut(&mut dyn WriteTx) -> Outcome) -> Outcome {
-        let outcome = self.db.write_unless(change);
+    async fn change(
+        &self,
+        change: impl FnMut(&mut dyn WriteTx) -> Outcome + Send + 'static,
+    ) -> Outcome {
+        let outcome = self.db.commit_unless(change).await;
         self.participants_version.bump();
         outcome
     }
@@ -123,22 +126,24 @@ impl AuthorisationServers {
     }
 
     /// Adds a server whose id is new in its organisation, with `audit`.
-    pub fn insert(&self, server: &AuthorisationServer, audit: &[NewEvent]) -> Outcome {
-        self.write(server, audit, Put::New)
+    pub async fn insert(&self, server: &AuthorisationServer, audit: &[NewEvent]) -> Outcome {
+        self.write(server, audit, Put::New).await
     }
 
     /// Replaces a stored server, with `audit`.
-    pub fn replace(&self, server: &AuthorisationServer, audit: &[NewEvent]) -> Outcome {
-        self.write(server, audit, Put::Replacing)
+    pub async fn replace(&self, server: &AuthorisationServer, audit: &[NewEvent]) -> Outcome {
+        self.write(server, audit, Put::Replacing).await
     }
 
-    fn write(&self, server: &AuthorisationServer, audit: &[NewEvent], how: Put) -> Outcome {
+    async fn write(&self, server: &AuthorisationServer, audit: &[NewEvent], how: Put) -> Outcome {
         let k = server_key(&server.organisation_id, &server.authorisation_server_id);
-        self.change(|tx| put(tx, AUTHORISATION_SERVERS, &k, server, how, None, audit))
+        let (server, audit) = (server.clone(), audit.to_vec());
+        self.change(move |tx| put(tx, AUTHORISATION_SERVERS, &k, &server, how, None, &audit))
+            .await
     }
 
     /// Deletes a server, its API resources and its certifications, with `audit`.
-    pub fn remove(
+    pub async fn remove(
         &self,
         org: &OrganisationId,
         id: &AuthorisationServerId,
@@ -146,14 +151,16 @@ impl AuthorisationServers {
     ) -> Outcome {
         let k = server_key(org, id);
         let children = under_server(org, id);
-        self.change(|tx| {
+        let audit = audit.to_vec();
+        self.change(move |tx| {
             for table in [API_RESOURCES, SERVER_CERTIFICATIONS] {
                 for child in tx.keys(table, &children)? {
                     tx.remove(table, &child)?;
                 }
             }
-            remove(tx, AUTHORISATION_SERVERS, &k, audit)
+            remove(tx, AUTHORISATION_SERVERS, &k, &audit)
         })
+        .await
     }
 }
 
@@ -174,23 +181,30 @@ mod tests {
         AuthorisationServer::from_request(request, &org, id, None, now).unwrap()
     }
 
-    #[test]
-    fn an_id_is_taken_once_per_organisation_and_only_a_stored_server_is_replaced_or_removed() {
+    #[tokio::test]
+    async fn an_id_is_taken_once_per_organisation_and_only_a_stored_server_is_replaced_or_removed()
+    {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::store::open(dir.path(), 1, 0).unwrap();
         let servers = store.authorisation_servers;
         let commits = store.db.commits();
-        assert_eq!(servers.insert(&server("as-1", "A"), &[]).unwrap(), Ok(()));
         assert_eq!(
-            servers.insert(&server("as-1", "B"), &[]).unwrap(),
+            servers.insert(&server("as-1", "A"), &[]).await.unwrap(),
+            Ok(())
+        );
+        assert_eq!(
+            servers.insert(&server("as-1", "B"), &[]).await.unwrap(),
             Err(Refused::Taken)
         );
         assert_eq!(
-            servers.replace(&server("as-2", "B"), &[]).unwrap(),
+            servers.replace(&server("as-2", "B"), &[]).await.unwrap(),
             Err(Refused::Missing)
         );
         assert_eq!(store.db.commits() - commits, 1, "a refusal commits nothing");
-        assert_eq!(servers.replace(&server("as-1", "B"), &[]).unwrap(), Ok(()));
+        assert_eq!(
+            servers.replace(&server("as-1", "B"), &[]).await.unwrap(),
+            Ok(())
+        );
         let org = OrganisationId::parse("org-1").unwrap();
         let id = AuthorisationServerId::parse("as-1").unwrap();
         assert_eq!(
@@ -201,16 +215,17 @@ mod tests {
                 .customer_friendly_name,
             "B"
         );
-        assert_eq!(servers.remove(&org, &id, &[]).unwrap(), Ok(()));
+        assert_eq!(servers.remove(&org, &id, &[]).await.unwrap(), Ok(()));
         assert_eq!(
-            servers.remove(&org, &id, &[]).unwrap(),
+            servers.remove(&org, &id, &[]).await.unwrap(),
             Err(Refused::Missing)
         );
         assert!(servers.of(&org).unwrap().is_empty());
     }
 
-    #[test]
-    fn nothing_hangs_from_a_missing_server_and_deleting_a_server_deletes_what_hangs_from_it() {
+    #[tokio::test]
+    async fn nothing_hangs_from_a_missing_server_and_deleting_a_server_deletes_what_hangs_from_it()
+    {
         use crate::domain::api_resource::ApiResourceRequest;
         use crate::domain::certification::ServerCertificationRequest;
         use crate::domain::{
@@ -247,42 +262,56 @@ mod tests {
         assert_eq!(
             servers
                 .write_resource(&org, &as1, &resource, Put::New, &[])
+                .await
                 .unwrap(),
             Err(Refused::Missing)
         );
         assert_eq!(
             servers
                 .write_certification(&org, &certification, Put::New, &[])
+                .await
                 .unwrap(),
             Err(Refused::Missing)
         );
-        servers.insert(&server("as-1", "A"), &[]).unwrap().unwrap();
-        servers.insert(&server("as-10", "B"), &[]).unwrap().unwrap();
+        servers
+            .insert(&server("as-1", "A"), &[])
+            .await
+            .unwrap()
+            .unwrap();
+        servers
+            .insert(&server("as-10", "B"), &[])
+            .await
+            .unwrap()
+            .unwrap();
         let as10 = AuthorisationServerId::parse("as-10").unwrap();
         for id in [&as1, &as10] {
             servers
                 .write_resource(&org, id, &resource, Put::New, &[])
+                .await
                 .unwrap()
                 .unwrap();
         }
         assert_eq!(
             servers
                 .write_resource(&org, &as1, &resource, Put::New, &[])
+                .await
                 .unwrap(),
             Err(Refused::Taken)
         );
         servers
             .write_certification(&org, &certification, Put::New, &[])
+            .await
             .unwrap()
             .unwrap();
         let endpoint = ApiDiscoveryEndpointId::parse("e-1").unwrap();
         let r1 = ApiResourceId::parse("r-1").unwrap();
         servers
-            .change_endpoints(&org, &as1, &r1, &[], |r| {
+            .change_endpoints(&org, &as1, &r1, &[], move |r| {
                 r.api_discovery_endpoints
                     .retain(|e| e.api_discovery_id != endpoint);
                 Ok(())
             })
+            .await
             .unwrap()
             .unwrap();
         assert!(
@@ -293,7 +322,7 @@ mod tests {
                 .api_discovery_endpoints
                 .is_empty()
         );
-        servers.remove(&org, &as1, &[]).unwrap().unwrap();
+        servers.remove(&org, &as1, &[]).await.unwrap().unwrap();
         assert!(servers.resources(&org, &as1).unwrap().is_empty());
         assert!(servers.certifications(&org, &as1).unwrap().is_empty());
         assert_eq!(

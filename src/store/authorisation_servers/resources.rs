@@ -44,7 +44,7 @@ impl AuthorisationServers {
 
     /// Adds a resource (`Put::New`) or replaces a stored one, under a
     /// stored server, with `audit`.
-    pub fn write_resource(
+    pub async fn write_resource(
         &self,
         org: &OrganisationId,
         server: &AuthorisationServerId,
@@ -54,31 +54,34 @@ impl AuthorisationServers {
     ) -> Outcome {
         let k = resource_key(org, server, &resource.api_resource_id);
         let parent = server_key(org, server);
-        self.change(|tx| {
+        let (resource, audit) = (resource.clone(), audit.to_vec());
+        self.change(move |tx| {
             put(
                 tx,
                 API_RESOURCES,
                 &k,
-                resource,
+                &resource,
                 how,
                 Some((AUTHORISATION_SERVERS, &parent)),
-                audit,
+                &audit,
             )
         })
+        .await
     }
 
     /// Changes a stored resource's discovery endpoints with `change`, which
     /// sees the resource as stored in the same transaction, with `audit`.
-    pub fn change_endpoints(
+    pub async fn change_endpoints(
         &self,
         org: &OrganisationId,
         server: &AuthorisationServerId,
         id: &ApiResourceId,
         audit: &[NewEvent],
-        mut change: impl FnMut(&mut ApiResource) -> Result<(), Refused>,
+        mut change: impl FnMut(&mut ApiResource) -> Result<(), Refused> + Send + 'static,
     ) -> Outcome {
         let k = resource_key(org, server, id);
-        self.change(|tx| {
+        let audit = audit.to_vec();
+        self.change(move |tx| {
             let Some(mut resource) = tx.record::<ApiResource>(API_RESOURCES, &k)? else {
                 return Ok(Err(Refused::Missing));
             };
@@ -92,13 +95,14 @@ impl AuthorisationServers {
                 &resource,
                 Put::Replacing,
                 None,
-                audit,
+                &audit,
             )
         })
+        .await
     }
 
     /// Deletes a resource and its discovery endpoints, with `audit`.
-    pub fn remove_resource(
+    pub async fn remove_resource(
         &self,
         org: &OrganisationId,
         server: &AuthorisationServerId,
@@ -106,6 +110,8 @@ impl AuthorisationServers {
         audit: &[NewEvent],
     ) -> Outcome {
         let k = resource_key(org, server, id);
-        self.change(|tx| remove(tx, API_RESOURCES, &k, audit))
+        let audit = audit.to_vec();
+        self.change(move |tx| remove(tx, API_RESOURCES, &k, &audit))
+            .await
     }
 }

@@ -122,7 +122,7 @@ async fn a_write_drops_the_documents_rendered_from_its_organisation() {
     );
 
     rendered(&certificates);
-    store.contents.replace(&[]).unwrap();
+    store.contents.replace(Vec::new()).await.unwrap();
     assert!(
         certificates.documents().lookup(&doc, at(1)).is_err(),
         "a reset"
@@ -281,7 +281,7 @@ async fn a_store_written_before_the_key_index_gets_one() {
     // A snapshot leaves the index out; restoring it builds it again.
     let snapshot = store.contents.all().unwrap();
     assert!(snapshot.iter().all(|(table, _, _)| table != OWNER_KEYS));
-    store.contents.replace(&snapshot).unwrap();
+    store.contents.replace(snapshot.clone()).await.unwrap();
     assert!(matches!(
         certificates
             .add(&record("b", "K"), at(1), &[])
