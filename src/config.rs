@@ -245,9 +245,10 @@ pub struct CertificateSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StoreSettings {
-    /// How often writes no answer waits on are made durable; 0 turns it
-    /// off. Acknowledged writes are flushed explicitly either way.
-    pub background_flush_ms: u64,
+    /// Accepted from older config files, and ignored: every write is
+    /// durable before it is answered, so there is nothing left to flush.
+    #[serde(default)]
+    pub background_flush_ms: Option<u64>,
     /// The store's page cache, in MiB.
     pub cache_mb: u64,
 }
@@ -343,6 +344,11 @@ impl Settings {
             path: origin,
             message,
         })?;
+        if settings.store.background_flush_ms.is_some() {
+            log::warn!(
+                "store.background_flush_ms is ignored: every write is on disk before it is answered"
+            );
+        }
         Ok(settings)
     }
 

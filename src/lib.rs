@@ -155,7 +155,6 @@ impl Application {
                 urls: PublicUrls::new(&public_url, &keystore_url, settings.keystore.flavour)
                     .with_oauth(&oauth_url),
                 validity_months: settings.certificates.validity_months,
-                background_flush_ms: settings.store.background_flush_ms,
                 cache_mb: settings.store.cache_mb,
                 revocation_hours: settings.revocation.next_update_hours,
                 oauth: OAuthSettings {

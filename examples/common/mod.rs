@@ -29,15 +29,11 @@ pub const RA_API_KEY: &str = "proof-operator-api-key-5c1f0e7a92d84b36a0c5";
 pub const RA_CLIENT: &str = "cli-5e7a0000-0000-4000-8000-00000000c11e";
 pub const RA_PRODUCT: &str = "pma-5e7a0000-0000-4000-8000-0000000075e1";
 
-/// The config every proof run serves with: acknowledged writes only (no
-/// background flush to hide a missing one), and the RA accounts, its open
+/// The config every proof run serves with: the RA accounts, its open
 /// orders moved on every 20 ms.
 fn config_text() -> String {
     format!(
-        r#"[store]
-background_flush_ms = 0
-
-[ra]
+        r#"[ra]
 order_tick_ms = 20
 
 [[ra.operators]]

@@ -122,7 +122,7 @@ async fn write(
                 .unwrap_or_else(|| missing_resource(at, &resource.api_resource_id)));
         }
     }
-    recorded(directory, audit, &events).await?;
+    recorded(audit, &events);
     Ok(resource)
 }
 
@@ -144,7 +144,8 @@ pub async fn delete(
     {
         return Err(missing_resource(&at, id));
     }
-    recorded(directory, audit, &events).await
+    recorded(audit, &events);
+    Ok(())
 }
 
 /// A resource's discovery endpoints, in the order they were added.
@@ -226,7 +227,7 @@ pub async fn change_endpoint(
         let id = target.expect("only a named endpoint can be missing");
         return Err(missing_endpoint(resource, &id));
     }
-    recorded(directory, audit, &events).await?;
+    recorded(audit, &events);
     Ok(written)
 }
 

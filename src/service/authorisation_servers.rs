@@ -58,7 +58,7 @@ pub async fn create(
     {
         return Err(Conflict::AuthorisationServer(server.authorisation_server_id).into());
     }
-    recorded(directory, audit, &events).await?;
+    recorded(audit, &events);
     Ok(PublishedServer {
         server,
         api_resources: Vec::new(),
@@ -94,7 +94,7 @@ pub async fn update(
     {
         return Err(missing(org, id));
     }
-    recorded(directory, audit, &events).await?;
+    recorded(audit, &events);
     published(directory, org, id)
 }
 
@@ -116,7 +116,8 @@ pub async fn delete(
     {
         return Err(missing(org, id));
     }
-    recorded(directory, audit, &events).await
+    recorded(audit, &events);
+    Ok(())
 }
 
 fn published(
@@ -159,16 +160,9 @@ pub(super) fn audit_events(
     audit.map(|a| a.success(now).to_vec()).unwrap_or_default()
 }
 
-/// The write is committed with `events`: mark them stored, and make it
-/// durable before it is answered.
-pub(super) async fn recorded(
-    directory: &Directory,
-    audit: Option<&Audit>,
-    events: &[NewEvent],
-) -> Result<(), ServiceError> {
+/// The write was committed with `events`: mark them stored.
+pub(super) fn recorded(audit: Option<&Audit>, events: &[NewEvent]) {
     if let Some(audit) = audit {
         audit.recorded(events);
     }
-    directory.db.flush().await?;
-    Ok(())
 }

@@ -91,7 +91,7 @@ pub async fn write_claim(
             missing_claim(org, id),
         ));
     }
-    recorded(directory, audit, &events).await?;
+    recorded(audit, &events);
     Ok(claim)
 }
 
@@ -112,7 +112,8 @@ pub async fn delete_claim(
     {
         return Err(missing_claim(org, id));
     }
-    recorded(directory, audit, &events).await
+    recorded(audit, &events);
+    Ok(())
 }
 
 fn find_claim(
@@ -223,7 +224,7 @@ pub async fn change_authorisation(
             missing_authorisation(claim, &id),
         ));
     }
-    recorded(directory, audit, &events).await?;
+    recorded(audit, &events);
     Ok(written)
 }
 
@@ -291,7 +292,7 @@ pub async fn write_domain_claim(
             missing_domain_claim(org, id),
         ));
     }
-    recorded(directory, audit, &events).await?;
+    recorded(audit, &events);
     Ok(claim)
 }
 
@@ -309,7 +310,8 @@ pub async fn delete_domain_claim(
     if let Err(Refused::Missing) = claims.remove_domain_claim(org, id, &events).await? {
         return Err(missing_domain_claim(org, id));
     }
-    recorded(directory, audit, &events).await
+    recorded(audit, &events);
+    Ok(())
 }
 
 fn find_domain_claim(
@@ -410,7 +412,7 @@ pub async fn write_statement_claim(
             ));
         }
     }
-    recorded(directory, audit, &events).await?;
+    recorded(audit, &events);
     Ok(claim)
 }
 
@@ -429,7 +431,8 @@ pub async fn delete_statement_claim(
     if let Err(Refused::Missing) = claims.remove_statement_claim(org, ss, id, &events).await? {
         return Err(missing_statement_claim(ss, id));
     }
-    recorded(directory, audit, &events).await
+    recorded(audit, &events);
+    Ok(())
 }
 
 fn find_statement_claim(

@@ -16,7 +16,7 @@ use crate::domain::ecosystem::MAX_ROOT_YEARS;
 use crate::domain::{Clock, PublicUrls};
 use crate::pki::authority::{CaNaming, RootSubject};
 use crate::pki::jws::DirectorySigner;
-use crate::store::{Authorities, Database, Serials};
+use crate::store::{Authorities, Serials};
 
 /// How the CA issues: its names and key size, and for how long.
 pub struct CaSettings {
@@ -30,8 +30,6 @@ pub struct CaSettings {
 pub struct CertificateAuthority {
     pub(crate) authorities: Authorities,
     pub(crate) serials: Serials,
-    /// For the flushes of what the CA writes itself (CRL numbers).
-    pub(crate) db: Database,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) ca_naming: CaNaming,
     pub(crate) validity_months: u32,
@@ -44,11 +42,10 @@ pub struct CertificateAuthority {
 
 impl CertificateAuthority {
     /// Loads the hierarchy and the signing key, making them on a first
-    /// start (answered as true). Writes without flushing.
+    /// start (answered as true).
     pub fn open(
         authorities: Authorities,
         serials: Serials,
-        db: Database,
         clock: Arc<dyn Clock>,
         settings: CaSettings,
     ) -> Result<(Self, bool), ServiceError> {
@@ -64,7 +61,6 @@ impl CertificateAuthority {
         let ca = CertificateAuthority {
             authorities,
             serials,
-            db,
             clock,
             ca_naming: settings.naming,
             validity_months: settings.validity_months,

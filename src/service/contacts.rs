@@ -66,7 +66,7 @@ pub async fn write(
             missing(org, id),
         ));
     }
-    recorded(directory, audit, &events).await?;
+    recorded(audit, &events);
     Ok(contact)
 }
 
@@ -83,7 +83,8 @@ pub async fn delete(
     if let Err(Refused::Missing) = directory.contacts.remove(org, id, &events).await? {
         return Err(missing(org, id));
     }
-    recorded(directory, audit, &events).await
+    recorded(audit, &events);
+    Ok(())
 }
 
 fn find(

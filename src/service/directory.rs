@@ -11,7 +11,7 @@ use super::truststore::TrustStore;
 use crate::domain::reference::Catalogue;
 use crate::domain::{Clock, PublicUrls};
 use crate::store::{
-    AuthorisationServers, AuthorityClaims, Certificates, Contacts, Database, DomainUsers,
+    AuthorisationServers, AuthorityClaims, Certificates, Contacts, DomainUsers,
     StatementCertifications,
 };
 
@@ -25,8 +25,6 @@ pub struct Directory {
     pub(crate) statement_certifications: StatementCertifications,
     pub(crate) authority: Arc<CertificateAuthority>,
     pub(crate) trust_store: Arc<TrustStore>,
-    /// For the flushes that make a write durable before its answer.
-    pub(crate) db: Database,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) urls: PublicUrls,
     /// The `iss` of software statement assertions.

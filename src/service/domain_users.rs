@@ -82,7 +82,7 @@ pub async fn create(
             return Err(why.unwrap_or_else(|| missing(&at, &user.email)));
         }
     }
-    recorded(directory, audit, &events).await?;
+    recorded(audit, &events);
     Ok(user)
 }
 
@@ -119,7 +119,7 @@ pub async fn change(
     if outcome.is_err() {
         return Err(missing(&at, email));
     }
-    recorded(directory, audit, &events).await?;
+    recorded(audit, &events);
     Ok(changed)
 }
 

@@ -76,7 +76,6 @@ pub async fn create_root(
         )?)?
     };
     ca.recertify_signer()?;
-    ca.db.flush().await?;
     Ok(created)
 }
 
@@ -178,7 +177,6 @@ pub async fn set_root_active(
         view(hierarchy.root(&id).ok_or_else(|| not_found(&id))?)?
     };
     ca.recertify_signer()?;
-    ca.db.flush().await?;
     Ok(updated)
 }
 
@@ -191,7 +189,6 @@ pub async fn delete_root(
     let id = parse_id(id)?;
     ca.hierarchy_mut().delete_root(&ca.authorities, &id)?;
     ca.recertify_signer()?;
-    ca.db.flush().await?;
     Ok(())
 }
 

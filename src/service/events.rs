@@ -114,7 +114,7 @@ impl Audit {
         let result = work.await;
         let events = match &result {
             // The use case's transaction carried START and SUCCESS; a later
-            // failure (the flush) is the caller's to see, not a second record.
+            // failure is the caller's to see, not a second record.
             _ if self.recorded.load(Ordering::SeqCst) => return result,
             Ok(_) => self.success(log.clock.now()),
             Err(e) => [

@@ -334,12 +334,6 @@ async fn check_assertion(
             "client_assertion jti '{jti}' was already used"
         )));
     }
-    server
-        .directory
-        .db
-        .flush()
-        .await
-        .map_err(|e| oauth_error("server_error", e.to_string()))?;
     Ok(())
 }
 

@@ -24,7 +24,6 @@ use crate::store::StoreError;
 pub struct ServiceSettings {
     pub urls: PublicUrls,
     pub validity_months: u32,
-    pub background_flush_ms: u64,
     pub cache_mb: u64,
     pub ca: CaNaming,
     pub oauth: OAuthSettings,
@@ -68,13 +67,11 @@ pub async fn open(
             data_dir.display()
         ))
     })?;
-    let repositories =
-        crate::store::open(data_dir, settings.cache_mb, settings.background_flush_ms)?;
+    let repositories = crate::store::open(data_dir, settings.cache_mb)?;
     let db = repositories.db;
     let (authority, created) = CertificateAuthority::open(
         repositories.authorities,
         repositories.serials,
-        db.clone(),
         clock.clone(),
         CaSettings {
             naming: settings.ca,
@@ -89,11 +86,9 @@ pub async fn open(
             data_dir.display()
         );
     }
-    db.flush().await?;
     let authority = Arc::new(authority);
     let trust_store = Arc::new(TrustStore::new(
         repositories.trust_anchors,
-        db.clone(),
         clock.clone(),
         settings.trust_anchors,
     ));
@@ -104,7 +99,6 @@ pub async fn open(
         data_dir,
         TenantsParts {
             records: repositories.tenants,
-            db: db.clone(),
             clock: clock.clone(),
             trust: trust_store.clone(),
             writes: writes.clone(),
@@ -122,7 +116,6 @@ pub async fn open(
         participants: Participants {
             organisations: repositories.organisations,
             statements: repositories.statements,
-            db: db.clone(),
             clock: clock.clone(),
             client_secret_basic: settings.oauth.client_secret_basic,
             writes: writes.clone(),
@@ -135,7 +128,6 @@ pub async fn open(
         statement_certifications: repositories.statement_certifications,
         authority: authority.clone(),
         trust_store: trust_store.clone(),
-        db: db.clone(),
         clock: clock.clone(),
         urls: settings.urls,
         ssa_issuer: settings.ssa_issuer,
@@ -145,7 +137,6 @@ pub async fn open(
         RaParts {
             records: repositories.ra,
             authority: authority.clone(),
-            db: db.clone(),
             clock: clock.clone(),
             writes: writes.clone(),
         },
@@ -153,7 +144,6 @@ pub async fn open(
     ra::accounts::write_configured(&ra).await?;
     truststore::write_configured(&trust_store).await?;
     tenants::accounts::write_configured(&tenants).await?;
-    db.flush().await?;
     Ok(Services {
         participants,
         authorisation_server: Arc::new(AuthorisationServer {

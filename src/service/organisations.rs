@@ -12,13 +12,12 @@ use crate::domain::reference::Catalogue;
 use crate::domain::{Caller, Organisation, OrganisationId, SoftwareStatement, SoftwareStatementId};
 use crate::domain::{Clock, DomainError};
 use crate::pki::encoding::{hex, random_token, sha256};
-use crate::store::{Database, Organisations, SoftwareStatements};
+use crate::store::{Organisations, SoftwareStatements};
 
 /// What the organisation and software statement use cases work with.
 pub struct Participants {
     pub(crate) organisations: Organisations,
     pub(crate) statements: SoftwareStatements,
-    pub(crate) db: Database,
     pub(crate) clock: Arc<dyn Clock>,
     /// Whether a new statement gets a client secret (client_secret_basic).
     pub(crate) client_secret_basic: bool,
@@ -40,7 +39,6 @@ pub async fn create_organisation(
     if !participants.organisations.insert(&organisation).await? {
         return Err(Conflict::Organisation(organisation.organisation_id).into());
     }
-    participants.db.flush().await?;
     Ok(organisation)
 }
 
@@ -119,7 +117,6 @@ pub async fn update_organisation(
         Organisation::from_request(request.over(&current), id.as_str(), current.created_on)?;
     participants.organisations.put(&updated).await?;
     drop(_guard);
-    participants.db.flush().await?;
     Ok(updated)
 }
 
@@ -154,7 +151,6 @@ pub async fn create_software_statement(
     {
         return Err(Conflict::SoftwareStatement(statement.software_statement_id).into());
     }
-    participants.db.flush().await?;
     Ok((statement, secret))
 }
 
@@ -232,7 +228,6 @@ pub async fn update_software_statement(
     updated.client_id = current.client_id.clone();
     participants.statements.put(&updated).await?;
     drop(_guard);
-    participants.db.flush().await?;
     Ok(updated)
 }
 
@@ -255,6 +250,5 @@ pub async fn unlock_software_statement(
         participants.statements.put(&statement).await?;
     }
     drop(_guard);
-    participants.db.flush().await?;
     Ok(statement)
 }

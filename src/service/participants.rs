@@ -134,7 +134,7 @@ mod tests {
     #[tokio::test]
     async fn the_document_is_rendered_once_per_change_not_per_read() {
         let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::open(dir.path(), 1, 0).unwrap();
+        let store = crate::store::open(dir.path(), 1).unwrap();
         let document = ParticipantsDocument::new(
             store.organisations.clone(),
             store.authorisation_servers.clone(),

@@ -77,7 +77,7 @@ pub async fn write(
                 .unwrap_or_else(|| missing(&at, &certification.certification_id)));
         }
     }
-    recorded(directory, audit, &events).await?;
+    recorded(audit, &events);
     Ok(certification)
 }
 
@@ -98,7 +98,8 @@ pub async fn delete(
     {
         return Err(missing(&at, id));
     }
-    recorded(directory, audit, &events).await
+    recorded(audit, &events);
+    Ok(())
 }
 
 fn find(

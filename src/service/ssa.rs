@@ -96,7 +96,6 @@ pub async fn assertion(
     if !statement.locked {
         statement.locked = true;
         directory.participants.statements.put(&statement).await?;
-        directory.db.flush().await?;
     }
     Ok(token)
 }

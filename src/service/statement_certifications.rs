@@ -77,7 +77,7 @@ pub async fn write(
             missing(ss, id),
         ));
     }
-    recorded(directory, audit, &events).await?;
+    recorded(audit, &events);
     Ok(certification)
 }
 
@@ -96,7 +96,8 @@ pub async fn delete(
     if let Err(Refused::Missing) = certifications.remove(org, ss, id, &events).await? {
         return Err(missing(ss, id));
     }
-    recorded(directory, audit, &events).await
+    recorded(audit, &events);
+    Ok(())
 }
 
 fn find(

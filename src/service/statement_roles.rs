@@ -203,6 +203,5 @@ async fn claim(
             return Err(DomainError::field("SoftwareRoles", format!("'{role}' {rule}")).into());
         }
     }
-    directory.db.flush().await?;
     Ok(())
 }

@@ -65,7 +65,6 @@ impl TestControl {
             super::truststore::write_configured(&self.trust_store).await?;
             super::tenants::accounts::write_configured(&self.tenants).await?;
         }
-        self.db.flush().await?;
         Ok(())
     }
 }

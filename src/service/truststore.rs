@@ -9,12 +9,11 @@ use super::error::{NotFound, Refused};
 use crate::domain::Clock;
 use crate::domain::trust::{AnchorSource, Fingerprint, TrustAnchor};
 use crate::pki::trust::{AnchorCertificate, anchor_certificate, read_anchors, verify_chain};
-use crate::store::{Database, TrustAnchors};
+use crate::store::TrustAnchors;
 
 /// What the trust store's use cases work with.
 pub struct TrustStore {
     anchors: TrustAnchors,
-    db: Database,
     clock: Arc<dyn Clock>,
     /// PEM texts of the anchors from config, written at start and after
     /// every reset or restore.
@@ -22,15 +21,9 @@ pub struct TrustStore {
 }
 
 impl TrustStore {
-    pub fn new(
-        anchors: TrustAnchors,
-        db: Database,
-        clock: Arc<dyn Clock>,
-        configured: Vec<String>,
-    ) -> Self {
+    pub fn new(anchors: TrustAnchors, clock: Arc<dyn Clock>, configured: Vec<String>) -> Self {
         TrustStore {
             anchors,
-            db,
             clock,
             configured,
         }
@@ -52,7 +45,7 @@ pub fn anchor(trust: &TrustStore, fingerprint: &str) -> Result<TrustAnchor, Serv
 
 /// Adds every certificate of a PEM text (one or more CERTIFICATE blocks);
 /// Invalid (names the field "certificate" and the rule) for anything else.
-/// Answers each anchor and whether it was new. Writes and flushes.
+/// Answers each anchor and whether it was new, once written.
 pub async fn add(
     trust: &TrustStore,
     pem: &str,
@@ -60,7 +53,6 @@ pub async fn add(
 ) -> Result<Vec<(TrustAnchor, bool)>, ServiceError> {
     let certificates = read_anchors(pem)?;
     let added = write_anchors(trust, certificates, source).await?;
-    trust.db.flush().await?;
     for (anchor, new) in &added {
         if *new {
             log::info!(
@@ -79,14 +71,12 @@ pub async fn remove(trust: &TrustStore, fingerprint: &str) -> Result<(), Service
     if !trust.anchors.remove(&fingerprint).await? {
         return Err(not_found(&fingerprint));
     }
-    trust.db.flush().await?;
     log::info!("trust anchor {fingerprint} removed");
     Ok(())
 }
 
 /// Ok(None) if the chain (leaf first, DER) is trusted. If not and `force`,
-/// writes (does not flush: the caller flushes with its own write) the CA
-/// that would let it in, as a ForceTrust anchor, and answers it; Invalid
+/// writes the CA that would let it in, as a ForceTrust anchor, and answers it; Invalid
 /// saying it is not trusted otherwise, and why forcing could not help.
 pub async fn ensure_trusted(
     trust: &TrustStore,

@@ -100,7 +100,7 @@ mod tests {
     #[tokio::test]
     async fn a_jti_is_accepted_once_per_client() {
         let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::open(dir.path(), 1, 0).unwrap();
+        let store = crate::store::open(dir.path(), 1).unwrap();
         let credentials = ClientCredentials::new(store.db.clone());
         let a = SoftwareStatementId::parse("ss-a").unwrap();
         let b = SoftwareStatementId::parse("ss-b").unwrap();
@@ -119,7 +119,7 @@ mod tests {
     #[tokio::test]
     async fn a_revocation_is_kept_until_its_token_would_have_expired() {
         let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::open(dir.path(), 1, 0).unwrap();
+        let store = crate::store::open(dir.path(), 1).unwrap();
         let credentials = ClientCredentials::new(store.db.clone());
         let at = |s: i64| DateTime::from_timestamp(1_700_000_000 + s, 0).unwrap();
         credentials

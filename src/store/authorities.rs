@@ -140,7 +140,7 @@ mod tests {
     #[tokio::test]
     async fn a_crl_number_only_grows_and_the_first_layout_ca_moves_in_one_step() {
         let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::open(dir.path(), 1, 0).unwrap();
+        let store = crate::store::open(dir.path(), 1).unwrap();
         let authorities = Authorities::new(store.db.clone());
         let at = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
         let root = RootCaRecord {

@@ -1,7 +1,7 @@
-//! The storage-engine seam: named, ordered key-value tables read and written
-//! in transactions, and a flush that makes committed writes durable. The
-//! repositories are written against it alone, so they run unchanged on any
-//! engine that can offer it (redb embedded, a networked database).
+//! The storage-engine seam: named, ordered key-value tables read in
+//! transactions and changed by commits that are durable when they answer.
+//! The repositories are written against it alone, so they run unchanged on
+//! any engine that can offer it (redb embedded, a networked database).
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -17,7 +17,8 @@ use super::StoreError;
 /// A table's name: repositories declare theirs as constants.
 pub type Table = &'static str;
 
-pub type Flush<'a> = Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send + 'a>>;
+/// A commit under way: resolves once it is on disk, or left out.
+pub type Committed = Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send + 'static>>;
 
 /// A change handed to `Engine::commit`: it may run more than once (when a
 /// change beside it in its transaction fails), so it touches nothing outside
@@ -50,23 +51,12 @@ pub trait Engine: Send + Sync {
         read: &mut dyn FnMut(&dyn ReadTx) -> Result<(), StoreError>,
     ) -> Result<(), StoreError>;
 
-    /// Runs `change` in one transaction and commits it; nothing is written if
-    /// it fails. The commit need not be durable yet: `flush` makes it so. An
-    /// engine whose transactions can collide answers `StoreError::Conflict`,
-    /// and the caller may run `change` again.
-    fn write(
-        &self,
-        change: &mut dyn FnMut(&mut dyn WriteTx) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError>;
-
-    /// Resolves once every write committed before the call is on disk.
-    fn flush(&self) -> Flush<'_>;
-
     /// Runs `change` in a transaction it may share with other changes
     /// waiting at the same time, and resolves once that transaction is on
     /// disk (or, for an abandoned or failed change, once it is left out).
-    /// A change that fails or is abandoned is left out alone.
-    fn commit(&self, change: Change) -> Flush<'static>;
+    /// A change that fails or is abandoned is left out alone. An engine
+    /// whose transactions can collide runs the change again.
+    fn commit(&self, change: Change) -> Committed;
 
     /// How many write transactions committed since the engine was opened.
     fn commits(&self) -> u64;
@@ -213,9 +203,6 @@ pub trait RecordWrites: WriteTx {
 
 impl<W: WriteTx + ?Sized> RecordWrites for W {}
 
-/// How often a write that meets a conflict is run again before giving up.
-const CONFLICT_RETRIES: usize = 8;
-
 /// The handle repositories hold: an engine, with typed answers.
 #[derive(Clone)]
 pub struct Database(Arc<dyn Engine>);
@@ -236,56 +223,6 @@ impl Database {
             Ok(())
         })?;
         answer.ok_or_else(|| StoreError::Engine("a read ran no transaction".into()))
-    }
-
-    /// Runs `change` in one write transaction, again after a conflict (so it
-    /// must touch nothing outside the transaction), and answers what its
-    /// committed run answered.
-    pub fn write<T>(
-        &self,
-        mut change: impl FnMut(&mut dyn WriteTx) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        let mut attempts = 0;
-        loop {
-            let mut answer = None;
-            match self.0.write(&mut |tx| {
-                answer = Some(change(tx)?);
-                Ok(())
-            }) {
-                Err(StoreError::Conflict(_)) if attempts < CONFLICT_RETRIES => attempts += 1,
-                Err(e) => return Err(e),
-                Ok(()) => {
-                    return answer
-                        .ok_or_else(|| StoreError::Engine("a write ran no transaction".into()));
-                }
-            }
-        }
-    }
-
-    /// As `write`, but `change` may refuse with `Ok(Err(..))`: the
-    /// transaction is then abandoned, nothing is committed, and the refusal
-    /// is answered.
-    pub fn write_unless<T, R>(
-        &self,
-        mut change: impl FnMut(&mut dyn WriteTx) -> Result<Result<T, R>, StoreError>,
-    ) -> Result<Result<T, R>, StoreError> {
-        let mut refusal = None;
-        let written = self.write(|tx| match change(tx)? {
-            Ok(answer) => Ok(answer),
-            Err(refused) => {
-                refusal = Some(refused);
-                Err(StoreError::Engine("refused".into()))
-            }
-        });
-        match refusal {
-            Some(refused) => Ok(Err(refused)),
-            None => written.map(Ok),
-        }
-    }
-
-    /// Resolves once every write committed before the call is on disk.
-    pub fn flush(&self) -> Flush<'_> {
-        self.0.flush()
     }
 
     /// Runs `change` in a write transaction it may share with other changes

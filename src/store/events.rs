@@ -60,7 +60,7 @@ mod tests {
     #[tokio::test]
     async fn events_are_numbered_in_the_order_they_were_appended() {
         let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::open(dir.path(), 1, 0).unwrap();
+        let store = crate::store::open(dir.path(), 1).unwrap();
         let events = Events::new(store.db.clone());
         let event = |outcome| NewEvent {
             event_type: "X".into(),

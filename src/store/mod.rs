@@ -38,7 +38,7 @@ pub use contacts::Contacts;
 pub use contents::{StoreContents, StoredEntry};
 pub use documents::{DocumentCache, Ticket};
 pub use domain_users::DomainUsers;
-pub use engine::{Database, Flush};
+pub use engine::{Committed, Database};
 pub use events::Events;
 pub use organisations::Organisations;
 pub use owned::{Put, Refused as ServerRefused};
@@ -90,14 +90,9 @@ const TABLES: [engine::Table; 34] = [
 
 /// Opens the store in `dir` with a page cache of `cache_mb` MiB, first
 /// bringing over the records of an earlier version's sled database if one is
-/// there. With `background_flush_ms` > 0 a thread also makes writes durable
-/// that often, for those no answer waits on (audit events of refusals).
-pub fn open(
-    dir: &Path,
-    cache_mb: u64,
-    background_flush_ms: u64,
-) -> Result<Repositories, StoreError> {
-    let engine = redb_engine::RedbEngine::open(dir, cache_mb, background_flush_ms, &TABLES)?;
+/// there.
+pub fn open(dir: &Path, cache_mb: u64) -> Result<Repositories, StoreError> {
+    let engine = redb_engine::RedbEngine::open(dir, cache_mb, &TABLES)?;
     if let Some(copied) = sled_import::import_sled(dir, &engine)? {
         log::info!(
             "copied {copied} records of the earlier sled store in {} to redb",
@@ -106,7 +101,7 @@ pub fn open(
     }
     let db = Database::new(Arc::new(engine));
     if !db.read(certificates::is_indexed)? {
-        db.write(certificates::index_keys)?;
+        db.commit_blocking(certificates::index_keys)?;
     }
     Ok(Repositories::new(db))
 }

@@ -247,7 +247,7 @@ mod tests {
     #[tokio::test]
     async fn an_order_is_open_until_issued_and_its_serial_lands_with_it() {
         let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::open(dir.path(), 1, 0).unwrap();
+        let store = crate::store::open(dir.path(), 1).unwrap();
         let ra = RaRecords::new(store.db.clone());
         let serials = Serials::new(store.db.clone());
         let at = DateTime::from_timestamp(1_700_000_000, 0).unwrap();

@@ -1,25 +1,23 @@
 //! The embedded engine: one redb file in the data dir.
 //!
-//! Each write is its own transaction committed without fsync; `flush` makes
-//! every earlier commit durable with one fsync, however many requests wait on
-//! it. redb's page cache is bounded in bytes, so memory stays flat however
-//! many records the store holds. redb has one writer at a time, so a write
-//! never meets a conflict. `commit` goes through the writer thread instead
-//! (`writer`), which groups the changes waiting into one durable commit.
+//! Every change goes through one writer thread (`writer`), which groups the
+//! changes waiting into one durable commit. redb's page cache is bounded in
+//! bytes, so memory stays flat however many records the store holds. redb
+//! has one writer at a time, so a change never meets a conflict.
 
 mod writer;
 
 use std::ops::Bound;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 
 use redb::{
     Durability, ReadTransaction, ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction,
 };
 
 use super::StoreError;
-use super::engine::{Change, Direction, Engine, Flush, ReadTx, Table, Visit, WriteTx};
+use super::engine::{Change, Committed, Direction, Engine, ReadTx, Table, Visit, WriteTx};
 
 /// The store's file inside the data dir.
 pub(super) const FILE_NAME: &str = "obdir.redb";
@@ -51,45 +49,16 @@ pub struct RedbEngine {
     writer: writer::Writer,
 }
 
-/// The database and what of it is on disk.
+/// The database and how many write transactions it committed.
 struct Durable {
     db: redb::Database,
-    /// Count of committed writes; `durable` is how many of them the last
-    /// fsync covered. Flushes queue on the lock, so one fsync answers many.
     committed: AtomicU64,
-    durable: Mutex<u64>,
-}
-
-impl Durable {
-    /// Makes every write committed before `wanted` was read durable.
-    fn sync(&self, wanted: u64) -> Result<(), StoreError> {
-        let mut durable = self.durable.lock().unwrap_or_else(|e| e.into_inner());
-        if *durable >= wanted {
-            return Ok(());
-        }
-        let covered = self.committed.load(Ordering::SeqCst);
-        let mut tx = self.db.begin_write()?;
-        tx.set_durability(Durability::Immediate)?;
-        // Keeps the allocator state in the commit, so opening after a crash
-        // needs no walk over the whole file.
-        tx.set_quick_repair(true);
-        tx.commit()?;
-        *durable = covered;
-        Ok(())
-    }
 }
 
 impl RedbEngine {
     /// Opens (or creates) the file in `dir` with a page cache of `cache_mb`
-    /// MiB, making every table of `tables`. With `background_flush_ms` > 0 a
-    /// thread also makes writes durable that often, for those no answer waits
-    /// on (audit events of refusals).
-    pub fn open(
-        dir: &Path,
-        cache_mb: u64,
-        background_flush_ms: u64,
-        tables: &[&str],
-    ) -> Result<RedbEngine, StoreError> {
+    /// MiB, making every table of `tables`, and starts its writer.
+    pub fn open(dir: &Path, cache_mb: u64, tables: &[&str]) -> Result<RedbEngine, StoreError> {
         let bytes = usize::try_from(cache_mb.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX);
         let db = redb::Database::builder()
             .set_cache_size(bytes)
@@ -102,27 +71,14 @@ impl RedbEngine {
         let durable = Arc::new(Durable {
             db,
             committed: AtomicU64::new(0),
-            durable: Mutex::new(0),
         });
-        if background_flush_ms > 0 {
-            let every = std::time::Duration::from_millis(background_flush_ms);
-            let weak = Arc::downgrade(&durable);
-            std::thread::spawn(move || {
-                while let Some(db) = {
-                    std::thread::sleep(every);
-                    weak.upgrade()
-                } {
-                    if let Err(e) = db.sync(db.committed.load(Ordering::SeqCst)) {
-                        log::error!("background flush failed: {e}");
-                    }
-                }
-            });
-        }
         let writer = writer::Writer::start(durable.clone())?;
         Ok(RedbEngine { durable, writer })
     }
 
-    /// Commits `change` at once durably (for importing an earlier engine's data).
+    /// Commits `change` at once durably, beside the writer: for start-up
+    /// work before any request (importing an earlier engine's data,
+    /// building an index).
     pub(super) fn write_durably<T>(
         &self,
         change: impl FnOnce(&mut dyn WriteTx) -> Result<T, StoreError>,
@@ -144,34 +100,7 @@ impl Engine for RedbEngine {
         read(&tx)
     }
 
-    fn write(
-        &self,
-        change: &mut dyn FnMut(&mut dyn WriteTx) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        // Committed without fsync: the next `flush` makes it durable.
-        let mut tx = self.durable.db.begin_write()?;
-        tx.set_durability(Durability::None)?;
-        change(&mut RedbWrite(&tx))?;
-        tx.commit()?;
-        self.durable.committed.fetch_add(1, Ordering::SeqCst);
-        Ok(())
-    }
-
-    fn flush(&self) -> Flush<'_> {
-        let db = self.durable.clone();
-        let wanted = db.committed.load(Ordering::SeqCst);
-        // Nothing written since the last fsync: no need for a blocking task.
-        if *db.durable.lock().unwrap_or_else(|e| e.into_inner()) >= wanted {
-            return Box::pin(std::future::ready(Ok(())));
-        }
-        Box::pin(async move {
-            tokio::task::spawn_blocking(move || db.sync(wanted))
-                .await
-                .map_err(|e| StoreError::Engine(format!("flush task failed: {e}")))?
-        })
-    }
-
-    fn commit(&self, change: Change) -> Flush<'static> {
+    fn commit(&self, change: Change) -> Committed {
         self.writer.commit(change)
     }
 
@@ -267,14 +196,14 @@ mod tests {
     const FRUIT: Table = "fruit";
 
     fn open(dir: &Path) -> Database {
-        Database::new(Arc::new(RedbEngine::open(dir, 1, 0, &[FRUIT]).unwrap()))
+        Database::new(Arc::new(RedbEngine::open(dir, 1, &[FRUIT]).unwrap()))
     }
 
     #[test]
     fn a_scan_keeps_to_its_prefix_and_walks_either_way() {
         let dir = tempfile::tempdir().unwrap();
         let db = open(dir.path());
-        db.write(|tx| {
+        db.commit_blocking(|tx| {
             for k in ["a\0x", "a\0y", "a\0z", "ab", "b\0x"] {
                 tx.put(FRUIT, k.as_bytes(), b"1")?;
             }
@@ -301,16 +230,16 @@ mod tests {
     fn a_failed_write_leaves_nothing_and_is_not_counted() {
         let dir = tempfile::tempdir().unwrap();
         let db = open(dir.path());
-        let failed: Result<(), _> = db.write(|tx| {
+        let failed: Result<(), _> = db.commit_blocking(|tx| {
             tx.put(FRUIT, b"k", b"v")?;
             Err(StoreError::Engine("refused".into()))
         });
         assert!(failed.is_err());
         assert_eq!(db.read(|tx| tx.get(FRUIT, b"k")).unwrap(), None);
         assert_eq!(db.commits(), 0);
-        db.write(|tx| tx.put(FRUIT, b"k", b"v")).unwrap();
+        db.commit_blocking(|tx| tx.put(FRUIT, b"k", b"v")).unwrap();
         assert_eq!(db.commits(), 1);
-        db.write(|tx| tx.clear(FRUIT)).unwrap();
+        db.commit_blocking(|tx| tx.clear(FRUIT)).unwrap();
         assert_eq!(db.read(|tx| tx.keys(FRUIT, b"")).unwrap().len(), 0);
     }
 }

@@ -82,7 +82,7 @@ mod tests {
             sled.flush().unwrap();
         }
 
-        let store = crate::store::open(dir.path(), 1, 0).unwrap();
+        let store = crate::store::open(dir.path(), 1).unwrap();
         let credentials = store.credentials.clone();
         let ss = SoftwareStatementId::parse("ss-1").unwrap();
         assert_eq!(
@@ -113,7 +113,7 @@ mod tests {
         drop((store, credentials, events));
 
         // Opening again copies nothing more and keeps what was copied.
-        let store = crate::store::open(dir.path(), 1, 0).unwrap();
+        let store = crate::store::open(dir.path(), 1).unwrap();
         let credentials = store.credentials.clone();
         assert_eq!(
             credentials.secret_sha256(&ss).unwrap().as_deref(),

@@ -99,7 +99,7 @@ mod tests {
     #[tokio::test]
     async fn a_statement_id_is_taken_once_across_the_directory() {
         let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::open(dir.path(), 1, 0).unwrap();
+        let store = crate::store::open(dir.path(), 1).unwrap();
         let statements = SoftwareStatements::new(store.db.clone());
         let credentials = ClientCredentials::new(store.db.clone());
         assert!(

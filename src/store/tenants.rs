@@ -146,7 +146,7 @@ mod tests {
     #[tokio::test]
     async fn removing_a_user_ends_its_sessions_and_a_login_drops_expired_ones() {
         let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::open(dir.path(), 1, 0).unwrap();
+        let store = crate::store::open(dir.path(), 1).unwrap();
         let records = TenantRecords::new(store.db.clone());
         let tenant = TenantId::parse("acme").unwrap();
         let at = |s: i64| DateTime::from_timestamp(1_700_000_000 + s, 0).unwrap();

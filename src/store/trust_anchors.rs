@@ -75,7 +75,7 @@ mod tests {
     #[tokio::test]
     async fn an_anchor_is_kept_once_per_fingerprint_with_its_first_source() {
         let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::open(dir.path(), 1, 0).unwrap();
+        let store = crate::store::open(dir.path(), 1).unwrap();
         let anchors = TrustAnchors::new(store.db.clone());
         assert!(
             anchors

@@ -204,6 +204,7 @@ async fn an_organisation_token_reaches_its_own_servers_only() {
 #[tokio::test]
 async fn a_published_server_survives_a_kill_9() {
     let data_dir = tempfile::tempdir().unwrap();
+    // A setting older versions had still loads (and is ignored).
     let config = "[store]\nbackground_flush_ms = 0\n";
     let client = reqwest::Client::new();
     let first = start_binary(data_dir.path(), config);

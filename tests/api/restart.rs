@@ -1,10 +1,9 @@
 //! The real binary, killed with SIGKILL right after it acknowledged writes,
 //! comes back with every record, the same CA and the same admin token.
 
-/// sled's background flush is off, so only the explicit flush before each
-/// 201 can put records on disk.
-const RESTART_CONFIG: &str =
-    "[server]\npublic_url = \"https://directory.example\"\n[store]\nbackground_flush_ms = 0\n";
+/// Every write is durable before its answer, so a kill right after a 201
+/// must lose nothing.
+const RESTART_CONFIG: &str = "[server]\npublic_url = \"https://directory.example\"\n";
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -153,7 +152,7 @@ async fn kill_9_after_201_loses_nothing_and_the_ca_and_token_survive() {
 #[tokio::test]
 async fn a_revoked_access_token_stays_revoked_after_kill_9() {
     let data_dir = tempfile::tempdir().unwrap();
-    let config = "[store]\nbackground_flush_ms = 0\n[oauth]\nclient_secret_basic = true\n";
+    let config = "[oauth]\nclient_secret_basic = true\n";
     let client = reqwest::Client::new();
     let first = start_binary(data_dir.path(), config);
     first.log_through_banner().await;

@@ -228,9 +228,7 @@ password = "tenant-password-1"
     }
 
     // What the directory keeps private, read straight from its store.
-    let store = obdir::store::open(data_dir.path(), 16, 0)
-        .unwrap()
-        .authorities;
+    let store = obdir::store::open(data_dir.path(), 16).unwrap().authorities;
     let mut secrets: Vec<String> = Vec::new();
     for root in store.roots().unwrap() {
         secrets.push(root.key.expose().to_owned());

@@ -74,7 +74,6 @@ pub async fn put_operator(
         }
     }
     ra.records.put_operator(&operator).await?;
-    ra.db.flush().await?;
     log::info!("RA operator {} saved", operator.user_name);
     Ok(NewOperator {
         generated_key: generated.then(|| operator.api_key.clone()),
@@ -105,7 +104,6 @@ pub async fn put_client(
     let client = account.into_client(derived_uuid)?;
     ensure_products_unique(ra, &client)?;
     ra.records.put_client(&client).await?;
-    ra.db.flush().await?;
     log::info!("RA client {} ({}) saved", client.reference, client.name);
     Ok(client)
 }

@@ -79,7 +79,6 @@ pub async fn register(
             }
         }
     }
-    ra.db.flush().await?;
     Ok(answered)
 }
 
@@ -125,7 +124,6 @@ pub async fn delete(
         get(ra, operator, reference)?;
         ra.records.remove_domain(reference).await?;
     }
-    ra.db.flush().await?;
     Ok(())
 }
 
@@ -163,7 +161,6 @@ async fn change(
         ra.records.put_domain(&domain).await?;
         domain
     };
-    ra.db.flush().await?;
     Ok(domain)
 }
 
@@ -184,7 +181,6 @@ pub async fn validate(
         ra.records.put_domain(&domain).await?;
         domain
     };
-    ra.db.flush().await?;
     log::info!(
         "domain {} validated for client {}",
         domain.name.ascii,
@@ -232,7 +228,6 @@ pub async fn put_txt(
         .into());
     }
     ra.records.put_dns_txt(&name.ascii, &values).await?;
-    ra.db.flush().await?;
     Ok(name)
 }
 

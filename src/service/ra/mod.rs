@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use crate::domain::Clock;
 use crate::domain::ra::{ClientReference, OrderTiming, RaClient, RaFailure, RaOperator};
-use crate::store::{Database, RaRecords, StoreError};
+use crate::store::{RaRecords, StoreError};
 
 use super::ServiceError;
 use super::certificate_authority::CertificateAuthority;
@@ -48,7 +48,6 @@ pub struct Ra {
     pub(crate) settings: RaSettings,
     pub(crate) records: RaRecords,
     pub(crate) authority: Arc<CertificateAuthority>,
-    pub(crate) db: Database,
     pub(crate) clock: Arc<dyn Clock>,
     /// The directory's write lock, held across a read and the write it
     /// decides, so a reset cannot fall between them.
@@ -62,7 +61,6 @@ pub struct Ra {
 pub struct RaParts {
     pub records: RaRecords,
     pub authority: Arc<CertificateAuthority>,
-    pub db: Database,
     pub clock: Arc<dyn Clock>,
     pub writes: crate::service::WriteLock,
 }
@@ -73,7 +71,6 @@ impl Ra {
             settings,
             records: parts.records,
             authority: parts.authority,
-            db: parts.db,
             clock: parts.clock,
             writes: parts.writes,
             order_moves: tokio::sync::Mutex::new(()),

@@ -63,7 +63,6 @@ pub async fn submit(
         certificate: None,
     };
     ra.records.put_order(&order, None).await?;
-    ra.db.flush().await?;
     log::info!(
         "RA order {} received for product {} ({} names)",
         order.reference,
@@ -163,9 +162,6 @@ pub async fn get(
         move_on(ra, &mut order).await?;
         order
     };
-    // The worker may have moved the order on without its flush yet: what
-    // the answer reports must be on disk first (a no-op when it is).
-    ra.db.flush().await?;
     Ok(order)
 }
 
@@ -228,7 +224,6 @@ pub async fn list(
     }
     // What the worker moved on and a search shows is on disk before it is
     // shown, like everything an answer reports.
-    ra.db.flush().await?;
     orders.retain(|o| search.state.is_none_or(|s| o.state == s));
     Ok(orders)
 }
@@ -414,18 +409,14 @@ async fn issue(ra: &Ra, order: &mut Order, now: DateTime<Utc>) -> Result<(), RaF
     Ok(())
 }
 
-/// Moves every open order on; flushes once if any moved.
+/// Moves every open order on.
 async fn move_open_orders(ra: &Ra) -> Result<(), RaFailure> {
-    let mut moved = false;
     for order in ra.records.open_orders()? {
         let _guard = ra.order_moves.lock().await;
         // Read again under the lock: a poll may have moved it meanwhile.
         if let Some(mut order) = ra.records.order(&order.reference)? {
-            moved |= move_on(ra, &mut order).await?;
+            move_on(ra, &mut order).await?;
         }
-    }
-    if moved {
-        ra.db.flush().await?;
     }
     Ok(())
 }

@@ -37,7 +37,6 @@ pub async fn put_user(
     let (tenant, email, password) = account.parse()?;
     let created = tenants.records.user(&email)?.is_none();
     let user = write_user(tenants, tenant, email, &password).await?;
-    tenants.db.flush().await?;
     log::info!("tenant user {} of {} written", user.email, user.tenant);
     Ok((user, created))
 }
@@ -73,7 +72,6 @@ pub async fn remove_user(
     if !tenants.records.remove_user(&email).await? {
         return Err(NotFound::TenantUser(email.to_string()).into());
     }
-    tenants.db.flush().await?;
     Ok(())
 }
 
@@ -101,7 +99,6 @@ pub async fn login(
         expires_at: now + tenants.settings.session,
     };
     tenants.records.put_session(&session, now).await?;
-    tenants.db.flush().await?;
     Ok(session)
 }
 
@@ -113,7 +110,6 @@ pub async fn logout(
 ) -> Result<(), TenantsError> {
     let session = authenticate(tenants, tenant, cookie)?;
     tenants.records.remove_session(&session.token).await?;
-    tenants.db.flush().await?;
     Ok(())
 }
 

@@ -14,7 +14,7 @@ use super::truststore::TrustStore;
 use crate::domain::Clock;
 use crate::domain::tenants::TenantAccount;
 use crate::pki::sealed::SealingKey;
-use crate::store::{Database, StoreError, TenantRecords, token_file};
+use crate::store::{StoreError, TenantRecords, token_file};
 
 /// How the tenants face is set up.
 pub struct TenantSettings {
@@ -32,7 +32,6 @@ pub struct Tenants {
     pub(crate) settings: TenantSettings,
     sealing_key: SealingKey,
     records: TenantRecords,
-    db: Database,
     clock: Arc<dyn Clock>,
     /// An import checks its chain against the trust store (and may add to it).
     trust: Arc<TrustStore>,
@@ -44,7 +43,6 @@ pub struct Tenants {
 /// What `Tenants` is made from, beside its settings.
 pub struct TenantsParts {
     pub records: TenantRecords,
-    pub db: Database,
     pub clock: Arc<dyn Clock>,
     pub trust: Arc<TrustStore>,
     pub writes: crate::service::WriteLock,
@@ -90,7 +88,6 @@ impl Tenants {
             settings,
             sealing_key,
             records: parts.records,
-            db: parts.db,
             clock: parts.clock,
             trust: parts.trust,
             writes: parts.writes,

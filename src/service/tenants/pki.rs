@@ -93,7 +93,6 @@ pub async fn import(
         tenants.records.put_theme_pki(&pki).await?;
         added
     };
-    tenants.db.flush().await?;
     if let Some(anchor) = added {
         log::info!(
             "forceTrust added '{}' ({}) to the trust store",
@@ -133,7 +132,6 @@ pub async fn remove(
     if !tenants.records.remove_theme_pki(tenant, theme).await? {
         return Err(not_found(tenant, theme).into());
     }
-    tenants.db.flush().await?;
     Ok(())
 }
 

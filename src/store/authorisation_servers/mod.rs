@@ -185,7 +185,7 @@ mod tests {
     async fn an_id_is_taken_once_per_organisation_and_only_a_stored_server_is_replaced_or_removed()
     {
         let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::open(dir.path(), 1, 0).unwrap();
+        let store = crate::store::open(dir.path(), 1).unwrap();
         let servers = store.authorisation_servers;
         let commits = store.db.commits();
         assert_eq!(
@@ -233,7 +233,7 @@ mod tests {
             ServerCertification,
         };
         let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::open(dir.path(), 1, 0).unwrap();
+        let store = crate::store::open(dir.path(), 1).unwrap();
         let servers = store.authorisation_servers;
         let org = OrganisationId::parse("org-1").unwrap();
         let as1 = AuthorisationServerId::parse("as-1").unwrap();

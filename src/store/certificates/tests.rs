@@ -32,7 +32,7 @@ fn record(kid: &str, spki: &str) -> CertificateOrKey {
 }
 
 fn open(dir: &std::path::Path) -> (crate::store::Repositories, Certificates) {
-    let store = crate::store::open(dir, 1, 0).unwrap();
+    let store = crate::store::open(dir, 1).unwrap();
     let certificates = store.certificates.clone();
     (store, certificates)
 }
@@ -253,23 +253,25 @@ async fn a_store_written_before_the_key_index_gets_one() {
     let dir = tempfile::tempdir().unwrap();
     let (store, certificates) = open(dir.path());
     let old = record("a", "K");
+    let written = old.clone();
     store
         .db
-        .write(|tx| {
+        .commit(move |tx| {
             tx.put_record(
                 CERTIFICATES,
                 &record_key(
-                    &old.organisation_id,
-                    old.software_statement_id.as_ref(),
-                    &old.kid,
+                    &written.organisation_id,
+                    written.software_statement_id.as_ref(),
+                    &written.kid,
                 ),
-                &old,
-            )
+                &written,
+            )?;
+            tx.remove(OWNER_KEYS, INDEXED)
         })
+        .await
         .unwrap();
-    store.db.write(|tx| tx.remove(OWNER_KEYS, INDEXED)).unwrap();
     assert!(!store.db.read(is_indexed).unwrap());
-    store.db.write(index_keys).unwrap();
+    store.db.commit(index_keys).await.unwrap();
     assert!(matches!(
         certificates
             .add(&record("b", "K"), at(1), &[])

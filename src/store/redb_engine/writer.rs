@@ -17,7 +17,7 @@ use tokio::sync::oneshot;
 
 use super::{Durable, RedbWrite};
 use crate::store::StoreError;
-use crate::store::engine::{Change, Flush, Outcome};
+use crate::store::engine::{Change, Committed, Outcome};
 
 /// The most changes one transaction takes: a bound on the work redone when
 /// one of them fails late in a batch.
@@ -48,7 +48,7 @@ impl Writer {
         })
     }
 
-    pub(super) fn commit(&self, change: Change) -> Flush<'static> {
+    pub(super) fn commit(&self, change: Change) -> Committed {
         let (answer, answered) = oneshot::channel();
         let queued = self
             .queue
@@ -122,7 +122,6 @@ fn apply(durable: &Durable, batch: &mut [Job]) -> Result<Applied, StoreError> {
     let mut tx = durable.db.begin_write()?;
     tx.set_durability(Durability::Immediate)?;
     tx.set_quick_repair(true);
-    let covered = durable.committed.load(Ordering::SeqCst);
     for (i, job) in batch.iter_mut().enumerate() {
         let ran = catch_unwind(AssertUnwindSafe(|| (job.change)(&mut RedbWrite(&tx))));
         let left_out = match ran {
@@ -135,11 +134,6 @@ fn apply(durable: &Durable, batch: &mut [Job]) -> Result<Applied, StoreError> {
         return Ok(Some((i, left_out)));
     }
     tx.commit()?;
-    // The fsync also made every commit before this one durable. A flush
-    // holding the count is about to learn so itself.
-    if let Ok(mut flushed) = durable.durable.try_lock() {
-        *flushed = (*flushed).max(covered);
-    }
     Ok(None)
 }
 
@@ -154,28 +148,24 @@ mod tests {
     const FRUIT: Table = "fruit";
 
     fn open(dir: &std::path::Path) -> Database {
-        Database::new(Arc::new(RedbEngine::open(dir, 1, 0, &[FRUIT]).unwrap()))
+        Database::new(Arc::new(RedbEngine::open(dir, 1, &[FRUIT]).unwrap()))
     }
 
     use std::sync::Arc;
 
-    /// Holds the write slot (a plain write) until told, so that commits
-    /// queue up behind it the way they do under load.
-    fn hold_write_slot(db: &Database) -> (mpsc::Sender<()>, std::thread::JoinHandle<()>) {
+    /// Keeps the writer busy on a change until told, so that commits queue
+    /// up behind it the way they do under load.
+    fn hold_writer(db: &Database) -> (mpsc::Sender<()>, crate::store::Committed) {
         let (release, released) = mpsc::channel::<()>();
         let (held, is_held) = mpsc::channel::<()>();
-        let db = db.clone();
-        let holder = std::thread::spawn(move || {
-            db.write(|tx| {
-                tx.put(FRUIT, b"holder", b"1")?;
-                let _ = held.send(());
-                let _ = released.recv();
-                Ok(())
-            })
-            .unwrap();
+        let holder = db.commit(move |tx| {
+            tx.put(FRUIT, b"holder", b"1")?;
+            let _ = held.send(());
+            let _ = released.recv();
+            Ok(())
         });
         is_held.recv().unwrap();
-        (release, holder)
+        (release, Box::pin(holder))
     }
 
     fn put(
@@ -193,18 +183,18 @@ mod tests {
     async fn changes_waiting_together_share_one_commit() {
         let dir = tempfile::tempdir().unwrap();
         let db = open(dir.path());
-        let (release, holder) = hold_write_slot(&db);
         let before = db.commits();
+        let (release, holder) = hold_writer(&db);
         let keys = ["k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9"];
         let commits: Vec<_> = keys.iter().map(|k| db.commit_unless(put(k))).collect();
         let waiting = tokio::spawn(futures_util::future::join_all(commits));
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         release.send(()).unwrap();
-        holder.join().unwrap();
+        holder.await.unwrap();
         for answer in waiting.await.unwrap() {
             answer.unwrap().unwrap();
         }
-        // The held write, then at most the first change alone and the rest together.
+        // The held change, then at most the first change alone and the rest together.
         let commits = db.commits() - before;
         assert!((2..=3).contains(&commits), "{commits} commits");
         for k in keys {
@@ -216,7 +206,7 @@ mod tests {
     async fn a_refused_or_failed_change_is_left_out_alone() {
         let dir = tempfile::tempdir().unwrap();
         let db = open(dir.path());
-        let (release, holder) = hold_write_slot(&db);
+        let (release, holder) = hold_writer(&db);
         let kept = db.commit_unless(put("a"));
         let refused = db.commit_unless(|tx| {
             tx.put(FRUIT, b"b", b"1")?;
@@ -242,7 +232,7 @@ mod tests {
         });
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         release.send(()).unwrap();
-        holder.join().unwrap();
+        holder.await.unwrap();
         let (kept, refused, failed, panicked, also_kept) = all.await.unwrap();
         assert_eq!(kept.unwrap(), Ok(()));
         assert_eq!(refused.unwrap(), Err("refused"));
