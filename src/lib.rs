@@ -265,6 +265,7 @@ impl Application {
                 .app_data(web::Data::from(served.tenants.clone()))
                 .app_data(web::Data::from(served.test_control.clone()))
                 .app_data(web::Data::from(served.participants.clone()))
+                .app_data(web::Data::from(served.fault_rules.clone()))
                 .app_data(urls.clone())
                 .app_data(admin_token.clone())
                 .app_data(faults.clone())

@@ -11,10 +11,12 @@ use super::audited::Audited;
 use super::decode_json_object;
 use super::directory::DirectoryError;
 use crate::domain::Caller;
+use crate::domain::fault_rules::FaultRuleRequest;
 use crate::domain::page::parse_limit;
 use crate::service::directory::Directory;
 use crate::service::ensure_admin;
 use crate::service::events::{self, AuditLog};
+use crate::service::fault_rules::FaultRules;
 use crate::service::ra::Ra;
 use crate::service::seed;
 use crate::service::test_control::{self, SnapshotName, TestControl};
@@ -40,7 +42,19 @@ pub fn routes(r: &mut Routes) {
         list_snapshots,
         "The saved snapshot names",
     )
-    .post("/admin/restore", restore, "Load a saved state");
+    .post("/admin/restore", restore, "Load a saved state")
+    .post(
+        "/admin/faults",
+        set_fault_rule,
+        "Set a fault rule: a status or delay for matching requests (the next N, by odds, until it expires)",
+    )
+    .get(
+        "/admin/faults",
+        list_fault_rules,
+        "The fault rules that can still fire, in order, with how often each fired",
+    )
+    .delete("/admin/faults", clear_fault_rules, "Remove every fault rule")
+    .delete("/admin/faults/{id}", remove_fault_rule, "Remove one fault rule");
     super::ra_admin::routes(r);
     super::truststore::routes(r);
     super::tenants_admin::routes(r);
@@ -175,4 +189,49 @@ async fn list_events(
         limit,
     )?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "events": events })))
+}
+
+/// POST /admin/faults: sets a rule after the others; 201 with the rule.
+async fn set_fault_rule(
+    audited: Audited,
+    body: web::Bytes,
+    rules: web::Data<FaultRules>,
+) -> Result<HttpResponse, DirectoryError> {
+    ensure_admin(&audited.caller, "setting a fault rule")?;
+    let request: FaultRuleRequest = decode_json_object(&body).map_err(DirectoryError::from)?;
+    let work = async { rules.add(&audited.caller, request) };
+    let rule = audited.record("ADMIN_FAULT_RULE_SET", work).await?;
+    Ok(HttpResponse::Created().json(rule))
+}
+
+/// GET /admin/faults: the rules that can still fire, in the order they apply.
+async fn list_fault_rules(
+    caller: Caller,
+    rules: web::Data<FaultRules>,
+) -> Result<HttpResponse, DirectoryError> {
+    let rules = rules.list(&caller)?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "rules": rules })))
+}
+
+/// DELETE /admin/faults: removes every rule.
+async fn clear_fault_rules(
+    audited: Audited,
+    rules: web::Data<FaultRules>,
+) -> Result<HttpResponse, DirectoryError> {
+    ensure_admin(&audited.caller, "clearing the fault rules")?;
+    let work = async { rules.clear(&audited.caller) };
+    let removed = audited.record("ADMIN_FAULT_RULES_CLEAR", work).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "removed": removed })))
+}
+
+/// DELETE /admin/faults/{id}: removes one rule; 404 if none has the id.
+async fn remove_fault_rule(
+    audited: Audited,
+    id: web::Path<String>,
+    rules: web::Data<FaultRules>,
+) -> Result<HttpResponse, DirectoryError> {
+    ensure_admin(&audited.caller, "removing a fault rule")?;
+    let work = async { rules.remove(&audited.caller, &id) };
+    audited.record("ADMIN_FAULT_RULE_REMOVE", work).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

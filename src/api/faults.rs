@@ -10,16 +10,21 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, RETRY_AFTER};
 use actix_web::middleware::Next;
-use actix_web::{Error, HttpResponse, web};
+use actix_web::{Error, HttpMessage, HttpResponse, web};
 use serde_json::json;
 
 use super::FaceMap;
+use crate::domain::fapi::InteractionId;
 use crate::domain::fault::{
     FAULT_HEADER, Face, Fault, FaultSettings, FaultStatus, RateLimitSettings,
 };
 use crate::domain::{AdminToken, Caller, DomainError};
 use crate::service::access;
+use crate::service::fault_rules::{FaultRules, Request};
 use crate::service::oauth::AuthorisationServer;
+
+/// Where fault rules are set and cleared.
+const FAULT_RULES_PATH: &str = "/admin/faults";
 
 fn face(req: &ServiceRequest, faces: &FaceMap) -> Face {
     faces.face_of_request(req.request())
@@ -63,12 +68,33 @@ impl FaultInjector {
         ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
     }
 
-    /// The header's fault when allowed, else the first matching rule's draw.
-    fn fault_for(&self, req: &ServiceRequest, face: Face) -> Result<Fault, DomainError> {
+    /// The header's fault when allowed, else the decision of the first
+    /// rule set at run time that matches, else the first configured rule's
+    /// draw.
+    async fn fault_for(
+        &self,
+        req: &ServiceRequest,
+        face: Face,
+        set: Option<&FaultRules>,
+    ) -> Result<Fault, DomainError> {
         if self.settings.allow_header
             && let Some(value) = req.headers().get(FAULT_HEADER)
         {
             return Fault::parse_header(value.to_str().unwrap_or_default());
+        }
+        if let Some(set) = set {
+            let request = Request {
+                face,
+                method: req.method().as_str(),
+                path: req.path(),
+                interaction_id: req
+                    .extensions()
+                    .get::<InteractionId>()
+                    .map(|i| i.as_str().to_owned()),
+            };
+            if let Some(fault) = set.fault_for(request, || self.roll()).await {
+                return Ok(fault);
+            }
         }
         Ok(self
             .settings
@@ -86,11 +112,17 @@ pub async fn inject(
     let Some(faults) = req.app_data::<web::Data<FaultInjector>>().cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    if faults.settings.is_off() {
+    let set = req.app_data::<web::Data<FaultRules>>().cloned();
+    // Never faulted, so a harness can always take its rules back.
+    let steers_faults = req.path().starts_with(FAULT_RULES_PATH);
+    if steers_faults || (faults.settings.is_off() && !set.as_ref().is_some_and(|s| s.any_set())) {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
     let face = face(&req, &faults.faces);
-    let fault = match faults.fault_for(&req, face) {
+    let fault = match faults
+        .fault_for(&req, face, set.as_ref().map(|s| s.get_ref()))
+        .await
+    {
         Ok(fault) => fault,
         Err(e) => {
             let response = HttpResponse::BadRequest().json(json!({ "errors": [e.to_string()] }));
@@ -114,11 +146,12 @@ pub async fn inject(
     }
 }
 
-/// A failure in the shape of the face's own errors. 429s say when to retry.
+/// A failure in the shape of the face's own errors. 429s and 503s say when
+/// to retry.
 pub fn failure(face: Face, status: FaultStatus, retry_after: Duration) -> HttpResponse {
-    let code = StatusCode::from_u16(status.code()).expect("fault statuses are valid");
+    let code = StatusCode::from_u16(status.code()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
     let mut response = HttpResponse::build(code);
-    if status == FaultStatus::TooManyRequests {
+    if status.retries_after() {
         response.insert_header((RETRY_AFTER, retry_after.as_secs().max(1).to_string()));
     }
     match face {

@@ -22,24 +22,43 @@ pub enum FaultStatus {
     TooManyRequests,
     InternalServerError,
     BadGateway,
+    ServiceUnavailable,
     GatewayTimeout,
 }
 
 impl FaultStatus {
-    pub const ALL: [FaultStatus; 4] = [
+    pub const ALL: [FaultStatus; 5] = [
         FaultStatus::TooManyRequests,
         FaultStatus::InternalServerError,
         FaultStatus::BadGateway,
+        FaultStatus::ServiceUnavailable,
         FaultStatus::GatewayTimeout,
     ];
+
+    /// The codes, as the rule and header messages list them.
+    pub const CODES: &str = "429, 500, 502, 503, 504";
 
     pub fn code(self) -> u16 {
         match self {
             FaultStatus::TooManyRequests => 429,
             FaultStatus::InternalServerError => 500,
             FaultStatus::BadGateway => 502,
+            FaultStatus::ServiceUnavailable => 503,
             FaultStatus::GatewayTimeout => 504,
         }
+    }
+
+    /// Whether the answer says when to try again: a client should back off
+    /// from these, not just retry.
+    pub fn retries_after(self) -> bool {
+        matches!(
+            self,
+            FaultStatus::TooManyRequests | FaultStatus::ServiceUnavailable
+        )
+    }
+
+    pub fn from_code(code: u16) -> Option<FaultStatus> {
+        FaultStatus::ALL.into_iter().find(|s| s.code() == code)
     }
 
     pub fn text(self) -> &'static str {
@@ -49,6 +68,7 @@ impl FaultStatus {
             }
             FaultStatus::InternalServerError => "Internal Server Error",
             FaultStatus::BadGateway => "Bad Gateway",
+            FaultStatus::ServiceUnavailable => "Service Unavailable",
             FaultStatus::GatewayTimeout => {
                 "Upstream timeout, insufficient capacity to serve request. More capacity being brought online. Please try again."
             }
@@ -71,12 +91,13 @@ pub struct Fault {
 }
 
 impl Fault {
-    /// `429`, `500`, `502`, `504` or `delay=<n>ms` (at most 60000).
+    /// `429`, `500`, `502`, `503`, `504` or `delay=<n>ms` (at most 60000).
     pub fn parse_header(value: &str) -> Result<Fault, DomainError> {
         let rule = || DomainError {
             field: FAULT_HEADER.into(),
             rule: format!(
-                "must be 429, 500, 502, 504 or delay=<milliseconds>ms up to {MAX_DELAY_MS}, got '{value}'"
+                "must be {} or delay=<milliseconds>ms up to {MAX_DELAY_MS}, got '{value}'",
+                FaultStatus::CODES
             ),
         };
         let value = value.trim();
@@ -132,7 +153,7 @@ pub struct FaultRule {
     /// Methods the rule applies to; empty: all.
     #[serde(default)]
     pub methods: Vec<String>,
-    /// Probability of each failure status, by code ("429", "500", "502", "504").
+    /// Probability of each failure status, by code ("429", "500", "502", "503", "504").
     #[serde(default)]
     pub status: BTreeMap<String, f64>,
     /// A delay drawn uniformly from this range (milliseconds), applied with
@@ -181,32 +202,14 @@ impl FaultRule {
             field: field.into(),
             rule,
         };
-        if !(self.scope == "*" || self.scope.starts_with('/') || Face::parse(&self.scope).is_some())
-        {
-            let faces: Vec<&str> = Face::ALL.iter().map(|f| f.name()).collect();
-            return Err(broke(
-                "scope",
-                format!(
-                    "must be *, a path pattern starting with / or one of {}, got '{}'",
-                    faces.join(", "),
-                    self.scope
-                ),
-            ));
-        }
-        for method in &self.methods {
-            if !["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"].contains(&method.as_str()) {
-                return Err(broke(
-                    "methods",
-                    format!("'{method}' is not an HTTP method in capitals"),
-                ));
-            }
-        }
+        check_scope(&self.scope).map_err(|rule| broke("scope", rule))?;
+        check_methods(&self.methods).map_err(|rule| broke("methods", rule))?;
         let mut total = 0.0;
         for (code, p) in &self.status {
             if FaultStatus::parse(code).is_none() {
                 return Err(broke(
                     "status",
-                    format!("'{code}' is not one of 429, 500, 502, 504"),
+                    format!("'{code}' is not one of {}", FaultStatus::CODES),
                 ));
             }
             if !(0.0..=1.0).contains(p) {
@@ -247,12 +250,7 @@ impl FaultRule {
     }
 
     pub fn matches(&self, face: Face, method: &str, path: &str) -> bool {
-        let scoped = match self.scope.as_str() {
-            "*" => true,
-            pattern if pattern.starts_with('/') => path_matches(pattern, path),
-            name => Face::parse(name) == Some(face),
-        };
-        scoped && (self.methods.is_empty() || self.methods.iter().any(|m| m == method))
+        request_matches(&self.scope, &self.methods, face, method, path)
     }
 
     /// Decides a request's fault from dice rolls in [0, 1).
@@ -276,6 +274,44 @@ impl FaultRule {
         });
         Fault { delay, status }
     }
+}
+
+/// A rule's scope: `*`, a path pattern starting with `/`, or a face name.
+pub(crate) fn check_scope(scope: &str) -> Result<(), String> {
+    if scope == "*" || scope.starts_with('/') || Face::parse(scope).is_some() {
+        return Ok(());
+    }
+    let faces: Vec<&str> = Face::ALL.iter().map(|f| f.name()).collect();
+    Err(format!(
+        "must be *, a path pattern starting with / or one of {}, got '{scope}'",
+        faces.join(", ")
+    ))
+}
+
+pub(crate) fn check_methods(methods: &[String]) -> Result<(), String> {
+    match methods
+        .iter()
+        .find(|m| !["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"].contains(&m.as_str()))
+    {
+        Some(method) => Err(format!("'{method}' is not an HTTP method in capitals")),
+        None => Ok(()),
+    }
+}
+
+/// Whether a request is in a rule's scope and among its methods (none: all).
+pub(crate) fn request_matches(
+    scope: &str,
+    methods: &[String],
+    face: Face,
+    method: &str,
+    path: &str,
+) -> bool {
+    let scoped = match scope {
+        "*" => true,
+        pattern if pattern.starts_with('/') => path_matches(pattern, path),
+        name => Face::parse(name) == Some(face),
+    };
+    scoped && (methods.is_empty() || methods.iter().any(|m| m == method))
 }
 
 /// `*` matches one path segment, a final `**` any rest (even none).
@@ -310,7 +346,11 @@ mod tests {
             Fault::parse_header("delay=250ms").unwrap().delay,
             Some(Duration::from_millis(250))
         );
-        for bad in ["503", "delay=250", "delay=-1ms", "delay=60001ms", ""] {
+        assert_eq!(
+            Fault::parse_header("503").unwrap().status,
+            Some(FaultStatus::ServiceUnavailable)
+        );
+        for bad in ["418", "delay=250", "delay=-1ms", "delay=60001ms", ""] {
             let e = Fault::parse_header(bad).unwrap_err();
             assert_eq!(e.field, FAULT_HEADER);
         }
@@ -363,10 +403,10 @@ mod tests {
                 .contains("more than 1")
         );
         assert!(
-            settings("scope = \"*\"\nstatus = { \"503\" = 0.1 }")
+            settings("scope = \"*\"\nstatus = { \"418\" = 0.1 }")
                 .check()
                 .unwrap_err()
-                .contains("'503'")
+                .contains("'418'")
         );
         assert!(
             settings("scope = \"billing\"")

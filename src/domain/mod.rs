@@ -41,6 +41,7 @@ pub mod event;
 pub mod face;
 pub mod fapi;
 pub mod fault;
+pub mod fault_rules;
 pub mod host_name;
 pub mod ids;
 pub mod organisation;

@@ -180,6 +180,8 @@ pub enum NotFound {
     Snapshot(String),
     #[error("no tenant user '{0}'")]
     TenantUser(String),
+    #[error("no fault rule '{0}' is set")]
+    FaultRule(String),
     #[error("theme '{theme}' of tenant '{tenant}' holds no PKI")]
     ThemePki { tenant: String, theme: String },
 }

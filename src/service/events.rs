@@ -55,6 +55,18 @@ impl AuditLog {
     pub fn all(&self) -> Result<Vec<AuditEvent>, StoreError> {
         self.events.all()
     }
+
+    /// Writes one event of its own; a failure is logged, never fatal.
+    pub async fn record(&self, event: NewEvent) {
+        log_event(&event);
+        if let Err(e) = self.events.append(std::slice::from_ref(&event)).await {
+            log::error!("could not record event {}: {e}", event.event_type);
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
 }
 
 /// One use case's audit: its START and its SUCCESS or FAIL, written together

@@ -15,6 +15,7 @@ pub mod domain_users;
 pub mod ecosystem;
 pub mod error;
 pub mod events;
+pub mod fault_rules;
 pub mod keystore;
 pub mod oauth;
 mod open;

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use super::certificate_authority::{CaSettings, CertificateAuthority};
 use super::directory::Directory;
 use super::events::AuditLog;
+use super::fault_rules::FaultRules;
 use super::oauth::{AuthorisationServer, OAuthSettings};
 use super::organisations::Participants;
 use super::ra::{Ra, RaParts, RaSettings};
@@ -51,6 +52,7 @@ pub struct Services {
     pub tenants: Arc<Tenants>,
     pub test_control: Arc<TestControl>,
     pub participants: Arc<ParticipantsDocument>,
+    pub fault_rules: Arc<FaultRules>,
 }
 
 /// Opens the store in `data_dir`, loading the CA and the directory's signing
@@ -144,6 +146,7 @@ pub async fn open(
     ra::accounts::write_configured(&ra).await?;
     truststore::write_configured(&trust_store).await?;
     tenants::accounts::write_configured(&tenants).await?;
+    let audit_log = AuditLog::new(repositories.events, clock);
     Ok(Services {
         participants,
         authorisation_server: Arc::new(AuthorisationServer {
@@ -151,7 +154,8 @@ pub async fn open(
             credentials: repositories.credentials,
             settings: settings.oauth,
         }),
-        audit_log: AuditLog::new(repositories.events, clock),
+        fault_rules: Arc::new(FaultRules::new(audit_log.clone())),
+        audit_log,
         test_control: Arc::new(TestControl {
             contents: repositories.contents,
             db,

@@ -50,6 +50,11 @@ async fn each_forced_status_answers_with_its_headers_and_writes_nothing() {
         ),
         ("502", StatusCode::BAD_GATEWAY, "Bad Gateway"),
         (
+            "503",
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Service Unavailable",
+        ),
+        (
             "504",
             StatusCode::GATEWAY_TIMEOUT,
             "Upstream timeout, insufficient capacity to serve request. More capacity being brought online. Please try again.",
@@ -64,8 +69,12 @@ async fn each_forced_status_answers_with_its_headers_and_writes_nothing() {
         );
         assert_eq!(
             response.headers().contains_key("retry-after"),
-            status == StatusCode::TOO_MANY_REQUESTS,
-            "{fault}: Retry-After on 429 only"
+            [
+                StatusCode::TOO_MANY_REQUESTS,
+                StatusCode::SERVICE_UNAVAILABLE
+            ]
+            .contains(&status),
+            "{fault}: Retry-After on 429 and 503 only"
         );
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["errors"][0], text, "{fault}");
@@ -145,14 +154,14 @@ async fn a_bad_fault_header_is_a_400_naming_it_and_an_unallowed_one_is_ignored()
     let response = app
         .client
         .get(app.url("/health"))
-        .header("x-obdir-fault", "503")
+        .header("x-obdir-fault", "418")
         .send()
         .await
         .unwrap();
     assert_error(
         response,
         StatusCode::BAD_REQUEST,
-        "x-obdir-fault: must be 429, 500, 502, 504 or delay=",
+        "x-obdir-fault: must be 429, 500, 502, 503, 504 or delay=",
     )
     .await;
 

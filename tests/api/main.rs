@@ -12,6 +12,7 @@ mod contacts;
 mod dns_server;
 mod domain_users;
 mod ecosystem;
+mod fault_rules;
 mod faults;
 mod flavour;
 mod helpers;

@@ -1,0 +1,265 @@
+//! Fault rules set through `/admin/faults` while obdir runs: the next N
+//! matching requests, a delay, odds, their order, their audit events, and
+//! a 400 naming the field of a bad rule.
+
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+async fn set_rule(app: &TestApp, rule: Value) -> reqwest::Response {
+    app.client
+        .post(app.url("/admin/faults"))
+        .bearer_auth(TOKEN)
+        .json(&rule)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn rules(app: &TestApp) -> Vec<Value> {
+    let body: Value = app
+        .client
+        .get(app.url("/admin/faults"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["rules"].as_array().unwrap().clone()
+}
+
+async fn events_of_type(app: &TestApp, event_type: &str) -> Vec<Value> {
+    let body: Value = app
+        .client
+        .get(app.url(&format!("/admin/events?type={event_type}")))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["events"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn the_next_three_uploads_fail_with_503_then_uploads_succeed() {
+    let app = spawn_app().await;
+    let tpp = Tpp::new();
+    let set = set_rule(
+        &app,
+        json!({
+            "scope": "/organisations/*/softwarestatements/*/certificates/**",
+            "methods": ["POST"],
+            "status": 503,
+            "count": 3
+        }),
+    )
+    .await;
+    assert_eq!(set.status(), StatusCode::CREATED);
+    let rule: Value = set.json().await.unwrap();
+    assert_eq!(rule["remaining"], 3);
+    assert_eq!(rule["fired"], 0);
+    let before = app.services.test_control.stored_contents().unwrap();
+
+    for i in 0..3 {
+        let csr = tpp.csr(
+            &tpp.ec_key(&format!("k{i}"), "prime256v1"),
+            &obie_subject(ORG, SS),
+            &[],
+        );
+        let response = app.upload("rtssigning", &csr).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SERVICE_UNAVAILABLE,
+            "upload {i}"
+        );
+        assert_eq!(response.headers()["retry-after"], "1");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["errors"][0], "Service Unavailable");
+    }
+    assert_eq!(
+        app.services.test_control.stored_contents().unwrap(),
+        before,
+        "a faulted upload writes nothing"
+    );
+    // A read is not in the rule's methods.
+    let read = app
+        .client
+        .get(app.url(&TestApp::certificates_path(ORG, SS, "rtssigning")))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), StatusCode::OK);
+
+    let csr = tpp.csr(&tpp.ec_key("k3", "prime256v1"), &obie_subject(ORG, SS), &[]);
+    assert_eq!(
+        app.upload("rtssigning", &csr).await.status(),
+        StatusCode::CREATED
+    );
+    assert!(rules(&app).await.is_empty(), "a used-up rule is gone");
+    let fired = events_of_type(&app, "FAULT_RULE_FIRED").await;
+    assert_eq!(fired.len(), 3);
+    assert!(
+        fired[0]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("503 for POST /organisations/"),
+        "{}",
+        fired[0]
+    );
+}
+
+#[tokio::test]
+async fn a_two_second_delay_holds_one_jwks_answer() {
+    let app = spawn_app().await;
+    let jwks = app.url(&format!("/keystore/{ORG}/{SS}/application.jwks"));
+    let set = set_rule(
+        &app,
+        json!({ "scope": "keystore", "delay_ms": 2000, "count": 1 }),
+    )
+    .await;
+    assert_eq!(set.status(), StatusCode::CREATED);
+
+    let started = Instant::now();
+    let slow = app.client.get(&jwks).send().await.unwrap();
+    assert_eq!(slow.status(), StatusCode::OK);
+    assert!(started.elapsed() >= Duration::from_secs(2));
+
+    let started = Instant::now();
+    let fast = app.client.get(&jwks).send().await.unwrap();
+    assert_eq!(fast.status(), StatusCode::OK);
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn odds_of_one_half_over_200_requests_land_within_the_binomial_bound() {
+    let app = spawn_app().await;
+    let set = set_rule(
+        &app,
+        json!({ "scope": "/health", "status": 500, "probability": 0.5 }),
+    )
+    .await;
+    assert_eq!(set.status(), StatusCode::CREATED);
+    let mut failed = 0;
+    for _ in 0..200 {
+        let status = app
+            .client
+            .get(app.url("/health"))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        match status {
+            StatusCode::INTERNAL_SERVER_ERROR => failed += 1,
+            StatusCode::OK => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    // Binomial(200, 0.5): mean 100, standard deviation 7.07; 99.9 % of
+    // runs fall within 3.29 standard deviations, 77 to 123.
+    assert!((77..=123).contains(&failed), "{failed} of 200 failed");
+    let listed = rules(&app).await;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["fired"], failed);
+    assert_eq!(listed[0]["probability"], 0.5);
+}
+
+#[tokio::test]
+async fn rules_apply_in_order_and_can_be_removed_one_or_all() {
+    let app = spawn_app().await;
+    let first: Value = set_rule(&app, json!({ "scope": "/health", "status": 502 }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    set_rule(&app, json!({ "scope": "*", "status": 504 })).await;
+    let health = || async { app.client.get(app.url("/health")).send().await.unwrap() };
+    assert_eq!(health().await.status(), StatusCode::BAD_GATEWAY);
+
+    let id = first["id"].as_str().unwrap();
+    let removed = app
+        .client
+        .delete(app.url(&format!("/admin/faults/{id}")))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+    assert_eq!(health().await.status(), StatusCode::GATEWAY_TIMEOUT);
+    let again = app
+        .client
+        .delete(app.url(&format!("/admin/faults/{id}")))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+
+    // "*" fails everything but /admin/faults itself, so a harness can
+    // always take its rules back.
+    let listed = app
+        .client
+        .get(app.url("/admin/faults"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.status(), StatusCode::OK);
+    let cleared = app
+        .client
+        .delete(app.url("/admin/faults"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cleared.status(), StatusCode::OK);
+    let body: Value = cleared.json().await.unwrap();
+    assert_eq!(body["removed"], 1);
+    assert_eq!(health().await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_bad_rule_is_a_400_naming_its_field_and_sets_nothing() {
+    let app = spawn_app().await;
+    for (rule, field) in [
+        (json!({ "status": 503 }), "scope"),
+        (json!({ "scope": "billing", "status": 503 }), "scope"),
+        (json!({ "scope": "*", "status": 418 }), "status"),
+        (json!({ "scope": "*" }), "status"),
+        (json!({ "scope": "*", "status": 500, "count": 0 }), "count"),
+        (
+            json!({ "scope": "*", "status": 500, "probability": 2 }),
+            "probability",
+        ),
+        (json!({ "scope": "*", "delay_ms": 600000 }), "delay_ms"),
+        (
+            json!({ "scope": "*", "status": 500, "when": "now" }),
+            "when",
+        ),
+    ] {
+        let response = set_rule(&app, rule.clone()).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{rule}");
+        let body: Value = response.json().await.unwrap();
+        assert!(
+            body["errors"][0].as_str().unwrap().contains(field),
+            "{rule}: {body}"
+        );
+    }
+    assert!(rules(&app).await.is_empty());
+    let anonymous = app
+        .client
+        .post(app.url("/admin/faults"))
+        .json(&json!({ "scope": "*", "status": 500 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    assert!(rules(&app).await.is_empty());
+}
