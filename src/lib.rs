@@ -156,6 +156,7 @@ impl Application {
                     .with_oauth(&oauth_url),
                 validity_months: settings.certificates.validity_months,
                 cache_mb: settings.store.cache_mb,
+                keep_fault_rules: settings.faults.keep_rules,
                 revocation_hours: settings.revocation.next_update_hours,
                 oauth: OAuthSettings {
                     access_token_minutes: settings.oauth.access_token_minutes,

@@ -199,7 +199,7 @@ async fn set_fault_rule(
 ) -> Result<HttpResponse, DirectoryError> {
     ensure_admin(&audited.caller, "setting a fault rule")?;
     let request: FaultRuleRequest = decode_json_object(&body).map_err(DirectoryError::from)?;
-    let work = async { rules.add(&audited.caller, request) };
+    let work = rules.add(&audited.caller, request);
     let rule = audited.record("ADMIN_FAULT_RULE_SET", work).await?;
     Ok(HttpResponse::Created().json(rule))
 }
@@ -219,7 +219,7 @@ async fn clear_fault_rules(
     rules: web::Data<FaultRules>,
 ) -> Result<HttpResponse, DirectoryError> {
     ensure_admin(&audited.caller, "clearing the fault rules")?;
-    let work = async { rules.clear(&audited.caller) };
+    let work = rules.clear(&audited.caller);
     let removed = audited.record("ADMIN_FAULT_RULES_CLEAR", work).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "removed": removed })))
 }
@@ -231,7 +231,7 @@ async fn remove_fault_rule(
     rules: web::Data<FaultRules>,
 ) -> Result<HttpResponse, DirectoryError> {
     ensure_admin(&audited.caller, "removing a fault rule")?;
-    let work = async { rules.remove(&audited.caller, &id) };
+    let work = rules.remove(&audited.caller, &id);
     audited.record("ADMIN_FAULT_RULE_REMOVE", work).await?;
     Ok(HttpResponse::NoContent().finish())
 }

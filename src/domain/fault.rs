@@ -140,6 +140,9 @@ pub struct FaultSettings {
     pub seed: u64,
     /// The first rule that matches a request decides its odds.
     pub rules: Vec<FaultRule>,
+    /// Keep the rules set through `/admin/faults` in the store, so they
+    /// (and how often each fired) outlive a restart.
+    pub keep_rules: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -392,9 +395,8 @@ mod tests {
     #[test]
     fn odds_and_ranges_are_checked() {
         let settings = |rule_text: &str| FaultSettings {
-            allow_header: false,
-            seed: 0,
             rules: vec![rule(rule_text)],
+            ..Default::default()
         };
         assert!(
             settings("scope = \"*\"\nstatus = { \"500\" = 0.7, \"502\" = 0.7 }")

@@ -186,6 +186,31 @@ impl RuntimeFaultRule {
         })
     }
 
+    /// The rule a view (as the store kept it) describes, checked again.
+    pub fn restore(view: FaultRuleView) -> Result<RuntimeFaultRule, DomainError> {
+        let spec = FaultRuleRequest {
+            scope: Some(view.scope),
+            methods: view.methods,
+            status: view.status,
+            delay_ms: view.delay_ms,
+            count: view.count,
+            probability: view.probability,
+            expires_in_seconds: None,
+        }
+        .check()?;
+        let id = view.id.parse().map_err(|_| DomainError {
+            field: "id".into(),
+            rule: format!("must be a number, got '{}'", view.id),
+        })?;
+        Ok(RuntimeFaultRule {
+            id,
+            spec,
+            created_at: view.created_at,
+            expires_at: view.expires_at,
+            fired: view.fired,
+        })
+    }
+
     pub fn view(&self) -> FaultRuleView {
         let (count, probability) = match self.spec.firing {
             Firing::Every => (None, None),
@@ -208,8 +233,8 @@ impl RuntimeFaultRule {
     }
 }
 
-/// A rule as `/admin/faults` shows it.
-#[derive(Debug, Clone, Serialize)]
+/// A rule as `/admin/faults` shows it, and as the store keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FaultRuleView {
     pub id: String,
     pub scope: String,
@@ -276,6 +301,22 @@ mod tests {
         assert_eq!(rule.fired, 1);
         assert!(rule.is_live(at(59)));
         assert!(!rule.is_live(at(60)));
+    }
+
+    #[test]
+    fn a_rule_comes_back_from_its_view_as_it_was() {
+        let spec = request(r#"{"scope":"keystore","delay_ms":5,"count":4,"expires_in_seconds":9}"#)
+            .check()
+            .unwrap();
+        let mut rule = RuntimeFaultRule::new(7, spec, at(0));
+        rule.fire(|| 0.0);
+        let view = rule.view();
+        let back = RuntimeFaultRule::restore(
+            serde_json::from_value(serde_json::to_value(&view).unwrap()).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(back.view(), view);
+        assert_eq!(back.view().remaining, Some(3));
     }
 
     #[test]

@@ -142,7 +142,7 @@ impl Audit {
     }
 }
 
-fn log_event(event: &NewEvent) {
+pub(crate) fn log_event(event: &NewEvent) {
     log::info!(
         "event {} by {} ({}){}",
         event.event_type,

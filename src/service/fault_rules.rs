@@ -1,17 +1,18 @@
 //! The fault rules a harness sets while obdir runs: kept in order in memory
-//! (a restart forgets them), consulted before every request, each firing
-//! written to the audit log.
+//! and, when the config asks, in the store (else a restart forgets them);
+//! consulted before every request, each firing written to the audit log.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use super::error::NotFound;
-use super::events::AuditLog;
+use super::events::{AuditLog, log_event};
 use super::{ServiceError, ensure_admin};
 use crate::domain::event::{NewEvent, Outcome};
 use crate::domain::fault::{Face, Fault};
 use crate::domain::fault_rules::{FaultRuleRequest, FaultRuleView, MAX_RULES, RuntimeFaultRule};
 use crate::domain::{Caller, DomainError};
+use crate::store::FaultRuleRecords;
 
 /// The audit event of a rule failing or delaying a request.
 pub const FIRED_EVENT: &str = "FAULT_RULE_FIRED";
@@ -22,6 +23,8 @@ pub struct FaultRules {
     any: AtomicBool,
     next_id: AtomicU64,
     log: AuditLog,
+    /// Where the rules are kept across restarts, if they are.
+    kept: Option<FaultRuleRecords>,
 }
 
 /// The request a rule is asked about.
@@ -33,13 +36,33 @@ pub struct Request<'a> {
 }
 
 impl FaultRules {
-    pub fn new(log: AuditLog) -> Self {
-        FaultRules {
-            rules: Mutex::new(Vec::new()),
-            any: AtomicBool::new(false),
-            next_id: AtomicU64::new(1),
-            log,
+    /// With `keep`, the rules the store kept come back; without it, any it
+    /// kept from an earlier start are dropped, so none comes back later.
+    pub async fn open(
+        log: AuditLog,
+        records: FaultRuleRecords,
+        keep: bool,
+    ) -> Result<Self, ServiceError> {
+        let mut rules = Vec::new();
+        if keep {
+            for view in records.all()? {
+                let id = view.id.clone();
+                match RuntimeFaultRule::restore(view) {
+                    Ok(rule) => rules.push(rule),
+                    Err(e) => log::warn!("kept fault rule {id} left out: {e}"),
+                }
+            }
+        } else if !records.all()?.is_empty() {
+            records.clear().await?;
         }
+        let next_id = rules.iter().map(|r| r.id + 1).max().unwrap_or(1);
+        Ok(FaultRules {
+            any: AtomicBool::new(!rules.is_empty()),
+            rules: Mutex::new(rules),
+            next_id: AtomicU64::new(next_id),
+            log,
+            kept: keep.then_some(records),
+        })
     }
 
     /// Whether any rule is set (a live one or not): cheap, for every request.
@@ -53,7 +76,7 @@ impl FaultRules {
 
     /// Sets a rule after the others: it decides only requests no earlier
     /// rule matches.
-    pub fn add(
+    pub async fn add(
         &self,
         caller: &Caller,
         request: FaultRuleRequest,
@@ -61,9 +84,9 @@ impl FaultRules {
         ensure_admin(caller, "setting a fault rule")?;
         let spec = request.check()?;
         let now = self.log.now();
-        let mut rules = self.rules();
-        rules.retain(|r| r.is_live(now));
-        if rules.len() >= MAX_RULES {
+        let rule = RuntimeFaultRule::new(self.next_id.fetch_add(1, Ordering::SeqCst), spec, now);
+        let view = rule.view();
+        if self.rules().iter().filter(|r| r.is_live(now)).count() >= MAX_RULES {
             return Err(DomainError {
                 field: "scope".into(),
                 rule: format!(
@@ -72,8 +95,11 @@ impl FaultRules {
             }
             .into());
         }
-        let rule = RuntimeFaultRule::new(self.next_id.fetch_add(1, Ordering::SeqCst), spec, now);
-        let view = rule.view();
+        if let Some(kept) = &self.kept {
+            kept.put(&view).await?;
+        }
+        let mut rules = self.rules();
+        rules.retain(|r| r.is_live(now));
         rules.push(rule);
         self.any.store(true, Ordering::SeqCst);
         log::info!("fault rule {} set: {:?}", view.id, view);
@@ -92,21 +118,26 @@ impl FaultRules {
             .collect())
     }
 
-    pub fn remove(&self, caller: &Caller, id: &str) -> Result<(), ServiceError> {
+    pub async fn remove(&self, caller: &Caller, id: &str) -> Result<(), ServiceError> {
         ensure_admin(caller, "removing a fault rule")?;
-        let mut rules = self.rules();
-        let before = rules.len();
-        rules.retain(|r| r.id.to_string() != id);
-        if rules.len() == before {
+        if !self.rules().iter().any(|r| r.id.to_string() == id) {
             return Err(NotFound::FaultRule(id.to_owned()).into());
         }
+        if let Some(kept) = &self.kept {
+            kept.remove(id).await?;
+        }
+        let mut rules = self.rules();
+        rules.retain(|r| r.id.to_string() != id);
         self.any.store(!rules.is_empty(), Ordering::SeqCst);
         Ok(())
     }
 
     /// Removes every rule; answers how many could still fire.
-    pub fn clear(&self, caller: &Caller) -> Result<usize, ServiceError> {
+    pub async fn clear(&self, caller: &Caller) -> Result<usize, ServiceError> {
         ensure_admin(caller, "clearing the fault rules")?;
+        if let Some(kept) = &self.kept {
+            kept.clear().await?;
+        }
         let now = self.log.now();
         let mut rules = self.rules();
         let live = rules.iter().filter(|r| r.is_live(now)).count();
@@ -127,12 +158,13 @@ impl FaultRules {
             return None;
         }
         let now = self.log.now();
-        let (id, fault) = {
+        let (id, fault, view) = {
             let mut rules = self.rules();
             let rule = rules.iter_mut().find(|r| {
                 r.is_live(now) && r.matches(request.face, request.method, request.path)
             })?;
-            (rule.id, rule.fire(roll)?)
+            let fault = rule.fire(roll)?;
+            (rule.id, fault, rule.view())
         };
         let what = match (fault.status, fault.delay) {
             (Some(status), Some(delay)) => {
@@ -142,16 +174,23 @@ impl FaultRules {
             (None, Some(delay)) => format!("a delay of {} ms", delay.as_millis()),
             (None, None) => "nothing".to_owned(),
         };
-        self.log
-            .record(NewEvent {
-                event_type: FIRED_EVENT.into(),
-                time: now,
-                actor: format!("fault rule {id}"),
-                interaction_id: request.interaction_id,
-                outcome: Outcome::Success,
-                detail: Some(format!("{what} for {} {}", request.method, request.path)),
-            })
-            .await;
+        let event = NewEvent {
+            event_type: FIRED_EVENT.into(),
+            time: now,
+            actor: format!("fault rule {id}"),
+            interaction_id: request.interaction_id,
+            outcome: Outcome::Success,
+            detail: Some(format!("{what} for {} {}", request.method, request.path)),
+        };
+        match &self.kept {
+            Some(kept) => {
+                log_event(&event);
+                if let Err(e) = kept.fired(&view, &event).await {
+                    log::error!("could not keep fault rule {id} as fired: {e}");
+                }
+            }
+            None => self.log.record(event).await,
+        }
         Some(fault)
     }
 }

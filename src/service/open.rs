@@ -26,6 +26,8 @@ pub struct ServiceSettings {
     pub urls: PublicUrls,
     pub validity_months: u32,
     pub cache_mb: u64,
+    /// Keep the fault rules set at run time across restarts.
+    pub keep_fault_rules: bool,
     pub ca: CaNaming,
     pub oauth: OAuthSettings,
     pub revocation_hours: i64,
@@ -154,7 +156,14 @@ pub async fn open(
             credentials: repositories.credentials,
             settings: settings.oauth,
         }),
-        fault_rules: Arc::new(FaultRules::new(audit_log.clone())),
+        fault_rules: Arc::new(
+            FaultRules::open(
+                audit_log.clone(),
+                repositories.fault_rules,
+                settings.keep_fault_rules,
+            )
+            .await?,
+        ),
         audit_log,
         test_control: Arc::new(TestControl {
             contents: repositories.contents,

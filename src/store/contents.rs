@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::ParticipantsVersion;
 use super::documents::DocumentCache;
 use super::engine::{Database, Direction, Table};
-use super::{StoreError, TABLES, certificates, events};
+use super::{StoreError, TABLES, certificates, events, fault_rules};
 
 /// One stored record: its table, key and value.
 pub type StoredEntry = (String, Vec<u8>, Vec<u8>);
@@ -25,10 +25,14 @@ pub struct StoreContents {
 /// requests too and outlives resets, and the certificates' key index, which
 /// is rebuilt from them.
 fn snapshot_tables() -> impl Iterator<Item = Table> {
-    TABLES
-        .iter()
-        .copied()
-        .filter(|t| *t != events::EVENTS && *t != certificates::OWNER_KEYS)
+    TABLES.iter().copied().filter(|t| {
+        ![
+            events::EVENTS,
+            certificates::OWNER_KEYS,
+            fault_rules::FAULT_RULES,
+        ]
+        .contains(t)
+    })
 }
 
 impl StoreContents {

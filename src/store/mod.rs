@@ -13,6 +13,7 @@ mod documents;
 mod domain_users;
 pub mod engine;
 mod events;
+mod fault_rules;
 mod organisations;
 mod owned;
 mod participants_version;
@@ -40,6 +41,7 @@ pub use documents::{DocumentCache, Ticket};
 pub use domain_users::DomainUsers;
 pub use engine::{Committed, Database};
 pub use events::Events;
+pub use fault_rules::FaultRuleRecords;
 pub use organisations::Organisations;
 pub use owned::{Put, Refused as ServerRefused};
 pub use participants_version::ParticipantsVersion;
@@ -51,7 +53,7 @@ pub use tenants::TenantRecords;
 pub use trust_anchors::TrustAnchors;
 
 /// Every table of every repository, in the order `StoreContents` lists them.
-const TABLES: [engine::Table; 34] = [
+const TABLES: [engine::Table; 35] = [
     organisations::ORGANISATIONS,
     statements::STATEMENTS,
     statements::STATEMENT_OWNERS,
@@ -86,6 +88,7 @@ const TABLES: [engine::Table; 34] = [
     contacts::CONTACTS,
     domain_users::DOMAIN_USERS,
     statement_certifications::STATEMENT_CERTIFICATIONS,
+    fault_rules::FAULT_RULES,
 ];
 
 /// Opens the store in `dir` with a page cache of `cache_mb` MiB, first
@@ -114,6 +117,7 @@ pub struct Repositories {
     pub tenants: TenantRecords,
     pub credentials: ClientCredentials,
     pub events: Events,
+    pub fault_rules: FaultRuleRecords,
     pub organisations: Organisations,
     pub statements: SoftwareStatements,
     pub authorisation_servers: AuthorisationServers,
@@ -139,6 +143,7 @@ impl Repositories {
             tenants: TenantRecords::new(db.clone()),
             credentials: ClientCredentials::new(db.clone()),
             events: Events::new(db.clone()),
+            fault_rules: FaultRuleRecords::new(db.clone()),
             organisations: Organisations::new(db.clone(), version.clone()),
             statements: SoftwareStatements::new(db.clone()),
             authorisation_servers: AuthorisationServers::new(db.clone(), version.clone()),

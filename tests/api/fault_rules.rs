@@ -263,3 +263,77 @@ async fn a_bad_rule_is_a_400_naming_its_field_and_sets_nothing() {
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
     assert!(rules(&app).await.is_empty());
 }
+
+/// Sets a rule on /health through a started binary and fires it twice.
+async fn set_and_fire_twice(client: &reqwest::Client, address: &str, admin: &str) {
+    let set = client
+        .post(format!("{address}/admin/faults"))
+        .bearer_auth(admin)
+        .json(&json!({ "scope": "/health", "status": 502, "count": 5 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set.status(), StatusCode::CREATED);
+    for _ in 0..2 {
+        let health = client
+            .get(format!("{address}/health"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(health.status(), StatusCode::BAD_GATEWAY);
+    }
+}
+
+async fn listed(client: &reqwest::Client, address: &str, admin: &str) -> Vec<Value> {
+    let body: Value = client
+        .get(format!("{address}/admin/faults"))
+        .bearer_auth(admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["rules"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn rules_outlive_a_kill_9_only_when_the_config_keeps_them() {
+    let client = reqwest::Client::new();
+
+    let kept_dir = tempfile::tempdir().unwrap();
+    let keep = "[faults]\nkeep_rules = true\n";
+    let first = start_binary(kept_dir.path(), keep);
+    first.log_through_banner().await;
+    let admin = std::fs::read_to_string(kept_dir.path().join("admin-token")).unwrap();
+    set_and_fire_twice(&client, &first.address, &admin).await;
+    drop(first); // SIGKILL right after the second firing was answered
+    let second = start_binary(kept_dir.path(), keep);
+    second.log_through_banner().await;
+    let rules = listed(&client, &second.address, &admin).await;
+    assert_eq!(rules.len(), 1, "{rules:?}");
+    assert_eq!(rules[0]["fired"], 2);
+    assert_eq!(rules[0]["remaining"], 3);
+    let health = client
+        .get(format!("{}/health", second.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), StatusCode::BAD_GATEWAY);
+
+    let forgotten_dir = tempfile::tempdir().unwrap();
+    let first = start_binary(forgotten_dir.path(), "");
+    first.log_through_banner().await;
+    let admin = std::fs::read_to_string(forgotten_dir.path().join("admin-token")).unwrap();
+    set_and_fire_twice(&client, &first.address, &admin).await;
+    drop(first);
+    let second = start_binary(forgotten_dir.path(), "");
+    second.log_through_banner().await;
+    assert!(listed(&client, &second.address, &admin).await.is_empty());
+    let health = client
+        .get(format!("{}/health", second.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+}
