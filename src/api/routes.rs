@@ -5,6 +5,7 @@ use actix_web::{FromRequest, Handler, Responder, web};
 use serde_json::{Map, Value, json};
 
 use crate::domain::face::Face;
+use crate::domain::ids::{DIRECTORY_ID_FIELDS, ID_PATTERN, MAX_ID_CHARS};
 
 /// A route as the OpenAPI document lists it.
 #[derive(Debug, Clone)]
@@ -117,6 +118,67 @@ fn template(path: &str) -> String {
     if out.is_empty() { "/".to_owned() } else { out }
 }
 
+/// A path parameter's schema: a directory id's rule where the name is one.
+fn parameter_schema(name: &str) -> Value {
+    if DIRECTORY_ID_FIELDS.contains(&name) {
+        json!({"type": "string", "minLength": 1, "maxLength": MAX_ID_CHARS, "pattern": ID_PATTERN})
+    } else {
+        json!({"type": "string"})
+    }
+}
+
+/// How a route's callers prove who they are, as `components.securitySchemes`
+/// names them; an empty list: no credentials needed.
+fn security(route: &DocumentedRoute) -> Value {
+    // Where a session starts, none is needed yet.
+    let starts_session = route.method == "post"
+        && matches!(route.face, Face::Ra | Face::Tenants)
+        && (route.path.ends_with("/login") || route.path.contains("/jwt/"));
+    if starts_session {
+        return json!([]);
+    }
+    match route.face {
+        Face::Directory => {
+            json!([{"bearer": []}, {"oauth2": []}, {"mutualTLS": [], "oauth2": []}])
+        }
+        Face::Ecosystem | Face::Admin => json!([{"bearer": []}]),
+        Face::Ra => json!([{"raSession": []}]),
+        Face::Tenants => json!([{"tenantsCookie": []}]),
+        Face::Keystore | Face::Data | Face::Revocation | Face::OAuth | Face::Root => json!([]),
+    }
+}
+
+fn security_schemes(server: &str) -> Value {
+    json!({
+        "bearer": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "The admin token (the data dir's admin-token file), or an access token from /token."
+        },
+        "oauth2": {
+            "type": "oauth2",
+            "description": "Client credentials at /token, the client authenticated by private_key_jwt (or client_secret_basic when oauth.client_secret_basic is on, or tls_client_auth over mutual TLS).",
+            "flows": {"clientCredentials": {"tokenUrl": format!("{}/token", server.trim_end_matches('/')), "scopes": {}}}
+        },
+        "mutualTLS": {
+            "type": "mutualTLS",
+            "description": "A client certificate on the TLS listener (tls.client_auth): it binds the access token (RFC 8705)."
+        },
+        "raSession": {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "An RA operator's session JWT from POST /v2/jwt/{userName}."
+        },
+        "tenantsCookie": {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": "AtmoAuthToken_{FedmemberID}",
+            "description": "The session cookie POST /api/login sets, named after the tenant."
+        }
+    })
+}
+
 /// An OpenAPI 3.1 document of `routes`, served at `server`.
 pub fn openapi(routes: &[DocumentedRoute], server: &str) -> Value {
     let mut paths = Map::new();
@@ -125,7 +187,7 @@ pub fn openapi(routes: &[DocumentedRoute], server: &str) -> Value {
             .path
             .split('/')
             .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
-            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": parameter_schema(name)}))
             .collect();
         let item = paths.entry(route.path.clone()).or_insert_with(|| json!({}));
         item[route.method] = json!({
@@ -133,6 +195,7 @@ pub fn openapi(routes: &[DocumentedRoute], server: &str) -> Value {
             "tags": [route.face.name()],
             "operationId": format!("{}{}", route.method, route.path.replace(['/', '{', '}', '.', '-'], "_")),
             "parameters": parameters,
+            "security": security(route),
             "responses": {"default": {"description": "the face's answer or its error shape"}},
         });
     }
@@ -145,6 +208,7 @@ pub fn openapi(routes: &[DocumentedRoute], server: &str) -> Value {
         },
         "servers": [{"url": server}],
         "paths": paths,
+        "components": {"securitySchemes": security_schemes(server)},
     })
 }
 

@@ -7,7 +7,9 @@ use super::DomainError;
 
 /// Raidiam's path rule for organisation and software statement ids:
 /// at most 40 characters and none of `<` or `>`.
-const MAX_ID_CHARS: usize = 40;
+pub const MAX_ID_CHARS: usize = 40;
+/// The same rule as the directory's OpenAPI document writes it.
+pub const ID_PATTERN: &str = "^[^<>]*$";
 
 fn check_directory_id(field: &'static str, value: &str) -> Result<(), DomainError> {
     if value.is_empty() {
@@ -25,7 +27,7 @@ fn check_directory_id(field: &'static str, value: &str) -> Result<(), DomainErro
     if value.contains(['<', '>']) {
         return Err(DomainError::field(
             field,
-            "must match ^[^<>]*$ (no '<' or '>')",
+            format!("must match {ID_PATTERN} (no '<' or '>')"),
         ));
     }
     // Ids become path segments of keystore URLs and file-like keys in the store.
@@ -63,6 +65,22 @@ macro_rules! directory_id {
         text_conversions!($name);
     };
 }
+
+/// The fields every directory id is named by, in paths and bodies alike.
+pub const DIRECTORY_ID_FIELDS: [&str; 12] = [
+    OrganisationId::FIELD,
+    SoftwareStatementId::FIELD,
+    AuthorisationServerId::FIELD,
+    ApiResourceId::FIELD,
+    ApiDiscoveryEndpointId::FIELD,
+    CertificationId::FIELD,
+    AuthorityClaimId::FIELD,
+    AuthorisationId::FIELD,
+    DomainClaimId::FIELD,
+    SoftwareClaimId::FIELD,
+    ContactId::FIELD,
+    StatementCertificationId::FIELD,
+];
 
 directory_id!(OrganisationId, "OrganisationId");
 directory_id!(SoftwareStatementId, "SoftwareStatementId");

@@ -125,3 +125,57 @@ async fn every_route_has_a_row_in_the_fidelity_table_and_every_row_a_route() {
         "rows in docs/fidelity.md without a route: {stale:?}"
     );
 }
+
+#[tokio::test]
+async fn the_document_says_how_each_route_is_authenticated_and_what_an_id_may_be() {
+    let app = spawn_app().await;
+    let document: Value = app.get("/openapi.json").await.json().await.unwrap();
+    let schemes = &document["components"]["securitySchemes"];
+    assert_eq!(schemes["bearer"]["scheme"], "bearer");
+    assert!(
+        schemes["oauth2"]["flows"]["clientCredentials"]["tokenUrl"]
+            .as_str()
+            .unwrap()
+            .ends_with("/token")
+    );
+    assert_eq!(schemes["mutualTLS"]["type"], "mutualTLS");
+    assert_eq!(schemes["tenantsCookie"]["in"], "cookie");
+    assert_eq!(schemes["raSession"]["type"], "http");
+
+    let paths = &document["paths"];
+    let security = |path: &str, method: &str| paths[path][method]["security"].clone();
+    let named = |value: Value, scheme: &str| {
+        value
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|requirement| requirement.get(scheme).is_some())
+    };
+    assert!(named(
+        security("/organisations/{OrganisationId}", "get"),
+        "bearer"
+    ));
+    assert!(named(security("/admin/faults", "post"), "bearer"));
+    assert_eq!(
+        security("/keystore/openbanking.jwks", "get"),
+        serde_json::json!([])
+    );
+    assert_eq!(security("/api/login", "post"), serde_json::json!([]));
+    assert!(named(security("/api/login", "delete"), "tenantsCookie"));
+
+    // A directory id's rule, as the document states it and as the server keeps it.
+    let parameter = &paths["/organisations/{OrganisationId}"]["get"]["parameters"][0];
+    assert_eq!(parameter["name"], "OrganisationId");
+    assert_eq!(parameter["schema"]["maxLength"], 40);
+    assert_eq!(parameter["schema"]["pattern"], "^[^<>]*$");
+    let too_long = app
+        .client
+        .get(app.url(&format!("/organisations/{}", "a".repeat(41))))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(too_long.status(), StatusCode::BAD_REQUEST);
+    let body = too_long.text().await.unwrap();
+    assert!(body.contains("OrganisationId"), "{body}");
+}
