@@ -184,39 +184,23 @@ async fn rules_apply_in_order_and_can_be_removed_one_or_all() {
     assert_eq!(health().await.status(), StatusCode::BAD_GATEWAY);
 
     let id = first["id"].as_str().unwrap();
-    let removed = app
-        .client
-        .delete(app.url(&format!("/admin/faults/{id}")))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+    let admin = |method: reqwest::Method, path: String| {
+        app.client
+            .request(method, app.url(&path))
+            .bearer_auth(TOKEN)
+            .send()
+    };
+    let removed = admin(reqwest::Method::DELETE, format!("/admin/faults/{id}")).await;
+    assert_eq!(removed.unwrap().status(), StatusCode::NO_CONTENT);
     assert_eq!(health().await.status(), StatusCode::GATEWAY_TIMEOUT);
-    let again = app
-        .client
-        .delete(app.url(&format!("/admin/faults/{id}")))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    let again = admin(reqwest::Method::DELETE, format!("/admin/faults/{id}")).await;
+    assert_eq!(again.unwrap().status(), StatusCode::NOT_FOUND);
 
     // "*" fails everything but /admin/faults itself, so a harness can
     // always take its rules back.
-    let listed = app
-        .client
-        .get(app.url("/admin/faults"))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(listed.status(), StatusCode::OK);
-    let cleared = app
-        .client
-        .delete(app.url("/admin/faults"))
-        .bearer_auth(TOKEN)
-        .send()
+    let listed = admin(reqwest::Method::GET, "/admin/faults".into()).await;
+    assert_eq!(listed.unwrap().status(), StatusCode::OK);
+    let cleared = admin(reqwest::Method::DELETE, "/admin/faults".into())
         .await
         .unwrap();
     assert_eq!(cleared.status(), StatusCode::OK);

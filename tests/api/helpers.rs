@@ -160,10 +160,16 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
     {
         tokio::task::yield_now().await;
     }
+    // Idle connections are dropped well before the server's 5 s keep-alive
+    // ends them, so a request never goes out on one it has just closed.
+    let client = reqwest::Client::builder()
+        .pool_idle_timeout(std::time::Duration::from_secs(2))
+        .build()
+        .expect("a test client");
     TestApp {
         address,
         tls_address,
-        client: reqwest::Client::new(),
+        client,
         clock: fixed,
         services,
         _data_dir: data_dir,
