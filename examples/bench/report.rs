@@ -408,7 +408,7 @@ impl Report<'_> {
             "rtssigning CSRs (P-256 keys, made before the clock starts) uploaded to \
              `POST /organisations/{{org}}/softwarestatements/{{ss}}/certificates/rtssigning` \
              with the admin token: authentication, CSR checks, signing by the issuing CA \
-             ({key}), the durable write (flushed before the 201) and the keystore update. \
+             ({key}), the durable write (committed with its fsync before the 201) and the keystore update. \
              Closed loop: N clients, each sending its next CSR when the last is answered, \
              {s} s per level, obdir then cfssl at each level; the CSRs are spread over \
              fresh statements of at most 100 certificates each. obdir runs its release build with the compiled-in defaults \
@@ -581,7 +581,7 @@ impl Report<'_> {
                 md,
                 "\nOne client at a time gets {:.0} uploads/s, {:.2} ms each at the median, against \
                  {:.2} ms for one raw signature on one core: the rest of a lone upload is HTTP, \
-                 checks, the write and its flush.",
+                 checks and the durable write.",
                 c1.rate(),
                 c1.latency.percentile(50.0),
                 1000.0 * cores() as f64 / i.raw_rate
@@ -728,12 +728,12 @@ impl Report<'_> {
              pre-validated through the emulated DNS, made before the clock starts) ordered with \
              `POST /v2/issue/csr/{{productReference}}`, then `POST /v2/order/{{ord}}/status` \
              polled (2 ms apart) until it answers `issued`: the session JWT checked on every \
-             call, the order written and flushed before its answer, then moved on, signed and \
-             flushed again. A figure is orders seen issued per second, its latency from \
+             call, the order written durably before its answer, then moved on, signed and \
+             written durably again. A figure is orders seen issued per second, its latency from \
              submission to the poll that saw it issued. Closed loop: N clients, each ordering \
              again once its last order is issued, {s} s per level. The reference is directory \
              uploads on the same server at the same level right after (one request: the same \
-             signature and one flushed write). obdir runs its release build with the \
+             signature and one durable write). obdir runs its release build with the \
              compiled-in defaults (`ra.order_tick_ms` 200, `ra.order_state_delay_ms` 0), the \
              RA operator and client added through the admin API, on a fresh data dir. No target \
              is set for these figures.\n",
@@ -817,7 +817,7 @@ impl Report<'_> {
              the session cookie and the CSRF header. That is the session checked, the form read, \
              the file's MAC checked and its key and certificates decrypted, the chain verified \
              against the trust store (its CA put there once, with forceTrust, before the clock \
-             starts), the private key sealed, and the theme's record written and flushed before \
+             starts), the private key sealed, and the theme's record written durably before \
              the 200. Each client imports into a theme of its own, replacing what it holds; then \
              the same clients read their theme's PKI back with `GET` (the session checked, one \
              record read). Closed loop: N clients, each sending its next request when the last \
