@@ -19,32 +19,27 @@ async fn set_rule(app: &TestApp, rule: Value) -> reqwest::Response {
         .unwrap()
 }
 
-async fn rules(app: &TestApp) -> Vec<Value> {
-    let body: Value = app
-        .client
-        .get(app.url("/admin/faults"))
-        .bearer_auth(TOKEN)
+/// The array under `key` of an admin GET's JSON answer.
+async fn admin_list(client: &reqwest::Client, url: String, admin: &str, key: &str) -> Vec<Value> {
+    let body: Value = client
+        .get(url)
+        .bearer_auth(admin)
         .send()
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    body["rules"].as_array().unwrap().clone()
+    body[key].as_array().unwrap().clone()
+}
+
+async fn rules(app: &TestApp) -> Vec<Value> {
+    admin_list(&app.client, app.url("/admin/faults"), TOKEN, "rules").await
 }
 
 async fn events_of_type(app: &TestApp, event_type: &str) -> Vec<Value> {
-    let body: Value = app
-        .client
-        .get(app.url(&format!("/admin/events?type={event_type}")))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["events"].as_array().unwrap().clone()
+    let url = app.url(&format!("/admin/events?type={event_type}"));
+    admin_list(&app.client, url, TOKEN, "events").await
 }
 
 #[tokio::test]
@@ -269,16 +264,7 @@ async fn set_and_fire_twice(client: &reqwest::Client, address: &str, admin: &str
 }
 
 async fn listed(client: &reqwest::Client, address: &str, admin: &str) -> Vec<Value> {
-    let body: Value = client
-        .get(format!("{address}/admin/faults"))
-        .bearer_auth(admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["rules"].as_array().unwrap().clone()
+    admin_list(client, format!("{address}/admin/faults"), admin, "rules").await
 }
 
 #[tokio::test]
