@@ -286,6 +286,8 @@ mod tests {
             pattern: pattern.to_owned(),
             face: Face::Directory,
             summary: "",
+            body: None,
+            answers: Vec::new(),
         };
         let known = KnownRoutes::new(
             vec![(

@@ -2,10 +2,12 @@
 //! lists it, so the document cannot drift from what is served.
 
 use actix_web::{FromRequest, Handler, Responder, web};
+use schemars::generate::{Contract, SchemaSettings};
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 
 use crate::domain::face::Face;
-use crate::domain::ids::{DIRECTORY_ID_FIELDS, ID_PATTERN, MAX_ID_CHARS};
+use crate::domain::ids::{DIRECTORY_ID_FIELDS, directory_id_schema};
 
 /// A route as the OpenAPI document lists it.
 #[derive(Debug, Clone)]
@@ -17,6 +19,18 @@ pub struct DocumentedRoute {
     pub pattern: String,
     pub face: Face,
     pub summary: &'static str,
+    /// The JSON body it takes, when the registration says.
+    pub body: Option<Describe>,
+    /// The answers the registration declares: status and JSON body.
+    pub answers: Vec<(u16, Describe)>,
+}
+
+/// Writes a type's JSON Schema: how a route's body or answer is described,
+/// from the type its handler reads or writes.
+pub type Describe = fn(&mut SchemaGenerator) -> Schema;
+
+fn describe<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
+    generator.subschema_for::<T>()
 }
 
 /// Where a face's `routes` function puts its routes: into actix, or into
@@ -51,6 +65,8 @@ macro_rules! method {
                     pattern: format!("{}{path}", self.prefix),
                     face: self.face,
                     summary,
+                    body: None,
+                    answers: Vec::new(),
                 }),
             }
             self
@@ -95,6 +111,26 @@ impl<'a> Routes<'a> {
         self
     }
 
+    /// The route registered last takes a JSON body of `T`.
+    pub fn accepts<T: JsonSchema>(&mut self) -> &mut Self {
+        if let Target::Document(routes) = &mut self.target
+            && let Some(route) = routes.last_mut()
+        {
+            route.body = Some(describe::<T>);
+        }
+        self
+    }
+
+    /// The route registered last answers `status` with a JSON `T`.
+    pub fn answers<T: JsonSchema>(&mut self, status: u16) -> &mut Self {
+        if let Target::Document(routes) = &mut self.target
+            && let Some(route) = routes.last_mut()
+        {
+            route.answers.push((status, describe::<T>));
+        }
+        self
+    }
+
     method!(get, web::get, "get");
     method!(post, web::post, "post");
     method!(put, web::put, "put");
@@ -121,7 +157,7 @@ fn template(path: &str) -> String {
 /// A path parameter's schema: a directory id's rule where the name is one.
 fn parameter_schema(name: &str) -> Value {
     if DIRECTORY_ID_FIELDS.contains(&name) {
-        json!({"type": "string", "minLength": 1, "maxLength": MAX_ID_CHARS, "pattern": ID_PATTERN})
+        directory_id_schema().to_value()
     } else {
         json!({"type": "string"})
     }
@@ -179,8 +215,22 @@ fn security_schemes(server: &str) -> Value {
     })
 }
 
+/// A generator of self-contained schemas (no `$ref` into `$defs`) of what
+/// is read (`Contract::Deserialize`) or written (`Contract::Serialize`).
+fn generator(contract: Contract) -> SchemaGenerator {
+    SchemaSettings::draft2020_12()
+        .with(|settings| {
+            settings.inline_subschemas = true;
+            settings.meta_schema = None;
+            settings.contract = contract;
+        })
+        .into_generator()
+}
+
 /// An OpenAPI 3.1 document of `routes`, served at `server`.
 pub fn openapi(routes: &[DocumentedRoute], server: &str) -> Value {
+    let mut reads = generator(Contract::Deserialize);
+    let mut writes = generator(Contract::Serialize);
     let mut paths = Map::new();
     for route in routes {
         let parameters: Vec<Value> = route
@@ -189,6 +239,17 @@ pub fn openapi(routes: &[DocumentedRoute], server: &str) -> Value {
             .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
             .map(|name| json!({"name": name, "in": "path", "required": true, "schema": parameter_schema(name)}))
             .collect();
+        let mut responses = Map::new();
+        for (status, describe) in &route.answers {
+            responses.insert(
+                status.to_string(),
+                json!({"description": route.summary, "content": {"application/json": {"schema": describe(&mut writes)}}}),
+            );
+        }
+        responses.insert(
+            "default".into(),
+            json!({"description": "the face's answer or its error shape"}),
+        );
         let item = paths.entry(route.path.clone()).or_insert_with(|| json!({}));
         item[route.method] = json!({
             "summary": route.summary,
@@ -196,8 +257,14 @@ pub fn openapi(routes: &[DocumentedRoute], server: &str) -> Value {
             "operationId": format!("{}{}", route.method, route.path.replace(['/', '{', '}', '.', '-'], "_")),
             "parameters": parameters,
             "security": security(route),
-            "responses": {"default": {"description": "the face's answer or its error shape"}},
+            "responses": responses,
         });
+        if let Some(describe) = route.body {
+            item[route.method]["requestBody"] = json!({
+                "required": true,
+                "content": {"application/json": {"schema": describe(&mut reads)}},
+            });
+        }
     }
     json!({
         "openapi": "3.1.0",

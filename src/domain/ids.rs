@@ -63,7 +63,32 @@ macro_rules! directory_id {
         }
 
         text_conversions!($name);
+
+        /// A string under the directory's id rule, as the document states it.
+        impl schemars::JsonSchema for $name {
+            fn inline_schema() -> bool {
+                true
+            }
+
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                $field.into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                directory_id_schema()
+            }
+        }
     };
+}
+
+/// A directory id's rule as a JSON Schema.
+pub fn directory_id_schema() -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "string",
+        "minLength": 1,
+        "maxLength": MAX_ID_CHARS,
+        "pattern": ID_PATTERN,
+    })
 }
 
 /// The fields every directory id is named by, in paths and bodies alike.

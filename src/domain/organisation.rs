@@ -10,7 +10,7 @@ use super::reference::{Catalogue, TermsAndConditions};
 use super::rules::Rules;
 use super::{DomainError, OrganisationId, SoftwareStatementId};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct Organisation {
     pub organisation_id: OrganisationId,
@@ -37,7 +37,7 @@ pub struct Organisation {
 /// `GET /organisations/{OrganisationId}` as the spec answers it
 /// (OrganisationWithTnc): the organisation, and where it stands with the
 /// directory's terms and conditions.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct OrganisationWithTnc {
     #[serde(rename = "OrgDetails")]
     pub org_details: Organisation,
@@ -46,7 +46,7 @@ pub struct OrganisationWithTnc {
 }
 
 /// The spec's TncDetails.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TncDetails {
     /// Nothing is left for the organisation to sign.
     #[serde(rename = "TnCSigned")]
@@ -121,7 +121,7 @@ impl OrganisationWithTnc {
 }
 
 /// The body of `POST /organisations`, before its rules are checked.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct OrganisationRequest {
     pub organisation_id: Option<String>,

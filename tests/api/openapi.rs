@@ -179,3 +179,92 @@ async fn the_document_says_how_each_route_is_authenticated_and_what_an_id_may_be
     let body = too_long.text().await.unwrap();
     assert!(body.contains("OrganisationId"), "{body}");
 }
+
+/// Checks `value` against the parts of a JSON Schema the document's body
+/// schemas use: type, properties, required, items, maxLength, pattern.
+fn conforms(value: &Value, schema: &Value, at: &str) -> Result<(), String> {
+    let kind = match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    if let Some(types) = schema.get("type") {
+        let allowed: Vec<&str> = match types {
+            Value::String(t) => vec![t.as_str()],
+            Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        let fits = allowed.contains(&kind) || (kind == "integer" && allowed.contains(&"number"));
+        if !fits {
+            return Err(format!("{at}: {kind} where the schema allows {allowed:?}"));
+        }
+    }
+    if let (Value::String(s), Some(max)) = (value, schema["maxLength"].as_u64())
+        && s.chars().count() as u64 > max
+    {
+        return Err(format!("{at}: longer than {max}"));
+    }
+    if let (Value::String(s), Some(pattern)) = (value, schema["pattern"].as_str())
+        && !regex::Regex::new(pattern).unwrap().is_match(s)
+    {
+        return Err(format!("{at}: '{s}' does not match {pattern}"));
+    }
+    if let Value::Object(fields) = value {
+        for required in schema["required"].as_array().into_iter().flatten() {
+            let name = required.as_str().unwrap();
+            if !fields.contains_key(name) {
+                return Err(format!("{at}: {name} is required"));
+            }
+        }
+        for (name, field) in fields {
+            let Some(property) = schema["properties"].get(name) else {
+                return Err(format!("{at}: {name} is not in the schema"));
+            };
+            conforms(field, property, &format!("{at}.{name}"))?;
+        }
+    }
+    if let Value::Array(items) = value {
+        for (i, item) in items.iter().enumerate() {
+            conforms(item, &schema["items"], &format!("{at}[{i}]"))?;
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_organisation_sent_and_answered_matches_the_schemas_the_document_gives() {
+    let app = spawn_app().await;
+    let document: Value = app.get("/openapi.json").await.json().await.unwrap();
+    let create = &document["paths"]["/organisations"]["post"];
+    let request_schema = &create["requestBody"]["content"]["application/json"]["schema"];
+    let answer_schema = &create["responses"]["201"]["content"]["application/json"]["schema"];
+    let body = serde_json::json!({
+        "OrganisationId": "org-schema",
+        "OrganisationName": "Schema Pagamentos",
+        "Country": "BR",
+        "Tags": ["sandbox"]
+    });
+    conforms(&body, request_schema, "request").unwrap();
+    let response = app.post_json("/organisations", &body).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created: Value = response.json().await.unwrap();
+    conforms(&created, answer_schema, "answer").unwrap();
+    assert!(
+        conforms(
+            &serde_json::json!({"OrganisationName": 7}),
+            request_schema,
+            "bad"
+        )
+        .is_err(),
+        "the request schema says what a field's type is"
+    );
+
+    let read = app.get("/organisations/org-schema").await;
+    let read_schema = &document["paths"]["/organisations/{OrganisationId}"]["get"]["responses"]["200"]
+        ["content"]["application/json"]["schema"];
+    conforms(&read.json().await.unwrap(), read_schema, "read").unwrap();
+}

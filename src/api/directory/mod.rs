@@ -17,6 +17,8 @@ mod statement_certifications;
 mod view;
 
 use crate::api::routes::Routes;
+use crate::domain::Organisation;
+use crate::domain::organisation::{OrganisationRequest, OrganisationWithTnc};
 
 pub use error::DirectoryError;
 
@@ -51,8 +53,13 @@ fn organisation_routes(r: &mut Routes) {
     const SS_KID: &str = "/{OrganisationId}/softwarestatements/{SoftwareStatementId}/certificates/{SoftwareStatementCertificateOrKeyType}/{CertificateOrKeyId}";
     r.get("", o::list, "List organisations (paged)")
         .post("", o::create, "Create an organisation")
+        .accepts::<OrganisationRequest>()
+        .answers::<Organisation>(201)
         .get("/{OrganisationId}", o::get, "Read an organisation")
+        .answers::<OrganisationWithTnc>(200)
         .put("/{OrganisationId}", o::update, "Update an organisation")
+        .accepts::<OrganisationRequest>()
+        .answers::<Organisation>(200)
         .get(
             "/{OrganisationId}/tnchistory",
             o::tnc_history,
