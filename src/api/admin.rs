@@ -4,14 +4,15 @@
 
 use crate::api::routes::Routes;
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 use super::audited::Audited;
 use super::decode_json_object;
 use super::directory::DirectoryError;
 use crate::domain::Caller;
-use crate::domain::fault_rules::FaultRuleRequest;
+use crate::domain::fault_rules::{FaultRuleRequest, FaultRuleView};
 use crate::domain::page::parse_limit;
 use crate::service::directory::Directory;
 use crate::service::ensure_admin;
@@ -48,12 +49,16 @@ pub fn routes(r: &mut Routes) {
         set_fault_rule,
         "Set a fault rule: a status or delay for matching requests (the next N, by odds, until it expires)",
     )
+    .accepts::<FaultRuleRequest>()
+    .answers::<FaultRuleView>(201)
     .get(
         "/admin/faults",
         list_fault_rules,
         "The fault rules that can still fire, in order, with how often each fired",
     )
+    .answers::<FaultRuleList>(200)
     .delete("/admin/faults", clear_fault_rules, "Remove every fault rule")
+    .answers::<ClearedFaultRules>(200)
     .delete("/admin/faults/{id}", remove_fault_rule, "Remove one fault rule");
     super::ra_admin::routes(r);
     super::truststore::routes(r);
@@ -204,13 +209,27 @@ async fn set_fault_rule(
     Ok(HttpResponse::Created().json(rule))
 }
 
+/// The answer of GET /admin/faults.
+#[derive(Serialize, JsonSchema)]
+struct FaultRuleList {
+    /// The rules that can still fire, in the order they apply.
+    rules: Vec<FaultRuleView>,
+}
+
+/// The answer of DELETE /admin/faults.
+#[derive(Serialize, JsonSchema)]
+struct ClearedFaultRules {
+    /// How many rules could still fire when they were removed.
+    removed: usize,
+}
+
 /// GET /admin/faults: the rules that can still fire, in the order they apply.
 async fn list_fault_rules(
     caller: Caller,
     rules: web::Data<FaultRules>,
 ) -> Result<HttpResponse, DirectoryError> {
     let rules = rules.list(&caller)?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "rules": rules })))
+    Ok(HttpResponse::Ok().json(FaultRuleList { rules }))
 }
 
 /// DELETE /admin/faults: removes every rule.
@@ -221,7 +240,7 @@ async fn clear_fault_rules(
     ensure_admin(&audited.caller, "clearing the fault rules")?;
     let work = rules.clear(&audited.caller);
     let removed = audited.record("ADMIN_FAULT_RULES_CLEAR", work).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "removed": removed })))
+    Ok(HttpResponse::Ok().json(ClearedFaultRules { removed }))
 }
 
 /// DELETE /admin/faults/{id}: removes one rule; 404 if none has the id.

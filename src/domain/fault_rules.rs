@@ -18,7 +18,7 @@ pub const MAX_RULES: usize = 100;
 pub const MAX_EXPIRY_SECONDS: u64 = 7 * 24 * 3600;
 
 /// The body of `POST /admin/faults`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FaultRuleRequest {
     /// A face name, `*`, or a path pattern starting with `/` (`*` one
@@ -234,7 +234,7 @@ impl RuntimeFaultRule {
 }
 
 /// A rule as `/admin/faults` shows it, and as the store keeps it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FaultRuleView {
     pub id: String,
     pub scope: String,

@@ -161,6 +161,18 @@ async fn odds_of_one_half_over_200_requests_land_within_the_binomial_bound() {
     // runs fall within 3.29 standard deviations, 77 to 123.
     assert!((77..=123).contains(&failed), "{failed} of 200 failed");
     let listed = rules(&app).await;
+    // As the document describes the rule and the list.
+    let document: Value = app.get("/openapi.json").await.json().await.unwrap();
+    let faults = &document["paths"]["/admin/faults"];
+    let answer = |method: &str, status: &str| {
+        faults[method]["responses"][status]["content"]["application/json"]["schema"].clone()
+    };
+    let list = json!({ "rules": listed });
+    crate::openapi::conforms(&list, &answer("get", "200"), "list").unwrap();
+    crate::openapi::conforms(&listed[0], &answer("post", "201"), "rule").unwrap();
+    let request = &faults["post"]["requestBody"]["content"]["application/json"]["schema"];
+    let sent = json!({ "scope": "/health", "status": 500, "probability": 0.5 });
+    crate::openapi::conforms(&sent, request, "request").unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["fired"], failed);
     assert_eq!(listed[0]["probability"], 0.5);

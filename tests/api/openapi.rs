@@ -182,7 +182,7 @@ async fn the_document_says_how_each_route_is_authenticated_and_what_an_id_may_be
 
 /// Checks `value` against the parts of a JSON Schema the document's body
 /// schemas use: type, properties, required, items, maxLength, pattern.
-fn conforms(value: &Value, schema: &Value, at: &str) -> Result<(), String> {
+pub fn conforms(value: &Value, schema: &Value, at: &str) -> Result<(), String> {
     let kind = match value {
         Value::Null => "null",
         Value::Bool(_) => "boolean",
