@@ -51,7 +51,7 @@ pub struct PublishedServer {
 
 /// The API's NotificationWebhookStatusEnum: a new webhook is Pending until
 /// its subscription is confirmed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum WebhookStatus {
     Pending,
     Confirmed,

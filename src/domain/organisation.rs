@@ -241,7 +241,7 @@ impl Organisation {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct SoftwareStatement {
     pub organisation_id: OrganisationId,
@@ -274,7 +274,7 @@ pub struct SoftwareStatement {
 }
 
 /// The body of `POST /organisations/{OrganisationId}/softwarestatements`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct SoftwareStatementRequest {
     pub software_statement_id: Option<String>,

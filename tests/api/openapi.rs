@@ -268,3 +268,42 @@ async fn an_organisation_sent_and_answered_matches_the_schemas_the_document_give
         ["content"]["application/json"]["schema"];
     conforms(&read.json().await.unwrap(), read_schema, "read").unwrap();
 }
+
+#[tokio::test]
+async fn a_software_statement_sent_and_answered_matches_the_document() {
+    let app = spawn_app().await;
+    let document: Value = app.get("/openapi.json").await.json().await.unwrap();
+    let statements = &document["paths"]["/organisations/{OrganisationId}/softwarestatements"];
+    let json_schema = |operation: &Value, status: &str| {
+        operation["responses"][status]["content"]["application/json"]["schema"].clone()
+    };
+    let body = serde_json::json!({
+        "SoftwareStatementId": "ss-schema",
+        "ClientName": "Schema TPP",
+        "RedirectUri": ["https://tpp.example/cb"],
+        "Version": 1.0
+    });
+    let request = &statements["post"]["requestBody"]["content"]["application/json"]["schema"];
+    conforms(&body, request, "request").unwrap();
+    let path = format!("/organisations/{ORG}/softwarestatements");
+    let created = app.post_json(&path, &body).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Value = created.json().await.unwrap();
+    conforms(
+        &created,
+        &json_schema(&statements["post"], "201"),
+        "created",
+    )
+    .unwrap();
+
+    let one = &document["paths"]["/organisations/{OrganisationId}/softwarestatements/{SoftwareStatementId}"];
+    let read: Value = app
+        .get(&format!("{path}/ss-schema"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    conforms(&read, &json_schema(&one["get"], "200"), "read").unwrap();
+    let list: Value = app.get(&path).await.json().await.unwrap();
+    conforms(&list, &json_schema(&statements["get"], "200"), "list").unwrap();
+}

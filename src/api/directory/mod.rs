@@ -18,7 +18,10 @@ mod view;
 
 use crate::api::routes::Routes;
 use crate::domain::Organisation;
-use crate::domain::organisation::{OrganisationRequest, OrganisationWithTnc};
+use crate::domain::SoftwareStatement;
+use crate::domain::organisation::{
+    OrganisationRequest, OrganisationWithTnc, SoftwareStatementRequest,
+};
 
 pub use error::DirectoryError;
 
@@ -95,12 +98,16 @@ fn organisation_routes(r: &mut Routes) {
             s::list,
             "List the organisation's software statements",
         )
+        .answers::<Vec<SoftwareStatement>>(200)
         .post(
             "/{OrganisationId}/softwarestatements",
             s::create,
             "Create a software statement",
         )
+        .accepts::<SoftwareStatementRequest>()
+        .answers::<s::CreatedStatement>(201)
         .get(SS, s::get, "Read a software statement")
+        .answers::<SoftwareStatement>(200)
         .put(SS, s::update, "Update a software statement")
         .get(
             &format!("{SS}/metadata"),

@@ -25,8 +25,8 @@ pub async fn list(
 }
 
 /// A new statement, with its client secret the one time it is shown.
-#[derive(Serialize)]
-struct CreatedStatement {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct CreatedStatement {
     #[serde(flatten)]
     statement: SoftwareStatement,
     #[serde(rename = "ClientSecret", skip_serializing_if = "Option::is_none")]
