@@ -114,7 +114,10 @@ pub async fn inject(
     };
     let set = req.app_data::<web::Data<FaultRules>>().cloned();
     // Never faulted, so a harness can always take its rules back.
-    let steers_faults = req.path().starts_with(FAULT_RULES_PATH);
+    let steers_faults = req
+        .path()
+        .strip_prefix(FAULT_RULES_PATH)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
     if steers_faults || (faults.settings.is_off() && !set.as_ref().is_some_and(|s| s.any_set())) {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }

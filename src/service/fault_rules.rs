@@ -88,7 +88,7 @@ impl FaultRules {
         let view = rule.view();
         if self.rules().iter().filter(|r| r.is_live(now)).count() >= MAX_RULES {
             return Err(DomainError {
-                field: "scope".into(),
+                field: "rules".into(),
                 rule: format!(
                     "at most {MAX_RULES} fault rules may be set at once; DELETE /admin/faults clears them"
                 ),

@@ -244,6 +244,31 @@ async fn a_bad_rule_is_a_400_naming_its_field_and_sets_nothing() {
         );
     }
     assert!(rules(&app).await.is_empty());
+
+    // At most 100 rules at once; the 101st is refused whole.
+    for i in 0..100 {
+        let path = format!("/nowhere/{i}");
+        let set = set_rule(&app, json!({ "scope": path, "status": 500 })).await;
+        assert_eq!(set.status(), StatusCode::CREATED);
+    }
+    let one_too_many = set_rule(&app, json!({ "scope": "/nowhere", "status": 500 })).await;
+    assert_eq!(one_too_many.status(), StatusCode::BAD_REQUEST);
+    let body: Value = one_too_many.json().await.unwrap();
+    assert!(
+        body["errors"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("rules: at most 100"),
+        "{body}"
+    );
+    assert_eq!(rules(&app).await.len(), 100);
+    app.client
+        .delete(app.url("/admin/faults"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+
     let anonymous = app
         .client
         .post(app.url("/admin/faults"))
