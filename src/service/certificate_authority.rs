@@ -38,6 +38,9 @@ pub struct CertificateAuthority {
     hierarchy: RwLock<Hierarchy>,
     signer: RwLock<DirectorySigner>,
     crl_cache: Mutex<CrlCache>,
+    /// Held while a CRL number is taken and the CRL carrying it is signed
+    /// and kept, so CRLs come out in the order of their numbers.
+    pub(crate) crl_signing: tokio::sync::Mutex<()>,
 }
 
 impl CertificateAuthority {
@@ -71,6 +74,7 @@ impl CertificateAuthority {
                 DirectorySigner::from_record(&signer).map_err(ServiceError::Crypto)?,
             ),
             crl_cache: Mutex::default(),
+            crl_signing: tokio::sync::Mutex::default(),
         };
         Ok((ca, created))
     }

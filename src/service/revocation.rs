@@ -140,6 +140,14 @@ pub async fn issuing_crl(
 ) -> Result<Vec<u8>, ServiceError> {
     let now = ca.clock.now();
     let life = Duration::hours(ca.revocation_hours);
+    {
+        let cache = ca.crl_cache();
+        if let Some(der) = cache.fresh(issuing_id, cache.revocations(issuing_id), now, life) {
+            return Ok(der);
+        }
+    }
+    let _signing = ca.crl_signing.lock().await;
+    // Looked at again: the request signing before this one may have made it.
     let (revocations, revoked) = {
         let mut cache = ca.crl_cache();
         let revocations = cache.revocations(issuing_id);
@@ -178,9 +186,16 @@ pub async fn root_crl(ca: &CertificateAuthority, root_id: &str) -> Result<Vec<u8
     let now = ca.clock.now();
     let life = Duration::hours(ca.revocation_hours);
     let cache_key = format!("root:{root_id}");
-    let cached = ca.crl_cache().fresh(&cache_key, 0, now, life);
-    if let Some(der) = cached
-        && ca.hierarchy().root(root_id).is_some()
+    let cached = || ca.crl_cache().fresh(&cache_key, 0, now, life);
+    let known = || ca.hierarchy().root(root_id).is_some();
+    if let Some(der) = cached()
+        && known()
+    {
+        return Ok(der);
+    }
+    let _signing = ca.crl_signing.lock().await;
+    if let Some(der) = cached()
+        && known()
     {
         return Ok(der);
     }

@@ -409,3 +409,26 @@ async fn ocsp_is_not_authoritative_for_certificates_of_other_cas() {
     ]);
     assert!(output.contains("unauthorized"), "{output}");
 }
+
+#[tokio::test]
+async fn concurrent_fetches_after_a_revocation_get_one_new_crl() {
+    let app = spawn_app().await;
+    let tpp = Tpp::new();
+    let issued = issue(&app, &tpp, "leaf").await;
+    let (_, text) = fetch_crl(&app, &tpp, &issued, "before").await;
+    let before = crl_number(&text);
+    revoke(&app, &issued.kid, "keycompromise").await;
+
+    // Eight requests meet the stale CRL at once: one signs the next CRL
+    // number, the others wait for it and answer the same CRL, never an
+    // older number after a newer one.
+    let fetches = (0..8).map(|_| async {
+        let response = app.get_public(&issued.crl_url).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.bytes().await.unwrap()
+    });
+    let crls = futures_util::future::join_all(fetches).await;
+    assert!(crls.iter().all(|crl| *crl == crls[0]), "one CRL for all");
+    let (_, text) = fetch_crl(&app, &tpp, &issued, "after").await;
+    assert_eq!(crl_number(&text), before + 1);
+}
